@@ -1,0 +1,116 @@
+# betaalrun — GNU make build.  See README.md.
+#
+#   make            build ./betaalrun (warnings of ../shared/style.md)
+#   make test       unit tests (cmocka), fuzz-corpus replay, end-to-end tests
+#   make demo       install what is missing, build, run the pipeline on samples/
+#   make deps       apt-get install the Debian packages a fresh machine lacks
+#   make fuzz       libFuzzer targets with clang (build/fuzz/)
+#   make bench      national-scale benchmark (500,000 dossiers)
+#   make SANITIZE=address,undefined   build everything with sanitizers
+#   make WERROR=1   warnings are errors (CI)
+
+CC      ?= cc
+PKGS    := libxml-2.0 openssl zlib sqlite3
+B       := build
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT     ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+           -Ipipeline -Iparsers -Iwriters $(PKG_CFLAGS) \
+           -DBR_SOURCE_DIR='"$(CURDIR)"'
+LDLIBS  += $(PKG_LIBS)
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+B       := build-san
+endif
+
+LIB_SRC := $(wildcard pipeline/*.c parsers/*.c writers/*.c)
+LIB_SRC := $(filter-out pipeline/main.c,$(LIB_SRC))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+GEN      := $(B)/brgen
+
+.PHONY: all test unit e2e fuzz fuzz-replay demo deps bench clean check-deps
+all: betaalrun $(GEN)
+
+$(B)/%.o: %.c $(wildcard pipeline/*.h parsers/*.h writers/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libbetaalrun.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/betaalrun: $(B)/pipeline/main.o $(B)/libbetaalrun.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+betaalrun: $(B)/betaalrun
+	cp $< $@
+
+$(GEN): samples/brgen.c $(B)/libbetaalrun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/libbetaalrun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+# Standalone driver: replays tests/fuzz/corpus/<target>/* through each target
+# without libFuzzer (libgit2's standalone driver).
+$(B)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(B)/libbetaalrun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; BR_SOURCE_DIR=$(CURDIR) $$t; done
+
+fuzz-replay: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-replay/%)
+	@set -e; for t in $^; do n=$$(basename $$t); echo "== replay $$n"; $$t tests/fuzz/corpus/$$n; done
+
+e2e: betaalrun $(GEN)
+	@set -e; for t in tests/e2e/test_*.sh; do echo "== $$t"; BR=$(CURDIR)/betaalrun BRGEN=$(CURDIR)/$(GEN) bash $$t; done
+
+test: unit fuzz-replay e2e
+	@echo "all tests passed"
+
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+        -fsanitize=fuzzer,address,undefined -Ipipeline -Iparsers -Iwriters $(PKG_CFLAGS) \
+        -DBR_SOURCE_DIR='"$(CURDIR)"'
+fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
+            libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3
+deps:
+	@missing=""; for p in $(DEPS_DEB); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "all build dependencies present"; fi
+
+demo: deps
+	$(MAKE) all
+	bash samples/demo.sh
+
+bench: all
+	bash tests/bench/bench.sh
+
+clean:
+	rm -rf build build-san betaalrun

@@ -1,0 +1,41 @@
+/*
+ * levering.h — what every delivery (input file) says about itself.
+ *
+ * formats.md §4: a file's `leveringId` and `aanmaakdatum` (for a pain.002
+ * its GrpHdr `MsgId` and `CreDtTm`) identify the delivery and order the
+ * files of one drop.  Plain struct shared by the parsers and intake.
+ */
+#ifndef BR_LEVERING_H
+#define BR_LEVERING_H
+
+#include <stdint.h>
+
+#define LEVERING_ID_MAX 64   /* longest leveringId / MsgId accepted */
+#define DATE_NONE INT32_MIN  /* an optional date that is absent */
+
+enum levering_kind {
+	LEVERING_ONBEKEND = 0,
+	LEVERING_REGISTER,  /* Clientregister, urn:nl:betaalrun:clientregister:1 */
+	LEVERING_INKOMEN,   /* Inkomstenlevering, urn:nl:betaalrun:polis:1 */
+	LEVERING_SIGNALEN,  /* Signaallevering, urn:nl:betaalrun:signalen:1 */
+	LEVERING_PAIN002    /* Document, urn:iso:std:iso:20022:tech:xsd:pain.002.001.03 / .10 */
+};
+
+struct levering_header {
+	enum levering_kind kind;
+	char levering_id[LEVERING_ID_MAX + 1];
+	int64_t aanmaakdatum;   /* seconds, see date.h */
+	int32_t peildatum;      /* register only, else DATE_NONE */
+	int pain_version;       /* pain.002 only: 3 or 10, else 0 */
+};
+
+#define NS_REGISTER "urn:nl:betaalrun:clientregister:1"
+#define NS_POLIS "urn:nl:betaalrun:polis:1"
+#define NS_SIGNALEN "urn:nl:betaalrun:signalen:1"
+#define NS_PAIN002_03 "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"
+#define NS_PAIN002_10 "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"
+
+/* "register", "inkomen", "signalen", "pain002" (static strings). */
+const char *levering_kind_name(enum levering_kind kind);
+
+#endif
