@@ -94,7 +94,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
-            libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3
+            libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3 \
+            clang libclang-rt-14-dev bc time util-linux
 deps:
 	@missing=""; for p in $(DEPS_DEB); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \

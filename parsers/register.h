@@ -40,13 +40,16 @@
 #define REGISTER_MAX_GRANTS 16
 #define REGISTER_MAX_CLAIMS 32
 #define REGISTER_MAX_DERDEN 16
-#define REGISTER_NAME_MAX 200      /* bytes of UTF-8 */
-#define REGISTER_KENMERK_MAX 35
-#define REGISTER_TEXT_MAX 140
+#define REGISTER_NAME_MAX 200      /* characters (the schema's maxLength) */
+#define REGISTER_KENMERK_MAX 35    /* printable ASCII */
+#define REGISTER_TEXT_MAX 140      /* characters */
+/* A character of UTF-8 takes up to 4 bytes: buffer sizes in bytes. */
+#define REGISTER_NAME_BYTES (4 * REGISTER_NAME_MAX)
+#define REGISTER_TEXT_BYTES (4 * REGISTER_TEXT_MAX)
 
 struct register_person {
 	char bsn[10];
-	char naam[REGISTER_NAME_MAX + 1];
+	char naam[REGISTER_NAME_BYTES + 1];
 	int32_t geboortedatum;
 };
 
@@ -67,11 +70,11 @@ struct register_claim {
 
 struct register_derde {
 	char kenmerk[REGISTER_KENMERK_MAX + 1];
-	char naam[REGISTER_NAME_MAX + 1];
+	char naam[REGISTER_NAME_BYTES + 1];
 	char iban[35];
 	int64_t bedrag_cents;
 	int prioriteit;
-	char omschrijving[REGISTER_TEXT_MAX + 1];
+	char omschrijving[REGISTER_TEXT_BYTES + 1];
 };
 
 struct register_dossier {
@@ -90,7 +93,7 @@ struct register_dossier {
 	int woonkostenverlaging_pct; /* 0 when absent */
 	char iban[35];
 	char bic[12];              /* "" when absent */
-	char tenaamstelling[REGISTER_NAME_MAX + 1];
+	char tenaamstelling[REGISTER_NAME_BYTES + 1];
 	int has_vast_bedrag;
 	int64_t vast_bedrag_cents;
 	int has_vt_reservering;
@@ -102,8 +105,8 @@ struct register_dossier {
 	int n_derden;
 	struct register_derde derden[REGISTER_MAX_DERDEN];
 	int has_opschorting;
-	int32_t opschorting_vanaf;
-	char opschorting_reden[REGISTER_TEXT_MAX + 1];
+	int32_t opschorting_vanaf;       /* DATE_NONE when absent */
+	char opschorting_reden[REGISTER_TEXT_BYTES + 1];
 };
 
 struct register_handler {

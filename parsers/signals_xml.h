@@ -28,10 +28,11 @@
 #define SIGNAL_SOORT_MAX 40
 #define SIGNAL_OMSCHRIJVING_MAX 2000 /* bytes: 500 characters of UTF-8 */
 #define SIGNAL_MAX_GEGEVENS 16
+#define SIGNAL_WAARDE_MAX 200  /* characters; the buffer holds 4 bytes each */
 
 struct signal_gegeven {
 	char naam[41];
-	char waarde[201];
+	char waarde[4 * SIGNAL_WAARDE_MAX + 1];
 };
 
 struct signal_record {

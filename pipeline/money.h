@@ -44,6 +44,8 @@ char *money_format_nl(char *buf, size_t cap, int64_t cents);
  * multiplication internally).  Examples (rules.md §1):
  *   money_mul_ratio(100107, 125, 1000) == 12513    (12.5% of 1001.07)
  *   money_mul_ratio(140150, 17, 30)     == 79418   (1401.50 × 17/30)
+ * A result beyond the int64 range (possible only at the very edge of that
+ * contract) saturates to INT64_MAX / INT64_MIN; den == 0 aborts (a bug).
  */
 int64_t money_mul_ratio(int64_t value_cents, int64_t num, int64_t den);
 

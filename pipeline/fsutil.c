@@ -1,0 +1,372 @@
+/* fsutil.c — see fsutil.h. */
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "banned.h"
+
+#define IO_CHUNK 65536
+
+int fsutil_join(char *out, size_t cap, const char *a, const char *b, struct br_error *err)
+{
+	int n = snprintf(out, cap, "%s/%s", a, b);
+
+	if (n < 0 || (size_t)n >= cap)
+		return br_error_set(err, BR_EINTERNAL, "path too long: %s/%s", a, b);
+	return 0;
+}
+
+const char *fsutil_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+int fsutil_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int fsutil_mkdirs(const char *path, unsigned mode, struct br_error *err)
+{
+	char buf[FSUTIL_PATH_MAX];
+	size_t i, len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+	memcpy(buf, path, len + 1);
+	for (i = 1; i <= len; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
+			return br_error_set(err, BR_EIO, "cannot create directory %s: %s", buf, strerror(errno));
+		if (i < len)
+			buf[i] = '/';
+	}
+	return 0;
+}
+
+int fsutil_sync_dir(const char *dir, struct br_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return br_error_set(err, BR_EIO, "cannot open directory %s: %s", dir, strerror(errno));
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		int e = errno;
+		close(fd);
+		return br_error_set(err, BR_EIO, "cannot sync directory %s: %s", dir, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+static int dir_of(char *out, size_t cap, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!slash) {
+		snprintf(out, cap, ".");
+		return 0;
+	}
+	n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1;
+	if (n >= cap)
+		return -1;
+	memcpy(out, path, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Temp name beside the target: DIR/.NAME.tmp-PID */
+static int tmp_name(char *out, size_t cap, const char *path, struct br_error *err)
+{
+	char dir[FSUTIL_PATH_MAX];
+	int n;
+
+	if (dir_of(dir, sizeof(dir), path) < 0)
+		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+	n = snprintf(out, cap, "%s/.%s.tmp-%ld", dir, fsutil_basename(path), (long)getpid());
+	if (n < 0 || (size_t)n >= cap)
+		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* fsync, close, rename into place, sync the directory. */
+static int commit_tmp(int fd, const char *tmp, const char *path, struct br_error *err)
+{
+	char dir[FSUTIL_PATH_MAX];
+
+	if (fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(e));
+	}
+	if (close(fd) != 0) {
+		unlink(tmp);
+		return br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(errno));
+	}
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return br_error_set(err, BR_EIO, "cannot rename into %s: %s", path, strerror(e));
+	}
+	if (dir_of(dir, sizeof(dir), path) < 0)
+		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+	return fsutil_sync_dir(dir, err);
+}
+
+int fsutil_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			struct br_error *err)
+{
+	char tmp[FSUTIL_PATH_MAX];
+	int fd, rc;
+
+	if ((rc = tmp_name(tmp, sizeof(tmp), path, err)) < 0)
+		return rc;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode)) < 0)
+		return br_error_set(err, BR_EIO, "cannot create %s: %s", tmp, strerror(errno));
+	if (write_all(fd, data, len) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(e));
+	}
+	return commit_tmp(fd, tmp, path, err);
+}
+
+int fsutil_copy_atomic(const char *dst, const char *src, int gzip, unsigned mode,
+		       struct br_error *err)
+{
+	char tmp[FSUTIL_PATH_MAX];
+	unsigned char *in = NULL, *out = NULL;
+	int ifd = -1, ofd = -1, rc = 0, z_ready = 0;
+	z_stream zs;
+
+	if ((rc = tmp_name(tmp, sizeof(tmp), dst, err)) < 0)
+		return rc;
+	if (!(in = malloc(IO_CHUNK)) || !(out = malloc(IO_CHUNK))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory copying %s", src);
+		goto out;
+	}
+	if ((ifd = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = br_error_set(err, BR_EIO, "cannot open %s: %s", src, strerror(errno));
+		goto out;
+	}
+	if ((ofd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode)) < 0) {
+		rc = br_error_set(err, BR_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (gzip) {
+		memset(&zs, 0, sizeof(zs));
+		/* windowBits 15+16: gzip wrapper with mtime 0, no name. */
+		if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			rc = br_error_set(err, BR_EINTERNAL, "zlib cannot start compressing");
+			goto out;
+		}
+		z_ready = 1;
+	}
+	for (;;) {
+		ssize_t n = read(ifd, in, IO_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", src, strerror(errno));
+			goto out;
+		}
+		if (!gzip) {
+			if (n == 0)
+				break;
+			if (write_all(ofd, in, (size_t)n) != 0) {
+				rc = br_error_set(err, BR_EIO, "cannot write %s: %s", tmp, strerror(errno));
+				goto out;
+			}
+			continue;
+		}
+		zs.next_in = in;
+		zs.avail_in = (uInt)n;
+		do {
+			int zr;
+			zs.next_out = out;
+			zs.avail_out = IO_CHUNK;
+			zr = deflate(&zs, n == 0 ? Z_FINISH : Z_NO_FLUSH);
+			if (zr == Z_STREAM_ERROR) {
+				rc = br_error_set(err, BR_EINTERNAL, "zlib failed compressing %s", src);
+				goto out;
+			}
+			if (write_all(ofd, out, IO_CHUNK - zs.avail_out) != 0) {
+				rc = br_error_set(err, BR_EIO, "cannot write %s: %s", tmp, strerror(errno));
+				goto out;
+			}
+		} while (zs.avail_out == 0);
+		if (n == 0)
+			break;
+	}
+	rc = commit_tmp(ofd, tmp, dst, err);
+	ofd = -1;
+	tmp[0] = '\0';
+out:
+	if (z_ready)
+		deflateEnd(&zs);
+	if (ifd >= 0)
+		close(ifd);
+	if (ofd >= 0)
+		close(ofd);
+	if (rc < 0 && tmp[0])
+		unlink(tmp);
+	free(in);
+	free(out);
+	return rc;
+}
+
+int fsutil_move(const char *src, const char *dst, struct br_error *err)
+{
+	char dir[FSUTIL_PATH_MAX];
+	int rc;
+
+	if (fsutil_exists(dst))
+		return br_error_set(err, BR_EIO, "cannot move %s: %s already exists", src, dst);
+	if (rename(src, dst) == 0) {
+		if (dir_of(dir, sizeof(dir), dst) == 0 && (rc = fsutil_sync_dir(dir, err)) < 0)
+			return rc;
+		if (dir_of(dir, sizeof(dir), src) == 0)
+			return fsutil_sync_dir(dir, err);
+		return 0;
+	}
+	if (errno != EXDEV)
+		return br_error_set(err, BR_EIO, "cannot move %s to %s: %s", src, dst, strerror(errno));
+	if ((rc = fsutil_copy_atomic(dst, src, 0, 0600, err)) < 0)
+		return rc;
+	if (unlink(src) != 0)
+		return br_error_set(err, BR_EIO, "cannot remove %s: %s", src, strerror(errno));
+	if (dir_of(dir, sizeof(dir), src) == 0)
+		return fsutil_sync_dir(dir, err);
+	return 0;
+}
+
+int fsutil_is_gzip(const char *path)
+{
+	unsigned char m[2];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = 0;
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, m, 2) == 2 && m[0] == 0x1f && m[1] == 0x8b)
+		ok = 1;
+	close(fd);
+	return ok;
+}
+
+static void to_hex(char *out, const unsigned char *md, unsigned len)
+{
+	static const char hx[] = "0123456789abcdef";
+	unsigned i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hx[md[i] >> 4];
+		out[2 * i + 1] = hx[md[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null,
+		       const char *path, uint64_t max_bytes, uint64_t *out_size,
+		       struct br_error *err)
+{
+	EVP_MD_CTX *c256 = NULL, *c1 = NULL;
+	unsigned char *buf = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned mdlen;
+	uint64_t total = 0;
+	int fd = -1, rc = 0;
+
+	if (!(buf = malloc(IO_CHUNK)) || !(c256 = EVP_MD_CTX_new()) ||
+	    (sha1_hex_or_null && !(c1 = EVP_MD_CTX_new()))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory hashing %s", path);
+		goto out;
+	}
+	if (EVP_DigestInit_ex(c256, EVP_sha256(), NULL) != 1 ||
+	    (c1 && EVP_DigestInit_ex(c1, EVP_sha1(), NULL) != 1)) {
+		rc = br_error_set(err, BR_EINTERNAL, "OpenSSL cannot start SHA-256");
+		goto out;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
+				  "cannot open %s: %s", path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, IO_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		total += (uint64_t)n;
+		if (total > max_bytes) {
+			rc = br_error_set(err, BR_EINPUT,
+					  "file is larger than the limit of %llu MiB (max_bestand_mb)",
+					  (unsigned long long)(max_bytes >> 20));
+			goto out;
+		}
+		if (EVP_DigestUpdate(c256, buf, (size_t)n) != 1 ||
+		    (c1 && EVP_DigestUpdate(c1, buf, (size_t)n) != 1)) {
+			rc = br_error_set(err, BR_EINTERNAL, "OpenSSL digest failed");
+			goto out;
+		}
+	}
+	if (EVP_DigestFinal_ex(c256, md, &mdlen) != 1) {
+		rc = br_error_set(err, BR_EINTERNAL, "OpenSSL digest failed");
+		goto out;
+	}
+	to_hex(sha256_hex, md, mdlen);
+	if (c1) {
+		if (EVP_DigestFinal_ex(c1, md, &mdlen) != 1) {
+			rc = br_error_set(err, BR_EINTERNAL, "OpenSSL digest failed");
+			goto out;
+		}
+		to_hex(sha1_hex_or_null, md, mdlen);
+	}
+	if (out_size)
+		*out_size = total;
+out:
+	if (fd >= 0)
+		close(fd);
+	EVP_MD_CTX_free(c256);
+	EVP_MD_CTX_free(c1);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * fsutil.h — durable file operations for intake, runs and the outbox.
+ *
+ * Crash safety (cli.md "Killing the process at any moment"): every file we
+ * create is written to a temporary name in the target directory, fsync'ed,
+ * renamed into place, and the directory fsync'ed; a reader therefore sees a
+ * file whole or not at all.  Files with personal data are created with
+ * mode 0600 and directories 0700.
+ */
+#ifndef BR_FSUTIL_H
+#define BR_FSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define FSUTIL_PATH_MAX 4096
+#define SHA256_HEX_LEN 64
+#define SHA1_HEX_LEN 40
+
+/* mkdir -p with `mode` for the directories it creates. */
+int fsutil_mkdirs(const char *path, unsigned mode, struct br_error *err);
+
+/* Join into out (cap bytes): a + "/" + b.  BR_EINTERNAL when it does not fit. */
+int fsutil_join(char *out, size_t cap, const char *a, const char *b, struct br_error *err);
+
+/* Last path component (borrowed pointer into `path`). */
+const char *fsutil_basename(const char *path);
+
+/* SHA-256 (and optionally SHA-1, else NULL) of a file's bytes as lower-case
+ * hex; refuses files over `max_bytes` (BR_EINPUT). */
+int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null,
+		       const char *path, uint64_t max_bytes, uint64_t *out_size,
+		       struct br_error *err);
+
+/* Write `len` bytes to `path` atomically (temp + fsync + rename + dir fsync). */
+int fsutil_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			struct br_error *err);
+
+/*
+ * Copy `src` to `dst` atomically; with `gzip`, compress it (RFC 1952, no
+ * name, mtime 0: the same input gives the same bytes).
+ */
+int fsutil_copy_atomic(const char *dst, const char *src, int gzip, unsigned mode,
+		       struct br_error *err);
+
+/* Move: rename(2), or copy + unlink across file systems.  The destination
+ * must not exist (BR_EIO if it does). */
+int fsutil_move(const char *src, const char *dst, struct br_error *err);
+
+/* fsync a directory (after a rename or unlink in it). */
+int fsutil_sync_dir(const char *dir, struct br_error *err);
+
+/* 1 if `path` exists (any type), else 0. */
+int fsutil_exists(const char *path);
+
+/* 1 if the first two bytes of `path` are the gzip magic 1f 8b. */
+int fsutil_is_gzip(const char *path);
+
+#endif

@@ -1,0 +1,977 @@
+/* intake.c — see intake.h. */
+#include "intake.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bsn.h"
+#include "date.h"
+#include "fsutil.h"
+#include "levering.h"
+#include "log.h"
+#include "pain002.h"
+#include "polis.h"
+#include "register.h"
+#include "signals_xml.h"
+#include "snapshot.h"
+#include "xmlin.h"
+
+#include "banned.h"
+
+#define INBOX_MAX_FILES 100000
+#define NAME_MAX_LEN 255
+
+struct entry {
+	char name[NAME_MAX_LEN + 1];
+	char path[FSUTIL_PATH_MAX];
+	char sha[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	struct levering_header hdr;
+};
+
+struct intake {
+	struct store *st;
+	const struct intake_opts *o;
+	struct intake_summary *sum;
+	struct xmlin_limits lim;
+	struct xmlin_schema *schema[5]; /* by enum levering_kind; 4 = pain.002 .10 */
+	struct xmlin_schema *schema_p10;
+	char now[TIMESTAMP_FMT_MAX];
+	int32_t today;
+};
+
+/* Per-file state while its transaction is open. */
+struct ingest {
+	struct intake *in;
+	struct entry *e;
+	sqlite3_int64 levering;
+	struct snapshot *snap;
+	sqlite3_stmt *ins, *find, *person, *gegeven;
+	long records, unknown;
+	long last_progress;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int sql_step_done(struct store *st, sqlite3_stmt *s, const char *what, struct br_error *err)
+{
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(st, rc, what, err);
+	return 0;
+}
+
+static void bind_date(sqlite3_stmt *s, int idx, int32_t day)
+{
+	char b[DATE_FMT_MAX];
+	if (day == DATE_NONE)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_text(s, idx, date_format(b, day), -1, SQLITE_TRANSIENT);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* formats.md §4: only complete files are picked up. */
+static int name_is_complete(const char *name)
+{
+	return name[0] != '.' && !ends_with(name, ".part") && !ends_with(name, ".tmp");
+}
+
+static void progress(struct ingest *g)
+{
+	if (!g->in->o->progress || g->records - g->last_progress < 10000)
+		return;
+	g->last_progress = g->records;
+	fprintf(stderr, "\r%s: %ld records", g->e->name, g->records);
+	fflush(stderr);
+}
+
+/* ---- schemas ------------------------------------------------------------ */
+
+static int schema_for(struct xmlin_schema **out, struct intake *in, const struct levering_header *h,
+		      struct br_error *err)
+{
+	static const char *const files[] = {
+		[LEVERING_REGISTER] = "clientregister.xsd",
+		[LEVERING_INKOMEN] = "polis.xsd",
+		[LEVERING_SIGNALEN] = "signalen.xsd",
+		[LEVERING_PAIN002] = "pain.002.001.03.xsd",
+	};
+	struct xmlin_schema **slot = &in->schema[h->kind];
+	const char *file = files[h->kind];
+	char path[FSUTIL_PATH_MAX];
+	int rc;
+
+	if (h->kind == LEVERING_PAIN002 && h->pain_version == 10) {
+		slot = &in->schema_p10;
+		file = "pain.002.001.10.xsd";
+	}
+	if (!*slot) {
+		if ((rc = snprintf(path, sizeof(path), "%s/parsers/schemas/%s", in->o->data_dir, file)) < 0 ||
+		    (size_t)rc >= sizeof(path))
+			return br_error_set(err, BR_ECONFIG, "data directory path too long");
+		if ((rc = xmlin_schema_load(slot, path, err)) < 0)
+			return rc;
+	}
+	*out = *slot;
+	return 0;
+}
+
+/* ---- sniffing: kind, leveringId, aanmaakdatum --------------------------- */
+
+static int sniff_pain002(struct xmlin *x, struct levering_header *h, struct br_error *err)
+{
+	char msg_id[LEVERING_ID_MAX + 2] = "", cre[64] = "";
+	int rc;
+
+	/* Document / CstmrPmtStsRpt / GrpHdr / {MsgId, CreDtTm} */
+	while ((rc = xmlin_read(x, err)) == 1) {
+		if (xmlin_type(x) != XMLIN_START || xmlin_depth(x) != 4)
+			continue;
+		if (strcmp(xmlin_name(x), "MsgId") == 0) {
+			if ((rc = xmlin_text(x, msg_id, sizeof(msg_id), NULL, err)) < 0)
+				return rc;
+		} else if (strcmp(xmlin_name(x), "CreDtTm") == 0) {
+			if ((rc = xmlin_text(x, cre, sizeof(cre), NULL, err)) < 0)
+				return rc;
+			break;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!msg_id[0] || !cre[0])
+		return xmlin_fail(x, err, "pain.002 status report without GrpHdr/MsgId and CreDtTm");
+	if (strlen(msg_id) > LEVERING_ID_MAX)
+		return xmlin_fail(x, err, "MsgId is longer than %d characters", LEVERING_ID_MAX);
+	memcpy(h->levering_id, msg_id, strlen(msg_id) + 1);
+	/* ISODateTime: the first 19 characters are YYYY-MM-DDThh:mm:ss */
+	if (strlen(cre) < 19 || timestamp_parse(&h->aanmaakdatum, cre, 19, err) < 0)
+		return xmlin_fail(x, err, "CreDtTm '%s' is not a date and time", cre);
+	return 0;
+}
+
+static int sniff(struct intake *in, struct entry *e, struct br_error *err)
+{
+	struct xmlin *x = NULL;
+	const char *ns, *name, *v;
+	struct levering_header *h = &e->hdr;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	h->peildatum = DATE_NONE;
+	if ((rc = xmlin_open(&x, e->path, e->name, NULL, &in->lim, err)) < 0)
+		goto out;
+	do
+		rc = xmlin_read(x, err);
+	while (rc == 1 && xmlin_type(x) != XMLIN_START);
+	if (rc < 0)
+		goto out;
+	if (rc == 0) {
+		rc = xmlin_fail(x, err, "the file has no root element");
+		goto out;
+	}
+	ns = xmlin_ns(x);
+	name = xmlin_name(x);
+	/* formats.md: the kind is decided by root element and namespace */
+	if (strcmp(name, "Clientregister") == 0 && strcmp(ns, NS_REGISTER) == 0)
+		h->kind = LEVERING_REGISTER;
+	else if (strcmp(name, "Inkomstenlevering") == 0 && strcmp(ns, NS_POLIS) == 0)
+		h->kind = LEVERING_INKOMEN;
+	else if (strcmp(name, "Signaallevering") == 0 && strcmp(ns, NS_SIGNALEN) == 0)
+		h->kind = LEVERING_SIGNALEN;
+	else if (strcmp(name, "Document") == 0 && strcmp(ns, NS_PAIN002_03) == 0)
+		h->kind = LEVERING_PAIN002, h->pain_version = 3;
+	else if (strcmp(name, "Document") == 0 && strcmp(ns, NS_PAIN002_10) == 0)
+		h->kind = LEVERING_PAIN002, h->pain_version = 10;
+	else {
+		rc = xmlin_fail(x, err,
+				"root element <%s> in namespace '%s' is not a betaalrun input: expected"
+				" Clientregister (%s), Inkomstenlevering (%s), Signaallevering (%s)"
+				" or a pain.002.001.03/.10 Document", name, ns, NS_REGISTER, NS_POLIS, NS_SIGNALEN);
+		goto out;
+	}
+	if (h->kind == LEVERING_PAIN002) {
+		rc = sniff_pain002(x, h, err);
+		goto out;
+	}
+	if (!(v = xmlin_attr(x, "leveringId")) || !v[0] || strlen(v) > LEVERING_ID_MAX) {
+		rc = xmlin_fail(x, err, "<%s> has no valid leveringId attribute (1..%d characters)",
+				name, LEVERING_ID_MAX);
+		goto out;
+	}
+	memcpy(h->levering_id, v, strlen(v) + 1);
+	if (!(v = xmlin_attr(x, "aanmaakdatum")) ||
+	    timestamp_parse(&h->aanmaakdatum, v, strlen(v), err) < 0) {
+		br_error_clear(err);
+		rc = xmlin_fail(x, err, "<%s> has no valid aanmaakdatum attribute (YYYY-MM-DDThh:mm:ss)", name);
+		goto out;
+	}
+	if (h->kind == LEVERING_REGISTER &&
+	    (!(v = xmlin_attr(x, "peildatum")) || date_parse(&h->peildatum, v, strlen(v), err) < 0)) {
+		br_error_clear(err);
+		rc = xmlin_fail(x, err, "<Clientregister> has no valid peildatum attribute (YYYY-MM-DD)");
+		goto out;
+	}
+	rc = 0;
+out:
+	xmlin_free(x);
+	return rc;
+}
+
+/* ---- quarantine and archive --------------------------------------------- */
+
+/*
+ * formats.md §4: the file moves byte for byte to quarantine/ (a timestamp
+ * prefix only when the name is taken) beside NAME.reason naming the file,
+ * the line and the first problem.  The reason is written first: a crash in
+ * between leaves the file in the inbox, and the next run writes it again.
+ */
+static int quarantine(struct intake *in, struct entry *e, const struct br_error *why,
+		      struct br_error *err)
+{
+	char qdir[FSUTIL_PATH_MAX], dst[FSUTIL_PATH_MAX], reason_path[FSUTIL_PATH_MAX + 8];
+	char qname[NAME_MAX_LEN + 32], text[4096], lb[64], stamp[TIMESTAMP_FMT_MAX];
+	char problem[BR_ERROR_MSG_MAX];
+	int rc, n;
+	size_t i, j;
+
+	if ((rc = fsutil_join(qdir, sizeof(qdir), in->o->home, "quarantine", err)) < 0 ||
+	    (rc = fsutil_mkdirs(qdir, 0700, err)) < 0)
+		return rc;
+	snprintf(qname, sizeof(qname), "%s", e->name);
+	if ((rc = fsutil_join(dst, sizeof(dst), qdir, qname, err)) < 0)
+		return rc;
+	if (fsutil_exists(dst)) {
+		/* 2026-11-28T03:18:55 -> 20261128T031855 */
+		for (i = 0, j = 0; in->now[i] && j < sizeof(stamp) - 1; i++)
+			if (in->now[i] != '-' && in->now[i] != ':')
+				stamp[j++] = in->now[i];
+		stamp[j] = '\0';
+		snprintf(qname, sizeof(qname), "%s-%s", stamp, e->name);
+		if ((rc = fsutil_join(dst, sizeof(dst), qdir, qname, err)) < 0)
+			return rc;
+	}
+	/* The problem text may quote input; no BSN reaches a reason file
+	 * (the file name and hash are ours and kept intact). */
+	snprintf(problem, sizeof(problem), "%s", why->msg);
+	log_mask_digits(problem);
+	if (why->line > 0)
+		snprintf(lb, sizeof(lb), "%ld", why->line);
+	else
+		snprintf(lb, sizeof(lb), "-");
+	n = snprintf(text, sizeof(text),
+		     "file: %s\n"
+		     "line: %s\n"
+		     "problem: %s\n"
+		     "sha256: %s\n"
+		     "quarantined: %s\n"
+		     "action: correct the file (or ask the sender for a corrected delivery) and put it in the"
+		     " inbox again; a delivery that is right as it is (a register that shrinks on purpose)"
+		     " is accepted with `betaalrun ingest --krimp-toestaan quarantine/%s`\n",
+		     e->name, lb, problem, e->sha[0] ? e->sha : "-", in->now, qname);
+	if (n < 0)
+		return br_error_set(err, BR_EINTERNAL, "cannot format a quarantine reason");
+	n = snprintf(reason_path, sizeof(reason_path), "%s.reason", dst);
+	if (n < 0 || (size_t)n >= sizeof(reason_path))
+		return br_error_set(err, BR_EINTERNAL, "path too long: %s", dst);
+	if ((rc = fsutil_write_atomic(reason_path, text, strlen(text), 0600, err)) < 0)
+		return rc;
+	if ((rc = fsutil_move(e->path, dst, err)) < 0)
+		return rc;
+	chmod(dst, 0600);
+	{
+		char b1[600], b2[300];
+		log_event(LOG_WARN, "file quarantined", "file=%s line=%s reason=%s",
+			  log_q(b2, sizeof(b2), e->name), lb, log_q(b1, sizeof(b1), why->msg));
+	}
+	in->sum->quarantined++;
+	return 0;
+}
+
+/* The archive path for a new delivery: archive/YYYY/MM/NAME(.gz), made
+ * unique with the hash when taken. */
+static int archive_path(char *out, size_t cap, struct intake *in, struct entry *e,
+			struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int y, m, d, rc = 0, taken;
+	const char *gz = ends_with(e->name, ".gz") ? "" : ".gz";
+	char abs[FSUTIL_PATH_MAX];
+
+	date_to_ymd(in->today, &y, &m, &d);
+	rc = snprintf(out, cap, "archive/%04d/%02d/%s%s", y, m, e->name, gz);
+	if (rc < 0 || (size_t)rc >= cap)
+		return br_error_set(err, BR_EINTERNAL, "archive path too long for %s", e->name);
+	if ((rc = store_prepare(in->st, &s, "SELECT 1 FROM levering WHERE archief = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
+	taken = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (fsutil_join(abs, sizeof(abs), in->o->home, out, err) < 0)
+		return BR_EINTERNAL;
+	if (taken || fsutil_exists(abs)) {
+		rc = snprintf(out, cap, "archive/%04d/%02d/%.12s-%s%s", y, m, e->sha, e->name, gz);
+		if (rc < 0 || (size_t)rc >= cap)
+			return br_error_set(err, BR_EINTERNAL, "archive path too long for %s", e->name);
+	}
+	return 0;
+}
+
+/*
+ * Write the archive copy (idempotent: rewriting gives the same bytes), drop
+ * the inbox file, then mark the ledger row.  A crash anywhere here is
+ * finished by the next run (intake.h).
+ */
+static int archive(struct intake *in, struct entry *e, const char *rel, struct br_error *err)
+{
+	char abs[FSUTIL_PATH_MAX], dir[FSUTIL_PATH_MAX], *slash;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = fsutil_join(abs, sizeof(abs), in->o->home, rel, err)) < 0)
+		return rc;
+	memcpy(dir, abs, sizeof(dir));
+	if ((slash = strrchr(dir, '/')))
+		*slash = '\0';
+	if ((rc = fsutil_mkdirs(dir, 0700, err)) < 0)
+		return rc;
+	if (!fsutil_exists(abs) || fsutil_exists(e->path)) {
+		if ((rc = fsutil_copy_atomic(abs, e->path, !fsutil_is_gzip(e->path), 0600, err)) < 0)
+			return rc;
+	}
+	if (unlink(e->path) != 0 && errno != ENOENT)
+		return br_error_set(err, BR_EIO, "cannot remove %s from the inbox: %s", e->path, strerror(errno));
+	if ((rc = fsutil_sync_dir(in->o->inbox, err)) < 0)
+		return rc;
+	if ((rc = store_prepare(in->st, &s, "UPDATE levering SET gearchiveerd = 1 WHERE sha256 = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, e->sha, -1, SQLITE_STATIC);
+	rc = sql_step_done(in->st, s, "marking a delivery archived", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- kind handlers ------------------------------------------------------- */
+
+static int check_header(struct ingest *g, const struct levering_header *h, struct br_error *err)
+{
+	/* The parser read the same root as the sniffer; anything else is a bug. */
+	if (strcmp(h->levering_id, g->e->hdr.levering_id) != 0)
+		return br_error_set(err, BR_EINTERNAL, "leveringId changed while reading %s", g->e->name);
+	return 0;
+}
+
+static int on_register_header(void *ctx, const struct levering_header *h, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	const struct intake_opts *o = g->in->o;
+	int rc, allowed;
+
+	if ((rc = check_header(g, h, err)) < 0)
+		return rc;
+	allowed = o->krimp_sha256 && strcmp(o->krimp_sha256, g->e->sha) == 0;
+	return snapshot_begin(&g->snap, g->in->st, g->levering, h, o->cfg->register_krimp_max_pct,
+			      allowed, err);
+}
+
+static int on_register_dossier(void *ctx, const struct register_dossier *d, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	int rc;
+
+	if (!g->snap)
+		return br_error_set(err, BR_EINTERNAL, "register dossier before its header");
+	if ((rc = snapshot_add(g->snap, d, err)) < 0) {
+		br_error_at(err, g->e->name, d->line);
+		return rc;
+	}
+	g->records++;
+	progress(g);
+	return 0;
+}
+
+static int known_bsn(struct ingest *g, const char *bsn, int *out, struct br_error *err)
+{
+	int rc;
+
+	if (!g->person &&
+	    (rc = store_prepare(g->in->st, &g->person, "SELECT 1 FROM persoon WHERE bsn = ?1", err)) < 0)
+		return rc;
+	sqlite3_reset(g->person);
+	sqlite3_bind_text(g->person, 1, bsn, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(g->person);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(g->in->st, rc, "looking up a BSN", err);
+	*out = rc == SQLITE_ROW;
+	sqlite3_reset(g->person);
+	return 0;
+}
+
+/* An id that is UNIQUE for all time: say where it was seen before. */
+static int explain_duplicate(struct ingest *g, const char *table, const char *col, const char *label,
+			     const char *id, long line, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char q[256];
+	int rc;
+
+	snprintf(q, sizeof(q), "SELECT t.regel, l.bestandsnaam, l.id FROM %s t JOIN levering l"
+		 " ON t.levering = l.id WHERE t.%s = ?1", table, col);
+	if ((rc = store_prepare(g->in->st, &s, q, err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		if (sqlite3_column_int64(s, 2) == g->levering)
+			br_error_set(err, BR_EINPUT, "%s %s appears twice in this file (first at line %d)",
+				     label, id, sqlite3_column_int(s, 0));
+		else
+			br_error_set(err, BR_EINPUT, "%s %s was already delivered in file %s (line %d)",
+				     label, id, (const char *)sqlite3_column_text(s, 1), sqlite3_column_int(s, 0));
+	} else {
+		br_error_set(err, BR_EINPUT, "%s %s is not unique", label, id);
+	}
+	sqlite3_finalize(s);
+	br_error_at(err, g->e->name, line);
+	return BR_EINPUT;
+}
+
+static int on_polis_header(void *ctx, const struct levering_header *h, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	int rc;
+
+	if ((rc = check_header(g, h, err)) < 0)
+		return rc;
+	if ((rc = store_prepare(g->in->st, &g->ins,
+				"INSERT INTO inkomen (opgave_id, levering, regel, vervangt, vervangt_inkomen,"
+				" vervangt_onbekend, intrekking, bsn, lhnr, numiv, soort, dat_aanv_tv, dat_eind_tv,"
+				" ln_lb_ph_cents, vak_bsl_cents, extr_per_sal_cents, opn_avwb_cents,"
+				" wrd_pr_gebr_aut_cents, ing_lb_ph_cents, bijdr_zvw_cents, pr_wga_whk_wn_cents,"
+				" ind_heffingskorting, aant_verl_u, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+				" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+				" ON CONFLICT (opgave_id) DO NOTHING", err)) < 0)
+		return rc;
+	return store_prepare(g->in->st, &g->find, "SELECT id FROM inkomen WHERE opgave_id = ?1", err);
+}
+
+static int on_polis_record(void *ctx, const struct polis_record *r, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	sqlite3_stmt *s = g->ins;
+	sqlite3_int64 replaced = 0;
+	int rc, known;
+
+	if (r->vervangt[0]) {
+		/* formats.md §2: a correction links to what it replaces; an unknown
+		 * id is kept and flagged. */
+		sqlite3_reset(g->find);
+		sqlite3_bind_text(g->find, 1, r->vervangt, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(g->find) == SQLITE_ROW)
+			replaced = sqlite3_column_int64(g->find, 0);
+		sqlite3_reset(g->find);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_text(s, 1, r->opgave_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, g->levering);
+	sqlite3_bind_int64(s, 3, r->line);
+	store_bind_text(s, 4, r->vervangt, 1);
+	if (replaced)
+		sqlite3_bind_int64(s, 5, replaced);
+	sqlite3_bind_int(s, 6, r->vervangt[0] && !replaced);
+	sqlite3_bind_int(s, 7, r->intrekking ? 1 : 0);
+	sqlite3_bind_text(s, 8, r->bsn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, r->lhnr, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 10, r->numiv);
+	sqlite3_bind_text(s, 11, r->soort, -1, SQLITE_TRANSIENT);
+	bind_date(s, 12, r->dat_aanv_tv);
+	bind_date(s, 13, r->dat_eind_tv);
+	sqlite3_bind_int64(s, 14, r->ln_lb_ph_cents);
+	sqlite3_bind_int64(s, 15, r->vak_bsl_cents);
+	sqlite3_bind_int64(s, 16, r->extr_per_sal_cents);
+	sqlite3_bind_int64(s, 17, r->opn_avwb_cents);
+	sqlite3_bind_int64(s, 18, r->wrd_pr_gebr_aut_cents);
+	sqlite3_bind_int64(s, 19, r->ing_lb_ph_cents);
+	sqlite3_bind_int64(s, 20, r->bijdr_zvw_cents);
+	sqlite3_bind_int64(s, 21, r->pr_wga_whk_wn_cents);
+	sqlite3_bind_int(s, 22, r->ind_heffingskorting ? 1 : 0);
+	if (r->aant_verl_u >= 0)
+		sqlite3_bind_int(s, 23, r->aant_verl_u);
+	sqlite3_bind_int(s, 24, (int)r->tags);
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+		return store_fail(g->in->st, rc, "storing an income record", err);
+	if (sqlite3_changes(store_db(g->in->st)) == 0)
+		return explain_duplicate(g, "inkomen", "opgave_id", "OpgaveId", r->opgave_id, r->line, err);
+	if ((rc = known_bsn(g, r->bsn, &known, err)) < 0)
+		return rc;
+	if (!known)
+		g->unknown++;
+	g->records++;
+	progress(g);
+	return 0;
+}
+
+static int on_signals_header(void *ctx, const struct levering_header *h, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	int rc;
+
+	if ((rc = check_header(g, h, err)) < 0)
+		return rc;
+	if ((rc = store_prepare(g->in->st, &g->ins,
+				"INSERT INTO signaal (signaal_id, levering, regel, soort, bsn, bron, signaaldatum,"
+				" periode_begin, periode_einde, omschrijving) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+				" ?8, ?9, ?10) ON CONFLICT (signaal_id) DO NOTHING", err)) < 0)
+		return rc;
+	return store_prepare(g->in->st, &g->gegeven,
+			     "INSERT INTO signaal_gegeven (signaal, volgnr, naam, waarde) VALUES (?1, ?2, ?3, ?4)",
+			     err);
+}
+
+static int on_signal(void *ctx, const struct signal_record *r, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	sqlite3_stmt *s = g->ins;
+	sqlite3_int64 id;
+	int rc, i, known;
+
+	/* signals.md: the table is the contract; an unknown Soort refuses the file. */
+	if (!signaltable_find(g->in->o->signals, r->soort)) {
+		br_error_set(err, BR_EINPUT,
+			     "signal Soort %s (SignaalId %s) is not in the signal table"
+			     " (pipeline/rules/signaaltabel.xml); the file is refused until the table knows it",
+			     r->soort, r->signaal_id);
+		br_error_at(err, g->e->name, r->line);
+		return BR_EINPUT;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_text(s, 1, r->signaal_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, g->levering);
+	sqlite3_bind_int64(s, 3, r->line);
+	sqlite3_bind_text(s, 4, r->soort, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, r->bsn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, r->bron, -1, SQLITE_TRANSIENT);
+	bind_date(s, 7, r->signaaldatum);
+	bind_date(s, 8, r->periode_begin);
+	bind_date(s, 9, r->periode_einde);
+	store_bind_text(s, 10, r->omschrijving, 1);
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+		return store_fail(g->in->st, rc, "storing a signal", err);
+	if (sqlite3_changes(store_db(g->in->st)) == 0)
+		return explain_duplicate(g, "signaal", "signaal_id", "SignaalId", r->signaal_id, r->line, err);
+	id = sqlite3_last_insert_rowid(store_db(g->in->st));
+	for (i = 0; i < r->n_gegevens; i++) {
+		sqlite3_reset(g->gegeven);
+		sqlite3_bind_int64(g->gegeven, 1, id);
+		sqlite3_bind_int(g->gegeven, 2, i + 1);
+		sqlite3_bind_text(g->gegeven, 3, r->gegevens[i].naam, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(g->gegeven, 4, r->gegevens[i].waarde, -1, SQLITE_TRANSIENT);
+		if ((rc = sql_step_done(g->in->st, g->gegeven, "storing a signal value", err)) < 0)
+			return rc;
+	}
+	if ((rc = known_bsn(g, r->bsn, &known, err)) < 0)
+		return rc;
+	if (!known)
+		g->unknown++;
+	g->records++;
+	return 0;
+}
+
+static int on_pain002_header(void *ctx, const struct levering_header *h, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	int rc;
+
+	if ((rc = check_header(g, h, err)) < 0)
+		return rc;
+	return store_prepare(g->in->st, &g->ins,
+			     "INSERT INTO bankstatus (levering, regel, orgnl_msg_id, orgnl_pmtinf_id,"
+			     " orgnl_e2e_id, status, reden) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
+}
+
+static int on_pain002_status(void *ctx, const struct pain002_status *r, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	sqlite3_stmt *s = g->ins;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_int64(s, 1, g->levering);
+	sqlite3_bind_int64(s, 2, r->line);
+	sqlite3_bind_text(s, 3, r->orgnl_msg_id, -1, SQLITE_TRANSIENT);
+	store_bind_text(s, 4, r->orgnl_pmtinf_id, 1);
+	store_bind_text(s, 5, r->orgnl_e2e_id, 1);
+	sqlite3_bind_text(s, 6, r->status, -1, SQLITE_TRANSIENT);
+	store_bind_text(s, 7, r->reason, 1);
+	if ((rc = sql_step_done(g->in->st, s, "storing a bank status", err)) < 0)
+		return rc;
+	g->records++;
+	return 0;
+}
+
+/* ---- one file ------------------------------------------------------------ */
+
+static int insert_ledger(struct ingest *g, const char *archief, struct br_error *err)
+{
+	struct intake *in = g->in;
+	struct entry *e = g->e;
+	sqlite3_stmt *s = NULL;
+	char ts[TIMESTAMP_FMT_MAX];
+	int rc;
+
+	/* formats.md §4: a leveringId seen before with other bytes is refused. */
+	if ((rc = store_prepare(in->st, &s, "SELECT bestandsnaam, ontvangen FROM levering"
+				" WHERE soort = ?1 AND levering_id = ?2", err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, levering_kind_name(e->hdr.kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, e->hdr.levering_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		br_error_set(err, BR_EINPUT,
+			     "leveringId %s was already delivered (file %s, received %s) with different"
+			     " content; a corrected delivery needs a new leveringId",
+			     e->hdr.levering_id, (const char *)sqlite3_column_text(s, 0),
+			     (const char *)sqlite3_column_text(s, 1));
+		sqlite3_finalize(s);
+		return BR_EINPUT;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((rc = store_prepare(in->st, &s, "INSERT INTO levering (sha256, soort, levering_id, bestandsnaam,"
+				" aanmaakdatum, ontvangen, bytes, archief) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, e->sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, levering_kind_name(e->hdr.kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, e->hdr.levering_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, timestamp_format(ts, e->hdr.aanmaakdatum), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, in->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)e->size);
+	sqlite3_bind_text(s, 8, archief, -1, SQLITE_STATIC);
+	rc = sql_step_done(in->st, s, "recording the delivery", err);
+	g->levering = sqlite3_last_insert_rowid(store_db(in->st));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int parse_into_store(struct ingest *g, struct br_error *err)
+{
+	struct intake *in = g->in;
+	struct entry *e = g->e;
+	struct xmlin_schema *schema = NULL;
+	struct xmlin *x = NULL;
+	struct snapshot_result sr;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = schema_for(&schema, in, &e->hdr, err)) < 0)
+		goto out;
+	if ((rc = xmlin_open(&x, e->path, e->name, schema, &in->lim, err)) < 0)
+		goto out;
+	switch (e->hdr.kind) {
+	case LEVERING_REGISTER: {
+		struct register_handler h = { on_register_header, on_register_dossier, g };
+		rc = register_parse(x, &h, err);
+		if (rc == 0 && g->snap)
+			rc = snapshot_finish(g->snap, &sr, err);
+		break;
+	}
+	case LEVERING_INKOMEN: {
+		struct polis_handler h = { on_polis_header, on_polis_record, g };
+		rc = polis_parse(x, &h, err);
+		break;
+	}
+	case LEVERING_SIGNALEN: {
+		struct signals_handler h = { on_signals_header, on_signal, g };
+		rc = signals_parse(x, &h, err);
+		break;
+	}
+	case LEVERING_PAIN002: {
+		struct pain002_handler h = { on_pain002_header, on_pain002_status, g };
+		rc = pain002_parse(x, &h, err);
+		break;
+	}
+	default:
+		rc = br_error_set(err, BR_EINTERNAL, "unknown delivery kind");
+	}
+	if (rc < 0)
+		goto out;
+	if ((rc = store_prepare(in->st, &s, "UPDATE levering SET records = ?2, onbekende_bsn = ?3 WHERE id = ?1",
+				err)) < 0)
+		goto out;
+	sqlite3_bind_int64(s, 1, g->levering);
+	sqlite3_bind_int64(s, 2, g->records);
+	sqlite3_bind_int64(s, 3, g->unknown);
+	rc = sql_step_done(in->st, s, "recording the delivery", err);
+out:
+	sqlite3_finalize(s);
+	xmlin_free(x);
+	return rc;
+}
+
+static void ingest_release(struct ingest *g)
+{
+	snapshot_free(g->snap);
+	sqlite3_finalize(g->ins);
+	sqlite3_finalize(g->find);
+	sqlite3_finalize(g->person);
+	sqlite3_finalize(g->gegeven);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Known bytes: finish an interrupted archive, or record a duplicate. */
+static int handle_known(struct intake *in, struct entry *e, sqlite3_int64 levering, int archived,
+			const char *archief, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char b[300];
+	int rc;
+
+	if (!archived) {
+		log_event(LOG_INFO, "finishing the archive of an ingested file", "file=%s",
+			  log_q(b, sizeof(b), e->name));
+		in->sum->recovered++;
+		return archive(in, e, archief, err);
+	}
+	/* formats.md §4: recorded as a duplicate and removed from the inbox */
+	if ((rc = store_prepare(in->st, &s, "INSERT INTO duplicaat (levering, bestandsnaam, ontvangen)"
+				" VALUES (?1, ?2, ?3)", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, levering);
+	sqlite3_bind_text(s, 2, e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, in->now, -1, SQLITE_STATIC);
+	rc = sql_step_done(in->st, s, "recording a duplicate", err);
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (unlink(e->path) != 0 && errno != ENOENT)
+		return br_error_set(err, BR_EIO, "cannot remove %s: %s", e->path, strerror(errno));
+	log_event(LOG_INFO, "duplicate skipped", "file=%s sha256=%.12s", log_q(b, sizeof(b), e->name), e->sha);
+	in->sum->duplicates++;
+	return 0;
+}
+
+/* 1 when the file's bytes are already in the ledger (then handled), 0 when
+ * new, < 0 on failure. */
+static int check_known(struct intake *in, struct entry *e, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char archief[FSUTIL_PATH_MAX];
+	sqlite3_int64 lev;
+	int rc, archived;
+
+	if ((rc = store_prepare(in->st, &s, "SELECT id, gearchiveerd, archief FROM levering WHERE sha256 = ?1",
+				err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, e->sha, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return rc == SQLITE_DONE ? 0 : store_fail(in->st, rc, "looking up a delivery", err);
+	}
+	lev = sqlite3_column_int64(s, 0);
+	archived = sqlite3_column_int(s, 1);
+	snprintf(archief, sizeof(archief), "%s", (const char *)sqlite3_column_text(s, 2));
+	sqlite3_finalize(s);
+	if ((rc = handle_known(in, e, lev, archived, archief, err)) < 0)
+		return rc;
+	return 1;
+}
+
+/* Returns 0 when the file was ingested or quarantined; < 0 only for a
+ * failure of the machinery (then the file stays in the inbox). */
+static int ingest_file(struct intake *in, struct entry *e, struct br_error *err)
+{
+	struct ingest g;
+	struct br_error why;
+	char archief[FSUTIL_PATH_MAX];
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	g.in = in;
+	g.e = e;
+	br_error_clear(&why);
+	/* The same bytes twice in one drop: the second is a duplicate. */
+	if ((rc = check_known(in, e, err)) != 0)
+		return rc < 0 ? rc : 0;
+	if ((rc = store_begin(in->st, err)) < 0)
+		return rc;
+	if ((rc = archive_path(archief, sizeof(archief), in, e, &why)) < 0 ||
+	    (rc = insert_ledger(&g, archief, &why)) < 0 ||
+	    (rc = parse_into_store(&g, &why)) < 0 ||
+	    (rc = store_commit(in->st, &why)) < 0) {
+		ingest_release(&g);
+		store_rollback(in->st);
+		if (in->o->progress)
+			fputc('\n', stderr);
+		/* The store or the disk failing is not the file's fault. */
+		if (rc == BR_EBUSY || rc == BR_EIO || rc == BR_ENOMEM || rc == BR_ECONFIG) {
+			*err = why;
+			return rc;
+		}
+		br_error_at(&why, e->name, 0);
+		return quarantine(in, e, &why, err);
+	}
+	if (in->o->progress)
+		fputc('\n', stderr);
+	{
+		char b1[300], b2[100];
+		log_event(LOG_INFO, "file ingested", "file=%s kind=%s levering=%s records=%ld unknown_bsn=%ld",
+			  log_q(b1, sizeof(b1), e->name), levering_kind_name(e->hdr.kind),
+			  log_q(b2, sizeof(b2), e->hdr.levering_id), g.records, g.unknown);
+	}
+	in->sum->ingested++;
+	in->sum->records += g.records;
+	in->sum->unknown_bsn += g.unknown;
+	ingest_release(&g);
+	return archive(in, e, archief, err);
+}
+
+/* ---- the inbox ----------------------------------------------------------- */
+
+static int cmp_entries(const void *pa, const void *pb)
+{
+	const struct entry *a = *(const struct entry *const *)pa;
+	const struct entry *b = *(const struct entry *const *)pb;
+
+	/* formats.md §4: in the order of aanmaakdatum, then name */
+	if (a->hdr.aanmaakdatum != b->hdr.aanmaakdatum)
+		return a->hdr.aanmaakdatum < b->hdr.aanmaakdatum ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static int cmp_names(const void *pa, const void *pb)
+{
+	return strcmp(((const struct entry *)pa)->name, ((const struct entry *)pb)->name);
+}
+
+static int list_inbox(struct entry **out, size_t *out_n, const char *dir, struct br_error *err)
+{
+	DIR *d = NULL;
+	struct dirent *de;
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*out_n = 0;
+	if (!(d = opendir(dir)))
+		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
+				    "cannot read the inbox %s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		struct stat st;
+		struct entry *e;
+
+		if (!name_is_complete(de->d_name) || strlen(de->d_name) > NAME_MAX_LEN)
+			continue;
+		if (n == cap) {
+			struct entry *nv;
+			if (cap >= INBOX_MAX_FILES)
+				break; /* the rest waits for the next run */
+			cap = cap ? cap * 2 : 16;
+			if (!(nv = realloc(v, cap * sizeof(*v)))) {
+				rc = br_error_set(err, BR_ENOMEM, "out of memory listing the inbox");
+				goto out;
+			}
+			v = nv;
+		}
+		e = &v[n];
+		memset(e, 0, sizeof(*e));
+		memcpy(e->name, de->d_name, strlen(de->d_name) + 1);
+		if ((rc = fsutil_join(e->path, sizeof(e->path), dir, e->name, err)) < 0)
+			goto out;
+		if (stat(e->path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_names);
+	*out = v;
+	*out_n = n;
+	v = NULL;
+out:
+	if (d)
+		closedir(d);
+	free(v);
+	return rc;
+}
+
+int intake_run(struct intake_summary *out, struct store *st, const struct intake_opts *o,
+	       struct br_error *err)
+{
+	struct intake in;
+	struct entry *v = NULL, **todo = NULL;
+	size_t n = 0, n_todo = 0, i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&in, 0, sizeof(in));
+	in.st = st;
+	in.o = o;
+	in.sum = out;
+	xmlin_limits_default(&in.lim);
+	in.lim.max_bytes = (uint64_t)o->cfg->max_bestand_mb * 1024 * 1024;
+	in.lim.max_depth = o->cfg->max_diepte;
+	in.lim.max_text = (size_t)o->cfg->max_tekst_kb * 1024;
+	{
+		int64_t now = timestamp_now();
+		timestamp_format(in.now, now);
+		in.today = timestamp_day(now);
+	}
+	if ((rc = list_inbox(&v, &n, o->inbox, err)) < 0)
+		goto out;
+	if (n && !(todo = calloc(n, sizeof(*todo)))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct entry *e = &v[i];
+		struct br_error why;
+
+		br_error_clear(&why);
+		if (fsutil_digest_file(e->sha, NULL, e->path, in.lim.max_bytes, &e->size, &why) < 0) {
+			if (why.code == BR_EINPUT) {
+				e->sha[0] = '\0';
+				if ((rc = quarantine(&in, e, &why, err)) < 0)
+					goto out;
+				continue;
+			}
+			*err = why;
+			rc = why.code;
+			goto out;
+		}
+		if ((rc = check_known(&in, e, err)) < 0)
+			goto out;
+		if (rc == 1) {
+			rc = 0;
+			continue;
+		}
+		if (sniff(&in, e, &why) < 0) {
+			if ((rc = quarantine(&in, e, &why, err)) < 0)
+				goto out;
+			continue;
+		}
+		todo[n_todo++] = e;
+	}
+	qsort(todo, n_todo, sizeof(*todo), cmp_entries);
+	for (i = 0; i < n_todo; i++)
+		if ((rc = ingest_file(&in, todo[i], err)) < 0)
+			goto out;
+out:
+	for (i = 0; i < sizeof(in.schema) / sizeof(in.schema[0]); i++)
+		xmlin_schema_free(in.schema[i]);
+	xmlin_schema_free(in.schema_p10);
+	free(todo);
+	free(v);
+	return rc;
+}

@@ -1,0 +1,487 @@
+/*
+ * main.c — the betaalrun command line (cli.md): argument parsing and the
+ * wiring of stages, nothing else.  Each command opens what it needs, calls
+ * one stage, prints what a person asked for on stdout and events on
+ * stderr, and exits with the sysexits status of its error code.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "date.h"
+#include "error.h"
+#include "fsutil.h"
+#include "intake.h"
+#include "log.h"
+#include "signaltable.h"
+#include "store.h"
+
+#include "banned.h"
+
+#define LOCK_WAIT_MS 5000
+
+struct home {
+	char dir[FSUTIL_PATH_MAX];
+	char conf[FSUTIL_PATH_MAX];
+	char db[FSUTIL_PATH_MAX];
+	char lock[FSUTIL_PATH_MAX];
+	char inbox[FSUTIL_PATH_MAX];
+	char data[FSUTIL_PATH_MAX];  /* shipped data: parsers/schemas, pipeline/rules */
+	struct config cfg;
+};
+
+static const char usage_text[] =
+	"usage: betaalrun [--home DIR] COMMAND [ARGS]\n"
+	"\n"
+	"  init                       create the data directory, store and betaalrun.conf\n"
+	"  ingest [DIR] [--krimp-toestaan FILE]\n"
+	"                             ingest every complete file in the inbox (or DIR)\n"
+	"  watch                      keep ingesting as files arrive; stops on SIGTERM/SIGINT\n"
+	"  status                     inbox, quarantine, register, deliveries\n"
+	"\n"
+	"The data directory is --home DIR, else $BETAALRUN_HOME, else ./betaalrun-data.\n"
+	"Every command has --help.  Exit codes: 0 ok, 64 usage, 65 refused by a rule,\n"
+	"66 missing input, 70 internal, 74 I/O, 75 busy (try again), 78 configuration.\n";
+
+static int usage(FILE *f, int status)
+{
+	fputs(usage_text, f);
+	return status;
+}
+
+static int fail(const struct br_error *err)
+{
+	char b1[BR_ERROR_MSG_MAX + 64], b2[BR_ERROR_FILE_MAX + 8];
+
+	if (err->file[0] && err->line > 0)
+		log_event(LOG_ERROR, "failed", "error=%s file=%s line=%ld", log_q(b1, sizeof(b1), err->msg),
+			  log_q(b2, sizeof(b2), err->file), err->line);
+	else if (err->file[0])
+		log_event(LOG_ERROR, "failed", "error=%s file=%s", log_q(b1, sizeof(b1), err->msg),
+			  log_q(b2, sizeof(b2), err->file));
+	else
+		log_event(LOG_ERROR, "failed", "error=%s", log_q(b1, sizeof(b1), err->msg));
+	return br_error_exit_status(err->code);
+}
+
+static int wants_help(int argc, char **argv)
+{
+	int i;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+/* Paths of the data directory; with `need_conf`, load betaalrun.conf. */
+static int home_init(struct home *h, const char *dir, int need_conf, struct br_error *err)
+{
+	const char *data = getenv("BETAALRUN_DATADIR");
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	snprintf(h->dir, sizeof(h->dir), "%s", dir);
+	if ((rc = fsutil_join(h->conf, sizeof(h->conf), dir, "betaalrun.conf", err)) < 0 ||
+	    (rc = fsutil_join(h->db, sizeof(h->db), dir, "betaalrun.db", err)) < 0 ||
+	    (rc = fsutil_join(h->lock, sizeof(h->lock), dir, "betaalrun.lock", err)) < 0 ||
+	    (rc = fsutil_join(h->inbox, sizeof(h->inbox), dir, "inbox", err)) < 0)
+		return rc;
+	snprintf(h->data, sizeof(h->data), "%s", data && data[0] ? data : BR_SOURCE_DIR);
+	config_init(&h->cfg);
+	if (!need_conf)
+		return 0;
+	if (access(h->dir, F_OK) != 0)
+		return br_error_set(err, BR_ENOINPUT, "no data directory %s: run `betaalrun init` first (or give --home)",
+				    h->dir);
+	return config_load(&h->cfg, h->conf, err);
+}
+
+static int load_signaltable(struct signaltable *t, const struct home *h, struct br_error *err)
+{
+	char path[FSUTIL_PATH_MAX], xsd[FSUTIL_PATH_MAX];
+	int n;
+
+	if (h->cfg.regels_map[0])
+		n = snprintf(path, sizeof(path), "%s/signaaltabel.xml", h->cfg.regels_map);
+	else
+		n = snprintf(path, sizeof(path), "%s/pipeline/rules/signaaltabel.xml", h->data);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return br_error_set(err, BR_ECONFIG, "rules path too long");
+	n = snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/signaaltabel.xsd", h->data);
+	if (n < 0 || (size_t)n >= sizeof(xsd))
+		return br_error_set(err, BR_ECONFIG, "data path too long");
+	return signaltable_load(t, path, xsd, err);
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+static int cmd_init(const char *dir, int argc, char **argv)
+{
+	static const char *const subdirs[] = { "inbox", "quarantine", "archive", "out", "outbox" };
+	struct br_error err;
+	struct home h;
+	struct store *st = NULL;
+	char path[FSUTIL_PATH_MAX];
+	size_t i;
+	int rc;
+
+	(void)argv;
+	if (argc > 1)
+		return usage(stderr, 64);
+	br_error_clear(&err);
+	umask(077);
+	if ((rc = home_init(&h, dir, 0, &err)) < 0 || (rc = fsutil_mkdirs(dir, 0700, &err)) < 0)
+		return fail(&err);
+	chmod(dir, 0700);
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		if ((rc = fsutil_join(path, sizeof(path), dir, subdirs[i], &err)) < 0 ||
+		    (rc = fsutil_mkdirs(path, 0700, &err)) < 0)
+			return fail(&err);
+	}
+	if (!fsutil_exists(h.conf)) {
+		const char *t = config_template();
+		if ((rc = fsutil_write_atomic(h.conf, t, strlen(t), 0600, &err)) < 0)
+			return fail(&err);
+	}
+	if ((rc = config_load(&h.cfg, h.conf, &err)) < 0)
+		return fail(&err);
+	if ((rc = store_open(&st, h.db, 1, &err)) < 0)
+		return fail(&err);
+	store_close(st);
+	printf("data directory ready: %s\n", dir);
+	return 0;
+}
+
+/* ---- ingest -------------------------------------------------------------- */
+
+struct ingest_args {
+	const char *inbox;
+	const char *krimp_file;
+};
+
+/*
+ * `--krimp-toestaan FILE`: the operator accepts this register although it
+ * ends many dossiers.  FILE is identified by its SHA-256; when it is not in
+ * the inbox (typically quarantine/NAME) it is moved back into the inbox and
+ * its .reason removed.
+ */
+static int prepare_krimp(char sha[SHA256_HEX_LEN + 1], const struct home *h, const char *inbox,
+			 const char *file, struct br_error *err)
+{
+	char real_in[PATH_MAX], real_file[PATH_MAX], dst[FSUTIL_PATH_MAX], reason[FSUTIL_PATH_MAX + 8];
+	char *slash;
+	int rc;
+
+	if ((rc = fsutil_digest_file(sha, NULL, file, (uint64_t)h->cfg.max_bestand_mb << 20, NULL, err)) < 0)
+		return rc;
+	if (!realpath(inbox, real_in) || !realpath(file, real_file))
+		return br_error_set(err, BR_ENOINPUT, "cannot resolve %s: %s", file, strerror(errno));
+	slash = strrchr(real_file, '/');
+	if (slash && (size_t)(slash - real_file) == strlen(real_in) &&
+	    strncmp(real_file, real_in, strlen(real_in)) == 0)
+		return 0;
+	if ((rc = fsutil_join(dst, sizeof(dst), inbox, fsutil_basename(file), err)) < 0 ||
+	    (rc = fsutil_move(file, dst, err)) < 0)
+		return rc;
+	snprintf(reason, sizeof(reason), "%s.reason", file);
+	unlink(reason);
+	return 0;
+}
+
+static int run_intake_once(const struct home *h, const struct signaltable *sig, const char *inbox,
+			   const char *krimp_sha, struct intake_summary *sum, struct br_error *err)
+{
+	struct intake_opts o;
+	struct store *st = NULL;
+	int lock = -1, rc;
+
+	if ((lock = store_lock(h->lock, LOCK_WAIT_MS, err)) < 0)
+		return lock;
+	if ((rc = store_open(&st, h->db, 0, err)) < 0)
+		goto out;
+	memset(&o, 0, sizeof(o));
+	o.home = h->dir;
+	o.inbox = inbox;
+	o.krimp_sha256 = krimp_sha;
+	o.cfg = &h->cfg;
+	o.data_dir = h->data;
+	o.signals = sig;
+	o.progress = isatty(2);
+	rc = intake_run(sum, st, &o, err);
+out:
+	store_close(st);
+	store_unlock(lock);
+	return rc;
+}
+
+static void print_summary(const struct intake_summary *s)
+{
+	printf("ingested %d, duplicates %d, quarantined %d, records %ld, unknown BSN %ld%s\n",
+	       s->ingested, s->duplicates, s->quarantined, s->records, s->unknown_bsn,
+	       s->recovered ? " (finished interrupted archives)" : "");
+}
+
+static int cmd_ingest(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct home h;
+	struct signaltable sig;
+	struct intake_summary sum;
+	char sha[SHA256_HEX_LEN + 1];
+	const char *inbox = NULL, *krimp = NULL;
+	int i, rc;
+
+	br_error_clear(&err);
+	memset(&sig, 0, sizeof(sig));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--krimp-toestaan") == 0 && i + 1 < argc)
+			krimp = argv[++i];
+		else if (argv[i][0] == '-' || inbox)
+			return usage(stderr, 64);
+		else
+			inbox = argv[i];
+	}
+	umask(077);
+	if ((rc = home_init(&h, dir, 1, &err)) < 0 || (rc = load_signaltable(&sig, &h, &err)) < 0)
+		goto out;
+	if (!inbox)
+		inbox = h.inbox;
+	if (krimp && (rc = prepare_krimp(sha, &h, inbox, krimp, &err)) < 0)
+		goto out;
+	if ((rc = run_intake_once(&h, &sig, inbox, krimp ? sha : NULL, &sum, &err)) < 0)
+		goto out;
+	print_summary(&sum);
+	if (sum.quarantined)
+		rc = BR_EINPUT; /* cli.md: 65 when any file was quarantined */
+out:
+	signaltable_release(&sig);
+	if (rc < 0 && err.code != BR_OK)
+		return fail(&err);
+	return br_error_exit_status(rc);
+}
+
+/* ---- watch --------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int signo)
+{
+	(void)signo;
+	stop_requested = 1;
+}
+
+static int cmd_watch(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct home h;
+	struct signaltable sig;
+	struct intake_summary sum;
+	struct sigaction sa;
+	int fd = -1, rc = 0, pending = 1;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	(void)argv;
+	if (argc > 1)
+		return usage(stderr, 64);
+	br_error_clear(&err);
+	memset(&sig, 0, sizeof(sig));
+	umask(077);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop; /* no SA_RESTART: poll() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if ((rc = home_init(&h, dir, 1, &err)) < 0 || (rc = load_signaltable(&sig, &h, &err)) < 0)
+		goto out;
+	if ((fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0 ||
+	    inotify_add_watch(fd, h.inbox, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+		rc = br_error_set(&err, BR_EIO, "cannot watch %s: %s", h.inbox, strerror(errno));
+		goto out;
+	}
+	log_event(LOG_INFO, "watching the inbox", "inbox=%s", h.inbox);
+	while (!stop_requested) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (pending) {
+			pending = 0;
+			br_error_clear(&err);
+			rc = run_intake_once(&h, &sig, h.inbox, NULL, &sum, &err);
+			if (rc == BR_EBUSY) {
+				pending = 1; /* someone else is ingesting; try again shortly */
+			} else if (rc < 0) {
+				goto out;
+			} else if (sum.ingested || sum.duplicates || sum.quarantined) {
+				print_summary(&sum);
+				fflush(stdout);
+			}
+		}
+		if (poll(&p, 1, pending ? 1000 : 60000) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = br_error_set(&err, BR_EIO, "poll failed: %s", strerror(errno));
+			goto out;
+		}
+		while (read(fd, buf, sizeof(buf)) > 0)
+			pending = 1;
+		/* a periodic pass also catches files that arrived while we worked */
+		if (!(p.revents & POLLIN))
+			pending = 1;
+	}
+	log_event(LOG_INFO, "stopped", "reason=signal");
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	signaltable_release(&sig);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
+/* ---- status -------------------------------------------------------------- */
+
+static long count_dir(const char *dir, int reasons)
+{
+	long n = 0;
+	DIR *d;
+	struct dirent *de;
+
+	if (!(d = opendir(dir)))
+		return -1;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		int is_reason = l > 7 && strcmp(de->d_name + l - 7, ".reason") == 0;
+		if (de->d_name[0] == '.')
+			continue;
+		if (reasons ? is_reason : !is_reason)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void print_query(struct store *st, const char *label, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	struct br_error err;
+
+	br_error_clear(&err);
+	if (store_prepare(st, &s, sql, &err) < 0)
+		return;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int i, n = sqlite3_column_count(s);
+		printf("%-24s", label);
+		for (i = 0; i < n; i++) {
+			const unsigned char *t = sqlite3_column_text(s, i);
+			printf("%s%s", i ? "  " : "", t ? (const char *)t : "-");
+		}
+		putchar('\n');
+	}
+	sqlite3_finalize(s);
+}
+
+static int cmd_status(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct home h;
+	struct store *st = NULL;
+	char path[FSUTIL_PATH_MAX];
+	int rc;
+
+	(void)argv;
+	if (argc > 1)
+		return usage(stderr, 64);
+	br_error_clear(&err);
+	if ((rc = home_init(&h, dir, 1, &err)) < 0 || (rc = store_open(&st, h.db, 0, &err)) < 0)
+		return fail(&err);
+	printf("data directory          %s\n", h.dir);
+	printf("inbox                   %ld file(s) waiting\n", count_dir(h.inbox, 0));
+	if (fsutil_join(path, sizeof(path), h.dir, "quarantine", &err) == 0)
+		printf("quarantine              %ld file(s) (reasons in quarantine/*.reason)\n",
+		       count_dir(path, 1));
+	print_query(st, "register in force",
+		    "SELECT 'peildatum ' || peildatum, dossiers || ' dossiers', beeindigd || ' ended',"
+		    " gemarkeerd || ' with record problems' FROM snapshot ORDER BY peildatum DESC,"
+		    " aanmaakdatum DESC LIMIT 1");
+	print_query(st, "active dossiers",
+		    "SELECT count(*) FROM dossier WHERE einddatum IS NULL OR einddatum >= date('now')");
+	print_query(st, "holds",
+		    "SELECT count(*) || ' active' FROM opschorting WHERE opgeheven IS NULL");
+	print_query(st, "income records",
+		    "SELECT count(*), sum(vervangt IS NOT NULL) || ' corrections',"
+		    " sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = i.bsn)) || ' unknown BSN'"
+		    " FROM inkomen i");
+	print_query(st, "signals",
+		    "SELECT count(*), sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = s.bsn))"
+		    " || ' without dossier' FROM signaal s");
+	print_query(st, "bank status reports", "SELECT count(*) FROM bankstatus");
+	print_query(st, "deliveries",
+		    "SELECT count(*) || ' files', (SELECT count(*) FROM duplicaat) || ' duplicates',"
+		    " 'last ' || max(ontvangen) FROM levering");
+	store_close(st);
+	return 0;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(const char *home, int argc, char **argv);
+		const char *help;
+	} cmds[] = {
+		{ "init", cmd_init, "betaalrun [--home DIR] init\n  create the data directory, the store and a commented betaalrun.conf\n" },
+		{ "ingest", cmd_ingest, "betaalrun [--home DIR] ingest [DIR] [--krimp-toestaan FILE]\n"
+		  "  ingest every complete file in the inbox (or DIR) exactly once, or quarantine it with a reason;\n"
+		  "  --krimp-toestaan FILE accepts a register snapshot that ends more dossiers than\n"
+		  "  register_krimp_max_pct allows (FILE may be the quarantined copy)\n"
+		  "  exit 0 all ingested, 65 some file quarantined, 75 store busy\n" },
+		{ "watch", cmd_watch, "betaalrun [--home DIR] watch\n  ingest files as they arrive in the inbox (inotify); stops cleanly on SIGTERM/SIGINT\n" },
+		{ "status", cmd_status, "betaalrun [--home DIR] status\n  what an operator checks first: inbox, quarantine, register, deliveries\n" },
+	};
+	const char *home = getenv("BETAALRUN_HOME");
+	const char *lvl = getenv("BETAALRUN_LOG");
+	size_t i;
+	int a = 1;
+
+	if (lvl && strcmp(lvl, "debug") == 0)
+		log_set_level(LOG_DEBUG);
+	while (a < argc && argv[a][0] == '-') {
+		if (strcmp(argv[a], "--home") == 0 && a + 1 < argc) {
+			home = argv[a + 1];
+			a += 2;
+		} else if (strncmp(argv[a], "--home=", 7) == 0) {
+			home = argv[a] + 7;
+			a++;
+		} else if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+			return usage(stdout, 0);
+		} else {
+			return usage(stderr, 64);
+		}
+	}
+	if (!home || !home[0])
+		home = "./betaalrun-data";
+	if (a >= argc)
+		return usage(stderr, 64);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[a], cmds[i].name) != 0)
+			continue;
+		if (wants_help(argc - a, argv + a)) {
+			fputs(cmds[i].help, stdout);
+			return 0;
+		}
+		return cmds[i].fn(home, argc - a, argv + a);
+	}
+	fprintf(stderr, "betaalrun: unknown command '%s'\n", argv[a]);
+	return usage(stderr, 64);
+}

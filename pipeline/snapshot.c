@@ -1,0 +1,620 @@
+/* snapshot.c — see snapshot.h. */
+#include "snapshot.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "bsn.h"
+#include "date.h"
+#include "iban.h"
+#include "money.h"
+
+#include "banned.h"
+
+#define CANON_MAX 32768   /* canonical form of one dossier's values */
+#define PROBLEM_MAX 1024
+
+enum {
+	Q_FIND_DOSSIER, Q_INSERT_DOSSIER, Q_UPDATE_DOSSIER, Q_UPSERT_PERSON,
+	Q_LATEST_STAND, Q_INSERT_STAND, Q_UPDATE_STAND, Q_DEL_GRANTS, Q_DEL_CLAIMS,
+	Q_DEL_DERDEN, Q_INSERT_GRANT, Q_INSERT_CLAIM, Q_INSERT_DERDE, Q_FIRST_GRANT_USED,
+	Q_ACTIVE_HOLD, Q_INSERT_HOLD, Q_UPDATE_HOLD, Q_RELEASE_HOLD, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+	[Q_FIND_DOSSIER] = "SELECT id, laatste_snapshot FROM dossier WHERE nummer = ?1",
+	[Q_INSERT_DOSSIER] = "INSERT INTO dossier (nummer, regeling, gemeente, ingangsdatum, einddatum,"
+		" eerste_snapshot, laatste_snapshot, vt_reservering_cents)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+	[Q_UPDATE_DOSSIER] = "UPDATE dossier SET regeling = ?2, gemeente = ?3, ingangsdatum = ?4,"
+		" einddatum = ?5, beeindigd_door = NULL, laatste_snapshot = ?6 WHERE id = ?1",
+	[Q_UPSERT_PERSON] = "INSERT INTO persoon (bsn, naam, geboortedatum) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (bsn) DO UPDATE SET naam = excluded.naam,"
+		" geboortedatum = excluded.geboortedatum RETURNING id",
+	[Q_LATEST_STAND] = "SELECT id, vanaf, hash FROM stand WHERE dossier = ?1 ORDER BY vanaf DESC LIMIT 1",
+	[Q_INSERT_STAND] = "INSERT INTO stand (dossier, vanaf, snapshot, hash, aanvrager, partner, leefvorm,"
+		" jongste_kind_geb, kostendelers, woonkostenverlaging_pct, iban, bic, tenaamstelling,"
+		" vast_bedrag_cents, opschorting_vanaf, opschorting_reden, probleem)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[Q_UPDATE_STAND] = "UPDATE stand SET dossier = ?1, vanaf = ?2, snapshot = ?3, hash = ?4, aanvrager = ?5,"
+		" partner = ?6, leefvorm = ?7, jongste_kind_geb = ?8, kostendelers = ?9,"
+		" woonkostenverlaging_pct = ?10, iban = ?11, bic = ?12, tenaamstelling = ?13,"
+		" vast_bedrag_cents = ?14, opschorting_vanaf = ?15, opschorting_reden = ?16, probleem = ?17"
+		" WHERE id = ?18",
+	[Q_DEL_GRANTS] = "DELETE FROM vrijlating WHERE stand = ?1",
+	[Q_DEL_CLAIMS] = "DELETE FROM inhouding WHERE stand = ?1",
+	[Q_DEL_DERDEN] = "DELETE FROM derde WHERE stand = ?1",
+	[Q_INSERT_GRANT] = "INSERT INTO vrijlating (stand, volgnr, code, persoon, ingangsdatum, einddatum,"
+		" maanden_gebruikt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_INSERT_CLAIM] = "INSERT INTO inhouding (stand, volgnr, kenmerk, soort, saldo_cents, termijn_cents)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_INSERT_DERDE] = "INSERT INTO derde (stand, volgnr, kenmerk, naam, iban, bedrag_cents, prioriteit,"
+		" omschrijving) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* formats.md §1: maanden_gebruikt only from the first snapshot with the dossier */
+	[Q_FIRST_GRANT_USED] = "SELECT v.maanden_gebruikt FROM vrijlating v JOIN stand s ON v.stand = s.id"
+		" WHERE s.dossier = ?1 AND v.code = ?2 AND v.persoon = ?3 AND v.ingangsdatum = ?4"
+		" AND s.snapshot = (SELECT eerste_snapshot FROM dossier WHERE id = ?1) LIMIT 1",
+	[Q_ACTIVE_HOLD] = "SELECT id, vanaf, reden FROM opschorting WHERE dossier = ?1 AND bron = 'REGISTER'"
+		" AND opgeheven IS NULL",
+	[Q_INSERT_HOLD] = "INSERT INTO opschorting (dossier, bron, vanaf, reden, ingesteld_door)"
+		" VALUES (?1, 'REGISTER', ?2, ?3, ?4)",
+	[Q_UPDATE_HOLD] = "UPDATE opschorting SET vanaf = ?2, reden = ?3 WHERE id = ?1",
+	[Q_RELEASE_HOLD] = "UPDATE opschorting SET opgeheven = ?2, opgeheven_door = ?3 WHERE id = ?1",
+};
+
+struct snapshot {
+	struct store *st;
+	sqlite3_stmt *q[Q_COUNT];
+	sqlite3_int64 id;          /* snapshot row */
+	sqlite3_int64 levering;
+	char levering_id[LEVERING_ID_MAX + 1];
+	int32_t peildatum;
+	char peil[DATE_FMT_MAX];
+	char vanaf[DATE_FMT_MAX];  /* first day of the peildatum's month */
+	long active_before;
+	int krimp_max_pct, krimp_toegestaan;
+	struct snapshot_result res;
+	char canon[CANON_MAX];
+	size_t canon_len;
+	int canon_overflow;
+};
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int q_fail(struct snapshot *s, int rc, const char *what, struct br_error *err)
+{
+	return store_fail(s->st, rc, what, err);
+}
+
+static sqlite3_stmt *q(struct snapshot *s, int which)
+{
+	sqlite3_stmt *st = s->q[which];
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+static void bind_date(sqlite3_stmt *st, int idx, int32_t day)
+{
+	char b[DATE_FMT_MAX];
+
+	if (day == DATE_NONE)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, date_format(b, day), -1, SQLITE_TRANSIENT);
+}
+
+static int step_done(struct snapshot *s, sqlite3_stmt *st, const char *what, struct br_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE)
+		return q_fail(s, rc, what, err);
+	return 0;
+}
+
+/* Canonical form: every value, separated by 0x1f; hashed to compare stands. */
+static void canon_add(struct snapshot *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void canon_add(struct snapshot *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (s->canon_overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->canon + s->canon_len, sizeof(s->canon) - s->canon_len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + 1 >= sizeof(s->canon) - s->canon_len) {
+		s->canon_overflow = 1;
+		return;
+	}
+	s->canon_len += (size_t)n;
+	s->canon[s->canon_len++] = 0x1f;
+	s->canon[s->canon_len] = '\0';
+}
+
+static void problem_add(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void problem_add(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len && len + 2 < cap) {
+		memcpy(buf + len, "; ", 3);
+		len += 2;
+	}
+	if (len + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+/* formats.md §5: what makes a well-formed record unpayable. */
+static void snapshot_problems(const struct register_dossier *d, char *buf, size_t cap)
+{
+	struct br_error e;
+	int i, j;
+
+	buf[0] = '\0';
+	br_error_clear(&e);
+	if (iban_validate(d->iban, &e) < 0)
+		problem_add(buf, cap, "account: %s", e.msg);
+	for (i = 0; i < d->n_derden; i++) {
+		br_error_clear(&e);
+		if (iban_validate(d->derden[i].iban, &e) < 0)
+			problem_add(buf, cap, "third party %s: %s", d->derden[i].kenmerk, e.msg);
+	}
+	if (d->has_partner && strcmp(d->leefvorm, "GEHUWD") != 0)
+		problem_add(buf, cap, "a Partner is given but Leefvorm is %s, not GEHUWD", d->leefvorm);
+	if (!d->has_partner && strcmp(d->leefvorm, "GEHUWD") == 0)
+		problem_add(buf, cap, "Leefvorm is GEHUWD but no Partner is given");
+	for (i = 0; i < d->n_grants; i++) {
+		const struct register_grant *a = &d->grants[i];
+		if (!d->has_partner && strcmp(a->persoon, "PARTNER") == 0)
+			problem_add(buf, cap, "vrijlating %s is granted to the PARTNER but there is no Partner", a->code);
+		for (j = i + 1; j < d->n_grants; j++) {
+			const struct register_grant *b = &d->grants[j];
+			int32_t ae = a->einddatum == DATE_NONE ? INT32_MAX : a->einddatum;
+			int32_t be = b->einddatum == DATE_NONE ? INT32_MAX : b->einddatum;
+			char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+			if (strcmp(a->code, b->code) != 0 || strcmp(a->persoon, b->persoon) != 0)
+				continue;
+			/* both periods include both days (formats.md "Common rules") */
+			if (a->ingangsdatum <= be && b->ingangsdatum <= ae)
+				problem_add(buf, cap, "two vrijlatingen %s for the %s overlap (from %s and from %s)",
+					    a->code, a->persoon, date_format(d1, a->ingangsdatum),
+					    date_format(d2, b->ingangsdatum));
+		}
+	}
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 levering_rowid,
+		   const struct levering_header *hdr, int krimp_max_pct, int krimp_toegestaan,
+		   struct br_error *err)
+{
+	struct snapshot *s = NULL;
+	sqlite3_stmt *cur = NULL;
+	char ts[TIMESTAMP_FMT_MAX];
+	int rc = 0, i;
+
+	*out = NULL;
+	if (!(s = calloc(1, sizeof(*s))))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	s->st = st;
+	s->levering = levering_rowid;
+	snprintf(s->levering_id, sizeof(s->levering_id), "%s", hdr->levering_id);
+	s->peildatum = hdr->peildatum;
+	s->krimp_max_pct = krimp_max_pct;
+	s->krimp_toegestaan = krimp_toegestaan;
+	date_format(s->peil, hdr->peildatum);
+	date_format(s->vanaf, month_first_day(month_of(hdr->peildatum)));
+	timestamp_format(ts, hdr->aanmaakdatum);
+	for (i = 0; i < Q_COUNT; i++)
+		if ((rc = store_prepare(st, &s->q[i], sql[i], err)) < 0)
+			goto out;
+
+	/* formats.md §1: ordered by (peildatum, aanmaakdatum); not newer = stale. */
+	if ((rc = store_prepare(st, &cur, "SELECT s.peildatum, s.aanmaakdatum, l.bestandsnaam"
+				" FROM snapshot s JOIN levering l ON s.levering = l.id"
+				" ORDER BY s.peildatum DESC, s.aanmaakdatum DESC LIMIT 1", err)) < 0)
+		goto out;
+	if (sqlite3_step(cur) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(cur, 0);
+		const char *a = (const char *)sqlite3_column_text(cur, 1);
+		int c = strcmp(s->peil, p);
+		if (c < 0 || (c == 0 && strcmp(ts, a) <= 0)) {
+			rc = br_error_set(err, BR_EINPUT,
+					  "register snapshot is stale: peildatum %s, aanmaakdatum %s is not newer than"
+					  " the snapshot in force (peildatum %s, aanmaakdatum %s, file %s)",
+					  s->peil, ts, p, a, (const char *)sqlite3_column_text(cur, 2));
+			goto out;
+		}
+	}
+	sqlite3_finalize(cur);
+	cur = NULL;
+
+	/* Active dossiers in force: no Einddatum before the new peildatum. */
+	if ((rc = store_prepare(st, &cur, "SELECT count(*) FROM dossier WHERE einddatum IS NULL OR einddatum >= ?1", err)) < 0)
+		goto out;
+	sqlite3_bind_text(cur, 1, s->peil, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(cur)) != SQLITE_ROW) {
+		rc = q_fail(s, rc, "counting active dossiers", err);
+		goto out;
+	}
+	s->active_before = (long)sqlite3_column_int64(cur, 0);
+	sqlite3_finalize(cur);
+	cur = NULL;
+
+	if ((rc = store_prepare(st, &cur, "INSERT INTO snapshot (levering, peildatum, aanmaakdatum, krimp_toegestaan)"
+				" VALUES (?1, ?2, ?3, ?4)", err)) < 0)
+		goto out;
+	sqlite3_bind_int64(cur, 1, levering_rowid);
+	sqlite3_bind_text(cur, 2, s->peil, -1, SQLITE_STATIC);
+	sqlite3_bind_text(cur, 3, ts, -1, SQLITE_STATIC);
+	sqlite3_bind_int(cur, 4, krimp_toegestaan ? 1 : 0);
+	if ((rc = sqlite3_step(cur)) != SQLITE_DONE) {
+		rc = q_fail(s, rc, "recording the snapshot", err);
+		goto out;
+	}
+	rc = 0;
+	s->id = sqlite3_last_insert_rowid(store_db(st));
+	*out = s;
+	s = NULL;
+out:
+	sqlite3_finalize(cur);
+	snapshot_free(s);
+	return rc;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->q[i]);
+	free(s);
+}
+
+static int upsert_person(struct snapshot *s, sqlite3_int64 *out, const struct register_person *p,
+			 struct br_error *err)
+{
+	sqlite3_stmt *st = q(s, Q_UPSERT_PERSON);
+	int rc;
+
+	sqlite3_bind_text(st, 1, p->bsn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->naam, -1, SQLITE_STATIC);
+	bind_date(st, 3, p->geboortedatum);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return q_fail(s, rc, "storing a person", err);
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static void canon_person(struct snapshot *s, const struct register_person *p)
+{
+	canon_add(s, "%s", p->bsn);
+	canon_add(s, "%s", p->naam);
+	canon_add(s, "%ld", (long)p->geboortedatum);
+}
+
+static void canon_dossier(struct snapshot *s, const struct register_dossier *d, const char *problem)
+{
+	int i;
+
+	s->canon_len = 0;
+	s->canon_overflow = 0;
+	s->canon[0] = '\0';
+	canon_person(s, &d->aanvrager);
+	if (d->has_partner)
+		canon_person(s, &d->partner);
+	else
+		canon_add(s, "-");
+	canon_add(s, "%s", d->leefvorm);
+	canon_add(s, "%ld", (long)d->jongste_kind_geb);
+	canon_add(s, "%d|%d", d->kostendelers, d->woonkostenverlaging_pct);
+	canon_add(s, "%s|%s|%s", d->iban, d->bic, d->tenaamstelling);
+	canon_add(s, "%d|%lld", d->has_vast_bedrag, (long long)d->vast_bedrag_cents);
+	canon_add(s, "%d|%ld|%s", d->has_opschorting, (long)d->opschorting_vanaf, d->opschorting_reden);
+	canon_add(s, "%s", problem);
+	for (i = 0; i < d->n_grants; i++)
+		canon_add(s, "G%s|%s|%ld|%ld|%d", d->grants[i].code, d->grants[i].persoon,
+			  (long)d->grants[i].ingangsdatum, (long)d->grants[i].einddatum,
+			  d->grants[i].maanden_gebruikt);
+	for (i = 0; i < d->n_claims; i++)
+		canon_add(s, "C%s|%s|%lld|%lld", d->claims[i].kenmerk, d->claims[i].soort,
+			  (long long)d->claims[i].saldo_cents, (long long)d->claims[i].termijn_cents);
+	for (i = 0; i < d->n_derden; i++)
+		canon_add(s, "D%s|%s|%s|%lld|%d|%s", d->derden[i].kenmerk, d->derden[i].naam,
+			  d->derden[i].iban, (long long)d->derden[i].bedrag_cents,
+			  d->derden[i].prioriteit, d->derden[i].omschrijving);
+}
+
+static int write_children(struct snapshot *s, sqlite3_int64 stand, sqlite3_int64 dossier,
+			  int is_new, const struct register_dossier *d, struct br_error *err)
+{
+	int i, rc;
+
+	for (i = 0; i < d->n_grants; i++) {
+		const struct register_grant *g = &d->grants[i];
+		sqlite3_stmt *st;
+		int used = -1;
+
+		if (is_new) {
+			used = g->maanden_gebruikt;
+		} else {
+			/* carry the cut-over count of the dossier's first snapshot */
+			st = q(s, Q_FIRST_GRANT_USED);
+			sqlite3_bind_int64(st, 1, dossier);
+			sqlite3_bind_text(st, 2, g->code, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, g->persoon, -1, SQLITE_STATIC);
+			bind_date(st, 4, g->ingangsdatum);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+				used = sqlite3_column_int(st, 0);
+			sqlite3_reset(st);
+		}
+		st = q(s, Q_INSERT_GRANT);
+		sqlite3_bind_int64(st, 1, stand);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_text(st, 3, g->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, g->persoon, -1, SQLITE_STATIC);
+		bind_date(st, 5, g->ingangsdatum);
+		bind_date(st, 6, g->einddatum);
+		if (used >= 0)
+			sqlite3_bind_int(st, 7, used);
+		if ((rc = step_done(s, st, "storing a vrijlating", err)) < 0)
+			return rc;
+	}
+	for (i = 0; i < d->n_claims; i++) {
+		sqlite3_stmt *st = q(s, Q_INSERT_CLAIM);
+		sqlite3_bind_int64(st, 1, stand);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_text(st, 3, d->claims[i].kenmerk, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, d->claims[i].soort, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, d->claims[i].saldo_cents);
+		sqlite3_bind_int64(st, 6, d->claims[i].termijn_cents);
+		if ((rc = step_done(s, st, "storing an inhouding", err)) < 0)
+			return rc;
+	}
+	for (i = 0; i < d->n_derden; i++) {
+		sqlite3_stmt *st = q(s, Q_INSERT_DERDE);
+		sqlite3_bind_int64(st, 1, stand);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_text(st, 3, d->derden[i].kenmerk, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, d->derden[i].naam, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, d->derden[i].iban, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, d->derden[i].bedrag_cents);
+		sqlite3_bind_int(st, 7, d->derden[i].prioriteit);
+		sqlite3_bind_text(st, 8, d->derden[i].omschrijving, -1, SQLITE_STATIC);
+		if ((rc = step_done(s, st, "storing a betaling aan derden", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The register's Opschorting as a hold row (signals.md: active until released). */
+static int sync_register_hold(struct snapshot *s, sqlite3_int64 dossier,
+			      const struct register_dossier *d, struct br_error *err)
+{
+	sqlite3_stmt *st = q(s, Q_ACTIVE_HOLD);
+	sqlite3_int64 hold = 0;
+	char vanaf[DATE_FMT_MAX], by[LEVERING_ID_MAX + 16];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, dossier);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		hold = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		return q_fail(s, rc, "reading holds", err);
+	sqlite3_reset(st);
+	snprintf(by, sizeof(by), "register %s", s->levering_id);
+	if (d->has_opschorting) {
+		date_format(vanaf, d->opschorting_vanaf);
+		st = q(s, hold ? Q_UPDATE_HOLD : Q_INSERT_HOLD);
+		if (hold) {
+			sqlite3_bind_int64(st, 1, hold);
+		} else {
+			sqlite3_bind_int64(st, 1, dossier);
+			sqlite3_bind_text(st, 4, by, -1, SQLITE_TRANSIENT);
+		}
+		sqlite3_bind_text(st, 2, vanaf, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, d->opschorting_reden[0] ? d->opschorting_reden : "opschorting (register)",
+				  -1, SQLITE_STATIC);
+		return step_done(s, st, "storing a hold", err);
+	}
+	if (!hold)
+		return 0;
+	st = q(s, Q_RELEASE_HOLD);
+	sqlite3_bind_int64(st, 1, hold);
+	sqlite3_bind_text(st, 2, s->peil, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, by, -1, SQLITE_TRANSIENT);
+	return step_done(s, st, "releasing a hold", err);
+}
+
+int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br_error *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 dossier = 0, aanvrager = 0, partner = 0, stand = 0;
+	unsigned char hash[EVP_MAX_MD_SIZE];
+	unsigned hash_len = 0;
+	char problem[PROBLEM_MAX];
+	int rc, is_new, same_month = 0, changed = 1;
+
+	/* The dossier row: dates apply as given (formats.md §1). */
+	st = q(s, Q_FIND_DOSSIER);
+	sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dossier = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_int64(st, 1) == s->id) {
+			sqlite3_reset(st);
+			return br_error_set(err, BR_EINPUT,
+					    "Dossiernummer %s appears more than once in this snapshot", d->nummer);
+		}
+	} else if (rc != SQLITE_DONE) {
+		return q_fail(s, rc, "looking up a dossier", err);
+	}
+	sqlite3_reset(st);
+	is_new = dossier == 0;
+	st = q(s, is_new ? Q_INSERT_DOSSIER : Q_UPDATE_DOSSIER);
+	if (is_new) {
+		sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
+		if (d->has_vt_reservering)
+			sqlite3_bind_int64(st, 7, d->vt_reservering_cents);
+	} else {
+		sqlite3_bind_int64(st, 1, dossier);
+	}
+	sqlite3_bind_text(st, 2, d->regeling, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->gemeente, -1, SQLITE_STATIC);
+	bind_date(st, 4, d->ingangsdatum);
+	bind_date(st, 5, d->einddatum);
+	sqlite3_bind_int64(st, 6, s->id);
+	if ((rc = step_done(s, st, "storing a dossier", err)) < 0)
+		return rc;
+	if (is_new)
+		dossier = sqlite3_last_insert_rowid(store_db(s->st));
+
+	if ((rc = upsert_person(s, &aanvrager, &d->aanvrager, err)) < 0)
+		return rc;
+	if (d->has_partner && (rc = upsert_person(s, &partner, &d->partner, err)) < 0)
+		return rc;
+
+	snapshot_problems(d, problem, sizeof(problem));
+	canon_dossier(s, d, problem);
+	if (s->canon_overflow)
+		return br_error_set(err, BR_EINTERNAL, "dossier %s: values too large to compare", d->nummer);
+	if (EVP_Digest(s->canon, s->canon_len, hash, &hash_len, EVP_sha256(), NULL) != 1)
+		return br_error_set(err, BR_EINTERNAL, "OpenSSL SHA-256 failed");
+
+	st = q(s, Q_LATEST_STAND);
+	sqlite3_bind_int64(st, 1, dossier);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *h = sqlite3_column_blob(st, 2);
+		stand = sqlite3_column_int64(st, 0);
+		same_month = strcmp((const char *)sqlite3_column_text(st, 1), s->vanaf) == 0;
+		changed = !(h && (unsigned)sqlite3_column_bytes(st, 2) == hash_len &&
+			    memcmp(h, hash, hash_len) == 0);
+	} else if (rc != SQLITE_DONE) {
+		return q_fail(s, rc, "reading household values", err);
+	}
+	sqlite3_reset(st);
+
+	if (changed) {
+		st = q(s, stand && same_month ? Q_UPDATE_STAND : Q_INSERT_STAND);
+		sqlite3_bind_int64(st, 1, dossier);
+		sqlite3_bind_text(st, 2, s->vanaf, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, s->id);
+		sqlite3_bind_blob(st, 4, hash, (int)hash_len, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 5, aanvrager);
+		if (partner)
+			sqlite3_bind_int64(st, 6, partner);
+		sqlite3_bind_text(st, 7, d->leefvorm, -1, SQLITE_STATIC);
+		bind_date(st, 8, d->jongste_kind_geb);
+		sqlite3_bind_int(st, 9, d->kostendelers);
+		sqlite3_bind_int(st, 10, d->woonkostenverlaging_pct);
+		sqlite3_bind_text(st, 11, d->iban, -1, SQLITE_STATIC);
+		store_bind_text(st, 12, d->bic, 1);
+		sqlite3_bind_text(st, 13, d->tenaamstelling, -1, SQLITE_STATIC);
+		if (d->has_vast_bedrag)
+			sqlite3_bind_int64(st, 14, d->vast_bedrag_cents);
+		if (d->has_opschorting) {
+			bind_date(st, 15, d->opschorting_vanaf);
+			sqlite3_bind_text(st, 16, d->opschorting_reden, -1, SQLITE_STATIC);
+		}
+		store_bind_text(st, 17, problem, 1);
+		if (stand && same_month)
+			sqlite3_bind_int64(st, 18, stand);
+		if ((rc = step_done(s, st, "storing household values", err)) < 0)
+			return rc;
+		if (stand && same_month) {
+			int k;
+			for (k = Q_DEL_GRANTS; k <= Q_DEL_DERDEN; k++) {
+				st = q(s, k);
+				sqlite3_bind_int64(st, 1, stand);
+				if ((rc = step_done(s, st, "replacing household values", err)) < 0)
+					return rc;
+			}
+		} else {
+			stand = sqlite3_last_insert_rowid(store_db(s->st));
+		}
+		if ((rc = write_children(s, stand, dossier, is_new, d, err)) < 0)
+			return rc;
+		if (!is_new)
+			s->res.gewijzigd++;
+	}
+	if ((rc = sync_register_hold(s, dossier, d, err)) < 0)
+		return rc;
+	s->res.dossiers++;
+	if (is_new)
+		s->res.nieuw++;
+	if (problem[0])
+		s->res.gemarkeerd++;
+	return 0;
+}
+
+int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	long ending = 0;
+	int rc;
+
+	/* Dossiers of the old snapshot that are still active and not in this one. */
+	if ((rc = store_prepare(s->st, &st, "SELECT count(*) FROM dossier WHERE laatste_snapshot <> ?1"
+				" AND (einddatum IS NULL OR einddatum >= ?2)", err)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, s->id);
+	sqlite3_bind_text(st, 2, s->peil, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = q_fail(s, rc, "counting disappearing dossiers", err);
+		goto out;
+	}
+	ending = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	/* formats.md §1 shrink guard: at least 50 active, more than pct% ending. */
+	if (s->active_before >= 50 && !s->krimp_toegestaan &&
+	    (long long)ending * 100 > (long long)s->krimp_max_pct * s->active_before) {
+		rc = br_error_set(err, BR_EINPUT,
+				  "register snapshot would end %ld of %ld active dossiers (more than"
+				  " register_krimp_max_pct = %d%%): refused as a possibly truncated export;"
+				  " after checking it, accept it with `betaalrun ingest --krimp-toestaan FILE`",
+				  ending, s->active_before, s->krimp_max_pct);
+		goto out;
+	}
+	if ((rc = store_prepare(s->st, &st, "UPDATE dossier SET einddatum = ?2, beeindigd_door = ?1"
+				" WHERE laatste_snapshot <> ?1 AND (einddatum IS NULL OR einddatum > ?2)", err)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, s->id);
+	sqlite3_bind_text(st, 2, s->peil, -1, SQLITE_STATIC);
+	if ((rc = step_done(s, st, "ending disappeared dossiers", err)) < 0)
+		goto out;
+	s->res.beeindigd = sqlite3_changes(store_db(s->st));
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if ((rc = store_prepare(s->st, &st, "UPDATE snapshot SET dossiers = ?2, beeindigd = ?3,"
+				" gemarkeerd = ?4 WHERE id = ?1", err)) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, s->id);
+	sqlite3_bind_int64(st, 2, s->res.dossiers);
+	sqlite3_bind_int64(st, 3, s->res.beeindigd);
+	sqlite3_bind_int64(st, 4, s->res.gemarkeerd);
+	if ((rc = step_done(s, st, "recording the snapshot", err)) < 0)
+		goto out;
+	*out = s->res;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * snapshot.h — applying a client-register snapshot to the store
+ * (formats.md §1 and §5), inside the caller's transaction.
+ *
+ *  - Snapshots are ordered by (peildatum, aanmaakdatum); one that is not
+ *    newer than the snapshot in force is refused as stale.
+ *  - Household values (leefvorm, partner, youngest child, kostendelers,
+ *    woonkostenverlaging, vast bedrag, grants, claims, third parties, the
+ *    account, the register's hold) are kept per snapshot as a `stand`
+ *    valid from the first day of the month of the peildatum; a stand is
+ *    only written when the values changed (compared by a SHA-256 of their
+ *    canonical form), and a later snapshot in the same month replaces that
+ *    month's stand.  A month is later settled with the stand in force on
+ *    its first day.
+ *  - Dates (Ingangsdatum, Einddatum) apply as given.  A dossier that
+ *    disappears gets Einddatum = peildatum unless it ended earlier.
+ *  - Shrink guard: when at least 50 dossiers are active, a snapshot that
+ *    would end more than `krimp_max_pct` percent of them is refused unless
+ *    the operator allowed it (`ingest --krimp-toestaan FILE`).
+ *  - Cut-over fields (VtReservering, maanden_gebruikt) count only from the
+ *    first snapshot that has the dossier.
+ *  - Record problems (an IBAN failing mod-97 or its length, overlapping
+ *    grants of one code for one person, a partner without GEHUWD or
+ *    GEHUWD without a partner, a PARTNER grant without partner) do not
+ *    refuse the snapshot: the stand carries `probleem`, which blocks the
+ *    dossier's payments and opens a REGISTER job.
+ */
+#ifndef BR_SNAPSHOT_H
+#define BR_SNAPSHOT_H
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "levering.h"
+#include "register.h"
+#include "store.h"
+
+struct snapshot;
+
+struct snapshot_result {
+	long dossiers;  /* dossiers in the snapshot */
+	long nieuw;     /* new dossiers */
+	long gewijzigd; /* dossiers whose household values changed */
+	long beeindigd; /* dossiers ended because they disappeared */
+	long gemarkeerd; /* dossiers with a record problem */
+};
+
+/*
+ * Start applying a snapshot delivered as ledger row `levering_rowid`.
+ * BR_EINPUT when stale.  The caller owns the transaction.
+ */
+int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 levering_rowid,
+		   const struct levering_header *hdr, int krimp_max_pct, int krimp_toegestaan,
+		   struct br_error *err);
+
+/* One dossier.  BR_EINPUT for a Dossiernummer seen twice in the snapshot. */
+int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br_error *err);
+
+/* End the disappeared dossiers (after the shrink guard) and record counts. */
+int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_error *err);
+
+void snapshot_free(struct snapshot *s);
+
+#endif

@@ -1,0 +1,427 @@
+/* store.c — see store.h.  The schema lives here, as migrations. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+struct store {
+	sqlite3 *db;
+};
+
+/*
+ * Migrations, applied in order; migration i brings the schema to version
+ * i + 1.  Never edit a migration that has shipped: add a new one.
+ */
+/* 1: intake — ledger, register, income, signals, bank statuses. */
+static const char *const migration_1[] = {
+	"CREATE TABLE levering (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),\n"
+	"  soort TEXT NOT NULL CHECK (soort IN ('register','inkomen','signalen','pain002')),\n"
+	"  levering_id TEXT NOT NULL,\n"
+	"  bestandsnaam TEXT NOT NULL,\n"
+	"  aanmaakdatum TEXT NOT NULL,\n"
+	"  ontvangen TEXT NOT NULL,\n"
+	"  bytes INTEGER NOT NULL,\n"
+	"  records INTEGER NOT NULL DEFAULT 0,\n"
+	"  onbekende_bsn INTEGER NOT NULL DEFAULT 0,\n"
+	"  archief TEXT NOT NULL UNIQUE,\n"
+	"  gearchiveerd INTEGER NOT NULL DEFAULT 0 CHECK (gearchiveerd IN (0,1)),\n"
+	"  UNIQUE (soort, levering_id)\n"
+	");\n",
+	"CREATE TABLE duplicaat (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  levering INTEGER NOT NULL REFERENCES levering(id),\n"
+	"  bestandsnaam TEXT NOT NULL,\n"
+	"  ontvangen TEXT NOT NULL\n"
+	");\n",
+	"CREATE TABLE snapshot (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  levering INTEGER NOT NULL UNIQUE REFERENCES levering(id),\n"
+	"  peildatum TEXT NOT NULL,\n"
+	"  aanmaakdatum TEXT NOT NULL,\n"
+	"  dossiers INTEGER NOT NULL DEFAULT 0,\n"
+	"  beeindigd INTEGER NOT NULL DEFAULT 0,\n"
+	"  gemarkeerd INTEGER NOT NULL DEFAULT 0,\n"
+	"  krimp_toegestaan INTEGER NOT NULL DEFAULT 0\n"
+	");\n",
+	"CREATE TABLE persoon (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  bsn TEXT NOT NULL UNIQUE CHECK (length(bsn) = 9),\n"
+	"  naam TEXT NOT NULL,\n"
+	"  geboortedatum TEXT NOT NULL\n"
+	");\n",
+	"CREATE TABLE dossier (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  nummer TEXT NOT NULL UNIQUE,\n"
+	"  regeling TEXT NOT NULL CHECK (regeling IN ('PW','IOAW','IOAZ','BBZ')),\n"
+	"  gemeente TEXT NOT NULL,\n"
+	"  ingangsdatum TEXT NOT NULL,\n"
+	"  einddatum TEXT,\n"
+	"  beeindigd_door INTEGER REFERENCES snapshot(id),\n"
+	"  eerste_snapshot INTEGER NOT NULL REFERENCES snapshot(id),\n"
+	"  laatste_snapshot INTEGER NOT NULL REFERENCES snapshot(id),\n"
+	"  vt_reservering_cents INTEGER\n"
+	");\n",
+	"CREATE INDEX dossier_laatste ON dossier(laatste_snapshot);\n",
+	/* Household values in force from `vanaf` (first day of the month of
+	 * the snapshot's peildatum, formats.md §1) until the next stand. */
+	"CREATE TABLE stand (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  vanaf TEXT NOT NULL,\n"
+	"  snapshot INTEGER NOT NULL REFERENCES snapshot(id),\n"
+	"  hash BLOB NOT NULL,\n"
+	"  aanvrager INTEGER NOT NULL REFERENCES persoon(id),\n"
+	"  partner INTEGER REFERENCES persoon(id),\n"
+	"  leefvorm TEXT NOT NULL CHECK (leefvorm IN ('ALLEENSTAAND','ALLEENSTAANDE_OUDER','GEHUWD')),\n"
+	"  jongste_kind_geb TEXT,\n"
+	"  kostendelers INTEGER NOT NULL CHECK (kostendelers BETWEEN 0 AND 20),\n"
+	"  woonkostenverlaging_pct INTEGER NOT NULL CHECK (woonkostenverlaging_pct BETWEEN 0 AND 20),\n"
+	"  iban TEXT NOT NULL,\n"
+	"  bic TEXT,\n"
+	"  tenaamstelling TEXT NOT NULL,\n"
+	"  vast_bedrag_cents INTEGER,\n"
+	"  opschorting_vanaf TEXT,\n"
+	"  opschorting_reden TEXT,\n"
+	"  probleem TEXT,\n"
+	"  UNIQUE (dossier, vanaf)\n"
+	");\n",
+	"CREATE INDEX stand_aanvrager ON stand(aanvrager);\n",
+	"CREATE INDEX stand_partner ON stand(partner);\n",
+	"CREATE TABLE vrijlating (\n"
+	"  stand INTEGER NOT NULL REFERENCES stand(id) ON DELETE CASCADE,\n"
+	"  volgnr INTEGER NOT NULL,\n"
+	"  code TEXT NOT NULL,\n"
+	"  persoon TEXT NOT NULL CHECK (persoon IN ('AANVRAGER','PARTNER')),\n"
+	"  ingangsdatum TEXT NOT NULL,\n"
+	"  einddatum TEXT,\n"
+	"  maanden_gebruikt INTEGER,\n"
+	"  PRIMARY KEY (stand, volgnr)\n"
+	");\n",
+	"CREATE TABLE inhouding (\n"
+	"  stand INTEGER NOT NULL REFERENCES stand(id) ON DELETE CASCADE,\n"
+	"  volgnr INTEGER NOT NULL,\n"
+	"  kenmerk TEXT NOT NULL,\n"
+	"  soort TEXT NOT NULL CHECK (soort IN ('TERUGVORDERING','BOETE')),\n"
+	"  saldo_cents INTEGER NOT NULL,\n"
+	"  termijn_cents INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (stand, volgnr)\n"
+	");\n",
+	"CREATE TABLE derde (\n"
+	"  stand INTEGER NOT NULL REFERENCES stand(id) ON DELETE CASCADE,\n"
+	"  volgnr INTEGER NOT NULL,\n"
+	"  kenmerk TEXT NOT NULL,\n"
+	"  naam TEXT NOT NULL,\n"
+	"  iban TEXT NOT NULL,\n"
+	"  bedrag_cents INTEGER NOT NULL,\n"
+	"  prioriteit INTEGER NOT NULL,\n"
+	"  omschrijving TEXT NOT NULL,\n"
+	"  PRIMARY KEY (stand, volgnr)\n"
+	");\n",
+	/* Holds (signals.md): from the register's Opschorting now, from
+	 * signals later; active from `vanaf` until `opgeheven`. */
+	"CREATE TABLE opschorting (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  bron TEXT NOT NULL CHECK (bron IN ('REGISTER','SIGNAAL')),\n"
+	"  vanaf TEXT NOT NULL,\n"
+	"  reden TEXT NOT NULL,\n"
+	"  ingesteld_door TEXT NOT NULL,\n"
+	"  opgeheven TEXT,\n"
+	"  opgeheven_door TEXT\n"
+	");\n",
+	"CREATE INDEX opschorting_dossier ON opschorting(dossier);\n",
+	"CREATE TABLE inkomen (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  opgave_id TEXT NOT NULL UNIQUE,\n"
+	"  levering INTEGER NOT NULL REFERENCES levering(id),\n"
+	"  regel INTEGER NOT NULL,\n"
+	"  vervangt TEXT,\n"
+	"  vervangt_inkomen INTEGER REFERENCES inkomen(id),\n"
+	"  vervangt_onbekend INTEGER NOT NULL DEFAULT 0,\n"
+	"  intrekking INTEGER NOT NULL CHECK (intrekking IN (0,1)),\n"
+	"  bsn TEXT NOT NULL CHECK (length(bsn) = 9),\n"
+	"  lhnr TEXT NOT NULL,\n"
+	"  numiv INTEGER NOT NULL,\n"
+	"  soort TEXT NOT NULL CHECK (soort IN ('ARBEID','UITKERING','PENSIOEN','OVERIG')),\n"
+	"  dat_aanv_tv TEXT NOT NULL,\n"
+	"  dat_eind_tv TEXT NOT NULL,\n"
+	"  ln_lb_ph_cents INTEGER NOT NULL,\n"
+	"  vak_bsl_cents INTEGER NOT NULL,\n"
+	"  extr_per_sal_cents INTEGER NOT NULL,\n"
+	"  opn_avwb_cents INTEGER NOT NULL,\n"
+	"  wrd_pr_gebr_aut_cents INTEGER NOT NULL,\n"
+	"  ing_lb_ph_cents INTEGER NOT NULL,\n"
+	"  bijdr_zvw_cents INTEGER NOT NULL,\n"
+	"  pr_wga_whk_wn_cents INTEGER NOT NULL,\n"
+	"  ind_heffingskorting INTEGER NOT NULL,\n"
+	"  aant_verl_u INTEGER,\n"
+	"  tags INTEGER NOT NULL\n"
+	");\n",
+	"CREATE INDEX inkomen_bsn ON inkomen(bsn);\n",
+	"CREATE INDEX inkomen_vervangt ON inkomen(vervangt_inkomen);\n",
+	"CREATE TABLE signaal (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  signaal_id TEXT NOT NULL UNIQUE,\n"
+	"  levering INTEGER NOT NULL REFERENCES levering(id),\n"
+	"  regel INTEGER NOT NULL,\n"
+	"  soort TEXT NOT NULL,\n"
+	"  bsn TEXT NOT NULL CHECK (length(bsn) = 9),\n"
+	"  bron TEXT NOT NULL,\n"
+	"  signaaldatum TEXT NOT NULL,\n"
+	"  periode_begin TEXT NOT NULL,\n"
+	"  periode_einde TEXT,\n"
+	"  omschrijving TEXT\n"
+	");\n",
+	"CREATE INDEX signaal_bsn ON signaal(bsn);\n",
+	"CREATE TABLE signaal_gegeven (\n"
+	"  signaal INTEGER NOT NULL REFERENCES signaal(id),\n"
+	"  volgnr INTEGER NOT NULL,\n"
+	"  naam TEXT NOT NULL,\n"
+	"  waarde TEXT NOT NULL,\n"
+	"  PRIMARY KEY (signaal, volgnr)\n"
+	");\n",
+	"CREATE TABLE bankstatus (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  levering INTEGER NOT NULL REFERENCES levering(id),\n"
+	"  regel INTEGER NOT NULL,\n"
+	"  orgnl_msg_id TEXT NOT NULL,\n"
+	"  orgnl_pmtinf_id TEXT,\n"
+	"  orgnl_e2e_id TEXT,\n"
+	"  status TEXT NOT NULL,\n"
+	"  reden TEXT,\n"
+	"  verwerkt INTEGER NOT NULL DEFAULT 0\n"
+	");\n",
+	"CREATE INDEX bankstatus_e2e ON bankstatus(orgnl_e2e_id);\n",
+	NULL
+};
+
+/* Each migration is a NULL-terminated list of statements. */
+static const char *const *const migrations[] = {
+	migration_1,
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+int store_fail(struct store *s, int sqlite_rc, const char *what, struct br_error *err)
+{
+	const char *m = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sqlite_rc);
+	enum br_code code;
+
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = BR_EBUSY;
+		break;
+	case SQLITE_CONSTRAINT:
+		code = BR_EINPUT;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		code = BR_EIO;
+		break;
+	case SQLITE_NOMEM:
+		code = BR_ENOMEM;
+		break;
+	default:
+		code = BR_EINTERNAL;
+	}
+	if (code == BR_EBUSY)
+		return br_error_set(err, code, "the store is busy (another betaalrun is writing): %s; try again", m);
+	return br_error_set(err, code, "%s: %s", what, m);
+}
+
+int store_exec(struct store *s, const char *sql, struct br_error *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_fail(s, rc, "store", err);
+	return 0;
+}
+
+int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql, struct br_error *err)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, out, NULL);
+
+	if (rc != SQLITE_OK) {
+		*out = NULL;
+		return store_fail(s, rc, "preparing a store query", err);
+	}
+	return 0;
+}
+
+int store_bind_text(sqlite3_stmt *st, int idx, const char *text, int empty_null)
+{
+	if (!text || (empty_null && !text[0]))
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
+}
+
+int store_begin(struct store *s, struct br_error *err)
+{
+	return store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *s, struct br_error *err)
+{
+	return store_exec(s, "COMMIT", err);
+}
+
+void store_rollback(struct store *s)
+{
+	if (s && s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
+
+static int store_user_version(struct store *s, int *out, struct br_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "PRAGMA user_version", err)) < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else {
+		rc = store_fail(s, sqlite3_errcode(s->db), "reading the schema version", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Each migration and its version bump in one transaction. */
+static int store_migrate(struct store *s, struct br_error *err)
+{
+	int version = 0, rc, i;
+
+	if ((rc = store_user_version(s, &version, err)) < 0)
+		return rc;
+	if (version > N_MIGRATIONS)
+		return br_error_set(err, BR_ECONFIG,
+				    "the store has schema version %d, newer than this betaalrun (%d): use a newer program",
+				    version, N_MIGRATIONS);
+	for (; version < N_MIGRATIONS; version++) {
+		char pragma[64];
+
+		if ((rc = store_begin(s, err)) < 0)
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
+		for (i = 0; migrations[version][i]; i++)
+			if ((rc = store_exec(s, migrations[version][i], err)) < 0)
+				break;
+		if (rc < 0 ||
+		    (rc = store_exec(s, pragma, err)) < 0 ||
+		    (rc = store_commit(s, err)) < 0) {
+			store_rollback(s);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int store_open(struct store **out, const char *path, int create, struct br_error *err)
+{
+	struct store *s = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc = 0, fd;
+
+	*out = NULL;
+	if (create) {
+		/* Create the file 0600 ourselves: it holds personal data. */
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+			return br_error_set(err, BR_EIO, "cannot create the store %s: %s", path, strerror(errno));
+		close(fd);
+	} else if (access(path, F_OK) != 0) {
+		return br_error_set(err, BR_ENOINPUT,
+				    "no store at %s: run `betaalrun init` first (or give --home)", path);
+	}
+	if (!(s = calloc(1, sizeof(*s))))
+		return br_error_set(err, BR_ENOMEM, "out of memory opening the store");
+	if ((rc = sqlite3_open_v2(path, &s->db, flags, NULL)) != SQLITE_OK) {
+		rc = store_fail(s, rc, "cannot open the store", err);
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((rc = store_exec(s, "PRAGMA journal_mode = WAL", err)) < 0 ||
+	    (rc = store_exec(s, "PRAGMA synchronous = NORMAL", err)) < 0 ||
+	    (rc = store_exec(s, "PRAGMA foreign_keys = ON", err)) < 0 ||
+	    (rc = store_exec(s, "PRAGMA cache_size = -32768", err)) < 0 ||
+	    (rc = store_exec(s, "PRAGMA temp_store = FILE", err)) < 0)
+		goto out;
+	if ((rc = store_migrate(s, err)) < 0)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	store_close(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s);
+}
+
+int store_lock(const char *lock_path, int wait_ms, struct br_error *err)
+{
+	int fd, waited = 0;
+
+	if ((fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return br_error_set(err, BR_EIO, "cannot open the lock file %s: %s", lock_path, strerror(errno));
+	for (;;) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int e = errno;
+			close(fd);
+			return br_error_set(err, BR_EIO, "cannot lock %s: %s", lock_path, strerror(e));
+		}
+		if (waited >= wait_ms) {
+			close(fd);
+			return br_error_set(err, BR_EBUSY,
+					    "the store is busy: another betaalrun command holds %s; try again later",
+					    lock_path);
+		}
+		nanosleep(&ts, NULL);
+		waited += 50;
+	}
+}
+
+void store_unlock(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+}

@@ -1,0 +1,74 @@
+/*
+ * store.h — the state store: one SQLite database in WAL mode.
+ *
+ * The store is where the stages meet (README "Architecture"): intake writes
+ * deliveries, register snapshots, income records, signals and bank
+ * statuses; later stages read them and write settlements, runs and jobs.
+ * The schema is versioned (PRAGMA user_version) and migrated forward at
+ * open, each migration in one transaction.  Foreign keys are on; every
+ * amount is an INTEGER number of cents in a column whose name ends in
+ * `_cents`; dates are TEXT `YYYY-MM-DD` (they sort and compare as dates).
+ *
+ * Concurrency (cli.md): one writer at a time.  store_lock() takes an
+ * exclusive advisory lock on `betaalrun.lock` beside the database for the
+ * whole of a state-changing command (an ingest moves files outside the
+ * database transaction, so SQLite's own lock is not enough); a second
+ * writer waits up to `wait_ms` and then gets BR_EBUSY (exit 75).
+ *
+ * Ownership: `struct store` owns the connection; statements prepared with
+ * store_prepare() belong to the caller (sqlite3_finalize).
+ */
+#ifndef BR_STORE_H
+#define BR_STORE_H
+
+#include <sqlite3.h>
+
+#include "error.h"
+
+struct store;
+
+/* Current schema version (the number of migrations). */
+int store_schema_version(void);
+
+/*
+ * Open (and with `create`, create) the database at `path`, set WAL,
+ * foreign keys and a busy timeout, and apply pending migrations.  The file
+ * is created 0600 (it holds personal data).  BR_ENOINPUT when it does not
+ * exist and `create` is 0; BR_EBUSY when locked; BR_EIO otherwise.
+ */
+int store_open(struct store **out, const char *path, int create, struct br_error *err);
+void store_close(struct store *s);
+
+/* The connection, borrowed (for modules that own their SQL). */
+sqlite3 *store_db(struct store *s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  rollback never fails loudly. */
+int store_begin(struct store *s, struct br_error *err);
+int store_commit(struct store *s, struct br_error *err);
+void store_rollback(struct store *s);
+
+/* Prepare a statement; BR_EINTERNAL naming the SQL error on failure. */
+int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql, struct br_error *err);
+
+/* Execute SQL without results. */
+int store_exec(struct store *s, const char *sql, struct br_error *err);
+
+/*
+ * Translate an SQLite result into our error: SQLITE_BUSY/LOCKED →
+ * BR_EBUSY, SQLITE_CONSTRAINT → BR_EINPUT, I/O and full disk → BR_EIO,
+ * else BR_EINTERNAL; the message is "<what>: <sqlite3_errmsg>".
+ */
+int store_fail(struct store *s, int sqlite_rc, const char *what, struct br_error *err);
+
+/* Bind helpers: NULL-safe text (NULL or "" binds NULL when `empty_null`). */
+int store_bind_text(sqlite3_stmt *st, int idx, const char *text, int empty_null);
+
+/*
+ * Exclusive process lock for state-changing commands.  `lock_path` is
+ * created 0600.  Waits up to `wait_ms` (0 = do not wait).  Returns a file
+ * descriptor (>= 0) to pass to store_unlock, or BR_EBUSY / BR_EIO.
+ */
+int store_lock(const char *lock_path, int wait_ms, struct br_error *err);
+void store_unlock(int fd);
+
+#endif

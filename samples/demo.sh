@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# make demo: a fresh data directory, the shipped samples dropped in its
+# inbox, one ingest, then the operator's status view.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BR=${BR:-./betaalrun}
+home=${DEMO_HOME:-build/demo}
+rm -rf "$home"
+"$BR" --home "$home" init
+cp samples/*.xml samples/*.xml.gz "$home/inbox/" 2>/dev/null || true
+set +e
+"$BR" --home "$home" ingest
+rc=$?
+set -e
+echo
+"$BR" --home "$home" status
+echo
+echo "demo data directory: $home (archive/, quarantine/, betaalrun.db); ingest exit status $rc"
+# a second drop of the same files is recognised and skipped
+cp samples/*.xml samples/*.xml.gz "$home/inbox/" 2>/dev/null || true
+"$BR" --home "$home" ingest
+exit $rc

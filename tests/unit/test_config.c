@@ -1,0 +1,399 @@
+/* test_config.c — config.c: defaults, the template, and every way a
+ * settings file can be wrong (written to a mkdtemp directory). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "banned.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_config.XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/betaalrun.conf", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void write_file(const struct fixture *f, const char *text, size_t len)
+{
+	FILE *fp = fopen(f->path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Load `text` over the defaults; returns the code, fills cfg and err. */
+static int load(const struct fixture *f, const char *text, struct config *cfg,
+		struct br_error *err)
+{
+	write_file(f, text, strlen(text));
+	config_init(cfg);
+	br_error_clear(err);
+	return config_load(cfg, f->path, err);
+}
+
+/* `text` must be refused with BR_ECONFIG at `line`, the message holding
+ * `what` and file:line, and the configuration left as it was. */
+static void refused(const struct fixture *f, const char *text, long line, const char *what)
+{
+	struct config cfg, before;
+	struct br_error err;
+	char where[160];
+
+	assert_int_equal(load(f, text, &cfg, &err), BR_ECONFIG);
+	assert_int_equal(err.code, BR_ECONFIG);
+	assert_int_equal(err.line, line);
+	assert_string_equal(err.file, f->path);
+	snprintf(where, sizeof(where), "%s:%ld", f->path, line);
+	if (!strstr(err.msg, where) || !strstr(err.msg, what))
+		fail_msg("message '%s' lacks '%s' or '%s'", err.msg, what, where);
+	config_init(&before);
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
+static void test_defaults(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	config_init(&cfg);
+	/* cli.md "Settings file", rules.md §6, formats.md limits */
+	assert_string_equal(cfg.debiteur_naam, "WerkSaam Westfriesland");
+	assert_string_equal(cfg.debiteur_iban, "");
+	assert_string_equal(cfg.debiteur_bic, "");
+	assert_int_equal(cfg.uitbetaaldag, 25);
+	assert_string_equal(cfg.pain_versie, "001.001.09");
+	assert_int_equal(cfg.max_per_batch, 100000);
+	assert_string_equal(cfg.doel_derden, "OTHR");
+	assert_string_equal(cfg.categorie, "");
+	assert_int_equal(cfg.startmaand, -1);
+	assert_string_equal(cfg.toerekening, "einddatum");
+	assert_string_equal(cfg.vt_verrekening, "inkomen");
+	assert_int_equal(cfg.vt_uitbetaalmaand, 6);
+	assert_int_equal(cfg.verrekentermijn_maanden, 6);
+	assert_int_equal(cfg.beslagvrije_voet_pct, 95);
+	assert_int_equal(cfg.register_krimp_max_pct, 10);
+	assert_int_equal(cfg.max_bestand_mb, 1024);
+	assert_int_equal(cfg.max_diepte, 32);
+	assert_int_equal(cfg.max_tekst_kb, 64);
+	assert_string_equal(cfg.vertrouwen, "trust.pem");
+	assert_string_equal(cfg.regels_map, "");
+}
+
+static void test_template_loads_to_defaults(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg, def;
+	struct br_error err;
+	const char *t = config_template();
+
+	assert_int_equal(load(f, t, &cfg, &err), 0);
+	config_init(&def);
+	assert_memory_equal(&cfg, &def, sizeof(cfg));
+
+	/* Loaded over a configuration with every value changed, it restores
+	 * every default: the template names every key. */
+	br_error_clear(&err);
+	config_init(&cfg);
+	snprintf(cfg.debiteur_naam, sizeof(cfg.debiteur_naam), "Ander");
+	snprintf(cfg.debiteur_iban, sizeof(cfg.debiteur_iban), "NL91ABNA0417164300");
+	snprintf(cfg.debiteur_bic, sizeof(cfg.debiteur_bic), "ABNANL2A");
+	cfg.uitbetaaldag = 1;
+	snprintf(cfg.pain_versie, sizeof(cfg.pain_versie), "001.001.03");
+	cfg.max_per_batch = 5;
+	snprintf(cfg.doel_derden, sizeof(cfg.doel_derden), "RENT");
+	snprintf(cfg.categorie, sizeof(cfg.categorie), "SSBE");
+	cfg.startmaand = 2026 * 12;
+	snprintf(cfg.toerekening, sizeof(cfg.toerekening), "dagen");
+	snprintf(cfg.vt_verrekening, sizeof(cfg.vt_verrekening), "x");
+	cfg.vt_uitbetaalmaand = 5;
+	cfg.verrekentermijn_maanden = 7;
+	cfg.beslagvrije_voet_pct = 90;
+	cfg.register_krimp_max_pct = 11;
+	cfg.max_bestand_mb = 1;
+	cfg.max_diepte = 9;
+	cfg.max_tekst_kb = 2;
+	snprintf(cfg.vertrouwen, sizeof(cfg.vertrouwen), "ca.pem");
+	snprintf(cfg.regels_map, sizeof(cfg.regels_map), "/etc/regels");
+	assert_int_equal(config_load(&cfg, f->path, &err), 0);
+	assert_memory_equal(&cfg, &def, sizeof(cfg));
+}
+
+static void test_template_is_commented(void **state)
+{
+	const char *t = config_template();
+	static const char *const keys[] = {
+		"[debiteur]", "naam =", "iban =", "bic =", "[betaling]", "uitbetaaldag = 25",
+		"pain_versie = 001.001.09", "max_per_batch = 100000", "doel_derden = OTHR",
+		"categorie =", "[verrekening]", "startmaand =", "toerekening = einddatum",
+		"vt_verrekening = inkomen", "vt_uitbetaalmaand = 6", "verrekentermijn_maanden = 6",
+		"beslagvrije_voet_pct = 95", "register_krimp_max_pct = 10", "[invoer]",
+		"max_bestand_mb = 1024", "max_diepte = 32", "max_tekst_kb = 64",
+		"[ondertekening]", "vertrouwen = trust.pem", "[regels]", "map =",
+	};
+	const char *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strstr(t, keys[i]))
+			fail_msg("template lacks '%s'", keys[i]);
+	/* Every key line carries a comment. */
+	for (p = t; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (n && p[0] != ';' && p[0] != '[' && !memchr(p, ';', n))
+			fail_msg("template line without comment: %.*s", (int)n, p);
+		p += n + (eol ? 1 : 0);
+	}
+}
+
+static void test_values(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg;
+	struct br_error err;
+
+	/* Line numbers count every line: the BOM's, CRLF ones, blank ones. */
+	assert_int_equal(load(f,
+		"\xef\xbb\xbf# a BOM and a '#' comment\r\n"
+		"[debiteur]\r\n"
+		"\r\n"
+		"naam = x\r\n"
+		"kleur = rood\r\n",
+		&cfg, &err), BR_ECONFIG);
+	assert_int_equal(err.line, 5);
+
+	assert_int_equal(load(f,
+		"\xef\xbb\xbf# a BOM and a '#' comment\r\n"
+		"[debiteur]\r\n"
+		"naam=Gemeente Hoorn ; comment\n"
+		"  iban   =   NL91ABNA0417164300   \n"
+		"bic = ABNANL2A\n"
+		"\n"
+		"[ betaling ]\n"
+		"uitbetaaldag = 1\n"
+		"pain_versie = 001.001.03\n"
+		"max_per_batch = 1000000\n"
+		"doel_derden = RENT\n"
+		"categorie = SSBE\n"
+		"[verrekening]\n"
+		"startmaand = 2026-12   # from December\n"
+		"toerekening = dagen\n"
+		"vt_uitbetaalmaand = 12\n"
+		"verrekentermijn_maanden = 0\n"
+		"beslagvrije_voet_pct = 100\n"
+		"register_krimp_max_pct = 0\n"
+		"[invoer]\n"
+		"max_bestand_mb = 0010\n"
+		"[ondertekening]\n"
+		"vertrouwen = /etc/betaalrun/ca bundle.pem\n"
+		"[regels]\n"
+		"map = /srv/regels\n"
+		"[debiteur]\n"
+		"\t; a section may appear again; its keys may not\n",
+		&cfg, &err), 0);
+	assert_string_equal(cfg.debiteur_naam, "Gemeente Hoorn");
+	assert_string_equal(cfg.debiteur_iban, "NL91ABNA0417164300");
+	assert_string_equal(cfg.debiteur_bic, "ABNANL2A");
+	assert_int_equal(cfg.uitbetaaldag, 1);
+	assert_string_equal(cfg.pain_versie, "001.001.03");
+	assert_int_equal(cfg.max_per_batch, 1000000);
+	assert_string_equal(cfg.doel_derden, "RENT");
+	assert_string_equal(cfg.categorie, "SSBE");
+	assert_int_equal(cfg.startmaand, 2026 * 12 + 11);
+	assert_string_equal(cfg.toerekening, "dagen");
+	assert_int_equal(cfg.vt_uitbetaalmaand, 12);
+	assert_int_equal(cfg.verrekentermijn_maanden, 0);
+	assert_int_equal(cfg.beslagvrije_voet_pct, 100);
+	assert_int_equal(cfg.register_krimp_max_pct, 0);
+	assert_int_equal(cfg.max_bestand_mb, 10);
+	assert_int_equal(cfg.max_diepte, 32); /* not in the file: default */
+	assert_string_equal(cfg.vertrouwen, "/etc/betaalrun/ca bundle.pem");
+	assert_string_equal(cfg.regels_map, "/srv/regels");
+
+	/* An empty file, or only comments, keeps the defaults. */
+	assert_int_equal(load(f, "", &cfg, &err), 0);
+	assert_int_equal(load(f, "; nothing\n\n   \n# at all", &cfg, &err), 0);
+	/* Empty values where empty means something. */
+	assert_int_equal(load(f, "[verrekening]\nstartmaand =\n[debiteur]\niban=\nbic=\n", &cfg, &err), 0);
+	assert_int_equal(cfg.startmaand, -1);
+	/* A UTF-8 name of 70 characters (not bytes). */
+	assert_int_equal(load(f,
+		"[debiteur]\nnaam = \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"012345678901234567890123456789012345678901234567890123456789\n", &cfg, &err), 0);
+	assert_int_equal(load(f, "[debiteur]\nnaam = Gemeente Medemblik\n", &cfg, &err), 0);
+	assert_string_equal(cfg.debiteur_naam, "Gemeente Medemblik");
+}
+
+static void test_structure_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	refused(f, "[debiteur]\nnaam = x\n[bank]\n", 3, "unknown section [bank]");
+	refused(f, "[Debiteur]\n", 1, "unknown section");
+	refused(f, "[debiteur\n", 1, "']'");
+	refused(f, "\n\n[betaling]\nkleur = blauw\n", 4, "unknown key 'kleur' in [betaling]");
+	refused(f, "[debiteur]\nuitbetaaldag = 25\n", 2, "belongs in [betaling]");
+	refused(f, "naam = x\n", 1, "before any [section]");
+	refused(f, "[debiteur]\njust some words\n", 2, "neither [section] nor key = value");
+	refused(f, "[debiteur]\n= waarde\n", 2, "key missing");
+	refused(f, "[betaling]\nuitbetaaldag = 25\nuitbetaaldag = 24\n", 3,
+		"given twice (first on line 2)");
+	refused(f, "[debiteur]\nnaam = a\001b\n", 2, "control character (byte 0x01)");
+	refused(f, "[debiteur]\nnaam = \xff\xfe\n", 2, "UTF-8");
+	refused(f, "[debiteur]\nnaam = \xc0\xaf\n", 2, "UTF-8"); /* overlong '/' */
+	refused(f, "[debiteur]\nnaam = \xed\xa0\x80\n", 2, "UTF-8"); /* a surrogate */
+	refused(f, "[debiteur]\nnaam = \xc3\n", 2, "UTF-8");        /* cut sequence */
+}
+
+static void test_embedded_nul(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg;
+	struct br_error err;
+	static const char text[] = "[debiteur]\nnaam = a\0b\n";
+
+	/* strlen() would stop at the NUL: write the bytes themselves. */
+	write_file(f, text, sizeof(text) - 1);
+	config_init(&cfg);
+	br_error_clear(&err);
+	assert_int_equal(config_load(&cfg, f->path, &err), BR_ECONFIG);
+	assert_int_equal(err.line, 2);
+	assert_true(strstr(err.msg, "control character (byte 0x00)") != NULL);
+}
+
+static void test_range_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	refused(f, "[betaling]\nuitbetaaldag = 29\n", 2, "uitbetaaldag = 29 is out of range 1..28");
+	refused(f, "[betaling]\nuitbetaaldag = 0\n", 2, "out of range 1..28");
+	refused(f, "[betaling]\nuitbetaaldag = -1\n", 2, "whole number");
+	refused(f, "[betaling]\nuitbetaaldag = +5\n", 2, "whole number");
+	refused(f, "[betaling]\nuitbetaaldag = 2 5\n", 2, "whole number");
+	refused(f, "[betaling]\nuitbetaaldag =\n", 2, "whole number");
+	refused(f, "[betaling]\nuitbetaaldag = 99999999999999999999\n", 2, "whole number");
+	refused(f, "[betaling]\nmax_per_batch = 1000001\n", 2, "out of range");
+	refused(f, "[betaling]\npain_versie = 001.001.10\n", 2, "is not one of");
+	refused(f, "[betaling]\ndoel_derden = othr\n", 2, "is not one of");
+	refused(f, "[betaling]\ncategorie = SSB\n", 2, "4-letter");
+	refused(f, "[betaling]\ncategorie = ssbe\n", 2, "4-letter");
+	refused(f, "[verrekening]\nstartmaand = 2026-13\n", 2, "YYYY-MM");
+	refused(f, "[verrekening]\nstartmaand = 2026-1\n", 2, "YYYY-MM");
+	refused(f, "[verrekening]\ntoerekening = maand\n", 2, "einddatum dagen");
+	refused(f, "[verrekening]\nvt_verrekening = uitkering\n", 2, "is not one of");
+	refused(f, "[verrekening]\nvt_uitbetaalmaand = 13\n", 2, "out of range 1..12");
+	refused(f, "[verrekening]\nverrekentermijn_maanden = 61\n", 2, "out of range 0..60");
+	refused(f, "[verrekening]\nbeslagvrije_voet_pct = 101\n", 2, "out of range 0..100");
+	refused(f, "[verrekening]\nregister_krimp_max_pct = 200\n", 2, "out of range 0..100");
+	refused(f, "[invoer]\nmax_bestand_mb = 0\n", 2, "out of range");
+	refused(f, "[invoer]\nmax_diepte = 4\n", 2, "out of range");
+	refused(f, "[invoer]\nmax_tekst_kb = 100000\n", 2, "out of range");
+	refused(f, "[debiteur]\niban = NL91ABNA0417164301\n", 2, "mod-97");
+	refused(f, "[debiteur]\niban = NL..\n", 2, "iban");
+	refused(f, "[debiteur]\nbic = ABNANL\n", 2, "not a BIC");
+	refused(f, "[debiteur]\nbic = ABNA1L2A\n", 2, "not a BIC");
+	refused(f, "[debiteur]\nnaam =\n", 2, "1 to 70 characters");
+	refused(f, "[debiteur]\nnaam = "
+		"12345678901234567890123456789012345678901234567890123456789012345678901\n",
+		2, "not 71");
+	refused(f, "[ondertekening]\nvertrouwen =\n", 2, "may not be empty");
+}
+
+static void test_long_inputs(void **state)
+{
+	struct fixture *f = *state;
+	static char text[8192];
+	size_t n;
+
+	/* A value longer than its field. */
+	n = (size_t)snprintf(text, sizeof(text), "[regels]\nmap = ");
+	memset(text + n, 'a', 300);
+	memcpy(text + n + 300, "\n", 2);
+	refused(f, text, 2, "longer than 255 bytes");
+	/* A line over the line cap. */
+	n = (size_t)snprintf(text, sizeof(text), "[regels]\n; ");
+	memset(text + n, 'a', 5000);
+	text[n + 5000] = '\0';
+	refused(f, text, 2, "longer than 4096 bytes");
+}
+
+static void test_missing_and_big_files(void **state)
+{
+	struct fixture *f = *state;
+	struct config cfg;
+	struct br_error err;
+	FILE *fp;
+	long i;
+
+	config_init(&cfg);
+	br_error_clear(&err);
+	assert_int_equal(config_load(&cfg, "/nonexistent/dir/betaalrun.conf", &err), BR_ENOINPUT);
+	assert_true(strstr(err.msg, "does not exist") != NULL);
+
+	/* A directory is no settings file. */
+	br_error_clear(&err);
+	assert_true(config_load(&cfg, f->dir, &err) < 0);
+
+	/* Over the 1 MiB cap. */
+	fp = fopen(f->path, "wb");
+	assert_non_null(fp);
+	for (i = 0; i < 80000; i++) /* 14 bytes each */
+		fputs("; filler line\n", fp);
+	fclose(fp);
+	br_error_clear(&err);
+	assert_int_equal(config_load(&cfg, f->path, &err), BR_ECONFIG);
+	assert_true(strstr(err.msg, "larger than") != NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test_setup_teardown(test_template_loads_to_defaults, setup, teardown),
+		cmocka_unit_test(test_template_is_commented),
+		cmocka_unit_test_setup_teardown(test_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_structure_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_embedded_nul, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_range_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_inputs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_and_big_files, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,317 @@
+/*
+ * test_polis.c — the income parser (parsers/polis.h) on the data files in
+ * tests/data/polis/.
+ *
+ * Every refused file is read twice: with the schema (what intake does:
+ * libxml2 usually reports first, with its own words) and without it (what
+ * a fuzz target does: the parser's own checks must catch the same problem
+ * on the same line).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "date.h"
+#include "error.h"
+#include "polis.h"
+#include "xmlin.h"
+#include "banned.h"
+
+#define MAX_RECORDS 4
+
+struct fixture {
+	struct xmlin_schema *schema;
+	char root[1024];
+};
+
+struct collected {
+	int headers;
+	struct levering_header hdr;
+	int n;
+	struct polis_record r[MAX_RECORDS];
+};
+
+static int on_header(void *ctx, const struct levering_header *hdr, struct br_error *err)
+{
+	struct collected *c = ctx;
+
+	(void)err;
+	c->headers++;
+	c->hdr = *hdr;
+	return 0;
+}
+
+static int on_record(void *ctx, const struct polis_record *r, struct br_error *err)
+{
+	struct collected *c = ctx;
+
+	if (c->n >= MAX_RECORDS)
+		return br_error_set(err, BR_EINTERNAL, "test holds %d records", MAX_RECORDS);
+	c->r[c->n++] = *r;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *root = getenv("BR_SOURCE_DIR");
+	char xsd[1200];
+	struct br_error err;
+
+	if (!f)
+		return -1;
+	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
+	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/polis.xsd", f->root);
+	br_error_clear(&err);
+	if (xmlin_schema_load(&f->schema, xsd, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	xmlin_schema_free(f->schema);
+	free(f);
+	return 0;
+}
+
+/* Parse tests/data/polis/NAME into *c; returns the parser's result. */
+static int parse(struct fixture *f, const char *name, int with_schema, struct collected *c,
+		 struct br_error *err)
+{
+	struct polis_handler h = { on_header, on_record, c };
+	struct xmlin *x = NULL;
+	char path[1200];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	br_error_clear(err);
+	snprintf(path, sizeof(path), "%s/tests/data/polis/%s", f->root, name);
+	rc = xmlin_open(&x, path, name, with_schema ? f->schema : NULL, NULL, err);
+	if (rc == 0)
+		rc = polis_parse(x, &h, err);
+	xmlin_free(x);
+	return rc;
+}
+
+/* The file is refused with BR_EINPUT on `line`, the message holding `schema_msg`
+ * with the schema and `parser_msg` without it. */
+static void expect_refused_at(void **state, const char *name, long schema_line,
+			      const char *schema_msg, long parser_line, const char *parser_msg)
+{
+	struct collected *c = malloc(sizeof(*c));
+	struct br_error err;
+	int pass;
+
+	assert_non_null(c);
+	for (pass = 0; pass < 2; pass++) {
+		const char *want = pass == 0 ? schema_msg : parser_msg;
+		long line = pass == 0 ? schema_line : parser_line;
+		int rc = parse(*state, name, pass == 0, c, &err);
+
+		if (rc != BR_EINPUT || err.line != line || !strstr(err.msg, want))
+			print_error("%s (%s schema): rc %d, line %ld, \"%s\"; want line %ld, \"%s\"\n",
+				    name, pass == 0 ? "with" : "without", rc, err.line, err.msg, line,
+				    want);
+		assert_int_equal(rc, BR_EINPUT);
+		assert_int_equal(err.code, BR_EINPUT);
+		assert_string_equal(err.file, name);
+		assert_int_equal(err.line, line);
+		assert_non_null(strstr(err.msg, want));
+		/* A BSN never appears in full in a message (bsn.h). */
+		assert_null(strstr(err.msg, "123456789"));
+	}
+	free(c);
+}
+
+static void expect_refused(void **state, const char *name, long line, const char *schema_msg,
+			   const char *parser_msg)
+{
+	expect_refused_at(state, name, line, schema_msg, line, parser_msg);
+}
+
+static int32_t day(const char *s)
+{
+	int32_t d = 0;
+
+	assert_int_equal(date_parse(&d, s, strlen(s), NULL), 0);
+	return d;
+}
+
+static void test_good(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	const struct polis_record *r;
+	struct br_error err;
+	int64_t ts = 0;
+	int pass;
+
+	assert_non_null(c);
+	assert_int_equal(timestamp_parse(&ts, "2026-11-20T02:00:00", 19, NULL), 0);
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(parse(*state, "good.xml", pass == 0, c, &err), 0);
+		assert_int_equal(c->headers, 1);
+		assert_int_equal(c->hdr.kind, LEVERING_INKOMEN);
+		assert_string_equal(c->hdr.levering_id, "OIB-2026-11-0001");
+		assert_true(c->hdr.aanmaakdatum == ts);
+		assert_int_equal(c->hdr.peildatum, DATE_NONE);
+		assert_int_equal(c->n, 3);
+
+		r = &c->r[0];
+		assert_int_equal(r->line, 6);
+		assert_string_equal(r->opgave_id, "P-2026-000000123");
+		assert_string_equal(r->vervangt, "P-2026-000000077");
+		assert_int_equal(r->intrekking, 0);
+		assert_string_equal(r->bsn, "123456782");
+		assert_string_equal(r->lhnr, "123456789L01");
+		assert_int_equal(r->numiv, 1);
+		assert_string_equal(r->soort, "ARBEID");
+		assert_int_equal(r->dat_aanv_tv, day("2026-10-01"));
+		assert_int_equal(r->dat_eind_tv, day("2026-10-31"));
+		assert_int_equal(r->ln_lb_ph_cents, 103400);
+		assert_int_equal(r->vak_bsl_cents, 1);
+		assert_int_equal(r->extr_per_sal_cents, 2);
+		assert_int_equal(r->opn_avwb_cents, 3);
+		assert_int_equal(r->wrd_pr_gebr_aut_cents, 4);
+		assert_int_equal(r->ing_lb_ph_cents, 1200);
+		assert_int_equal(r->bijdr_zvw_cents, 5400);
+		assert_int_equal(r->pr_wga_whk_wn_cents, 5);
+		assert_int_equal(r->ind_heffingskorting, 1);
+		assert_int_equal(r->aant_verl_u, 48);
+		assert_int_equal(r->tags, POLIS_TAG_NIEUWE_IKV | POLIS_TAG_BEREKEN_VT_EN_EPS);
+
+		/* Only the required elements: optional ones read as absent. */
+		r = &c->r[1];
+		assert_int_equal(r->line, 29);
+		assert_string_equal(r->opgave_id, "P-2026-000000124");
+		assert_string_equal(r->vervangt, "");
+		assert_int_equal(r->intrekking, 0);
+		assert_string_equal(r->bsn, "314159265");
+		assert_string_equal(r->lhnr, "987654321L12");
+		assert_int_equal(r->numiv, 12); /* " 12 ": xs:int collapses whitespace */
+		assert_string_equal(r->soort, "UITKERING");
+		assert_int_equal(r->dat_aanv_tv, day("2026-10-15"));
+		assert_int_equal(r->dat_eind_tv, day("2026-10-15"));
+		assert_int_equal(r->ln_lb_ph_cents, -25075);
+		assert_int_equal(r->vak_bsl_cents, 0);
+		assert_int_equal(r->ing_lb_ph_cents, -2010);
+		assert_int_equal(r->ind_heffingskorting, 0);
+		assert_int_equal(r->aant_verl_u, -1);
+		assert_int_equal(r->tags, 0);
+
+		/* A withdrawal: Intrekking "1". */
+		r = &c->r[2];
+		assert_string_equal(r->opgave_id, "P-2026-000000125");
+		assert_string_equal(r->vervangt, "P-2026-000000124");
+		assert_int_equal(r->intrekking, 1);
+		assert_int_equal(r->ind_heffingskorting, 0);
+		assert_int_equal(r->tags, POLIS_TAG_CORRECTIE);
+	}
+	free(c);
+}
+
+static void test_empty_delivery(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	struct br_error err;
+
+	assert_non_null(c);
+	assert_int_equal(parse(*state, "empty.xml", 1, c, &err), 0);
+	assert_int_equal(c->headers, 1);
+	assert_string_equal(c->hdr.levering_id, "OIB-LEEG");
+	assert_int_equal(c->n, 0);
+	free(c);
+}
+
+static void test_wrong_namespace(void **state)
+{
+	expect_refused(state, "wrong_namespace.xml", 4, "No matching global declaration",
+		       "root element is <Inkomstenlevering> in namespace "
+		       "'urn:nl:betaalrun:clientregister:1'; expected <Inkomstenlevering> in "
+		       "namespace 'urn:nl:betaalrun:polis:1'");
+}
+
+static void test_missing_required(void **state)
+{
+	expect_refused(state, "missing_required.xml", 7, "LhNr': This element is not expected",
+		       "<BSN> is missing before <LhNr> in <Inkomstenopgave> "
+		       "(Inkomstenopgave P-2026-000000123)");
+}
+
+static void test_amount_with_three_decimals(void **state)
+{
+	expect_refused(state, "amount_3_decimals.xml", 13, "The value '12.345' is not accepted",
+		       "amount '12.345' has 3 decimals; exactly 2 are required "
+		       "(<LnLbPh>, Inkomstenopgave P-2026-000000123)");
+}
+
+static void test_bsn_fails_elfproef(void **state)
+{
+	expect_refused(state, "bsn_elfproef.xml", 7,
+		       "BSN *****6789 fails the elfproef (<BSN>, Inkomstenopgave P-2026-000000123)",
+		       "BSN *****6789 fails the elfproef (<BSN>, Inkomstenopgave P-2026-000000123)");
+}
+
+static void test_date_that_does_not_exist(void **state)
+{
+	expect_refused(state, "date_invalid.xml", 12, "'2026-02-30' is not a valid value",
+		       "date '2026-02-30' is not a day of the calendar "
+		       "(<DatEindTv>, Inkomstenopgave P-2026-000000123)");
+}
+
+static void test_period_reversed(void **state)
+{
+	expect_refused(state, "period_reversed.xml", 12,
+		       "<DatEindTv> 2026-09-30 is before <DatAanvTv> 2026-10-01",
+		       "<DatEindTv> 2026-09-30 is before <DatAanvTv> 2026-10-01");
+}
+
+static void test_unknown_enum_value(void **state)
+{
+	expect_refused(state, "unknown_enum.xml", 10, "The value 'LOON' is not an element of the set",
+		       "'LOON' is not one of ARBEID, UITKERING, PENSIOEN, OVERIG (<Inkomstensoort>, "
+		       "Inkomstenopgave P-2026-000000123)");
+}
+
+static void test_text_too_long(void **state)
+{
+	expect_refused(state, "text_too_long.xml", 6, "is not accepted by the pattern",
+		       "text of <OpgaveId> is longer than 35 bytes");
+}
+
+static void test_tag_twice(void **state)
+{
+	expect_refused(state, "too_many_tags.xml", 26, "Tag': This element is not expected",
+		       "<Tag> CORRECTIE appears twice (Inkomstenopgave P-2026-000000123)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_empty_delivery),
+		cmocka_unit_test(test_wrong_namespace),
+		cmocka_unit_test(test_missing_required),
+		cmocka_unit_test(test_amount_with_three_decimals),
+		cmocka_unit_test(test_bsn_fails_elfproef),
+		cmocka_unit_test(test_date_that_does_not_exist),
+		cmocka_unit_test(test_period_reversed),
+		cmocka_unit_test(test_unknown_enum_value),
+		cmocka_unit_test(test_text_too_long),
+		cmocka_unit_test(test_tag_twice),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,397 @@
+/*
+ * test_register.c — the client register parser (parsers/register.h) on the
+ * data files in tests/data/register/.
+ *
+ * Every refused file is read twice: with the schema (what intake does:
+ * libxml2 usually reports first, with its own words) and without it (what
+ * a fuzz target does: the parser's own checks must catch the same problem
+ * on the same line).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "date.h"
+#include "error.h"
+#include "register.h"
+#include "xmlin.h"
+#include "banned.h"
+
+#define MAX_DOSSIERS 4
+
+struct fixture {
+	struct xmlin_schema *schema;
+	char root[1024];
+};
+
+struct collected {
+	int headers;
+	struct levering_header hdr;
+	int n;
+	struct register_dossier d[MAX_DOSSIERS];
+};
+
+static int on_header(void *ctx, const struct levering_header *hdr, struct br_error *err)
+{
+	struct collected *c = ctx;
+
+	(void)err;
+	c->headers++;
+	c->hdr = *hdr;
+	return 0;
+}
+
+static int on_dossier(void *ctx, const struct register_dossier *d, struct br_error *err)
+{
+	struct collected *c = ctx;
+
+	if (c->n >= MAX_DOSSIERS)
+		return br_error_set(err, BR_EINTERNAL, "test holds %d dossiers", MAX_DOSSIERS);
+	c->d[c->n++] = *d;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *root = getenv("BR_SOURCE_DIR");
+	char xsd[1200];
+	struct br_error err;
+
+	if (!f)
+		return -1;
+	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
+	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/clientregister.xsd", f->root);
+	br_error_clear(&err);
+	if (xmlin_schema_load(&f->schema, xsd, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	xmlin_schema_free(f->schema);
+	free(f);
+	return 0;
+}
+
+/* Parse tests/data/register/NAME into *c; returns the parser's result. */
+static int parse(struct fixture *f, const char *name, int with_schema, struct collected *c,
+		 struct br_error *err)
+{
+	struct register_handler h = { on_header, on_dossier, c };
+	struct xmlin *x = NULL;
+	char path[1200];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	br_error_clear(err);
+	snprintf(path, sizeof(path), "%s/tests/data/register/%s", f->root, name);
+	rc = xmlin_open(&x, path, name, with_schema ? f->schema : NULL, NULL, err);
+	if (rc == 0)
+		rc = register_parse(x, &h, err);
+	xmlin_free(x);
+	return rc;
+}
+
+/* The file is refused with BR_EINPUT on `line`, the message holding `schema_msg`
+ * with the schema and `parser_msg` without it. */
+static void expect_refused_at(void **state, const char *name, long schema_line,
+			      const char *schema_msg, long parser_line, const char *parser_msg)
+{
+	struct collected *c = malloc(sizeof(*c));
+	struct br_error err;
+	int pass;
+
+	assert_non_null(c);
+	for (pass = 0; pass < 2; pass++) {
+		const char *want = pass == 0 ? schema_msg : parser_msg;
+		long line = pass == 0 ? schema_line : parser_line;
+		int rc = parse(*state, name, pass == 0, c, &err);
+
+		if (rc != BR_EINPUT || err.line != line || !strstr(err.msg, want))
+			print_error("%s (%s schema): rc %d, line %ld, \"%s\"; want line %ld, \"%s\"\n",
+				    name, pass == 0 ? "with" : "without", rc, err.line, err.msg, line,
+				    want);
+		assert_int_equal(rc, BR_EINPUT);
+		assert_int_equal(err.code, BR_EINPUT);
+		assert_string_equal(err.file, name);
+		assert_int_equal(err.line, line);
+		assert_non_null(strstr(err.msg, want));
+		/* A BSN never appears in full in a message (bsn.h). */
+		assert_null(strstr(err.msg, "123456789"));
+	}
+	free(c);
+}
+
+static void expect_refused(void **state, const char *name, long line, const char *schema_msg,
+			   const char *parser_msg)
+{
+	expect_refused_at(state, name, line, schema_msg, line, parser_msg);
+}
+
+static int32_t day(const char *s)
+{
+	int32_t d = 0;
+
+	assert_int_equal(date_parse(&d, s, strlen(s), NULL), 0);
+	return d;
+}
+
+static void test_good(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	const struct register_dossier *d;
+	struct br_error err;
+	int64_t ts = 0;
+	int pass;
+
+	assert_non_null(c);
+	assert_int_equal(timestamp_parse(&ts, "2026-11-27T18:00:00", 19, NULL), 0);
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(parse(*state, "good.xml", pass == 0, c, &err), 0);
+		assert_int_equal(c->headers, 1);
+		assert_int_equal(c->hdr.kind, LEVERING_REGISTER);
+		assert_string_equal(c->hdr.levering_id, "REG-2026-11-27");
+		assert_int_equal(c->hdr.peildatum, day("2026-11-27"));
+		assert_true(c->hdr.aanmaakdatum == ts);
+		assert_int_equal(c->n, 2);
+
+		d = &c->d[0];
+		assert_int_equal(d->line, 7);
+		assert_string_equal(d->nummer, "PW-0405-000123");
+		assert_string_equal(d->regeling, "PW");
+		assert_string_equal(d->gemeente, "0405");
+		assert_int_equal(d->ingangsdatum, day("2025-03-01"));
+		assert_int_equal(d->einddatum, day("2026-12-15"));
+		assert_string_equal(d->aanvrager.bsn, "123456782");
+		assert_string_equal(d->aanvrager.naam, "Zo\xc3\xab \xc3\x87" "elik-de Vries");
+		assert_int_equal(d->aanvrager.geboortedatum, day("1988-04-12"));
+		assert_int_equal(d->has_partner, 1);
+		assert_string_equal(d->partner.bsn, "111222333");
+		assert_string_equal(d->partner.naam, "Ana\xc3\xafs M\xc3\xbcller");
+		assert_int_equal(d->partner.geboortedatum, day("1990-02-28"));
+		assert_string_equal(d->leefvorm, "GEHUWD");
+		assert_int_equal(d->jongste_kind_geb, day("2019-05-01"));
+		assert_int_equal(d->kostendelers, 1);
+		assert_int_equal(d->woonkostenverlaging_pct, 20);
+		assert_string_equal(d->iban, "NL91ABNA0417164300");
+		assert_string_equal(d->bic, "ABNANL2A");
+		assert_string_equal(d->tenaamstelling, "Z \xc3\x87" "elik-de Vries");
+		assert_int_equal(d->has_vast_bedrag, 1);
+		assert_int_equal(d->vast_bedrag_cents, 123456);
+		assert_int_equal(d->has_vt_reservering, 1);
+		assert_int_equal(d->vt_reservering_cents, 41230);
+		assert_int_equal(d->n_grants, 2);
+		assert_string_equal(d->grants[0].code, "N");
+		assert_string_equal(d->grants[0].persoon, "AANVRAGER");
+		assert_int_equal(d->grants[0].ingangsdatum, day("2026-09-01"));
+		assert_int_equal(d->grants[0].einddatum, DATE_NONE);
+		assert_int_equal(d->grants[0].maanden_gebruikt, -1);
+		assert_string_equal(d->grants[1].code, "34A_MU");
+		assert_string_equal(d->grants[1].persoon, "PARTNER");
+		assert_int_equal(d->grants[1].ingangsdatum, day("2026-01-01"));
+		assert_int_equal(d->grants[1].einddatum, day("2026-06-30"));
+		assert_int_equal(d->grants[1].maanden_gebruikt, 4);
+		assert_int_equal(d->n_claims, 2);
+		assert_string_equal(d->claims[0].kenmerk, "TV-2025-0042");
+		assert_string_equal(d->claims[0].soort, "TERUGVORDERING");
+		assert_int_equal(d->claims[0].saldo_cents, 81240);
+		assert_int_equal(d->claims[0].termijn_cents, 4500);
+		assert_string_equal(d->claims[1].kenmerk, "BT-2026-0007");
+		assert_string_equal(d->claims[1].soort, "BOETE");
+		assert_int_equal(d->claims[1].saldo_cents, 0);
+		assert_int_equal(d->claims[1].termijn_cents, 1005);
+		assert_int_equal(d->n_derden, 1);
+		assert_string_equal(d->derden[0].kenmerk, "HUUR-4411");
+		assert_string_equal(d->derden[0].naam, "Woningstichting Het Grootslag");
+		assert_string_equal(d->derden[0].iban, "NL02RABO0123456789");
+		assert_int_equal(d->derden[0].bedrag_cents, 65000);
+		assert_int_equal(d->derden[0].prioriteit, 1);
+		assert_string_equal(d->derden[0].omschrijving,
+				    "Huur contract 4411 \xe2\x80\x93 \xe2\x82\xac");
+		assert_int_equal(d->has_opschorting, 1);
+		assert_int_equal(d->opschorting_vanaf, day("2026-11-01"));
+		assert_string_equal(d->opschorting_reden, "Adresonderzoek");
+
+		/* Only the required elements: every optional one reads as absent. */
+		d = &c->d[1];
+		assert_int_equal(d->line, 59);
+		assert_string_equal(d->nummer, "BBZ-0388-9");
+		assert_string_equal(d->regeling, "BBZ");
+		assert_string_equal(d->gemeente, "0388");
+		assert_int_equal(d->ingangsdatum, day("2024-01-01")); /* " 2024-01-01 " */
+		assert_int_equal(d->einddatum, DATE_NONE);
+		assert_string_equal(d->aanvrager.bsn, "234567892");
+		assert_string_equal(d->aanvrager.naam, "P. Jansen");
+		assert_int_equal(d->aanvrager.geboortedatum, day("1970-12-31"));
+		assert_int_equal(d->has_partner, 0);
+		assert_string_equal(d->partner.bsn, "");
+		assert_int_equal(d->partner.geboortedatum, DATE_NONE);
+		assert_string_equal(d->leefvorm, "ALLEENSTAAND");
+		assert_int_equal(d->jongste_kind_geb, DATE_NONE);
+		assert_int_equal(d->kostendelers, 0);
+		assert_int_equal(d->woonkostenverlaging_pct, 0);
+		assert_string_equal(d->iban, "DE89370400440532013000");
+		assert_string_equal(d->bic, "");
+		assert_string_equal(d->tenaamstelling, "P Jansen");
+		assert_int_equal(d->has_vast_bedrag, 0);
+		assert_int_equal(d->has_vt_reservering, 0);
+		assert_int_equal(d->n_grants, 0);
+		assert_int_equal(d->n_claims, 0);
+		assert_int_equal(d->n_derden, 0);
+		assert_int_equal(d->has_opschorting, 0);
+		assert_int_equal(d->opschorting_vanaf, DATE_NONE);
+		assert_string_equal(d->opschorting_reden, "");
+	}
+	free(c);
+}
+
+static void test_empty_register(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	struct br_error err;
+
+	assert_non_null(c);
+	assert_int_equal(parse(*state, "empty.xml", 1, c, &err), 0);
+	assert_int_equal(c->headers, 1);
+	assert_string_equal(c->hdr.levering_id, "REG-LEEG");
+	assert_int_equal(c->n, 0);
+	free(c);
+}
+
+/* formats.md §5: an IBAN failing mod-97 is a record problem for intake. */
+static void test_iban_checksum_is_not_a_file_error(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	struct br_error err;
+
+	assert_non_null(c);
+	assert_int_equal(parse(*state, "iban_checksum.xml", 1, c, &err), 0);
+	assert_int_equal(c->n, 1);
+	assert_string_equal(c->d[0].iban, "NL91ABNA0417164301");
+	free(c);
+}
+
+/* 200 characters of two bytes each: the limit counts characters. */
+static void test_name_of_200_accented_characters(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	struct br_error err;
+
+	assert_non_null(c);
+	assert_int_equal(parse(*state, "name_200_accents.xml", 1, c, &err), 0);
+	assert_int_equal(c->n, 1);
+	assert_int_equal(strlen(c->d[0].aanvrager.naam), 400);
+	free(c);
+}
+
+static void test_wrong_namespace(void **state)
+{
+	expect_refused(state, "wrong_namespace.xml", 5, "No matching global declaration",
+		       "root element is <Clientregister> in namespace "
+		       "'urn:nl:betaalrun:clientregister:2'; expected <Clientregister> in "
+		       "namespace 'urn:nl:betaalrun:clientregister:1'");
+}
+
+static void test_missing_required(void **state)
+{
+	expect_refused(state, "missing_required.xml", 16, "Kostendelers': This element is not expected",
+		       "<Leefvorm> is missing before <Kostendelers> in <Dossier> "
+		       "(Dossier PW-0405-000123)");
+}
+
+static void test_amount_with_three_decimals(void **state)
+{
+	expect_refused(state, "amount_3_decimals.xml", 22, "The value '12.345' is not accepted",
+		       "amount '12.345' has 3 decimals; exactly 2 are required "
+		       "(<VastBedrag>, Dossier PW-0405-000123)");
+}
+
+static void test_bsn_fails_elfproef(void **state)
+{
+	/* The schema cannot see the elfproef: both passes give the parser's word. */
+	expect_refused(state, "bsn_elfproef.xml", 12,
+		       "BSN *****6789 fails the elfproef (<BSN>, Dossier PW-0405-000123)",
+		       "BSN *****6789 fails the elfproef (<BSN>, Dossier PW-0405-000123)");
+}
+
+static void test_date_that_does_not_exist(void **state)
+{
+	expect_refused(state, "date_invalid.xml", 10, "'2026-02-30' is not a valid value",
+		       "date '2026-02-30' is not a day of the calendar "
+		       "(<Ingangsdatum>, Dossier PW-0405-000123)");
+}
+
+static void test_too_many_grants(void **state)
+{
+	expect_refused(state, "too_many_grants.xml", 38, "Vrijlating': This element is not expected",
+		       "too many <Vrijlating> (max 16) (Dossier PW-0405-000123)");
+}
+
+static void test_unknown_enum_value(void **state)
+{
+	expect_refused(state, "unknown_enum.xml", 8, "The value 'WWB' is not an element of the set",
+		       "'WWB' is not one of PW, IOAW, IOAZ, BBZ (<Regeling>, Dossier PW-0405-000123)");
+}
+
+static void test_text_too_long(void **state)
+{
+	expect_refused(state, "text_too_long.xml", 13, "this exceeds the allowed maximum length of '200'",
+		       "<Naam> is longer than 200 characters (Dossier PW-0405-000123)");
+}
+
+static void test_einddatum_before_ingangsdatum(void **state)
+{
+	expect_refused(state, "einddatum_before_ingang.xml", 11,
+		       "<Einddatum> 2025-02-28 is before <Ingangsdatum> 2025-03-01 (Dossier PW-0405-000123)",
+		       "<Einddatum> 2025-02-28 is before <Ingangsdatum> 2025-03-01 (Dossier PW-0405-000123)");
+}
+
+static void test_grant_ends_before_it_starts(void **state)
+{
+	expect_refused(state, "grant_period_reversed.xml", 22,
+		       "<Vrijlating> R ends on 2026-08-31, before it starts on 2026-09-01",
+		       "<Vrijlating> R ends on 2026-08-31, before it starts on 2026-09-01");
+}
+
+static void test_elements_out_of_order(void **state)
+{
+	expect_refused(state, "out_of_order.xml", 8, "Gemeente': This element is not expected",
+		       "<Regeling> is missing before <Gemeente> in <Dossier> (Dossier PW-0405-000123)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_empty_register),
+		cmocka_unit_test(test_iban_checksum_is_not_a_file_error),
+		cmocka_unit_test(test_name_of_200_accented_characters),
+		cmocka_unit_test(test_wrong_namespace),
+		cmocka_unit_test(test_missing_required),
+		cmocka_unit_test(test_amount_with_three_decimals),
+		cmocka_unit_test(test_bsn_fails_elfproef),
+		cmocka_unit_test(test_date_that_does_not_exist),
+		cmocka_unit_test(test_too_many_grants),
+		cmocka_unit_test(test_unknown_enum_value),
+		cmocka_unit_test(test_text_too_long),
+		cmocka_unit_test(test_einddatum_before_ingangsdatum),
+		cmocka_unit_test(test_grant_ends_before_it_starts),
+		cmocka_unit_test(test_elements_out_of_order),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,283 @@
+/*
+ * test_signals_xml.c — the signal parser (parsers/signals_xml.h) on the data
+ * files in tests/data/signals/.
+ *
+ * Every refused file is read twice: with the schema (what intake does:
+ * libxml2 usually reports first, with its own words) and without it (what
+ * a fuzz target does: the parser's own checks must catch the same problem
+ * on the same line).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "date.h"
+#include "error.h"
+#include "signals_xml.h"
+#include "xmlin.h"
+#include "banned.h"
+
+#define MAX_RECORDS 4
+
+struct fixture {
+	struct xmlin_schema *schema;
+	char root[1024];
+};
+
+struct collected {
+	int headers;
+	struct levering_header hdr;
+	int n;
+	struct signal_record s[MAX_RECORDS];
+};
+
+static int on_header(void *ctx, const struct levering_header *hdr, struct br_error *err)
+{
+	struct collected *c = ctx;
+
+	(void)err;
+	c->headers++;
+	c->hdr = *hdr;
+	return 0;
+}
+
+static int on_signal(void *ctx, const struct signal_record *s, struct br_error *err)
+{
+	struct collected *c = ctx;
+
+	if (c->n >= MAX_RECORDS)
+		return br_error_set(err, BR_EINTERNAL, "test holds %d records", MAX_RECORDS);
+	c->s[c->n++] = *s;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *root = getenv("BR_SOURCE_DIR");
+	char xsd[1200];
+	struct br_error err;
+
+	if (!f)
+		return -1;
+	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
+	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/signalen.xsd", f->root);
+	br_error_clear(&err);
+	if (xmlin_schema_load(&f->schema, xsd, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	xmlin_schema_free(f->schema);
+	free(f);
+	return 0;
+}
+
+/* Parse tests/data/signals/NAME into *c; returns the parser's result. */
+static int parse(struct fixture *f, const char *name, int with_schema, struct collected *c,
+		 struct br_error *err)
+{
+	struct signals_handler h = { on_header, on_signal, c };
+	struct xmlin *x = NULL;
+	char path[1200];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	br_error_clear(err);
+	snprintf(path, sizeof(path), "%s/tests/data/signals/%s", f->root, name);
+	rc = xmlin_open(&x, path, name, with_schema ? f->schema : NULL, NULL, err);
+	if (rc == 0)
+		rc = signals_parse(x, &h, err);
+	xmlin_free(x);
+	return rc;
+}
+
+/* The file is refused with BR_EINPUT on `line`, the message holding `schema_msg`
+ * with the schema and `parser_msg` without it. */
+static void expect_refused_at(void **state, const char *name, long schema_line,
+			      const char *schema_msg, long parser_line, const char *parser_msg)
+{
+	struct collected *c = malloc(sizeof(*c));
+	struct br_error err;
+	int pass;
+
+	assert_non_null(c);
+	for (pass = 0; pass < 2; pass++) {
+		const char *want = pass == 0 ? schema_msg : parser_msg;
+		long line = pass == 0 ? schema_line : parser_line;
+		int rc = parse(*state, name, pass == 0, c, &err);
+
+		if (rc != BR_EINPUT || err.line != line || !strstr(err.msg, want))
+			print_error("%s (%s schema): rc %d, line %ld, \"%s\"; want line %ld, \"%s\"\n",
+				    name, pass == 0 ? "with" : "without", rc, err.line, err.msg, line,
+				    want);
+		assert_int_equal(rc, BR_EINPUT);
+		assert_int_equal(err.code, BR_EINPUT);
+		assert_string_equal(err.file, name);
+		assert_int_equal(err.line, line);
+		assert_non_null(strstr(err.msg, want));
+		/* A BSN never appears in full in a message (bsn.h). */
+		assert_null(strstr(err.msg, "123456789"));
+	}
+	free(c);
+}
+
+static void expect_refused(void **state, const char *name, long line, const char *schema_msg,
+			   const char *parser_msg)
+{
+	expect_refused_at(state, name, line, schema_msg, line, parser_msg);
+}
+
+static int32_t day(const char *s)
+{
+	int32_t d = 0;
+
+	assert_int_equal(date_parse(&d, s, strlen(s), NULL), 0);
+	return d;
+}
+
+static void test_good(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	const struct signal_record *s;
+	struct br_error err;
+	int64_t ts = 0;
+	int pass;
+
+	assert_non_null(c);
+	assert_int_equal(timestamp_parse(&ts, "2026-11-27T03:00:00", 19, NULL), 0);
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(parse(*state, "good.xml", pass == 0, c, &err), 0);
+		assert_int_equal(c->headers, 1);
+		assert_int_equal(c->hdr.kind, LEVERING_SIGNALEN);
+		assert_string_equal(c->hdr.levering_id, "IB-RC-2026-11-27");
+		assert_true(c->hdr.aanmaakdatum == ts);
+		assert_int_equal(c->hdr.peildatum, DATE_NONE);
+		assert_int_equal(c->n, 2);
+
+		s = &c->s[0];
+		assert_int_equal(s->line, 6);
+		assert_string_equal(s->signaal_id, "IB-2026-0000456");
+		assert_string_equal(s->soort, "DETENTIE");
+		assert_string_equal(s->bsn, "123456782");
+		assert_string_equal(s->bron, "DJI");
+		assert_int_equal(s->signaaldatum, day("2026-11-25"));
+		assert_int_equal(s->periode_begin, day("2026-11-20"));
+		assert_int_equal(s->periode_einde, day("2026-12-31"));
+		assert_string_equal(s->omschrijving,
+				    "Insluiting \xe2\x80\x93 Penitentiaire Inrichting Heerhugowaard, cel 3\xc3\xa9");
+		assert_int_equal(s->n_gegevens, 2);
+		assert_string_equal(s->gegevens[0].naam, "bedrag");
+		assert_string_equal(s->gegevens[0].waarde, "15234.00");
+		assert_string_equal(s->gegevens[1].naam, "inrichting");
+		assert_string_equal(s->gegevens[1].waarde, "PI Heerhugowaard");
+
+		/* Only the required elements; a Soort with digits. */
+		s = &c->s[1];
+		assert_int_equal(s->line, 18);
+		assert_string_equal(s->signaal_id, "IB-2026-0000457");
+		assert_string_equal(s->soort, "INKOMSTEN_BOX1_BOX3");
+		assert_string_equal(s->bsn, "271828183");
+		assert_string_equal(s->bron, "BELASTINGDIENST");
+		assert_int_equal(s->signaaldatum, day("2026-11-26"));
+		assert_int_equal(s->periode_begin, day("2025-01-01"));
+		assert_int_equal(s->periode_einde, DATE_NONE);
+		assert_string_equal(s->omschrijving, "");
+		assert_int_equal(s->n_gegevens, 0);
+		assert_string_equal(s->gegevens[0].naam, "");
+	}
+	free(c);
+}
+
+static void test_wrong_namespace(void **state)
+{
+	expect_refused(state, "wrong_namespace.xml", 4, "No matching global declaration",
+		       "root element is <Signaallevering> in namespace "
+		       "'urn:nl:inlichtingenbureau:signalen:1'; expected <Signaallevering> in "
+		       "namespace 'urn:nl:betaalrun:signalen:1'");
+}
+
+static void test_missing_required(void **state)
+{
+	/* libxml2 notices at the end tag; the parser names the record's start. */
+	expect_refused_at(state, "missing_required.xml", 11, "Missing child element(s)", 5,
+			  "<PeriodeBegin> is missing in <Signaal> (Signaal IB-2026-0000456)");
+}
+
+static void test_bsn_fails_elfproef(void **state)
+{
+	expect_refused(state, "bsn_elfproef.xml", 8,
+		       "BSN *****6789 fails the elfproef (<BSN>, Signaal IB-2026-0000456)",
+		       "BSN *****6789 fails the elfproef (<BSN>, Signaal IB-2026-0000456)");
+}
+
+static void test_date_that_does_not_exist(void **state)
+{
+	expect_refused(state, "date_invalid.xml", 10, "'2026-02-30' is not a valid value",
+		       "date '2026-02-30' is not a day of the calendar "
+		       "(<Signaaldatum>, Signaal IB-2026-0000456)");
+}
+
+static void test_period_reversed(void **state)
+{
+	expect_refused(state, "period_reversed.xml", 12,
+		       "<PeriodeEinde> 2026-11-19 is before <PeriodeBegin> 2026-11-20",
+		       "<PeriodeEinde> 2026-11-19 is before <PeriodeBegin> 2026-11-20");
+}
+
+static void test_unknown_enum_value(void **state)
+{
+	expect_refused(state, "unknown_enum.xml", 9, "The value 'POLITIE' is not an element of the set",
+		       "'POLITIE' is not one of UWV, DJI, DUO, BELASTINGDIENST, RDW, BRP, GEMEENTE, "
+		       "CJIB, SVB (<Bron>, Signaal IB-2026-0000456)");
+}
+
+static void test_text_too_long(void **state)
+{
+	expect_refused(state, "text_too_long.xml", 12, "exceeds the allowed maximum length of '500'",
+		       "<Omschrijving> is longer than 500 characters (Signaal IB-2026-0000456)");
+}
+
+static void test_too_many_gegevens(void **state)
+{
+	expect_refused(state, "too_many_gegevens.xml", 28, "Gegeven': This element is not expected",
+		       "too many <Gegeven> (max 16) (Signaal IB-2026-0000456)");
+}
+
+static void test_soort_is_an_open_token_of_capitals(void **state)
+{
+	expect_refused(state, "soort_lowercase.xml", 7, "The value 'detentie' is not accepted",
+		       "<Soort> 'detentie' must be a capital followed by capitals, digits and '_'");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_wrong_namespace),
+		cmocka_unit_test(test_missing_required),
+		cmocka_unit_test(test_bsn_fails_elfproef),
+		cmocka_unit_test(test_date_that_does_not_exist),
+		cmocka_unit_test(test_period_reversed),
+		cmocka_unit_test(test_unknown_enum_value),
+		cmocka_unit_test(test_text_too_long),
+		cmocka_unit_test(test_too_many_gegevens),
+		cmocka_unit_test(test_soort_is_an_open_token_of_capitals),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
