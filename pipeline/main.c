@@ -417,11 +417,11 @@ static int cmd_status(const char *dir, int argc, char **argv)
 	print_query(st, "holds",
 		    "SELECT count(*) || ' active' FROM opschorting WHERE opgeheven IS NULL");
 	print_query(st, "income records",
-		    "SELECT count(*), sum(vervangt IS NOT NULL) || ' corrections',"
-		    " sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = i.bsn)) || ' unknown BSN'"
+		    "SELECT count(*), coalesce(sum(vervangt IS NOT NULL), 0) || ' corrections',"
+		    " coalesce(sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = i.bsn)), 0) || ' unknown BSN'"
 		    " FROM inkomen i");
 	print_query(st, "signals",
-		    "SELECT count(*), sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = s.bsn))"
+		    "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = s.bsn)), 0)"
 		    " || ' without dossier' FROM signaal s");
 	print_query(st, "bank status reports", "SELECT count(*) FROM bankstatus");
 	print_query(st, "deliveries",

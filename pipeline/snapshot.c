@@ -497,9 +497,13 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	if (EVP_Digest(s->canon, s->canon_len, hash, &hash_len, EVP_sha256(), NULL) != 1)
 		return br_error_set(err, BR_EINTERNAL, "OpenSSL SHA-256 failed");
 
+	/* A new dossier has no stand and no hold yet: skip the lookups (the
+	 * first register of an installation is all new dossiers). */
 	st = q(s, Q_LATEST_STAND);
 	sqlite3_bind_int64(st, 1, dossier);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (is_new) {
+		/* nothing to compare with */
+	} else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *h = sqlite3_column_blob(st, 2);
 		stand = sqlite3_column_int64(st, 0);
 		same_month = strcmp((const char *)sqlite3_column_text(st, 1), s->vanaf) == 0;
@@ -553,7 +557,7 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 		if (!is_new)
 			s->res.gewijzigd++;
 	}
-	if ((rc = sync_register_hold(s, dossier, d, err)) < 0)
+	if ((!is_new || d->has_opschorting) && (rc = sync_register_hold(s, dossier, d, err)) < 0)
 		return rc;
 	s->res.dossiers++;
 	if (is_new)

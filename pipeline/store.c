@@ -72,7 +72,6 @@ static const char *const migration_1[] = {
 	"  laatste_snapshot INTEGER NOT NULL REFERENCES snapshot(id),\n"
 	"  vt_reservering_cents INTEGER\n"
 	");\n",
-	"CREATE INDEX dossier_laatste ON dossier(laatste_snapshot);\n",
 	/* Household values in force from `vanaf` (first day of the month of
 	 * the snapshot's peildatum, formats.md §1) until the next stand. */
 	"CREATE TABLE stand (\n"
@@ -370,7 +369,7 @@ int store_open(struct store **out, const char *path, int create, struct br_error
 	if ((rc = store_exec(s, "PRAGMA journal_mode = WAL", err)) < 0 ||
 	    (rc = store_exec(s, "PRAGMA synchronous = NORMAL", err)) < 0 ||
 	    (rc = store_exec(s, "PRAGMA foreign_keys = ON", err)) < 0 ||
-	    (rc = store_exec(s, "PRAGMA cache_size = -32768", err)) < 0 ||
+	    (rc = store_exec(s, "PRAGMA cache_size = -65536", err)) < 0 ||
 	    (rc = store_exec(s, "PRAGMA temp_store = FILE", err)) < 0)
 		goto out;
 	if ((rc = store_migrate(s, err)) < 0)
