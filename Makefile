@@ -110,7 +110,11 @@ demo: deps
 	$(MAKE) all
 	bash samples/demo.sh
 
-bench: all
+$(B)/settle_bench: tests/bench/settle_bench.c $(B)/libbetaalrun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: all $(B)/settle_bench
 	bash tests/bench/bench.sh
 
 clean:

@@ -56,6 +56,7 @@ struct xmlin_src {
 	unsigned char head[2];        /* first two decompressed bytes */
 	size_t head_n;
 	char fail[256];               /* first problem found in this layer */
+	int io_error;                 /* ... and it is the disk's fault, not the file's */
 };
 
 struct xmlin_schema {
@@ -211,6 +212,7 @@ static long src_raw(struct xmlin_src *s, unsigned char *buf, size_t len)
 		if (n < 0) {
 			char m[200];
 			snprintf(m, sizeof(m), "read error: %s", strerror(errno));
+			s->io_error = 1;
 			return src_fail(s, m);
 		}
 	}
@@ -660,7 +662,11 @@ static int xmlin_report(struct xmlin *x, struct br_error *err, const char *fallb
 {
 	long line = x->err_set ? x->err_line : 0;
 
-	if (x->src.fail[0]) {
+	if (x->src.fail[0] && x->src.io_error) {
+		/* Not the file's fault: it must not be quarantined for it. */
+		br_error_set(err, BR_EIO, "%s: %s", x->label, x->src.fail);
+		return BR_EIO;
+	} else if (x->src.fail[0]) {
 		br_error_set(err, BR_EINPUT, "%s", x->src.fail);
 	} else if (x->err_set && x->err_nomem) {
 		/* Not the file's fault: it must not be quarantined for it. */

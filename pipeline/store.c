@@ -205,9 +205,48 @@ static const char *const migration_1[] = {
 	NULL
 };
 
+/* 2: the released ledger (what was paid, per dossier and month; written by
+ * the payment run at release) and the stored settlements (rules.md §5:
+ * every step recorded so that any amount can be explained). */
+static const char *const migration_2[] = {
+	"CREATE TABLE boeking (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  run INTEGER,\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  maand TEXT NOT NULL,\n"
+	"  soort TEXT NOT NULL CHECK (soort IN ('voorschot','verschil','vakantietoeslag','vordering',"
+	"'inhouding','derden','client')),\n"
+	"  bedrag_cents INTEGER NOT NULL,\n"
+	"  kenmerk TEXT,\n"
+	"  vrijgegeven TEXT NOT NULL\n"
+	");\n",
+	"CREATE INDEX boeking_dossier ON boeking(dossier, maand);\n",
+	"CREATE TABLE afrekening (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  run_maand TEXT NOT NULL,\n"
+	"  run INTEGER,\n"
+	"  berekend TEXT NOT NULL,\n"
+	"  regels_sha256 TEXT NOT NULL,\n"
+	"  voorschot_cents INTEGER NOT NULL,\n"
+	"  toevoegingen_cents INTEGER NOT NULL,\n"
+	"  vt_cents INTEGER NOT NULL,\n"
+	"  verrekend_cents INTEGER NOT NULL,\n"
+	"  doorgeschoven_cents INTEGER NOT NULL,\n"
+	"  vordering_cents INTEGER NOT NULL,\n"
+	"  inhoudingen_cents INTEGER NOT NULL,\n"
+	"  derden_cents INTEGER NOT NULL,\n"
+	"  client_cents INTEGER NOT NULL,\n"
+	"  specificatie TEXT NOT NULL\n"
+	");\n",
+	"CREATE INDEX afrekening_dossier ON afrekening(dossier, run_maand);\n",
+	NULL
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	migration_1,
+	migration_2,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -28,10 +28,14 @@
  *    pass the elfproef; a client IBAN's account number embeds a permutation
  *    of the dossier number; an OpgaveId is (seed offset + record number)
  *    with the month in it; a SignaalId likewise with the peildatum.
- *  - A month's income file depends only on the seed, the dossier count, the
- *    income rate and whether the previous calendar month is listed too (its
- *    corrections and its one withdrawal replace records of that month), so a
- *    later run for the next month continues the same world.
+ *  - One seed is one world: the cases' dates are laid out around 2026-11-27,
+ *    not around the peildatum (unless that is more than a month before it or
+ *    a year after it), so a register for a later peildatum shows the same
+ *    people with the same dates, and dossier i is the same case whatever
+ *    --dossiers.  A month's income file depends only on the seed, the
+ *    dossier count, the income rate and whether the previous calendar month
+ *    is listed too (its corrections and its one withdrawal replace records
+ *    of that month), so a later run for the next month continues it.
  *  - Files are written as NAME.part and renamed when complete (formats.md
  *    §4: senders write, then rename), so DIR may be an inbox.
  *  - --defects N adds about N register record problems of formats.md §5
@@ -73,10 +77,11 @@
  * Integer PRNG: splitmix64, keyed by (seed, stream, index).
  */
 
+/* Independent random streams; changing a value changes every output. */
 enum stream {
 	S_DOSSIER = 1, S_EARN, S_JOB, S_JOBPERSON, S_UNK, S_UNKJOB, S_CORR,
-	S_WITHDRAW, S_AMOUNT, S_SIGNAL, S_BSN, S_BSN2, S_ACCT, S_EMPLOYER,
-	S_IDS, S_DEFECT, S_GRANT, S_WEYL
+	S_WITHDRAW, S_AMOUNT, S_SIGNAL, S_BSN_UNUSED, S_BSN2, S_ACCT_UNUSED,
+	S_EMPLOYER_UNUSED, S_IDS, S_DEFECT, S_GRANT, S_WEYL
 };
 
 static uint64_t mix64(uint64_t z)
@@ -727,6 +732,7 @@ struct gen {
 	uint64_t seed;
 	uint32_t nd;                 /* dossiers */
 	int32_t peil;                /* peildatum, days */
+	int32_t ref;                 /* the day the world's dates are laid out around */
 	int py, pmon, pday;
 	int n_months;
 	int month_y[MAX_MONTHS], month_m[MAX_MONTHS];
@@ -909,10 +915,10 @@ static void grants_make(struct dossier *d, struct rng *r, const struct gen *g)
 		int limit = 0;
 
 		who = persoon ? &d->partner : &d->aanvrager;
-		age = age_on(who->geb, g->peil);
+		age = age_on(who->geb, g->ref);
 		if (d->lv == L_OUDER && d->kind_geb != NO_DATE)
 			child12 = add_years(d->kind_geb, 12);
-		if (k == 0 && !persoon && child12 != NO_DATE && child12 > g->peil && age >= 27 && x < 450)
+		if (k == 0 && !persoon && child12 != NO_DATE && child12 > g->ref && age >= 27 && x < 450)
 			gr->code = "R";
 		else if (k == 0 && (age >= 27 || x < 200) && x < 650)
 			gr->code = "N";
@@ -928,11 +934,11 @@ static void grants_make(struct dossier *d, struct rng *r, const struct gen *g)
 		if (k == 1 && d->grants[0].eind != NO_DATE)
 			gr->ingang = d->grants[0].eind + 1;
 		else
-			gr->ingang = first_of_month(g->peil - (int32_t)rng_range(r, 0, 420));
+			gr->ingang = first_of_month(g->ref - (int32_t)rng_range(r, 0, 420));
 		if (rng_pm(r, 300))
 			gr->ingang += (int32_t)rng_range(r, 1, 27);
 		if (rng_pm(r, 30))
-			gr->ingang = first_of_month(add_months(g->peil, 1));
+			gr->ingang = first_of_month(add_months(g->ref, 1));
 		if (gr->ingang < d->ingang)
 			gr->ingang = d->ingang;
 		gr->eind = NO_DATE;
@@ -1017,11 +1023,12 @@ static void derden_make(struct dossier *d, struct rng *r)
 			derden_orgs[d->derden[k].org].acct);
 }
 
-/* Build dossier i (0-based): a pure function of (seed, i, peildatum). */
+/* Build dossier i (0-based): a pure function of (seed, i, g->ref), so every
+ * snapshot of one seed near the same ref describes the same cases. */
 static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 {
 	struct rng r;
-	int32_t peil = g->peil, lo, aow;
+	int32_t peil = g->ref, lo, aow;   /* "peil" here: the world's reference day */
 	int age, ageband;
 	char acct[11];
 	uint32_t acct7;
@@ -1132,7 +1139,7 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 
 	/* kostendelers: medebewoners of 27+ (young adults living with parents) */
 	d->kostendelers = 0;
-	if (rng_pm(&r, age <= 26 ? 300 : 60)) {
+	if (rng_pm(&r, age <= 26 ? 300 : 50)) {
 		static const unsigned kw[] = {700, 220, 80};
 
 		d->kostendelers = 1 + (int)rng_weighted(&r, kw, 3);
@@ -1160,11 +1167,11 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 		const struct person *a = &d->aanvrager;
 		unsigned x = rng_below(&r, 1000);
 
-		if (d->has_partner && x < 200)
+		if (x < 20)    /* under beschermingsbewind: the bewindvoerder's account */
+			snprintf(d->tenaam, sizeof(d->tenaam), "Beheerrekening %s %s", a->initials, a->sur);
+		else if (d->has_partner && x < 220)
 			snprintf(d->tenaam, sizeof(d->tenaam), "%s %s en/of %s %s", a->initials, a->sur,
 				 d->partner.initials, d->partner.sur);
-		else if (x < 220)
-			snprintf(d->tenaam, sizeof(d->tenaam), "Beheerrekening %s %s", a->initials, a->sur);
 		else if (x < 270)
 			snprintf(d->tenaam, sizeof(d->tenaam), "%s. %s", a->initials, a->sur);
 		else if (x < 300)
@@ -1188,7 +1195,7 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 
 	/* vrijlating grants (PW): mostly for those who work */
 	if (d->reg == R_PW &&
-	    ((uint64_t)d->w < PM(50) || hash32(g->seed, S_GRANT, i) % 1000 < 10))
+	    ((uint64_t)d->w < PM(55) || hash32(g->seed, S_GRANT, i) % 1000 < 12))
 		grants_make(d, &r, g);
 	if (rng_pm(&r, 100))
 		claims_make(d, &r);
@@ -1227,13 +1234,15 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 	}
 }
 
-static void person_emit(struct out *o, const char *tag, const struct person *p)
+static void person_emit(struct out *o, const char *name, const struct person *p)
 {
-	el_line(o, 4, tag[0] == 'A' ? "<Aanvrager>" : "<Partner>");
+	el_open(o, 4, name);
+	out_mem(o, "\n", 1);
 	el_text(o, 6, "BSN", p->bsn);
 	el_text(o, 6, "Naam", p->naam);
 	el_date(o, 6, "Geboortedatum", p->geb);
-	el_line(o, 4, tag[0] == 'A' ? "</Aanvrager>" : "</Partner>");
+	out_mem(o, "    ", 4);
+	el_close(o, name);
 }
 
 static void dossier_emit(struct out *o, const struct dossier *d)
@@ -1466,7 +1475,7 @@ static void line_dates(struct line *l, struct rng *r, const struct gen *g, int32
 	if (rng_pm(r, 780))
 		l->start = ingang - (int32_t)rng_range(r, 0, 1500);
 	else
-		l->start = g->peil - (int32_t)rng_range(r, 0, 150);
+		l->start = g->ref - (int32_t)rng_range(r, 0, 150);
 	if (l->start < add_years(geb, 16))
 		l->start = add_years(geb, 16);
 	if (rng_pm(r, 400))
@@ -1490,7 +1499,7 @@ static void job_make(struct job *j, const struct gen *g, const struct dossier *d
 		j->n = 1;
 		line_arbeid(&j->line[0], &r, g, 1);
 		j->line[0].person = 0;
-		j->line[0].start = g->peil - (int32_t)rng_range(&r, 30, 900);
+		j->line[0].start = g->ref - (int32_t)rng_range(&r, 30, 900);
 		j->line[0].end = OPEN_END;
 		return;
 	}
@@ -1532,7 +1541,7 @@ static void job_make(struct job *j, const struct gen *g, const struct dossier *d
 
 		line_benefit(l, &r, K_UITKERING, 0);
 		l->person = d->job_person;
-		l->start = g->peil - (int32_t)rng_range(&r, 30, 400);
+		l->start = g->ref - (int32_t)rng_range(&r, 30, 400);
 		l->end = rng_pm(&r, 500) ? OPEN_END : l->start + (int32_t)rng_range(&r, 60, 300);
 	}
 }
@@ -2069,7 +2078,8 @@ static void signal_details(struct signal *s, struct rng *r, const struct gen *g,
 		static const char letters[] = "BDFGHJKLNPRSTVXZ";
 
 		s->begin = s->datum - (int32_t)rng_range(r, 10, 200);
-		s->omschr = "Voertuig op naam gesteld (RDW)";
+		s->omschr = rng_pm(r, 300) ? "Voertuig op naam gesteld (RDW); dagwaarde <onbekend>"
+					    : "Voertuig op naam gesteld (RDW)";
 		if (with_geg) {
 			snprintf(v, sizeof(v), "%c%c-%03u-%c", letters[rng_below(r, 16)],
 				 letters[rng_below(r, 16)], (unsigned)rng_range(r, 1, 999),
@@ -2147,7 +2157,11 @@ static int write_signals(const struct gen *g)
 			memcpy(s.bsn, prev.bsn, sizeof(s.bsn));
 		} else {
 			s.soort = rng_weighted(&r, w, ARRAY_SIZE(soorten));
-			if (g->nd == 0 || rng_pm(&r, 50)) {
+			/* ~5% for BSNs without a dossier, spread evenly (Weyl) so
+			 * that even a small file has a few */
+			uint64_t u = (uint64_t)(k + 1) * UINT64_C(0x9e3779b97f4a7c15) + g->weyl_off;
+
+			if (g->nd == 0 || (u >> 32) < PM(50)) {
 				bsn_make(s.bsn, g->seed, 2u * g->nd + rng_below(&r, g->nd ? g->nd : 1));
 			} else {
 				uint32_t i = rng_below(&r, g->nd);
@@ -2363,6 +2377,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	g.peil = days_from_civil(y, m, d);
+	/* Dates of the cases are laid out around 2026-11-27 for a peildatum
+	 * from a month before it to a year after it, so a later snapshot or
+	 * income month of the same seed continues the same world; otherwise
+	 * around the peildatum itself (an earlier snapshot must not list
+	 * dossiers that start months after it). */
+	g.ref = days_from_civil(2026, 11, 27);
+	if (g.peil < g.ref - 31 || g.peil > g.ref + 366)
+		g.ref = g.peil;
 	g.py = y;
 	g.pmon = m;
 	g.pday = d;

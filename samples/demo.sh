@@ -7,7 +7,11 @@ BR=${BR:-./betaalrun}
 home=${DEMO_HOME:-build/demo}
 rm -rf "$home"
 "$BR" --home "$home" init
-cp samples/*.xml samples/*.xml.gz "$home/inbox/" 2>/dev/null || true
+# the register first, so that the income and signals find their dossiers
+# (within one drop files go in aanmaakdatum order, formats.md §4)
+cp samples/register-*.xml "$home/inbox/"
+"$BR" --home "$home" ingest
+cp samples/inkomen-*.xml* samples/signalen-*.xml "$home/inbox/"
 set +e
 "$BR" --home "$home" ingest
 rc=$?

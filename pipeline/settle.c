@@ -1,0 +1,715 @@
+/*
+ * settle.c — the settlement engine; see settle.h for the contract and
+ * ../shared/spec/rules.md for the rules each step cites.
+ */
+#include "settle.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "money.h"
+
+#include "banned.h"
+
+#define GRANT_KEYS_MAX 64
+#define NEG_MAX_EXTRA 2
+
+/* ---- growable result arrays -------------------------------------------- */
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (!(p = realloc(*arr, ncap * elem)))
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+#define PUSH(r, arr, n, cap) \
+	(grow((void **)&(r)->arr, &(r)->cap, (r)->n + 1, sizeof(*(r)->arr)) < 0 ? NULL : &(r)->arr[(r)->n++])
+
+void settle_result_init(struct settle_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void settle_result_release(struct settle_result *r)
+{
+	if (!r)
+		return;
+	free(r->months);
+	free(r->lines);
+	free(r->vrij);
+	free(r->bookings);
+	free(r->events);
+	settle_result_init(r);
+}
+
+static void result_reset(struct settle_result *r)
+{
+	struct settle_result keep = *r;
+
+	memset(r, 0, sizeof(*r));
+	r->months = keep.months; r->cap_months = keep.cap_months;
+	r->lines = keep.lines; r->cap_lines = keep.cap_lines;
+	r->vrij = keep.vrij; r->cap_vrij = keep.cap_vrij;
+	r->bookings = keep.bookings; r->cap_bookings = keep.cap_bookings;
+	r->events = keep.events; r->cap_events = keep.cap_events;
+}
+
+const char *settle_booking_name(enum settle_booking_kind k)
+{
+	static const char *const names[] = {
+		"voorschot", "verschil", "vakantietoeslag", "vordering", "inhouding", "derden", "client"
+	};
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+const char *settle_event_name(enum settle_event_kind k)
+{
+	static const char *const names[] = { "INKOMEN_OUD", "DERDEN", "AOW", "INKOMEN_HANDMATIG" };
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
+static int32_t min32(int32_t a, int32_t b) { return a < b ? a : b; }
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* Days of [a, b] ∩ [c, d], both ends included (formats.md "Common rules"). */
+static int overlap_days(int32_t a, int32_t b, int32_t c, int32_t d)
+{
+	int32_t lo = max32(a, c), hi = min32(b, d);
+	return hi >= lo ? (int)(hi - lo + 1) : 0;
+}
+
+static int32_t end_or_max(int32_t d)
+{
+	return d == DATE_NONE ? INT32_MAX : d;
+}
+
+/* The stand in force on the month's first day (formats.md §1); before the
+ * first snapshot, the oldest values known. */
+static const struct settle_stand *stand_for(const struct settle_input *in, int32_t first)
+{
+	const struct settle_stand *s = &in->stands[0];
+	size_t i;
+
+	for (i = 0; i < in->n_stands; i++)
+		if (in->stands[i].vanaf <= first)
+			s = &in->stands[i];
+	return s;
+}
+
+static const struct settle_paid *paid_for(const struct settle_input *in, int32_t month)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_paid; i++)
+		if (in->paid[i].month == month)
+			return &in->paid[i];
+	return NULL;
+}
+
+static int is_couple(const struct settle_stand *s)
+{
+	return s->leefvorm == LEEFVORM_GEHUWD && s->has_partner;
+}
+
+static int64_t excl(const struct rule_set *rs, int64_t x)
+{
+	/* art. 19(3) Pw: excl(x) = round(95% × x) */
+	return money_mul_ratio(x, rs->vt_excl_num, rs->vt_excl_den);
+}
+
+/* Vrijlating usage of one grant across months: by (code, person, start). */
+struct grant_use {
+	enum vrij_code code;
+	enum settle_person persoon;
+	int32_t ingangsdatum;
+	int applied;           /* months applied with an amount > 0, incl. cut-over */
+	int32_t first_applied; /* month index, or INT32_MIN */
+};
+
+struct engine {
+	const struct settle_input *in;
+	const struct rules *rules;
+	const struct settle_settings *set;
+	struct settle_result *out;
+	struct grant_use use[GRANT_KEYS_MAX];
+	int n_use;
+};
+
+static struct grant_use *use_of(struct engine *e, const struct settle_grant *g)
+{
+	int i;
+
+	for (i = 0; i < e->n_use; i++)
+		if (e->use[i].code == g->code && e->use[i].persoon == g->persoon &&
+		    e->use[i].ingangsdatum == g->ingangsdatum)
+			return &e->use[i];
+	if (e->n_use == GRANT_KEYS_MAX)
+		return NULL;
+	e->use[e->n_use].code = g->code;
+	e->use[e->n_use].persoon = g->persoon;
+	e->use[e->n_use].ingangsdatum = g->ingangsdatum;
+	e->use[e->n_use].applied = g->maanden_gebruikt > 0 ? g->maanden_gebruikt : 0;
+	e->use[e->n_use].first_applied = INT32_MIN;
+	return &e->use[e->n_use++];
+}
+
+static int add_event(struct settle_result *r, enum settle_event_kind kind, int32_t month,
+		     int64_t amount, int ref)
+{
+	struct settle_event *ev = PUSH(r, events, n_events, cap_events);
+
+	if (!ev)
+		return -1;
+	ev->kind = kind;
+	ev->month = month;
+	ev->amount_cents = amount;
+	ev->ref = ref;
+	return 0;
+}
+
+static int book(struct settle_result *r, enum settle_booking_kind kind, int32_t month,
+		int64_t amount, int ref)
+{
+	struct settle_booking *b;
+
+	if (amount == 0)
+		return 0;
+	if (!(b = PUSH(r, bookings, n_bookings, cap_bookings)))
+		return -1;
+	b->kind = kind;
+	b->month = month;
+	b->amount_cents = amount;
+	b->ref = ref;
+	return 0;
+}
+
+/* ---- §2 the norm ------------------------------------------------------- */
+
+static void month_norm(struct settle_month *m, const struct settle_input *in,
+		       const struct settle_stand *s, const struct rule_set *rs)
+{
+	int64_t base, b;
+	int age_a, age_p = 0, aow_a, aow_p = 0, young_a, young_p = 0, kind = 0, couple;
+
+	if (in->regeling != REGELING_PW) {
+		/* rules.md §5: IOAW/IOAZ/BBZ are paid the register's VastBedrag */
+		m->base_cents = s->has_vast_bedrag ? s->vast_bedrag_cents : 0;
+		m->norm_cents = money_mul_ratio(m->base_cents, m->active_days, m->days);
+		return;
+	}
+	couple = is_couple(s);
+	age_a = date_age_years(s->aanvrager_geb, m->first_day);
+	aow_a = m->first_day >= rules_aow_date(rs, s->aanvrager_geb);
+	young_a = age_a < 21;
+	if (couple) {
+		age_p = date_age_years(s->partner_geb, m->first_day);
+		aow_p = m->first_day >= rules_aow_date(rs, s->partner_geb);
+		young_p = age_p < 21;
+	}
+	/* "with children": a youngest child under 18 on the first active day */
+	if (s->jongste_kind_geb != DATE_NONE && date_age_years(s->jongste_kind_geb, m->first_day) < 18)
+		kind = 1;
+	m->aow = aow_a;
+	if (!couple) {
+		if (aow_a)
+			m->cat = NORM_AOW_ALLEENSTAANDE;       /* art. 22(a) */
+		else if (young_a)
+			m->cat = NORM_JONG_ALLEENSTAANDE;      /* art. 20(1)(a), 20(2)(a) */
+		else
+			m->cat = NORM_ALLEENSTAANDE;           /* art. 21(a) */
+	} else if (aow_a || aow_p) {
+		m->cat = NORM_AOW_GEHUWDEN;                    /* art. 22(b/c) */
+	} else if (young_a && young_p) {
+		m->cat = kind ? NORM_JONG_GEHUWDEN_KIND : NORM_JONG_GEHUWDEN; /* art. 20(1)(b), 20(2)(b) */
+	} else if (young_a || young_p) {
+		m->cat = kind ? NORM_JONG_GEMENGD_KIND : NORM_JONG_GEMENGD;   /* art. 20(1)(c), 20(2)(c) */
+	} else {
+		m->cat = NORM_GEHUWDEN;                        /* art. 21(b) */
+	}
+	base = rs->norm_cents[m->cat];
+	/* B: the gehuwden norm, aow_gehuwden at AOW age (art. 22a(2)) */
+	b = (m->cat == NORM_AOW_ALLEENSTAANDE || m->cat == NORM_AOW_GEHUWDEN) ?
+		rs->norm_cents[NORM_AOW_GEHUWDEN] : rs->norm_cents[NORM_GEHUWDEN];
+	/* art. 22a kostendelersnorm, for an applicant aged 21 or over; not for
+	 * a couple with one partner under 21 (jong_gemengd) */
+	if (!young_a && !(couple && young_p)) {
+		int a = 1 + (couple ? 1 : 0) + s->kostendelers;
+		if ((!couple && a >= 2) || (couple && a >= 3)) {
+			int64_t per_adult = money_mul_ratio(b, rs->kdn_base + rs->kdn_step * a, rs->kdn_den * a);
+			m->kostendelers_a = a;
+			base = couple ? 2 * per_adult : per_adult;
+		}
+	}
+	m->base_cents = base;
+	/* art. 27 woonkostenverlaging: a share of B, not below zero */
+	m->wkv_cents = money_mul_ratio(b, s->woonkostenverlaging_pct, 100);
+	base = max64(0, base - m->wkv_cents);
+	/* pro rata by active days */
+	m->norm_cents = money_mul_ratio(base, m->active_days, m->days);
+}
+
+/* ---- §3 income ------------------------------------------------------------ */
+
+static int64_t record_net(const struct settle_income *r)
+{
+	/* Stcrt. 2025, 33979 / IB OIB: uniform net income */
+	return r->ln_lb_ph_cents - r->wrd_pr_gebr_aut_cents - r->ing_lb_ph_cents -
+	       r->bijdr_zvw_cents - r->pr_wga_whk_wn_cents;
+}
+
+/*
+ * The part of a record counted in month k: only the days inside the
+ * benefit period count (rules.md §3), attributed to the month of its end
+ * date, or (toerekening = dagen) spread by days with the last month taking
+ * the rounding rest.  Returns 1 when the record touches k.
+ */
+static int record_share(int64_t *out, const struct settle_income *r, const struct settle_input *in,
+			int32_t k, int dagen)
+{
+	int32_t ben_lo = in->ingangsdatum, ben_hi = end_or_max(in->einddatum);
+	int32_t lo = max32(r->dat_aanv_tv, ben_lo), hi = min32(r->dat_eind_tv, ben_hi);
+	int total = (int)(r->dat_eind_tv - r->dat_aanv_tv + 1);
+	int inside = overlap_days(r->dat_aanv_tv, r->dat_eind_tv, ben_lo, ben_hi);
+	int64_t net = record_net(r), in_benefit;
+	int32_t m, m_last;
+	int64_t given = 0;
+
+	*out = 0;
+	if (inside == 0 || total <= 0)
+		return 0;
+	in_benefit = inside == total ? net : money_mul_ratio(net, inside, total);
+	if (!dagen) {
+		if (month_of(r->dat_eind_tv) != k)
+			return 0;
+		*out = in_benefit;
+		return 1;
+	}
+	m_last = month_of(hi);
+	if (k < month_of(lo) || k > m_last)
+		return 0;
+	for (m = month_of(lo); m < k; m++)
+		given += money_mul_ratio(in_benefit,
+					 overlap_days(lo, hi, month_first_day(m), month_last_day(m)), inside);
+	if (k == m_last)
+		*out = in_benefit - given;
+	else
+		*out = money_mul_ratio(in_benefit,
+				       overlap_days(lo, hi, month_first_day(k), month_last_day(k)), inside);
+	return 1;
+}
+
+static int month_income(struct engine *e, struct settle_month *m, const struct settle_stand *s)
+{
+	const struct settle_input *in = e->in;
+	struct settle_result *r = e->out;
+	int couple = is_couple(s), handmatig = 0;
+	size_t i;
+
+	m->first_line = (int)r->n_lines;
+	for (i = 0; i < in->n_incomes; i++) {
+		const struct settle_income *rec = &in->incomes[i];
+		struct settle_income_line *l;
+		int64_t share;
+
+		if (rec->persoon == PERSON_PARTNER && !couple)
+			continue; /* partner income counts for a couple only */
+		if (!record_share(&share, rec, in, m->month, e->set->toerekening_dagen))
+			continue;
+		if (!(l = PUSH(r, lines, n_lines, cap_lines)))
+			return -1;
+		l->income = (int)i;
+		l->month = m->month;
+		l->net_cents = record_net(rec);
+		l->net_vt_cents = rec->ln_lb_ph_cents ?
+			money_mul_ratio(l->net_cents, rec->vak_bsl_cents, rec->ln_lb_ph_cents) : 0;
+		l->counted_cents = share;
+		if (in->regeling != REGELING_PW) {
+			handmatig = 1;
+			continue;
+		}
+		m->income_cents += share;
+		if (rec->soort == INKOMEN_ARBEID)
+			m->arbeid_cents[rec->persoon] += share;
+	}
+	m->n_lines = (int)r->n_lines - m->first_line;
+	if (handmatig && add_event(r, EVENT_INKOMEN_HANDMATIG, m->month, 0, -1) < 0)
+		return -1;
+	if (in->regeling != REGELING_PW)
+		m->income_cents = 0; /* not settled automatically (rules.md §5) */
+	return 0;
+}
+
+/* ---- §4 vrijlating -------------------------------------------------------- */
+
+static void why(struct settle_vrij *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void why(struct settle_vrij *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
+}
+
+static int month_vrij(struct engine *e, struct settle_month *m, const struct settle_stand *s,
+		      const struct rule_set *rs)
+{
+	struct settle_result *r = e->out;
+	int p, i, couple = is_couple(s);
+
+	m->first_vrij = (int)r->n_vrij;
+	for (p = 0; p < (couple ? 2 : 1); p++) {
+		int32_t geb = p == PERSON_AANVRAGER ? s->aanvrager_geb : s->partner_geb;
+		int age = date_age_years(geb, m->first_day);
+		int aow = m->first_day >= rules_aow_date(rs, geb);
+		int best = -1;
+		int64_t best_amount = 0, arbeid = max64(0, m->arbeid_cents[p]);
+
+		for (i = 0; i < s->n_grants; i++) {
+			const struct settle_grant *g = &s->grants[i];
+			const struct vrij_rule *vr = &rs->vrij[g->code];
+			struct grant_use *u;
+			struct settle_vrij *v;
+
+			if ((int)g->persoon != p)
+				continue;
+			if (!(v = PUSH(r, vrij, n_vrij, cap_vrij)))
+				return -1;
+			memset(v, 0, sizeof(*v));
+			v->grant = i;
+			v->code = g->code;
+			v->persoon = g->persoon;
+			if (!(u = use_of(e, g)))
+				return -1;
+			/* applicable: dates overlap the month, conditions on its first
+			 * active day, limit not used up (rules.md §4) */
+			if (g->ingangsdatum > month_last_day(m->month) ||
+			    end_or_max(g->einddatum) < month_first_day(m->month)) {
+				why(v, "buiten de looptijd van de vrijlating");
+				continue;
+			}
+			if (!vr->enabled) {
+				why(v, "code %s is in deze regelset niet ingeschakeld", vrij_code_name(g->code));
+				continue;
+			}
+			if (vr->min_age && age < vr->min_age) {
+				why(v, "jonger dan %d jaar (%d)", vr->min_age, age);
+				continue;
+			}
+			if (vr->below_aow && aow) {
+				why(v, "AOW-leeftijd bereikt");
+				continue;
+			}
+			if (vr->alleenstaande_ouder && s->leefvorm != LEEFVORM_ALLEENSTAANDE_OUDER) {
+				why(v, "geen alleenstaande ouder");
+				continue;
+			}
+			if (vr->child_under && (s->jongste_kind_geb == DATE_NONE ||
+						date_age_years(s->jongste_kind_geb, m->first_day) >= vr->child_under)) {
+				why(v, "jongste kind niet jonger dan %d jaar", vr->child_under);
+				continue;
+			}
+			if (vr->limit == VRIJ_LIMIT_MONTHS_APPLIED && u->applied >= vr->limit_months) {
+				why(v, "limiet van %d maanden toegepast bereikt", vr->limit_months);
+				continue;
+			}
+			if (vr->limit == VRIJ_LIMIT_CONSECUTIVE && u->first_applied != INT32_MIN &&
+			    m->month >= u->first_applied + vr->limit_months) {
+				why(v, "limiet van %d aaneengesloten maanden sinds de eerste toepassing bereikt", vr->limit_months);
+				continue;
+			}
+			v->candidate_cents = money_mul_ratio(arbeid, vr->pct_num, vr->pct_den);
+			if (vr->has_cap)
+				v->candidate_cents = min64(vr->cap_cents, v->candidate_cents);
+			why(v, "van toepassing");
+			/* the highest amount applies; on a tie the first in register order */
+			if (best < 0 || v->candidate_cents > best_amount) {
+				best = (int)(v - r->vrij);
+				best_amount = v->candidate_cents;
+			}
+		}
+		if (best >= 0) {
+			struct settle_vrij *v = &r->vrij[best];
+			const struct settle_grant *g = &s->grants[v->grant];
+			struct grant_use *u = use_of(e, g);
+
+			v->applied = 1;
+			v->amount_cents = best_amount;
+			m->vrij_cents += best_amount;
+			/* a month counts as applied only with an amount above zero */
+			if (best_amount > 0 && u) {
+				if (u->first_applied == INT32_MIN)
+					u->first_applied = m->month - (g->maanden_gebruikt > 0 ? g->maanden_gebruikt : 0);
+				u->applied++;
+			}
+		}
+	}
+	m->n_vrij = (int)r->n_vrij - m->first_vrij;
+	return 0;
+}
+
+/* ---- one month -------------------------------------------------------------- */
+
+static int settle_month_compute(struct engine *e, struct settle_month *m, struct br_error *err)
+{
+	const struct settle_input *in = e->in;
+	const struct settle_stand *s;
+	const struct rule_set *rs;
+	const struct settle_paid *pd;
+	int32_t first = month_first_day(m->month), last = month_last_day(m->month);
+	int32_t lo = max32(first, in->ingangsdatum), hi = min32(last, end_or_max(in->einddatum));
+	size_t i;
+	char mb[MONTH_FMT_MAX];
+
+	if (!(rs = rules_for_month(e->rules, m->month)))
+		return br_error_set(err, BR_EINPUT, "no rules set is in force for %s",
+				    month_format(mb, m->month));
+	m->rules = rs;
+	m->days = month_days(m->month);
+	m->active_days = hi >= lo ? (int)(hi - lo + 1) : 0;
+	/* a period without right counts as days without right (signals.md) */
+	for (i = 0; i < in->n_gaps && m->active_days > 0; i++)
+		m->active_days -= overlap_days(lo, hi, in->gaps[i].van, in->gaps[i].tot);
+	if (m->active_days < 0)
+		m->active_days = 0;
+	m->first_day = hi >= lo ? lo : first;
+	s = stand_for(in, first);
+	if ((pd = paid_for(in, m->month))) {
+		m->paid_cents = pd->paid_cents;
+		m->vt_paid_cents = pd->vt_paid_cents;
+	}
+	m->first_line = (int)e->out->n_lines;
+	m->first_vrij = (int)e->out->n_vrij;
+	if (m->active_days == 0)
+		return 0; /* no norm; income of an inactive month is not settled */
+	month_norm(m, in, s, rs);
+	if (month_income(e, m, s) < 0)
+		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+	if (in->regeling != REGELING_PW) {
+		m->right_cents = m->owed_cents = m->norm_cents;
+		return 0;
+	}
+	if (month_vrij(e, m, s, rs) < 0)
+		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+	/* rules.md §5: right = min(norm, max(0, norm − (income − vrij))) */
+	m->right_cents = min64(m->norm_cents, max64(0, m->norm_cents - (m->income_cents - m->vrij_cents)));
+	m->owed_cents = excl(rs, m->right_cents);
+	m->vtres_cents = m->right_cents - m->owed_cents;
+	return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+struct negative {
+	int32_t month;
+	int64_t amount;    /* > 0: what is to be deducted */
+	int vt;            /* a VT decrease rather than an income difference */
+};
+
+static int cmp_negative(const void *a, const void *b)
+{
+	const struct negative *x = a, *y = b;
+
+	if (x->month != y->month)
+		return x->month < y->month ? -1 : 1;
+	return x->vt - y->vt;
+}
+
+int settle_dossier(struct settle_result *out, const struct settle_input *in,
+		   const struct rules *rules, const struct settle_settings *set,
+		   int32_t run_month, struct br_error *err)
+{
+	struct engine e;
+	struct negative *neg = NULL;
+	size_t n_neg = 0, i;
+	int32_t m0, k;
+	int64_t available, remaining, advance_target = 0, floor_cents;
+	const struct settle_month *mm;
+	const struct rule_set *rs_run;
+	int rc = 0, order[SETTLE_MAX_DERDEN];
+	size_t n_order;
+
+	result_reset(out);
+	out->run_month = run_month;
+	memset(&e, 0, sizeof(e));
+	e.in = in;
+	e.rules = rules;
+	e.set = set;
+	e.out = out;
+	if (in->n_stands == 0)
+		return br_error_set(err, BR_EINPUT, "the dossier has no register values");
+	if (!(rs_run = rules_for_month(rules, run_month))) {
+		char mb[MONTH_FMT_MAX];
+		return br_error_set(err, BR_EINPUT, "no rules set is in force for %s",
+				    month_format(mb, run_month));
+	}
+
+	/* Months settled: from startmaand (or the first month an advance was
+	 * paid for) and not before the dossier starts (rules.md §5). */
+	m0 = max32(set->startmaand, month_of(in->ingangsdatum));
+	for (i = 0; i < in->n_paid; i++)
+		if (in->paid[i].month < m0 && in->paid[i].month >= month_of(in->ingangsdatum) &&
+		    (in->paid[i].paid_cents || in->paid[i].vt_paid_cents))
+			m0 = in->paid[i].month;
+	if (m0 > run_month)
+		return 0; /* nothing to settle yet */
+
+	if (grow((void **)&out->months, &out->cap_months, (size_t)(run_month - m0 + 1), sizeof(*out->months)) < 0)
+		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+	for (k = m0; k <= run_month; k++) {
+		struct settle_month *m = &out->months[out->n_months++];
+		memset(m, 0, sizeof(*m));
+		m->month = k;
+		if ((rc = settle_month_compute(&e, m, err)) < 0)
+			return rc;
+	}
+	mm = &out->months[out->n_months - 1]; /* the run month */
+	out->active_in_run = mm->active_days > 0;
+	if (!(neg = calloc(out->n_months * 2 + NEG_MAX_EXTRA, sizeof(*neg))))
+		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+
+	/* 1. the advance for M: the norm as if there were no income (art. 52) */
+	advance_target = in->regeling == REGELING_PW ? excl(mm->rules, mm->norm_cents) : mm->norm_cents;
+	{
+		int64_t d = advance_target - mm->paid_cents;
+		if (d > 0) {
+			out->advance_cents = d;
+			if (book(out, BOOK_VOORSCHOT, run_month, d, -1) < 0)
+				goto nomem;
+		} else if (d < 0) {
+			neg[n_neg++] = (struct negative){ run_month, -d, 0 };
+		}
+	}
+	/* 2. differences for every earlier month */
+	for (i = 0; i + 1 < out->n_months; i++) {
+		struct settle_month *m = &out->months[i];
+		m->diff_cents = m->owed_cents - m->paid_cents;
+		if (m->diff_cents > 0) {
+			out->additions_cents += m->diff_cents;
+			if (book(out, BOOK_VERSCHIL, m->month, m->diff_cents, -1) < 0)
+				goto nomem;
+		} else if (m->diff_cents < 0) {
+			neg[n_neg++] = (struct negative){ m->month, -m->diff_cents, 0 };
+		}
+	}
+	/* 3. VT: in the VT month's run, and in every run after the end (§2) */
+	out->vt_run = (run_month % 12) + 1 == set->vt_uitbetaalmaand ||
+		      (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum);
+	if (out->vt_run) {
+		int64_t cut = in->vt_cutover_cents - in->vt_cutover_paid_cents;
+		if (cut > 0) {
+			out->vt_cents += cut;
+			if (book(out, BOOK_VT, set->startmaand - 1, cut, -1) < 0)
+				goto nomem;
+		}
+		for (i = 0; i + 1 < out->n_months; i++) {
+			struct settle_month *m = &out->months[i];
+			m->vt_diff_cents = m->vtres_cents - m->vt_paid_cents;
+			if (m->vt_diff_cents > 0) {
+				out->vt_cents += m->vt_diff_cents;
+				if (book(out, BOOK_VT, m->month, m->vt_diff_cents, -1) < 0)
+					goto nomem;
+			} else if (m->vt_diff_cents < 0) {
+				neg[n_neg++] = (struct negative){ m->month, -m->vt_diff_cents, 1 };
+			}
+		}
+	}
+	/* 4. negative differences: past the verrekentermijn a claim (art. 58(4)),
+	 * else deducted oldest first, never below €0, the rest carried */
+	available = out->advance_cents + out->additions_cents + out->vt_cents;
+	qsort(neg, n_neg, sizeof(*neg), cmp_negative);
+	for (i = 0; i < n_neg; i++) {
+		struct negative *n = &neg[i];
+		int64_t take;
+
+		if (run_month - n->month > set->verrekentermijn) {
+			out->claimed_cents += n->amount;
+			if (book(out, n->vt ? BOOK_VT : BOOK_VORDERING, n->month, -n->amount, -1) < 0 ||
+			    add_event(out, EVENT_INKOMEN_OUD, n->month, n->amount, -1) < 0)
+				goto nomem;
+			continue;
+		}
+		take = min64(available, n->amount);
+		if (take > 0) {
+			available -= take;
+			out->deducted_cents += take;
+			if (book(out, n->vt ? BOOK_VT : BOOK_VERSCHIL, n->month, -take, -1) < 0)
+				goto nomem;
+		}
+		out->carried_cents += n->amount - take;
+	}
+	remaining = available;
+	/* 5. claim instalments above the beslagvrije voet */
+	floor_cents = money_mul_ratio(advance_target, set->beslagvrije_voet_pct, 100);
+	for (i = 0; i < in->n_claims; i++) {
+		const struct settle_claim *c = &in->claims[i];
+		int64_t outstanding = max64(0, c->saldo_cents - c->withheld_cents);
+		int64_t room = max64(0, remaining - floor_cents);
+		int64_t inst = min64(min64(c->termijn_cents, outstanding), room);
+
+		if (inst <= 0)
+			continue;
+		remaining -= inst;
+		out->instalments_cents += inst;
+		if (book(out, BOOK_INHOUDING, run_month, inst, (int)i) < 0)
+			goto nomem;
+	}
+	/* 6. third parties, only while active: priority order, each in full or
+	 * skipped (and the next still tried) */
+	n_order = in->n_derden < SETTLE_MAX_DERDEN ? in->n_derden : SETTLE_MAX_DERDEN;
+	for (i = 0; i < n_order; i++)
+		order[i] = (int)i;
+	for (i = 1; i < n_order; i++) { /* stable insertion sort by priority */
+		int v = order[i];
+		size_t j = i;
+		while (j > 0 && in->derden[order[j - 1]].prioriteit > in->derden[v].prioriteit) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = v;
+	}
+	for (i = 0; i < n_order && out->active_in_run; i++) {
+		const struct settle_derde *d = &in->derden[order[i]];
+		if (d->bedrag_cents <= remaining) {
+			remaining -= d->bedrag_cents;
+			out->derden_cents += d->bedrag_cents;
+			if (book(out, BOOK_DERDEN, run_month, d->bedrag_cents, order[i]) < 0)
+				goto nomem;
+		} else {
+			out->derden_skipped[order[i]] = 1;
+			if (add_event(out, EVENT_DERDEN, run_month, d->bedrag_cents, order[i]) < 0)
+				goto nomem;
+		}
+	}
+	/* 7. the client */
+	out->client_cents = remaining;
+	if (book(out, BOOK_CLIENT, run_month, remaining, -1) < 0)
+		goto nomem;
+	/* a PW applicant at AOW age: the SVB takes over (rules.md §2) */
+	if (in->regeling == REGELING_PW && mm->aow && out->active_in_run &&
+	    add_event(out, EVENT_AOW, run_month, 0, -1) < 0)
+		goto nomem;
+	free(neg);
+	return 0;
+nomem:
+	free(neg);
+	return br_error_set(err, BR_ENOMEM, "out of memory settling");
+}

@@ -1,0 +1,475 @@
+/* settle_store.c — see settle_store.h. */
+#include "settle_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+
+#include "banned.h"
+
+#define TEXT_ARENA 65536
+
+enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_INCOME, C_PAID, C_COUNT };
+
+/* Every cursor returns the dossier id in column 0, ordered by it. */
+static const char *const cursor_sql[C_COUNT] = {
+	[C_DOSSIER] = "SELECT id, nummer, regeling, gemeente, ingangsdatum, einddatum,"
+		" coalesce(vt_reservering_cents, 0) FROM dossier WHERE (?1 IS NULL OR nummer = ?1) ORDER BY id",
+	[C_STAND] = "SELECT s.dossier, s.id, s.vanaf, pa.geboortedatum, pp.geboortedatum, s.leefvorm,"
+		" s.jongste_kind_geb, s.kostendelers, s.woonkostenverlaging_pct, s.vast_bedrag_cents,"
+		" pa.naam, s.iban, s.tenaamstelling, s.probleem"
+		" FROM stand s JOIN persoon pa ON pa.id = s.aanvrager LEFT JOIN persoon pp ON pp.id = s.partner"
+		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" ORDER BY s.dossier, s.vanaf",
+	[C_GRANT] = "SELECT s.dossier, v.stand, v.code, v.persoon, v.ingangsdatum, v.einddatum,"
+		" coalesce(v.maanden_gebruikt, 0) FROM vrijlating v JOIN stand s ON s.id = v.stand"
+		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" ORDER BY s.dossier, s.vanaf, v.volgnr",
+	/* withheld on a claim since its snapshot's peildatum (rules.md §5 step 5) */
+	[C_CLAIM] = "SELECT s.dossier, i.stand, i.kenmerk, i.saldo_cents, i.termijn_cents,"
+		" coalesce((SELECT sum(b.bedrag_cents) FROM boeking b JOIN snapshot sn ON sn.id = s.snapshot"
+		"   WHERE b.dossier = s.dossier AND b.soort = 'inhouding' AND b.kenmerk = i.kenmerk"
+		"   AND b.vrijgegeven >= sn.peildatum), 0)"
+		" FROM inhouding i JOIN stand s ON s.id = i.stand"
+		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" ORDER BY s.dossier, s.vanaf, i.volgnr",
+	[C_DERDE] = "SELECT s.dossier, t.stand, t.kenmerk, t.bedrag_cents, t.prioriteit, t.naam, t.iban"
+		" FROM derde t JOIN stand s ON s.id = t.stand"
+		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" ORDER BY s.dossier, s.vanaf, t.volgnr",
+	/* effective records: not replaced, not a withdrawal (rules.md §3) */
+	[C_INCOME] = "SELECT db.dossier, db.rol, i.opgave_id, i.lhnr, i.soort, i.dat_aanv_tv, i.dat_eind_tv,"
+		" i.ln_lb_ph_cents, i.vak_bsl_cents, i.wrd_pr_gebr_aut_cents, i.ing_lb_ph_cents,"
+		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents"
+		" FROM temp.dossier_bsn db JOIN inkomen i ON i.bsn = db.bsn"
+		" WHERE i.intrekking = 0 AND NOT EXISTS (SELECT 1 FROM inkomen j WHERE j.vervangt_inkomen = i.id)"
+		" ORDER BY db.dossier, i.dat_eind_tv, i.id",
+	[C_PAID] = "SELECT b.dossier, b.maand,"
+		" sum(CASE WHEN b.soort IN ('voorschot','verschil','vordering') THEN b.bedrag_cents ELSE 0 END),"
+		" sum(CASE WHEN b.soort = 'vakantietoeslag' THEN b.bedrag_cents ELSE 0 END)"
+		" FROM boeking b JOIN dossier d ON d.id = b.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" GROUP BY b.dossier, b.maand ORDER BY b.dossier, b.maand",
+};
+
+struct cursor {
+	sqlite3_stmt *st;
+	int has_row;
+};
+
+struct settle_source {
+	struct store *store;
+	struct cursor c[C_COUNT];
+	int32_t run_month, startmaand;
+	/* per-dossier buffers, reused */
+	struct settle_stand *stands; size_t n_stands, cap_stands;
+	sqlite3_int64 *stand_ids;    /* parallel to stands */
+	struct settle_income *incomes; size_t n_incomes, cap_incomes;
+	struct settle_paid *paid; size_t n_paid, cap_paid;
+	struct settle_claim claims[SETTLE_MAX_CLAIMS]; size_t n_claims;
+	struct settle_derde derden[SETTLE_MAX_DERDEN]; size_t n_derden;
+	char *arena; size_t arena_used, arena_cap;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (!(p = realloc(*arr, ncap * elem)))
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int32_t col_date(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	int32_t d;
+	struct br_error e;
+
+	br_error_clear(&e);
+	if (!t || date_parse(&d, (const char *)t, strlen((const char *)t), &e) < 0)
+		return DATE_NONE;
+	return d;
+}
+
+static void col_copy(char *dst, size_t cap, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+/* Copy a string into the per-dossier arena; NULL when it is full. */
+static const char *arena_str(struct settle_source *s, const unsigned char *t)
+{
+	size_t n = t ? strlen((const char *)t) + 1 : 1;
+	char *p;
+
+	if (s->arena_used + n > s->arena_cap) {
+		size_t ncap = s->arena_cap ? s->arena_cap : TEXT_ARENA;
+		/* the strings of earlier records point into the arena: never move it
+		 * while filling one dossier; a dossier needing more is an error */
+		if (s->arena_cap)
+			return NULL;
+		if (!(s->arena = malloc(ncap)))
+			return NULL;
+		s->arena_cap = ncap;
+		if (n > ncap)
+			return NULL;
+	}
+	p = s->arena + s->arena_used;
+	memcpy(p, t ? (const char *)t : "", n);
+	s->arena_used += n;
+	return p;
+}
+
+static int cursor_step(struct settle_source *s, int which, struct br_error *err)
+{
+	int rc = sqlite3_step(s->c[which].st);
+
+	if (rc == SQLITE_ROW) {
+		s->c[which].has_row = 1;
+		return 0;
+	}
+	s->c[which].has_row = 0;
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, rc, "reading the settlement input", err);
+	return 0;
+}
+
+/* Skip rows of dossiers before `id`; 1 when positioned on a row of `id`. */
+static int cursor_at(struct settle_source *s, int which, sqlite3_int64 id, struct br_error *err)
+{
+	int rc;
+
+	while (s->c[which].has_row && sqlite3_column_int64(s->c[which].st, 0) < id)
+		if ((rc = cursor_step(s, which, err)) < 0)
+			return rc;
+	return s->c[which].has_row && sqlite3_column_int64(s->c[which].st, 0) == id;
+}
+
+int settle_source_open(struct settle_source **out, struct store *st, int32_t run_month,
+		       int32_t startmaand, const char *only_nummer, struct br_error *err)
+{
+	struct settle_source *s = NULL;
+	int rc = 0, i;
+
+	*out = NULL;
+	if (!(s = calloc(1, sizeof(*s))))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	s->store = st;
+	s->run_month = run_month;
+	s->startmaand = startmaand;
+	/* Which BSN belongs to which dossier, and in what role (applicant 0,
+	 * partner 1); a BSN that was both takes the applicant role. */
+	if ((rc = store_exec(st, "DROP TABLE IF EXISTS temp.dossier_bsn", err)) < 0 ||
+	    (rc = store_exec(st, "CREATE TEMP TABLE dossier_bsn (dossier INTEGER, bsn TEXT, rol INTEGER,"
+			     " PRIMARY KEY (dossier, bsn)) WITHOUT ROWID", err)) < 0)
+		goto out;
+	{
+		sqlite3_stmt *fill = NULL;
+		if ((rc = store_prepare(st, &fill,
+					"INSERT INTO temp.dossier_bsn SELECT dossier, bsn, min(rol) FROM ("
+					" SELECT s.dossier AS dossier, p.bsn AS bsn, 0 AS rol FROM stand s"
+					"  JOIN persoon p ON p.id = s.aanvrager"
+					" UNION ALL SELECT s.dossier, p.bsn, 1 FROM stand s JOIN persoon p ON p.id = s.partner)"
+					" JOIN dossier d ON d.id = dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+					" GROUP BY dossier, bsn", err)) < 0)
+			goto out;
+		store_bind_text(fill, 1, only_nummer, 0);
+		rc = sqlite3_step(fill);
+		sqlite3_finalize(fill);
+		if (rc != SQLITE_DONE) {
+			rc = store_fail(st, rc, "matching income to dossiers", err);
+			goto out;
+		}
+		rc = 0;
+	}
+	if ((rc = store_exec(st, "CREATE INDEX IF NOT EXISTS temp.dossier_bsn_bsn ON dossier_bsn(bsn)", err)) < 0)
+		goto out;
+	for (i = 0; i < C_COUNT; i++) {
+		if ((rc = store_prepare(st, &s->c[i].st, cursor_sql[i], err)) < 0)
+			goto out;
+		if (i != C_INCOME)
+			store_bind_text(s->c[i].st, 1, only_nummer, 0);
+		if ((rc = cursor_step(s, i, err)) < 0)
+			goto out;
+	}
+	*out = s;
+	s = NULL;
+out:
+	settle_source_free(s);
+	return rc;
+}
+
+void settle_source_free(struct settle_source *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < C_COUNT; i++)
+		sqlite3_finalize(s->c[i].st);
+	free(s->stands);
+	free(s->stand_ids);
+	free(s->incomes);
+	free(s->paid);
+	free(s->arena);
+	free(s);
+}
+
+static enum settle_leefvorm leefvorm_of(const unsigned char *t)
+{
+	if (t && strcmp((const char *)t, "GEHUWD") == 0)
+		return LEEFVORM_GEHUWD;
+	if (t && strcmp((const char *)t, "ALLEENSTAANDE_OUDER") == 0)
+		return LEEFVORM_ALLEENSTAANDE_OUDER;
+	return LEEFVORM_ALLEENSTAAND;
+}
+
+static enum settle_regeling regeling_of(const char *t)
+{
+	if (strcmp(t, "IOAW") == 0)
+		return REGELING_IOAW;
+	if (strcmp(t, "IOAZ") == 0)
+		return REGELING_IOAZ;
+	if (strcmp(t, "BBZ") == 0)
+		return REGELING_BBZ;
+	return REGELING_PW;
+}
+
+static enum settle_soort soort_of(const unsigned char *t)
+{
+	if (t && strcmp((const char *)t, "UITKERING") == 0)
+		return INKOMEN_UITKERING;
+	if (t && strcmp((const char *)t, "PENSIOEN") == 0)
+		return INKOMEN_PENSIOEN;
+	if (t && strcmp((const char *)t, "OVERIG") == 0)
+		return INKOMEN_OVERIG;
+	return INKOMEN_ARBEID;
+}
+
+static int load_stands(struct settle_source *s, sqlite3_int64 id, struct settle_dossier_info *info,
+		       struct br_error *err)
+{
+	sqlite3_stmt *st = s->c[C_STAND].st;
+	int rc;
+
+	s->n_stands = 0;
+	while ((rc = cursor_at(s, C_STAND, id, err)) == 1) {
+		struct settle_stand *t;
+
+		if (grow((void **)&s->stands, &s->cap_stands, s->n_stands + 1, sizeof(*s->stands)) < 0 ||
+		    !(s->stand_ids = realloc(s->stand_ids, s->cap_stands * sizeof(*s->stand_ids))))
+			return br_error_set(err, BR_ENOMEM, "out of memory");
+		t = &s->stands[s->n_stands];
+		memset(t, 0, sizeof(*t));
+		s->stand_ids[s->n_stands++] = sqlite3_column_int64(st, 1);
+		t->vanaf = col_date(st, 2);
+		t->aanvrager_geb = col_date(st, 3);
+		t->has_partner = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		t->partner_geb = t->has_partner ? col_date(st, 4) : DATE_NONE;
+		t->leefvorm = leefvorm_of(sqlite3_column_text(st, 5));
+		t->jongste_kind_geb = col_date(st, 6);
+		t->kostendelers = sqlite3_column_int(st, 7);
+		t->woonkostenverlaging_pct = sqlite3_column_int(st, 8);
+		t->has_vast_bedrag = sqlite3_column_type(st, 9) != SQLITE_NULL;
+		t->vast_bedrag_cents = sqlite3_column_int64(st, 9);
+		/* the latest stand names the client and the account */
+		col_copy(info->naam, sizeof(info->naam), st, 10);
+		col_copy(info->iban, sizeof(info->iban), st, 11);
+		col_copy(info->tenaamstelling, sizeof(info->tenaamstelling), st, 12);
+		if (t->vanaf <= month_first_day(s->run_month) || s->n_stands == 1)
+			col_copy(info->probleem, sizeof(info->probleem), st, 13);
+		if ((rc = cursor_step(s, C_STAND, err)) < 0)
+			return rc;
+	}
+	return rc;
+}
+
+/* Index of the stand a row belongs to, by stand id. */
+static int stand_index(const struct settle_source *s, sqlite3_int64 stand)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_stands; i++)
+		if (s->stand_ids[i] == stand)
+			return (int)i;
+	return -1;
+}
+
+/* The stand in force on the run month's first day. */
+static int run_stand(const struct settle_source *s)
+{
+	int32_t first = month_first_day(s->run_month);
+	size_t i;
+	int best = 0;
+
+	for (i = 0; i < s->n_stands; i++)
+		if (s->stands[i].vanaf <= first)
+			best = (int)i;
+	return best;
+}
+
+int settle_source_next(struct settle_source *s, struct settle_dossier_info *info,
+		       struct settle_input *in, struct br_error *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	int rc, rs;
+
+	if (!s->c[C_DOSSIER].has_row)
+		return 0;
+	st = s->c[C_DOSSIER].st;
+	memset(info, 0, sizeof(*info));
+	memset(in, 0, sizeof(*in));
+	s->arena_used = 0;
+	id = info->id = sqlite3_column_int64(st, 0);
+	col_copy(info->nummer, sizeof(info->nummer), st, 1);
+	col_copy(info->regeling, sizeof(info->regeling), st, 2);
+	col_copy(info->gemeente, sizeof(info->gemeente), st, 3);
+	in->regeling = regeling_of(info->regeling);
+	in->ingangsdatum = col_date(st, 4);
+	in->einddatum = col_date(st, 5);
+	in->vt_cutover_cents = sqlite3_column_int64(st, 6);
+	if ((rc = cursor_step(s, C_DOSSIER, err)) < 0)
+		return rc;
+
+	if ((rc = load_stands(s, id, info, err)) < 0)
+		return rc;
+	/* grants, into their stand */
+	while ((rc = cursor_at(s, C_GRANT, id, err)) == 1) {
+		sqlite3_stmt *g = s->c[C_GRANT].st;
+		int si = stand_index(s, sqlite3_column_int64(g, 1));
+		const char *code = (const char *)sqlite3_column_text(g, 2);
+		int c = vrij_code_from_name(code ? code : "");
+
+		if (si >= 0 && c >= 0 && s->stands[si].n_grants < SETTLE_MAX_GRANTS) {
+			struct settle_grant *gr = &s->stands[si].grants[s->stands[si].n_grants++];
+			const unsigned char *p = sqlite3_column_text(g, 3);
+			gr->code = (enum vrij_code)c;
+			gr->persoon = p && strcmp((const char *)p, "PARTNER") == 0 ? PERSON_PARTNER : PERSON_AANVRAGER;
+			gr->ingangsdatum = col_date(g, 4);
+			gr->einddatum = col_date(g, 5);
+			gr->maanden_gebruikt = sqlite3_column_int(g, 6);
+		}
+		if ((rc = cursor_step(s, C_GRANT, err)) < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	rs = run_stand(s);
+	/* claims and third parties of the stand in force for the run month */
+	s->n_claims = 0;
+	while ((rc = cursor_at(s, C_CLAIM, id, err)) == 1) {
+		sqlite3_stmt *c = s->c[C_CLAIM].st;
+		if (stand_index(s, sqlite3_column_int64(c, 1)) == rs && s->n_claims < SETTLE_MAX_CLAIMS) {
+			struct settle_claim *cl = &s->claims[s->n_claims];
+			col_copy(cl->kenmerk, sizeof(cl->kenmerk), c, 2);
+			cl->saldo_cents = sqlite3_column_int64(c, 3);
+			cl->termijn_cents = sqlite3_column_int64(c, 4);
+			cl->withheld_cents = sqlite3_column_int64(c, 5);
+			memcpy(info->claim_kenmerk[s->n_claims], cl->kenmerk, sizeof(cl->kenmerk));
+			s->n_claims++;
+		}
+		if ((rc = cursor_step(s, C_CLAIM, err)) < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	s->n_derden = 0;
+	while ((rc = cursor_at(s, C_DERDE, id, err)) == 1) {
+		sqlite3_stmt *d = s->c[C_DERDE].st;
+		if (stand_index(s, sqlite3_column_int64(d, 1)) == rs && s->n_derden < SETTLE_MAX_DERDEN) {
+			struct settle_derde *dd = &s->derden[s->n_derden];
+			col_copy(dd->kenmerk, sizeof(dd->kenmerk), d, 2);
+			dd->bedrag_cents = sqlite3_column_int64(d, 3);
+			dd->prioriteit = sqlite3_column_int(d, 4);
+			col_copy(info->derde_naam[s->n_derden], sizeof(info->derde_naam[0]), d, 5);
+			col_copy(info->derde_iban[s->n_derden], sizeof(info->derde_iban[0]), d, 6);
+			s->n_derden++;
+		}
+		if ((rc = cursor_step(s, C_DERDE, err)) < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	info->n_claim_names = (int)s->n_claims;
+	info->n_derde_names = (int)s->n_derden;
+	/* effective income records of applicant and partner */
+	s->n_incomes = 0;
+	while ((rc = cursor_at(s, C_INCOME, id, err)) == 1) {
+		sqlite3_stmt *r = s->c[C_INCOME].st;
+		struct settle_income *inc;
+
+		if (grow((void **)&s->incomes, &s->cap_incomes, s->n_incomes + 1, sizeof(*s->incomes)) < 0)
+			return br_error_set(err, BR_ENOMEM, "out of memory");
+		inc = &s->incomes[s->n_incomes++];
+		memset(inc, 0, sizeof(*inc));
+		inc->persoon = sqlite3_column_int(r, 1) ? PERSON_PARTNER : PERSON_AANVRAGER;
+		if (!(inc->opgave_id = arena_str(s, sqlite3_column_text(r, 2))) ||
+		    !(inc->lhnr = arena_str(s, sqlite3_column_text(r, 3))))
+			return br_error_set(err, BR_EINPUT, "dossier %s has too many income records to settle",
+					    info->nummer);
+		inc->soort = soort_of(sqlite3_column_text(r, 4));
+		inc->dat_aanv_tv = col_date(r, 5);
+		inc->dat_eind_tv = col_date(r, 6);
+		inc->ln_lb_ph_cents = sqlite3_column_int64(r, 7);
+		inc->vak_bsl_cents = sqlite3_column_int64(r, 8);
+		inc->wrd_pr_gebr_aut_cents = sqlite3_column_int64(r, 9);
+		inc->ing_lb_ph_cents = sqlite3_column_int64(r, 10);
+		inc->bijdr_zvw_cents = sqlite3_column_int64(r, 11);
+		inc->pr_wga_whk_wn_cents = sqlite3_column_int64(r, 12);
+		if ((rc = cursor_step(s, C_INCOME, err)) < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	/* the released ledger per month */
+	s->n_paid = 0;
+	while ((rc = cursor_at(s, C_PAID, id, err)) == 1) {
+		sqlite3_stmt *p = s->c[C_PAID].st;
+		int32_t month;
+		struct br_error e;
+		const unsigned char *t = sqlite3_column_text(p, 1);
+
+		br_error_clear(&e);
+		if (t && month_parse(&month, (const char *)t, strlen((const char *)t), &e) == 0) {
+			if (month < s->startmaand) {
+				/* VT booked before startmaand pays the cut-over reservation */
+				in->vt_cutover_paid_cents += sqlite3_column_int64(p, 3);
+			} else {
+				struct settle_paid *pd;
+				if (grow((void **)&s->paid, &s->cap_paid, s->n_paid + 1, sizeof(*s->paid)) < 0)
+					return br_error_set(err, BR_ENOMEM, "out of memory");
+				pd = &s->paid[s->n_paid++];
+				pd->month = month;
+				pd->paid_cents = sqlite3_column_int64(p, 2);
+				pd->vt_paid_cents = sqlite3_column_int64(p, 3);
+			}
+		}
+		if ((rc = cursor_step(s, C_PAID, err)) < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	in->stands = s->stands;
+	in->n_stands = s->n_stands;
+	in->incomes = s->incomes;
+	in->n_incomes = s->n_incomes;
+	in->paid = s->paid;
+	in->n_paid = s->n_paid;
+	in->claims = s->claims;
+	in->n_claims = s->n_claims;
+	in->derden = s->derden;
+	in->n_derden = s->n_derden;
+	return 1;
+}

@@ -1,0 +1,63 @@
+/*
+ * settle_store.h — reading the settlement engine's input from the store.
+ *
+ * One pass over the whole register for a run (or one dossier for
+ * `betaalrun dossier`): a handful of cursors ordered by dossier id are
+ * merged in C, so 500,000 dossiers are read with seven sequential scans
+ * instead of millions of point queries.
+ *
+ * What it decides (rules.md, formats.md):
+ *  - stands: every stand of the dossier with its grants; the engine picks
+ *    the one in force per month;
+ *  - income: every record whose BSN is the applicant or partner in any
+ *    stand of the dossier, role by that stand; a record replaced by a
+ *    later one (Vervangt) or withdrawn (Intrekking) is not passed; a
+ *    withdrawal record itself is never income;
+ *  - claims and third parties: those of the stand in force on the first
+ *    day of the run month (the latest stand when the month is before all);
+ *    a claim's amount withheld since the snapshot's peildatum comes from
+ *    the released ledger;
+ *  - the paid ledger: released bookings per month (voorschot, verschil,
+ *    vordering count as paid; vakantietoeslag as VT paid; VT bookings on
+ *    months before startmaand pay the cut-over reservation).
+ *
+ * Ownership: everything `settle_source_next` fills (the input's arrays,
+ * strings, the info) is owned by the source and valid until the next call.
+ */
+#ifndef BR_SETTLE_STORE_H
+#define BR_SETTLE_STORE_H
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "settle.h"
+#include "store.h"
+
+struct settle_source;
+
+struct settle_dossier_info {
+	sqlite3_int64 id;
+	char nummer[21];
+	char regeling[5];
+	char gemeente[5];
+	char naam[801];            /* applicant's name, latest stand */
+	char iban[35];
+	char tenaamstelling[801];
+	char probleem[1025];       /* record problem of the stand in force, "" if none */
+	int n_claim_names, n_derde_names;
+	char claim_kenmerk[SETTLE_MAX_CLAIMS][SETTLE_KENMERK_MAX + 1];
+	char derde_naam[SETTLE_MAX_DERDEN][801];
+	char derde_iban[SETTLE_MAX_DERDEN][35];
+};
+
+/* `only_nummer` NULL: every dossier, in id order; else just that one. */
+int settle_source_open(struct settle_source **out, struct store *st, int32_t run_month,
+		       int32_t startmaand, const char *only_nummer, struct br_error *err);
+
+/* 1 with the next dossier filled, 0 at the end, < 0 on error. */
+int settle_source_next(struct settle_source *src, struct settle_dossier_info *info,
+		       struct settle_input *in, struct br_error *err);
+
+void settle_source_free(struct settle_source *src);
+
+#endif
