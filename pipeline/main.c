@@ -23,7 +23,12 @@
 #include "fsutil.h"
 #include "intake.h"
 #include "log.h"
+#include "money.h"
+#include "rules_xml.h"
+#include "settle.h"
+#include "settle_store.h"
 #include "signaltable.h"
+#include "specification.h"
 #include "store.h"
 
 #include "banned.h"
@@ -48,6 +53,8 @@ static const char usage_text[] =
 	"                             ingest every complete file in the inbox (or DIR)\n"
 	"  watch                      keep ingesting as files arrive; stops on SIGTERM/SIGINT\n"
 	"  status                     inbox, quarantine, register, deliveries\n"
+	"  dossier NUMBER [--month YYYY-MM]\n"
+	"                             a dossier's settlement history and a month's calculation\n"
 	"\n"
 	"The data directory is --home DIR, else $BETAALRUN_HOME, else ./betaalrun-data.\n"
 	"Every command has --help.  Exit codes: 0 ok, 64 usage, 65 refused by a rule,\n"
@@ -431,6 +438,172 @@ static int cmd_status(const char *dir, int argc, char **argv)
 	return 0;
 }
 
+
+/* ---- dossier -------------------------------------------------------------- */
+
+static int load_rules(struct rules *r, const struct home *h, struct br_error *err)
+{
+	char path[FSUTIL_PATH_MAX], xsd[FSUTIL_PATH_MAX];
+	int n;
+
+	if (h->cfg.regels_map[0])
+		n = snprintf(path, sizeof(path), "%s/regels.xml", h->cfg.regels_map);
+	else
+		n = snprintf(path, sizeof(path), "%s/pipeline/rules/regels.xml", h->data);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return br_error_set(err, BR_ECONFIG, "rules path too long");
+	n = snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/regels.xsd", h->data);
+	if (n < 0 || (size_t)n >= sizeof(xsd))
+		return br_error_set(err, BR_ECONFIG, "data path too long");
+	return rules_load(r, path, xsd, err);
+}
+
+/* rules.md §6: the settings of the installation, for the engine. */
+static void settings_from_config(struct settle_settings *set, const struct config *cfg, int32_t startmaand)
+{
+	memset(set, 0, sizeof(*set));
+	set->startmaand = startmaand;
+	set->toerekening_dagen = strcmp(cfg->toerekening, "dagen") == 0;
+	set->vt_uitbetaalmaand = cfg->vt_uitbetaalmaand;
+	set->verrekentermijn = cfg->verrekentermijn_maanden;
+	set->beslagvrije_voet_pct = cfg->beslagvrije_voet_pct;
+}
+
+/* startmaand: the setting, else the month of the first released booking
+ * (the first run), else the month asked for. */
+static int32_t effective_startmaand(struct store *st, const struct config *cfg, int32_t month)
+{
+	sqlite3_stmt *s = NULL;
+	struct br_error err;
+	int32_t m = month;
+
+	if (cfg->startmaand >= 0)
+		return cfg->startmaand;
+	br_error_clear(&err);
+	if (store_prepare(st, &s, "SELECT min(maand) FROM boeking", &err) == 0 &&
+	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		if (month_parse(&m, t, strlen(t), &err) < 0)
+			m = month;
+	}
+	sqlite3_finalize(s);
+	return m;
+}
+
+static void print_history(struct store *st, sqlite3_int64 dossier)
+{
+	sqlite3_stmt *s = NULL;
+	struct br_error err;
+	char a[MONEY_FMT_MAX + 8], b[MONEY_FMT_MAX + 8], c[MONEY_FMT_MAX + 8];
+	int n = 0;
+
+	br_error_clear(&err);
+	if (store_prepare(st, &s, "SELECT run_maand, voorschot_cents, verrekend_cents, client_cents"
+			  " FROM afrekening WHERE dossier = ?1 ORDER BY run_maand, id", &err) < 0)
+		return;
+	sqlite3_bind_int64(s, 1, dossier);
+	printf("Geschiedenis (vrijgegeven afrekeningen):\n");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		printf("  %s: voorschot %s, verrekend %s, uitbetaald %s\n", sqlite3_column_text(s, 0),
+		       money_format_nl(a, sizeof(a), sqlite3_column_int64(s, 1)),
+		       money_format_nl(b, sizeof(b), sqlite3_column_int64(s, 2)),
+		       money_format_nl(c, sizeof(c), sqlite3_column_int64(s, 3)));
+		n++;
+	}
+	if (!n)
+		printf("  (nog geen betaalrun vrijgegeven)\n");
+	printf("\n");
+	sqlite3_finalize(s);
+}
+
+static int cmd_dossier(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct home h;
+	struct store *st = NULL;
+	struct rules rules;
+	struct settle_source *src = NULL;
+	struct settle_dossier_info info;
+	struct settle_input in;
+	struct settle_result res;
+	struct settle_settings set;
+	struct specification_dossier sd;
+	const char *nummer = NULL, *month_arg = NULL;
+	const char *claim_k[SETTLE_MAX_CLAIMS], *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
+	char uitbetaal[DATE_FMT_MAX];
+	int32_t month;
+	int i, rc;
+
+	br_error_clear(&err);
+	memset(&rules, 0, sizeof(rules));
+	settle_result_init(&res);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
+			month_arg = argv[++i];
+		else if (argv[i][0] == '-' || nummer)
+			return usage(stderr, 64);
+		else
+			nummer = argv[i];
+	}
+	if (!nummer)
+		return usage(stderr, 64);
+	if (month_arg) {
+		if (month_parse(&month, month_arg, strlen(month_arg), &err) < 0)
+			return fail(&err), 64;
+	} else {
+		month = month_of(timestamp_day(timestamp_now()));
+	}
+	if ((rc = home_init(&h, dir, 1, &err)) < 0 || (rc = load_rules(&rules, &h, &err)) < 0 ||
+	    (rc = store_open(&st, h.db, 0, &err)) < 0)
+		goto out;
+	if (rules_stale(&rules, month))
+		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+	settings_from_config(&set, &h.cfg, effective_startmaand(st, &h.cfg, month));
+	if ((rc = settle_source_open(&src, st, month, set.startmaand, nummer, &err)) < 0)
+		goto out;
+	if ((rc = settle_source_next(src, &info, &in, &err)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = br_error_set(&err, BR_ENOINPUT, "no dossier %s in the store", nummer);
+		goto out;
+	}
+	if ((rc = settle_dossier(&res, &in, &rules, &set, month, &err)) < 0)
+		goto out;
+	print_history(st, info.id);
+	for (i = 0; i < info.n_claim_names; i++)
+		claim_k[i] = info.claim_kenmerk[i];
+	for (i = 0; i < info.n_derde_names; i++) {
+		derde_k[i] = in.derden[i].kenmerk;
+		derde_n[i] = info.derde_naam[i];
+	}
+	{
+		int y, m, d;
+		date_to_ymd(month_first_day(month), &y, &m, &d);
+		snprintf(uitbetaal, sizeof(uitbetaal), "%04d-%02d-%02d", y, m, h.cfg.uitbetaaldag);
+	}
+	memset(&sd, 0, sizeof(sd));
+	sd.dossiernummer = info.nummer;
+	sd.gemeente = info.gemeente;
+	sd.naam = info.naam;
+	sd.iban = info.iban;
+	sd.uitbetaaldatum = uitbetaal;
+	sd.claim_kenmerk = claim_k;
+	sd.derde_kenmerk = derde_k;
+	sd.derde_naam = derde_n;
+	sd.set = &set;
+	if (info.probleem[0])
+		printf("LET OP: betaling geblokkeerd door een registerprobleem: %s\n\n", info.probleem);
+	rc = specification_write(stdout, &sd, &in, &res, &err);
+out:
+	settle_source_free(src);
+	settle_result_release(&res);
+	rules_release(&rules);
+	store_close(st);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -447,6 +620,9 @@ int main(int argc, char **argv)
 		  "  register_krimp_max_pct allows (FILE may be the quarantined copy)\n"
 		  "  exit 0 all ingested, 65 some file quarantined, 75 store busy\n" },
 		{ "watch", cmd_watch, "betaalrun [--home DIR] watch\n  ingest files as they arrive in the inbox (inotify); stops cleanly on SIGTERM/SIGINT\n" },
+		{ "dossier", cmd_dossier, "betaalrun [--home DIR] dossier NUMBER [--month YYYY-MM]\n"
+		  "  the dossier's settlement history and the full calculation for a month (default: this month),\n"
+		  "  in Dutch, as the client's specification shows it\n" },
 		{ "status", cmd_status, "betaalrun [--home DIR] status\n  what an operator checks first: inbox, quarantine, register, deliveries\n" },
 	};
 	const char *home = getenv("BETAALRUN_HOME");
