@@ -23,10 +23,10 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 OPT     ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+CFLAGS  += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
            -Ipipeline -Iparsers -Iwriters $(PKG_CFLAGS) \
            -DBR_SOURCE_DIR='"$(CURDIR)"'
-LDLIBS  += $(PKG_LIBS)
+LDLIBS  += $(PKG_LIBS) -pthread
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -116,6 +116,7 @@ $(B)/settle_bench: tests/bench/settle_bench.c $(B)/libbetaalrun.a
 
 bench: all $(B)/settle_bench
 	bash tests/bench/bench.sh
+	SETTLE_BENCH=$(CURDIR)/$(B)/settle_bench bash tests/bench/bench_settle.sh
 
 clean:
 	rm -rf build build-san betaalrun

@@ -517,20 +517,25 @@ static int xmlin_open_common(struct xmlin *x, const struct xmlin_schema *schema,
 	 * reader's relay then reads the plug as a parser context and crashes
 	 * (NULL dereference) on the first well-formedness or I/O error.  The
 	 * errors reach reader_error through the thread's structured handler,
-	 * installed around each parse step (reader_step).
+	 * installed for the length of each call that parses (errors_to).
 	 */
 	return 0;
 }
 
-/* One xmlTextReaderRead() with this reader's errors going to reader_error. */
-static int reader_step(struct xmlin *x)
+/*
+ * This reader's errors go to reader_error while one public call parses
+ * (xmlin_read, xmlin_text, xmlin_skip: one or many parse steps), and no
+ * one else's do.  Per call rather than per step: setting the handler is a
+ * thread-local lookup inside libxml2, and text elements take several steps.
+ */
+static void errors_to(struct xmlin *x)
 {
-	int r;
-
 	xmlSetStructuredErrorFunc(x, reader_error);
-	r = xmlTextReaderRead(x->reader);
+}
+
+static void errors_off(void)
+{
 	xmlSetStructuredErrorFunc(NULL, silent_structured);
-	return r;
 }
 
 static struct xmlin *xmlin_alloc(const char *label, const struct xmlin_limits *lim)
@@ -684,10 +689,11 @@ static int xmlin_report(struct xmlin *x, struct br_error *err, const char *fallb
 	return BR_EINPUT;
 }
 
-int xmlin_read(struct xmlin *x, struct br_error *err)
+/* xmlin_read with the handler already installed (errors_to). */
+static int read_node(struct xmlin *x, struct br_error *err)
 {
 	for (;;) {
-		int r = reader_step(x);
+		int r = xmlTextReaderRead(x->reader);
 		int t;
 
 		if (x->attr) {
@@ -740,6 +746,16 @@ int xmlin_read(struct xmlin *x, struct br_error *err)
 	}
 }
 
+int xmlin_read(struct xmlin *x, struct br_error *err)
+{
+	int rc;
+
+	errors_to(x);
+	rc = read_node(x, err);
+	errors_off();
+	return rc;
+}
+
 enum xmlin_node xmlin_type(const struct xmlin *x)
 {
 	return (enum xmlin_node)x->type;
@@ -777,8 +793,8 @@ const char *xmlin_attr(struct xmlin *x, const char *name)
 	return (const char *)x->attr;
 }
 
-int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
-	       struct br_error *err)
+static int read_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
+		     struct br_error *err)
 {
 	char name[64];
 	size_t len = 0;
@@ -791,12 +807,16 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 		*out_len = 0;
 	if (x->type != XMLIN_START)
 		return xmlin_fail(x, err, "expected an element");
-	snprintf(name, sizeof(name), "%s", xmlin_name(x));
+	/* the name, for messages (borrowed only until the next read) */
+	len = strnlen(xmlin_name(x), sizeof(name) - 1);
+	memcpy(name, xmlin_name(x), len);
+	name[len] = '\0';
+	len = 0;
 	if (xmlin_is_empty(x))
 		return 0;
 	depth = xmlin_depth(x);
 	for (;;) {
-		if ((rc = xmlin_read(x, err)) < 0) {
+		if ((rc = read_node(x, err)) < 0) {
 			return rc;
 		}
 		if (rc == 0) {
@@ -825,7 +845,18 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 	return 0;
 }
 
-int xmlin_skip(struct xmlin *x, struct br_error *err)
+int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
+	       struct br_error *err)
+{
+	int rc;
+
+	errors_to(x);
+	rc = read_text(x, buf, cap, out_len, err);
+	errors_off();
+	return rc;
+}
+
+static int skip_subtree(struct xmlin *x, struct br_error *err)
 {
 	int depth, rc;
 
@@ -833,7 +864,7 @@ int xmlin_skip(struct xmlin *x, struct br_error *err)
 		return 0;
 	depth = xmlin_depth(x);
 	for (;;) {
-		if ((rc = xmlin_read(x, err)) < 0) {
+		if ((rc = read_node(x, err)) < 0) {
 			return rc;
 		}
 		if (rc == 0)
@@ -841,4 +872,14 @@ int xmlin_skip(struct xmlin *x, struct br_error *err)
 		if (x->type == XMLIN_END && xmlin_depth(x) == depth)
 			return 0;
 	}
+}
+
+int xmlin_skip(struct xmlin *x, struct br_error *err)
+{
+	int rc;
+
+	errors_to(x);
+	rc = skip_subtree(x, err);
+	errors_off();
+	return rc;
 }

@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,33 @@ struct intake {
 	int32_t today;
 };
 
+struct ingest;
+
+/*
+ * Records on their way from the parser (the calling thread) to the store
+ * thread; see "the store thread" below.
+ */
+#define RING_SLOTS 256
+#define RING_BATCH 32    /* wake the other side per this many records, not per record */
+
+struct ring {
+	pthread_mutex_t mu;
+	pthread_cond_t filled;       /* records waiting, or done/stop */
+	pthread_cond_t drained;      /* room, or stop */
+	unsigned char *slots;        /* RING_SLOTS records of `size` bytes, owned */
+	size_t size;
+	void (*copy)(void *slot, const void *rec);
+	int (*store)(struct ingest *g, const void *rec, struct br_error *err);
+	unsigned head, count;        /* slots [head, head + count) hold records */
+	int store_waits, parser_waits;
+	int done;                    /* the parser handed over its last record */
+	int stop;                    /* the store thread failed: take no more */
+	int store_rc;                /* its error, in store_err */
+	struct br_error store_err;
+	pthread_t thread;
+	int running;                 /* the thread was started and not yet joined */
+};
+
 /* Per-file state while its transaction is open. */
 struct ingest {
 	struct intake *in;
@@ -52,8 +81,9 @@ struct ingest {
 	sqlite3_int64 levering;
 	struct snapshot *snap;
 	sqlite3_stmt *ins, *find, *person, *gegeven;
-	long records, unknown;
-	long last_progress;
+	long records, unknown;       /* stored (the store thread's while it runs) */
+	long parsed, last_progress;  /* handed over (the parser's) */
+	struct ring ring;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -89,10 +119,10 @@ static int name_is_complete(const char *name)
 
 static void progress(struct ingest *g)
 {
-	if (!g->in->o->progress || g->records - g->last_progress < 10000)
+	if (!g->in->o->progress || g->parsed - g->last_progress < 10000)
 		return;
-	g->last_progress = g->records;
-	fprintf(stderr, "\r%s: %ld records", g->e->name, g->records);
+	g->last_progress = g->parsed;
+	fprintf(stderr, "\r%s: %ld records", g->e->name, g->parsed);
 	fflush(stderr);
 }
 
@@ -361,13 +391,247 @@ static int archive(struct intake *in, struct entry *e, const char *rel, struct b
 	return rc;
 }
 
+/* ---- the store thread ---------------------------------------------------- */
+
+/*
+ * Parsing with validation (libxml2) and storing (SQLite) each take about
+ * half of an ingest, so they run side by side on two cores: the parser's
+ * record handler copies each record into a bounded ring, and a store
+ * thread takes them out in file order and stores them in the file's
+ * transaction.  libxml2 stays on the calling thread (its error handlers
+ * are per thread, see xmlin.c).  The calling thread uses the connection
+ * before it starts the store thread (ledger row, the header's statements,
+ * snapshot_begin) and after it has joined it (snapshot_finish, COMMIT or
+ * ROLLBACK); in between only the store thread does.
+ *
+ * Errors are those of a single thread: the first in file order wins.  The
+ * store thread sees only records the parser accepted, in file order, so
+ * its error is always earlier in the file than the parser's.  When the
+ * parser fails, the store thread still stores what it was handed, and its
+ * error, if any, is the file's; when the store fails, the ring refuses
+ * the next record, which ends the parse.  Either way the caller rolls the
+ * whole file back.
+ */
+
+static void *ring_main(void *arg)
+{
+	struct ingest *g = arg;
+	struct ring *r = &g->ring;
+	struct br_error err;
+	int rc = 0;
+
+	br_error_clear(&err);
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		unsigned i, n, head;
+
+		/* Wait for a batch, or for whatever is left at the end. */
+		while (r->count < RING_BATCH && !r->done) {
+			r->store_waits = 1;
+			pthread_cond_wait(&r->filled, &r->mu);
+			r->store_waits = 0;
+		}
+		if (r->count == 0)
+			break; /* done, and everything stored */
+		head = r->head;
+		n = r->count < RING_BATCH ? r->count : RING_BATCH;
+		pthread_mutex_unlock(&r->mu);
+		/* These slots are the store thread's until released below. */
+		for (i = 0; i < n && rc == 0; i++)
+			rc = r->store(g, r->slots + (size_t)((head + i) % RING_SLOTS) * r->size, &err);
+		pthread_mutex_lock(&r->mu);
+		if (rc < 0) {
+			r->stop = 1;
+			r->store_rc = rc;
+			r->store_err = err;
+			pthread_cond_signal(&r->drained);
+			break;
+		}
+		r->head = (head + n) % RING_SLOTS;
+		r->count -= n;
+		if (r->parser_waits)
+			pthread_cond_signal(&r->drained);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* From a header handler, once its statements are prepared. */
+static int ring_start(struct ingest *g, size_t size, void (*copy)(void *slot, const void *rec),
+		      int (*store)(struct ingest *g, const void *rec, struct br_error *err),
+		      struct br_error *err)
+{
+	struct ring *r = &g->ring;
+	int rc;
+
+	if (r->slots)
+		return br_error_set(err, BR_EINTERNAL, "two headers in %s", g->e->name);
+	if (!(r->slots = calloc(RING_SLOTS, size)))
+		return br_error_set(err, BR_ENOMEM, "out of memory for the records of %s", g->e->name);
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->filled, NULL);
+	pthread_cond_init(&r->drained, NULL);
+	r->size = size;
+	r->copy = copy;
+	r->store = store;
+	if ((rc = pthread_create(&r->thread, NULL, ring_main, g)) != 0)
+		return br_error_set(err, BR_ENOMEM, "cannot start the store thread: %s", strerror(rc));
+	r->running = 1;
+	return 0;
+}
+
+/* From a record handler: hand one record over (copied: it is borrowed). */
+static int ring_push(struct ingest *g, const void *rec, struct br_error *err)
+{
+	struct ring *r = &g->ring;
+	unsigned tail;
+
+	if (!r->running)
+		return br_error_set(err, BR_EINTERNAL, "a record before its header in %s", g->e->name);
+	pthread_mutex_lock(&r->mu);
+	while (r->count == RING_SLOTS && !r->stop) {
+		r->parser_waits = 1;
+		pthread_cond_wait(&r->drained, &r->mu);
+		r->parser_waits = 0;
+	}
+	if (r->stop) {
+		/* The store thread's error replaces this one (ring_finish). */
+		pthread_mutex_unlock(&r->mu);
+		return br_error_set(err, BR_EINTERNAL, "storing %s failed", g->e->name);
+	}
+	tail = (r->head + r->count) % RING_SLOTS;
+	pthread_mutex_unlock(&r->mu);
+	/* A free slot is the parser's until it is counted below. */
+	r->copy(r->slots + (size_t)tail * r->size, rec);
+	pthread_mutex_lock(&r->mu);
+	r->count++;
+	if (r->store_waits && r->count >= RING_BATCH)
+		pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->mu);
+	g->parsed++;
+	progress(g);
+	return 0;
+}
+
+/*
+ * After the parse returned `rc`: let the store thread store what it was
+ * handed, join it, and return the file's first error (see above), or 0.
+ */
+static int ring_finish(struct ingest *g, int rc, struct br_error *err)
+{
+	struct ring *r = &g->ring;
+
+	if (!r->running)
+		return rc;
+	pthread_mutex_lock(&r->mu);
+	r->done = 1;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->thread, NULL);
+	r->running = 0;
+	if (r->store_rc < 0) {
+		*err = r->store_err;
+		return r->store_rc;
+	}
+	return rc;
+}
+
+/* After ring_finish (the thread is joined). */
+static void ring_release(struct ring *r)
+{
+	if (!r->slots)
+		return;
+	pthread_cond_destroy(&r->drained);
+	pthread_cond_destroy(&r->filled);
+	pthread_mutex_destroy(&r->mu);
+	free(r->slots);
+	r->slots = NULL;
+}
+
+/*
+ * Copies for the ring.  A register dossier is 29 KB, nearly all of it
+ * arrays of which a dossier uses a few elements: copy what lies before
+ * the arrays, the used elements and what follows.  (The rest of the slot
+ * keeps an older record's bytes; nothing reads past the counts.)
+ */
+_Static_assert(offsetof(struct register_dossier, n_grants) < offsetof(struct register_dossier, grants) &&
+	       offsetof(struct register_dossier, grants) < offsetof(struct register_dossier, n_claims) &&
+	       offsetof(struct register_dossier, n_claims) < offsetof(struct register_dossier, claims) &&
+	       offsetof(struct register_dossier, claims) < offsetof(struct register_dossier, n_derden) &&
+	       offsetof(struct register_dossier, n_derden) < offsetof(struct register_dossier, derden) &&
+	       offsetof(struct register_dossier, derden) < offsetof(struct register_dossier, has_opschorting) &&
+	       offsetof(struct register_dossier, opschorting_reden) +
+	       sizeof(((struct register_dossier *)0)->opschorting_reden) +
+	       _Alignof(struct register_dossier) > sizeof(struct register_dossier),
+	       "copy_dossier copies the members of struct register_dossier in this order");
+
+static void copy_dossier(void *slot, const void *rec)
+{
+	struct register_dossier *to = slot;
+	const struct register_dossier *d = rec;
+
+	memcpy(to, d, offsetof(struct register_dossier, grants));
+	memcpy(to->grants, d->grants, (size_t)d->n_grants * sizeof(d->grants[0]));
+	to->n_claims = d->n_claims;
+	memcpy(to->claims, d->claims, (size_t)d->n_claims * sizeof(d->claims[0]));
+	to->n_derden = d->n_derden;
+	memcpy(to->derden, d->derden, (size_t)d->n_derden * sizeof(d->derden[0]));
+	to->has_opschorting = d->has_opschorting;
+	to->opschorting_vanaf = d->opschorting_vanaf;
+	memcpy(to->opschorting_reden, d->opschorting_reden, strlen(d->opschorting_reden) + 1);
+}
+
+_Static_assert(offsetof(struct signal_record, n_gegevens) < offsetof(struct signal_record, gegevens) &&
+	       offsetof(struct signal_record, gegevens) + sizeof(((struct signal_record *)0)->gegevens) +
+	       _Alignof(struct signal_record) > sizeof(struct signal_record),
+	       "copy_signal: gegevens must stay the last member of struct signal_record");
+
+static void copy_signal(void *slot, const void *rec)
+{
+	struct signal_record *to = slot;
+	const struct signal_record *r = rec;
+
+	memcpy(to, r, offsetof(struct signal_record, gegevens));
+	memcpy(to->gegevens, r->gegevens, (size_t)r->n_gegevens * sizeof(r->gegevens[0]));
+}
+
+static void copy_polis(void *slot, const void *rec)
+{
+	memcpy(slot, rec, sizeof(struct polis_record));
+}
+
+static void copy_pain002(void *slot, const void *rec)
+{
+	memcpy(slot, rec, sizeof(struct pain002_status));
+}
+
 /* ---- kind handlers ------------------------------------------------------- */
+
+/* What the store thread does with one record of each kind. */
+static int store_dossier(struct ingest *g, const void *rec, struct br_error *err);
+static int store_polis_record(struct ingest *g, const void *rec, struct br_error *err);
+static int store_signal(struct ingest *g, const void *rec, struct br_error *err);
+static int store_pain002_status(struct ingest *g, const void *rec, struct br_error *err);
 
 static int check_header(struct ingest *g, const struct levering_header *h, struct br_error *err)
 {
 	/* The parser read the same root as the sniffer; anything else is a bug. */
 	if (strcmp(h->levering_id, g->e->hdr.levering_id) != 0)
 		return br_error_set(err, BR_EINTERNAL, "leveringId changed while reading %s", g->e->name);
+	return 0;
+}
+
+/* In the store thread. */
+static int store_dossier(struct ingest *g, const void *rec, struct br_error *err)
+{
+	const struct register_dossier *d = rec;
+	int rc;
+
+	if ((rc = snapshot_add(g->snap, d, err)) < 0) {
+		br_error_at(err, g->e->name, d->line);
+		return rc;
+	}
+	g->records++;
 	return 0;
 }
 
@@ -380,24 +644,15 @@ static int on_register_header(void *ctx, const struct levering_header *h, struct
 	if ((rc = check_header(g, h, err)) < 0)
 		return rc;
 	allowed = o->krimp_sha256 && strcmp(o->krimp_sha256, g->e->sha) == 0;
-	return snapshot_begin(&g->snap, g->in->st, g->levering, h, o->cfg->register_krimp_max_pct,
-			      allowed, err);
+	if ((rc = snapshot_begin(&g->snap, g->in->st, g->levering, h, o->cfg->register_krimp_max_pct,
+				 allowed, err)) < 0)
+		return rc;
+	return ring_start(g, sizeof(struct register_dossier), copy_dossier, store_dossier, err);
 }
 
 static int on_register_dossier(void *ctx, const struct register_dossier *d, struct br_error *err)
 {
-	struct ingest *g = ctx;
-	int rc;
-
-	if (!g->snap)
-		return br_error_set(err, BR_EINTERNAL, "register dossier before its header");
-	if ((rc = snapshot_add(g->snap, d, err)) < 0) {
-		br_error_at(err, g->e->name, d->line);
-		return rc;
-	}
-	g->records++;
-	progress(g);
-	return 0;
+	return ring_push(ctx, d, err);
 }
 
 static int known_bsn(struct ingest *g, const char *bsn, int *out, struct br_error *err)
@@ -461,12 +716,20 @@ static int on_polis_header(void *ctx, const struct levering_header *h, struct br
 				" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
 				" ON CONFLICT (opgave_id) DO NOTHING", err)) < 0)
 		return rc;
-	return store_prepare(g->in->st, &g->find, "SELECT id FROM inkomen WHERE opgave_id = ?1", err);
+	if ((rc = store_prepare(g->in->st, &g->find, "SELECT id FROM inkomen WHERE opgave_id = ?1", err)) < 0)
+		return rc;
+	return ring_start(g, sizeof(struct polis_record), copy_polis, store_polis_record, err);
 }
 
 static int on_polis_record(void *ctx, const struct polis_record *r, struct br_error *err)
 {
-	struct ingest *g = ctx;
+	return ring_push(ctx, r, err);
+}
+
+/* In the store thread. */
+static int store_polis_record(struct ingest *g, const void *rec, struct br_error *err)
+{
+	const struct polis_record *r = rec;
 	sqlite3_stmt *s = g->ins;
 	sqlite3_int64 replaced = 0;
 	int rc, known;
@@ -517,7 +780,6 @@ static int on_polis_record(void *ctx, const struct polis_record *r, struct br_er
 	if (!known)
 		g->unknown++;
 	g->records++;
-	progress(g);
 	return 0;
 }
 
@@ -533,14 +795,22 @@ static int on_signals_header(void *ctx, const struct levering_header *h, struct 
 				" periode_begin, periode_einde, omschrijving) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 				" ?8, ?9, ?10) ON CONFLICT (signaal_id) DO NOTHING", err)) < 0)
 		return rc;
-	return store_prepare(g->in->st, &g->gegeven,
-			     "INSERT INTO signaal_gegeven (signaal, volgnr, naam, waarde) VALUES (?1, ?2, ?3, ?4)",
-			     err);
+	if ((rc = store_prepare(g->in->st, &g->gegeven,
+				"INSERT INTO signaal_gegeven (signaal, volgnr, naam, waarde) VALUES (?1, ?2, ?3, ?4)",
+				err)) < 0)
+		return rc;
+	return ring_start(g, sizeof(struct signal_record), copy_signal, store_signal, err);
 }
 
 static int on_signal(void *ctx, const struct signal_record *r, struct br_error *err)
 {
-	struct ingest *g = ctx;
+	return ring_push(ctx, r, err);
+}
+
+/* In the store thread. */
+static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
+{
+	const struct signal_record *r = rec;
 	sqlite3_stmt *s = g->ins;
 	sqlite3_int64 id;
 	int rc, i, known;
@@ -595,14 +865,22 @@ static int on_pain002_header(void *ctx, const struct levering_header *h, struct 
 
 	if ((rc = check_header(g, h, err)) < 0)
 		return rc;
-	return store_prepare(g->in->st, &g->ins,
-			     "INSERT INTO bankstatus (levering, regel, orgnl_msg_id, orgnl_pmtinf_id,"
-			     " orgnl_e2e_id, status, reden) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
+	if ((rc = store_prepare(g->in->st, &g->ins,
+				"INSERT INTO bankstatus (levering, regel, orgnl_msg_id, orgnl_pmtinf_id,"
+				" orgnl_e2e_id, status, reden) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err)) < 0)
+		return rc;
+	return ring_start(g, sizeof(struct pain002_status), copy_pain002, store_pain002_status, err);
 }
 
 static int on_pain002_status(void *ctx, const struct pain002_status *r, struct br_error *err)
 {
-	struct ingest *g = ctx;
+	return ring_push(ctx, r, err);
+}
+
+/* In the store thread. */
+static int store_pain002_status(struct ingest *g, const void *rec, struct br_error *err)
+{
+	const struct pain002_status *r = rec;
 	sqlite3_stmt *s = g->ins;
 	int rc;
 
@@ -684,8 +962,6 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 	case LEVERING_REGISTER: {
 		struct register_handler h = { on_register_header, on_register_dossier, g };
 		rc = register_parse(x, &h, err);
-		if (rc == 0 && g->snap)
-			rc = snapshot_finish(g->snap, &sr, err);
 		break;
 	}
 	case LEVERING_INKOMEN: {
@@ -706,7 +982,9 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 	default:
 		rc = br_error_set(err, BR_EINTERNAL, "unknown delivery kind");
 	}
-	if (rc < 0)
+	if ((rc = ring_finish(g, rc, err)) < 0)
+		goto out;
+	if (e->hdr.kind == LEVERING_REGISTER && g->snap && (rc = snapshot_finish(g->snap, &sr, err)) < 0)
 		goto out;
 	if ((rc = store_prepare(in->st, &s, "UPDATE levering SET records = ?2, onbekende_bsn = ?3 WHERE id = ?1",
 				err)) < 0)
@@ -723,6 +1001,10 @@ out:
 
 static void ingest_release(struct ingest *g)
 {
+	struct br_error ignored;
+
+	ring_finish(g, 0, &ignored); /* joined already, unless a path forgot to */
+	ring_release(&g->ring);
 	snapshot_free(g->snap);
 	sqlite3_finalize(g->ins);
 	sqlite3_finalize(g->find);

@@ -71,7 +71,8 @@ static void result_reset(struct settle_result *r)
 const char *settle_booking_name(enum settle_booking_kind k)
 {
 	static const char *const names[] = {
-		"voorschot", "verschil", "vakantietoeslag", "vordering", "inhouding", "derden", "client"
+		"voorschot", "verschil", "vakantietoeslag", "vordering", "vt_vordering", "inhouding",
+		"derden", "client"
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
@@ -167,7 +168,11 @@ static struct grant_use *use_of(struct engine *e, const struct settle_grant *g)
 	e->use[e->n_use].persoon = g->persoon;
 	e->use[e->n_use].ingangsdatum = g->ingangsdatum;
 	e->use[e->n_use].applied = g->maanden_gebruikt > 0 ? g->maanden_gebruikt : 0;
-	e->use[e->n_use].first_applied = INT32_MIN;
+	/* cut-over (formats.md §1): months used before betaalrun; for a
+	 * consecutive-month limit the window began that many months before
+	 * startmaand and runs on in calendar months */
+	e->use[e->n_use].first_applied = g->maanden_gebruikt > 0 ?
+		e->set->startmaand - g->maanden_gebruikt : INT32_MIN;
 	return &e->use[e->n_use++];
 }
 
@@ -457,7 +462,7 @@ static int month_vrij(struct engine *e, struct settle_month *m, const struct set
 			/* a month counts as applied only with an amount above zero */
 			if (best_amount > 0 && u) {
 				if (u->first_applied == INT32_MIN)
-					u->first_applied = m->month - (g->maanden_gebruikt > 0 ? g->maanden_gebruikt : 0);
+					u->first_applied = m->month;
 				u->applied++;
 			}
 		}
@@ -562,20 +567,30 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 				    month_format(mb, run_month));
 	}
 
-	/* Months settled: from startmaand (or the first month an advance was
-	 * paid for) and not before the dossier starts (rules.md §5). */
-	m0 = max32(set->startmaand, month_of(in->ingangsdatum));
+	/* Months settled (rules.md §5): those at or after startmaand, and
+	 * earlier ones only when an advance was paid for them; a month in which
+	 * the dossier is not active and nothing was paid holds nothing to
+	 * settle and is skipped (the run month itself is always present). */
+	m0 = set->startmaand;
 	for (i = 0; i < in->n_paid; i++)
-		if (in->paid[i].month < m0 && in->paid[i].month >= month_of(in->ingangsdatum) &&
-		    (in->paid[i].paid_cents || in->paid[i].vt_paid_cents))
+		if (in->paid[i].month < m0 && in->paid[i].advanced)
 			m0 = in->paid[i].month;
 	if (m0 > run_month)
-		return 0; /* nothing to settle yet */
-
+		m0 = run_month;
 	if (grow((void **)&out->months, &out->cap_months, (size_t)(run_month - m0 + 1), sizeof(*out->months)) < 0)
 		return br_error_set(err, BR_ENOMEM, "out of memory settling");
 	for (k = m0; k <= run_month; k++) {
-		struct settle_month *m = &out->months[out->n_months++];
+		const struct settle_paid *pd = paid_for(in, k);
+		int has_paid = pd && (pd->paid_cents || pd->vt_paid_cents);
+		int active = month_first_day(k) <= end_or_max(in->einddatum) &&
+			     month_last_day(k) >= in->ingangsdatum;
+		struct settle_month *m;
+
+		if (k < set->startmaand && k != run_month && !(pd && pd->advanced))
+			continue;
+		if (k < run_month && !active && !has_paid)
+			continue;
+		m = &out->months[out->n_months++];
 		memset(m, 0, sizeof(*m));
 		m->month = k;
 		if ((rc = settle_month_compute(&e, m, err)) < 0)
@@ -611,8 +626,10 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		}
 	}
 	/* 3. VT: in the VT month's run, and in every run after the end (§2) */
-	out->vt_run = (run_month % 12) + 1 == set->vt_uitbetaalmaand ||
-		      (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum);
+	/* IOAW/IOAZ/Bbz: no VT handling at all, a cut-over reservation included */
+	out->vt_run = in->regeling == REGELING_PW &&
+		      ((run_month % 12) + 1 == set->vt_uitbetaalmaand ||
+		       (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum));
 	if (out->vt_run) {
 		int64_t cut = in->vt_cutover_cents - in->vt_cutover_paid_cents;
 		if (cut > 0) {
@@ -642,7 +659,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 
 		if (run_month - n->month > set->verrekentermijn) {
 			out->claimed_cents += n->amount;
-			if (book(out, n->vt ? BOOK_VT : BOOK_VORDERING, n->month, -n->amount, -1) < 0 ||
+			if (book(out, n->vt ? BOOK_VT_VORDERING : BOOK_VORDERING, n->month, -n->amount, -1) < 0 ||
 			    add_event(out, EVENT_INKOMEN_OUD, n->month, n->amount, -1) < 0)
 				goto nomem;
 			continue;
@@ -663,7 +680,9 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		const struct settle_claim *c = &in->claims[i];
 		int64_t outstanding = max64(0, c->saldo_cents - c->withheld_cents);
 		int64_t room = max64(0, remaining - floor_cents);
-		int64_t inst = min64(min64(c->termijn_cents, outstanding), room);
+		/* one Termijn per month, also over a supplementary run */
+		int64_t termijn = max64(0, c->termijn_cents - c->withheld_run_month_cents);
+		int64_t inst = min64(min64(termijn, outstanding), room);
 
 		if (inst <= 0)
 			continue;
@@ -688,6 +707,8 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 	}
 	for (i = 0; i < n_order && out->active_in_run; i++) {
 		const struct settle_derde *d = &in->derden[order[i]];
+		if (d->paid_run_month)
+			continue; /* "once per run" month: a supplementary run does not pay it again */
 		if (d->bedrag_cents <= remaining) {
 			remaining -= d->bedrag_cents;
 			out->derden_cents += d->bedrag_cents;

@@ -69,12 +69,14 @@ struct settle_claim {
 	int64_t saldo_cents;        /* Saldo of the latest register snapshot */
 	int64_t termijn_cents;      /* monthly instalment */
 	int64_t withheld_cents;     /* withheld by released runs since that snapshot's peildatum */
+	int64_t withheld_run_month_cents; /* of which in released runs for the run month itself */
 };
 
 struct settle_derde {
 	char kenmerk[SETTLE_KENMERK_MAX + 1];
 	int64_t bedrag_cents;
 	int prioriteit;             /* 1 is paid first; ties in register order */
+	int paid_run_month;         /* already paid by a released run for the run month */
 };
 
 /* Household values in force from `vanaf` (formats.md §1). */
@@ -105,11 +107,22 @@ struct settle_income {
 	int64_t ing_lb_ph_cents, bijdr_zvw_cents, pr_wga_whk_wn_cents;
 };
 
-/* Released ledger totals for one month of this dossier. */
+/*
+ * Released ledger totals for one month of this dossier: what the payment
+ * run books at release, from the bookings of settle_result:
+ *   paid_cents    = Σ VOORSCHOT + VERSCHIL + VORDERING booked on the month
+ *   vt_paid_cents = Σ VT + VT_VORDERING booked on the month
+ * The cut-over VtReservering is booked as VT on the month before
+ * startmaand; VT booked on months before startmaand is passed as
+ * settle_input.vt_cutover_paid_cents, not here.
+ */
 struct settle_paid {
 	int32_t month;
-	int64_t paid_cents;         /* advance + differences + deductions + old-claims booked on it */
-	int64_t vt_paid_cents;      /* VT released for it */
+	int64_t paid_cents;
+	int64_t vt_paid_cents;
+	int advanced;       /* a payment (advance or addition) was ever released for
+			     * the month, even if later recovered: such a month
+			     * before startmaand stays settled (rules.md §5) */
 };
 
 /* A period without right (RECHT_VERVALLEN, signals.md): days not paid. */
@@ -196,6 +209,7 @@ enum settle_booking_kind {
 	BOOK_VERSCHIL,        /* a positive difference added, or a negative one deducted */
 	BOOK_VT,              /* VT paid (or a VT decrease deducted) for the month */
 	BOOK_VORDERING,       /* an open deduction older than the verrekentermijn made a claim */
+	BOOK_VT_VORDERING,    /* the same for an open VT decrease (counts as VT paid) */
 	BOOK_INHOUDING,       /* an instalment on a register claim (month M) */
 	BOOK_DERDEN,          /* a third-party payment (month M) */
 	BOOK_CLIENT           /* what the client is paid (month M) */
@@ -251,8 +265,12 @@ void settle_result_release(struct settle_result *r);
  * Settle one dossier for the run of month `run_month`.  Reuses the arrays
  * of `out`.  Returns 0; BR_EINPUT when the input cannot be settled (no
  * stand, no rules set for a month that must be settled); BR_ENOMEM.
- * Invariant (tested): advance + additions + vt − deducted − instalments −
- * derden == client, and client ≥ 0.
+ * Months settled: every month from startmaand to the run month in which
+ * the dossier is active or something was paid, plus earlier months for
+ * which an advance was paid (rules.md §5).
+ * Invariants (tested): advance + additions + vt − deducted − instalments −
+ * derden == client, client ≥ 0, and the same over the bookings:
+ * Σ VOORSCHOT + VERSCHIL + VT − INHOUDING − DERDEN == CLIENT.
  */
 int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		   const struct rules *rules, const struct settle_settings *set,

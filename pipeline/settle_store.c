@@ -21,23 +21,27 @@ static const char *const cursor_sql[C_COUNT] = {
 		" s.jongste_kind_geb, s.kostendelers, s.woonkostenverlaging_pct, s.vast_bedrag_cents,"
 		" pa.naam, s.iban, s.tenaamstelling, s.probleem"
 		" FROM stand s JOIN persoon pa ON pa.id = s.aanvrager LEFT JOIN persoon pp ON pp.id = s.partner"
-		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf",
 	[C_GRANT] = "SELECT s.dossier, v.stand, v.code, v.persoon, v.ingangsdatum, v.einddatum,"
 		" coalesce(v.maanden_gebruikt, 0) FROM vrijlating v JOIN stand s ON s.id = v.stand"
-		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf, v.volgnr",
 	/* withheld on a claim since its snapshot's peildatum (rules.md §5 step 5) */
 	[C_CLAIM] = "SELECT s.dossier, i.stand, i.kenmerk, i.saldo_cents, i.termijn_cents,"
 		" coalesce((SELECT sum(b.bedrag_cents) FROM boeking b JOIN snapshot sn ON sn.id = s.snapshot"
 		"   WHERE b.dossier = s.dossier AND b.soort = 'inhouding' AND b.kenmerk = i.kenmerk"
-		"   AND b.vrijgegeven >= sn.peildatum), 0)"
+		"   AND b.vrijgegeven >= sn.peildatum), 0),"
+		" coalesce((SELECT sum(b.bedrag_cents) FROM boeking b WHERE b.dossier = s.dossier"
+		"   AND b.soort = 'inhouding' AND b.kenmerk = i.kenmerk AND b.maand = ?2), 0)"
 		" FROM inhouding i JOIN stand s ON s.id = i.stand"
-		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf, i.volgnr",
-	[C_DERDE] = "SELECT s.dossier, t.stand, t.kenmerk, t.bedrag_cents, t.prioriteit, t.naam, t.iban"
+	[C_DERDE] = "SELECT s.dossier, t.stand, t.kenmerk, t.bedrag_cents, t.prioriteit, t.naam, t.iban,"
+		" EXISTS (SELECT 1 FROM boeking b WHERE b.dossier = s.dossier AND b.soort = 'derden'"
+		"   AND b.kenmerk = t.kenmerk AND b.maand = ?2)"
 		" FROM derde t JOIN stand s ON s.id = t.stand"
-		" JOIN dossier d ON d.id = s.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf, t.volgnr",
 	/* effective records: not replaced, not a withdrawal (rules.md §3) */
 	[C_INCOME] = "SELECT db.dossier, db.rol, i.opgave_id, i.lhnr, i.soort, i.dat_aanv_tv, i.dat_eind_tv,"
@@ -48,8 +52,9 @@ static const char *const cursor_sql[C_COUNT] = {
 		" ORDER BY db.dossier, i.dat_eind_tv, i.id",
 	[C_PAID] = "SELECT b.dossier, b.maand,"
 		" sum(CASE WHEN b.soort IN ('voorschot','verschil','vordering') THEN b.bedrag_cents ELSE 0 END),"
-		" sum(CASE WHEN b.soort = 'vakantietoeslag' THEN b.bedrag_cents ELSE 0 END)"
-		" FROM boeking b JOIN dossier d ON d.id = b.dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+		" sum(CASE WHEN b.soort IN ('vakantietoeslag','vt_vordering') THEN b.bedrag_cents ELSE 0 END),"
+		" max(b.soort IN ('voorschot','verschil') AND b.bedrag_cents > 0)"
+		" FROM boeking b WHERE (?1 IS NULL OR b.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" GROUP BY b.dossier, b.maand ORDER BY b.dossier, b.maand",
 };
 
@@ -181,7 +186,7 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 					" SELECT s.dossier AS dossier, p.bsn AS bsn, 0 AS rol FROM stand s"
 					"  JOIN persoon p ON p.id = s.aanvrager"
 					" UNION ALL SELECT s.dossier, p.bsn, 1 FROM stand s JOIN persoon p ON p.id = s.partner)"
-					" JOIN dossier d ON d.id = dossier WHERE (?1 IS NULL OR d.nummer = ?1)"
+					" WHERE (?1 IS NULL OR dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 					" GROUP BY dossier, bsn", err)) < 0)
 			goto out;
 		store_bind_text(fill, 1, only_nummer, 0);
@@ -200,6 +205,10 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 			goto out;
 		if (i != C_INCOME)
 			store_bind_text(s->c[i].st, 1, only_nummer, 0);
+		if (i == C_CLAIM || i == C_DERDE) {
+			char mb[MONTH_FMT_MAX];
+			sqlite3_bind_text(s->c[i].st, 2, month_format(mb, run_month), -1, SQLITE_TRANSIENT);
+		}
 		if ((rc = cursor_step(s, i, err)) < 0)
 			goto out;
 	}
@@ -377,6 +386,7 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 			cl->saldo_cents = sqlite3_column_int64(c, 3);
 			cl->termijn_cents = sqlite3_column_int64(c, 4);
 			cl->withheld_cents = sqlite3_column_int64(c, 5);
+			cl->withheld_run_month_cents = sqlite3_column_int64(c, 6);
 			memcpy(info->claim_kenmerk[s->n_claims], cl->kenmerk, sizeof(cl->kenmerk));
 			s->n_claims++;
 		}
@@ -395,6 +405,7 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 			dd->prioriteit = sqlite3_column_int(d, 4);
 			col_copy(info->derde_naam[s->n_derden], sizeof(info->derde_naam[0]), d, 5);
 			col_copy(info->derde_iban[s->n_derden], sizeof(info->derde_iban[0]), d, 6);
+			dd->paid_run_month = sqlite3_column_int(d, 7);
 			s->n_derden++;
 		}
 		if ((rc = cursor_step(s, C_DERDE, err)) < 0)
@@ -454,6 +465,7 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 				pd->month = month;
 				pd->paid_cents = sqlite3_column_int64(p, 2);
 				pd->vt_paid_cents = sqlite3_column_int64(p, 3);
+				pd->advanced = sqlite3_column_int(p, 4);
 			}
 		}
 		if ((rc = cursor_step(s, C_PAID, err)) < 0)

@@ -19,7 +19,8 @@
 #define PROBLEM_MAX 1024
 
 enum {
-	Q_FIND_DOSSIER, Q_INSERT_DOSSIER, Q_UPDATE_DOSSIER, Q_UPSERT_PERSON,
+	Q_FIND_DOSSIER, Q_INSERT_DOSSIER, Q_UPDATE_DOSSIER, Q_FIND_PERSON, Q_INSERT_PERSON,
+	Q_UPDATE_PERSON,
 	Q_LATEST_STAND, Q_INSERT_STAND, Q_UPDATE_STAND, Q_DEL_GRANTS, Q_DEL_CLAIMS,
 	Q_DEL_DERDEN, Q_INSERT_GRANT, Q_INSERT_CLAIM, Q_INSERT_DERDE, Q_FIRST_GRANT_USED,
 	Q_ACTIVE_HOLD, Q_INSERT_HOLD, Q_UPDATE_HOLD, Q_RELEASE_HOLD, Q_COUNT
@@ -32,9 +33,9 @@ static const char *const sql[Q_COUNT] = {
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
 	[Q_UPDATE_DOSSIER] = "UPDATE dossier SET regeling = ?2, gemeente = ?3, ingangsdatum = ?4,"
 		" einddatum = ?5, beeindigd_door = NULL, laatste_snapshot = ?6 WHERE id = ?1",
-	[Q_UPSERT_PERSON] = "INSERT INTO persoon (bsn, naam, geboortedatum) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT (bsn) DO UPDATE SET naam = excluded.naam,"
-		" geboortedatum = excluded.geboortedatum RETURNING id",
+	[Q_FIND_PERSON] = "SELECT id, naam, geboortedatum FROM persoon WHERE bsn = ?1",
+	[Q_INSERT_PERSON] = "INSERT INTO persoon (bsn, naam, geboortedatum) VALUES (?1, ?2, ?3)",
+	[Q_UPDATE_PERSON] = "UPDATE persoon SET naam = ?2, geboortedatum = ?3 WHERE id = ?1",
 	[Q_LATEST_STAND] = "SELECT id, vanaf, hash FROM stand WHERE dossier = ?1 ORDER BY vanaf DESC LIMIT 1",
 	[Q_INSERT_STAND] = "INSERT INTO stand (dossier, vanaf, snapshot, hash, aanvrager, partner, leefvorm,"
 		" jongste_kind_geb, kostendelers, woonkostenverlaging_pct, iban, bic, tenaamstelling,"
@@ -77,7 +78,10 @@ struct snapshot {
 	char vanaf[DATE_FMT_MAX];  /* first day of the peildatum's month */
 	long active_before;
 	int krimp_max_pct, krimp_toegestaan;
+	int no_dossiers;           /* the store had none: every dossier is new */
+	char by[LEVERING_ID_MAX + 16]; /* "register <leveringId>", who set or lifted a hold */
 	struct snapshot_result res;
+	EVP_MD_CTX *md;            /* reused for every dossier's hash */
 	char canon[CANON_MAX];
 	size_t canon_len;
 	int canon_overflow;
@@ -98,14 +102,22 @@ static sqlite3_stmt *q(struct snapshot *s, int which)
 	return st;
 }
 
-static void bind_date(sqlite3_stmt *st, int idx, int32_t day)
+/* Bound without a copy: `buf` must outlive the statement's next step. */
+static void bind_date(sqlite3_stmt *st, int idx, int32_t day, char buf[DATE_FMT_MAX])
 {
-	char b[DATE_FMT_MAX];
-
 	if (day == DATE_NONE)
 		sqlite3_bind_null(st, idx);
 	else
-		sqlite3_bind_text(st, idx, date_format(b, day), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, idx, date_format(buf, day), DATE_FMT_MAX - 1, SQLITE_STATIC);
+}
+
+/* Bound without a copy, NULL when empty. */
+static void bind_text_or_null(sqlite3_stmt *st, int idx, const char *text)
+{
+	if (text[0])
+		sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, idx);
 }
 
 static int step_done(struct snapshot *s, sqlite3_stmt *st, const char *what, struct br_error *err)
@@ -117,26 +129,53 @@ static int step_done(struct snapshot *s, sqlite3_stmt *st, const char *what, str
 	return 0;
 }
 
-/* Canonical form: every value, separated by 0x1f; hashed to compare stands. */
-static void canon_add(struct snapshot *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void canon_add(struct snapshot *s, const char *fmt, ...)
+/*
+ * Canonical form: every value, separated by 0x1f; hashed to compare stands.
+ * The bytes are exactly those the first version wrote with printf formats
+ * ("%s", "%ld", "%d|%d", ...), so that stands already stored keep
+ * comparing equal; they are assembled by hand because this runs for every
+ * dossier of every snapshot.
+ */
+static void canon_put(struct snapshot *s, const char *p, size_t n)
 {
-	va_list ap;
-	int n;
-
-	if (s->canon_overflow)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(s->canon + s->canon_len, sizeof(s->canon) - s->canon_len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n + 1 >= sizeof(s->canon) - s->canon_len) {
+	/* room for the field, its separator and (as before) a NUL */
+	if (s->canon_overflow || n + 2 > sizeof(s->canon) - s->canon_len) {
 		s->canon_overflow = 1;
 		return;
 	}
-	s->canon_len += (size_t)n;
-	s->canon[s->canon_len++] = 0x1f;
-	s->canon[s->canon_len] = '\0';
+	memcpy(s->canon + s->canon_len, p, n);
+	s->canon_len += n;
+}
+
+static void canon_str(struct snapshot *s, const char *str)
+{
+	canon_put(s, str, strlen(str));
+}
+
+static void canon_chr(struct snapshot *s, char c)
+{
+	canon_put(s, &c, 1);
+}
+
+/* Decimal, as printf's %d / %ld / %lld. */
+static void canon_int(struct snapshot *s, long long v)
+{
+	char b[24];
+	size_t i = sizeof(b);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		b[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		b[--i] = '-';
+	canon_put(s, b + i, sizeof(b) - i);
+}
+
+/* End of one value. */
+static void canon_end(struct snapshot *s)
+{
+	canon_chr(s, 0x1f);
 }
 
 static void problem_add(char *buf, size_t cap, const char *fmt, ...)
@@ -216,9 +255,14 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 	s->peildatum = hdr->peildatum;
 	s->krimp_max_pct = krimp_max_pct;
 	s->krimp_toegestaan = krimp_toegestaan;
+	snprintf(s->by, sizeof(s->by), "register %s", s->levering_id);
 	date_format(s->peil, hdr->peildatum);
 	date_format(s->vanaf, month_first_day(month_of(hdr->peildatum)));
 	timestamp_format(ts, hdr->aanmaakdatum);
+	if (!(s->md = EVP_MD_CTX_new())) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < Q_COUNT; i++)
 		if ((rc = store_prepare(st, &s->q[i], sql[i], err)) < 0)
 			goto out;
@@ -228,7 +272,7 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 				" FROM snapshot s JOIN levering l ON s.levering = l.id"
 				" ORDER BY s.peildatum DESC, s.aanmaakdatum DESC LIMIT 1", err)) < 0)
 		goto out;
-	if (sqlite3_step(cur) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(cur)) == SQLITE_ROW) {
 		const char *p = (const char *)sqlite3_column_text(cur, 0);
 		const char *a = (const char *)sqlite3_column_text(cur, 1);
 		int c = strcmp(s->peil, p);
@@ -239,7 +283,23 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 					  s->peil, ts, p, a, (const char *)sqlite3_column_text(cur, 2));
 			goto out;
 		}
+	} else if (rc != SQLITE_DONE) {
+		rc = q_fail(s, rc, "reading the snapshot in force", err);
+		goto out;
 	}
+	sqlite3_finalize(cur);
+	cur = NULL;
+
+	/* Dossier rows come only from snapshots: with none in the store yet
+	 * (an installation's first register), every dossier of this snapshot
+	 * is new and the lookup per dossier can be skipped (snapshot_add). */
+	if ((rc = store_prepare(st, &cur, "SELECT NOT EXISTS (SELECT 1 FROM dossier)", err)) < 0)
+		goto out;
+	if ((rc = sqlite3_step(cur)) != SQLITE_ROW) {
+		rc = q_fail(s, rc, "counting dossiers", err);
+		goto out;
+	}
+	s->no_dossiers = sqlite3_column_int(cur, 0);
 	sqlite3_finalize(cur);
 	cur = NULL;
 
@@ -284,30 +344,61 @@ void snapshot_free(struct snapshot *s)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	EVP_MD_CTX_free(s->md);
 	free(s);
 }
 
+/*
+ * The person row for a BSN, with the name and birth date of this snapshot.
+ * (Not one INSERT ... ON CONFLICT DO UPDATE ... RETURNING: SQLite gathers
+ * RETURNING rows in a temporary table per execution, which cost more than
+ * the lookup.)
+ */
 static int upsert_person(struct snapshot *s, sqlite3_int64 *out, const struct register_person *p,
 			 struct br_error *err)
 {
-	sqlite3_stmt *st = q(s, Q_UPSERT_PERSON);
-	int rc;
+	sqlite3_stmt *st = q(s, Q_FIND_PERSON);
+	char geb[DATE_FMT_MAX];
+	int rc, same;
 
+	geb[0] = '\0';
+	if (p->geboortedatum != DATE_NONE)
+		date_format(geb, p->geboortedatum);
 	sqlite3_bind_text(st, 1, p->bsn, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *naam = (const char *)sqlite3_column_text(st, 1);
+		const char *datum = (const char *)sqlite3_column_text(st, 2);
+		*out = sqlite3_column_int64(st, 0);
+		same = naam && datum && strcmp(naam, p->naam) == 0 && strcmp(datum, geb) == 0;
+		sqlite3_reset(st);
+		if (same)
+			return 0;
+		st = q(s, Q_UPDATE_PERSON);
+		sqlite3_bind_int64(st, 1, *out);
+	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		st = q(s, Q_INSERT_PERSON);
+		sqlite3_bind_text(st, 1, p->bsn, -1, SQLITE_STATIC);
+	} else {
+		return q_fail(s, rc, "looking up a person", err);
+	}
 	sqlite3_bind_text(st, 2, p->naam, -1, SQLITE_STATIC);
-	bind_date(st, 3, p->geboortedatum);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-		return q_fail(s, rc, "storing a person", err);
-	*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	bind_date(st, 3, p->geboortedatum, geb);
+	if ((rc = step_done(s, st, "storing a person", err)) < 0)
+		return rc;
+	if (st == s->q[Q_INSERT_PERSON])
+		*out = sqlite3_last_insert_rowid(store_db(s->st));
 	return 0;
 }
 
 static void canon_person(struct snapshot *s, const struct register_person *p)
 {
-	canon_add(s, "%s", p->bsn);
-	canon_add(s, "%s", p->naam);
-	canon_add(s, "%ld", (long)p->geboortedatum);
+	canon_str(s, p->bsn);
+	canon_end(s);
+	canon_str(s, p->naam);
+	canon_end(s);
+	canon_int(s, p->geboortedatum);
+	canon_end(s);
 }
 
 static void canon_dossier(struct snapshot *s, const struct register_dossier *d, const char *problem)
@@ -316,30 +407,81 @@ static void canon_dossier(struct snapshot *s, const struct register_dossier *d, 
 
 	s->canon_len = 0;
 	s->canon_overflow = 0;
-	s->canon[0] = '\0';
 	canon_person(s, &d->aanvrager);
-	if (d->has_partner)
+	if (d->has_partner) {
 		canon_person(s, &d->partner);
-	else
-		canon_add(s, "-");
-	canon_add(s, "%s", d->leefvorm);
-	canon_add(s, "%ld", (long)d->jongste_kind_geb);
-	canon_add(s, "%d|%d", d->kostendelers, d->woonkostenverlaging_pct);
-	canon_add(s, "%s|%s|%s", d->iban, d->bic, d->tenaamstelling);
-	canon_add(s, "%d|%lld", d->has_vast_bedrag, (long long)d->vast_bedrag_cents);
-	canon_add(s, "%d|%ld|%s", d->has_opschorting, (long)d->opschorting_vanaf, d->opschorting_reden);
-	canon_add(s, "%s", problem);
-	for (i = 0; i < d->n_grants; i++)
-		canon_add(s, "G%s|%s|%ld|%ld|%d", d->grants[i].code, d->grants[i].persoon,
-			  (long)d->grants[i].ingangsdatum, (long)d->grants[i].einddatum,
-			  d->grants[i].maanden_gebruikt);
-	for (i = 0; i < d->n_claims; i++)
-		canon_add(s, "C%s|%s|%lld|%lld", d->claims[i].kenmerk, d->claims[i].soort,
-			  (long long)d->claims[i].saldo_cents, (long long)d->claims[i].termijn_cents);
-	for (i = 0; i < d->n_derden; i++)
-		canon_add(s, "D%s|%s|%s|%lld|%d|%s", d->derden[i].kenmerk, d->derden[i].naam,
-			  d->derden[i].iban, (long long)d->derden[i].bedrag_cents,
-			  d->derden[i].prioriteit, d->derden[i].omschrijving);
+	} else {
+		canon_chr(s, '-');
+		canon_end(s);
+	}
+	canon_str(s, d->leefvorm);
+	canon_end(s);
+	canon_int(s, d->jongste_kind_geb);
+	canon_end(s);
+	canon_int(s, d->kostendelers);
+	canon_chr(s, '|');
+	canon_int(s, d->woonkostenverlaging_pct);
+	canon_end(s);
+	canon_str(s, d->iban);
+	canon_chr(s, '|');
+	canon_str(s, d->bic);
+	canon_chr(s, '|');
+	canon_str(s, d->tenaamstelling);
+	canon_end(s);
+	canon_int(s, d->has_vast_bedrag);
+	canon_chr(s, '|');
+	canon_int(s, d->vast_bedrag_cents);
+	canon_end(s);
+	canon_int(s, d->has_opschorting);
+	canon_chr(s, '|');
+	canon_int(s, d->opschorting_vanaf);
+	canon_chr(s, '|');
+	canon_str(s, d->opschorting_reden);
+	canon_end(s);
+	canon_str(s, problem);
+	canon_end(s);
+	for (i = 0; i < d->n_grants; i++) {
+		const struct register_grant *g = &d->grants[i];
+		canon_chr(s, 'G');
+		canon_str(s, g->code);
+		canon_chr(s, '|');
+		canon_str(s, g->persoon);
+		canon_chr(s, '|');
+		canon_int(s, g->ingangsdatum);
+		canon_chr(s, '|');
+		canon_int(s, g->einddatum);
+		canon_chr(s, '|');
+		canon_int(s, g->maanden_gebruikt);
+		canon_end(s);
+	}
+	for (i = 0; i < d->n_claims; i++) {
+		const struct register_claim *c = &d->claims[i];
+		canon_chr(s, 'C');
+		canon_str(s, c->kenmerk);
+		canon_chr(s, '|');
+		canon_str(s, c->soort);
+		canon_chr(s, '|');
+		canon_int(s, c->saldo_cents);
+		canon_chr(s, '|');
+		canon_int(s, c->termijn_cents);
+		canon_end(s);
+	}
+	for (i = 0; i < d->n_derden; i++) {
+		const struct register_derde *t = &d->derden[i];
+		canon_chr(s, 'D');
+		canon_str(s, t->kenmerk);
+		canon_chr(s, '|');
+		canon_str(s, t->naam);
+		canon_chr(s, '|');
+		canon_str(s, t->iban);
+		canon_chr(s, '|');
+		canon_int(s, t->bedrag_cents);
+		canon_chr(s, '|');
+		canon_int(s, t->prioriteit);
+		canon_chr(s, '|');
+		canon_str(s, t->omschrijving);
+		canon_end(s);
+	}
 }
 
 static int write_children(struct snapshot *s, sqlite3_int64 stand, sqlite3_int64 dossier,
@@ -350,6 +492,7 @@ static int write_children(struct snapshot *s, sqlite3_int64 stand, sqlite3_int64
 	for (i = 0; i < d->n_grants; i++) {
 		const struct register_grant *g = &d->grants[i];
 		sqlite3_stmt *st;
+		char van[DATE_FMT_MAX], tot[DATE_FMT_MAX];
 		int used = -1;
 
 		if (is_new) {
@@ -360,7 +503,7 @@ static int write_children(struct snapshot *s, sqlite3_int64 stand, sqlite3_int64
 			sqlite3_bind_int64(st, 1, dossier);
 			sqlite3_bind_text(st, 2, g->code, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, g->persoon, -1, SQLITE_STATIC);
-			bind_date(st, 4, g->ingangsdatum);
+			bind_date(st, 4, g->ingangsdatum, van);
 			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 				used = sqlite3_column_int(st, 0);
 			sqlite3_reset(st);
@@ -370,8 +513,8 @@ static int write_children(struct snapshot *s, sqlite3_int64 stand, sqlite3_int64
 		sqlite3_bind_int(st, 2, i + 1);
 		sqlite3_bind_text(st, 3, g->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, g->persoon, -1, SQLITE_STATIC);
-		bind_date(st, 5, g->ingangsdatum);
-		bind_date(st, 6, g->einddatum);
+		bind_date(st, 5, g->ingangsdatum, van);
+		bind_date(st, 6, g->einddatum, tot);
 		if (used >= 0)
 			sqlite3_bind_int(st, 7, used);
 		if ((rc = step_done(s, st, "storing a vrijlating", err)) < 0)
@@ -410,7 +553,7 @@ static int sync_register_hold(struct snapshot *s, sqlite3_int64 dossier,
 {
 	sqlite3_stmt *st = q(s, Q_ACTIVE_HOLD);
 	sqlite3_int64 hold = 0;
-	char vanaf[DATE_FMT_MAX], by[LEVERING_ID_MAX + 16];
+	char vanaf[DATE_FMT_MAX];
 	int rc;
 
 	sqlite3_bind_int64(st, 1, dossier);
@@ -419,17 +562,15 @@ static int sync_register_hold(struct snapshot *s, sqlite3_int64 dossier,
 	else if (rc != SQLITE_DONE)
 		return q_fail(s, rc, "reading holds", err);
 	sqlite3_reset(st);
-	snprintf(by, sizeof(by), "register %s", s->levering_id);
 	if (d->has_opschorting) {
-		date_format(vanaf, d->opschorting_vanaf);
 		st = q(s, hold ? Q_UPDATE_HOLD : Q_INSERT_HOLD);
 		if (hold) {
 			sqlite3_bind_int64(st, 1, hold);
 		} else {
 			sqlite3_bind_int64(st, 1, dossier);
-			sqlite3_bind_text(st, 4, by, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 4, s->by, -1, SQLITE_STATIC);
 		}
-		sqlite3_bind_text(st, 2, vanaf, -1, SQLITE_TRANSIENT);
+		bind_date(st, 2, d->opschorting_vanaf, vanaf);
 		sqlite3_bind_text(st, 3, d->opschorting_reden[0] ? d->opschorting_reden : "opschorting (register)",
 				  -1, SQLITE_STATIC);
 		return step_done(s, st, "storing a hold", err);
@@ -439,7 +580,7 @@ static int sync_register_hold(struct snapshot *s, sqlite3_int64 dossier,
 	st = q(s, Q_RELEASE_HOLD);
 	sqlite3_bind_int64(st, 1, hold);
 	sqlite3_bind_text(st, 2, s->peil, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, s->by, -1, SQLITE_STATIC);
 	return step_done(s, st, "releasing a hold", err);
 }
 
@@ -449,13 +590,15 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	sqlite3_int64 dossier = 0, aanvrager = 0, partner = 0, stand = 0;
 	unsigned char hash[EVP_MAX_MD_SIZE];
 	unsigned hash_len = 0;
-	char problem[PROBLEM_MAX];
+	char problem[PROBLEM_MAX], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
 	int rc, is_new, same_month = 0, changed = 1;
 
 	/* The dossier row: dates apply as given (formats.md §1). */
 	st = q(s, Q_FIND_DOSSIER);
 	sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (s->no_dossiers) {
+		/* all new: a second one is caught by UNIQUE (nummer) below */
+	} else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		dossier = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_int64(st, 1) == s->id) {
 			sqlite3_reset(st);
@@ -477,11 +620,15 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	}
 	sqlite3_bind_text(st, 2, d->regeling, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, d->gemeente, -1, SQLITE_STATIC);
-	bind_date(st, 4, d->ingangsdatum);
-	bind_date(st, 5, d->einddatum);
+	bind_date(st, 4, d->ingangsdatum, d1);
+	bind_date(st, 5, d->einddatum, d2);
 	sqlite3_bind_int64(st, 6, s->id);
-	if ((rc = step_done(s, st, "storing a dossier", err)) < 0)
-		return rc;
+	/* dossier.nummer is the only UNIQUE column that an INSERT can repeat */
+	if ((rc = sqlite3_step(st)) == SQLITE_CONSTRAINT_UNIQUE)
+		return br_error_set(err, BR_EINPUT,
+				    "Dossiernummer %s appears more than once in this snapshot", d->nummer);
+	if (rc != SQLITE_DONE)
+		return q_fail(s, rc, "storing a dossier", err);
 	if (is_new)
 		dossier = sqlite3_last_insert_rowid(store_db(s->st));
 
@@ -494,7 +641,9 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	canon_dossier(s, d, problem);
 	if (s->canon_overflow)
 		return br_error_set(err, BR_EINTERNAL, "dossier %s: values too large to compare", d->nummer);
-	if (EVP_Digest(s->canon, s->canon_len, hash, &hash_len, EVP_sha256(), NULL) != 1)
+	if (EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(s->md, s->canon, s->canon_len) != 1 ||
+	    EVP_DigestFinal_ex(s->md, hash, &hash_len) != 1)
 		return br_error_set(err, BR_EINTERNAL, "OpenSSL SHA-256 failed");
 
 	/* A new dossier has no stand and no hold yet: skip the lookups (the
@@ -519,24 +668,24 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 		sqlite3_bind_int64(st, 1, dossier);
 		sqlite3_bind_text(st, 2, s->vanaf, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, s->id);
-		sqlite3_bind_blob(st, 4, hash, (int)hash_len, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, 4, hash, (int)hash_len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, aanvrager);
 		if (partner)
 			sqlite3_bind_int64(st, 6, partner);
 		sqlite3_bind_text(st, 7, d->leefvorm, -1, SQLITE_STATIC);
-		bind_date(st, 8, d->jongste_kind_geb);
+		bind_date(st, 8, d->jongste_kind_geb, d1);
 		sqlite3_bind_int(st, 9, d->kostendelers);
 		sqlite3_bind_int(st, 10, d->woonkostenverlaging_pct);
 		sqlite3_bind_text(st, 11, d->iban, -1, SQLITE_STATIC);
-		store_bind_text(st, 12, d->bic, 1);
+		bind_text_or_null(st, 12, d->bic);
 		sqlite3_bind_text(st, 13, d->tenaamstelling, -1, SQLITE_STATIC);
 		if (d->has_vast_bedrag)
 			sqlite3_bind_int64(st, 14, d->vast_bedrag_cents);
 		if (d->has_opschorting) {
-			bind_date(st, 15, d->opschorting_vanaf);
+			bind_date(st, 15, d->opschorting_vanaf, d2);
 			sqlite3_bind_text(st, 16, d->opschorting_reden, -1, SQLITE_STATIC);
 		}
-		store_bind_text(st, 17, problem, 1);
+		bind_text_or_null(st, 17, problem);
 		if (stand && same_month)
 			sqlite3_bind_int64(st, 18, stand);
 		if ((rc = step_done(s, st, "storing household values", err)) < 0)

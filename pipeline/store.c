@@ -215,12 +215,13 @@ static const char *const migration_2[] = {
 	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
 	"  maand TEXT NOT NULL,\n"
 	"  soort TEXT NOT NULL CHECK (soort IN ('voorschot','verschil','vakantietoeslag','vordering',"
-	"'inhouding','derden','client')),\n"
+	"'vt_vordering','inhouding','derden','client')),\n"
 	"  bedrag_cents INTEGER NOT NULL,\n"
 	"  kenmerk TEXT,\n"
 	"  vrijgegeven TEXT NOT NULL\n"
 	");\n",
-	"CREATE INDEX boeking_dossier ON boeking(dossier, maand);\n",
+	/* covering: the settlement reads paid totals per dossier and month */
+	"CREATE INDEX boeking_dossier ON boeking(dossier, maand, soort, bedrag_cents);\n",
 	"CREATE TABLE afrekening (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"

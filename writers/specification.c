@@ -279,12 +279,15 @@ static size_t wrap_next(const char **p, int width, const char **start)
 	for (q = s; *q;) {
 		const char *next = q + 1;
 
+		/* "€ 1.234,56" stays on one line */
+		int breakable = *q == ' ' && !(q - s >= 3 && memcmp(q - 3, "\xe2\x82\xac", 3) == 0);
+
 		while (*next && cont_byte(*next))
 			next++;
-		if (*q == ' ')
+		if (breakable)
 			brk = q;
 		if (w == width) {
-			cut = *q == ' ' ? q : brk ? brk : q;
+			cut = breakable ? q : brk ? brk : q;
 			*p = cut;
 			while (cut > s && cut[-1] == ' ')
 				cut--;
@@ -317,7 +320,8 @@ static void out_spaces(struct spec *s, int n)
 	}
 }
 
-/* A paragraph at `indent`, wrapped; continuation lines two further in. */
+/* A paragraph at `indent`, wrapped; inside a block (indent > 0) its
+ * continuation lines hang two further in, so items stand out. */
 static void put_text(struct spec *s, int indent, const char *text)
 {
 	char buf[TEXT_MAX];
@@ -332,8 +336,8 @@ static void put_text(struct spec *s, int indent, const char *text)
 		out_bytes(s, "\n", 1);
 		return;
 	}
-	while ((n = wrap_next(&p, TEXT_W - indent - (first ? 0 : 2), &start)) > 0) {
-		out_spaces(s, indent + (first ? 0 : 2));
+	while ((n = wrap_next(&p, TEXT_W - indent - (first || !indent ? 0 : 2), &start)) > 0) {
+		out_spaces(s, indent + (first || !indent ? 0 : 2));
 		out_bytes(s, start, n);
 		out_bytes(s, "\n", 1);
 		first = 0;
@@ -499,18 +503,18 @@ static const struct settle_month *month_in(const struct settle_result *r, int32_
 
 /* A booking counted in the client's sum (not a claim made of an old
  * deduction, not the client line itself). */
-static int booking_in_sum(const struct settle_result *r, const struct settle_booking *b)
+static int booking_in_sum(const struct settle_booking *b)
 {
 	switch (b->kind) {
 	case BOOK_VOORSCHOT:
+	case BOOK_VERSCHIL:
 	case BOOK_INHOUDING:
 	case BOOK_DERDEN:
 		return 1;
-	case BOOK_VERSCHIL:
-		return 1;
 	case BOOK_VT:
-		return b->amount_cents > 0 || !month_claimed(r, b->month);
+		return 1;
 	case BOOK_VORDERING:
+	case BOOK_VT_VORDERING:
 	case BOOK_CLIENT:
 		return 0;
 	}
@@ -605,7 +609,7 @@ static int check(const struct specification_dossier *d, const struct settle_inpu
 		    (b->kind == BOOK_DERDEN && (b->ref < 0 || (size_t)b->ref >= in->n_derden)))
 			return br_error_set(err, BR_EINTERNAL, "specification of %s: booking refers to no "
 					    "claim or third party", d->dossiernummer);
-		if (booking_in_sum(r, b))
+		if (booking_in_sum(b))
 			sum += booking_signed(b);
 	}
 	terms = r->advance_cents + r->additions_cents + r->vt_cents - r->deducted_cents -
@@ -718,16 +722,16 @@ static void write_norm(struct spec *s, const struct settle_input *in, const stru
 			int64_t per_adult = couple ? m->base_cents / 2 : m->base_cents;
 
 			textf(s, 2, "Kostendelersnorm (art. 22a Pw): u %swoont met %d kostendeler%s van 27 "
-			      "jaar of ouder. A = 1%s + %d = %d.", couple ? "en uw partner " : "",
-			      st->kostendelers, st->kostendelers == 1 ? "" : "s",
-			      couple ? " + 1 (partner)" : "", st->kostendelers, m->kostendelers_a);
-			textf(s, 4, "B = de norm voor gehuwden%s: %s.",
+			      "jaar of ouder.", couple ? "en uw partner " : "", st->kostendelers,
+			      st->kostendelers == 1 ? "" : "s");
+			textf(s, 4, "A = 1 (u)%s + %d (kostendelers) = %d; B = de norm voor gehuwden%s, %s.",
+			      couple ? " + 1 (partner)" : "", st->kostendelers, m->kostendelers_a,
 			      m->cat == NORM_AOW_ALLEENSTAANDE || m->cat == NORM_AOW_GEHUWDEN ?
 			      " met de AOW-leeftijd" : "", eur(a1, b));
-			rowf(s, 4, per_adult, "Norm per volwassene = round(B × (%lld + %lld × A) / (%lld × A)) "
-			     "= round(%s × %lld / %lld)", (long long)rs->kdn_base, (long long)rs->kdn_step,
-			     (long long)rs->kdn_den, eur(a2, b), (long long)(rs->kdn_base + rs->kdn_step * a),
-			     (long long)(rs->kdn_den * a));
+			textf(s, 4, "Norm per volwassene = round(B × (%lld + %lld × A) / (%lld × A)):",
+			      (long long)rs->kdn_base, (long long)rs->kdn_step, (long long)rs->kdn_den);
+			rowf(s, 4, per_adult, "round(%s × %lld / %lld)", eur(a2, b),
+			     (long long)(rs->kdn_base + rs->kdn_step * a), (long long)(rs->kdn_den * a));
 			textf(s, 4, "(%s)", rs->kdn_bron);
 			if (couple)
 				rowf(s, 4, m->base_cents, "Voor u samen: 2 × %s", eur(a1, per_adult));
@@ -743,8 +747,11 @@ static void write_norm(struct spec *s, const struct settle_input *in, const stru
 		}
 		after_wkv = m->base_cents;
 		if (m->wkv_cents > 0) {
-			rowf(s, 2, -m->wkv_cents, "Woonkostenverlaging (art. 27 Pw): %d%% van de norm voor "
-			     "gehuwden %s", st->woonkostenverlaging_pct, eur(a1, b));
+			rowf(s, 2, -m->wkv_cents, "Woonkostenverlaging: %d%% van %s",
+			     st->woonkostenverlaging_pct, eur(a1, b));
+			textf(s, 4, "(art. 27 Pw: een percentage van de norm voor gehuwden%s)",
+			      m->cat == NORM_AOW_ALLEENSTAANDE || m->cat == NORM_AOW_GEHUWDEN ?
+			      " met de AOW-leeftijd" : "");
 			after_wkv = m->base_cents - m->wkv_cents;
 			if (after_wkv < 0) {
 				after_wkv = 0;
@@ -803,10 +810,10 @@ static void write_income(struct spec *s, const struct specification_dossier *d,
 		int32_t lo, hi;
 		int total, inside;
 
-		textf(s, 4, "%s %s, %s%s, periode %s t/m %s",
+		textf(s, 4, "%s %s (%s%s), %s t/m %s",
 		      rec->soort == INKOMEN_ARBEID ? "Werkgever" : "Inhoudingsplichtige",
 		      fmt_lhnr(lh, rec->lhnr), soort_naam(rec->soort),
-		      couple ? (rec->persoon == PERSON_PARTNER ? " van uw partner" : " van u") : "",
+		      couple ? (rec->persoon == PERSON_PARTNER ? " van uw partner" : " van uzelf") : "",
 		      fmt_date(d1, rec->dat_aanv_tv), fmt_date(d2, rec->dat_eind_tv));
 		rowf(s, 6, rec->ln_lb_ph_cents, "Loon voor de loonheffingen, bruto (LnLbPh)");
 		if (rec->wrd_pr_gebr_aut_cents)
@@ -858,8 +865,19 @@ static void write_vrij(struct spec *s, const struct settle_input *in, const stru
 
 	put_text(s, 2, "Vrijlating");
 	if (m->n_vrij == 0) {
-		put_text(s, 4, "Er is geen vrijlating toegekend: uw inkomsten tellen helemaal mee.");
+		put_text(s, 4, "Er is geen vrijlating toegekend: de inkomsten tellen helemaal mee.");
 		return;
+	}
+	/* a person with wages but no grant */
+	for (k = 0; couple && k < 2; k++) {
+		int has = 0;
+
+		for (j = 0; j < m->n_vrij; j++)
+			if ((int)r->vrij[m->first_vrij + j].persoon == k)
+				has = 1;
+		if (!has && m->arbeid_cents[k] > 0)
+			textf(s, 4, "Voor %s is geen vrijlating toegekend: dat loon telt helemaal mee.",
+			      k == PERSON_PARTNER ? "uw partner" : "u");
 	}
 	for (j = 0; j < m->n_vrij; j++) {
 		const struct settle_vrij *v = &r->vrij[m->first_vrij + j];
@@ -870,17 +888,20 @@ static void write_vrij(struct spec *s, const struct settle_input *in, const stru
 		if (arbeid < 0)
 			arbeid = 0;
 		if (v->applied) {
+			char cap[AMT + 16];
+
 			if (vr->has_cap)
-				rowf(s, 4, v->amount_cents, "Vrijlating %s%s: %s van netto loon uit arbeid %s, "
-				     "maximaal %s", vrij_code_name(v->code), who, fmt_pct(pb, vr->pct_num, vr->pct_den),
-				     eur(a1, arbeid), eur(a2, vr->cap_cents));
+				snprintf(cap, sizeof(cap), ", maximaal %s", eur(a2, vr->cap_cents));
 			else
-				rowf(s, 4, v->amount_cents, "Vrijlating %s%s: %s van netto loon uit arbeid %s",
-				     vrij_code_name(v->code), who, fmt_pct(pb, vr->pct_num, vr->pct_den),
-				     eur(a1, arbeid));
-			textf(s, 6, "(%s) Toegepast%s.", vr->bron,
-			      vr->has_cap && v->amount_cents == vr->cap_cents ? ": het maximum is bereikt" :
-			      arbeid == 0 ? ": geen loon uit arbeid, dus € 0,00" : "");
+				cap[0] = '\0';
+			rowf(s, 4, v->amount_cents, "Vrijlating %s%s", vrij_code_name(v->code), who);
+			textf(s, 6, "%s van %s %s%s: toegepast%s. (%s)",
+			      fmt_pct(pb, vr->pct_num, vr->pct_den),
+			      !couple ? "uw netto loon uit arbeid" : v->persoon == PERSON_PARTNER ?
+			      "het netto loon uit arbeid van uw partner" : "uw eigen netto loon uit arbeid",
+			      eur(a1, arbeid), cap,
+			      vr->has_cap && v->amount_cents == vr->cap_cents ? ", het maximum is bereikt" :
+			      arbeid == 0 ? "; er is geen loon uit arbeid, dus € 0,00" : "", vr->bron);
 		} else if (strcmp(v->why, "van toepassing") == 0) {
 			const char *other = "?";
 
@@ -901,14 +922,12 @@ static void write_vrij(struct spec *s, const struct settle_input *in, const stru
 }
 
 /* recht, VT reservation, verschuldigd, al betaald, verschil (rules.md §5). */
-static void write_sum(struct spec *s, const struct settle_input *in, const struct settle_result *r,
-		      const struct settle_month *m)
+static void write_sum(struct spec *s, const struct settle_input *in, const struct settle_month *m)
 {
 	char mb[MONTHNAME_MAX], a1[AMT], a2[AMT], pb[PCT_MAX];
 	int64_t raw = m->norm_cents - (m->income_cents - m->vrij_cents);
 	const struct rule_set *rs = m->rules;
 
-	(void)r;
 	fmt_month(mb, m->month);
 	textf(s, 2, "Berekening %s", mb);
 	if (in->regeling == REGELING_PW) {
@@ -968,7 +987,7 @@ static void write_earlier(struct spec *s, const struct specification_dossier *d,
 	write_income(s, d, in, r, m);
 	if (in->regeling == REGELING_PW)
 		write_vrij(s, in, r, m);
-	write_sum(s, in, r, m);
+	write_sum(s, in, m);
 }
 
 /* The run month: its norm and the voorschot (rules.md §5 step 1). */
@@ -979,9 +998,9 @@ static void write_run_month(struct spec *s, const struct specification_dossier *
 	char mb[MONTHNAME_MAX], db[DMY_MAX], pb[PCT_MAX], title[80];
 	int64_t target = advance_target(in, m);
 
-	(void)d;
 	fmt_month(mb, m->month);
-	snprintf(title, sizeof(title), "Voorschot over %s", mb);
+	snprintf(title, sizeof(title), "%s over %s", in->regeling == REGELING_PW ? "Voorschot" :
+		 "Uw uitkering", mb);
 	heading(s, title);
 	if (m->active_days == 0) {
 		if (in->einddatum != DATE_NONE && in->einddatum < month_first_day(m->month))
@@ -1039,8 +1058,11 @@ static void write_vt(struct spec *s, const struct settle_input *in, const struct
 
 		if (!m->vt_diff_cents)
 			continue;
-		rowf(s, 4, m->vt_diff_cents, "%s: gereserveerd %s, al uitbetaald %s",
-		     fmt_month(mb, m->month), eur(a1, m->vtres_cents), eur(a2, m->vt_paid_cents));
+		rowf(s, 4, m->vt_diff_cents, "%s: %s gereserveerd, %s betaald", fmt_month(mb, m->month),
+		     eur(a1, m->vtres_cents), eur(a2, m->vt_paid_cents));
+		if (m->vt_diff_cents < 0)
+			textf(s, 6, "Minder dan al betaald: %s", month_claimed(r, m->month) ?
+			      "wordt een vordering (zie de toelichting)." : "wordt verrekend.");
 	}
 }
 
@@ -1054,17 +1076,32 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 	size_t i;
 	int32_t day;
 
+	struct month_list vt_months;
+	int64_t vt_total = 0;
+	int vt_done = 0, rows = 0;
+
+	/* the VT of many months is one line here; write_vt lists them */
+	memset(&vt_months, 0, sizeof(vt_months));
+	for (i = 0; i < r->n_bookings; i++)
+		if (r->bookings[i].kind == BOOK_VT && r->bookings[i].amount_cents > 0 &&
+		    month_in(r, r->bookings[i].month)) {
+			vt_total += r->bookings[i].amount_cents;
+			ml_add(&vt_months, r->bookings[i].month);
+		}
+	ml_flush(&vt_months);
 	snprintf(title, sizeof(title), "Uw betaling voor %s", fmt_month(mb, r->run_month));
 	heading(s, title);
 	for (i = 0; i < r->n_bookings; i++) {
 		const struct settle_booking *b = &r->bookings[i];
 
-		if (!booking_in_sum(r, b))
+		if (!booking_in_sum(b))
 			continue;
+		rows++;
 		fmt_month(mb2, b->month);
 		switch (b->kind) {
 		case BOOK_VOORSCHOT:
-			rowf(s, 2, b->amount_cents, "Voorschot %s", mb2);
+			rowf(s, 2, b->amount_cents, "%s %s", in->regeling == REGELING_PW ? "Voorschot" :
+			     "Uitkering", mb2);
 			break;
 		case BOOK_VERSCHIL:
 			if (b->amount_cents > 0)
@@ -1075,8 +1112,11 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 		case BOOK_VT:
 			if (b->amount_cents > 0 && !month_in(r, b->month))
 				rowf(s, 2, b->amount_cents, "Vakantietoeslag: reservering uit het vorige systeem");
-			else if (b->amount_cents > 0)
-				rowf(s, 2, b->amount_cents, "Vakantietoeslag over %s", mb2);
+			else if (b->amount_cents > 0 && !vt_done) {
+				rowf(s, 2, vt_total, "Vakantietoeslag over %s", vt_months.buf);
+				vt_done = 1;
+			} else if (b->amount_cents > 0)
+				break;
 			else
 				rowf(s, 2, b->amount_cents, "Verrekend: minder vakantietoeslag over %s", mb2);
 			break;
@@ -1089,11 +1129,13 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 			     derde_label(lb, sizeof(lb), d, in, (size_t)b->ref));
 			break;
 		case BOOK_VORDERING:
+		case BOOK_VT_VORDERING:
 		case BOOK_CLIENT:
 			break;
 		}
 	}
-	sum_line(s);
+	if (rows)
+		sum_line(s);
 	put_row(s, 2, "Uitbetaald aan u", r->client_cents);
 	if (r->client_cents > 0 && ((d->iban && *d->iban) || (d->uitbetaaldatum && *d->uitbetaaldatum))) {
 		const char *when = d->uitbetaaldatum;
@@ -1192,9 +1234,16 @@ static void write_notes(struct spec *s, const struct specification_dossier *d,
 			if (open > 0)
 				rowf(s, 4, open, "over %s", fmt_month(mb2, m->month));
 		}
-		textf(s, 2, "Deze betaling was niet genoeg om alles te verrekenen; u krijgt nooit minder "
-		      "dan € 0,00. Het restant verrekenen wij met een volgende betaling%s.",
-		      d->set && d->set->verrekentermijn > 0 ? ", binnen de verrekentermijn" : "");
+		if (d->set && d->set->verrekentermijn > 0)
+			textf(s, 2, "Deze betaling was niet genoeg om alles te verrekenen; u krijgt nooit "
+			      "minder dan € 0,00. Het restant verrekenen wij met een volgende betaling. Lukt "
+			      "dat niet binnen %d maanden na de maand waar het over gaat (de verrekentermijn, "
+			      "art. 58(4) Pw), dan wordt het een vordering.", d->set->verrekentermijn);
+		else
+			put_text(s, 2, "Deze betaling was niet genoeg om alles te verrekenen; u krijgt nooit "
+				 "minder dan € 0,00. Het restant verrekenen wij met een volgende betaling. Lukt "
+				 "dat niet binnen de verrekentermijn (art. 58(4) Pw), dan wordt het een "
+				 "vordering.");
 	}
 	/* vordering: past the verrekentermijn (art. 58(4) Pw) */
 	if (r->claimed_cents > 0) {
@@ -1203,10 +1252,10 @@ static void write_notes(struct spec *s, const struct specification_dossier *d,
 		for (i = 0; i < r->n_bookings; i++) {
 			const struct settle_booking *b = &r->bookings[i];
 
-			if (b->amount_cents < 0 && month_claimed(r, b->month) &&
-			    (b->kind == BOOK_VORDERING || b->kind == BOOK_VT))
+			if (b->amount_cents < 0 &&
+			    (b->kind == BOOK_VORDERING || b->kind == BOOK_VT_VORDERING))
 				rowf(s, 4, -b->amount_cents, "over %s%s", fmt_month(mb2, b->month),
-				     b->kind == BOOK_VT ? " (vakantietoeslag)" : "");
+				     b->kind == BOOK_VT_VORDERING ? " (vakantietoeslag)" : "");
 		}
 		if (d->set && d->set->verrekentermijn > 0)
 			textf(s, 2, "Deze maanden liggen meer dan %d maanden voor %s: de verrekentermijn "
@@ -1243,6 +1292,10 @@ static void write_notes(struct spec *s, const struct specification_dossier *d,
 		} else if (c->termijn_cents <= 0) {
 			textf(s, 2, "Inhouding %s %s: niets ingehouden, er is geen termijnbedrag.",
 			      claim_naam(d, i), claim_kenmerk(d, in, i));
+		} else if (r->advance_cents + r->additions_cents + r->vt_cents - r->deducted_cents <= 0) {
+			textf(s, 2, "Inhouding %s %s: deze maand niets ingehouden (openstaand %s); er was na "
+			      "verrekening niets om op in te houden.", claim_naam(d, i), claim_kenmerk(d, in, i),
+			      eur(a1, outstanding));
 		} else {
 			textf(s, 2, "Inhouding %s %s: deze maand niets ingehouden (openstaand %s). U houdt "
 			      "altijd ten minste %s van het voorschot (beslagvrije voet); daarboven bleef "
@@ -1296,7 +1349,7 @@ int specification_write(FILE *out, const struct specification_dossier *d,
 	struct spec s;
 	struct month_list same;
 	size_t i, j;
-	int rc, detailed = 0;
+	int rc;
 
 	if (!out || !d || !in || !r)
 		return br_error_set(err, BR_EINTERNAL, "specification: missing argument");
@@ -1323,15 +1376,12 @@ int specification_write(FILE *out, const struct specification_dossier *d,
 				continue;
 			}
 			write_earlier(&s, d, in, r, m);
-			detailed++;
 		}
 		ml_flush(&same);
 		if (same.buf[0]) {
 			put_text(&s, 0, "");
 			textf(&s, 0, "Opnieuw berekend, geen verschil met wat al betaald is: %s.", same.buf);
 		}
-		if (!detailed)
-			put_text(&s, 0, "Er zijn geen verschillen over eerdere maanden.");
 	}
 	if (r->n_months > 0)
 		write_run_month(&s, d, in, r, &r->months[r->n_months - 1]);

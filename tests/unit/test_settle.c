@@ -88,12 +88,34 @@ static const struct { const char *name; enum val_type type; } month_keys[M_COUNT
 
 enum vrij_key { VK_AMOUNT = 0, VK_KANDIDAAT, VK_TOEGEPAST, VK_REDEN };
 
-static const char *const booking_names[] = {
-	"VOORSCHOT", "VERSCHIL", "VT", "VORDERING", "INHOUDING", "DERDEN", "CLIENT"
+/* Names in case files, mapped by enum value (never by position). */
+struct kind_name {
+	const char *name;
+	int kind;
 };
-static const char *const event_names[] = {
-	"INKOMEN_OUD", "DERDEN", "AOW", "INKOMEN_HANDMATIG"
+
+static const struct kind_name booking_names[] = {
+	{ "VOORSCHOT", BOOK_VOORSCHOT }, { "VERSCHIL", BOOK_VERSCHIL }, { "VT", BOOK_VT },
+	{ "VORDERING", BOOK_VORDERING }, { "VT_VORDERING", BOOK_VT_VORDERING },
+	{ "INHOUDING", BOOK_INHOUDING }, { "DERDEN", BOOK_DERDEN }, { "CLIENT", BOOK_CLIENT },
 };
+static const struct kind_name event_names[] = {
+	{ "INKOMEN_OUD", EVENT_INKOMEN_OUD }, { "DERDEN", EVENT_DERDEN }, { "AOW", EVENT_AOW },
+	{ "INKOMEN_HANDMATIG", EVENT_INKOMEN_HANDMATIG },
+};
+
+#define N_BOOKING_NAMES (sizeof(booking_names) / sizeof(booking_names[0]))
+#define N_EVENT_NAMES (sizeof(event_names) / sizeof(event_names[0]))
+
+static const char *kind_label(const struct kind_name *t, size_t n, int kind)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].kind == kind)
+			return t[i].name;
+	return "?";
+}
 
 struct expect {
 	long line;
@@ -271,13 +293,14 @@ static int tokenize(struct parser *p, char *buf, char *tok[CASE_TOKENS_MAX])
 	return n;
 }
 
-static int find_name(const char *const *names, int n, const char *s)
+/* The enum value of a name in `t`, or -1. */
+static int find_name(const struct kind_name *t, size_t n, const char *s)
 {
-	int i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
+		if (!strcmp(t[i].name, s))
+			return t[i].kind;
 	return -1;
 }
 
@@ -536,6 +559,7 @@ static int parse_betaald(struct parser *p, char **tok, int n)
 	if (parse_month(p, &pd->month, tok[0]) < 0 || parse_money(p, &pd->paid_cents, tok[1]) < 0 ||
 	    (n == 3 && parse_money(p, &pd->vt_paid_cents, tok[2]) < 0))
 		return -1;
+	pd->advanced = pd->paid_cents > 0;
 	if (c->n_paid > 0 && c->paid[c->n_paid - 1].month >= pd->month)
 		return perr(p, "ledger months must be ascending and distinct");
 	c->n_paid++;
@@ -677,7 +701,7 @@ static int parse_verwacht(struct parser *p, char **tok, int n, const char *line)
 		if (n < 3 || n > 4 || strcmp(tok[1], "="))
 			return perr(p, "expected '%s = KIND [YYYY-MM]'", tok[0]);
 		e->kind = tok[0][0] == 'g' ? EX_NO_EVENT : EX_EVENT;
-		e->code = find_name(event_names, 4, tok[2]);
+		e->code = find_name(event_names, N_EVENT_NAMES, tok[2]);
 		if (e->code < 0)
 			return perr(p, "unknown event '%s'", tok[2]);
 		if (n == 4 && parse_month(p, &e->month, tok[3]) < 0)
@@ -686,7 +710,7 @@ static int parse_verwacht(struct parser *p, char **tok, int n, const char *line)
 		if (n != 5 || strcmp(tok[3], "="))
 			return perr(p, "expected 'boeking KIND YYYY-MM = AMOUNT'");
 		e->kind = EX_BOOKING;
-		e->code = find_name(booking_names, 7, tok[1]);
+		e->code = find_name(booking_names, N_BOOKING_NAMES, tok[1]);
 		if (e->code < 0)
 			return perr(p, "unknown booking kind '%s'", tok[1]);
 		if (parse_month(p, &e->month, tok[2]) < 0 || parse_money(p, &e->value, tok[4]) < 0)
@@ -1173,7 +1197,7 @@ static void check_expect(struct report *rep, const struct casefile *c, const str
 			    (e->month == DATE_NONE || r->events[i].month == e->month))
 				found++;
 		snprintf(what, sizeof(what), "%s %s%s%s", e->kind == EX_EVENT ? "event" : "geen_event",
-			 event_names[e->code], e->month == DATE_NONE ? "" : " ",
+			 kind_label(event_names, N_EVENT_NAMES, e->code), e->month == DATE_NONE ? "" : " ",
 			 e->month == DATE_NONE ? "" : month_format(mb, e->month));
 		if (e->kind == EX_EVENT && !found)
 			report_add(rep, c, e->line, "%s: expected the event got none (%zu events)", what,
@@ -1185,7 +1209,8 @@ static void check_expect(struct report *rep, const struct casefile *c, const str
 		for (i = 0; i < r->n_bookings; i++)
 			if ((int)r->bookings[i].kind == e->code && r->bookings[i].month == e->month)
 				sum += r->bookings[i].amount_cents;
-		snprintf(what, sizeof(what), "boeking %s %s", booking_names[e->code],
+		snprintf(what, sizeof(what), "boeking %s %s",
+			 kind_label(booking_names, N_BOOKING_NAMES, e->code),
 			 month_format(mb, e->month));
 		check_value(rep, c, e, what, V_MONEY, sum);
 		break;
