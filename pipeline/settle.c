@@ -145,6 +145,8 @@ struct grant_use {
 	int32_t first_applied; /* month index, or INT32_MIN */
 };
 
+#define AOW_MEMO 4
+
 struct engine {
 	const struct settle_input *in;
 	const struct rules *rules;
@@ -152,7 +154,59 @@ struct engine {
 	struct settle_result *out;
 	struct grant_use use[GRANT_KEYS_MAX];
 	int n_use;
+	/* AOW dates by (rule set, birth date): the same few people every month */
+	struct { const struct rule_set *rs; int32_t birth, date; } aow[AOW_MEMO];
+	int n_aow;
+	struct { int32_t day; int y, m, d; } births[AOW_MEMO];
+	int n_births;
+	int32_t on_day;
+	int on_y, on_m, on_d;
 };
+
+/*
+ * Full years on the month's first active day, as date_age_years() counts
+ * them (a 29 February birthday counts from 1 March in other years), with
+ * the civil dates of the few people involved remembered: ages are taken
+ * several times a month for every month settled.
+ */
+static int age_on(struct engine *e, int32_t birth, int32_t on)
+{
+	int by, bm, bd, oy, om, od, i, age;
+
+	for (i = 0; i < e->n_births && e->births[i].day != birth; i++)
+		;
+	if (i == e->n_births) {
+		i = e->n_births < AOW_MEMO ? e->n_births++ : (int)(birth & 3);
+		e->births[i].day = birth;
+		date_to_ymd(birth, &e->births[i].y, &e->births[i].m, &e->births[i].d);
+	}
+	by = e->births[i].y, bm = e->births[i].m, bd = e->births[i].d;
+	if (on != e->on_day) {
+		e->on_day = on;
+		date_to_ymd(on, &e->on_y, &e->on_m, &e->on_d);
+	}
+	oy = e->on_y, om = e->on_m, od = e->on_d;
+	if (bm == 2 && bd == 29 && !date_is_leap(oy))
+		bm = 3, bd = 1;
+	age = oy - by;
+	if (om < bm || (om == bm && od < bd))
+		age--;
+	return age;
+}
+
+static int32_t aow_date(struct engine *e, const struct rule_set *rs, int32_t birth)
+{
+	int i;
+
+	for (i = 0; i < e->n_aow; i++)
+		if (e->aow[i].rs == rs && e->aow[i].birth == birth)
+			return e->aow[i].date;
+	i = e->n_aow < AOW_MEMO ? e->n_aow++ : (int)(birth & 3);
+	e->aow[i].rs = rs;
+	e->aow[i].birth = birth;
+	e->aow[i].date = rules_aow_date(rs, birth);
+	return e->aow[i].date;
+}
 
 static struct grant_use *use_of(struct engine *e, const struct settle_grant *g)
 {
@@ -208,7 +262,7 @@ static int book(struct settle_result *r, enum settle_booking_kind kind, int32_t 
 
 /* ---- §2 the norm ------------------------------------------------------- */
 
-static void month_norm(struct settle_month *m, const struct settle_input *in,
+static void month_norm(struct engine *e, struct settle_month *m, const struct settle_input *in,
 		       const struct settle_stand *s, const struct rule_set *rs)
 {
 	int64_t base, b;
@@ -221,16 +275,16 @@ static void month_norm(struct settle_month *m, const struct settle_input *in,
 		return;
 	}
 	couple = is_couple(s);
-	age_a = date_age_years(s->aanvrager_geb, m->first_day);
-	aow_a = m->first_day >= rules_aow_date(rs, s->aanvrager_geb);
+	age_a = age_on(e, s->aanvrager_geb, m->first_day);
+	aow_a = m->first_day >= aow_date(e, rs, s->aanvrager_geb);
 	young_a = age_a < 21;
 	if (couple) {
-		age_p = date_age_years(s->partner_geb, m->first_day);
-		aow_p = m->first_day >= rules_aow_date(rs, s->partner_geb);
+		age_p = age_on(e, s->partner_geb, m->first_day);
+		aow_p = m->first_day >= aow_date(e, rs, s->partner_geb);
 		young_p = age_p < 21;
 	}
 	/* "with children": a youngest child under 18 on the first active day */
-	if (s->jongste_kind_geb != DATE_NONE && date_age_years(s->jongste_kind_geb, m->first_day) < 18)
+	if (s->jongste_kind_geb != DATE_NONE && age_on(e, s->jongste_kind_geb, m->first_day) < 18)
 		kind = 1;
 	m->aow = aow_a;
 	if (!couple) {
@@ -383,8 +437,8 @@ static int month_vrij(struct engine *e, struct settle_month *m, const struct set
 	m->first_vrij = (int)r->n_vrij;
 	for (p = 0; p < (couple ? 2 : 1); p++) {
 		int32_t geb = p == PERSON_AANVRAGER ? s->aanvrager_geb : s->partner_geb;
-		int age = date_age_years(geb, m->first_day);
-		int aow = m->first_day >= rules_aow_date(rs, geb);
+		int age = age_on(e, geb, m->first_day);
+		int aow = m->first_day >= aow_date(e, rs, geb);
 		int best = -1;
 		int64_t best_amount = 0, arbeid = max64(0, m->arbeid_cents[p]);
 
@@ -428,7 +482,7 @@ static int month_vrij(struct engine *e, struct settle_month *m, const struct set
 				continue;
 			}
 			if (vr->child_under && (s->jongste_kind_geb == DATE_NONE ||
-						date_age_years(s->jongste_kind_geb, m->first_day) >= vr->child_under)) {
+						age_on(e, s->jongste_kind_geb, m->first_day) >= vr->child_under)) {
 				why(v, "jongste kind niet jonger dan %d jaar", vr->child_under);
 				continue;
 			}
@@ -505,7 +559,7 @@ static int settle_month_compute(struct engine *e, struct settle_month *m, struct
 	m->first_vrij = (int)e->out->n_vrij;
 	if (m->active_days == 0)
 		return 0; /* no norm; income of an inactive month is not settled */
-	month_norm(m, in, s, rs);
+	month_norm(e, m, in, s, rs);
 	if (month_income(e, m, s) < 0)
 		return br_error_set(err, BR_ENOMEM, "out of memory settling");
 	if (in->regeling != REGELING_PW) {
@@ -555,6 +609,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 	result_reset(out);
 	out->run_month = run_month;
 	memset(&e, 0, sizeof(e));
+	e.on_day = DATE_NONE;
 	e.in = in;
 	e.rules = rules;
 	e.set = set;

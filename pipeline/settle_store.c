@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "ledger.h"
 
 #include "banned.h"
 
@@ -50,12 +51,10 @@ static const char *const cursor_sql[C_COUNT] = {
 		" FROM temp.dossier_bsn db JOIN inkomen i ON i.bsn = db.bsn"
 		" WHERE i.intrekking = 0 AND NOT EXISTS (SELECT 1 FROM inkomen j WHERE j.vervangt_inkomen = i.id)"
 		" ORDER BY db.dossier, i.dat_eind_tv, i.id",
-	[C_PAID] = "SELECT b.dossier, b.maand,"
-		" sum(CASE WHEN b.soort IN ('voorschot','verschil','vordering') THEN b.bedrag_cents ELSE 0 END),"
-		" sum(CASE WHEN b.soort IN ('vakantietoeslag','vt_vordering') THEN b.bedrag_cents ELSE 0 END),"
-		" max(b.soort IN ('voorschot','verschil') AND b.bedrag_cents > 0)"
-		" FROM boeking b WHERE (?1 IS NULL OR b.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
-		" GROUP BY b.dossier, b.maand ORDER BY b.dossier, b.maand",
+	/* the released totals per month, one summary row per dossier (ledger.h) */
+	[C_PAID] = "SELECT g.dossier, g.maanden FROM grootboek g"
+		" WHERE (?1 IS NULL OR g.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
+		" ORDER BY g.dossier",
 };
 
 struct cursor {
@@ -172,6 +171,9 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 		return br_error_set(err, BR_ENOMEM, "out of memory");
 	s->store = st;
 	s->run_month = run_month;
+	/* one pass over everything: map the file instead of copying pages */
+	if ((rc = store_exec(st, "PRAGMA mmap_size = 1073741824", err)) < 0)
+		goto out;
 	s->startmaand = startmaand;
 	/* Which BSN belongs to which dossier, and in what role (applicant 0,
 	 * partner 1); a BSN that was both takes the applicant role. */
@@ -448,25 +450,24 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	s->n_paid = 0;
 	while ((rc = cursor_at(s, C_PAID, id, err)) == 1) {
 		sqlite3_stmt *p = s->c[C_PAID].st;
-		int32_t month;
-		struct br_error e;
-		const unsigned char *t = sqlite3_column_text(p, 1);
+		int k, j;
 
-		br_error_clear(&e);
-		if (t && month_parse(&month, (const char *)t, strlen((const char *)t), &e) == 0) {
-			if (month < s->startmaand) {
-				/* VT booked before startmaand pays the cut-over reservation */
-				in->vt_cutover_paid_cents += sqlite3_column_int64(p, 3);
-			} else {
-				struct settle_paid *pd;
-				if (grow((void **)&s->paid, &s->cap_paid, s->n_paid + 1, sizeof(*s->paid)) < 0)
-					return br_error_set(err, BR_ENOMEM, "out of memory");
-				pd = &s->paid[s->n_paid++];
-				pd->month = month;
-				pd->paid_cents = sqlite3_column_int64(p, 2);
-				pd->vt_paid_cents = sqlite3_column_int64(p, 3);
-				pd->advanced = sqlite3_column_int(p, 4);
+		if (grow((void **)&s->paid, &s->cap_paid, LEDGER_MAX_MONTHS, sizeof(*s->paid)) < 0)
+			return br_error_set(err, BR_ENOMEM, "out of memory");
+		if ((k = ledger_decode(s->paid, LEDGER_MAX_MONTHS, sqlite3_column_blob(p, 1),
+				       (size_t)sqlite3_column_bytes(p, 1), err)) < 0)
+			return k;
+		/* VT booked on months before startmaand paid the cut-over
+		 * reservation (settle.h settle_paid) */
+		for (j = 0; j < k; j++) {
+			struct settle_paid pd = s->paid[j];
+			if (pd.month < s->startmaand) {
+				in->vt_cutover_paid_cents += pd.vt_paid_cents;
+				pd.vt_paid_cents = 0;
+				if (!pd.paid_cents && !pd.advanced)
+					continue;
 			}
+			s->paid[s->n_paid++] = pd;
 		}
 		if ((rc = cursor_step(s, C_PAID, err)) < 0)
 			return rc;

@@ -241,6 +241,13 @@ static const char *const migration_2[] = {
 	"  specificatie TEXT NOT NULL\n"
 	");\n",
 	"CREATE INDEX afrekening_dossier ON afrekening(dossier, run_maand);\n",
+	/* Per dossier, the released totals per month (ledger.h): what the
+	 * settlement reads as paid(k)/vtpaid(k).  Kept by ledger_book in the
+	 * same transaction as the bookings it sums; ledger_check verifies it. */
+	"CREATE TABLE grootboek (\n"
+	"  dossier INTEGER PRIMARY KEY REFERENCES dossier(id),\n"
+	"  maanden BLOB NOT NULL\n"
+	");\n",
 	NULL
 };
 

@@ -4,7 +4,12 @@
  * (settle_dossier) are timed separately, with the totals printed so a run
  * can be checked for plausibility.
  *
- *   settle_bench STORE.db RULES.xml RULES.xsd YYYY-MM STARTMAAND
+ *   settle_bench STORE.db RULES.xml RULES.xsd YYYY-MM STARTMAAND [--history]
+ *
+ * With --history, first every month from STARTMAAND up to YYYY-MM − 1 is
+ * settled and booked as released (ledger_book), one transaction per month,
+ * as a year of monthly runs would have left the ledger; then the run for
+ * YYYY-MM is timed (read-only).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +17,7 @@
 #include <time.h>
 
 #include "date.h"
+#include "ledger.h"
 #include "rules_xml.h"
 #include "settle.h"
 #include "settle_store.h"
@@ -24,6 +30,45 @@ static int64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Settle every dossier for `month` and book it as released. */
+static int book_month(struct store *st, const struct rules *rules, struct settle_settings *set,
+		      int32_t month, struct br_error *err)
+{
+	struct settle_source *src = NULL;
+	struct settle_dossier_info info;
+	struct settle_input in;
+	struct settle_result res;
+	struct ledger *led = NULL;
+	char rel[DATE_FMT_MAX];
+	int rc;
+
+	settle_result_init(&res);
+	date_format(rel, month_first_day(month) + 24);
+	if ((rc = store_begin(st, err)) < 0)
+		return rc;
+	if ((rc = settle_source_open(&src, st, month, set->startmaand, NULL, err)) < 0 ||
+	    (rc = ledger_open(&led, st, err)) < 0)
+		goto out;
+	while ((rc = settle_source_next(src, &info, &in, err)) == 1) {
+		if ((rc = settle_dossier(&res, &in, rules, set, month, err)) < 0 ||
+		    (rc = ledger_book(led, 0, info.id, &res, in.claims, in.n_claims, in.derden, in.n_derden,
+				      rel, err)) < 0)
+			goto out;
+	}
+	if (rc == 0) {
+		settle_source_free(src);
+		src = NULL;
+		rc = store_commit(st, err);
+	}
+out:
+	ledger_free(led);
+	settle_source_free(src);
+	settle_result_release(&res);
+	if (rc < 0)
+		store_rollback(st);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -44,14 +89,26 @@ int main(int argc, char **argv)
 	br_error_clear(&err);
 	memset(&rules, 0, sizeof(rules));
 	settle_result_init(&res);
-	if (argc != 6 || month_parse(&month, argv[4], strlen(argv[4]), &err) < 0 ||
+	if (argc < 6 || argc > 7 || (argc == 7 && strcmp(argv[6], "--history") != 0) ||
+	    month_parse(&month, argv[4], strlen(argv[4]), &err) < 0 ||
 	    month_parse(&start, argv[5], strlen(argv[5]), &err) < 0) {
-		fprintf(stderr, "usage: settle_bench STORE RULES XSD YYYY-MM STARTMAAND\n");
+		fprintf(stderr, "usage: settle_bench STORE RULES XSD YYYY-MM STARTMAAND [--history]\n");
 		return 64;
 	}
 	set.startmaand = start;
 	if (store_open(&st, argv[1], 0, &err) < 0 || rules_load(&rules, argv[2], argv[3], &err) < 0)
 		goto fail;
+	if (argc == 7) {
+		int32_t k;
+		t0 = now_ns();
+		for (k = start; k < month; k++)
+			if (book_month(st, &rules, &set, k, &err) < 0)
+				goto fail;
+		printf("history: %d monthly runs booked in %lld ms\n", (int)(month - start),
+		       (long long)((now_ns() - t0) / 1000000));
+		if (ledger_check(st, &err) < 0)
+			goto fail;
+	}
 	t0 = now_ns();
 	if (settle_source_open(&src, st, month, start, NULL, &err) < 0)
 		goto fail;

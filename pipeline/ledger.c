@@ -1,0 +1,322 @@
+/* ledger.c — see ledger.h. */
+#include "ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+
+#include "banned.h"
+
+#define REC 21
+
+static void put32(unsigned char *p, int32_t v)
+{
+	uint32_t u = (uint32_t)v;
+	int i;
+	for (i = 0; i < 4; i++)
+		p[i] = (unsigned char)(u >> (8 * i));
+}
+
+static void put64(unsigned char *p, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	int i;
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(u >> (8 * i));
+}
+
+static int32_t get32(const unsigned char *p)
+{
+	uint32_t u = 0;
+	int i;
+	for (i = 0; i < 4; i++)
+		u |= (uint32_t)p[i] << (8 * i);
+	return (int32_t)u;
+}
+
+static int64_t get64(const unsigned char *p)
+{
+	uint64_t u = 0;
+	int i;
+	for (i = 0; i < 8; i++)
+		u |= (uint64_t)p[i] << (8 * i);
+	return (int64_t)u;
+}
+
+int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t len,
+		  struct br_error *err)
+{
+	const unsigned char *p = blob;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	if (p[0] != 1 || (len - 1) % REC != 0)
+		return br_error_set(err, BR_EINTERNAL, "the ledger summary is malformed (%zu bytes)", len);
+	n = (len - 1) / REC;
+	if (n > cap)
+		return br_error_set(err, BR_EINTERNAL, "the ledger summary holds %zu months, more than %zu", n, cap);
+	for (i = 0; i < n; i++) {
+		const unsigned char *r = p + 1 + i * REC;
+		out[i].month = get32(r);
+		out[i].paid_cents = get64(r + 4);
+		out[i].vt_paid_cents = get64(r + 12);
+		out[i].advanced = r[20] & 1;
+		if (i && out[i].month <= out[i - 1].month)
+			return br_error_set(err, BR_EINTERNAL, "the ledger summary is not in month order");
+	}
+	return (int)n;
+}
+
+static size_t encode(unsigned char *buf, const struct settle_paid *m, size_t n)
+{
+	size_t i;
+
+	buf[0] = 1;
+	for (i = 0; i < n; i++) {
+		unsigned char *r = buf + 1 + i * REC;
+		put32(r, m[i].month);
+		put64(r + 4, m[i].paid_cents);
+		put64(r + 12, m[i].vt_paid_cents);
+		r[20] = (unsigned char)(m[i].advanced ? 1 : 0);
+	}
+	return 1 + n * REC;
+}
+
+/* Add to month `month` of the sorted array (inserting it when new). */
+static int fold(struct settle_paid *m, size_t *n, int32_t month, int64_t paid, int64_t vt, int advanced)
+{
+	size_t i, j;
+
+	for (i = 0; i < *n && m[i].month < month; i++)
+		;
+	if (i == *n || m[i].month != month) {
+		if (*n == LEDGER_MAX_MONTHS)
+			return -1;
+		for (j = *n; j > i; j--)
+			m[j] = m[j - 1];
+		memset(&m[i], 0, sizeof(m[i]));
+		m[i].month = month;
+		(*n)++;
+	}
+	m[i].paid_cents += paid;
+	m[i].vt_paid_cents += vt;
+	if (advanced)
+		m[i].advanced = 1;
+	return 0;
+}
+
+/* What a booking adds to paid(k) and vtpaid(k) (settle.h settle_paid). */
+static void booking_effect(const struct settle_booking *b, int64_t *paid, int64_t *vt, int *advanced)
+{
+	*paid = *vt = 0;
+	*advanced = 0;
+	switch (b->kind) {
+	case BOOK_VOORSCHOT:
+	case BOOK_VERSCHIL:
+		*advanced = b->amount_cents > 0;
+		*paid = b->amount_cents;
+		break;
+	case BOOK_VORDERING:
+		*paid = b->amount_cents;
+		break;
+	case BOOK_VT:
+	case BOOK_VT_VORDERING:
+		*vt = b->amount_cents;
+		break;
+	case BOOK_INHOUDING:
+	case BOOK_DERDEN:
+	case BOOK_CLIENT:
+		break;
+	}
+}
+
+struct ledger {
+	struct store *st;
+	sqlite3_stmt *ins, *get, *put;
+	struct settle_paid *m;
+	unsigned char *buf;
+};
+
+void ledger_free(struct ledger *l)
+{
+	if (!l)
+		return;
+	sqlite3_finalize(l->ins);
+	sqlite3_finalize(l->get);
+	sqlite3_finalize(l->put);
+	free(l->m);
+	free(l->buf);
+	free(l);
+}
+
+int ledger_open(struct ledger **out, struct store *st, struct br_error *err)
+{
+	struct ledger *l;
+	int rc = 0;
+
+	*out = NULL;
+	if (!(l = calloc(1, sizeof(*l))) || !(l->m = calloc(LEDGER_MAX_MONTHS, sizeof(*l->m))) ||
+	    !(l->buf = malloc(1 + LEDGER_MAX_MONTHS * REC))) {
+		ledger_free(l);
+		return br_error_set(err, BR_ENOMEM, "out of memory booking");
+	}
+	l->st = st;
+	if ((rc = store_prepare(st, &l->get, "SELECT maanden FROM grootboek WHERE dossier = ?1", err)) < 0 ||
+	    (rc = store_prepare(st, &l->put, "INSERT INTO grootboek (dossier, maanden) VALUES (?1, ?2)"
+				" ON CONFLICT (dossier) DO UPDATE SET maanden = excluded.maanden", err)) < 0 ||
+	    (rc = store_prepare(st, &l->ins, "INSERT INTO boeking (run, dossier, maand, soort, bedrag_cents,"
+				" kenmerk, vrijgegeven) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err)) < 0) {
+		ledger_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int ledger_book(struct ledger *l, int64_t run, int64_t dossier, const struct settle_result *r,
+		const struct settle_claim *claims, size_t n_claims,
+		const struct settle_derde *derden, size_t n_derden,
+		const char *vrijgegeven, struct br_error *err)
+{
+	struct settle_paid *m = l->m;
+	size_t n = 0, i;
+	int rc = 0, step;
+
+	sqlite3_reset(l->get);
+	sqlite3_bind_int64(l->get, 1, dossier);
+	if ((step = sqlite3_step(l->get)) == SQLITE_ROW) {
+		int k = ledger_decode(m, LEDGER_MAX_MONTHS, sqlite3_column_blob(l->get, 0),
+				      (size_t)sqlite3_column_bytes(l->get, 0), err);
+		if (k < 0)
+			return k;
+		n = (size_t)k;
+	} else if (step != SQLITE_DONE) {
+		return store_fail(l->st, step, "reading the ledger summary", err);
+	}
+	sqlite3_reset(l->get);
+	for (i = 0; i < r->n_bookings; i++) {
+		const struct settle_booking *b = &r->bookings[i];
+		const char *kenmerk = NULL;
+		char mb[MONTH_FMT_MAX];
+		int64_t paid, vt;
+		int adv;
+
+		if (b->kind == BOOK_INHOUDING && b->ref >= 0 && (size_t)b->ref < n_claims)
+			kenmerk = claims[b->ref].kenmerk;
+		if (b->kind == BOOK_DERDEN && b->ref >= 0 && (size_t)b->ref < n_derden)
+			kenmerk = derden[b->ref].kenmerk;
+		sqlite3_reset(l->ins);
+		if (run)
+			sqlite3_bind_int64(l->ins, 1, run);
+		else
+			sqlite3_bind_null(l->ins, 1);
+		sqlite3_bind_int64(l->ins, 2, dossier);
+		sqlite3_bind_text(l->ins, 3, month_format(mb, b->month), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(l->ins, 4, settle_booking_name(b->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(l->ins, 5, b->amount_cents);
+		store_bind_text(l->ins, 6, kenmerk, 1);
+		sqlite3_bind_text(l->ins, 7, vrijgegeven, -1, SQLITE_TRANSIENT);
+		if ((step = sqlite3_step(l->ins)) != SQLITE_DONE)
+			return store_fail(l->st, step, "booking a payment", err);
+		booking_effect(b, &paid, &vt, &adv);
+		if ((paid || vt || adv) && fold(m, &n, b->month, paid, vt, adv) < 0)
+			return br_error_set(err, BR_EINTERNAL, "dossier ledger holds more than %d months",
+					    LEDGER_MAX_MONTHS);
+	}
+	sqlite3_reset(l->put);
+	sqlite3_bind_int64(l->put, 1, dossier);
+	sqlite3_bind_blob(l->put, 2, l->buf, (int)encode(l->buf, m, n), SQLITE_STATIC);
+	if ((step = sqlite3_step(l->put)) != SQLITE_DONE)
+		rc = store_fail(l->st, step, "updating the ledger summary", err);
+	sqlite3_reset(l->put);
+	return rc;
+}
+
+int ledger_check(struct store *st, struct br_error *err)
+{
+	sqlite3_stmt *q = NULL, *g = NULL;
+	struct settle_paid *want = NULL, *have = NULL;
+	size_t n_want = 0;
+	int64_t cur = -1;
+	int rc = 0, step;
+
+	if (!(want = calloc(LEDGER_MAX_MONTHS, sizeof(*want))) ||
+	    !(have = calloc(LEDGER_MAX_MONTHS, sizeof(*have))))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	if ((rc = store_prepare(st, &q, "SELECT dossier, maand, soort, bedrag_cents FROM boeking"
+				" ORDER BY dossier, maand", err)) < 0 ||
+	    (rc = store_prepare(st, &g, "SELECT maanden FROM grootboek WHERE dossier = ?1", err)) < 0)
+		goto out;
+	for (;;) {
+		int done = (step = sqlite3_step(q)) != SQLITE_ROW;
+		int64_t d = done ? -2 : sqlite3_column_int64(q, 0);
+
+		if (!done && step != SQLITE_ROW) {
+			rc = store_fail(st, step, "reading the ledger", err);
+			goto out;
+		}
+		if (d != cur && cur >= 0) {
+			/* compare the finished dossier's summary */
+			int k = 0;
+			size_t i;
+			sqlite3_reset(g);
+			sqlite3_bind_int64(g, 1, cur);
+			if (sqlite3_step(g) == SQLITE_ROW &&
+			    (k = ledger_decode(have, LEDGER_MAX_MONTHS, sqlite3_column_blob(g, 0),
+					       (size_t)sqlite3_column_bytes(g, 0), err)) < 0) {
+				rc = k;
+				goto out;
+			}
+			if ((size_t)k != n_want) {
+				rc = br_error_set(err, BR_EINTERNAL, "ledger summary of dossier %lld has %d months,"
+						  " the bookings %zu", (long long)cur, k, n_want);
+				goto out;
+			}
+			for (i = 0; i < n_want; i++)
+				if (memcmp(&have[i], &want[i], sizeof(want[i])) != 0) {
+					rc = br_error_set(err, BR_EINTERNAL, "ledger summary of dossier %lld differs"
+							  " from its bookings", (long long)cur);
+					goto out;
+				}
+			n_want = 0;
+			memset(want, 0, LEDGER_MAX_MONTHS * sizeof(*want));
+		}
+		if (done)
+			break;
+		cur = d;
+		{
+			struct settle_booking b;
+			const char *soort = (const char *)sqlite3_column_text(q, 2);
+			const char *mt = (const char *)sqlite3_column_text(q, 1);
+			int64_t paid, vt;
+			int adv, kind;
+			struct br_error e;
+
+			memset(&b, 0, sizeof(b));
+			for (kind = BOOK_VOORSCHOT; kind <= BOOK_CLIENT; kind++)
+				if (soort && strcmp(soort, settle_booking_name((enum settle_booking_kind)kind)) == 0)
+					break;
+			br_error_clear(&e);
+			if (kind > BOOK_CLIENT || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0) {
+				rc = br_error_set(err, BR_EINTERNAL, "unreadable booking of dossier %lld", (long long)d);
+				goto out;
+			}
+			b.kind = (enum settle_booking_kind)kind;
+			b.amount_cents = sqlite3_column_int64(q, 3);
+			booking_effect(&b, &paid, &vt, &adv);
+			if ((paid || vt || adv) && fold(want, &n_want, b.month, paid, vt, adv) < 0) {
+				rc = br_error_set(err, BR_EINTERNAL, "too many months");
+				goto out;
+			}
+		}
+	}
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(g);
+	free(want);
+	free(have);
+	return rc;
+}

@@ -1,0 +1,60 @@
+/*
+ * ledger.h — the released ledger: what was paid, per dossier and month.
+ *
+ * Two tables, written together in the caller's transaction at release:
+ *  - `boeking`: every booking of a released run (settle.h bookings), the
+ *    audit trail: run, dossier, month it belongs to, kind, signed amount,
+ *    the claim's or third party's kenmerk;
+ *  - `grootboek`: per dossier one row holding, per month, the sums the
+ *    settlement needs — paid(k) = Σ voorschot + verschil + vordering,
+ *    vtpaid(k) = Σ vakantietoeslag + vt_vordering, and whether a payment
+ *    was ever released for k — so that a run over 500,000 dossiers reads
+ *    one row per dossier instead of aggregating millions of bookings.
+ *    It is derived from `boeking` and kept with it; ledger_check()
+ *    recomputes it from the bookings and reports any difference.
+ *
+ * The summary is a BLOB: a version byte (1), then per month in ascending
+ * order 21 bytes: month index (int32), paid (int64), VT paid (int64),
+ * flags (bit 0: a payment was released), all little-endian.
+ */
+#ifndef BR_LEDGER_H
+#define BR_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "settle.h"
+#include "store.h"
+
+#define LEDGER_MAX_MONTHS 1200   /* a century of months per dossier */
+
+/* Decode a summary blob into `out` (cap entries); returns the number of
+ * months, or BR_EINTERNAL for a malformed blob. */
+int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t len,
+		  struct br_error *err);
+
+struct ledger;
+
+/* Prepare for booking (statements and buffers are reused per dossier);
+ * free with ledger_free. */
+int ledger_open(struct ledger **out, struct store *st, struct br_error *err);
+void ledger_free(struct ledger *l);
+
+/*
+ * Book one dossier's settlement as released: insert its bookings into
+ * `boeking` and fold them into its `grootboek` row.  `claims` and
+ * `derden` (settle_input order) name what INHOUDING and DERDEN bookings
+ * refer to.  `vrijgegeven` is the release date (YYYY-MM-DD).  Runs inside
+ * the caller's transaction.
+ */
+int ledger_book(struct ledger *l, int64_t run, int64_t dossier, const struct settle_result *r,
+		const struct settle_claim *claims, size_t n_claims,
+		const struct settle_derde *derden, size_t n_derden,
+		const char *vrijgegeven, struct br_error *err);
+
+/* Recompute every summary from `boeking`; BR_EINTERNAL naming the first
+ * dossier whose summary differs. */
+int ledger_check(struct store *st, struct br_error *err);
+
+#endif
