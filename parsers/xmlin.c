@@ -689,6 +689,25 @@ static int xmlin_report(struct xmlin *x, struct br_error *err, const char *fallb
 	return BR_EINPUT;
 }
 
+/*
+ * xmlTextReaderNodeType(), cheaper for text: to tell ignorable from
+ * significant whitespace it looks up xml:space on every ancestor, for each
+ * whitespace node between elements, and read_node skips both kinds.  As in
+ * libxml2 (xmlIsBlankNode), text of only space, tab, CR and LF is blank.
+ */
+static int node_type(struct xmlin *x)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(x->reader);
+	const xmlChar *c;
+
+	if (!n || n->type != XML_TEXT_NODE)
+		return xmlTextReaderNodeType(x->reader);
+	for (c = n->content; c && *c; c++)
+		if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
+			return XML_READER_TYPE_TEXT;
+	return XML_READER_TYPE_WHITESPACE;
+}
+
 /* xmlin_read with the handler already installed (errors_to). */
 static int read_node(struct xmlin *x, struct br_error *err)
 {
@@ -716,7 +735,7 @@ static int read_node(struct xmlin *x, struct br_error *err)
 				return xmlin_fail(x, err, "the file declares encoding %s; UTF-8 is required",
 						  (const char *)enc);
 		}
-		t = xmlTextReaderNodeType(x->reader);
+		t = node_type(x);
 		switch (t) {
 		case XML_READER_TYPE_ELEMENT:
 			if (xmlTextReaderDepth(x->reader) + 1 > x->lim.max_depth)
