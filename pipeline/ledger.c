@@ -168,7 +168,7 @@ int ledger_open(struct ledger **out, struct store *st, struct br_error *err)
 	    (rc = store_prepare(st, &l->put, "INSERT INTO grootboek (dossier, maanden) VALUES (?1, ?2)"
 				" ON CONFLICT (dossier) DO UPDATE SET maanden = excluded.maanden", err)) < 0 ||
 	    (rc = store_prepare(st, &l->ins, "INSERT INTO boeking (run, dossier, maand, soort, bedrag_cents,"
-				" kenmerk, vrijgegeven) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err)) < 0) {
+				" kenmerk) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err)) < 0) {
 		ledger_free(l);
 		return rc;
 	}
@@ -178,60 +178,134 @@ int ledger_open(struct ledger **out, struct store *st, struct br_error *err)
 
 int ledger_book(struct ledger *l, int64_t run, int64_t dossier, const struct settle_result *r,
 		const struct settle_claim *claims, size_t n_claims,
-		const struct settle_derde *derden, size_t n_derden,
-		const char *vrijgegeven, struct br_error *err)
+		const struct settle_derde *derden, size_t n_derden, struct br_error *err)
 {
-	struct settle_paid *m = l->m;
-	size_t n = 0, i;
-	int rc = 0, step;
+	size_t i;
+	int step;
 
-	sqlite3_reset(l->get);
-	sqlite3_bind_int64(l->get, 1, dossier);
-	if ((step = sqlite3_step(l->get)) == SQLITE_ROW) {
-		int k = ledger_decode(m, LEDGER_MAX_MONTHS, sqlite3_column_blob(l->get, 0),
-				      (size_t)sqlite3_column_bytes(l->get, 0), err);
-		if (k < 0)
-			return k;
-		n = (size_t)k;
-	} else if (step != SQLITE_DONE) {
-		return store_fail(l->st, step, "reading the ledger summary", err);
-	}
-	sqlite3_reset(l->get);
 	for (i = 0; i < r->n_bookings; i++) {
 		const struct settle_booking *b = &r->bookings[i];
 		const char *kenmerk = NULL;
 		char mb[MONTH_FMT_MAX];
-		int64_t paid, vt;
-		int adv;
 
 		if (b->kind == BOOK_INHOUDING && b->ref >= 0 && (size_t)b->ref < n_claims)
 			kenmerk = claims[b->ref].kenmerk;
 		if (b->kind == BOOK_DERDEN && b->ref >= 0 && (size_t)b->ref < n_derden)
 			kenmerk = derden[b->ref].kenmerk;
 		sqlite3_reset(l->ins);
-		if (run)
-			sqlite3_bind_int64(l->ins, 1, run);
-		else
-			sqlite3_bind_null(l->ins, 1);
+		sqlite3_bind_int64(l->ins, 1, run);
 		sqlite3_bind_int64(l->ins, 2, dossier);
 		sqlite3_bind_text(l->ins, 3, month_format(mb, b->month), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(l->ins, 4, settle_booking_name(b->kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(l->ins, 5, b->amount_cents);
 		store_bind_text(l->ins, 6, kenmerk, 1);
-		sqlite3_bind_text(l->ins, 7, vrijgegeven, -1, SQLITE_TRANSIENT);
 		if ((step = sqlite3_step(l->ins)) != SQLITE_DONE)
 			return store_fail(l->st, step, "booking a payment", err);
-		booking_effect(b, &paid, &vt, &adv);
-		if ((paid || vt || adv) && fold(m, &n, b->month, paid, vt, adv) < 0)
+	}
+	return 0;
+}
+
+/* Fold the bookings of one dossier in `q` (positioned on its first row)
+ * into its summary; leaves `q` on the next dossier's row (or done). */
+static int release_dossier(struct ledger *l, sqlite3_stmt *q, int *step, struct br_error *err)
+{
+	int64_t dossier = sqlite3_column_int64(q, 0);
+	size_t n = 0;
+	int rc;
+
+	sqlite3_reset(l->get);
+	sqlite3_bind_int64(l->get, 1, dossier);
+	if ((rc = sqlite3_step(l->get)) == SQLITE_ROW) {
+		int k = ledger_decode(l->m, LEDGER_MAX_MONTHS, sqlite3_column_blob(l->get, 0),
+				      (size_t)sqlite3_column_bytes(l->get, 0), err);
+		if (k < 0)
+			return k;
+		n = (size_t)k;
+	} else if (rc != SQLITE_DONE) {
+		return store_fail(l->st, rc, "reading the ledger summary", err);
+	}
+	sqlite3_reset(l->get);
+	while (*step == SQLITE_ROW && sqlite3_column_int64(q, 0) == dossier) {
+		struct settle_booking b;
+		const char *soort = (const char *)sqlite3_column_text(q, 2);
+		const char *mt = (const char *)sqlite3_column_text(q, 1);
+		struct br_error e;
+		int64_t paid, vt;
+		int adv, kind;
+
+		memset(&b, 0, sizeof(b));
+		for (kind = BOOK_VOORSCHOT; kind <= BOOK_CLIENT; kind++)
+			if (soort && strcmp(soort, settle_booking_name((enum settle_booking_kind)kind)) == 0)
+				break;
+		br_error_clear(&e);
+		if (kind > BOOK_CLIENT || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0)
+			return br_error_set(err, BR_EINTERNAL, "unreadable booking of dossier %lld", (long long)dossier);
+		b.kind = (enum settle_booking_kind)kind;
+		b.amount_cents = sqlite3_column_int64(q, 3);
+		booking_effect(&b, &paid, &vt, &adv);
+		if ((paid || vt || adv) && fold(l->m, &n, b.month, paid, vt, adv) < 0)
 			return br_error_set(err, BR_EINTERNAL, "dossier ledger holds more than %d months",
 					    LEDGER_MAX_MONTHS);
+		*step = sqlite3_step(q);
 	}
+	if (*step != SQLITE_ROW && *step != SQLITE_DONE)
+		return store_fail(l->st, *step, "reading the run's bookings", err);
 	sqlite3_reset(l->put);
 	sqlite3_bind_int64(l->put, 1, dossier);
-	sqlite3_bind_blob(l->put, 2, l->buf, (int)encode(l->buf, m, n), SQLITE_STATIC);
-	if ((step = sqlite3_step(l->put)) != SQLITE_DONE)
-		rc = store_fail(l->st, step, "updating the ledger summary", err);
+	sqlite3_bind_blob(l->put, 2, l->buf, (int)encode(l->buf, l->m, n), SQLITE_STATIC);
+	rc = sqlite3_step(l->put);
 	sqlite3_reset(l->put);
+	if (rc != SQLITE_DONE)
+		return store_fail(l->st, rc, "updating the ledger summary", err);
+	return 0;
+}
+
+int ledger_release(struct store *st, int64_t run, const char *vrijgegeven, struct br_error *err)
+{
+	struct ledger *l = NULL;
+	sqlite3_stmt *upd = NULL, *q = NULL;
+	int rc, step;
+
+	if ((rc = ledger_open(&l, st, err)) < 0)
+		return rc;
+	if ((rc = store_prepare(st, &upd, "UPDATE boeking SET vrijgegeven = ?2 WHERE run = ?1"
+				" AND vrijgegeven IS NULL", err)) < 0 ||
+	    (rc = store_prepare(st, &q, "SELECT dossier, maand, soort, bedrag_cents FROM boeking"
+				" WHERE run = ?1 ORDER BY dossier", err)) < 0)
+		goto out;
+	sqlite3_bind_int64(upd, 1, run);
+	sqlite3_bind_text(upd, 2, vrijgegeven, -1, SQLITE_STATIC);
+	if ((step = sqlite3_step(upd)) != SQLITE_DONE) {
+		rc = store_fail(st, step, "releasing the bookings", err);
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, run);
+	step = sqlite3_step(q);
+	while (step == SQLITE_ROW)
+		if ((rc = release_dossier(l, q, &step, err)) < 0)
+			goto out;
+	if (step != SQLITE_DONE)
+		rc = store_fail(st, step, "reading the run's bookings", err);
+out:
+	sqlite3_finalize(upd);
+	sqlite3_finalize(q);
+	ledger_free(l);
+	return rc;
+}
+
+int ledger_discard(struct store *st, int64_t run, struct br_error *err)
+{
+	sqlite3_stmt *d = NULL;
+	int rc;
+
+	if ((rc = store_prepare(st, &d, "DELETE FROM boeking WHERE run = ?1 AND vrijgegeven IS NULL", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(d, 1, run);
+	if ((rc = sqlite3_step(d)) != SQLITE_DONE)
+		rc = store_fail(st, rc, "discarding the run's bookings", err);
+	else
+		rc = 0;
+	sqlite3_finalize(d);
 	return rc;
 }
 
@@ -247,7 +321,7 @@ int ledger_check(struct store *st, struct br_error *err)
 	    !(have = calloc(LEDGER_MAX_MONTHS, sizeof(*have))))
 		return br_error_set(err, BR_ENOMEM, "out of memory");
 	if ((rc = store_prepare(st, &q, "SELECT dossier, maand, soort, bedrag_cents FROM boeking"
-				" ORDER BY dossier, maand", err)) < 0 ||
+				" WHERE vrijgegeven IS NOT NULL ORDER BY dossier, maand", err)) < 0 ||
 	    (rc = store_prepare(st, &g, "SELECT maanden FROM grootboek WHERE dossier = ?1", err)) < 0)
 		goto out;
 	for (;;) {

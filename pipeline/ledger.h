@@ -1,7 +1,7 @@
 /*
  * ledger.h — the released ledger: what was paid, per dossier and month.
  *
- * Two tables, written together in the caller's transaction at release:
+ * Two tables, the second kept from the first at release:
  *  - `boeking`: every booking of a released run (settle.h bookings), the
  *    audit trail: run, dossier, month it belongs to, kind, signed amount,
  *    the claim's or third party's kenmerk;
@@ -42,16 +42,25 @@ int ledger_open(struct ledger **out, struct store *st, struct br_error *err);
 void ledger_free(struct ledger *l);
 
 /*
- * Book one dossier's settlement as released: insert its bookings into
- * `boeking` and fold them into its `grootboek` row.  `claims` and
- * `derden` (settle_input order) name what INHOUDING and DERDEN bookings
- * refer to.  `vrijgegeven` is the release date (YYYY-MM-DD).  Runs inside
- * the caller's transaction.
+ * Record one dossier's settlement as bookings of run `run`, pending: they
+ * count as paid only once the run is released (ledger_release).  `claims`
+ * and `derden` (settle_input order) name what INHOUDING and DERDEN
+ * bookings refer to.  Runs inside the caller's transaction.
  */
 int ledger_book(struct ledger *l, int64_t run, int64_t dossier, const struct settle_result *r,
 		const struct settle_claim *claims, size_t n_claims,
-		const struct settle_derde *derden, size_t n_derden,
-		const char *vrijgegeven, struct br_error *err);
+		const struct settle_derde *derden, size_t n_derden, struct br_error *err);
+
+/*
+ * Release run `run`: its pending bookings get the release date
+ * `vrijgegeven` (YYYY-MM-DD) and are folded into each dossier's summary.
+ * Runs inside the caller's transaction, with the run's status change, so
+ * that a run is released whole or not at all.
+ */
+int ledger_release(struct store *st, int64_t run, const char *vrijgegeven, struct br_error *err);
+
+/* Drop the pending bookings of a superseded or cancelled run. */
+int ledger_discard(struct store *st, int64_t run, struct br_error *err);
 
 /* Recompute every summary from `boeking`; BR_EINTERNAL naming the first
  * dossier whose summary differs. */

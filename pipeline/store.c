@@ -209,19 +209,22 @@ static const char *const migration_1[] = {
  * the payment run at release) and the stored settlements (rules.md §5:
  * every step recorded so that any amount can be explained). */
 static const char *const migration_2[] = {
+	/* run: the payment run that made the booking; vrijgegeven: NULL while
+	 * the run is only prepared, the release date once it is released */
 	"CREATE TABLE boeking (\n"
 	"  id INTEGER PRIMARY KEY,\n"
-	"  run INTEGER,\n"
+	"  run INTEGER NOT NULL,\n"
 	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
 	"  maand TEXT NOT NULL,\n"
 	"  soort TEXT NOT NULL CHECK (soort IN ('voorschot','verschil','vakantietoeslag','vordering',"
 	"'vt_vordering','inhouding','derden','client')),\n"
 	"  bedrag_cents INTEGER NOT NULL,\n"
 	"  kenmerk TEXT,\n"
-	"  vrijgegeven TEXT NOT NULL\n"
+	"  vrijgegeven TEXT\n"
 	");\n",
 	/* covering: the settlement reads paid totals per dossier and month */
 	"CREATE INDEX boeking_dossier ON boeking(dossier, maand, soort, bedrag_cents);\n",
+	"CREATE INDEX boeking_run ON boeking(run, dossier);\n",
 	"CREATE TABLE afrekening (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"

@@ -53,14 +53,15 @@ static int book_month(struct store *st, const struct rules *rules, struct settle
 		goto out;
 	while ((rc = settle_source_next(src, &info, &in, err)) == 1) {
 		if ((rc = settle_dossier(&res, &in, rules, set, month, err)) < 0 ||
-		    (rc = ledger_book(led, 0, info.id, &res, in.claims, in.n_claims, in.derden, in.n_derden,
-				      rel, err)) < 0)
+		    (rc = ledger_book(led, month, info.id, &res, in.claims, in.n_claims, in.derden, in.n_derden,
+				      err)) < 0)
 			goto out;
 	}
 	if (rc == 0) {
 		settle_source_free(src);
 		src = NULL;
-		rc = store_commit(st, err);
+		if ((rc = ledger_release(st, month, rel, err)) == 0)
+			rc = store_commit(st, err);
 	}
 out:
 	ledger_free(led);
