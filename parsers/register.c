@@ -177,18 +177,25 @@ static char *trim(char *s, size_t *len)
 	return s;
 }
 
-static int all_of(const char *s, size_t len, const char *set)
+/* Character classes for all_of() (ASCII only). */
+#define DIGITS 1u  /* 0-9 */
+#define UPPER 2u   /* A-Z */
+#define DASH 4u    /* - */
+
+/* Every one of the `len` bytes is in one of `classes` (a NUL is in none). */
+static int all_of(const char *s, size_t len, unsigned classes)
 {
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		if (!s[i] || !strchr(set, s[i]))
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		if (!(((classes & DIGITS) && c >= '0' && c <= '9') ||
+		      ((classes & UPPER) && c >= 'A' && c <= 'Z') ||
+		      ((classes & DASH) && c == '-')))
 			return 0;
+	}
 	return 1;
 }
-
-#define DIGITS "0123456789"
-#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 /* Printable ASCII without spaces ([!-~]): ids and references. */
 static int is_token(const char *s, size_t len)
@@ -319,7 +326,7 @@ static int check_iban_shape(struct parse *p, const char *s, size_t len, const ch
 	char shown[40];
 
 	if (len < 5 || len > 34 || !all_of(s, 2, UPPER) || !all_of(s + 2, 2, DIGITS) ||
-	    !all_of(s + 4, len - 4, UPPER DIGITS))
+	    !all_of(s + 4, len - 4, UPPER | DIGITS))
 		return xmlin_fail(p->x, p->err,
 				  "IBAN '%s' is not an IBAN: 2 letters, 2 digits, then letters and digits, no spaces (%s, %s)",
 				  show(shown, s), what, p->ctx);
@@ -369,12 +376,16 @@ static int next_child(struct parse *p, int depth, const char *parent)
 static int seq_next(struct parse *p, struct seq *s, const char *parent)
 {
 	const char *name = xmlin_name(p->x);
-	int i, f = -1;
+	int i, k, f = -1, from = s->last < 0 ? 0 : s->last;
 
+	/* Names are unique in a sequence, and elements come in order: look
+	 * from the last one seen on, then wrap around. */
 	if (strcmp(xmlin_ns(p->x), NS_REGISTER) == 0)
-		for (i = 0; i < s->n && f < 0; i++)
+		for (k = 0; k < s->n && f < 0; k++) {
+			i = (from + k) % s->n;
 			if (strcmp(name, s->fields[i].name) == 0)
 				f = i;
+		}
 	if (f < 0)
 		return xmlin_fail(p->x, p->err, "element <%.64s> is not expected in <%s> (%s)", name,
 				  parent, p->ctx);
@@ -508,7 +519,7 @@ static int account_child(struct parse *p, int f, const char *el)
 			return rc;
 		/* [A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})? */
 		if ((len != 8 && len != 11) || !all_of(d->bic, 6, UPPER) ||
-		    !all_of(d->bic + 6, len - 6, UPPER DIGITS)) {
+		    !all_of(d->bic + 6, len - 6, UPPER | DIGITS)) {
 			char shown[40];
 			return xmlin_fail(p->x, p->err, "BIC '%s' is not 8 or 11 letters and digits (%s, %s)",
 					  show(shown, d->bic), el, p->ctx);
@@ -669,7 +680,7 @@ static int dossier_child(struct parse *p, int f, const char *el)
 	case DF_NUMMER:
 		if ((rc = xmlin_text(p->x, d->nummer, sizeof(d->nummer), &len, p->err)) < 0)
 			return rc;
-		if (len == 0 || !all_of(d->nummer, len, UPPER DIGITS "-"))
+		if (len == 0 || !all_of(d->nummer, len, UPPER | DIGITS | DASH))
 			return xmlin_fail(p->x, p->err,
 					  "%s '%s' must be 1 to 20 capitals, digits and '-' (%s)",
 					  el, show(v, d->nummer), p->ctx);

@@ -516,26 +516,38 @@ static int xmlin_open_common(struct xmlin *x, const struct xmlin_schema *schema,
 	 * libxml2 2.9 swaps ctxt->userData for its schema SAX plug, and the
 	 * reader's relay then reads the plug as a parser context and crashes
 	 * (NULL dereference) on the first well-formedness or I/O error.  The
-	 * errors reach reader_error through the thread's structured handler,
-	 * installed for the length of each call that parses (errors_to).
+	 * errors reach reader_error through the thread's structured handler
+	 * (errors_to).
 	 */
 	return 0;
 }
 
 /*
- * This reader's errors go to reader_error while one public call parses
- * (xmlin_read, xmlin_text, xmlin_skip: one or many parse steps), and no
- * one else's do.  Per call rather than per step: setting the handler is a
- * thread-local lookup inside libxml2, and text elements take several steps.
+ * This reader's errors go to reader_error while a public call parses
+ * (xmlin_read, xmlin_text, xmlin_skip: one or many parse steps).  Setting
+ * the handler costs two lookups of libxml2's per-thread state, for every
+ * element of a file twice, so it is set only when another reader of this
+ * thread (or none) had it, and taken away when its reader is freed
+ * (errors_forget).  Meanwhile nothing else in the thread uses libxml2: the
+ * callers of a reader only read it, and schemas are loaded before it is
+ * opened (and report through their own parser context).
  */
+static _Thread_local struct xmlin *errors_owner;
+
 static void errors_to(struct xmlin *x)
 {
-	xmlSetStructuredErrorFunc(x, reader_error);
+	if (errors_owner != x) {
+		xmlSetStructuredErrorFunc(x, reader_error);
+		errors_owner = x;
+	}
 }
 
-static void errors_off(void)
+static void errors_forget(struct xmlin *x)
 {
-	xmlSetStructuredErrorFunc(NULL, silent_structured);
+	if (errors_owner == x) {
+		xmlSetStructuredErrorFunc(NULL, silent_structured);
+		errors_owner = NULL;
+	}
 }
 
 static struct xmlin *xmlin_alloc(const char *label, const struct xmlin_limits *lim)
@@ -616,6 +628,7 @@ void xmlin_free(struct xmlin *x)
 {
 	if (!x)
 		return;
+	errors_forget(x);
 	if (x->reader)
 		xmlFreeTextReader(x->reader);
 	if (x->attr)
@@ -708,9 +721,9 @@ static int node_type(struct xmlin *x)
 	return XML_READER_TYPE_WHITESPACE;
 }
 
-/* xmlin_read with the handler already installed (errors_to). */
-static int read_node(struct xmlin *x, struct br_error *err)
+int xmlin_read(struct xmlin *x, struct br_error *err)
 {
+	errors_to(x);
 	for (;;) {
 		int r = xmlTextReaderRead(x->reader);
 		int t;
@@ -765,16 +778,6 @@ static int read_node(struct xmlin *x, struct br_error *err)
 	}
 }
 
-int xmlin_read(struct xmlin *x, struct br_error *err)
-{
-	int rc;
-
-	errors_to(x);
-	rc = read_node(x, err);
-	errors_off();
-	return rc;
-}
-
 enum xmlin_node xmlin_type(const struct xmlin *x)
 {
 	return (enum xmlin_node)x->type;
@@ -786,10 +789,20 @@ const char *xmlin_name(const struct xmlin *x)
 	return n ? (const char *)n : "";
 }
 
+/* xmlTextReaderConstNamespaceUri() without its dictionary lookup (a hash
+ * of the URI for every element): the declaration's own string, which
+ * lives at least as long as the node. */
 const char *xmlin_ns(const struct xmlin *x)
 {
-	const xmlChar *n = xmlTextReaderConstNamespaceUri(x->reader);
-	return n ? (const char *)n : "";
+	xmlNodePtr n = xmlTextReaderCurrentNode(x->reader);
+
+	if (!n)
+		return "";
+	if (n->type == XML_NAMESPACE_DECL)
+		return "http://www.w3.org/2000/xmlns/";
+	if ((n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE) && n->ns && n->ns->href)
+		return (const char *)n->ns->href;
+	return "";
 }
 
 int xmlin_depth(const struct xmlin *x)
@@ -812,8 +825,8 @@ const char *xmlin_attr(struct xmlin *x, const char *name)
 	return (const char *)x->attr;
 }
 
-static int read_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
-		     struct br_error *err)
+int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
+	       struct br_error *err)
 {
 	char name[64];
 	size_t len = 0;
@@ -835,7 +848,7 @@ static int read_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 		return 0;
 	depth = xmlin_depth(x);
 	for (;;) {
-		if ((rc = read_node(x, err)) < 0) {
+		if ((rc = xmlin_read(x, err)) < 0) {
 			return rc;
 		}
 		if (rc == 0) {
@@ -864,18 +877,7 @@ static int read_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 	return 0;
 }
 
-int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
-	       struct br_error *err)
-{
-	int rc;
-
-	errors_to(x);
-	rc = read_text(x, buf, cap, out_len, err);
-	errors_off();
-	return rc;
-}
-
-static int skip_subtree(struct xmlin *x, struct br_error *err)
+int xmlin_skip(struct xmlin *x, struct br_error *err)
 {
 	int depth, rc;
 
@@ -883,7 +885,7 @@ static int skip_subtree(struct xmlin *x, struct br_error *err)
 		return 0;
 	depth = xmlin_depth(x);
 	for (;;) {
-		if ((rc = read_node(x, err)) < 0) {
+		if ((rc = xmlin_read(x, err)) < 0) {
 			return rc;
 		}
 		if (rc == 0)
@@ -891,14 +893,4 @@ static int skip_subtree(struct xmlin *x, struct br_error *err)
 		if (x->type == XMLIN_END && xmlin_depth(x) == depth)
 			return 0;
 	}
-}
-
-int xmlin_skip(struct xmlin *x, struct br_error *err)
-{
-	int rc;
-
-	errors_to(x);
-	rc = skip_subtree(x, err);
-	errors_off();
-	return rc;
 }

@@ -1,6 +1,7 @@
 /* fsutil.c — see fsutil.h. */
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -369,5 +370,35 @@ out:
 	EVP_MD_CTX_free(c256);
 	EVP_MD_CTX_free(c1);
 	free(buf);
+	return rc;
+}
+
+int fsutil_remove_tree(const char *path, struct br_error *err)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot stat %s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) != 0)
+			return br_error_set(err, BR_EIO, "cannot remove %s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (!(d = opendir(path)))
+		return br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(errno));
+	while ((de = readdir(d))) {
+		char child[FSUTIL_PATH_MAX];
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((rc = fsutil_join(child, sizeof(child), path, de->d_name, err)) < 0 ||
+		    (rc = fsutil_remove_tree(child, err)) < 0)
+			break;
+	}
+	closedir(d);
+	if (rc == 0 && rmdir(path) != 0)
+		rc = br_error_set(err, BR_EIO, "cannot remove %s: %s", path, strerror(errno));
 	return rc;
 }

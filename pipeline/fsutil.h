@@ -58,4 +58,8 @@ int fsutil_exists(const char *path);
 /* 1 if the first two bytes of `path` are the gzip magic 1f 8b. */
 int fsutil_is_gzip(const char *path);
 
+/* Remove a directory tree (files and subdirectories, no symlink is
+ * followed); a missing path is not an error. */
+int fsutil_remove_tree(const char *path, struct br_error *err);
+
 #endif

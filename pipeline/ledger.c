@@ -268,24 +268,28 @@ int ledger_release(struct store *st, int64_t run, const char *vrijgegeven, struc
 
 	if ((rc = ledger_open(&l, st, err)) < 0)
 		return rc;
+	/* fold the pending bookings first, then mark them released: a run's
+	 * later bookings (a bank's rejection booked back) are folded once */
 	if ((rc = store_prepare(st, &upd, "UPDATE boeking SET vrijgegeven = ?2 WHERE run = ?1"
 				" AND vrijgegeven IS NULL", err)) < 0 ||
 	    (rc = store_prepare(st, &q, "SELECT dossier, maand, soort, bedrag_cents FROM boeking"
-				" WHERE run = ?1 ORDER BY dossier", err)) < 0)
+				" WHERE run = ?1 AND vrijgegeven IS NULL ORDER BY dossier", err)) < 0)
 		goto out;
-	sqlite3_bind_int64(upd, 1, run);
-	sqlite3_bind_text(upd, 2, vrijgegeven, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(upd)) != SQLITE_DONE) {
-		rc = store_fail(st, step, "releasing the bookings", err);
-		goto out;
-	}
 	sqlite3_bind_int64(q, 1, run);
 	step = sqlite3_step(q);
 	while (step == SQLITE_ROW)
 		if ((rc = release_dossier(l, q, &step, err)) < 0)
 			goto out;
-	if (step != SQLITE_DONE)
+	if (step != SQLITE_DONE) {
 		rc = store_fail(st, step, "reading the run's bookings", err);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	sqlite3_bind_int64(upd, 1, run);
+	sqlite3_bind_text(upd, 2, vrijgegeven, -1, SQLITE_STATIC);
+	if ((step = sqlite3_step(upd)) != SQLITE_DONE)
+		rc = store_fail(st, step, "releasing the bookings", err);
 out:
 	sqlite3_finalize(upd);
 	sqlite3_finalize(q);

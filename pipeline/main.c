@@ -22,8 +22,10 @@
 #include "error.h"
 #include "fsutil.h"
 #include "intake.h"
+#include "cms_sign.h"
 #include "log.h"
 #include "money.h"
+#include "payrun.h"
 #include "rules_xml.h"
 #include "settle.h"
 #include "settle_store.h"
@@ -53,6 +55,8 @@ static const char usage_text[] =
 	"                             ingest every complete file in the inbox (or DIR)\n"
 	"  watch                      keep ingesting as files arrive; stops on SIGTERM/SIGINT\n"
 	"  status                     inbox, quarantine, register, deliveries\n"
+	"  run --month YYYY-MM --key K [--aanvullend] [--pass-fd N] | run --month YYYY-MM --dry-run\n"
+	"  approve RUN --key K [--pass-fd N] | cancel RUN | release RUN | verify FILE | runs\n"
 	"  dossier NUMBER [--month YYYY-MM]\n"
 	"                             a dossier's settlement history and a month's calculation\n"
 	"\n"
@@ -604,6 +608,258 @@ out:
 	return 0;
 }
 
+
+/* ---- payment runs ------------------------------------------------------------- */
+
+struct run_ctx {
+	struct home h;
+	struct rules rules;
+	struct store *st;
+	int lock;
+	char trust[FSUTIL_PATH_MAX];
+	char pass[1024];
+	struct payrun_env env;
+};
+
+/* Open what every run command needs; `locked`: take the store's lock. */
+static int run_ctx_open(struct run_ctx *c, const char *dir, int locked, int pass_fd, int need_pass,
+			struct br_error *err)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->lock = -1;
+	umask(077);
+	if ((rc = home_init(&c->h, dir, 1, err)) < 0 || (rc = load_rules(&c->rules, &c->h, err)) < 0)
+		return rc;
+	if (c->h.cfg.vertrouwen[0] == '/')
+		snprintf(c->trust, sizeof(c->trust), "%s", c->h.cfg.vertrouwen);
+	else if ((rc = fsutil_join(c->trust, sizeof(c->trust), c->h.dir, c->h.cfg.vertrouwen, err)) < 0)
+		return rc;
+	if (need_pass && (rc = cms_read_passphrase(c->pass, sizeof(c->pass), pass_fd, err)) < 0)
+		return rc;
+	if (locked && (c->lock = store_lock(c->h.lock, LOCK_WAIT_MS, err)) < 0)
+		return c->lock;
+	if ((rc = store_open(&c->st, c->h.db, 0, err)) < 0)
+		return rc;
+	c->env.home = c->h.dir;
+	c->env.cfg = &c->h.cfg;
+	c->env.rules = &c->rules;
+	c->env.trust_pem = c->trust;
+	c->env.now = timestamp_now();
+	return 0;
+}
+
+static void run_ctx_close(struct run_ctx *c)
+{
+	volatile char *p = c->pass;
+	size_t i;
+
+	for (i = 0; i < sizeof(c->pass); i++)
+		p[i] = 0; /* the passphrase does not outlive the command */
+	store_close(c->st);
+	store_unlock(c->lock);
+	rules_release(&c->rules);
+}
+
+static int parse_fd(const char *s, int *out)
+{
+	char *end = NULL;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || !end || *end || v < 0 || v > 65535)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void print_amount_line(const char *label, int64_t cents)
+{
+	char b[MONEY_FMT_MAX + 8];
+	printf("%-16s%s\n", label, money_format_nl(b, sizeof(b), cents));
+}
+
+static int cmd_run(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct run_ctx c;
+	struct payrun_summary sum;
+	const char *month_arg = NULL, *key = NULL;
+	int i, rc, aanvullend = 0, dry = 0, pass_fd = -1;
+	int32_t month;
+
+	br_error_clear(&err);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
+			month_arg = argv[++i];
+		else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (strcmp(argv[i], "--pass-fd") == 0 && i + 1 < argc) {
+			if (parse_fd(argv[++i], &pass_fd) < 0)
+				return usage(stderr, 64);
+		} else if (strcmp(argv[i], "--aanvullend") == 0)
+			aanvullend = 1;
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			dry = 1;
+		else
+			return usage(stderr, 64);
+	}
+	if (!month_arg || (!dry && !key) || (dry && (key || aanvullend)))
+		return usage(stderr, 64);
+	if (month_parse(&month, month_arg, strlen(month_arg), &err) < 0) {
+		fail(&err);
+		return 64;
+	}
+	if ((rc = run_ctx_open(&c, dir, 1, pass_fd, !dry, &err)) < 0)
+		goto out;
+	if (rules_stale(&c.rules, month))
+		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+	if ((rc = payrun_prepare(&sum, c.st, &c.env, month, aanvullend, dry, key, c.pass, &err)) < 0)
+		goto out;
+	/* cli.md: the run id alone on the first line */
+	printf("%s\n", sum.msg_id);
+	printf("%-16s%s\n", "map", sum.folder);
+	if (!dry && sum.tx) {
+		printf("%-16s%s\n", "sha256", sum.sha256);
+		printf("%-16s%s (controlegetal van de bank)\n", "sha1", sum.sha1);
+	}
+	printf("%-16s%s\n", "uitvoerdatum", sum.uitvoerdatum);
+	printf("%-16s%ld (betaald %ld, nul %ld, opgeschort %ld, geblokkeerd %ld)\n", "dossiers", sum.dossiers,
+	       sum.paid, sum.nul, sum.held, sum.blocked);
+	printf("%-16s%ld\n", "transacties", sum.tx);
+	print_amount_line("totaal", sum.total_cents);
+	if (sum.rejected)
+		printf("%ld betaling(en) door de bank geweigerd (pain.002): teruggeboekt en opnieuw berekend\n",
+		       sum.rejected);
+	if (sum.blocked || sum.derden_skipped)
+		printf("zie rapport.html: %ld geblokkeerd, %ld betalingen aan derden niet gedaan\n", sum.blocked,
+		       sum.derden_skipped);
+out:
+	run_ctx_close(&c);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
+static int cmd_approve(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct run_ctx c;
+	struct payrun_summary sum;
+	const char *run = NULL, *key = NULL;
+	int i, rc, pass_fd = -1;
+
+	br_error_clear(&err);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (strcmp(argv[i], "--pass-fd") == 0 && i + 1 < argc) {
+			if (parse_fd(argv[++i], &pass_fd) < 0)
+				return usage(stderr, 64);
+		} else if (argv[i][0] == '-' || run)
+			return usage(stderr, 64);
+		else
+			run = argv[i];
+	}
+	if (!run || !key)
+		return usage(stderr, 64);
+	if ((rc = run_ctx_open(&c, dir, 1, pass_fd, 1, &err)) < 0 ||
+	    (rc = payrun_approve(&sum, c.st, &c.env, run, key, c.pass, &err)) < 0)
+		goto out;
+	printf("%s approved\n", sum.msg_id);
+	printf("%-16s%ld\n", "transacties", sum.tx);
+	print_amount_line("totaal", sum.total_cents);
+	printf("%-16s%s\n%-16s%s\n%-16s%s\n", "sha256", sum.sha256, "sha1", sum.sha1, "uitvoerdatum",
+	       sum.uitvoerdatum);
+out:
+	run_ctx_close(&c);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
+static int cmd_cancel(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct run_ctx c;
+	int rc;
+
+	br_error_clear(&err);
+	if (argc != 2 || argv[1][0] == '-')
+		return usage(stderr, 64);
+	if ((rc = run_ctx_open(&c, dir, 1, -1, 0, &err)) < 0 || (rc = payrun_cancel(c.st, &c.env, argv[1], &err)) < 0)
+		goto out;
+	printf("%s cancelled\n", argv[1]);
+out:
+	run_ctx_close(&c);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
+static int cmd_release(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct run_ctx c;
+	struct payrun_summary sum;
+	int rc;
+
+	br_error_clear(&err);
+	if (argc != 2 || argv[1][0] == '-')
+		return usage(stderr, 64);
+	if ((rc = run_ctx_open(&c, dir, 1, -1, 0, &err)) < 0 ||
+	    (rc = payrun_release(&sum, c.st, &c.env, argv[1], &err)) < 0)
+		goto out;
+	printf("%s released to %s\n", sum.msg_id, sum.folder);
+	printf("%-16s%ld\n", "transacties", sum.tx);
+	print_amount_line("totaal", sum.total_cents);
+	printf("%-16s%s\n%-16s%s\n", "sha256", sum.sha256, "sha1", sum.sha1);
+out:
+	run_ctx_close(&c);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
+static int cmd_verify(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct run_ctx c;
+	int rc;
+
+	br_error_clear(&err);
+	if (argc != 2 || argv[1][0] == '-')
+		return usage(stderr, 64);
+	if ((rc = run_ctx_open(&c, dir, 0, -1, 0, &err)) < 0 || (rc = payrun_verify(c.st, &c.env, argv[1], &err)) < 0)
+		goto out;
+out:
+	run_ctx_close(&c);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
+static int cmd_runs(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct run_ctx c;
+	int rc;
+
+	(void)argv;
+	br_error_clear(&err);
+	if (argc != 1)
+		return usage(stderr, 64);
+	if ((rc = run_ctx_open(&c, dir, 0, -1, 0, &err)) < 0 || (rc = payrun_list(c.st, &err)) < 0)
+		goto out;
+out:
+	run_ctx_close(&c);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -620,6 +876,20 @@ int main(int argc, char **argv)
 		  "  register_krimp_max_pct allows (FILE may be the quarantined copy)\n"
 		  "  exit 0 all ingested, 65 some file quarantined, 75 store busy\n" },
 		{ "watch", cmd_watch, "betaalrun [--home DIR] watch\n  ingest files as they arrive in the inbox (inotify); stops cleanly on SIGTERM/SIGINT\n" },
+		{ "run", cmd_run, "betaalrun [--home DIR] run --month YYYY-MM --key K [--aanvullend] [--pass-fd N]\n"
+		  "betaalrun [--home DIR] run --month YYYY-MM --dry-run\n"
+		  "  prepare the month's payment run: settle every dossier, write the SEPA file, sign it with K\n"
+		  "  (PKCS#12 or PEM; passphrase from $BETAALRUN_KEY_PASS or fd N); prints the run id first;\n"
+		  "  --aanvullend pays only what is due and unpaid after the month was released;\n"
+		  "  --dry-run writes the report under out/YYYY-MM/dry-run/ and books nothing\n" },
+		{ "approve", cmd_approve, "betaalrun [--home DIR] approve RUN --key K [--pass-fd N]\n"
+		  "  second signature (four-eyes: the approver's certificate subject must differ; exit 77)\n" },
+		{ "cancel", cmd_cancel, "betaalrun [--home DIR] cancel RUN\n  cancel a prepared or approved run\n" },
+		{ "release", cmd_release, "betaalrun [--home DIR] release RUN\n"
+		  "  verify both signatures and the file, copy it to outbox/, book the payments as paid\n" },
+		{ "verify", cmd_verify, "betaalrun [--home DIR] verify FILE\n"
+		  "  check FILE and FILE.p7s: signatures, trust chain, four-eyes, the ledger's SHA-256\n" },
+		{ "runs", cmd_runs, "betaalrun [--home DIR] runs\n  list the runs with status and totals\n" },
 		{ "dossier", cmd_dossier, "betaalrun [--home DIR] dossier NUMBER [--month YYYY-MM]\n"
 		  "  the dossier's settlement history and the full calculation for a month (default: this month),\n"
 		  "  in Dutch, as the client's specification shows it\n" },

@@ -254,10 +254,72 @@ static const char *const migration_2[] = {
 	NULL
 };
 
+/* 3: payment runs (payments.md): the run and its lifecycle, every
+ * transaction of its file (EndToEndId unique for all time), and what the
+ * run decided per dossier (paid, €0, on hold, blocked). */
+static const char *const migration_3[] = {
+	"CREATE TABLE run (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  msg_id TEXT NOT NULL UNIQUE,\n"
+	"  maand TEXT NOT NULL,\n"
+	"  aanvullend INTEGER NOT NULL CHECK (aanvullend IN (0,1)),\n"
+	"  status TEXT NOT NULL CHECK (status IN ('PREPARED','APPROVED','RELEASED','SUPERSEDED','CANCELLED')),\n"
+	"  aangemaakt TEXT NOT NULL,\n"
+	"  uitvoerdatum TEXT NOT NULL,\n"
+	"  startmaand TEXT NOT NULL,\n"
+	"  regels_sha256 TEXT NOT NULL,\n"
+	"  pain_versie TEXT NOT NULL,\n"
+	"  map TEXT NOT NULL,\n"
+	"  sha256 TEXT,\n"
+	"  sha1 TEXT,\n"
+	"  aantal INTEGER NOT NULL DEFAULT 0,\n"
+	"  totaal_cents INTEGER NOT NULL DEFAULT 0,\n"
+	"  voorbereider TEXT,\n"
+	"  goedkeurder TEXT,\n"
+	"  goedgekeurd TEXT,\n"
+	"  vrijgegeven TEXT,\n"
+	"  geannuleerd TEXT\n"
+	");\n",
+	"CREATE INDEX run_maand ON run(maand, status);\n",
+	"CREATE TABLE betaling (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  run INTEGER NOT NULL REFERENCES run(id),\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  soort TEXT NOT NULL CHECK (soort IN ('CLIENT','DERDE')),\n"
+	"  end_to_end_id TEXT NOT NULL UNIQUE,\n"
+	"  pmtinf_id TEXT,\n"
+	"  bedrag_cents INTEGER NOT NULL CHECK (bedrag_cents > 0),\n"
+	"  iban TEXT NOT NULL,\n"
+	"  bic TEXT,\n"
+	"  naam TEXT NOT NULL,\n"
+	"  omschrijving TEXT NOT NULL,\n"
+	"  kenmerk TEXT,\n"
+	"  status TEXT,\n"
+	"  reden TEXT\n"
+	");\n",
+	"CREATE INDEX betaling_run ON betaling(run, soort, id);\n",
+	"CREATE TABLE run_dossier (\n"
+	"  run INTEGER NOT NULL REFERENCES run(id),\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  status TEXT NOT NULL CHECK (status IN ('BETAALD','NUL','OPGESCHORT','GEBLOKKEERD')),\n"
+	"  reden TEXT,\n"
+	"  client_cents INTEGER NOT NULL,\n"
+	"  derden_cents INTEGER NOT NULL,\n"
+	"  inhouding_cents INTEGER NOT NULL,\n"
+	"  verrekend_cents INTEGER NOT NULL,\n"
+	"  toegevoegd_cents INTEGER NOT NULL,\n"
+	"  ingehouden_cents INTEGER NOT NULL,\n"
+	"  derden_overgeslagen INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (run, dossier)\n"
+	") WITHOUT ROWID;\n",
+	NULL
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

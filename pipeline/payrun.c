@@ -1,0 +1,1242 @@
+/* payrun.c — the monthly payment run; see payrun.h and payments.md. */
+#include "payrun.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "calendar.h"
+#include "cms_sign.h"
+#include "date.h"
+#include "fsutil.h"
+#include "iban.h"
+#include "ledger.h"
+#include "log.h"
+#include "money.h"
+#include "pain001.h"
+#include "report.h"
+#include "settle.h"
+#include "settle_store.h"
+#include "specification.h"
+
+#include "banned.h"
+
+#define MAX_CELLS 64
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? (const char *)t : "";
+}
+
+static int step_done(struct store *st, sqlite3_stmt *s, const char *what, struct br_error *err)
+{
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(st, rc, what, err);
+	return 0;
+}
+
+struct run_row {
+	int64_t id;
+	char msg_id[40], maand[8], status[16], uitvoerdatum[11], map[4096];
+	char sha256[65], sha1[41], voorbereider[CMS_SUBJECT_MAX], goedkeurder[CMS_SUBJECT_MAX];
+	char pain_versie[16];
+	long aantal;
+	int64_t totaal_cents;
+	int aanvullend;
+};
+
+static int run_load(struct run_row *r, struct store *st, const char *msg_id, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = store_prepare(st, &s, "SELECT id, msg_id, maand, status, uitvoerdatum, map, coalesce(sha256, ''),"
+				" coalesce(sha1, ''), coalesce(voorbereider, ''), coalesce(goedkeurder, ''), aantal,"
+				" totaal_cents, aanvullend, pain_versie FROM run WHERE msg_id = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, msg_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, rc, "reading the run", err);
+		return br_error_set(err, BR_ENOINPUT, "no run %s (see `betaalrun runs`)", msg_id);
+	}
+	r->id = sqlite3_column_int64(s, 0);
+	snprintf(r->msg_id, sizeof(r->msg_id), "%s", col(s, 1));
+	snprintf(r->maand, sizeof(r->maand), "%s", col(s, 2));
+	snprintf(r->status, sizeof(r->status), "%s", col(s, 3));
+	snprintf(r->uitvoerdatum, sizeof(r->uitvoerdatum), "%s", col(s, 4));
+	snprintf(r->map, sizeof(r->map), "%s", col(s, 5));
+	snprintf(r->sha256, sizeof(r->sha256), "%s", col(s, 6));
+	snprintf(r->sha1, sizeof(r->sha1), "%s", col(s, 7));
+	snprintf(r->voorbereider, sizeof(r->voorbereider), "%s", col(s, 8));
+	snprintf(r->goedkeurder, sizeof(r->goedkeurder), "%s", col(s, 9));
+	r->aantal = (long)sqlite3_column_int64(s, 10);
+	r->totaal_cents = sqlite3_column_int64(s, 11);
+	r->aanvullend = sqlite3_column_int(s, 12);
+	snprintf(r->pain_versie, sizeof(r->pain_versie), "%s", col(s, 13));
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int set_status(struct store *st, int64_t run, const char *status, const char *col_name,
+		      const char *value, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char sql[200];
+	int rc;
+
+	if (col_name)
+		snprintf(sql, sizeof(sql), "UPDATE run SET status = ?2, %s = ?3 WHERE id = ?1", col_name);
+	else
+		snprintf(sql, sizeof(sql), "UPDATE run SET status = ?2 WHERE id = ?1");
+	if ((rc = store_prepare(st, &s, sql, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	if (col_name)
+		sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	rc = step_done(st, s, "updating the run", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The paths of a run's files. */
+static int run_file(char *out, size_t cap, const char *folder, const char *name, struct br_error *err)
+{
+	return fsutil_join(out, cap, folder, name, err);
+}
+
+/* ---- the payment file source: the run's transactions from the store ---- */
+
+struct tx_source {
+	struct store *st;
+	int64_t run;
+	sqlite3_stmt *q;
+	char name[801], remit[401];
+};
+
+static int tx_rewind(void *ctx, struct br_error *err)
+{
+	struct tx_source *t = ctx;
+
+	if (!t->q && store_prepare(t->st, &t->q, "SELECT soort, end_to_end_id, bedrag_cents, naam, iban,"
+				   " coalesce(bic, ''), omschrijving FROM betaling WHERE run = ?1 ORDER BY soort, id",
+				   err) < 0)
+		return err->code;
+	sqlite3_reset(t->q);
+	sqlite3_bind_int64(t->q, 1, t->run);
+	return 0;
+}
+
+static int tx_next(void *ctx, struct pain001_tx *out, struct br_error *err)
+{
+	struct tx_source *t = ctx;
+	int rc = sqlite3_step(t->q);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_fail(t->st, rc, "reading the run's payments", err);
+	memset(out, 0, sizeof(*out));
+	out->kind = strcmp(col(t->q, 0), "DERDE") == 0 ? PAIN001_DERDE : PAIN001_CLIENT;
+	snprintf(out->end_to_end_id, sizeof(out->end_to_end_id), "%s", col(t->q, 1));
+	out->amount_cents = sqlite3_column_int64(t->q, 2);
+	snprintf(t->name, sizeof(t->name), "%s", col(t->q, 3));
+	snprintf(out->iban, sizeof(out->iban), "%s", col(t->q, 4));
+	snprintf(out->bic, sizeof(out->bic), "%s", col(t->q, 5));
+	snprintf(t->remit, sizeof(t->remit), "%s", col(t->q, 6));
+	out->creditor_name = t->name;
+	out->remittance = t->remit;
+	return 1;
+}
+
+/* ---- prepare ------------------------------------------------------------ */
+
+struct prep {
+	struct store *st;
+	const struct payrun_env *env;
+	int32_t month;
+	int dry_run;
+	int64_t run;
+	char msg_id[40];
+	char tmpdir[FSUTIL_PATH_MAX], specdir[FSUTIL_PATH_MAX];
+	long e2e_seq;
+	int64_t *held; size_t n_held;
+	struct rejected { int64_t dossier; char iban[35]; char reden[8]; } *rej; size_t n_rej;
+	struct report_cell cells[MAX_CELLS]; size_t n_cells;
+	struct report_line *lines; size_t n_lines, cap_lines;
+	sqlite3_stmt *ins_tx, *ins_rd, *ins_afr;
+	struct ledger *ledger;
+	struct payrun_summary *sum;
+};
+
+static struct report_cell *cell_for(struct prep *p, const char *gemeente, const char *regeling)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_cells; i++)
+		if (strcmp(p->cells[i].gemeente, gemeente) == 0 && strcmp(p->cells[i].regeling, regeling) == 0)
+			return &p->cells[i];
+	if (p->n_cells == MAX_CELLS)
+		return NULL;
+	memset(&p->cells[p->n_cells], 0, sizeof(p->cells[0]));
+	snprintf(p->cells[p->n_cells].gemeente, sizeof(p->cells[0].gemeente), "%s", gemeente);
+	snprintf(p->cells[p->n_cells].regeling, sizeof(p->cells[0].regeling), "%s", regeling);
+	return &p->cells[p->n_cells++];
+}
+
+static int add_line(struct prep *p, enum report_line_kind kind, const struct settle_dossier_info *info,
+		    const char *kenmerk, const char *reden, int64_t amount)
+{
+	struct report_line *l;
+
+	if (p->n_lines == p->cap_lines) {
+		size_t ncap = p->cap_lines ? p->cap_lines * 2 : 64;
+		struct report_line *nl = realloc(p->lines, ncap * sizeof(*nl));
+		if (!nl)
+			return -1;
+		p->lines = nl;
+		p->cap_lines = ncap;
+	}
+	l = &p->lines[p->n_lines++];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	snprintf(l->dossier, sizeof(l->dossier), "%s", info->nummer);
+	snprintf(l->gemeente, sizeof(l->gemeente), "%s", info->gemeente);
+	snprintf(l->kenmerk, sizeof(l->kenmerk), "%s", kenmerk ? kenmerk : "");
+	snprintf(l->reden, sizeof(l->reden), "%s", reden ? reden : "");
+	l->amount_cents = amount;
+	return 0;
+}
+
+static int is_held(const struct prep *p, int64_t dossier)
+{
+	size_t lo = 0, hi = p->n_held;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->held[mid] == dossier)
+			return 1;
+		if (p->held[mid] < dossier)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Accounts the bank rejected, per dossier: paying the same account again
+ * would be rejected again, so such a payment waits for the register. */
+static int load_rejected(struct prep *p, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if ((rc = store_prepare(p->st, &s, "SELECT DISTINCT dossier, iban, coalesce(reden, '') FROM betaling"
+				" WHERE status = 'RJCT' ORDER BY dossier", err)) < 0)
+		return rc;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (p->n_rej == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct rejected *nr = realloc(p->rej, ncap * sizeof(*nr));
+			if (!nr) {
+				sqlite3_finalize(s);
+				return br_error_set(err, BR_ENOMEM, "out of memory");
+			}
+			p->rej = nr;
+			cap = ncap;
+		}
+		p->rej[p->n_rej].dossier = sqlite3_column_int64(s, 0);
+		snprintf(p->rej[p->n_rej].iban, sizeof(p->rej[0].iban), "%.34s", col(s, 1));
+		snprintf(p->rej[p->n_rej].reden, sizeof(p->rej[0].reden), "%.7s", col(s, 2));
+		p->n_rej++;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static const struct rejected *rejected_for(const struct prep *p, int64_t dossier, const char *iban)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_rej; i++)
+		if (p->rej[i].dossier == dossier && strcmp(p->rej[i].iban, iban) == 0)
+			return &p->rej[i];
+	return NULL;
+}
+
+/* A payment that cannot be written blocks its dossier (payments.md). */
+static int payment_problem(char *why, size_t cap, const char *iban, const char *name, const char *who)
+{
+	struct br_error e;
+	char t[PAIN001_NAME_MAX * 2 + 1];
+
+	br_error_clear(&e);
+	if (iban_validate(iban, &e) < 0) {
+		snprintf(why, cap, "%.100s: %.300s", who, e.msg);
+		return 1;
+	}
+	br_error_clear(&e);
+	if (pain001_translit(t, sizeof(t), name, PAIN001_NAME_MAX, &e) <= 0) {
+		snprintf(why, cap, "%.100s: the name is empty in the SEPA character set", who);
+		return 1;
+	}
+	return 0;
+}
+
+static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t amount, const char *iban,
+		     const char *bic, const char *naam, const char *omschrijving, const char *kenmerk,
+		     struct br_error *err)
+{
+	char e2e[PAIN001_ID_MAX + 1];
+	int rc;
+
+	/* unique for all time: the run's sequence number and a counter */
+	snprintf(e2e, sizeof(e2e), "BR%lld-%06ld", (long long)p->run, ++p->e2e_seq);
+	sqlite3_reset(p->ins_tx);
+	sqlite3_bind_int64(p->ins_tx, 1, p->run);
+	sqlite3_bind_int64(p->ins_tx, 2, dossier);
+	sqlite3_bind_text(p->ins_tx, 3, soort, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p->ins_tx, 4, e2e, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(p->ins_tx, 5, amount);
+	sqlite3_bind_text(p->ins_tx, 6, iban, -1, SQLITE_TRANSIENT);
+	store_bind_text(p->ins_tx, 7, bic, 1);
+	sqlite3_bind_text(p->ins_tx, 8, naam, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(p->ins_tx, 9, omschrijving, -1, SQLITE_TRANSIENT);
+	store_bind_text(p->ins_tx, 10, kenmerk, 1);
+	if ((rc = sqlite3_step(p->ins_tx)) != SQLITE_DONE)
+		return store_fail(p->st, rc, "recording a payment", err);
+	p->sum->tx++;
+	p->sum->total_cents += amount;
+	return 0;
+}
+
+/* The specification text, into the run folder and the store. */
+static int write_specification(struct prep *p, const struct settle_dossier_info *info,
+			       const struct settle_input *in, const struct settle_result *res,
+			       const struct settle_settings *set, struct br_error *err)
+{
+	struct specification_dossier sd;
+	const char *claim_k[SETTLE_MAX_CLAIMS], *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
+	char path[FSUTIL_PATH_MAX], name[64], uitbetaal[DATE_FMT_MAX];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	int rc = 0, i;
+
+	for (i = 0; i < info->n_claim_names; i++)
+		claim_k[i] = info->claim_kenmerk[i];
+	for (i = 0; i < info->n_derde_names; i++) {
+		derde_k[i] = in->derden[i].kenmerk;
+		derde_n[i] = info->derde_naam[i];
+	}
+	snprintf(uitbetaal, sizeof(uitbetaal), "%s", p->sum->uitvoerdatum);
+	memset(&sd, 0, sizeof(sd));
+	sd.dossiernummer = info->nummer;
+	sd.gemeente = info->gemeente;
+	sd.naam = info->naam;
+	sd.iban = info->iban;
+	sd.uitbetaaldatum = uitbetaal;
+	sd.claim_kenmerk = claim_k;
+	sd.derde_kenmerk = derde_k;
+	sd.derde_naam = derde_n;
+	sd.set = set;
+	if (!(f = open_memstream(&text, &len)))
+		return br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
+	rc = specification_write(f, &sd, in, res, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
+	if (rc < 0)
+		goto out;
+	snprintf(name, sizeof(name), "%s.txt", info->nummer);
+	if ((rc = fsutil_join(path, sizeof(path), p->specdir, name, err)) < 0 ||
+	    (rc = fsutil_write_atomic(path, text, len, 0600, err)) < 0)
+		goto out;
+	if (!p->dry_run) {
+		sqlite3_stmt *s = p->ins_afr;
+		char mb[MONTH_FMT_MAX], ts[TIMESTAMP_FMT_MAX];
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, info->id);
+		sqlite3_bind_text(s, 2, month_format(mb, p->month), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 3, p->run);
+		sqlite3_bind_text(s, 4, timestamp_format(ts, p->env->now), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 5, p->env->rules->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, res->advance_cents);
+		sqlite3_bind_int64(s, 7, res->additions_cents);
+		sqlite3_bind_int64(s, 8, res->vt_cents);
+		sqlite3_bind_int64(s, 9, res->deducted_cents);
+		sqlite3_bind_int64(s, 10, res->carried_cents);
+		sqlite3_bind_int64(s, 11, res->claimed_cents);
+		sqlite3_bind_int64(s, 12, res->instalments_cents);
+		sqlite3_bind_int64(s, 13, res->derden_cents);
+		sqlite3_bind_int64(s, 14, res->client_cents);
+		sqlite3_bind_text(s, 15, text, (int)len, SQLITE_STATIC);
+		if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+			rc = store_fail(p->st, rc, "storing a settlement", err);
+		else
+			rc = 0;
+		sqlite3_reset(s);
+	}
+out:
+	free(text);
+	return rc;
+}
+
+/* One dossier: decide, record, book (pending). */
+static int prepare_dossier(struct prep *p, const struct settle_dossier_info *info,
+			   const struct settle_input *in, const struct settle_result *res,
+			   const struct settle_settings *set, struct br_error *err)
+{
+	struct report_cell *c;
+	const char *status;
+	char why[512] = "";
+	int64_t withheld = 0;
+	size_t i;
+	int rc;
+
+	/* an ended dossier with nothing left to settle is not in the run */
+	if (!res->active_in_run && res->n_bookings == 0)
+		return 0;
+	if (!(c = cell_for(p, info->gemeente, info->regeling)))
+		return br_error_set(err, BR_EINTERNAL, "too many municipality × regeling combinations");
+	c->dossiers++;
+	p->sum->dossiers++;
+	if (is_held(p, info->id)) {
+		status = "OPGESCHORT";
+		withheld = res->client_cents + res->derden_cents;
+		snprintf(why, sizeof(why), "opschorting actief");
+	} else if (info->probleem[0]) {
+		status = "GEBLOKKEERD";
+		snprintf(why, sizeof(why), "%.500s", info->probleem);
+	} else {
+		const struct rejected *rj;
+
+		status = res->client_cents > 0 || res->derden_cents > 0 ? "BETAALD" : "NUL";
+		if (res->client_cents > 0 && payment_problem(why, sizeof(why), info->iban, info->tenaamstelling,
+							     "account"))
+			status = "GEBLOKKEERD";
+		else if (res->client_cents > 0 && (rj = rejected_for(p, info->id, info->iban))) {
+			status = "GEBLOKKEERD";
+			snprintf(why, sizeof(why), "the bank rejected a payment to this account (%s); waiting for"
+				 " a corrected register", rj->reden);
+		}
+		for (i = 0; i < res->n_bookings && strcmp(status, "GEBLOKKEERD") != 0; i++) {
+			const struct settle_booking *b = &res->bookings[i];
+			if (b->kind == BOOK_DERDEN && b->ref >= 0 &&
+			    payment_problem(why, sizeof(why), info->derde_iban[b->ref], info->derde_naam[b->ref],
+					    in->derden[b->ref].kenmerk))
+				status = "GEBLOKKEERD";
+		}
+	}
+	log_mask_digits(why);
+	if (strcmp(status, "OPGESCHORT") == 0) {
+		c->held++;
+		c->held_cents += withheld;
+		p->sum->held++;
+		if (add_line(p, REPORT_HOLD, info, NULL, why, withheld) < 0)
+			goto nomem;
+	} else if (strcmp(status, "GEBLOKKEERD") == 0) {
+		c->blocked++;
+		p->sum->blocked++;
+		if (add_line(p, REPORT_BLOCKED, info, NULL, why, res->client_cents + res->derden_cents) < 0)
+			goto nomem;
+	} else {
+		/* paid (or €0): book pending, one transaction per payment */
+		char omschr[PAIN001_USTRD_MAX + 1], mb[MONTH_FMT_MAX];
+
+		month_format(mb, p->month);
+		if (!p->dry_run && (rc = ledger_book(p->ledger, p->run, info->id, res, in->claims, in->n_claims,
+						      in->derden, in->n_derden, err)) < 0)
+			return rc;
+		if (res->client_cents > 0) {
+			snprintf(omschr, sizeof(omschr), "Uitkering %s %s dossier %s", info->regeling, mb, info->nummer);
+			if (!p->dry_run && (rc = insert_tx(p, info->id, "CLIENT", res->client_cents, info->iban, "",
+							    info->tenaamstelling, omschr, NULL, err)) < 0)
+				return rc;
+		}
+		for (i = 0; i < res->n_bookings; i++) {
+			const struct settle_booking *b = &res->bookings[i];
+			if (b->kind == BOOK_DERDEN && b->ref >= 0) {
+				snprintf(omschr, sizeof(omschr), "%s dossier %s %s", in->derden[b->ref].kenmerk,
+					 info->nummer, mb);
+				if (!p->dry_run &&
+				    (rc = insert_tx(p, info->id, "DERDE", b->amount_cents, info->derde_iban[b->ref], "",
+						    info->derde_naam[b->ref], omschr, in->derden[b->ref].kenmerk, err)) < 0)
+					return rc;
+			}
+			if (b->kind == BOOK_INHOUDING && b->ref >= 0 &&
+			    add_line(p, REPORT_INHOUDING, info, in->claims[b->ref].kenmerk, NULL, b->amount_cents) < 0)
+				goto nomem;
+		}
+		for (i = 0; i < in->n_derden; i++)
+			if (res->derden_skipped[i]) {
+				c->derden_skipped++;
+				p->sum->derden_skipped++;
+				if (add_line(p, REPORT_DERDEN_SKIPPED, info, in->derden[i].kenmerk,
+					     "past niet binnen de uitkering", in->derden[i].bedrag_cents) < 0)
+					goto nomem;
+			}
+		c->client_cents += res->client_cents;
+		c->derden_cents += res->derden_cents;
+		c->inhouding_cents += res->instalments_cents;
+		c->verrekend_cents += res->deducted_cents;
+		c->toegevoegd_cents += res->additions_cents + res->vt_cents;
+		if (res->active_in_run && res->client_cents == 0) {
+			c->nul++;
+			p->sum->nul++;
+		}
+		if (strcmp(status, "BETAALD") == 0)
+			p->sum->paid++;
+	}
+	if (!p->dry_run) {
+		sqlite3_stmt *s = p->ins_rd;
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, p->run);
+		sqlite3_bind_int64(s, 2, info->id);
+		sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
+		store_bind_text(s, 4, why, 1);
+		sqlite3_bind_int64(s, 5, res->client_cents);
+		sqlite3_bind_int64(s, 6, res->derden_cents);
+		sqlite3_bind_int64(s, 7, res->instalments_cents);
+		sqlite3_bind_int64(s, 8, res->deducted_cents);
+		sqlite3_bind_int64(s, 9, res->additions_cents + res->vt_cents);
+		sqlite3_bind_int64(s, 10, withheld);
+		sqlite3_bind_int(s, 11, 0);
+		if ((rc = sqlite3_step(s)) != SQLITE_DONE)
+			return store_fail(p->st, rc, "recording the run's dossier", err);
+	}
+	return write_specification(p, info, in, res, set, err);
+nomem:
+	return br_error_set(err, BR_ENOMEM, "out of memory");
+}
+
+
+/*
+ * payments.md "Bank status reports": a rejected payment (RJCT, for the
+ * transaction, its batch or the whole message) is booked back as unpaid —
+ * a negative difference of the run's month for the amount, released at
+ * once — so that the next run pays it again once the register is right;
+ * the payment keeps the status and reason for the report.  Each status is
+ * processed once (bankstatus.verwerkt).
+ */
+static int process_bank_statuses(struct store *st, const struct payrun_env *env, long *out_rejected,
+				  struct br_error *err)
+{
+	sqlite3_stmt *q = NULL, *mark = NULL, *book = NULL, *done = NULL;
+	char today[DATE_FMT_MAX];
+	int rc, step;
+
+	*out_rejected = 0;
+	date_format(today, timestamp_day(env->now));
+	if ((rc = store_prepare(st, &q,
+				"SELECT bs.id, b.id, b.run, b.dossier, r.maand, b.bedrag_cents, coalesce(bs.reden, '')"
+				" FROM bankstatus bs JOIN run r ON r.msg_id = bs.orgnl_msg_id AND r.status = 'RELEASED'"
+				" JOIN betaling b ON b.run = r.id"
+				"  AND (bs.orgnl_pmtinf_id IS NULL OR b.pmtinf_id = bs.orgnl_pmtinf_id)"
+				"  AND (bs.orgnl_e2e_id IS NULL OR b.end_to_end_id = bs.orgnl_e2e_id)"
+				" WHERE bs.verwerkt = 0 AND bs.status = 'RJCT' AND b.status IS NULL"
+				" ORDER BY b.run, b.id", err)) < 0 ||
+	    (rc = store_prepare(st, &mark, "UPDATE betaling SET status = 'RJCT', reden = ?2 WHERE id = ?1", err)) < 0 ||
+	    (rc = store_prepare(st, &book, "INSERT INTO boeking (run, dossier, maand, soort, bedrag_cents, kenmerk)"
+				" VALUES (?1, ?2, ?3, 'verschil', ?4, 'RJCT')", err)) < 0 ||
+	    (rc = store_prepare(st, &done, "UPDATE bankstatus SET verwerkt = 1 WHERE verwerkt = 0", err)) < 0)
+		goto out;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_reset(mark);
+		sqlite3_bind_int64(mark, 1, sqlite3_column_int64(q, 1));
+		sqlite3_bind_text(mark, 2, col(q, 6), -1, SQLITE_TRANSIENT);
+		if ((rc = step_done(st, mark, "marking a rejected payment", err)) < 0)
+			goto out;
+		sqlite3_reset(book);
+		sqlite3_bind_int64(book, 1, sqlite3_column_int64(q, 2));
+		sqlite3_bind_int64(book, 2, sqlite3_column_int64(q, 3));
+		sqlite3_bind_text(book, 3, col(q, 4), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(book, 4, -sqlite3_column_int64(q, 5));
+		if ((rc = step_done(st, book, "booking back a rejected payment", err)) < 0 ||
+		    (rc = ledger_release(st, sqlite3_column_int64(q, 2), today, err)) < 0)
+			goto out;
+		(*out_rejected)++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_fail(st, step, "reading bank statuses", err);
+		goto out;
+	}
+	rc = step_done(st, done, "recording processed bank statuses", err);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(mark);
+	sqlite3_finalize(book);
+	sqlite3_finalize(done);
+	return rc;
+}
+
+/* The run's checks (payments.md "Lifecycle"). */
+static int prepare_checks(struct store *st, int32_t month, int aanvullend, int64_t *superseded,
+			  struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char mb[MONTH_FMT_MAX];
+	int rc = 0, released = 0;
+
+	*superseded = 0;
+	month_format(mb, month);
+	if ((rc = store_prepare(st, &s, "SELECT msg_id, maand, status, id FROM run"
+				" WHERE status IN ('PREPARED','APPROVED','RELEASED') ORDER BY id", err)) < 0)
+		return rc;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *id = col(s, 0), *m = col(s, 1), *status = col(s, 2);
+		int cmp = strcmp(m, mb);
+
+		if (cmp < 0 && strcmp(status, "RELEASED") != 0) {
+			rc = br_error_set(err, BR_EINPUT, "run %s for the earlier month %s is still %s: release or"
+					  " cancel it first (its advance would be paid twice)", id, m, status);
+			break;
+		}
+		if (cmp > 0) {
+			rc = br_error_set(err, BR_EINPUT, "run %s for the later month %s exists: %s cannot be"
+					  " prepared any more", id, m, mb);
+			break;
+		}
+		if (cmp == 0 && strcmp(status, "RELEASED") == 0)
+			released = 1;
+		if (cmp == 0 && strcmp(status, "APPROVED") == 0) {
+			rc = br_error_set(err, BR_EINPUT, "run %s for %s is approved: release or cancel it first", id, mb);
+			break;
+		}
+		if (cmp == 0 && strcmp(status, "PREPARED") == 0)
+			*superseded = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (released && !aanvullend)
+		return br_error_set(err, BR_EINPUT, "month %s is closed: its run was released; money found due"
+				    " later is paid in the next month or with `run --month %s --aanvullend`", mb, mb);
+	if (!released && aanvullend)
+		return br_error_set(err, BR_EINPUT, "no released run for %s to supplement: prepare the regular"
+				    " run first", mb);
+	return 0;
+}
+
+static int load_held(struct prep *p, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char last[DATE_FMT_MAX];
+	size_t cap = 0;
+	int rc;
+
+	/* signals.md: a hold dated on or before the last day of M */
+	date_format(last, month_last_day(p->month));
+	if ((rc = store_prepare(p->st, &s, "SELECT DISTINCT dossier FROM opschorting WHERE opgeheven IS NULL"
+				" AND vanaf <= ?1 ORDER BY dossier", err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, last, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (p->n_held == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			int64_t *nh = realloc(p->held, ncap * sizeof(*nh));
+			if (!nh) {
+				sqlite3_finalize(s);
+				return br_error_set(err, BR_ENOMEM, "out of memory");
+			}
+			p->held = nh;
+			cap = ncap;
+		}
+		p->held[p->n_held++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int32_t first_run_month(struct store *st, int32_t month)
+{
+	sqlite3_stmt *s = NULL;
+	struct br_error e;
+	int32_t m = month;
+
+	br_error_clear(&e);
+	if (store_prepare(st, &s, "SELECT min(maand) FROM run WHERE status IN ('PREPARED','APPROVED','RELEASED')",
+			  &e) == 0 && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		const char *t = col(s, 0);
+		if (month_parse(&m, t, strlen(t), &e) < 0 || m > month)
+			m = month;
+	}
+	sqlite3_finalize(s);
+	return m;
+}
+
+/* manifest.xml: every file with its SHA-256, the rules and the inputs. */
+static int write_manifest(struct prep *p, const char *folder, const char *const *files, size_t n_files,
+			  struct br_error *err)
+{
+	char path[FSUTIL_PATH_MAX], sha[SHA256_HEX_LEN + 1], mb[MONTH_FMT_MAX], ts[TIMESTAMP_FMT_MAX];
+	char *text = NULL;
+	size_t len = 0, i;
+	sqlite3_stmt *s = NULL;
+	FILE *f;
+	int rc = 0;
+
+	if (!(f = open_memstream(&text, &len)))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Manifest xmlns=\"urn:nl:betaalrun:manifest:1\""
+		" run=\"%s\" maand=\"%s\" aangemaakt=\"%s\">\n", p->msg_id, month_format(mb, p->month),
+		timestamp_format(ts, p->env->now));
+	fprintf(f, "  <Regels sha256=\"%s\"/>\n", p->env->rules->sha256);
+	for (i = 0; i < n_files; i++) {
+		if (fsutil_join(path, sizeof(path), folder, files[i], err) < 0 || !fsutil_exists(path))
+			continue;
+		if ((rc = fsutil_digest_file(sha, NULL, path, UINT64_MAX, NULL, err)) < 0)
+			goto out;
+		fprintf(f, "  <Bestand naam=\"%s\" sha256=\"%s\"/>\n", files[i], sha);
+	}
+	fprintf(f, "  <Specificaties map=\"specificaties\" aantal=\"%ld\"/>\n", p->sum->dossiers);
+	if ((rc = store_prepare(p->st, &s, "SELECT soort, levering_id, sha256 FROM levering ORDER BY id", err)) < 0)
+		goto out;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		fprintf(f, "  <Invoer soort=\"%s\" levering=\"%s\" sha256=\"%s\"/>\n", col(s, 0), col(s, 1), col(s, 2));
+	fprintf(f, "</Manifest>\n");
+out:
+	sqlite3_finalize(s);
+	if (fclose(f) != 0 && rc == 0)
+		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+	if (rc == 0 && (rc = fsutil_join(path, sizeof(path), folder, "manifest.xml", err)) == 0)
+		rc = fsutil_write_atomic(path, text, len, 0600, err);
+	free(text);
+	return rc;
+}
+
+static int load_previous_cells(struct store *st, int64_t run, char *prev_id, size_t cap_id,
+			       struct report_cell *cells, size_t *n, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t prev = 0;
+	int rc;
+
+	*n = 0;
+	prev_id[0] = '\0';
+	if ((rc = store_prepare(st, &s, "SELECT id, msg_id FROM run WHERE status = 'RELEASED' AND id <> ?1"
+				" ORDER BY id DESC LIMIT 1", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, run);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		prev = sqlite3_column_int64(s, 0);
+		snprintf(prev_id, cap_id, "%s", col(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (!prev)
+		return 0;
+	if ((rc = store_prepare(st, &s, "SELECT d.gemeente, d.regeling, count(*), sum(rd.client_cents),"
+				" sum(rd.derden_cents), sum(rd.inhouding_cents), sum(rd.verrekend_cents),"
+				" sum(rd.toegevoegd_cents), sum(rd.status = 'NUL'), sum(rd.status = 'OPGESCHORT'),"
+				" sum(rd.ingehouden_cents), sum(rd.status = 'GEBLOKKEERD')"
+				" FROM run_dossier rd JOIN dossier d ON d.id = rd.dossier WHERE rd.run = ?1"
+				" GROUP BY d.gemeente, d.regeling ORDER BY d.gemeente, d.regeling", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, prev);
+	while (sqlite3_step(s) == SQLITE_ROW && *n < MAX_CELLS) {
+		struct report_cell *c = &cells[(*n)++];
+		memset(c, 0, sizeof(*c));
+		snprintf(c->gemeente, sizeof(c->gemeente), "%s", col(s, 0));
+		snprintf(c->regeling, sizeof(c->regeling), "%s", col(s, 1));
+		c->dossiers = (long)sqlite3_column_int64(s, 2);
+		c->client_cents = sqlite3_column_int64(s, 3);
+		c->derden_cents = sqlite3_column_int64(s, 4);
+		c->inhouding_cents = sqlite3_column_int64(s, 5);
+		c->verrekend_cents = sqlite3_column_int64(s, 6);
+		c->toegevoegd_cents = sqlite3_column_int64(s, 7);
+		c->nul = (long)sqlite3_column_int64(s, 8);
+		c->held = (long)sqlite3_column_int64(s, 9);
+		c->held_cents = sqlite3_column_int64(s, 10);
+		c->blocked = (long)sqlite3_column_int64(s, 11);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int cmp_cells(const void *a, const void *b)
+{
+	const struct report_cell *x = a, *y = b;
+	int c = strcmp(x->gemeente, y->gemeente);
+	return c ? c : strcmp(x->regeling, y->regeling);
+}
+
+int payrun_prepare(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
+		   int32_t month, int aanvullend, int dry_run, const char *key_path,
+		   const char *passphrase, struct br_error *err)
+{
+	static const char *const manifest_files[] = {
+		"pain.001.xml", "pain.001.xml.p7s", "rapport.html", "rapport.csv"
+	};
+	struct prep p;
+	struct settle_source *src = NULL;
+	struct settle_dossier_info *info = NULL;
+	struct settle_input in;
+	struct settle_result res;
+	struct settle_settings set;
+	struct report rep;
+	struct report_cell prev_cells[MAX_CELLS];
+	size_t n_prev = 0;
+	char mb[MONTH_FMT_MAX], monthdir[FSUTIL_PATH_MAX], final[FSUTIL_PATH_MAX], path[FSUTIL_PATH_MAX];
+	char sig[FSUTIL_PATH_MAX + 8], ts[TIMESTAMP_FMT_MAX], startmb[MONTH_FMT_MAX];
+	int64_t superseded = 0;
+	int32_t today = timestamp_day(env->now), exec_day;
+	int rc, in_tx = 0;
+
+	memset(&p, 0, sizeof(p));
+	memset(out, 0, sizeof(*out));
+	settle_result_init(&res);
+	p.st = st;
+	p.env = env;
+	p.month = month;
+	p.dry_run = dry_run;
+	p.sum = out;
+	month_format(mb, month);
+	if (!(info = calloc(1, sizeof(*info)))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = store_begin(st, err)) < 0)
+		goto out;
+	in_tx = 1;
+	if (!dry_run && (rc = prepare_checks(st, month, aanvullend, &superseded, err)) < 0)
+		goto out;
+	if ((rc = process_bank_statuses(st, env, &out->rejected, err)) < 0)
+		goto out;
+
+	/* rules.md §6: startmaand, else the month of the first run */
+	memset(&set, 0, sizeof(set));
+	set.startmaand = env->cfg->startmaand >= 0 ? env->cfg->startmaand : first_run_month(st, month);
+	set.toerekening_dagen = strcmp(env->cfg->toerekening, "dagen") == 0;
+	set.vt_uitbetaalmaand = env->cfg->vt_uitbetaalmaand;
+	set.verrekentermijn = env->cfg->verrekentermijn_maanden;
+	set.beslagvrije_voet_pct = env->cfg->beslagvrije_voet_pct;
+	exec_day = calendar_execution_date(month, env->cfg->uitbetaaldag, today);
+	date_format(out->uitvoerdatum, exec_day);
+
+	if ((rc = fsutil_join(monthdir, sizeof(monthdir), env->home, "out", err)) < 0)
+		goto out;
+	if ((rc = fsutil_join(path, sizeof(path), monthdir, mb, err)) < 0)
+		goto out;
+	memcpy(monthdir, path, sizeof(monthdir));
+	if ((rc = fsutil_mkdirs(monthdir, 0700, err)) < 0)
+		goto out;
+
+	if (!dry_run) {
+		sqlite3_stmt *s = NULL;
+		if (superseded) {
+			/* payments.md: preparing again supersedes the prepared run */
+			if ((rc = set_status(st, superseded, "SUPERSEDED", NULL, NULL, err)) < 0 ||
+			    (rc = ledger_discard(st, superseded, err)) < 0)
+				goto out;
+		}
+		if ((rc = store_prepare(st, &s, "SELECT coalesce(max(id), 0) + 1 FROM run", err)) < 0)
+			goto out;
+		sqlite3_step(s);
+		p.run = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		/* MsgId from a persistent run sequence (payments.md identifiers) */
+		snprintf(p.msg_id, sizeof(p.msg_id), "BR-%.4s%.2s-%04lld", mb, mb + 5, (long long)p.run);
+		if ((rc = fsutil_join(final, sizeof(final), monthdir, p.msg_id, err)) < 0)
+			goto out;
+		if ((rc = store_prepare(st, &s, "INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt,"
+					" uitvoerdatum, startmaand, regels_sha256, pain_versie, map)"
+					" VALUES (?1, ?2, ?3, ?4, 'PREPARED', ?5, ?6, ?7, ?8, ?9, ?10)", err)) < 0)
+			goto out;
+		sqlite3_bind_int64(s, 1, p.run);
+		sqlite3_bind_text(s, 2, p.msg_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, mb, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 4, aanvullend ? 1 : 0);
+		sqlite3_bind_text(s, 5, timestamp_format(ts, env->now), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, out->uitvoerdatum, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 7, month_format(startmb, set.startmaand), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, env->rules->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 9, env->cfg->pain_versie, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 10, final, -1, SQLITE_STATIC);
+		rc = step_done(st, s, "recording the run", err);
+		sqlite3_finalize(s);
+		if (rc < 0)
+			goto out;
+		if ((rc = store_prepare(st, &p.ins_tx, "INSERT INTO betaling (run, dossier, soort, end_to_end_id,"
+					" bedrag_cents, iban, bic, naam, omschrijving, kenmerk)"
+					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err)) < 0 ||
+		    (rc = store_prepare(st, &p.ins_rd, "INSERT INTO run_dossier (run, dossier, status, reden,"
+					" client_cents, derden_cents, inhouding_cents, verrekend_cents,"
+					" toegevoegd_cents, ingehouden_cents, derden_overgeslagen)"
+					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", err)) < 0 ||
+		    (rc = store_prepare(st, &p.ins_afr, "INSERT INTO afrekening (dossier, run_maand, run, berekend,"
+					" regels_sha256, voorschot_cents, toevoegingen_cents, vt_cents, verrekend_cents,"
+					" doorgeschoven_cents, vordering_cents, inhoudingen_cents, derden_cents,"
+					" client_cents, specificatie) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+					" ?11, ?12, ?13, ?14, ?15)", err)) < 0 ||
+		    (rc = ledger_open(&p.ledger, st, err)) < 0)
+			goto out;
+	} else {
+		snprintf(p.msg_id, sizeof(p.msg_id), "DRY-RUN-%.4s%.2s", mb, mb + 5);
+		if ((rc = fsutil_join(final, sizeof(final), monthdir, "dry-run", err)) < 0)
+			goto out;
+	}
+	snprintf(out->msg_id, sizeof(out->msg_id), "%s", p.msg_id);
+	snprintf(path, sizeof(path), "%.3900s/.%.40s.tmp", monthdir, dry_run ? "dry-run" : p.msg_id);
+	snprintf(p.tmpdir, sizeof(p.tmpdir), "%s", path);
+	if ((rc = fsutil_remove_tree(p.tmpdir, err)) < 0 || (rc = fsutil_mkdirs(p.tmpdir, 0700, err)) < 0 ||
+	    (rc = fsutil_join(p.specdir, sizeof(p.specdir), p.tmpdir, "specificaties", err)) < 0 ||
+	    (rc = fsutil_mkdirs(p.specdir, 0700, err)) < 0)
+		goto out;
+
+	/* settle every dossier and decide what is paid */
+	if ((rc = load_held(&p, err)) < 0 || (rc = load_rejected(&p, err)) < 0 ||
+	    (rc = settle_source_open(&src, st, month, set.startmaand, NULL, err)) < 0)
+		goto out;
+	while ((rc = settle_source_next(src, info, &in, err)) == 1) {
+		if ((rc = settle_dossier(&res, &in, env->rules, &set, month, err)) < 0) {
+			br_error_set(err, rc, "dossier %s", info->nummer);
+			goto out;
+		}
+		if ((rc = prepare_dossier(&p, info, &in, &res, &set, err)) < 0)
+			goto out;
+	}
+	if (rc < 0)
+		goto out;
+	settle_source_free(src);
+	src = NULL;
+
+	/* the payment file and its first signature */
+	if (!dry_run && out->tx > 0) {
+		struct pain001_params pp;
+		struct pain001_stats ps;
+		struct tx_source ts_src = { st, p.run, NULL, "", "" };
+		struct pain001_source source = { tx_rewind, tx_next, &ts_src };
+		struct cms_signer who;
+		sqlite3_stmt *s = NULL;
+
+		memset(&pp, 0, sizeof(pp));
+		pp.version = strcmp(env->cfg->pain_versie, "001.001.03") == 0 ? 3 : 9;
+		snprintf(pp.msg_id, sizeof(pp.msg_id), "%.35s", p.msg_id);
+		pp.cre_dt_tm = env->now;
+		pp.initiator_name = env->cfg->debiteur_naam;
+		pp.debtor_name = env->cfg->debiteur_naam;
+		snprintf(pp.debtor_iban, sizeof(pp.debtor_iban), "%.34s", env->cfg->debiteur_iban);
+		snprintf(pp.debtor_bic, sizeof(pp.debtor_bic), "%.11s", env->cfg->debiteur_bic);
+		pp.reqd_exctn_dt = exec_day;
+		pp.max_per_batch = env->cfg->max_per_batch;
+		snprintf(pp.purp_derden, sizeof(pp.purp_derden), "%.4s", env->cfg->doel_derden);
+		snprintf(pp.ctgy_purp, sizeof(pp.ctgy_purp), "%.4s", env->cfg->categorie);
+		if ((rc = run_file(path, sizeof(path), p.tmpdir, "pain.001.xml", err)) < 0)
+			goto out;
+		rc = pain001_write(path, &pp, &source, &ps, err);
+		sqlite3_finalize(ts_src.q);
+		if (rc < 0)
+			goto out;
+		/* PmtInfId per payment, as the writer groups them, for pain.002 */
+		if ((rc = store_prepare(st, &s, "UPDATE betaling SET pmtinf_id = ?2 || (CASE soort WHEN 'CLIENT'"
+					" THEN '-K' ELSE '-D' END) || ((n - 1) / ?3 + 1) FROM (SELECT id AS bid,"
+					" row_number() OVER (PARTITION BY soort ORDER BY id) AS n FROM betaling"
+					" WHERE run = ?1) WHERE id = bid", err)) < 0)
+			goto out;
+		sqlite3_bind_int64(s, 1, p.run);
+		sqlite3_bind_text(s, 2, p.msg_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 3, env->cfg->max_per_batch);
+		rc = step_done(st, s, "recording batch ids", err);
+		sqlite3_finalize(s);
+		if (rc < 0)
+			goto out;
+		snprintf(sig, sizeof(sig), "%s.p7s", path);
+		if ((rc = cms_sign_file(path, sig, key_path, passphrase, &who, err)) < 0 ||
+		    (rc = fsutil_digest_file(out->sha256, out->sha1, path, UINT64_MAX, NULL, err)) < 0)
+			goto out;
+		if ((rc = store_prepare(st, &s, "UPDATE run SET sha256 = ?2, sha1 = ?3, aantal = ?4, totaal_cents = ?5,"
+					" voorbereider = ?6 WHERE id = ?1", err)) < 0)
+			goto out;
+		sqlite3_bind_int64(s, 1, p.run);
+		sqlite3_bind_text(s, 2, out->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, out->sha1, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, out->tx);
+		sqlite3_bind_int64(s, 5, out->total_cents);
+		sqlite3_bind_text(s, 6, who.subject, -1, SQLITE_STATIC);
+		rc = step_done(st, s, "recording the run", err);
+		sqlite3_finalize(s);
+		if (rc < 0)
+			goto out;
+	}
+
+	/* the report, beside the previous released run */
+	qsort(p.cells, p.n_cells, sizeof(p.cells[0]), cmp_cells);
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.run_id, sizeof(rep.run_id), "%s", p.msg_id);
+	snprintf(rep.maand, sizeof(rep.maand), "%s", mb);
+	snprintf(rep.status, sizeof(rep.status), "%s", dry_run ? "DRY-RUN" : "PREPARED");
+	snprintf(rep.uitvoerdatum, sizeof(rep.uitvoerdatum), "%s", out->uitvoerdatum);
+	if ((rc = load_previous_cells(st, p.run, rep.previous_run_id, sizeof(rep.previous_run_id), prev_cells,
+				      &n_prev, err)) < 0)
+		goto out;
+	rep.cells = p.cells;
+	rep.n_cells = p.n_cells;
+	rep.prev = prev_cells;
+	rep.n_prev = n_prev;
+	rep.lines = p.lines;
+	rep.n_lines = p.n_lines;
+	rep.n_tx = out->tx;
+	rep.total_cents = out->total_cents;
+	if ((rc = report_write(p.tmpdir, &rep, err)) < 0 ||
+	    (rc = write_manifest(&p, p.tmpdir, manifest_files, sizeof(manifest_files) / sizeof(manifest_files[0]),
+				 err)) < 0)
+		goto out;
+
+	/* publish the folder, then commit: a crash in between leaves a folder
+	 * without a run record, which the next preparation replaces */
+	if ((rc = fsutil_remove_tree(final, err)) < 0)
+		goto out;
+	if (rename(p.tmpdir, final) != 0) {
+		rc = br_error_set(err, BR_EIO, "cannot publish the run folder %s: %s", final, strerror(errno));
+		goto out;
+	}
+	if ((rc = fsutil_sync_dir(monthdir, err)) < 0)
+		goto out;
+	snprintf(out->folder, sizeof(out->folder), "%s", final);
+	if (dry_run) {
+		store_rollback(st); /* --dry-run books nothing */
+		in_tx = 0;
+	} else {
+		if ((rc = store_commit(st, err)) < 0)
+			goto out;
+		in_tx = 0;
+	}
+out:
+	if (in_tx)
+		store_rollback(st);
+	if (rc < 0 && p.tmpdir[0]) {
+		struct br_error ignore;
+		br_error_clear(&ignore);
+		fsutil_remove_tree(p.tmpdir, &ignore);
+	}
+	settle_source_free(src);
+	settle_result_release(&res);
+	sqlite3_finalize(p.ins_tx);
+	sqlite3_finalize(p.ins_rd);
+	sqlite3_finalize(p.ins_afr);
+	ledger_free(p.ledger);
+	free(p.held);
+	free(p.rej);
+	free(p.lines);
+	free(info);
+	return rc;
+}
+
+/* ---- approve, cancel, release, verify, list ------------------------------ */
+
+static int check_file_hash(const struct run_row *r, char *path, size_t cap, struct br_error *err)
+{
+	char sha[SHA256_HEX_LEN + 1];
+	int rc;
+
+	if ((rc = run_file(path, cap, r->map, "pain.001.xml", err)) < 0)
+		return rc;
+	if ((rc = fsutil_digest_file(sha, NULL, path, UINT64_MAX, NULL, err)) < 0)
+		return rc;
+	if (strcmp(sha, r->sha256) != 0)
+		return br_error_set(err, BR_EINPUT, "the payment file %s was changed after preparation: its SHA-256"
+				    " is %s, the run recorded %s", path, sha, r->sha256);
+	return 0;
+}
+
+int payrun_approve(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
+		   const char *run, const char *key_path, const char *passphrase, struct br_error *err)
+{
+	struct run_row r;
+	struct cms_signer signers[CMS_MAX_SIGNERS], who;
+	char path[FSUTIL_PATH_MAX], sig[FSUTIL_PATH_MAX + 8], ts[TIMESTAMP_FMT_MAX];
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = run_load(&r, st, run, err)) < 0)
+		return rc;
+	if (strcmp(r.status, "PREPARED") != 0)
+		return br_error_set(err, BR_EINPUT, "run %s is %s: only a prepared run can be approved", run, r.status);
+	if (r.aantal == 0)
+		return br_error_set(err, BR_EINPUT, "run %s has no payments to approve", run);
+	if ((rc = check_file_hash(&r, path, sizeof(path), err)) < 0)
+		return rc;
+	snprintf(sig, sizeof(sig), "%s.p7s", path);
+	if ((rc = cms_verify_file(path, sig, env->trust_pem, signers, &n, err)) < 0)
+		return rc;
+	if ((rc = cms_add_signer(path, sig, key_path, passphrase, &who, err)) < 0)
+		return rc;
+	if ((rc = store_begin(st, err)) < 0)
+		return rc;
+	if ((rc = set_status(st, r.id, "APPROVED", "goedkeurder", who.subject, err)) < 0 ||
+	    (rc = set_status(st, r.id, "APPROVED", "goedgekeurd", timestamp_format(ts, env->now), err)) < 0 ||
+	    (rc = store_commit(st, err)) < 0) {
+		store_rollback(st);
+		return rc;
+	}
+	snprintf(out->msg_id, sizeof(out->msg_id), "%s", r.msg_id);
+	snprintf(out->sha256, sizeof(out->sha256), "%s", r.sha256);
+	snprintf(out->sha1, sizeof(out->sha1), "%s", r.sha1);
+	snprintf(out->uitvoerdatum, sizeof(out->uitvoerdatum), "%s", r.uitvoerdatum);
+	snprintf(out->folder, sizeof(out->folder), "%s", r.map);
+	out->tx = r.aantal;
+	out->total_cents = r.totaal_cents;
+	return 0;
+}
+
+int payrun_cancel(struct store *st, const struct payrun_env *env, const char *run, struct br_error *err)
+{
+	struct run_row r;
+	char ts[TIMESTAMP_FMT_MAX];
+	int rc;
+
+	if ((rc = run_load(&r, st, run, err)) < 0)
+		return rc;
+	if (strcmp(r.status, "PREPARED") != 0 && strcmp(r.status, "APPROVED") != 0)
+		return br_error_set(err, BR_EINPUT, "run %s is %s: only a prepared or approved run can be cancelled",
+				    run, r.status);
+	if ((rc = store_begin(st, err)) < 0)
+		return rc;
+	if ((rc = set_status(st, r.id, "CANCELLED", "geannuleerd", timestamp_format(ts, env->now), err)) < 0 ||
+	    (rc = ledger_discard(st, r.id, err)) < 0 || (rc = store_commit(st, err)) < 0) {
+		store_rollback(st);
+		return rc;
+	}
+	return 0;
+}
+
+/* Both signatures valid, trusted, by two different subjects, the ones
+ * recorded for the run. */
+static int check_signatures(const char *path, const char *trust, struct br_error *err)
+{
+	struct cms_signer signers[CMS_MAX_SIGNERS];
+	char sig[FSUTIL_PATH_MAX + 8];
+	size_t n = 0;
+	int rc;
+
+	snprintf(sig, sizeof(sig), "%s.p7s", path);
+	if ((rc = cms_verify_file(path, sig, trust, signers, &n, err)) < 0)
+		return rc;
+	if (n < 2)
+		return br_error_set(err, BR_EINPUT, "the payment file has %zu signature(s); release needs the"
+				    " preparer's and the approver's", n);
+	if (strcmp(signers[0].subject, signers[1].subject) == 0)
+		return br_error_set(err, BR_EFOUREYES, "both signatures are by %s: four-eyes violated",
+				    signers[0].subject);
+	return 0;
+}
+
+int payrun_release(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
+		   const char *run, struct br_error *err)
+{
+	struct run_row r;
+	char path[FSUTIL_PATH_MAX], outbox[FSUTIL_PATH_MAX], dst[FSUTIL_PATH_MAX], name[64];
+	char sig[FSUTIL_PATH_MAX + 8], today[DATE_FMT_MAX];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = run_load(&r, st, run, err)) < 0)
+		return rc;
+	if (strcmp(r.status, "APPROVED") != 0)
+		return br_error_set(err, BR_EINPUT, "run %s is %s: only an approved run can be released", run,
+				    r.status);
+	if ((rc = check_file_hash(&r, path, sizeof(path), err)) < 0 ||
+	    (rc = check_signatures(path, env->trust_pem, err)) < 0)
+		return rc;
+	date_format(today, timestamp_day(env->now));
+	if (strcmp(today, r.uitvoerdatum) > 0)
+		return br_error_set(err, BR_EINPUT, "the requested execution date %s of run %s has passed: cancel it"
+				    " and prepare the run again", r.uitvoerdatum, run);
+	/* hand the file to the bank's outbox (idempotent: the same bytes) */
+	if ((rc = fsutil_join(outbox, sizeof(outbox), env->home, "outbox", err)) < 0 ||
+	    (rc = fsutil_mkdirs(outbox, 0700, err)) < 0)
+		return rc;
+	snprintf(name, sizeof(name), "%s.xml", r.msg_id);
+	if ((rc = fsutil_join(dst, sizeof(dst), outbox, name, err)) < 0 ||
+	    (rc = fsutil_copy_atomic(dst, path, 0, 0600, err)) < 0)
+		return rc;
+	snprintf(sig, sizeof(sig), "%s.p7s", path);
+	snprintf(name, sizeof(name), "%s.xml.p7s", r.msg_id);
+	if ((rc = fsutil_join(dst, sizeof(dst), outbox, name, err)) < 0 ||
+	    (rc = fsutil_copy_atomic(dst, sig, 0, 0600, err)) < 0)
+		return rc;
+	/* the payments count as paid only now, with the status, in one go */
+	if ((rc = store_begin(st, err)) < 0)
+		return rc;
+	if ((rc = ledger_release(st, r.id, today, err)) < 0 ||
+	    (rc = set_status(st, r.id, "RELEASED", "vrijgegeven", today, err)) < 0 ||
+	    (rc = store_commit(st, err)) < 0) {
+		store_rollback(st);
+		return rc;
+	}
+	snprintf(out->msg_id, sizeof(out->msg_id), "%s", r.msg_id);
+	snprintf(out->sha256, sizeof(out->sha256), "%s", r.sha256);
+	snprintf(out->sha1, sizeof(out->sha1), "%s", r.sha1);
+	snprintf(out->folder, sizeof(out->folder), "%s", outbox);
+	out->tx = r.aantal;
+	out->total_cents = r.totaal_cents;
+	return 0;
+}
+
+int payrun_verify(struct store *st, const struct payrun_env *env, const char *file, struct br_error *err)
+{
+	struct cms_signer signers[CMS_MAX_SIGNERS];
+	char sha[SHA256_HEX_LEN + 1], sha1[SHA1_HEX_LEN + 1], sig[FSUTIL_PATH_MAX + 8];
+	sqlite3_stmt *s = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = fsutil_digest_file(sha, sha1, file, UINT64_MAX, NULL, err)) < 0)
+		return rc;
+	printf("file      %s\nsha256    %s\nsha1      %s\n", file, sha, sha1);
+	snprintf(sig, sizeof(sig), "%s.p7s", file);
+	if (!fsutil_exists(sig))
+		return br_error_set(err, BR_EINPUT, "no signature file %s beside the payment file", sig);
+	if ((rc = cms_verify_file(file, sig, env->trust_pem, signers, &n, err)) < 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		printf("signer %zu  %s (certificate sha256 %s)\n", i + 1, signers[i].subject, signers[i].fingerprint);
+	if ((rc = store_prepare(st, &s, "SELECT msg_id, status FROM run WHERE sha256 = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return br_error_set(err, BR_EINPUT, "no run in the ledger has this file's SHA-256: the file is not"
+				    " one betaalrun prepared, or it was changed");
+	}
+	printf("run       %s (%s)\n", col(s, 0), col(s, 1));
+	sqlite3_finalize(s);
+	if (n < 2)
+		return br_error_set(err, BR_EINPUT, "only %zu signature: the approver has not signed (four-eyes)", n);
+	if (strcmp(signers[0].subject, signers[1].subject) == 0)
+		return br_error_set(err, BR_EFOUREYES, "both signatures are by %s: four-eyes violated",
+				    signers[0].subject);
+	printf("verified: two trusted signatures by different people; the ledger knows this file\n");
+	return 0;
+}
+
+int payrun_list(struct store *st, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char amount[MONEY_FMT_MAX + 8];
+	int rc;
+
+	if ((rc = store_prepare(st, &s, "SELECT msg_id, maand, status, aanvullend, uitvoerdatum, aantal,"
+				" totaal_cents, aangemaakt FROM run ORDER BY id", err)) < 0)
+		return rc;
+	printf("%-18s %-8s %-11s %-10s %8s %18s  %s\n", "run", "maand", "status", "uitvoering", "aantal",
+	       "totaal", "aangemaakt");
+	while (sqlite3_step(s) == SQLITE_ROW)
+		printf("%-18s %-8s %-11s %-10s %8lld %18s  %s%s\n", col(s, 0), col(s, 1), col(s, 2), col(s, 4),
+		       (long long)sqlite3_column_int64(s, 5),
+		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 6)), col(s, 7),
+		       sqlite3_column_int(s, 3) ? " (aanvullend)" : "");
+	sqlite3_finalize(s);
+	return 0;
+}

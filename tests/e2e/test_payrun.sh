@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The monthly payment run end to end (issue 4): ingest the samples, prepare,
+# approve (four-eyes), release, verify the file against the official
+# schemas and the signatures with openssl, the totals against the
+# settlement; a bank's pain.002 rejects two payments; after the register is
+# corrected the next month pays them again.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+XSD=$(cd ../shared/xsd && pwd)
+home=$tmp/home
+keys=$tmp/keys
+mkdir -p "$keys"
+
+# a throwaway CA and two signers, generated now (no key is committed)
+ossl() { openssl "$@" >/dev/null 2>&1; }
+ossl req -x509 -newkey rsa:2048 -nodes -keyout "$keys/ca.key" -out "$keys/ca.pem" -days 3650 -subj "/CN=Test CA betaalrun"
+for who in Preparer Approver; do
+	ossl req -newkey rsa:2048 -nodes -keyout "$keys/$who.key" -out "$keys/$who.csr" -subj "/O=WerkSaam Westfriesland/CN=$who"
+	ossl x509 -req -in "$keys/$who.csr" -CA "$keys/ca.pem" -CAkey "$keys/ca.key" -CAcreateserial -out "$keys/$who.pem" -days 365
+done
+ossl pkcs12 -export -inkey "$keys/Preparer.key" -in "$keys/Preparer.pem" -out "$keys/prep.p12" -passout pass:geheim-1
+cat "$keys/Approver.key" "$keys/Approver.pem" >"$keys/appr.pem"
+
+"$BR" --home "$home" init >/dev/null
+sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^bic *=.*/bic = ABNANL2A/' \
+	-e 's/^startmaand *=.*/startmaand = 2026-10/' -e "s|^vertrouwen *=.*|vertrouwen = $keys/ca.pem|" \
+	"$home/betaalrun.conf"
+cp samples/register-*.xml "$home/inbox/"; "$BR" --home "$home" ingest >/dev/null 2>&1
+cp samples/inkomen-*.xml* samples/signalen-*.xml "$home/inbox/"; "$BR" --home "$home" ingest >/dev/null 2>&1
+db=$home/betaalrun.db
+
+export BETAALRUN_NOW=2026-11-20T09:00:00
+# dry run: a report, nothing booked
+"$BR" --home "$home" run --month 2026-11 --dry-run >"$tmp/dry.out" 2>"$tmp/err" || fail "dry run: $(cat "$tmp/err")"
+[ -f "$home/out/2026-11/dry-run/rapport.html" ] || fail "dry run wrote no report"
+[ "$(count "$home" 'SELECT count(*) FROM run') $(count "$home" 'SELECT count(*) FROM boeking')" = "0 0" ] || fail "dry run booked something"
+ok "dry run: report written, nothing booked"
+
+# prepare
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2026-11 --key "$keys/prep.p12" >"$tmp/run.out" 2>"$tmp/err" \
+	|| fail "run: $(cat "$tmp/err")"
+run=$(head -n1 "$tmp/run.out")
+[[ "$run" =~ ^BR-202611-[0-9]{4}$ ]] || fail "first line is not the run id: $run"
+grep -q "geheim" "$tmp/run.out" "$tmp/err" && fail "the passphrase was printed"
+dir=$home/out/2026-11/$run
+f=$dir/pain.001.xml
+for x in pain.001.001.09.xsd EPC132-08_2023_V1.0_SCT_C2PSP_pain.001.001.09.xsd; do
+	xmllint --noout --schema "$XSD/$x" "$f" 2>"$tmp/xsd" || fail "$x rejects the payment file: $(head -3 "$tmp/xsd")"
+done
+[ "$(head -c 39 "$f")" = '<?xml version="1.0" encoding="UTF-8"?>' ] || fail "XML declaration"
+[ "$(wc -l <"$f")" = 1 ] || fail "more than one line break in the payment file"
+openssl cms -verify -binary -inform DER -in "$f.p7s" -content "$f" -CAfile "$keys/ca.pem" -purpose any -out /dev/null 2>/dev/null \
+	|| fail "openssl cms -verify rejects the preparer's signature"
+[ "$(stat -c %a "$f")" = 600 ] || fail "payment file not 0600"
+grep -q "^sha256 *$(sha256sum "$f" | cut -c1-64)" "$tmp/run.out" || fail "run did not print the file's SHA-256"
+grep -q "^sha1 *$(sha1sum "$f" | cut -c1-40)" "$tmp/run.out" || fail "run did not print the file's SHA-1"
+# totals: the file's amounts = its CtrlSum = the ledger = the settlement
+file_sum=$(grep -o '<InstdAmt Ccy="EUR">[0-9]*\.[0-9][0-9]' "$f" | sed 's/.*>//' | awk -F. '{s += $1 * 100 + $2} END {print s}')
+ctrl=$(grep -o '<GrpHdr>.*</GrpHdr>' "$f" | grep -o '<CtrlSum>[0-9.]*' | head -1 | sed 's/<CtrlSum>//' | awk -F. '{print $1 * 100 + $2}')
+nb=$(grep -o '<GrpHdr>.*</GrpHdr>' "$f" | grep -o '<NbOfTxs>[0-9]*' | head -1 | sed 's/<NbOfTxs>//')
+[ "$file_sum" = "$ctrl" ] || fail "CtrlSum $ctrl is not the sum of the amounts $file_sum"
+[ "$nb" = "$(grep -o '<CdtTrfTxInf>' "$f" | wc -l)" ] || fail "NbOfTxs"
+ledger=$(count "$home" "SELECT sum(bedrag_cents) FROM betaling WHERE run = (SELECT id FROM run WHERE msg_id = '$run')")
+settled=$(count "$home" "SELECT sum(client_cents + derden_cents) FROM run_dossier WHERE run = (SELECT id FROM run WHERE msg_id = '$run') AND status IN ('BETAALD','NUL')")
+[ "$file_sum" = "$ledger" ] && [ "$ledger" = "$settled" ] || fail "file $file_sum, payments $ledger, settlement $settled differ"
+# no BSN anywhere in the file
+sqlite3 "$db" 'SELECT bsn FROM persoon' >"$tmp/bsns"
+grep -F -f "$tmp/bsns" "$f" >/dev/null && fail "a BSN is in the payment file"
+[ "$(ls "$dir/specificaties" | wc -l)" -gt 2000 ] || fail "too few specifications"
+[ -f "$dir/rapport.html" ] && [ -f "$dir/rapport.csv" ] && [ -f "$dir/manifest.xml" ] || fail "report or manifest missing"
+[ "$(count "$home" "SELECT count(*) FROM boeking WHERE vrijgegeven IS NOT NULL")" = 0 ] || fail "bookings released before release"
+ok "prepared $run: $nb payments, valid against ISO and EPC schemas, signed, totals agree (€ $((file_sum / 100)))"
+
+# four-eyes: the preparer cannot approve
+set +e
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" approve "$run" --key "$keys/prep.p12" >/dev/null 2>&1; rc=$?
+"$BR" --home "$home" release "$run" >/dev/null 2>&1; rc2=$?
+set -e
+[ "$rc" = 77 ] || fail "approval by the preparer: exit $rc, expected 77"
+[ "$rc2" = 65 ] || fail "releasing an unapproved run: exit $rc2, expected 65"
+# the approver, passphrase-less PEM, through --pass-fd
+"$BR" --home "$home" approve "$run" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >"$tmp/appr.out" 2>"$tmp/err" || fail "approve: $(cat "$tmp/err")"
+openssl cms -verify -binary -inform DER -in "$f.p7s" -content "$f" -CAfile "$keys/ca.pem" -purpose any -out /dev/null 2>/dev/null \
+	|| fail "openssl rejects the two signatures"
+[ "$(openssl cms -cmsout -print -inform DER -in "$f.p7s" | grep -c 'signatureAlgorithm')" -ge 2 ] || fail "not two signers"
+"$BR" --home "$home" verify "$f" >"$tmp/verify.out" 2>&1 || fail "verify: $(cat "$tmp/verify.out")"
+grep -q "CN=Preparer" "$tmp/verify.out" && grep -q "CN=Approver" "$tmp/verify.out" || fail "verify does not name both signers"
+cp "$f" "$tmp/tampered.xml"; cp "$f.p7s" "$tmp/tampered.xml.p7s"
+printf '9' | dd of="$tmp/tampered.xml" bs=1 seek=200 conv=notrunc 2>/dev/null
+set +e
+"$BR" --home "$home" verify "$tmp/tampered.xml" >/dev/null 2>&1; rc=$?
+set -e
+[ "$rc" = 65 ] || fail "a one-byte change passed verify (exit $rc)"
+ok "four-eyes: preparer refused (77), approver signed, verify names both, a changed byte fails"
+
+"$BR" --home "$home" release "$run" >"$tmp/rel.out" 2>"$tmp/err" || fail "release: $(cat "$tmp/err")"
+cmp -s "$f" "$home/outbox/$run.xml" && cmp -s "$f.p7s" "$home/outbox/$run.xml.p7s" || fail "outbox copy"
+[ "$(count "$home" "SELECT status FROM run WHERE msg_id = '$run'")" = RELEASED ] || fail "not RELEASED"
+[ "$(count "$home" "SELECT count(*) FROM boeking WHERE vrijgegeven IS NULL")" = 0 ] || fail "bookings left pending"
+"$BR" --home "$home" runs | grep -q "$run.*RELEASED" || fail "runs does not list the released run"
+set +e
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2026-11 --key "$keys/prep.p12" >/dev/null 2>&1; rc=$?
+set -e
+[ "$rc" = 65 ] || fail "preparing a released month: exit $rc, expected 65"
+ok "released to outbox/, ledger booked, the month is closed (65)"
+
+# the bank rejects two payments (pain.002.001.03)
+mapfile -t rej < <(sqlite3 "$db" "SELECT b.end_to_end_id, b.pmtinf_id, d.nummer, b.bedrag_cents FROM betaling b
+	JOIN dossier d ON d.id = b.dossier WHERE b.soort = 'CLIENT' AND b.run = (SELECT id FROM run WHERE msg_id = '$run')
+	AND NOT EXISTS (SELECT 1 FROM betaling c WHERE c.dossier = b.dossier AND c.soort = 'DERDE')
+	AND d.einddatum IS NULL ORDER BY b.id LIMIT 2")
+[ "${#rej[@]}" = 2 ] || fail "no payments to reject"
+tx() { IFS='|' read -r e2e pmt nr amt <<<"$1"; printf '<OrgnlPmtInfAndSts><OrgnlPmtInfId>%s</OrgnlPmtInfId><TxInfAndSts><OrgnlEndToEndId>%s</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>%s</Cd></Rsn></StsRsnInf></TxInfAndSts></OrgnlPmtInfAndSts>' "$pmt" "$e2e" "$2"; }
+cat >"$home/inbox/status.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt><GrpHdr><MsgId>ABNA-STS-0001</MsgId><CreDtTm>2026-11-26T08:00:00</CreDtTm></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>$run</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>$(tx "${rej[0]}" AC01)$(tx "${rej[1]}" AC04)</CstmrPmtStsRpt></Document>
+XML
+xmllint --noout --schema "$XSD/pain.002.001.03.xsd" "$home/inbox/status.xml" 2>/dev/null || fail "test pain.002 invalid"
+"$BR" --home "$home" ingest >/dev/null 2>"$tmp/err" || fail "ingest pain.002: $(cat "$tmp/err")"
+[ "$(count "$home" "SELECT count(*) FROM bankstatus WHERE status = 'RJCT'")" = 2 ] || fail "rejections not stored"
+
+# the register corrects the two accounts; December pays them again
+nr1=$(cut -d'|' -f3 <<<"${rej[0]}"); nr2=$(cut -d'|' -f3 <<<"${rej[1]}")
+amt1=$(cut -d'|' -f4 <<<"${rej[0]}")
+sed -e 's/leveringId="[^"]*"/leveringId="REG-2026-12-10"/' -e 's/peildatum="[^"]*"/peildatum="2026-12-10"/' \
+	-e 's/aanmaakdatum="[^"]*"/aanmaakdatum="2026-12-10T18:00:00"/' samples/register-2026-11-27.xml >"$tmp/reg2.xml"
+for nr in "$nr1" "$nr2"; do
+	# the Betaalrekening IBAN of that dossier becomes NL02ABNA0123456789
+	awk -v nr="$nr" '/<Dossiernummer>/ { cur = index($0, ">" nr "<") > 0 }
+		cur && /<Betaalrekening>/ { inacct = 1 }
+		inacct && /<IBAN>/ { sub(/<IBAN>[A-Z0-9]*<\/IBAN>/, "<IBAN>NL02ABNA0123456789</IBAN>"); inacct = 0 }
+		{ print }' "$tmp/reg2.xml" >"$tmp/reg2b.xml" && mv "$tmp/reg2b.xml" "$tmp/reg2.xml"
+done
+cp "$tmp/reg2.xml" "$home/inbox/register-2026-12-10.xml"
+export BETAALRUN_NOW=2026-12-14T09:00:00
+"$BR" --home "$home" ingest >/dev/null 2>"$tmp/err" || fail "ingest corrected register: $(cat "$tmp/err")"
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2026-12 --key "$keys/prep.p12" >"$tmp/run2.out" 2>"$tmp/err" \
+	|| fail "December run: $(cat "$tmp/err")"
+run2=$(head -n1 "$tmp/run2.out")
+grep -q "2 betaling(en) door de bank geweigerd" "$tmp/run2.out" || fail "the rejections were not booked back: $(cat "$tmp/run2.out")"
+f2=$home/out/2026-12/$run2/pain.001.xml
+for x in pain.001.001.09.xsd EPC132-08_2023_V1.0_SCT_C2PSP_pain.001.001.09.xsd; do
+	xmllint --noout --schema "$XSD/$x" "$f2" 2>/dev/null || fail "$x rejects the December file"
+done
+pay1=$(count "$home" "SELECT b.bedrag_cents FROM betaling b JOIN dossier d ON d.id = b.dossier
+	WHERE d.nummer = '$nr1' AND b.soort = 'CLIENT' AND b.run = (SELECT id FROM run WHERE msg_id = '$run2')")
+adv1=$(count "$home" "SELECT a.voorschot_cents FROM afrekening a JOIN dossier d ON d.id = a.dossier
+	WHERE d.nummer = '$nr1' AND a.run = (SELECT id FROM run WHERE msg_id = '$run2')")
+grep -q "NL02ABNA0123456789" "$f2" || fail "the corrected account is not paid"
+[ "$pay1" -ge $((adv1 + amt1 - 100000)) ] && [ "$pay1" -gt "$adv1" ] || fail "dossier $nr1: paid $pay1, advance $adv1, rejected $amt1: the rejected amount was not paid again"
+ok "pain.002 rejected 2 payments; after the register fix December pays them again (dossier $nr1: $pay1 cents)"

@@ -1,0 +1,1009 @@
+/*
+ * cms_sign.c — see cms_sign.h.
+ *
+ * Signing: CMS_sign(CMS_PARTIAL) + CMS_add1_signer(SHA-256) + CMS_final over
+ * the file's bytes, detached and binary.
+ *
+ * A second signer is added the way `openssl cms -resign` does it: the
+ * SignedData is read back (d2i_CMS_bio), verified against the file, and
+ * CMS_add1_signer is called with CMS_REUSE_DIGEST.  OpenSSL then copies the
+ * messageDigest attribute of an existing SHA-256 SignerInfo into the new
+ * one and signs its signed attributes at once, so the content is not read
+ * again; that is sound only because the existing signature was verified
+ * against the file just before.  Before anything is written, the new DER is
+ * parsed back and verified against the file once more.
+ *
+ * Verification: CMS_verify with an X509_STORE from the trust file (purpose
+ * any) is the authority.  When it fails, the SignerInfos are checked one by
+ * one (attribute signature, content digest, certificate chain) to say in
+ * words which signer failed and why.
+ *
+ * OpenSSL's error queue is translated where the call fails and is left
+ * empty on return.  A passphrase is handed to OpenSSL and never enters a
+ * message; buffers that held key material are cleansed.
+ */
+#include "cms_sign.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include "fsutil.h"
+#include "banned.h"
+
+/* A .p7s with two signers and their certificates is a few KiB. */
+#define CMS_SIG_FILE_MAX (1024 * 1024)
+/* A PKCS#12 or PEM key file with a chain. */
+#define CMS_KEY_FILE_MAX (1024 * 1024)
+#define OSSL_WORDS_MAX 200
+
+/* Subjects keep UTF-8 as is (a municipality's name), escape the rest. */
+#define CMS_NAME_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
+
+/* ---- OpenSSL errors in words ------------------------------------------ */
+
+/*
+ * The earliest queued OpenSSL error (the root cause) as its reason text,
+ * e.g. "mac verify failure"; the queue is emptied.  Only the fixed reason
+ * string is used, never the error data, so nothing from the input (and no
+ * passphrase) can reach a message through it.  With `seen`, also tells
+ * whether any queued error had `reason`.
+ */
+static const char *ossl_words_seen(char *buf, size_t cap, int reason, int *seen)
+{
+	unsigned long e = ERR_get_error(), more;
+	const char *text;
+
+	if (seen)
+		*seen = e != 0 && ERR_GET_REASON(e) == reason;
+	if (e == 0) {
+		snprintf(buf, cap, "no detail from OpenSSL");
+	} else if ((text = ERR_reason_error_string(e)) != NULL) {
+		snprintf(buf, cap, "%s", text);
+	} else {
+		snprintf(buf, cap, "OpenSSL error %lx", e);
+	}
+	while ((more = ERR_get_error()) != 0) {
+		if (seen && ERR_GET_REASON(more) == reason)
+			*seen = 1;
+	}
+	return buf;
+}
+
+static const char *ossl_words(char *buf, size_t cap)
+{
+	return ossl_words_seen(buf, cap, 0, NULL);
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+/*
+ * Read a whole file of at most `max` bytes into a malloc'ed buffer (caller
+ * frees; cleanse first when it held key material).  A missing file is
+ * reported with `missing_code` and `missing_what`.
+ */
+static int read_small_file(unsigned char **out, size_t *out_len, const char *path, size_t max,
+			   enum br_code missing_code, const char *missing_what,
+			   struct br_error *err)
+{
+	unsigned char *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+	int fd = -1, rc = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			rc = br_error_set(err, missing_code, "no %s %s", missing_what, path);
+		else
+			rc = br_error_set(err, missing_code == BR_ECONFIG ? BR_ECONFIG : BR_EIO,
+					  "cannot open %s %s: %s", missing_what, path,
+					  strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = br_error_set(err, BR_EIO, "cannot stat %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = br_error_set(err, missing_code, "%s %s is not a regular file", missing_what,
+				  path);
+		goto out;
+	}
+	if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
+		rc = br_error_set(err, missing_code == BR_ECONFIG ? BR_ECONFIG : BR_EINPUT,
+				  "%s %s is larger than %zu bytes", missing_what, path, max);
+		goto out;
+	}
+	if (!(buf = malloc((size_t)st.st_size + 1))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", path);
+		goto out;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;  /* shrank while reading: take what is there */
+		len += (size_t)n;
+	}
+	*out = buf;
+	*out_len = len;
+	buf = NULL;
+out:
+	if (buf) {
+		OPENSSL_cleanse(buf, (size_t)st.st_size);
+		free(buf);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* The payment file as a BIO (caller frees; it closes the descriptor). */
+static int open_data(BIO **out, const char *data_path, struct br_error *err)
+{
+	struct stat st;
+	int fd;
+
+	*out = NULL;
+	if ((fd = open(data_path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return br_error_set(err, BR_ENOINPUT, "payment file %s does not exist",
+					    data_path);
+		return br_error_set(err, BR_EIO, "cannot open payment file %s: %s", data_path,
+				    strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return br_error_set(err, BR_EINPUT, "payment file %s is not a regular file",
+				    data_path);
+	}
+	if (!(*out = BIO_new_fd(fd, BIO_CLOSE))) {
+		close(fd);
+		ERR_clear_error();
+		return br_error_set(err, BR_ENOMEM, "out of memory opening %s", data_path);
+	}
+	return 0;
+}
+
+static void subject_of(char *out, size_t cap, X509 *cert)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p = NULL;
+	long len;
+
+	out[0] = '\0';
+	if (!b || X509_NAME_print_ex(b, X509_get_subject_name(cert), 0, CMS_NAME_FLAGS) < 0) {
+		snprintf(out, cap, "(unprintable subject)");
+		BIO_free(b);
+		ERR_clear_error();
+		return;
+	}
+	len = BIO_get_mem_data(b, &p);
+	if (len < 0)
+		len = 0;
+	if ((size_t)len >= cap)
+		len = (long)cap - 1;
+	if (len > 0)
+		memcpy(out, p, (size_t)len);
+	out[len] = '\0';
+	BIO_free(b);
+}
+
+static void describe_signer(struct cms_signer *out, X509 *cert)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	subject_of(out->subject, sizeof(out->subject), cert);
+	if (X509_digest(cert, EVP_sha256(), md, &n) != 1 || n != 32) {
+		ERR_clear_error();
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		out->fingerprint[2 * i] = hex[md[i] >> 4];
+		out->fingerprint[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out->fingerprint[64] = '\0';
+}
+
+/* The signer certificate OpenSSL matched to `si` (borrowed), or NULL. */
+static X509 *signer_cert(CMS_SignerInfo *si)
+{
+	X509 *cert = NULL;
+
+	CMS_SignerInfo_get0_algs(si, NULL, &cert, NULL, NULL);
+	return cert;
+}
+
+/* 1 if `needle` occurs in the first `len` bytes of `buf`. */
+static int contains(const unsigned char *buf, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- passphrase -------------------------------------------------------- */
+
+int cms_read_passphrase(char *out, size_t cap, int pass_fd, struct br_error *err)
+{
+	const char *env;
+	size_t len = 0;
+
+	if (!out || cap == 0)
+		return br_error_set(err, BR_EINTERNAL, "no room for a passphrase");
+	out[0] = '\0';
+	if (pass_fd >= 0) {
+		/* One byte at a time: nothing after the newline is consumed. */
+		for (;;) {
+			char c;
+			ssize_t n = read(pass_fd, &c, 1);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				int e = errno;
+
+				OPENSSL_cleanse(out, cap);
+				return br_error_set(err, BR_EIO,
+						    "cannot read the passphrase from descriptor %d: %s",
+						    pass_fd, strerror(e));
+			}
+			if (n == 0 || c == '\n')
+				break;
+			if (len + 1 >= cap) {
+				OPENSSL_cleanse(out, cap);
+				return br_error_set(err, BR_ECONFIG,
+						    "passphrase on descriptor %d is longer than %zu bytes",
+						    pass_fd, cap - 1);
+			}
+			out[len++] = c;
+		}
+		if (len > 0 && out[len - 1] == '\r')
+			len--;
+		out[len] = '\0';
+		return 0;
+	}
+	env = getenv("BETAALRUN_KEY_PASS");
+	if (!env)
+		return 0;
+	len = strlen(env);
+	if (len >= cap)
+		return br_error_set(err, BR_ECONFIG,
+				    "passphrase in BETAALRUN_KEY_PASS is longer than %zu bytes", cap - 1);
+	memcpy(out, env, len + 1);
+	return 0;
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+struct signing_key {
+	EVP_PKEY *pkey;
+	X509 *cert;
+	STACK_OF(X509) *chain;  /* further certificates from the key file, or NULL */
+};
+
+static void signing_key_release(struct signing_key *k)
+{
+	EVP_PKEY_free(k->pkey);
+	X509_free(k->cert);
+	sk_X509_pop_free(k->chain, X509_free);
+	memset(k, 0, sizeof(*k));
+}
+
+/* PEM passphrase callback: never prompts (OpenSSL's default would read the
+ * terminal when given no passphrase). */
+static int pem_pass_cb(char *buf, int size, int rwflag, void *u)
+{
+	const char *pass = u;
+	size_t n = pass ? strlen(pass) : 0;
+
+	(void)rwflag;
+	if (size <= 0 || n > (size_t)size)
+		return -1;
+	if (n > 0)
+		memcpy(buf, pass, n);
+	return (int)n;
+}
+
+/* `words`: the OpenSSL reason, already taken from the queue. */
+static int bad_key(struct br_error *err, const char *key_path, const char *words)
+{
+	br_error_set(err, BR_ECONFIG,
+		     "cannot use the key in %s: wrong passphrase or unreadable key (%s)",
+		     key_path, words);
+	br_error_at(err, key_path, 0);
+	return BR_ECONFIG;
+}
+
+static int load_pkcs12(struct signing_key *k, const unsigned char *buf, size_t len,
+		       const char *key_path, const char *pass, struct br_error *err)
+{
+	BIO *in = NULL;
+	PKCS12 *p12 = NULL;
+	int rc = 0;
+
+	if (len > INT32_MAX || !(in = BIO_new_mem_buf(buf, (int)len))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+		goto out;
+	}
+	if (!(p12 = d2i_PKCS12_bio(in, NULL))) {
+		ERR_clear_error();
+		rc = br_error_set(err, BR_ECONFIG,
+				  "key file %s is neither PKCS#12 nor PEM (key and certificate)",
+				  key_path);
+		br_error_at(err, key_path, 0);
+		goto out;
+	}
+	if (!PKCS12_parse(p12, pass, &k->pkey, &k->cert, &k->chain)) {
+		char words[OSSL_WORDS_MAX];
+		int legacy = 0;
+
+		/* Right passphrase (the MAC held), cipher unknown: RC2 or DES of old
+		 * exports live in OpenSSL 3's legacy provider, which we do not load. */
+		ossl_words_seen(words, sizeof(words), ERR_R_UNSUPPORTED, &legacy);
+		if (legacy) {
+			rc = br_error_set(err, BR_ECONFIG,
+					  "PKCS#12 file %s is encrypted with a legacy algorithm "
+					  "(RC2 or DES); export it again with AES-256",
+					  key_path);
+			br_error_at(err, key_path, 0);
+		} else {
+			rc = bad_key(err, key_path, words);
+		}
+		goto out;
+	}
+	if (!k->pkey || !k->cert) {
+		rc = br_error_set(err, BR_ECONFIG, "PKCS#12 file %s lacks the %s", key_path,
+				  k->pkey ? "certificate" : "private key");
+		br_error_at(err, key_path, 0);
+		goto out;
+	}
+out:
+	PKCS12_free(p12);
+	BIO_free(in);
+	return rc;
+}
+
+/* PEM: the first private key, and of the certificates the one that belongs
+ * to it; the others are kept as chain. */
+static int load_pem(struct signing_key *k, const unsigned char *buf, size_t len,
+		    const char *key_path, const char *pass, struct br_error *err)
+{
+	BIO *in = NULL;
+	X509 *x = NULL;
+	int rc = 0;
+
+	if (len > INT32_MAX || !(in = BIO_new_mem_buf(buf, (int)len))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+		goto out;
+	}
+	/* "-----BEGIN [RSA |EC |ENCRYPTED ]PRIVATE KEY-----": without one, say so
+	 * rather than pass on the decoder's "unsupported". */
+	if (!contains(buf, len, "PRIVATE KEY-----")) {
+		rc = br_error_set(err, BR_ECONFIG,
+				  "no private key in PEM file %s (key and certificate needed)",
+				  key_path);
+		br_error_at(err, key_path, 0);
+		goto out;
+	}
+	if (!(k->pkey = PEM_read_bio_PrivateKey(in, NULL, pem_pass_cb, (void *)pass))) {
+		char words[OSSL_WORDS_MAX];
+
+		rc = bad_key(err, key_path, ossl_words(words, sizeof(words)));
+		goto out;
+	}
+	BIO_free(in);  /* read the certificates from the start again */
+	if (!(in = BIO_new_mem_buf(buf, (int)len)) || !(k->chain = sk_X509_new_null())) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+		goto out;
+	}
+	while ((x = PEM_read_bio_X509(in, NULL, NULL, NULL)) != NULL) {
+		if (!k->cert && X509_check_private_key(x, k->pkey) == 1) {
+			k->cert = x;
+		} else if (!sk_X509_push(k->chain, x)) {
+			X509_free(x);
+			rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+			goto out;
+		}
+		ERR_clear_error();  /* X509_check_private_key's mismatch */
+	}
+	ERR_clear_error();  /* the end of the file */
+	if (!k->cert) {
+		rc = br_error_set(err, BR_ECONFIG,
+				  sk_X509_num(k->chain) > 0
+					  ? "no certificate in PEM file %s belongs to its private key"
+					  : "no certificate in PEM file %s (key and certificate needed)",
+				  key_path);
+		br_error_at(err, key_path, 0);
+		goto out;
+	}
+out:
+	BIO_free(in);
+	return rc;
+}
+
+/*
+ * Load the signing key and certificate from `key_path`, PKCS#12 or PEM by
+ * content.  Refuses a certificate that does not belong to the key or is not
+ * valid today (a signature the bank would refuse).
+ */
+static int signing_key_load(struct signing_key *k, const char *key_path, const char *pass,
+			    struct br_error *err)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if (!pass)
+		pass = "";
+	if ((rc = read_small_file(&buf, &len, key_path, CMS_KEY_FILE_MAX, BR_ECONFIG, "key file",
+				  err)) < 0)
+		goto out;
+	/* "-----BEGIN " anywhere (a PEM may start with comments): PEM; else DER. */
+	if (contains(buf, len, "-----BEGIN "))
+		rc = load_pem(k, buf, len, key_path, pass, err);
+	else
+		rc = load_pkcs12(k, buf, len, key_path, pass, err);
+	if (rc < 0)
+		goto out;
+	if (X509_check_private_key(k->cert, k->pkey) != 1) {
+		ERR_clear_error();
+		rc = br_error_set(err, BR_ECONFIG,
+				  "the certificate in %s does not belong to its private key",
+				  key_path);
+		br_error_at(err, key_path, 0);
+		goto out;
+	}
+	if (X509_cmp_current_time(X509_get0_notAfter(k->cert)) <= 0 ||
+	    X509_cmp_current_time(X509_get0_notBefore(k->cert)) >= 0) {
+		char subject[CMS_SUBJECT_MAX];
+
+		subject_of(subject, sizeof(subject), k->cert);
+		rc = br_error_set(err, BR_ECONFIG,
+				  "the certificate of %s in %s is expired or not yet valid", subject,
+				  key_path);
+		br_error_at(err, key_path, 0);
+		goto out;
+	}
+out:
+	if (buf) {
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+	if (rc < 0)
+		signing_key_release(k);
+	ERR_clear_error();
+	return rc;
+}
+
+/* Add the key file's further certificates (intermediates), each once. */
+static int add_chain(CMS_ContentInfo *cms, STACK_OF(X509) *chain, struct br_error *err)
+{
+	STACK_OF(X509) *have = NULL;
+	int i, j, rc = 0;
+
+	if (!chain || sk_X509_num(chain) == 0)
+		return 0;
+	have = CMS_get1_certs(cms);
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		X509 *x = sk_X509_value(chain, i);
+		int dup = 0;
+
+		for (j = 0; have && j < sk_X509_num(have) && !dup; j++)
+			dup = X509_cmp(x, sk_X509_value(have, j)) == 0;
+		if (!dup && CMS_add1_cert(cms, x) <= 0) {
+			char words[OSSL_WORDS_MAX];
+
+			rc = br_error_set(err, BR_EINTERNAL,
+					  "cannot add a chain certificate to the signature: %s",
+					  ossl_words(words, sizeof(words)));
+			break;
+		}
+	}
+	sk_X509_pop_free(have, X509_free);
+	return rc;
+}
+
+/* ---- reading and checking a signature file ------------------------------ */
+
+static int read_signature(CMS_ContentInfo **out, const char *sig_path, struct br_error *err)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	BIO *in = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = read_small_file(&buf, &len, sig_path, CMS_SIG_FILE_MAX, BR_EINPUT,
+				  "signature file", err)) < 0)
+		goto out;
+	if (len > INT32_MAX || !(in = BIO_new_mem_buf(buf, (int)len))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", sig_path);
+		goto out;
+	}
+	if (!(*out = d2i_CMS_bio(in, NULL))) {
+		char words[OSSL_WORDS_MAX];
+
+		rc = br_error_set(err, BR_EINPUT, "%s is not a DER CMS signature (%s)", sig_path,
+				  ossl_words(words, sizeof(words)));
+		br_error_at(err, sig_path, 0);
+		goto out;
+	}
+out:
+	BIO_free(in);
+	free(buf);
+	return rc;
+}
+
+/*
+ * What payments.md allows: SignedData, detached, 1..CMS_MAX_SIGNERS
+ * SignerInfos, each with SHA-256.
+ */
+static int check_shape(CMS_ContentInfo *cms, const char *sig_path, struct br_error *err)
+{
+	STACK_OF(CMS_SignerInfo) *sis;
+	int i, n;
+
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		br_error_set(err, BR_EINPUT, "%s is a CMS structure but not a signature (SignedData)",
+			     sig_path);
+		goto bad;
+	}
+	if (CMS_is_detached(cms) != 1) {
+		br_error_set(err, BR_EINPUT,
+			     "%s carries the content itself; a detached signature is expected",
+			     sig_path);
+		goto bad;
+	}
+	sis = CMS_get0_SignerInfos(cms);
+	n = sis ? sk_CMS_SignerInfo_num(sis) : 0;
+	if (n <= 0) {
+		br_error_set(err, BR_EINPUT, "%s holds no signer", sig_path);
+		goto bad;
+	}
+	if (n > CMS_MAX_SIGNERS) {
+		br_error_set(err, BR_EINPUT, "%s holds %d signers, at most %d are accepted",
+			     sig_path, n, CMS_MAX_SIGNERS);
+		goto bad;
+	}
+	for (i = 0; i < n; i++) {
+		X509_ALGOR *dig = NULL;
+		int nid;
+
+		CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(sis, i), NULL, NULL, &dig, NULL);
+		nid = dig ? OBJ_obj2nid(dig->algorithm) : NID_undef;
+		if (nid != NID_sha256) {
+			br_error_set(err, BR_EINPUT,
+				     "signer %d in %s uses digest %s; only SHA-256 is accepted",
+				     i + 1, sig_path, nid == NID_undef ? "unknown" : OBJ_nid2sn(nid));
+			goto bad;
+		}
+	}
+	ERR_clear_error();
+	return 0;
+bad:
+	ERR_clear_error();
+	br_error_at(err, sig_path, 0);
+	return BR_EINPUT;
+}
+
+static const char *chain_words(int x509_err)
+{
+	switch (x509_err) {
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_CERT_REJECTED:
+		return "is not issued by a trusted CA";
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return "has expired";
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return "is not yet valid";
+	case X509_V_ERR_CERT_REVOKED:
+		return "is revoked";
+	default:
+		return "is not trusted";
+	}
+}
+
+/* Check one signer certificate against the trust store, purpose any. */
+static int check_chain(CMS_ContentInfo *cms, X509 *cert, X509_STORE *store,
+		       const char *sig_path, struct br_error *err)
+{
+	STACK_OF(X509) *untrusted = CMS_get1_certs(cms);
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	int rc = 0;
+
+	if (!ctx || !X509_STORE_CTX_init(ctx, store, cert, untrusted)) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory checking a certificate chain");
+		goto out;
+	}
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+	if (X509_verify_cert(ctx) != 1) {
+		char subject[CMS_SUBJECT_MAX];
+		int e = X509_STORE_CTX_get_error(ctx);
+		const char *what = chain_words(e);
+
+		subject_of(subject, sizeof(subject), cert);
+		rc = br_error_set(err, BR_EINPUT, "certificate of %s %s (%s) in %s", subject, what,
+				  X509_verify_cert_error_string(e), sig_path);
+		br_error_at(err, sig_path, 0);
+	}
+out:
+	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(untrusted, X509_free);
+	ERR_clear_error();
+	return rc;
+}
+
+/*
+ * CMS_verify failed (its reason in `words`): find the signer and the cause.
+ * The order matters for the message: a changed file is said as such even
+ * when a certificate is also untrusted.
+ */
+static int explain_failure(CMS_ContentInfo *cms, const char *data_path, const char *sig_path,
+			   X509_STORE *store, const char *words, struct br_error *err)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	int i, n = sk_CMS_SignerInfo_num(sis), rc = 0;
+	char subject[CMS_SUBJECT_MAX];
+	BIO *data = NULL, *chain = NULL;
+	char buf[16384];
+
+	ERR_clear_error();
+	if (CMS_set1_signers_certs(cms, NULL, 0) < 0)
+		ERR_clear_error();
+	for (i = 0; i < n; i++) {
+		if (!signer_cert(sk_CMS_SignerInfo_value(sis, i))) {
+			rc = br_error_set(err, BR_EINPUT,
+					  "signer %d in %s has no certificate in the signature file",
+					  i + 1, sig_path);
+			br_error_at(err, sig_path, 0);
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
+
+		if (CMS_signed_get_attr_count(si) >= 0 && CMS_SignerInfo_verify(si) <= 0) {
+			subject_of(subject, sizeof(subject), signer_cert(si));
+			ERR_clear_error();
+			rc = br_error_set(err, BR_EINPUT,
+					  "the signature of %s does not hold: %s was altered or not "
+					  "made with this certificate's key",
+					  subject, sig_path);
+			br_error_at(err, sig_path, 0);
+			goto out;
+		}
+	}
+	if ((rc = open_data(&data, data_path, err)) < 0)
+		goto out;
+	if (!(chain = CMS_dataInit(cms, data))) {
+		char w[OSSL_WORDS_MAX];
+
+		rc = br_error_set(err, BR_EINTERNAL, "cannot start the digest of %s: %s", data_path,
+				  ossl_words(w, sizeof(w)));
+		goto out;
+	}
+	data = NULL;  /* now the tail of `chain` */
+	for (;;) {
+		int got = BIO_read(chain, buf, (int)sizeof(buf));
+
+		if (got > 0 || (got < 0 && BIO_should_retry(chain)))
+			continue;
+		if (got < 0) {
+			ERR_clear_error();
+			rc = br_error_set(err, BR_EIO, "cannot read payment file %s", data_path);
+			goto out;
+		}
+		break;
+	}
+	for (i = 0; i < n; i++) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
+
+		if (CMS_SignerInfo_verify_content(si, chain) <= 0) {
+			subject_of(subject, sizeof(subject), signer_cert(si));
+			ERR_clear_error();
+			rc = br_error_set(err, BR_EINPUT,
+					  "the file was changed after signing: the digest does not "
+					  "match the signature of %s (file %s)",
+					  subject, data_path);
+			br_error_at(err, data_path, 0);
+			goto out;
+		}
+	}
+	for (i = 0; store && i < n; i++) {
+		if ((rc = check_chain(cms, signer_cert(sk_CMS_SignerInfo_value(sis, i)), store,
+				      sig_path, err)) < 0)
+			goto out;
+	}
+	rc = br_error_set(err, BR_EINPUT, "the signature in %s does not verify: %s", sig_path,
+			  words);
+	br_error_at(err, sig_path, 0);
+out:
+	BIO_free_all(chain);
+	BIO_free(data);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	ERR_clear_error();
+	return rc;
+}
+
+/*
+ * Verify every SignerInfo of `cms` over the file; with `store`, also each
+ * signer's chain (purpose any).  Without, the signatures and digests only.
+ */
+static int verify_cms(CMS_ContentInfo *cms, const char *data_path, const char *sig_path,
+		      X509_STORE *store, struct br_error *err)
+{
+	unsigned int flags = CMS_BINARY | (store ? 0 : CMS_NO_SIGNER_CERT_VERIFY);
+	BIO *data = NULL;
+	int rc;
+
+	if ((rc = open_data(&data, data_path, err)) < 0)
+		return rc;
+	ERR_clear_error();
+	if (CMS_verify(cms, NULL, store, data, NULL, flags) != 1) {
+		char words[OSSL_WORDS_MAX];
+
+		ossl_words(words, sizeof(words));
+		rc = explain_failure(cms, data_path, sig_path, store, words, err);
+	}
+	BIO_free(data);
+	ERR_clear_error();
+	return rc;
+}
+
+static int load_store(X509_STORE **out, const char *trust_pem, struct br_error *err)
+{
+	X509_STORE *store = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (!trust_pem || !*trust_pem)
+		return br_error_set(err, BR_ECONFIG, "no trust file (CA certificates) configured");
+	if (access(trust_pem, R_OK) != 0)
+		return br_error_set(err, BR_ECONFIG, "cannot read trust file %s: %s", trust_pem,
+				    strerror(errno));
+	if (!(store = X509_STORE_new())) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory loading %s", trust_pem);
+		goto out;
+	}
+	if (X509_STORE_load_file(store, trust_pem) != 1) {
+		char words[OSSL_WORDS_MAX];
+
+		rc = br_error_set(err, BR_ECONFIG, "trust file %s holds no usable CA certificate (%s)",
+				  trust_pem, ossl_words(words, sizeof(words)));
+		br_error_at(err, trust_pem, 0);
+		goto out;
+	}
+	/* As `openssl cms -verify -purpose any`: the bank's signing certificates
+	 * are not S/MIME certificates. */
+	X509_STORE_set_purpose(store, X509_PURPOSE_ANY);
+	*out = store;
+	store = NULL;
+out:
+	X509_STORE_free(store);
+	ERR_clear_error();
+	return rc;
+}
+
+/* DER of `cms`, parsed back and verified over the file (no chain) before it
+ * may replace anything on disk; then written 0600 atomically. */
+static int write_signature(CMS_ContentInfo *cms, const char *data_path, const char *sig_path,
+			   struct br_error *err)
+{
+	CMS_ContentInfo *back = NULL;
+	BIO *mem = NULL, *in = NULL;
+	struct br_error self;
+	char *der = NULL;
+	long len;
+	int rc = 0;
+
+	if (!(mem = BIO_new(BIO_s_mem())) || i2d_CMS_bio(mem, cms) != 1) {
+		char words[OSSL_WORDS_MAX];
+
+		rc = br_error_set(err, BR_EINTERNAL, "cannot encode the signature for %s: %s",
+				  sig_path, ossl_words(words, sizeof(words)));
+		goto out;
+	}
+	len = BIO_get_mem_data(mem, &der);
+	if (len <= 0 || len > INT32_MAX || !(in = BIO_new_mem_buf(der, (int)len)) ||
+	    !(back = d2i_CMS_bio(in, NULL))) {
+		char words[OSSL_WORDS_MAX];
+
+		rc = br_error_set(err, BR_EINTERNAL, "the signature made for %s does not parse: %s",
+				  sig_path, ossl_words(words, sizeof(words)));
+		goto out;
+	}
+	br_error_clear(&self);
+	if (check_shape(back, sig_path, &self) < 0 ||
+	    verify_cms(back, data_path, sig_path, NULL, &self) < 0) {
+		/* ours, not the input's (unless the file changed meanwhile) */
+		rc = br_error_set(err, self.code == BR_EINPUT ? BR_EINTERNAL : self.code,
+				  "the signature made for %s does not verify: %s", data_path,
+				  self.msg);
+		goto out;
+	}
+	rc = fsutil_write_atomic(sig_path, der, (size_t)len, 0600, err);
+out:
+	CMS_ContentInfo_free(back);
+	BIO_free(in);
+	BIO_free(mem);
+	ERR_clear_error();
+	return rc;
+}
+
+/* ---- the contract ------------------------------------------------------ */
+
+int cms_sign_file(const char *data_path, const char *sig_path, const char *key_path,
+		  const char *passphrase, struct cms_signer *who, struct br_error *err)
+{
+	const unsigned int flags = CMS_DETACHED | CMS_BINARY;
+	struct signing_key key = { 0 };
+	CMS_ContentInfo *cms = NULL;
+	BIO *data = NULL;
+	int rc;
+
+	ERR_clear_error();
+	if (who)
+		memset(who, 0, sizeof(*who));
+	if ((rc = open_data(&data, data_path, err)) < 0)
+		goto out;
+	if ((rc = signing_key_load(&key, key_path, passphrase, err)) < 0)
+		goto out;
+	if (!(cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL)) ||
+	    !CMS_add1_signer(cms, key.cert, key.pkey, EVP_sha256(), flags) ||
+	    (rc = add_chain(cms, key.chain, err)) < 0 ||
+	    CMS_final(cms, data, NULL, flags) != 1) {
+		char words[OSSL_WORDS_MAX];
+
+		rc = br_error_set(err, BR_EINTERNAL, "cannot sign %s with the key in %s: %s",
+				  data_path, key_path, ossl_words(words, sizeof(words)));
+		goto out;
+	}
+	if ((rc = write_signature(cms, data_path, sig_path, err)) < 0)
+		goto out;
+	if (who)
+		describe_signer(who, key.cert);
+out:
+	CMS_ContentInfo_free(cms);
+	BIO_free(data);
+	signing_key_release(&key);
+	ERR_clear_error();
+	return rc;
+}
+
+int cms_add_signer(const char *data_path, const char *sig_path, const char *key_path,
+		   const char *passphrase, struct cms_signer *who, struct br_error *err)
+{
+	STACK_OF(CMS_SignerInfo) *sis;
+	struct signing_key key = { 0 };
+	CMS_ContentInfo *cms = NULL;
+	int i, n, rc;
+
+	ERR_clear_error();
+	if (who)
+		memset(who, 0, sizeof(*who));
+	if ((rc = read_signature(&cms, sig_path, err)) < 0 ||
+	    (rc = check_shape(cms, sig_path, err)) < 0 ||
+	    (rc = verify_cms(cms, data_path, sig_path, NULL, err)) < 0)
+		goto out;
+	sis = CMS_get0_SignerInfos(cms);
+	n = sk_CMS_SignerInfo_num(sis);
+	if (n >= CMS_MAX_SIGNERS) {
+		rc = br_error_set(err, BR_EINPUT, "%s already holds %d signers, the most accepted",
+				  sig_path, n);
+		goto out;
+	}
+	if ((rc = signing_key_load(&key, key_path, passphrase, err)) < 0)
+		goto out;
+	/* Four-eyes: by subject, so a second certificate (or key) of the same
+	 * person does not count as a second person. */
+	for (i = 0; i < n; i++) {
+		X509 *had = signer_cert(sk_CMS_SignerInfo_value(sis, i));
+
+		if (had && X509_NAME_cmp(X509_get_subject_name(had),
+					 X509_get_subject_name(key.cert)) == 0) {
+			char subject[CMS_SUBJECT_MAX];
+
+			subject_of(subject, sizeof(subject), key.cert);
+			rc = br_error_set(err, BR_EFOUREYES,
+					  "four-eyes rule: %s already signed %s; the approver must "
+					  "be someone else",
+					  subject, data_path);
+			goto out;
+		}
+	}
+	/* `openssl cms -resign`: the new SignerInfo takes the verified
+	 * messageDigest of the existing SHA-256 signer and is signed now. */
+	if (!CMS_add1_signer(cms, key.cert, key.pkey, EVP_sha256(),
+			     CMS_BINARY | CMS_REUSE_DIGEST) ||
+	    (rc = add_chain(cms, key.chain, err)) < 0) {
+		char words[OSSL_WORDS_MAX];
+
+		rc = br_error_set(err, BR_EINTERNAL, "cannot add a signer to %s with the key in %s: %s",
+				  sig_path, key_path, ossl_words(words, sizeof(words)));
+		goto out;
+	}
+	if ((rc = write_signature(cms, data_path, sig_path, err)) < 0)
+		goto out;
+	if (who)
+		describe_signer(who, key.cert);
+out:
+	CMS_ContentInfo_free(cms);
+	signing_key_release(&key);
+	ERR_clear_error();
+	return rc;
+}
+
+int cms_verify_file(const char *data_path, const char *sig_path, const char *trust_pem,
+		    struct cms_signer *signers, size_t *n_signers, struct br_error *err)
+{
+	STACK_OF(CMS_SignerInfo) *sis;
+	CMS_ContentInfo *cms = NULL;
+	X509_STORE *store = NULL;
+	int i, n, rc;
+
+	ERR_clear_error();
+	if (n_signers)
+		*n_signers = 0;
+	if ((rc = read_signature(&cms, sig_path, err)) < 0 ||
+	    (rc = check_shape(cms, sig_path, err)) < 0 ||
+	    (rc = load_store(&store, trust_pem, err)) < 0 ||
+	    (rc = verify_cms(cms, data_path, sig_path, store, err)) < 0)
+		goto out;
+	sis = CMS_get0_SignerInfos(cms);
+	n = sk_CMS_SignerInfo_num(sis);
+	for (i = 0; i < n && i < CMS_MAX_SIGNERS; i++) {
+		X509 *cert = signer_cert(sk_CMS_SignerInfo_value(sis, i));
+
+		if (!cert) {  /* CMS_verify matched them all; cannot happen */
+			rc = br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
+					  i + 1, sig_path);
+			goto out;
+		}
+		if (signers)
+			describe_signer(&signers[i], cert);
+	}
+	if (n_signers)
+		*n_signers = (size_t)i;
+out:
+	CMS_ContentInfo_free(cms);
+	X509_STORE_free(store);
+	ERR_clear_error();
+	return rc;
+}

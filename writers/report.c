@@ -1,0 +1,1334 @@
+/*
+ * report.c — the run report (payments.md "Run report"); the contract is in
+ * report.h.
+ *
+ * Both files are built whole in memory (a growable buffer capped at
+ * REPORT_TEXT_MAX) and then written 0600 with fsutil_write_atomic, so a
+ * reader sees each file complete or not at all.  Nothing is written unless
+ * the whole input passed the checks below and both texts were built; the
+ * CSV is renamed into place first, so only a failing disk between the two
+ * renames can leave a new rapport.csv beside an old (or no) rapport.html.
+ *
+ * rapport.csv — UTF-8 without BOM, comma-separated, LF line ends, fields
+ * quoted as RFC 4180 when they hold a comma or a double quote.  It holds
+ * more than one table, each with its own header row, separated by one
+ * blank line:
+ *
+ *   1. the figures: header
+ *        gemeente,gemeentenaam,regeling,
+ *        then per figure F of struct report_cell: F,F_vorige,F_verschil
+ *      with F in this order (the struct's order):
+ *        dossiers, client, derden, inhoudingen, verrekend, toegevoegd,
+ *        nulmaanden, opgeschort, opgeschort_bedrag, geblokkeerd,
+ *        derden_niet_betaald
+ *      One row per gemeente × regeling found in this run or in the previous
+ *      one (a combination only in the previous run shows 0 now, so its
+ *      disappearance is a visible change), ordered by CBS code, then PW,
+ *      IOAW, IOAZ, BBZ (any other regeling after those, alphabetically).
+ *      The last row is the total over all municipalities:
+ *        totaal,Alle gemeenten,alle,...
+ *      Amounts "1234.56" (money_format), counts plain integers, verschil =
+ *      this run − previous run.  Without a previous released run
+ *      (previous_run_id "") the _vorige and _verschil fields are empty.
+ *   2. one list per kind, each headed by a row whose first field is
+ *      "lijst"; every data row repeats the list's name in that field, so a
+ *      row can be told apart without counting blank lines:
+ *        lijst,dossier,gemeente,gemeentenaam,kenmerk,bedrag
+ *          inhoudingen            every claim instalment withheld
+ *        lijst,dossier,gemeente,gemeentenaam,reden,bedrag
+ *          opschortingen          every held dossier, what the hold withholds
+ *        lijst,dossier,gemeente,gemeentenaam,reden
+ *          geblokkeerd            every dossier with a blocked payment
+ *        lijst,dossier,gemeente,gemeentenaam,kenmerk,reden,bedrag
+ *          derden_niet_betaald    every third-party payment not made
+ *      Rows ordered by gemeente, dossier, then the caller's order.  An empty
+ *      list still has its header row.  Lists carry no total row: the
+ *      administration books every data row, and a total would be booked
+ *      twice.
+ *   Text fields that start with = + - or @ get a leading apostrophe, so a
+ *   spreadsheet shows them as text and never evaluates them.
+ *
+ * rapport.html — one self-contained HTML5 file in UTF-8, markup that is
+ * also well-formed XML (so `xmllint --noout` checks it): inline <style>, no
+ * script, no external reference of any kind.  A summary (run, maand,
+ * status, uitvoerdatum, previous run, transactions, total), a table for all
+ * municipalities together, then per municipality a table (a row per
+ * figure, a column group per regeling and one for the municipality's
+ * total, each with this run, the previous run and the change) and an
+ * inline SVG bar chart (paid to clients, paid to third parties, withheld
+ * on claims: this run against the previous run), then the four lists with
+ * their count and total.  Every text is escaped (& < > " ').
+ *
+ * The chart's geometry is integer arithmetic on cents: the largest of the
+ * municipality's bars is SVG_BAR_MAX pixels wide, any other bar
+ * round(cents × SVG_BAR_MAX / largest) — at least one pixel when it is not
+ * zero, none when it is not positive.  No float anywhere in this file.
+ *
+ * Checks before a byte is written (all BR_EINTERNAL — they find bugs
+ * upstream, never input errors):
+ *   - every string field is NUL-terminated inside its array; amounts within
+ *     ±MONEY_MAX_CENTS, counts 0..MONEY_MAX_CENTS, totals without overflow;
+ *     no gemeente × regeling twice in one run;
+ *   - no BSN: a dossier number, kenmerk, reason, gemeente or regeling code,
+ *     maand, status or uitvoerdatum holding a run of nine or more ASCII
+ *     digits refuses the whole report (the message names the field and the
+ *     line, never the digits).  Amounts are not text and are not checked;
+ *     run ids are identifiers the pipeline makes and are not checked;
+ *   - the lists are complete: per municipality the instalments add up to
+ *     Σ inhouding_cents, there are Σ held hold lines adding up to
+ *     Σ held_cents, Σ blocked blocked lines and Σ derden_skipped lines of
+ *     third-party payments not made.  A list that misses a line would let
+ *     the administration miss a booking; the report refuses instead.
+ * Text is made safe for both formats on the way out: control characters
+ * (C0, DEL, C1) become spaces, bytes that are not UTF-8 and Unicode
+ * noncharacters become U+FFFD.
+ *
+ * Memory: two output buffers and two index arrays, freed before return.
+ */
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "fsutil.h"
+#include "money.h"
+
+#include "banned.h"
+
+#define REPORT_TEXT_MAX ((size_t)512 * 1024 * 1024) /* per file */
+#define SB_MIN_CAP ((size_t)64 * 1024)
+#define AMT_NL (MONEY_FMT_MAX + 8)
+#define COUNT_FMT_MAX 32
+#define BSN_RUN 9              /* digits in a BSN */
+#define COL_LABEL_MAX 48
+
+/* The chart (pixels). */
+#define SVG_LABEL_W 180        /* category labels left of the bars */
+#define SVG_BAR_MAX 360        /* the largest bar */
+#define SVG_VALUE_W 150        /* the amount written after a bar */
+#define SVG_WIDTH (SVG_LABEL_W + SVG_BAR_MAX + SVG_VALUE_W)
+#define SVG_BAR_H 16
+#define SVG_BAR_GAP 3
+#define SVG_GROUP_GAP 14
+#define SVG_LEGEND_H 26
+#define SVG_COLOR_NU "#1f5f99"
+#define SVG_COLOR_VORIG "#a7bfd8"
+
+/* ---- the figures of a cell, in struct report_cell order ---------------- */
+
+enum fig {
+	F_DOSSIERS, F_CLIENT, F_DERDEN, F_INHOUDING, F_VERREKEND, F_TOEGEVOEGD,
+	F_NUL, F_HELD, F_HELD_CENTS, F_BLOCKED, F_DERDEN_SKIPPED, F_COUNT
+};
+
+static const struct {
+	const char *csv;    /* CSV column name */
+	const char *label;  /* HTML row label */
+	int money;          /* cents, else a count */
+} fig_def[F_COUNT] = {
+	{ "dossiers", "Dossiers", 0 },
+	{ "client", "Betaald aan cli\xc3\xabnten", 1 },
+	{ "derden", "Betaald aan derden", 1 },
+	{ "inhoudingen", "Ingehouden op vorderingen", 1 },
+	{ "verrekend", "Verrekend inkomen", 1 },
+	{ "toegevoegd", "Nabetaald (positieve verschillen)", 1 },
+	{ "nulmaanden", "Maanden van \xe2\x82\xac 0", 0 },
+	{ "opgeschort", "Opgeschorte dossiers", 0 },
+	{ "opgeschort_bedrag", "Ingehouden door opschorting", 1 },
+	{ "geblokkeerd", "Geblokkeerde betalingen", 0 },
+	{ "derden_niet_betaald", "Betalingen aan derden niet gedaan", 0 },
+};
+
+static void cell_values(int64_t v[F_COUNT], const struct report_cell *c)
+{
+	v[F_DOSSIERS] = (int64_t)c->dossiers;
+	v[F_CLIENT] = c->client_cents;
+	v[F_DERDEN] = c->derden_cents;
+	v[F_INHOUDING] = c->inhouding_cents;
+	v[F_VERREKEND] = c->verrekend_cents;
+	v[F_TOEGEVOEGD] = c->toegevoegd_cents;
+	v[F_NUL] = (int64_t)c->nul;
+	v[F_HELD] = (int64_t)c->held;
+	v[F_HELD_CENTS] = c->held_cents;
+	v[F_BLOCKED] = (int64_t)c->blocked;
+	v[F_DERDEN_SKIPPED] = (int64_t)c->derden_skipped;
+}
+
+/* ---- municipalities and regelingen ------------------------------------- */
+
+static const struct { const char *code, *naam; } gemeenten[] = {
+	{ "0498", "Drechterland" }, { "0388", "Enkhuizen" }, { "0405", "Hoorn" },
+	{ "1598", "Koggenland" },   { "0420", "Medemblik" }, { "0432", "Opmeer" },
+	{ "0532", "Stede Broec" },
+};
+
+const char *report_gemeente_naam(const char *cbs)
+{
+	size_t i;
+
+	for (i = 0; cbs && i < sizeof(gemeenten) / sizeof(gemeenten[0]); i++)
+		if (strcmp(cbs, gemeenten[i].code) == 0)
+			return gemeenten[i].naam;
+	return NULL;
+}
+
+static const char *naam_of(const char *cbs)
+{
+	const char *n = report_gemeente_naam(cbs);
+
+	return n ? n : "onbekende gemeente";
+}
+
+/* PW, IOAW, IOAZ, BBZ in the order the pipeline lists them; others after. */
+static int regeling_rank(const char *r)
+{
+	static const char *const order[] = { "PW", "IOAW", "IOAZ", "BBZ" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(r, order[i]) == 0)
+			return i;
+	return 4;
+}
+
+static int key_cmp(const char *g1, const char *r1, const char *g2, const char *r2)
+{
+	int c = strcmp(g1, g2), k1, k2;
+
+	if (c)
+		return c;
+	k1 = regeling_rank(r1);
+	k2 = regeling_rank(r2);
+	if (k1 != k2)
+		return k1 < k2 ? -1 : 1;
+	return strcmp(r1, r2);
+}
+
+/* ---- a growable text buffer with a cap (curl's dynbuf) ----------------- */
+
+struct sb {
+	char *p;
+	size_t len, cap;
+	int rc;                 /* first failure, sticky */
+	struct br_error *err;
+	const char *what;       /* file name, for the messages */
+};
+
+static int sb_reserve(struct sb *b, size_t n)
+{
+	size_t want, cap;
+	char *np;
+
+	if (b->rc)
+		return b->rc;
+	if (n > REPORT_TEXT_MAX - b->len)
+		return b->rc = br_error_set(b->err, BR_EINTERNAL,
+					    "%s would exceed %zu MiB; not written", b->what,
+					    REPORT_TEXT_MAX / (1024 * 1024));
+	want = b->len + n + 1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : SB_MIN_CAP;
+	while (cap < want)
+		cap = cap > (REPORT_TEXT_MAX + 1) / 2 ? REPORT_TEXT_MAX + 1 : cap * 2;
+	if (!(np = realloc(b->p, cap)))
+		return b->rc = br_error_set(b->err, BR_ENOMEM, "out of memory building %s", b->what);
+	b->p = np;
+	b->cap = cap;
+	return 0;
+}
+
+static void sb_add(struct sb *b, const char *s, size_t n)
+{
+	if (sb_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_puts(struct sb *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->rc)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->rc = br_error_set(b->err, BR_EINTERNAL, "cannot format text for %s", b->what);
+		return;
+	}
+	if (sb_reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* ---- safe text ---------------------------------------------------------- */
+
+/*
+ * Decode one UTF-8 sequence at s[0..n); returns its length and the code
+ * point in *cp, or 1 with *cp = -1 for a byte that does not start a valid
+ * sequence (overlong, surrogate, beyond U+10FFFF, truncated).
+ */
+static size_t utf8_next(const unsigned char *s, size_t n, long *cp)
+{
+	unsigned char c = s[0];
+	size_t len, i;
+	long v, min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2; v = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3; v = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4; v = c & 0x07; min = 0x10000;
+	} else {
+		*cp = -1;
+		return 1;
+	}
+	if (len > n) {
+		*cp = -1;
+		return 1;
+	}
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*cp = -1;
+			return 1;
+		}
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
+		*cp = -1;
+		return 1;
+	}
+	*cp = v;
+	return len;
+}
+
+static int is_nonchar(long cp)
+{
+	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
+}
+
+enum esc { ESC_HTML, ESC_CSV_BODY };
+
+/* Append `s` made safe (controls → space, bad bytes → U+FFFD) and, for
+ * HTML, escaped. */
+static void put_clean(struct sb *b, const char *s, enum esc how)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+	long cp;
+
+	while (i < n && !b->rc) {
+		k = utf8_next(u + i, n - i, &cp);
+		if (cp < 0 || is_nonchar(cp))
+			sb_puts(b, "\xef\xbf\xbd");
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			sb_puts(b, " ");
+		else if (how == ESC_HTML && cp == '&')
+			sb_puts(b, "&amp;");
+		else if (how == ESC_HTML && cp == '<')
+			sb_puts(b, "&lt;");
+		else if (how == ESC_HTML && cp == '>')
+			sb_puts(b, "&gt;");
+		else if (how == ESC_HTML && cp == '"')
+			sb_puts(b, "&quot;");
+		else if (how == ESC_HTML && cp == '\'')
+			sb_puts(b, "&#39;");
+		else if (how == ESC_CSV_BODY && cp == '"')
+			sb_puts(b, "\"\"");
+		else
+			sb_add(b, s + i, k);
+		i += k;
+	}
+}
+
+static void html(struct sb *b, const char *s) { put_clean(b, s, ESC_HTML); }
+
+/* One CSV text field (no separator). */
+static void csv_text(struct sb *b, const char *s)
+{
+	int quote = strchr(s, ',') || strchr(s, '"');
+
+	if (quote)
+		sb_puts(b, "\"");
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		sb_puts(b, "'");
+	put_clean(b, s, ESC_CSV_BODY);
+	if (quote)
+		sb_puts(b, "\"");
+}
+
+static const char *fmt_count(char buf[COUNT_FMT_MAX], int64_t v, int plus)
+{
+	/* "1.234.567": '.' groups thousands, as money_format_nl does */
+	char tmp[COUNT_FMT_MAX];
+	char *end = tmp + sizeof(tmp) - 1, *p = end;
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	int group = 0;
+
+	*p = '\0';
+	do {
+		if (group == 3) {
+			*--p = '.';
+			group = 0;
+		}
+		*--p = (char)('0' + mag % 10);
+		mag /= 10;
+		group++;
+	} while (mag);
+	snprintf(buf, COUNT_FMT_MAX, "%s%s", v < 0 ? "-" : (plus && v > 0 ? "+" : ""), p);
+	return buf;
+}
+
+/* A figure for people: "€ 1.234,56" or "1.234"; a change gets a '+'. */
+static const char *fmt_nl(char buf[AMT_NL], int64_t v, int money, int change)
+{
+	char c[COUNT_FMT_MAX];
+
+	if (!money) {
+		snprintf(buf, AMT_NL, "%s", fmt_count(c, v, change));
+		return buf;
+	}
+	if (change && v > 0) {
+		buf[0] = '+';
+		money_format_nl(buf + 1, AMT_NL - 1, v);
+	} else {
+		money_format_nl(buf, AMT_NL, v);
+	}
+	return buf;
+}
+
+/* A figure for the CSV: "1234.56" or "1234". */
+static const char *fmt_csv(char buf[MONEY_FMT_MAX], int64_t v, int money)
+{
+	if (money)
+		return money_format(buf, v);
+	snprintf(buf, MONEY_FMT_MAX, "%lld", (long long)v);
+	return buf;
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+static int field_ok(const char *s, size_t cap)
+{
+	return memchr(s, '\0', cap) != NULL;
+}
+
+static int has_digit_run(const char *s)
+{
+	int run = 0;
+
+	for (; *s; s++) {
+		run = (*s >= '0' && *s <= '9') ? run + 1 : 0;
+		if (run >= BSN_RUN)
+			return 1;
+	}
+	return 0;
+}
+
+/* The text of a field: terminated, and no BSN-like digit run.  `what`
+ * and `where` name the field without quoting it. */
+static int check_text(const char *s, size_t cap, const char *what, const char *where,
+		      size_t idx, struct br_error *err)
+{
+	if (!field_ok(s, cap))
+		return br_error_set(err, BR_EINTERNAL,
+				    "report: %s of %s %zu is not terminated; report not written",
+				    what, where, idx);
+	if (has_digit_run(s))
+		return br_error_set(err, BR_EINTERNAL,
+				    "report: %s of %s %zu holds a run of %d or more digits "
+				    "(a BSN?); report not written", what, where, idx, BSN_RUN);
+	return 0;
+}
+
+static int check_amount(int64_t v, int money)
+{
+	if (money)
+		return v >= -MONEY_MAX_CENTS && v <= MONEY_MAX_CENTS;
+	return v >= 0 && v <= MONEY_MAX_CENTS;
+}
+
+static int check_cell(const struct report_cell *c, const char *where, size_t idx,
+		      struct br_error *err)
+{
+	int64_t v[F_COUNT];
+	int rc, f;
+
+	if ((rc = check_text(c->gemeente, sizeof(c->gemeente), "gemeente", where, idx, err)) < 0 ||
+	    (rc = check_text(c->regeling, sizeof(c->regeling), "regeling", where, idx, err)) < 0)
+		return rc;
+	if (!c->gemeente[0] || !c->regeling[0])
+		return br_error_set(err, BR_EINTERNAL,
+				    "report: %s %zu has no gemeente or regeling; report not written",
+				    where, idx);
+	cell_values(v, c);
+	for (f = 0; f < F_COUNT; f++)
+		if (!check_amount(v[f], fig_def[f].money))
+			return br_error_set(err, BR_EINTERNAL,
+					    "report: %s of %s %zu (%s %s) is out of range; "
+					    "report not written", fig_def[f].csv, where, idx,
+					    c->gemeente, c->regeling);
+	return 0;
+}
+
+/* dst += src, each figure within ±MONEY_MAX_CENTS (operands are, so the
+ * sum cannot overflow int64 before the check). */
+static int add_values(int64_t dst[F_COUNT], const int64_t src[F_COUNT], struct br_error *err)
+{
+	int f;
+
+	for (f = 0; f < F_COUNT; f++) {
+		int64_t s = dst[f] + src[f];
+
+		if (s > MONEY_MAX_CENTS || s < -MONEY_MAX_CENTS)
+			return br_error_set(err, BR_EINTERNAL,
+					    "report: total of %s overflows; report not written",
+					    fig_def[f].csv);
+		dst[f] = s;
+	}
+	return 0;
+}
+
+/* ---- rows: this run and the previous one side by side ------------------- */
+
+struct row {
+	const char *gemeente, *regeling;   /* borrowed from a cell */
+	int64_t cur[F_COUNT], prev[F_COUNT];
+};
+
+struct ent {                /* a cell of either run, for the merge */
+	const struct report_cell *c;
+	int is_prev;
+};
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+	int c = key_cmp(x->c->gemeente, x->c->regeling, y->c->gemeente, y->c->regeling);
+
+	if (c)
+		return c;
+	return x->is_prev - y->is_prev;
+}
+
+/* A municipality: rows[first .. first+n), its totals and its lines. */
+struct grp {
+	const char *gemeente;
+	size_t first, n;
+	int64_t cur[F_COUNT], prev[F_COUNT];
+	int64_t line_inh_cents, line_hold_cents;
+	int64_t line_hold, line_blocked, line_dskip;
+};
+
+static int grp_find(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const struct grp *)elem)->gemeente);
+}
+
+struct line_ref {
+	const struct report_line *l;
+	size_t idx;
+};
+
+static int line_cmp(const void *a, const void *b)
+{
+	const struct line_ref *x = a, *y = b;
+	int c = strcmp(x->l->gemeente, y->l->gemeente);
+
+	if (!c)
+		c = strcmp(x->l->dossier, y->l->dossier);
+	if (!c)
+		c = x->idx < y->idx ? -1 : x->idx > y->idx;
+	return c;
+}
+
+struct model {
+	const struct report *r;
+	int has_prev;
+	struct row *rows; size_t n_rows;
+	struct grp *grps; size_t n_grps;
+	struct line_ref *lines;            /* sorted */
+	int64_t tot_cur[F_COUNT], tot_prev[F_COUNT];
+	int64_t dskip_cents;               /* list total, bounded */
+};
+
+static void model_release(struct model *m)
+{
+	free(m->rows);
+	free(m->grps);
+	free(m->lines);
+	memset(m, 0, sizeof(*m));
+}
+
+static int build_rows(struct model *m, struct br_error *err)
+{
+	const struct report *r = m->r;
+	struct ent *e = NULL;
+	size_t n = r->n_cells + r->n_prev, i, j;
+	int rc = 0;
+
+	if (n < r->n_cells || n > SIZE_MAX / sizeof(*e) || n > SIZE_MAX / sizeof(struct row)) {
+		rc = br_error_set(err, BR_EINTERNAL, "report: too many cells");
+		goto out;
+	}
+	if (n == 0)
+		goto out;
+	if (!(e = malloc(n * sizeof(*e))) || !(m->rows = malloc(n * sizeof(struct row)))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		goto out;
+	}
+	for (i = 0; i < r->n_cells; i++) {
+		e[i].c = &r->cells[i];
+		e[i].is_prev = 0;
+	}
+	for (i = 0; i < r->n_prev; i++) {
+		e[r->n_cells + i].c = &r->prev[i];
+		e[r->n_cells + i].is_prev = 1;
+	}
+	qsort(e, n, sizeof(*e), ent_cmp);
+	for (i = 0; i < n; i = j) {
+		struct row *w = &m->rows[m->n_rows++];
+
+		memset(w, 0, sizeof(*w));
+		w->gemeente = e[i].c->gemeente;
+		w->regeling = e[i].c->regeling;
+		for (j = i; j < n && key_cmp(e[j].c->gemeente, e[j].c->regeling,
+					     w->gemeente, w->regeling) == 0; j++) {
+			if (j > i && e[j].is_prev == e[j - 1].is_prev) {
+				rc = br_error_set(err, BR_EINTERNAL,
+						  "report: %s %s appears twice in the %s run; "
+						  "report not written", w->gemeente, w->regeling,
+						  e[j].is_prev ? "previous" : "current");
+				goto out;
+			}
+			cell_values(e[j].is_prev ? w->prev : w->cur, e[j].c);
+		}
+	}
+out:
+	free(e);
+	return rc;
+}
+
+static int build_groups(struct model *m, struct br_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	if (m->n_rows == 0)
+		return 0;
+	if (!(m->grps = calloc(m->n_rows, sizeof(*m->grps))))
+		return br_error_set(err, BR_ENOMEM, "out of memory building the report");
+	for (i = 0; i < m->n_rows && rc == 0; i++) {
+		struct grp *g;
+
+		if (m->n_grps == 0 || strcmp(m->grps[m->n_grps - 1].gemeente, m->rows[i].gemeente)) {
+			g = &m->grps[m->n_grps++];
+			g->gemeente = m->rows[i].gemeente;
+			g->first = i;
+		}
+		g = &m->grps[m->n_grps - 1];
+		g->n++;
+		if ((rc = add_values(g->cur, m->rows[i].cur, err)) < 0 ||
+		    (rc = add_values(g->prev, m->rows[i].prev, err)) < 0 ||
+		    (rc = add_values(m->tot_cur, m->rows[i].cur, err)) < 0 ||
+		    (rc = add_values(m->tot_prev, m->rows[i].prev, err)) < 0)
+			break;
+	}
+	return rc;
+}
+
+static const char *list_name(enum report_line_kind k)
+{
+	switch (k) {
+	case REPORT_INHOUDING: return "inhoudingen";
+	case REPORT_HOLD: return "opschortingen";
+	case REPORT_BLOCKED: return "geblokkeerd";
+	case REPORT_DERDEN_SKIPPED: return "derden_niet_betaald";
+	}
+	return "?";
+}
+
+/* *sum += the line's amount, within ±MONEY_MAX_CENTS (both operands are,
+ * so the addition itself cannot overflow). */
+static int add_line(int64_t *sum, const struct report_line *l, size_t idx, struct br_error *err)
+{
+	int64_t s = *sum + l->amount_cents;
+
+	if (s > MONEY_MAX_CENTS || s < -MONEY_MAX_CENTS)
+		return br_error_set(err, BR_EINTERNAL,
+				    "report: total of the list %s overflows at line %zu; "
+				    "report not written", list_name(l->kind), idx);
+	*sum = s;
+	return 0;
+}
+
+/* Check every line, tally it against its municipality, sort the index. */
+static int build_lines(struct model *m, struct br_error *err)
+{
+	const struct report *r = m->r;
+	size_t i;
+	int rc = 0;
+
+	if (r->n_lines == 0)
+		return 0;
+	if (r->n_lines > SIZE_MAX / sizeof(*m->lines))
+		return br_error_set(err, BR_EINTERNAL, "report: too many lines");
+	if (!(m->lines = malloc(r->n_lines * sizeof(*m->lines))))
+		return br_error_set(err, BR_ENOMEM, "out of memory building the report");
+	for (i = 0; i < r->n_lines; i++) {
+		const struct report_line *l = &r->lines[i];
+		struct grp *g;
+
+		if (l->kind != REPORT_INHOUDING && l->kind != REPORT_HOLD &&
+		    l->kind != REPORT_BLOCKED && l->kind != REPORT_DERDEN_SKIPPED)
+			return br_error_set(err, BR_EINTERNAL,
+					    "report: line %zu has an unknown kind %d; report not written",
+					    i, (int)l->kind);
+		if ((rc = check_text(l->dossier, sizeof(l->dossier), "dossier", "line", i, err)) < 0 ||
+		    (rc = check_text(l->gemeente, sizeof(l->gemeente), "gemeente", "line", i, err)) < 0 ||
+		    (rc = check_text(l->kenmerk, sizeof(l->kenmerk), "kenmerk", "line", i, err)) < 0 ||
+		    (rc = check_text(l->reden, sizeof(l->reden), "reden", "line", i, err)) < 0)
+			return rc;
+		if (l->kind != REPORT_BLOCKED && !check_amount(l->amount_cents, 1))
+			return br_error_set(err, BR_EINTERNAL,
+					    "report: amount of line %zu (%s) is out of range; "
+					    "report not written", i, list_name(l->kind));
+		g = m->n_grps ? bsearch(l->gemeente, m->grps, m->n_grps, sizeof(*m->grps), grp_find)
+			      : NULL;
+		if (!g)
+			return br_error_set(err, BR_EINTERNAL,
+					    "report: line %zu (%s) names gemeente '%s', which has no "
+					    "figures in this run; report not written",
+					    i, list_name(l->kind), l->gemeente);
+		switch (l->kind) {
+		case REPORT_INHOUDING: rc = add_line(&g->line_inh_cents, l, i, err); break;
+		case REPORT_HOLD:
+			rc = add_line(&g->line_hold_cents, l, i, err);
+			g->line_hold++;
+			break;
+		case REPORT_BLOCKED: g->line_blocked++; break;
+		case REPORT_DERDEN_SKIPPED:
+			rc = add_line(&m->dskip_cents, l, i, err);
+			g->line_dskip++;
+			break;
+		}
+		if (rc < 0)
+			return rc;
+		m->lines[i].l = l;
+		m->lines[i].idx = i;
+	}
+	for (i = 0; i < m->n_grps; i++) {
+		const struct grp *g = &m->grps[i];
+		const char *bad = NULL;
+
+		if (g->line_inh_cents != g->cur[F_INHOUDING])
+			bad = "the instalments listed do not add up to inhoudingen";
+		else if (g->line_hold != g->cur[F_HELD])
+			bad = "the number of holds listed differs from opgeschort";
+		else if (g->line_hold_cents != g->cur[F_HELD_CENTS])
+			bad = "the holds listed do not add up to opgeschort_bedrag";
+		else if (g->line_blocked != g->cur[F_BLOCKED])
+			bad = "the number of blocked dossiers listed differs from geblokkeerd";
+		else if (g->line_dskip != g->cur[F_DERDEN_SKIPPED])
+			bad = "the number of third-party payments listed differs from "
+			      "derden_niet_betaald";
+		if (bad)
+			return br_error_set(err, BR_EINTERNAL,
+					    "report: gemeente %s: %s; report not written",
+					    g->gemeente, bad);
+	}
+	qsort(m->lines, r->n_lines, sizeof(*m->lines), line_cmp);
+	return 0;
+}
+
+static int check_report(const struct report *r, struct br_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	if (!field_ok(r->run_id, sizeof(r->run_id)) ||
+	    !field_ok(r->previous_run_id, sizeof(r->previous_run_id)))
+		return br_error_set(err, BR_EINTERNAL, "report: run id not terminated");
+	if ((rc = check_text(r->maand, sizeof(r->maand), "maand", "run", 0, err)) < 0 ||
+	    (rc = check_text(r->status, sizeof(r->status), "status", "run", 0, err)) < 0 ||
+	    (rc = check_text(r->uitvoerdatum, sizeof(r->uitvoerdatum), "uitvoerdatum", "run", 0,
+			     err)) < 0)
+		return rc;
+	if ((r->n_cells && !r->cells) || (r->n_prev && !r->prev) || (r->n_lines && !r->lines))
+		return br_error_set(err, BR_EINTERNAL, "report: NULL array with a count");
+	if (!r->previous_run_id[0] && r->n_prev)
+		return br_error_set(err, BR_EINTERNAL,
+				    "report: figures of a previous run without its run id; "
+				    "report not written");
+	if (r->n_tx < 0 || !check_amount(r->total_cents, 1))
+		return br_error_set(err, BR_EINTERNAL,
+				    "report: transaction count or total out of range");
+	for (i = 0; i < r->n_cells && rc == 0; i++)
+		rc = check_cell(&r->cells[i], "cell", i, err);
+	for (i = 0; i < r->n_prev && rc == 0; i++)
+		rc = check_cell(&r->prev[i], "previous cell", i, err);
+	return rc;
+}
+
+/* ---- rapport.csv -------------------------------------------------------- */
+
+static void csv_row(struct sb *b, const struct model *m, const char *gemeente,
+		    const char *naam, const char *regeling,
+		    const int64_t cur[F_COUNT], const int64_t prev[F_COUNT])
+{
+	char v[MONEY_FMT_MAX];
+	int f;
+
+	csv_text(b, gemeente);
+	sb_puts(b, ",");
+	csv_text(b, naam);
+	sb_puts(b, ",");
+	csv_text(b, regeling);
+	for (f = 0; f < F_COUNT; f++) {
+		int mo = fig_def[f].money;
+
+		sb_printf(b, ",%s", fmt_csv(v, cur[f], mo));
+		if (m->has_prev) {
+			sb_printf(b, ",%s", fmt_csv(v, prev[f], mo));
+			sb_printf(b, ",%s", fmt_csv(v, cur[f] - prev[f], mo));
+		} else {
+			sb_puts(b, ",,");
+		}
+	}
+	sb_puts(b, "\n");
+}
+
+static void csv_list(struct sb *b, const struct model *m, enum report_line_kind kind)
+{
+	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
+	const int reden = kind != REPORT_INHOUDING;
+	const int bedrag = kind != REPORT_BLOCKED;
+	char v[MONEY_FMT_MAX];
+	size_t i;
+
+	sb_printf(b, "\nlijst,dossier,gemeente,gemeentenaam%s%s%s\n", kenmerk ? ",kenmerk" : "",
+		  reden ? ",reden" : "", bedrag ? ",bedrag" : "");
+	for (i = 0; i < m->r->n_lines; i++) {
+		const struct report_line *l = m->lines[i].l;
+
+		if (l->kind != kind)
+			continue;
+		sb_printf(b, "%s,", list_name(kind));
+		csv_text(b, l->dossier);
+		sb_puts(b, ",");
+		csv_text(b, l->gemeente);
+		sb_puts(b, ",");
+		csv_text(b, naam_of(l->gemeente));
+		if (kenmerk) {
+			sb_puts(b, ",");
+			csv_text(b, l->kenmerk);
+		}
+		if (reden) {
+			sb_puts(b, ",");
+			csv_text(b, l->reden);
+		}
+		if (bedrag)
+			sb_printf(b, ",%s", money_format(v, l->amount_cents));
+		sb_puts(b, "\n");
+	}
+}
+
+static void build_csv(struct sb *b, const struct model *m)
+{
+	size_t i;
+	int f;
+
+	sb_puts(b, "gemeente,gemeentenaam,regeling");
+	for (f = 0; f < F_COUNT; f++)
+		sb_printf(b, ",%s,%s_vorige,%s_verschil", fig_def[f].csv, fig_def[f].csv,
+			  fig_def[f].csv);
+	sb_puts(b, "\n");
+	for (i = 0; i < m->n_rows; i++) {
+		const struct row *w = &m->rows[i];
+
+		csv_row(b, m, w->gemeente, naam_of(w->gemeente), w->regeling, w->cur, w->prev);
+	}
+	csv_row(b, m, "totaal", "Alle gemeenten", "alle", m->tot_cur, m->tot_prev);
+	csv_list(b, m, REPORT_INHOUDING);
+	csv_list(b, m, REPORT_HOLD);
+	csv_list(b, m, REPORT_BLOCKED);
+	csv_list(b, m, REPORT_DERDEN_SKIPPED);
+}
+
+/* ---- rapport.html ------------------------------------------------------- */
+
+static const char html_style[] =
+	"body{font-family:system-ui,\"Segoe UI\",Roboto,Arial,sans-serif;color:#1b1b1b;"
+	"margin:2rem auto;max-width:78rem;padding:0 1rem;line-height:1.4}\n"
+	"h1{font-size:1.6rem;margin-bottom:.5rem}\n"
+	"h2{font-size:1.25rem;margin-top:2.5rem;border-bottom:2px solid #1f5f99;"
+	"padding-bottom:.2rem}\n"
+	"h3{font-size:1.05rem;margin-top:1.5rem}\n"
+	"table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}\n"
+	"th,td{padding:.25rem .6rem;border-bottom:1px solid #d6dde5;text-align:left;"
+	"vertical-align:top}\n"
+	"thead th{background:#eef3f8;border-bottom:2px solid #9fb3c8}\n"
+	"td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+	"td.vorig{color:#555}\n"
+	"td.verschil{color:#555;font-style:italic}\n"
+	"tr.totaal td,tr.totaal th{font-weight:bold;border-top:2px solid #9fb3c8}\n"
+	"table.samenvatting th{font-weight:normal;color:#555;padding-right:2rem}\n"
+	".breed{overflow-x:auto}\n"
+	".proef{background:#fff4d6;border:1px solid #e0b84c;padding:.5rem 1rem}\n"
+	"svg{display:block;margin:.5rem 0 1rem;max-width:100%;height:auto}\n"
+	"svg text{font-family:system-ui,\"Segoe UI\",Roboto,Arial,sans-serif;font-size:12px;"
+	"fill:#1b1b1b}\n"
+	"nav ul{columns:2;padding-left:1.2rem}\n"
+	"footer{margin-top:3rem;color:#555;font-size:.85rem}\n"
+	"@media print{body{margin:0;max-width:none}.breed{overflow:visible}}\n";
+
+static const char *const maand_naam[12] = {
+	"januari", "februari", "maart", "april", "mei", "juni",
+	"juli", "augustus", "september", "oktober", "november", "december"
+};
+
+static int all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* "2026-12" → "december 2026"; anything else as given. */
+static void html_maand(struct sb *b, const char *maand)
+{
+	int mon;
+
+	if (strlen(maand) == 7 && all_digits(maand, 4) && maand[4] == '-' &&
+	    all_digits(maand + 5, 2)) {
+		mon = (maand[5] - '0') * 10 + (maand[6] - '0');
+		if (mon >= 1 && mon <= 12) {
+			sb_printf(b, "%s %.4s", maand_naam[mon - 1], maand);
+			return;
+		}
+	}
+	html(b, maand);
+}
+
+/* "2026-12-24" → "24-12-2026"; anything else as given. */
+static void html_datum(struct sb *b, const char *d)
+{
+	if (strlen(d) == 10 && all_digits(d, 4) && d[4] == '-' && all_digits(d + 5, 2) &&
+	    d[7] == '-' && all_digits(d + 8, 2)) {
+		sb_printf(b, "%.2s-%.2s-%.4s", d + 8, d + 5, d);
+		return;
+	}
+	html(b, d);
+}
+
+struct col {
+	char label[COL_LABEL_MAX];
+	const int64_t *cur, *prev;
+};
+
+/* A table: a row per figure, a column group per `cols` entry. */
+static void html_fig_table(struct sb *b, const struct model *m, const struct col *cols,
+			   size_t n_cols, const char *caption)
+{
+	char v[AMT_NL];
+	size_t c;
+	int f;
+
+	sb_puts(b, "<div class=\"breed\"><table class=\"cijfers\">\n<caption>");
+	html(b, caption);
+	sb_puts(b, "</caption>\n<thead>\n<tr><th scope=\"col\" rowspan=\"2\">Cijfer</th>");
+	for (c = 0; c < n_cols; c++) {
+		sb_printf(b, "<th scope=\"col\" colspan=\"%d\" class=\"n\">", m->has_prev ? 3 : 1);
+		html(b, cols[c].label);
+		sb_puts(b, "</th>");
+	}
+	sb_puts(b, "</tr>\n<tr>");
+	for (c = 0; c < n_cols; c++) {
+		sb_puts(b, "<th scope=\"col\" class=\"n\">deze run</th>");
+		if (m->has_prev)
+			sb_puts(b, "<th scope=\"col\" class=\"n\">vorige run</th>"
+				   "<th scope=\"col\" class=\"n\">verschil</th>");
+	}
+	sb_puts(b, "</tr>\n</thead>\n<tbody>\n");
+	for (f = 0; f < F_COUNT; f++) {
+		int mo = fig_def[f].money;
+
+		sb_puts(b, "<tr><th scope=\"row\">");
+		html(b, fig_def[f].label);
+		sb_puts(b, "</th>");
+		for (c = 0; c < n_cols; c++) {
+			sb_puts(b, "<td class=\"n\">");
+			html(b, fmt_nl(v, cols[c].cur[f], mo, 0));
+			sb_puts(b, "</td>");
+			if (!m->has_prev)
+				continue;
+			sb_puts(b, "<td class=\"n vorig\">");
+			html(b, fmt_nl(v, cols[c].prev[f], mo, 0));
+			sb_puts(b, "</td><td class=\"n verschil\">");
+			html(b, fmt_nl(v, cols[c].cur[f] - cols[c].prev[f], mo, 1));
+			sb_puts(b, "</td>");
+		}
+		sb_puts(b, "</tr>\n");
+	}
+	sb_puts(b, "</tbody>\n</table></div>\n");
+}
+
+static int64_t bar_px(int64_t cents, int64_t max_cents)
+{
+	int64_t w;
+
+	if (cents <= 0 || max_cents <= 0)
+		return 0;
+	/* cents ≤ MONEY_MAX_CENTS (10^14): × 360 stays far below 2^63 */
+	w = (cents * SVG_BAR_MAX + max_cents / 2) / max_cents;
+	return w < 1 ? 1 : w;
+}
+
+static void svg_bar(struct sb *b, int y, int64_t cents, int64_t max_cents, const char *color)
+{
+	char v[AMT_NL];
+	int64_t w = bar_px(cents, max_cents);
+
+	sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\"/>",
+		  SVG_LABEL_W, y, (long long)w, SVG_BAR_H, color);
+	sb_printf(b, "<text x=\"%lld\" y=\"%d\">", (long long)(SVG_LABEL_W + w + 6),
+		  y + SVG_BAR_H - 4);
+	html(b, money_format_nl(v, sizeof(v), cents));
+	sb_puts(b, "</text>\n");
+}
+
+static void html_chart(struct sb *b, const struct model *m, const struct grp *g, size_t gi)
+{
+	static const enum fig cat[3] = { F_CLIENT, F_DERDEN, F_INHOUDING };
+	static const char *const cat_label[3] = {
+		"Aan cli\xc3\xabnten", "Aan derden", "Ingehouden op vorderingen"
+	};
+	const int bars = m->has_prev ? 2 : 1;
+	const int grp_h = bars * SVG_BAR_H + (bars - 1) * SVG_BAR_GAP;
+	const int height = SVG_LEGEND_H + 3 * grp_h + 2 * SVG_GROUP_GAP + 4;
+	const char *caption = m->has_prev ? ": betaald en ingehouden, deze run en vorige run"
+					  : ": betaald en ingehouden in deze run";
+	int64_t max_cents = 0;
+	int i, y;
+
+	for (i = 0; i < 3; i++) {
+		if (g->cur[cat[i]] > max_cents)
+			max_cents = g->cur[cat[i]];
+		if (m->has_prev && g->prev[cat[i]] > max_cents)
+			max_cents = g->prev[cat[i]];
+	}
+	sb_printf(b, "<svg id=\"grafiek-%zu\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+		     "role=\"img\" aria-label=\"", gi, SVG_WIDTH, height, SVG_WIDTH, height);
+	html(b, naam_of(g->gemeente));
+	sb_puts(b, caption);
+	sb_puts(b, "\">\n<title>");
+	html(b, naam_of(g->gemeente));
+	sb_puts(b, caption);
+	sb_puts(b, "</title>\n");
+	/* legend */
+	sb_printf(b, "<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+		     "<text x=\"%d\" y=\"15\">deze run</text>\n",
+		  SVG_LABEL_W, SVG_COLOR_NU, SVG_LABEL_W + 18);
+	if (m->has_prev)
+		sb_printf(b, "<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+			     "<text x=\"%d\" y=\"15\">vorige run</text>\n",
+			  SVG_LABEL_W + 110, SVG_COLOR_VORIG, SVG_LABEL_W + 128);
+	y = SVG_LEGEND_H;
+	for (i = 0; i < 3; i++) {
+		sb_printf(b, "<text x=\"0\" y=\"%d\">", y + grp_h / 2 + 4);
+		html(b, cat_label[i]);
+		sb_puts(b, "</text>\n");
+		svg_bar(b, y, g->cur[cat[i]], max_cents, SVG_COLOR_NU);
+		if (m->has_prev)
+			svg_bar(b, y + SVG_BAR_H + SVG_BAR_GAP, g->prev[cat[i]], max_cents,
+				SVG_COLOR_VORIG);
+		y += grp_h + SVG_GROUP_GAP;
+	}
+	sb_puts(b, "</svg>\n");
+}
+
+static void html_list(struct sb *b, const struct model *m, enum report_line_kind kind,
+		      const char *title, const char *none)
+{
+	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
+	const int reden = kind != REPORT_INHOUDING;
+	const int bedrag = kind != REPORT_BLOCKED;
+	char v[AMT_NL], c[COUNT_FMT_MAX];
+	int64_t n = 0, sum = 0;
+	size_t i;
+
+	sb_printf(b, "<h2 id=\"%s\">", list_name(kind));
+	html(b, title);
+	sb_puts(b, "</h2>\n");
+	for (i = 0; i < m->r->n_lines; i++)
+		if (m->lines[i].l->kind == kind)
+			n++;
+	if (n == 0) {
+		sb_puts(b, "<p>");
+		html(b, none);
+		sb_puts(b, "</p>\n");
+		return;
+	}
+	sb_puts(b, "<div class=\"breed\"><table>\n<thead><tr><th scope=\"col\">Dossier</th>"
+		   "<th scope=\"col\">Gemeente</th>");
+	if (kenmerk)
+		sb_puts(b, "<th scope=\"col\">Kenmerk</th>");
+	if (reden)
+		sb_puts(b, "<th scope=\"col\">Reden</th>");
+	if (bedrag)
+		sb_puts(b, "<th scope=\"col\" class=\"n\">Bedrag</th>");
+	sb_puts(b, "</tr></thead>\n<tbody>\n");
+	for (i = 0; i < m->r->n_lines && !b->rc; i++) {
+		const struct report_line *l = m->lines[i].l;
+
+		if (l->kind != kind)
+			continue;
+		sb_puts(b, "<tr><td>");
+		html(b, l->dossier);
+		sb_puts(b, "</td><td>");
+		html(b, naam_of(l->gemeente));
+		sb_puts(b, "</td>");
+		if (kenmerk) {
+			sb_puts(b, "<td>");
+			html(b, l->kenmerk);
+			sb_puts(b, "</td>");
+		}
+		if (reden) {
+			sb_puts(b, "<td>");
+			html(b, l->reden);
+			sb_puts(b, "</td>");
+		}
+		if (bedrag) {
+			sb_puts(b, "<td class=\"n\">");
+			html(b, money_format_nl(v, sizeof(v), l->amount_cents));
+			sb_puts(b, "</td>");
+			sum += l->amount_cents; /* ≤ MONEY_MAX_CENTS: build_lines */
+		}
+		sb_puts(b, "</tr>\n");
+	}
+	sb_printf(b, "</tbody>\n<tfoot><tr class=\"totaal\"><td colspan=\"%d\">Totaal: ",
+		  2 + kenmerk + reden);
+	html(b, fmt_count(c, n, 0));
+	sb_puts(b, "</td>");
+	if (bedrag) {
+		sb_puts(b, "<td class=\"n\">");
+		html(b, money_format_nl(v, sizeof(v), sum));
+		sb_puts(b, "</td>");
+	}
+	sb_puts(b, "</tr></tfoot>\n</table></div>\n");
+}
+
+static int col_cmp(const void *a, const void *b)
+{
+	return key_cmp("", ((const struct col *)a)->label, "", ((const struct col *)b)->label);
+}
+
+/* The table for all municipalities: a column group per regeling (in the
+ * rows' order: PW, IOAW, IOAZ, BBZ, others), then the grand total.
+ * `cols` has room for n_rows + 1 entries. */
+static int html_all_table(struct sb *b, const struct model *m, struct col *cols,
+			  struct br_error *err)
+{
+	int64_t (*sum)[2][F_COUNT] = NULL;
+	size_t i, j, n_cols = 0;
+	int rc = 0;
+
+	for (i = 0; i < m->n_rows; i++) {
+		for (j = 0; j < n_cols; j++)
+			if (strcmp(cols[j].label, m->rows[i].regeling) == 0)
+				break;
+		if (j == n_cols)
+			snprintf(cols[n_cols++].label, COL_LABEL_MAX, "%s", m->rows[i].regeling);
+	}
+	if (n_cols)
+		qsort(cols, n_cols, sizeof(*cols), col_cmp);
+	if (!(sum = calloc(n_cols + 1, sizeof(*sum)))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		goto out;
+	}
+	for (i = 0; i < m->n_rows; i++)
+		for (j = 0; j < n_cols; j++)
+			if (strcmp(cols[j].label, m->rows[i].regeling) == 0) {
+				if ((rc = add_values(sum[j][0], m->rows[i].cur, err)) < 0 ||
+				    (rc = add_values(sum[j][1], m->rows[i].prev, err)) < 0)
+					goto out;
+				break;
+			}
+	for (j = 0; j < n_cols; j++) {
+		cols[j].cur = sum[j][0];
+		cols[j].prev = sum[j][1];
+	}
+	snprintf(cols[n_cols].label, COL_LABEL_MAX, "Totaal");
+	cols[n_cols].cur = m->tot_cur;
+	cols[n_cols].prev = m->tot_prev;
+	html_fig_table(b, m, cols, n_cols + 1, "Alle gemeenten per regeling");
+out:
+	free(sum);
+	return rc;
+}
+
+static int build_html(struct sb *b, const struct model *m, struct br_error *err)
+{
+	const struct report *r = m->r;
+	struct col *cols = NULL;
+	char v[AMT_NL], c[COUNT_FMT_MAX];
+	size_t i, j, n_cols;
+	int rc = 0;
+
+	/* at most one column per row, plus a total */
+	if (!(cols = calloc(m->n_rows + 1, sizeof(*cols)))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		goto out;
+	}
+	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+		   "<title>Rapport betaalrun ");
+	html_maand(b, r->maand);
+	sb_puts(b, " (");
+	html(b, r->run_id);
+	sb_printf(b, ")</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Rapport betaalrun ",
+		  html_style);
+	html_maand(b, r->maand);
+	sb_puts(b, "</h1>\n");
+	if (strcmp(r->status, "DRY-RUN") == 0)
+		sb_puts(b, "<p class=\"proef\">Proefrun: er is niets geboekt, getekend of "
+			   "betaald.</p>\n");
+
+	sb_puts(b, "<table class=\"samenvatting\">\n<tbody>\n<tr><th scope=\"row\">Run</th><td>");
+	html(b, r->run_id);
+	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Maand</th><td>");
+	html_maand(b, r->maand);
+	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Status</th><td>");
+	html(b, r->status);
+	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Uitvoerdatum</th><td>");
+	html_datum(b, r->uitvoerdatum);
+	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Transacties</th><td class=\"n\">");
+	html(b, fmt_count(c, (int64_t)r->n_tx, 0));
+	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Totaal</th><td class=\"n\">");
+	html(b, money_format_nl(v, sizeof(v), r->total_cents));
+	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Vergeleken met</th><td>");
+	if (m->has_prev)
+		html(b, r->previous_run_id);
+	else
+		sb_puts(b, "geen vorige vrijgegeven run");
+	sb_puts(b, "</td></tr>\n</tbody>\n</table>\n");
+
+	if (m->n_grps) {
+		sb_puts(b, "<nav>\n<ul>\n<li><a href=\"#alle-gemeenten\">Alle gemeenten</a></li>\n");
+		for (i = 0; i < m->n_grps; i++) {
+			sb_printf(b, "<li><a href=\"#gemeente-%zu\">", i);
+			html(b, m->grps[i].gemeente);
+			sb_puts(b, " ");
+			html(b, naam_of(m->grps[i].gemeente));
+			sb_puts(b, "</a></li>\n");
+		}
+		sb_puts(b, "<li><a href=\"#inhoudingen\">Lijsten</a></li>\n</ul>\n</nav>\n");
+	}
+
+	/* all municipalities: a column per regeling, then the total */
+	sb_puts(b, "<h2 id=\"alle-gemeenten\">Alle gemeenten</h2>\n");
+	if ((rc = html_all_table(b, m, cols, err)) < 0)
+		goto out;
+
+	for (i = 0; i < m->n_grps; i++) {
+		const struct grp *g = &m->grps[i];
+		char cap[COL_LABEL_MAX * 2];
+
+		sb_printf(b, "<h2 id=\"gemeente-%zu\">", i);
+		html(b, g->gemeente);
+		sb_puts(b, " ");
+		html(b, naam_of(g->gemeente));
+		sb_puts(b, "</h2>\n");
+		for (j = 0; j < g->n; j++) {
+			const struct row *w = &m->rows[g->first + j];
+
+			snprintf(cols[j].label, COL_LABEL_MAX, "%s", w->regeling);
+			cols[j].cur = w->cur;
+			cols[j].prev = w->prev;
+		}
+		n_cols = g->n;
+		if (g->n > 1) {
+			snprintf(cols[n_cols].label, COL_LABEL_MAX, "Totaal");
+			cols[n_cols].cur = g->cur;
+			cols[n_cols].prev = g->prev;
+			n_cols++;
+		}
+		snprintf(cap, sizeof(cap), "%s per regeling", naam_of(g->gemeente));
+		html_fig_table(b, m, cols, n_cols, cap);
+		html_chart(b, m, g, i);
+	}
+
+	html_list(b, m, REPORT_INHOUDING, "Inhoudingen op vorderingen",
+		  "Geen inhoudingen in deze run.");
+	html_list(b, m, REPORT_HOLD, "Opgeschorte dossiers", "Geen opgeschorte dossiers.");
+	html_list(b, m, REPORT_BLOCKED, "Geblokkeerde betalingen",
+		  "Geen geblokkeerde betalingen.");
+	html_list(b, m, REPORT_DERDEN_SKIPPED, "Betalingen aan derden niet gedaan",
+		  "Alle betalingen aan derden zijn gedaan.");
+	sb_puts(b, "<footer><p>Bedragen in euro. Verschil = deze run min de vorige vrijgegeven "
+		   "run. Dossiers staan met hun dossiernummer vermeld.</p></footer>\n"
+		   "</body>\n</html>\n");
+out:
+	free(cols);
+	return rc ? rc : b->rc;
+}
+
+/* ---- entry -------------------------------------------------------------- */
+
+int report_write(const char *dir, const struct report *r, struct br_error *err)
+{
+	struct model m;
+	struct sb csv = { NULL, 0, 0, 0, err, "rapport.csv" };
+	struct sb htm = { NULL, 0, 0, 0, err, "rapport.html" };
+	char path[FSUTIL_PATH_MAX];
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	if (!dir || !r) {
+		rc = br_error_set(err, BR_EINTERNAL, "report_write: NULL argument");
+		goto out;
+	}
+	m.r = r;
+	if ((rc = check_report(r, err)) < 0)
+		goto out;
+	m.has_prev = r->previous_run_id[0] != '\0';
+	if ((rc = build_rows(&m, err)) < 0 || (rc = build_groups(&m, err)) < 0 ||
+	    (rc = build_lines(&m, err)) < 0)
+		goto out;
+	build_csv(&csv, &m);
+	if ((rc = csv.rc) < 0 || (rc = build_html(&htm, &m, err)) < 0)
+		goto out;
+	if ((rc = fsutil_join(path, sizeof(path), dir, "rapport.csv", err)) < 0 ||
+	    (rc = fsutil_write_atomic(path, csv.p, csv.len, 0600, err)) < 0 ||
+	    (rc = fsutil_join(path, sizeof(path), dir, "rapport.html", err)) < 0 ||
+	    (rc = fsutil_write_atomic(path, htm.p, htm.len, 0600, err)) < 0)
+		goto out;
+out:
+	free(csv.p);
+	free(htm.p);
+	model_release(&m);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/*
+ * report.h — the run report (payments.md "Run report"): per municipality ×
+ * regeling the figures of a run beside those of the previous released
+ * run, with the change, as rapport.csv and a self-contained rapport.html
+ * (inline CSS, an inline SVG bar chart per municipality, no scripts, no
+ * external resources), plus the lists an administration books from: every
+ * claim instalment, every held dossier with what it withholds, every
+ * blocked payment and every third-party payment not made.
+ *
+ * Amounts are int64 cents, printed with money_format (CSV: "1234.56") and
+ * money_format_nl (HTML: "€ 1.234,56").  No BSN ever: dossiers are named
+ * by their number.  Files are written 0600, atomically.
+ */
+#ifndef BR_REPORT_H
+#define BR_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct report_cell {            /* one municipality × regeling */
+	char gemeente[5];           /* CBS code */
+	char regeling[5];           /* PW IOAW IOAZ BBZ */
+	long dossiers;              /* settled in the run */
+	int64_t client_cents;       /* paid to clients */
+	int64_t derden_cents;       /* paid to third parties */
+	int64_t inhouding_cents;    /* withheld on claims */
+	int64_t verrekend_cents;    /* settled income: deductions made */
+	int64_t toegevoegd_cents;   /* positive differences paid */
+	long nul;                   /* €0 months (active, nothing paid to the client) */
+	long held;                  /* dossiers on hold */
+	int64_t held_cents;         /* what the holds withhold */
+	long blocked;               /* dossiers with a blocked payment */
+	long derden_skipped;        /* third-party payments not made */
+};
+
+enum report_line_kind {
+	REPORT_INHOUDING = 0,       /* a claim instalment: dossier, kenmerk, amount */
+	REPORT_HOLD,                /* a held dossier: dossier, reason, amount withheld */
+	REPORT_BLOCKED,             /* a blocked dossier: dossier, reason */
+	REPORT_DERDEN_SKIPPED       /* a third-party payment not made: dossier, kenmerk, amount */
+};
+
+struct report_line {
+	enum report_line_kind kind;
+	char dossier[21];
+	char gemeente[5];
+	char kenmerk[36];
+	char reden[256];
+	int64_t amount_cents;
+};
+
+struct report {
+	char run_id[40];
+	char maand[8];              /* YYYY-MM */
+	char status[16];            /* PREPARED, DRY-RUN, ... */
+	char uitvoerdatum[11];
+	char previous_run_id[40];   /* "" when there is no previous released run */
+	const struct report_cell *cells; size_t n_cells;       /* this run, sorted */
+	const struct report_cell *prev; size_t n_prev;         /* previous released run */
+	const struct report_line *lines; size_t n_lines;
+	long n_tx;
+	int64_t total_cents;
+};
+
+/* Write DIR/rapport.csv and DIR/rapport.html. */
+int report_write(const char *dir, const struct report *r, struct br_error *err);
+
+/* The municipality's name for a CBS code ("Hoorn"), or NULL. */
+const char *report_gemeente_naam(const char *cbs);
+
+#endif
