@@ -275,11 +275,29 @@ static const struct rejected *rejected_for(const struct prep *p, int64_t dossier
 	return NULL;
 }
 
+/* A run of nine or more digits could be a BSN: never in a payment file. */
+static int has_digit_run(const char *s)
+{
+	int run = 0;
+
+	for (; s && *s; s++) {
+		run = (*s >= '0' && *s <= '9') ? run + 1 : 0;
+		if (run >= 9)
+			return 1;
+	}
+	return 0;
+}
+
 /* A payment that cannot be written blocks its dossier (payments.md). */
 static int payment_problem(char *why, size_t cap, const char *iban, const char *name, const char *who)
 {
 	struct br_error e;
 	char t[PAIN001_NAME_MAX * 2 + 1];
+
+	if (has_digit_run(name)) {
+		snprintf(why, cap, "%.100s: the name holds nine or more digits in a row (a BSN?)", who);
+		return 1;
+	}
 
 	br_error_clear(&e);
 	if (iban_validate(iban, &e) < 0) {
@@ -422,8 +440,12 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		const struct rejected *rj;
 
 		status = res->client_cents > 0 || res->derden_cents > 0 ? "BETAALD" : "NUL";
-		if (res->client_cents > 0 && payment_problem(why, sizeof(why), info->iban, info->tenaamstelling,
-							     "account"))
+		if (has_digit_run(info->nummer)) {
+			/* the remittance names the dossier: it must not look like a BSN */
+			status = "GEBLOKKEERD";
+			snprintf(why, sizeof(why), "the dossier number holds nine or more digits in a row");
+		} else if (res->client_cents > 0 && payment_problem(why, sizeof(why), info->iban,
+								    info->tenaamstelling, "account"))
 			status = "GEBLOKKEERD";
 		else if (res->client_cents > 0 && (rj = rejected_for(p, info->id, info->iban))) {
 			status = "GEBLOKKEERD";
@@ -433,8 +455,10 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		for (i = 0; i < res->n_bookings && strcmp(status, "GEBLOKKEERD") != 0; i++) {
 			const struct settle_booking *b = &res->bookings[i];
 			if (b->kind == BOOK_DERDEN && b->ref >= 0 &&
-			    payment_problem(why, sizeof(why), info->derde_iban[b->ref], info->derde_naam[b->ref],
-					    in->derden[b->ref].kenmerk))
+			    (payment_problem(why, sizeof(why), info->derde_iban[b->ref], info->derde_naam[b->ref],
+					     in->derden[b->ref].kenmerk) ||
+			     (has_digit_run(in->derden[b->ref].kenmerk) &&
+			      snprintf(why, sizeof(why), "third-party kenmerk holds nine or more digits in a row") > 0)))
 				status = "GEBLOKKEERD";
 		}
 	}

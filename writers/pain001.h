@@ -102,9 +102,10 @@ struct pain001_stats {
  * PmtInf).  The source must return the same transactions on both passes:
  * if batches, sums or any field differ, BR_EINTERNAL and nothing is left.
  * An error a callback returns is propagated with its message.  `out` may
- * be NULL; it is zeroed unless the call succeeds.  On any failure neither
- * `path` nor a temporary file is created (an existing file at `path` is
- * left as it was).
+ * be NULL; it is zeroed unless the call succeeds.  On failure no
+ * temporary file is left and `path` is untouched (an earlier file there
+ * stays as it was) -- except when only the directory fsync after the
+ * rename fails (BR_EIO with the complete file in place).
  */
 int pain001_write(const char *path, const struct pain001_params *p, const struct pain001_source *src,
 		  struct pain001_stats *out, struct br_error *err);
