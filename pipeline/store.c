@@ -315,11 +315,83 @@ static const char *const migration_3[] = {
 	NULL
 };
 
+/* 4: heronderzoek jobs (signals.md): one open job per dossier and kind,
+ * the signals joined to it, an audit trail that cannot be edited, holds
+ * from signals linked to their job, and the outcomes that change the
+ * settlement (periods without right, an end date). */
+static const char *const migration_4[] = {
+	"CREATE TABLE taak (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  soort TEXT NOT NULL,\n"
+	"  prioriteit INTEGER NOT NULL CHECK (prioriteit BETWEEN 1 AND 9),\n"
+	"  vervaldatum TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('OPEN','IN_BEHANDELING','AFGEROND')),\n"
+	"  uitkomst TEXT CHECK (uitkomst IS NULL OR uitkomst IN"
+	" ('GEEN_GEVOLGEN','AANGEPAST','BEEINDIGD','RECHT_VERVALLEN','AUTOMATISCH')),\n"
+	"  datum TEXT,\n"
+	"  van TEXT,\n"
+	"  tot TEXT,\n"
+	"  bedrag_cents INTEGER,\n"
+	"  omschrijving TEXT NOT NULL,\n"
+	"  sleutel TEXT,\n"
+	"  aangemaakt TEXT NOT NULL,\n"
+	"  afgerond TEXT,\n"
+	"  door TEXT\n"
+	");\n",
+	/* one open job per dossier and kind (signals.md "deduplication") */
+	"CREATE UNIQUE INDEX taak_open ON taak(dossier, soort) WHERE status <> 'AFGEROND';\n",
+	"CREATE INDEX taak_sleutel ON taak(dossier, soort, sleutel);\n",
+	"CREATE INDEX taak_status ON taak(status, vervaldatum);\n",
+	"CREATE TABLE taak_signaal (\n"
+	"  taak INTEGER NOT NULL REFERENCES taak(id),\n"
+	"  signaal INTEGER NOT NULL REFERENCES signaal(id),\n"
+	"  PRIMARY KEY (taak, signaal)\n"
+	") WITHOUT ROWID;\n",
+	"CREATE INDEX taak_signaal_signaal ON taak_signaal(signaal);\n",
+	"CREATE TABLE taak_gebeurtenis (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  taak INTEGER NOT NULL REFERENCES taak(id),\n"
+	"  tijd TEXT NOT NULL,\n"
+	"  door TEXT NOT NULL,\n"
+	"  gebeurtenis TEXT NOT NULL,\n"
+	"  van_status TEXT,\n"
+	"  naar_status TEXT NOT NULL,\n"
+	"  reden TEXT NOT NULL\n"
+	");\n",
+	"CREATE INDEX taak_gebeurtenis_taak ON taak_gebeurtenis(taak);\n",
+	/* the audit trail cannot be edited afterwards; a closed job stays closed */
+	"CREATE TRIGGER taak_gebeurtenis_geen_wijziging BEFORE UPDATE ON taak_gebeurtenis"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail of a job cannot be changed'); END;\n",
+	"CREATE TRIGGER taak_gebeurtenis_geen_verwijdering BEFORE DELETE ON taak_gebeurtenis"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail of a job cannot be deleted'); END;\n",
+	"CREATE TRIGGER taak_afgerond_blijft BEFORE UPDATE ON taak WHEN OLD.status = 'AFGEROND'"
+	" BEGIN SELECT RAISE(ABORT, 'a closed job cannot be reopened or changed'); END;\n",
+	"CREATE TRIGGER taak_geen_verwijdering BEFORE DELETE ON taak"
+	" BEGIN SELECT RAISE(ABORT, 'a job cannot be deleted'); END;\n",
+	"ALTER TABLE opschorting ADD COLUMN taak INTEGER REFERENCES taak(id);\n",
+	"CREATE TABLE recht_vervallen (\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  van TEXT NOT NULL,\n"
+	"  tot TEXT NOT NULL,\n"
+	"  taak INTEGER NOT NULL REFERENCES taak(id)\n"
+	");\n",
+	"CREATE INDEX recht_vervallen_dossier ON recht_vervallen(dossier);\n",
+	"CREATE TABLE beeindiging (\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  datum TEXT NOT NULL,\n"
+	"  taak INTEGER NOT NULL REFERENCES taak(id)\n"
+	");\n",
+	"CREATE INDEX beeindiging_dossier ON beeindiging(dossier);\n",
+	NULL
+};
+
 /* Each migration is a NULL-terminated list of statements. */
 static const char *const *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
