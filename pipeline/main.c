@@ -434,7 +434,10 @@ static int cmd_status(const char *dir, int argc, char **argv)
 	print_query(st, "signals",
 		    "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = s.bsn)), 0)"
 		    " || ' without dossier' FROM signaal s");
-	print_query(st, "bank status reports", "SELECT count(*) FROM bankstatus");
+	print_query(st, "bank status reports", "SELECT count(*) || ' statuses', coalesce(sum(status = 'RJCT'), 0)"
+		    " || ' rejections' FROM bankstatus");
+	print_query(st, "last run", "SELECT msg_id, maand, status, aantal || ' payments',"
+		    " printf('EUR %d.%02d', totaal_cents / 100, totaal_cents % 100) FROM run ORDER BY id DESC LIMIT 1");
 	print_query(st, "deliveries",
 		    "SELECT count(*) || ' files', (SELECT count(*) FROM duplicaat) || ' duplicates',"
 		    " 'last ' || max(ontvangen) FROM levering");

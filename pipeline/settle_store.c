@@ -12,12 +12,18 @@
 
 #define TEXT_ARENA 65536
 
-enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_INCOME, C_PAID, C_COUNT };
+enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_INCOME, C_PAID, C_GAP, C_COUNT };
 
 /* Every cursor returns the dossier id in column 0, ordered by it. */
 static const char *const cursor_sql[C_COUNT] = {
-	[C_DOSSIER] = "SELECT id, nummer, regeling, gemeente, ingangsdatum, einddatum,"
-		" coalesce(vt_reservering_cents, 0) FROM dossier WHERE (?1 IS NULL OR nummer = ?1) ORDER BY id",
+	/* a BEEINDIGD outcome (signals.md) ends the dossier at its date when
+	 * that is earlier than the register's */
+	[C_DOSSIER] = "SELECT d.id, d.nummer, d.regeling, d.gemeente, d.ingangsdatum,"
+		" CASE WHEN b.datum IS NOT NULL AND (d.einddatum IS NULL OR b.datum < d.einddatum)"
+		"  THEN b.datum ELSE d.einddatum END,"
+		" coalesce(d.vt_reservering_cents, 0) FROM dossier d"
+		" LEFT JOIN (SELECT dossier, min(datum) AS datum FROM beeindiging GROUP BY dossier) b"
+		"  ON b.dossier = d.id WHERE (?1 IS NULL OR d.nummer = ?1) ORDER BY d.id",
 	[C_STAND] = "SELECT s.dossier, s.id, s.vanaf, pa.geboortedatum, pp.geboortedatum, s.leefvorm,"
 		" s.jongste_kind_geb, s.kostendelers, s.woonkostenverlaging_pct, s.vast_bedrag_cents,"
 		" pa.naam, s.iban, s.tenaamstelling, s.probleem"
@@ -53,6 +59,10 @@ static const char *const cursor_sql[C_COUNT] = {
 		" WHERE i.intrekking = 0 AND NOT EXISTS (SELECT 1 FROM inkomen j WHERE j.vervangt_inkomen = i.id)"
 		" ORDER BY db.dossier, i.dat_eind_tv, i.id",
 	/* the released totals per month, one summary row per dossier (ledger.h) */
+	/* periods without right (RECHT_VERVALLEN, signals.md) */
+	[C_GAP] = "SELECT r.dossier, r.van, r.tot FROM recht_vervallen r"
+		" WHERE (?1 IS NULL OR r.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
+		" ORDER BY r.dossier, r.van",
 	[C_PAID] = "SELECT g.dossier, g.maanden FROM grootboek g"
 		" WHERE (?1 IS NULL OR g.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY g.dossier",
@@ -72,6 +82,7 @@ struct settle_source {
 	sqlite3_int64 *stand_ids;    /* parallel to stands */
 	struct settle_income *incomes; size_t n_incomes, cap_incomes;
 	struct settle_paid *paid; size_t n_paid, cap_paid;
+	struct settle_gap *gaps; size_t n_gaps, cap_gaps;
 	struct settle_claim claims[SETTLE_MAX_CLAIMS]; size_t n_claims;
 	struct settle_derde derden[SETTLE_MAX_DERDEN]; size_t n_derden;
 	char *arena; size_t arena_used, arena_cap;
@@ -235,6 +246,7 @@ void settle_source_free(struct settle_source *s)
 	free(s->stand_ids);
 	free(s->incomes);
 	free(s->paid);
+	free(s->gaps);
 	free(s->arena);
 	free(s);
 }
@@ -480,6 +492,22 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	}
 	if (rc < 0)
 		return rc;
+	s->n_gaps = 0;
+	while ((rc = cursor_at(s, C_GAP, id, err)) == 1) {
+		sqlite3_stmt *g = s->c[C_GAP].st;
+		if (grow((void **)&s->gaps, &s->cap_gaps, s->n_gaps + 1, sizeof(*s->gaps)) < 0)
+			return br_error_set(err, BR_ENOMEM, "out of memory");
+		s->gaps[s->n_gaps].van = col_date(g, 1);
+		s->gaps[s->n_gaps].tot = col_date(g, 2);
+		if (s->gaps[s->n_gaps].van != DATE_NONE && s->gaps[s->n_gaps].tot != DATE_NONE)
+			s->n_gaps++;
+		if ((rc = cursor_step(s, C_GAP, err)) < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	in->gaps = s->gaps;
+	in->n_gaps = s->n_gaps;
 	in->stands = s->stands;
 	in->n_stands = s->n_stands;
 	in->incomes = s->incomes;
