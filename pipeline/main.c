@@ -22,6 +22,7 @@
 #include "error.h"
 #include "fsutil.h"
 #include "intake.h"
+#include "levering.h"
 #include "cms_sign.h"
 #include "log.h"
 #include "money.h"
@@ -29,6 +30,7 @@
 #include "rules_xml.h"
 #include "settle.h"
 #include "settle_store.h"
+#include "signals.h"
 #include "signaltable.h"
 #include "specification.h"
 #include "store.h"
@@ -57,6 +59,8 @@ static const char usage_text[] =
 	"  status                     inbox, quarantine, register, deliveries\n"
 	"  run --month YYYY-MM --key K [--aanvullend] [--pass-fd N] | run --month YYYY-MM --dry-run\n"
 	"  approve RUN --key K [--pass-fd N] | cancel RUN | release RUN | verify FILE | runs\n"
+	"  jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE] | jobs show ID\n"
+	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] --door OPERATOR --toelichting TEXT\n"
 	"  dossier NUMBER [--month YYYY-MM]\n"
 	"                             a dossier's settlement history and a month's calculation\n"
 	"\n"
@@ -228,7 +232,23 @@ static int run_intake_once(const struct home *h, const struct signaltable *sig, 
 	o.data_dir = h->data;
 	o.signals = sig;
 	o.progress = isatty(2);
-	rc = intake_run(sum, st, &o, err);
+	if ((rc = intake_run(sum, st, &o, err)) < 0)
+		goto out;
+	/* signals.md: every signal that matches a dossier becomes a job (also
+	 * the ones waiting for a dossier that has now arrived); record problems
+	 * open REGISTER jobs */
+	{
+		struct signals_match_result mr;
+		long opened = 0;
+		int64_t now = timestamp_now();
+		if ((rc = signals_match(&mr, st, sig, now, err)) < 0 ||
+		    (rc = jobs_open_register_problems(&opened, st, sig, now, err)) < 0)
+			goto out;
+		if (mr.matched || mr.unmatched || opened)
+			log_event(LOG_INFO, "heronderzoek", "signals_matched=%ld new_jobs=%ld holds=%ld"
+				  " signals_without_dossier=%ld register_jobs=%ld", mr.matched, mr.new_jobs, mr.holds,
+				  mr.unmatched, opened);
+	}
 out:
 	store_close(st);
 	store_unlock(lock);
@@ -438,6 +458,8 @@ static int cmd_status(const char *dir, int argc, char **argv)
 		    " || ' rejections' FROM bankstatus");
 	print_query(st, "last run", "SELECT msg_id, maand, status, aantal || ' payments',"
 		    " printf('EUR %d.%02d', totaal_cents / 100, totaal_cents % 100) FROM run ORDER BY id DESC LIMIT 1");
+	printf("heronderzoek jobs:\n");
+	jobs_summary(st, timestamp_day(timestamp_now()), stdout, &err);
 	print_query(st, "deliveries",
 		    "SELECT count(*) || ' files', (SELECT count(*) FROM duplicaat) || ' duplicates',"
 		    " 'last ' || max(ontvangen) FROM levering");
@@ -617,6 +639,7 @@ out:
 struct run_ctx {
 	struct home h;
 	struct rules rules;
+	struct signaltable sig;
 	struct store *st;
 	int lock;
 	char trust[FSUTIL_PATH_MAX];
@@ -633,7 +656,8 @@ static int run_ctx_open(struct run_ctx *c, const char *dir, int locked, int pass
 	memset(c, 0, sizeof(*c));
 	c->lock = -1;
 	umask(077);
-	if ((rc = home_init(&c->h, dir, 1, err)) < 0 || (rc = load_rules(&c->rules, &c->h, err)) < 0)
+	if ((rc = home_init(&c->h, dir, 1, err)) < 0 || (rc = load_rules(&c->rules, &c->h, err)) < 0 ||
+	    (rc = load_signaltable(&c->sig, &c->h, err)) < 0)
 		return rc;
 	if (c->h.cfg.vertrouwen[0] == '/')
 		snprintf(c->trust, sizeof(c->trust), "%s", c->h.cfg.vertrouwen);
@@ -649,6 +673,7 @@ static int run_ctx_open(struct run_ctx *c, const char *dir, int locked, int pass
 	c->env.cfg = &c->h.cfg;
 	c->env.rules = &c->rules;
 	c->env.trust_pem = c->trust;
+	c->env.signals = &c->sig;
 	c->env.now = timestamp_now();
 	return 0;
 }
@@ -663,6 +688,7 @@ static void run_ctx_close(struct run_ctx *c)
 	store_close(c->st);
 	store_unlock(c->lock);
 	rules_release(&c->rules);
+	signaltable_release(&c->sig);
 }
 
 static int parse_fd(const char *s, int *out)
@@ -863,6 +889,93 @@ out:
 	return 0;
 }
 
+/* ---- jobs ------------------------------------------------------------------------- */
+
+static int parse_date_arg(const char *s, int32_t *out)
+{
+	struct br_error e;
+	br_error_clear(&e);
+	return date_parse(out, s, strlen(s), &e);
+}
+
+static int cmd_jobs(const char *dir, int argc, char **argv)
+{
+	struct br_error err;
+	struct run_ctx c;
+	const char *sub = argc > 1 ? argv[1] : "";
+	int rc = 0, i;
+
+	br_error_clear(&err);
+	if (strcmp(sub, "list") == 0) {
+		struct jobs_filter f;
+		const char *csv = NULL;
+		memset(&f, 0, sizeof(f));
+		for (i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--gemeente") == 0 && i + 1 < argc)
+				f.gemeente = argv[++i];
+			else if (strcmp(argv[i], "--soort") == 0 && i + 1 < argc)
+				f.soort = argv[++i];
+			else if (strcmp(argv[i], "--overdue") == 0)
+				f.overdue = 1;
+			else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
+				csv = argv[++i];
+			else
+				return usage(stderr, 64);
+		}
+		if ((rc = run_ctx_open(&c, dir, 0, -1, 0, &err)) < 0)
+			goto out;
+		f.today = timestamp_day(c.env.now);
+		rc = jobs_list(c.st, &f, stdout, csv, &err);
+	} else if (strcmp(sub, "show") == 0 && argc == 3) {
+		char *end = NULL;
+		long long id = strtoll(argv[2], &end, 10);
+		if (!end || *end || id <= 0)
+			return usage(stderr, 64);
+		if ((rc = run_ctx_open(&c, dir, 0, -1, 0, &err)) < 0)
+			goto out;
+		rc = jobs_show(c.st, (int64_t)id, stdout, &err);
+	} else if (strcmp(sub, "close") == 0 && argc >= 3) {
+		struct jobs_close_args a;
+		char *end = NULL;
+		long long id = strtoll(argv[2], &end, 10);
+		memset(&a, 0, sizeof(a));
+		a.datum = a.van = a.tot = DATE_NONE;
+		if (!end || *end || id <= 0)
+			return usage(stderr, 64);
+		a.id = (int64_t)id;
+		for (i = 3; i < argc; i++) {
+			if (strcmp(argv[i], "--uitkomst") == 0 && i + 1 < argc)
+				a.uitkomst = argv[++i];
+			else if (strcmp(argv[i], "--datum") == 0 && i + 1 < argc) {
+				if (parse_date_arg(argv[++i], &a.datum) < 0)
+					return usage(stderr, 64);
+			} else if (strcmp(argv[i], "--van") == 0 && i + 1 < argc) {
+				if (parse_date_arg(argv[++i], &a.van) < 0)
+					return usage(stderr, 64);
+			} else if (strcmp(argv[i], "--tot") == 0 && i + 1 < argc) {
+				if (parse_date_arg(argv[++i], &a.tot) < 0)
+					return usage(stderr, 64);
+			} else if (strcmp(argv[i], "--door") == 0 && i + 1 < argc)
+				a.door = argv[++i];
+			else if (strcmp(argv[i], "--toelichting") == 0 && i + 1 < argc)
+				a.toelichting = argv[++i];
+			else
+				return usage(stderr, 64);
+		}
+		if ((rc = run_ctx_open(&c, dir, 1, -1, 0, &err)) < 0)
+			goto out;
+		if ((rc = jobs_close(c.st, &a, c.env.now, &err)) == 0)
+			printf("job %lld closed: %s\n", id, a.uitkomst);
+	} else {
+		return usage(stderr, 64);
+	}
+out:
+	run_ctx_close(&c);
+	if (rc < 0)
+		return fail(&err);
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -893,6 +1006,12 @@ int main(int argc, char **argv)
 		{ "verify", cmd_verify, "betaalrun [--home DIR] verify FILE\n"
 		  "  check FILE and FILE.p7s: signatures, trust chain, four-eyes, the ledger's SHA-256\n" },
 		{ "runs", cmd_runs, "betaalrun [--home DIR] runs\n  list the runs with status and totals\n" },
+		{ "jobs", cmd_jobs, "betaalrun [--home DIR] jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE]\n"
+		  "betaalrun [--home DIR] jobs show ID\n"
+		  "betaalrun [--home DIR] jobs close ID --uitkomst U [--datum D] [--van D --tot D] --door OPERATOR"
+		  " --toelichting TEXT\n"
+		  "  the heronderzoek worklist; U is GEEN_GEVOLGEN, AANGEPAST, BEEINDIGD (--datum) or\n"
+		  "  RECHT_VERVALLEN (--van/--tot)\n" },
 		{ "dossier", cmd_dossier, "betaalrun [--home DIR] dossier NUMBER [--month YYYY-MM]\n"
 		  "  the dossier's settlement history and the full calculation for a month (default: this month),\n"
 		  "  in Dutch, as the client's specification shows it\n" },

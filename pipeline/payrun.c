@@ -20,6 +20,7 @@
 #include "report.h"
 #include "settle.h"
 #include "settle_store.h"
+#include "signals.h"
 #include "specification.h"
 
 #include "banned.h"
@@ -410,6 +411,85 @@ out:
 	return rc;
 }
 
+/*
+ * The jobs a run opens itself (signals.md): from the settlement's events,
+ * for a blocked payment (REGISTER), and the automatic HERBEREKENING record
+ * when earlier months were settled again.  Each names its event in a key,
+ * so a closed job is not reopened for the same event.
+ */
+static int open_jobs(struct prep *p, const struct settle_dossier_info *info, const struct settle_input *in,
+		     const struct settle_result *res, const char *status, const char *why, struct br_error *err)
+{
+	int32_t today = timestamp_day(p->env->now);
+	char key[96], text[512], mb[MONTH_FMT_MAX], km[MONTH_FMT_MAX], amount[MONEY_FMT_MAX + 8];
+	int64_t resettled = 0;
+	size_t i, n_months = 0;
+	int rc;
+
+	month_format(mb, p->month);
+	for (i = 0; i < res->n_events; i++) {
+		const struct settle_event *ev = &res->events[i];
+		const char *taak = settle_event_name(ev->kind);
+
+		month_format(km, ev->month);
+		money_format_nl(amount, sizeof(amount), ev->amount_cents);
+		switch (ev->kind) {
+		case EVENT_INKOMEN_OUD:
+			snprintf(key, sizeof(key), "%s", km);
+			snprintf(text, sizeof(text), "a deduction of %s for %s is older than the verrekentermijn and"
+				 " became a claim (terugvordering) for the administration to decide on", amount, km);
+			break;
+		case EVENT_DERDEN:
+			snprintf(key, sizeof(key), "%s %.40s", mb, ev->ref >= 0 ? in->derden[ev->ref].kenmerk : "");
+			snprintf(text, sizeof(text), "third-party payment %.40s of %s did not fit in the payment for %s",
+				 ev->ref >= 0 ? in->derden[ev->ref].kenmerk : "", amount, mb);
+			break;
+		case EVENT_AOW:
+			snprintf(key, sizeof(key), "AOW");
+			snprintf(text, sizeof(text), "the applicant has reached AOW age: the SVB takes over (settled"
+				 " with the AOW norm meanwhile)");
+			break;
+		case EVENT_INKOMEN_HANDMATIG:
+		default:
+			snprintf(key, sizeof(key), "%s", km);
+			snprintf(text, sizeof(text), "income for %s of an %s dossier: settle it by hand", km,
+				 info->regeling);
+			break;
+		}
+		if ((rc = jobs_open_event(NULL, p->st, p->env->signals, info->id, taak, today, key, text,
+					  p->env->now, err)) < 0)
+			return rc;
+	}
+	if (strcmp(status, "GEBLOKKEERD") == 0) {
+		snprintf(key, sizeof(key), "%s", mb);
+		snprintf(text, sizeof(text), "payment for %s blocked: %.400s", mb, why);
+		if ((rc = jobs_open_event(NULL, p->st, p->env->signals, info->id, "REGISTER", today, key, text,
+					  p->env->now, err)) < 0)
+			return rc;
+	}
+	/* re-settlement: differences for months already settled before (older
+	 * than the month this run normally settles) */
+	text[0] = '\0';
+	for (i = 0; i + 1 < res->n_months; i++) {
+		const struct settle_month *m = &res->months[i];
+		if (m->month <= p->month - 2 && m->diff_cents != 0 && m->paid_cents != 0) {
+			size_t len = strlen(text);
+			resettled += m->diff_cents;
+			n_months++;
+			snprintf(text + len, sizeof(text) - len, "%s%s %s", len ? ", " : "",
+				 month_format(km, m->month), money_format_nl(amount, sizeof(amount), m->diff_cents));
+		}
+	}
+	if (n_months) {
+		char desc[640];
+		snprintf(desc, sizeof(desc), "re-settled because income records changed: %.500s", text);
+		snprintf(key, sizeof(key), "%s", p->msg_id);
+		if ((rc = jobs_record_herberekening(p->st, info->id, key, desc, resettled, p->env->now, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* One dossier: decide, record, book (pending). */
 static int prepare_dossier(struct prep *p, const struct settle_dossier_info *info,
 			   const struct settle_input *in, const struct settle_result *res,
@@ -463,6 +543,8 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		}
 	}
 	log_mask_digits(why);
+	if (!p->dry_run && (rc = open_jobs(p, info, in, res, status, why, err)) < 0)
+		return rc;
 	if (strcmp(status, "OPGESCHORT") == 0) {
 		c->held++;
 		c->held_cents += withheld;
@@ -589,6 +671,16 @@ static int process_bank_statuses(struct store *st, const struct payrun_env *env,
 		if ((rc = step_done(st, book, "booking back a rejected payment", err)) < 0 ||
 		    (rc = ledger_release(st, sqlite3_column_int64(q, 2), today, err)) < 0)
 			goto out;
+		{
+			char key[64], text[256], amount[MONEY_FMT_MAX + 8];
+			snprintf(key, sizeof(key), "RJCT %lld", (long long)sqlite3_column_int64(q, 1));
+			snprintf(text, sizeof(text), "the bank rejected a payment of %s (reason %s): correct the"
+				 " account in the register; it is paid again in the next run",
+				 money_format_nl(amount, sizeof(amount), sqlite3_column_int64(q, 5)), col(q, 6));
+			if ((rc = jobs_open_event(NULL, st, env->signals, sqlite3_column_int64(q, 3), "REGISTER",
+						  timestamp_day(env->now), key, text, env->now, err)) < 0)
+				goto out;
+		}
 		(*out_rejected)++;
 	}
 	if (step != SQLITE_DONE) {
@@ -836,6 +928,12 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		goto out;
 	if ((rc = process_bank_statuses(st, env, &out->rejected, err)) < 0)
 		goto out;
+	if (!dry_run) {
+		/* signals that found their dossier since the last ingest hold it now */
+		struct signals_match_result mr;
+		if ((rc = signals_match(&mr, st, env->signals, env->now, err)) < 0)
+			goto out;
+	}
 
 	/* rules.md §6: startmaand, else the month of the first run */
 	memset(&set, 0, sizeof(set));

@@ -27,6 +27,7 @@
 #include "config.h"
 #include "error.h"
 #include "rules_xml.h"
+#include "signaltable.h"
 #include "store.h"
 
 struct payrun_env {
@@ -34,6 +35,7 @@ struct payrun_env {
 	const struct config *cfg;
 	const struct rules *rules;
 	const char *trust_pem;        /* [ondertekening] vertrouwen, resolved */
+	const struct signaltable *signals; /* job kinds for the jobs a run opens */
 	int64_t now;                  /* timestamp of this command */
 };
 

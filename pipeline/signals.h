@@ -68,6 +68,11 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 		    const char *taak, int32_t from_day, const char *sleutel, const char *omschrijving,
 		    int64_t now, struct br_error *err);
 
+/* A REGISTER job for every dossier whose latest register values carry a
+ * record problem (formats.md §5), keyed by the problem. */
+int jobs_open_register_problems(long *out_opened, struct store *st, const struct signaltable *t,
+				int64_t now, struct br_error *err);
+
 /* A closed HERBEREKENING job recording a re-settlement's difference. */
 int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sleutel,
 			      const char *omschrijving, int64_t difference_cents, int64_t now,

@@ -544,6 +544,14 @@ int store_open(struct store **out, const char *path, int create, struct br_error
 	}
 	if (!(s = calloc(1, sizeof(*s))))
 		return br_error_set(err, BR_ENOMEM, "out of memory opening the store");
+	/*
+	 * No memory statistics: nothing reads them, and they put a global
+	 * mutex around every allocation SQLite makes, which costs atomic
+	 * operations once the process has a second thread (intake stores from
+	 * one).  Process-wide, and only before SQLite is initialised: when a
+	 * store was opened before, this is a harmless SQLITE_MISUSE.
+	 */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if ((rc = sqlite3_open_v2(path, &s->db, flags, NULL)) != SQLITE_OK) {
 		rc = store_fail(s, rc, "cannot open the store", err);
 		goto out;

@@ -1,0 +1,1102 @@
+/*
+ * signals.c — see signals.h.  The semantics are signals.md's; the tables
+ * are store.c migration 4.
+ *
+ * Every function that writes is atomic on its own: in a transaction of its
+ * own when the caller has none (BEGIN IMMEDIATE, as everywhere in the
+ * store), else in a savepoint inside the caller's transaction, so that a
+ * failure undoes exactly this call and leaves the rest to the caller.
+ *
+ * The audit trail (taak_gebeurtenis) gets one row per event: OPEN when a
+ * job is created, JOIN when a signal or a pipeline event joins an open job
+ * (with what changed: due date, priority), IN_BEHANDELING when a consultant
+ * takes it, AFGEROND when it is closed.  The triggers of migration 4 make
+ * the trail append-only and a closed job unchangeable; this file relies on
+ * them instead of repeating them.
+ *
+ * A pipeline event's `sleutel` is kept in taak.sleutel when the event opens
+ * the job, and in the reason of its JOIN event ("[sleutel] omschrijving")
+ * when it joins one: both count for "this event was seen already", so an
+ * event that joined a job that has since been closed does not open a new
+ * job either (signals.h: the same event never opens a job again once one
+ * was closed for it).
+ *
+ * Free text from a signal (its Omschrijving) reaches hold reasons, job
+ * descriptions and listings only with every run of nine digits masked
+ * (log_mask_digits): whatever a sender wrote there, no BSN is copied out
+ * of the signal table.
+ */
+#include "signals.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "fsutil.h"
+#include "levering.h"
+#include "log.h"
+#include "money.h"
+
+#include "banned.h"
+
+/* The HERBEREKENING row of the signal table (priority 3, due 0 days): the
+ * job is closed when it is opened, so these only fill its columns, and
+ * jobs_record_herberekening is called without the table. */
+#define HERBEREKENING_TAAK "HERBEREKENING"
+#define HERBEREKENING_PRIORITEIT 3
+
+#define REDEN_MAX 2048          /* an event's or hold's reason, cut beyond */
+#define TEXT_MAX 1024           /* free text copied from a signal, cut beyond */
+#define CSV_MAX ((size_t)512 * 1024 * 1024)  /* the worklist CSV */
+#define STATUS_MAX 16
+
+/* ---- transactions ------------------------------------------------------ */
+
+struct tx {
+	struct store *st;
+	int own;   /* 1: our transaction; 0: a savepoint in the caller's */
+};
+
+static int tx_begin(struct tx *t, struct store *st, struct br_error *err)
+{
+	t->st = st;
+	t->own = sqlite3_get_autocommit(store_db(st)) != 0;
+	if (t->own)
+		return store_begin(st, err);
+	return store_exec(st, "SAVEPOINT signals", err);
+}
+
+/* Commit on rc == 0, else undo; returns the final code. */
+static int tx_end(struct tx *t, int rc, struct br_error *err)
+{
+	if (rc == 0) {
+		rc = t->own ? store_commit(t->st, err) : store_exec(t->st, "RELEASE signals", err);
+		if (rc == 0)
+			return 0;
+	}
+	if (t->own)
+		store_rollback(t->st);
+	else
+		(void)sqlite3_exec(store_db(t->st), "ROLLBACK TO signals; RELEASE signals", NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+enum {
+	Q_OPEN_JOB, Q_INSERT_JOB, Q_UPDATE_URGENCY, Q_INSERT_EVENT, Q_LINK_SIGNAL,
+	Q_HOLD_COVERED, Q_INSERT_HOLD, Q_KEY_SEEN, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+	[Q_OPEN_JOB] = "SELECT id, prioriteit, vervaldatum, status FROM taak"
+		" WHERE dossier = ?1 AND soort = ?2 AND status <> 'AFGEROND'",
+	[Q_INSERT_JOB] = "INSERT INTO taak (dossier, soort, prioriteit, vervaldatum, status, omschrijving,"
+		" sleutel, aangemaakt) VALUES (?1, ?2, ?3, ?4, 'OPEN', ?5, ?6, ?7)",
+	[Q_UPDATE_URGENCY] = "UPDATE taak SET prioriteit = ?2, vervaldatum = ?3 WHERE id = ?1",
+	[Q_INSERT_EVENT] = "INSERT INTO taak_gebeurtenis (taak, tijd, door, gebeurtenis, van_status,"
+		" naar_status, reden) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_LINK_SIGNAL] = "INSERT OR IGNORE INTO taak_signaal (taak, signaal) VALUES (?1, ?2)",
+	/* an active hold of this job from the same or an earlier date covers a new one */
+	[Q_HOLD_COVERED] = "SELECT 1 FROM opschorting WHERE taak = ?1 AND opgeheven IS NULL"
+		" AND vanaf <= ?2 LIMIT 1",
+	[Q_INSERT_HOLD] = "INSERT INTO opschorting (dossier, bron, vanaf, reden, ingesteld_door, taak)"
+		" VALUES (?1, 'SIGNAAL', ?2, ?3, ?4, ?5)",
+	/* the event was seen: it opened a job of this kind, or joined one */
+	[Q_KEY_SEEN] = "SELECT 1 FROM taak WHERE dossier = ?1 AND soort = ?2 AND sleutel = ?3"
+		" UNION ALL"
+		" SELECT 1 FROM taak t JOIN taak_gebeurtenis g ON g.taak = t.id"
+		" WHERE t.dossier = ?1 AND t.soort = ?2 AND g.gebeurtenis = 'JOIN'"
+		" AND substr(g.reden, 1, length(?3) + 3) = '[' || ?3 || '] '"
+		" LIMIT 1",
+};
+
+/* Statements prepared on first use, for the duration of one call. */
+struct jobs {
+	struct store *st;
+	sqlite3_stmt *q[Q_COUNT];
+	char tijd[TIMESTAMP_FMT_MAX];   /* `now` for the audit trail */
+};
+
+static void jobs_init(struct jobs *j, struct store *st, int64_t now)
+{
+	memset(j, 0, sizeof(*j));
+	j->st = st;
+	timestamp_format(j->tijd, now);
+}
+
+static void jobs_release(struct jobs *j)
+{
+	int i;
+
+	for (i = 0; i < Q_COUNT; i++) {
+		sqlite3_finalize(j->q[i]);
+		j->q[i] = NULL;
+	}
+}
+
+static int jq(struct jobs *j, int which, sqlite3_stmt **out, struct br_error *err)
+{
+	int rc;
+
+	if (!j->q[which] && (rc = store_prepare(j->st, &j->q[which], sql[which], err)) < 0)
+		return rc;
+	sqlite3_reset(j->q[which]);
+	sqlite3_clear_bindings(j->q[which]);
+	*out = j->q[which];
+	return 0;
+}
+
+/* Step a statement that returns no rows. */
+static int step_done(struct store *st, sqlite3_stmt *s, const char *what, struct br_error *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(st, rc, what, err);
+		sqlite3_reset(s);
+		return rc;
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int idx, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, idx);
+}
+
+static void bind_date(sqlite3_stmt *s, int idx, int32_t day)
+{
+	char buf[DATE_FMT_MAX];
+
+	if (day == DATE_NONE)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_text(s, idx, date_format(buf, day), -1, SQLITE_TRANSIENT);
+}
+
+/* A column as text, "" for NULL (borrowed until the next step). */
+static const char *col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? (const char *)t : "";
+}
+
+/* A stored date; the store holds YYYY-MM-DD, anything else is a bug. */
+static int col_date(int32_t *out, sqlite3_stmt *s, int i, const char *what, struct br_error *err)
+{
+	const char *t = col(s, i);
+	struct br_error e;
+
+	br_error_clear(&e);
+	if (date_parse(out, t, strlen(t), &e) < 0)
+		return br_error_set(err, BR_EINTERNAL, "%s in the store is not a date: %s", what, e.msg);
+	return 0;
+}
+
+/* Copy free text, cut to the buffer, with every nine-digit run masked. */
+static char *masked(char *buf, size_t cap, const char *s)
+{
+	snprintf(buf, cap, "%s", s ? s : "");
+	log_mask_digits(buf);
+	return buf;
+}
+
+/* Non-empty and not only blanks. */
+static int has_text(const char *s)
+{
+	if (!s)
+		return 0;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 1;
+	return 0;
+}
+
+/* ---- the audit trail ------------------------------------------------------ */
+
+static int add_event(struct jobs *j, int64_t taak, const char *door, const char *gebeurtenis,
+		     const char *van, const char *naar, const char *reden, struct br_error *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = jq(j, Q_INSERT_EVENT, &s, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, taak);
+	bind_text(s, 2, j->tijd);
+	bind_text(s, 3, door);
+	bind_text(s, 4, gebeurtenis);
+	bind_text(s, 5, van);
+	bind_text(s, 6, naar);
+	bind_text(s, 7, reden);
+	return step_done(j->st, s, "recording a job event", err);
+}
+
+/* ---- open or join ----------------------------------------------------------- */
+
+struct want {
+	int64_t dossier;
+	const char *soort;          /* job kind */
+	int prioriteit;
+	int32_t due;
+	const char *sleutel;        /* a pipeline event's key, or NULL */
+	const char *omschrijving;   /* of a new job (and its OPEN event) */
+	const char *waarom;         /* the JOIN event's reason when it joins */
+};
+
+/*
+ * signals.md: one open job per dossier and kind.  Join the open job (keep
+ * the earlier due date and the higher priority, record a JOIN event) or
+ * open a new one (record an OPEN event).
+ */
+static int job_upsert(struct jobs *j, const struct want *w, int64_t *out_id, int *out_created,
+		      struct br_error *err)
+{
+	sqlite3_stmt *s;
+	char due_s[DATE_FMT_MAX], old_s[DATE_FMT_MAX], status[STATUS_MAX], reden[REDEN_MAX];
+	int32_t old_due, new_due;
+	int old_prio, new_prio, step, rc;
+	int64_t id;
+	size_t n;
+
+	if ((rc = jq(j, Q_OPEN_JOB, &s, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, w->dossier);
+	bind_text(s, 2, w->soort);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		old_prio = sqlite3_column_int(s, 1);
+		snprintf(status, sizeof(status), "%s", col(s, 3));
+		rc = col_date(&old_due, s, 2, "a job's due date", err);
+		sqlite3_reset(s);
+		if (rc < 0)
+			return rc;
+		new_prio = w->prioriteit < old_prio ? w->prioriteit : old_prio;
+		new_due = w->due < old_due ? w->due : old_due;
+		n = (size_t)snprintf(reden, sizeof(reden), "%s", w->waarom);
+		if (new_prio != old_prio || new_due != old_due) {
+			if ((rc = jq(j, Q_UPDATE_URGENCY, &s, err)) < 0)
+				return rc;
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_int(s, 2, new_prio);
+			bind_date(s, 3, new_due);
+			if ((rc = step_done(j->st, s, "making a job more urgent", err)) < 0)
+				return rc;
+		}
+		if (new_due != old_due && n < sizeof(reden))
+			n += (size_t)snprintf(reden + n, sizeof(reden) - n, "; vervaldatum %s -> %s",
+					      date_format(old_s, old_due), date_format(due_s, new_due));
+		if (new_prio != old_prio && n < sizeof(reden))
+			snprintf(reden + n, sizeof(reden) - n, "; prioriteit %d -> %d", old_prio, new_prio);
+		if ((rc = add_event(j, id, JOBS_SYSTEEM, "JOIN", status, status, reden, err)) < 0)
+			return rc;
+		*out_id = id;
+		*out_created = 0;
+		return 0;
+	}
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		return store_fail(j->st, step, "looking for an open job", err);
+
+	if ((rc = jq(j, Q_INSERT_JOB, &s, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, w->dossier);
+	bind_text(s, 2, w->soort);
+	sqlite3_bind_int(s, 3, w->prioriteit);
+	bind_date(s, 4, w->due);
+	bind_text(s, 5, w->omschrijving);
+	bind_text(s, 6, w->sleutel);
+	bind_text(s, 7, j->tijd);
+	if ((rc = step_done(j->st, s, "opening a job", err)) < 0)
+		return rc;
+	id = sqlite3_last_insert_rowid(store_db(j->st));
+	if ((rc = add_event(j, id, JOBS_SYSTEEM, "OPEN", NULL, "OPEN", w->omschrijving, err)) < 0)
+		return rc;
+	*out_id = id;
+	*out_created = 1;
+	return 0;
+}
+
+/* ---- signals_match ---------------------------------------------------------- */
+
+struct sig {
+	int64_t id;
+	const char *signaal_id, *soort;
+	int32_t signaaldatum, periode_begin;
+	char omschrijving[TEXT_MAX];   /* masked */
+};
+
+/* One signal for one dossier: the job, the link and, for HOLD, the hold. */
+static int match_one(struct jobs *j, const struct signal_kind *k, const struct sig *g, int64_t dossier,
+		     struct signals_match_result *res, struct br_error *err)
+{
+	char omschrijving[REDEN_MAX], waarom[REDEN_MAX], reden[REDEN_MAX];
+	const char *sep = g->omschrijving[0] ? ": " : "";
+	struct want w;
+	sqlite3_stmt *s;
+	int64_t taak;
+	int created, step, rc;
+
+	snprintf(omschrijving, sizeof(omschrijving), "signaal %s (%s)%s%s", g->soort, g->signaal_id, sep,
+		 g->omschrijving);
+	snprintf(waarom, sizeof(waarom), "signaal %s (%s) toegevoegd%s%s", g->soort, g->signaal_id, sep,
+		 g->omschrijving);
+	memset(&w, 0, sizeof(w));
+	w.dossier = dossier;
+	w.soort = k->taak;
+	w.prioriteit = k->prioriteit;
+	w.due = g->signaaldatum + k->termijn_dagen;   /* signals.md: due = signal date + days */
+	w.omschrijving = omschrijving;
+	w.waarom = waarom;
+	if ((rc = job_upsert(j, &w, &taak, &created, err)) < 0)
+		return rc;
+	res->new_jobs += created;
+
+	if ((rc = jq(j, Q_LINK_SIGNAL, &s, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, taak);
+	sqlite3_bind_int64(s, 2, g->id);
+	if ((rc = step_done(j->st, s, "joining a signal to its job", err)) < 0)
+		return rc;
+
+	if (k->effect != SIGNAL_EFFECT_HOLD)
+		return 0;
+	/* signals.md: every hold starts at the signal's PeriodeBegin; an active
+	 * hold of the job from that date or earlier already covers it */
+	if ((rc = jq(j, Q_HOLD_COVERED, &s, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, taak);
+	bind_date(s, 2, g->periode_begin);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step == SQLITE_ROW)
+		return 0;
+	if (step != SQLITE_DONE)
+		return store_fail(j->st, step, "looking for a hold", err);
+	snprintf(reden, sizeof(reden), "%s%s%s", g->soort, sep, g->omschrijving);
+	if ((rc = jq(j, Q_INSERT_HOLD, &s, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, dossier);
+	bind_date(s, 2, g->periode_begin);
+	bind_text(s, 3, reden);
+	bind_text(s, 4, g->signaal_id);
+	sqlite3_bind_int64(s, 5, taak);
+	if ((rc = step_done(j->st, s, "holding payment for a signal", err)) < 0)
+		return rc;
+	res->holds++;
+	return 0;
+}
+
+int signals_match(struct signals_match_result *out, struct store *st, const struct signaltable *t,
+		  int64_t now, struct br_error *err)
+{
+	struct signals_match_result res;
+	struct jobs j;
+	struct tx tx;
+	sqlite3_stmt *sigs = NULL, *dos = NULL;
+	int rc, step, step2, any;
+
+	memset(&res, 0, sizeof(res));
+	if (!st || !t)
+		return br_error_set(err, BR_EINTERNAL, "signals_match: no store or no signal table");
+	jobs_init(&j, st, now);
+	if ((rc = tx_begin(&tx, st, err)) < 0)
+		return rc;
+	if ((rc = store_prepare(st, &sigs,
+				"SELECT s.id, s.signaal_id, s.soort, s.signaaldatum, s.periode_begin,"
+				" s.omschrijving, s.bsn FROM signaal s"
+				" WHERE NOT EXISTS (SELECT 1 FROM taak_signaal ts WHERE ts.signaal = s.id)"
+				" ORDER BY s.id", err)) < 0)
+		goto out;
+	/* the dossiers whose latest stand has this BSN as applicant or partner */
+	if ((rc = store_prepare(st, &dos,
+				"SELECT st.dossier FROM persoon p JOIN stand st ON st.aanvrager = p.id"
+				" WHERE p.bsn = ?1 AND st.vanaf ="
+				" (SELECT max(x.vanaf) FROM stand x WHERE x.dossier = st.dossier)"
+				" UNION"
+				" SELECT st.dossier FROM persoon p JOIN stand st ON st.partner = p.id"
+				" WHERE p.bsn = ?1 AND st.vanaf ="
+				" (SELECT max(x.vanaf) FROM stand x WHERE x.dossier = st.dossier)"
+				" ORDER BY 1", err)) < 0)
+		goto out;
+
+	while ((step = sqlite3_step(sigs)) == SQLITE_ROW) {
+		const struct signal_kind *k;
+		struct sig g;
+
+		g.id = sqlite3_column_int64(sigs, 0);
+		g.signaal_id = col(sigs, 1);
+		g.soort = col(sigs, 2);
+		masked(g.omschrijving, sizeof(g.omschrijving), col(sigs, 5));
+		if (!(k = signaltable_find(t, g.soort))) {
+			/* the table is the contract (signaltable.h): intake refused
+			 * such files, so the table lost a kind it had */
+			rc = br_error_set(err, BR_ECONFIG,
+					  "signal %s has Soort %s, which the signal table does not know;"
+					  " restore it in signaaltabel.xml", g.signaal_id, g.soort);
+			goto out;
+		}
+		if ((rc = col_date(&g.signaaldatum, sigs, 3, "a Signaaldatum", err)) < 0 ||
+		    (rc = col_date(&g.periode_begin, sigs, 4, "a PeriodeBegin", err)) < 0)
+			goto out;
+		sqlite3_reset(dos);
+		sqlite3_clear_bindings(dos);
+		sqlite3_bind_text(dos, 1, col(sigs, 6), -1, SQLITE_TRANSIENT);
+		any = 0;
+		while ((step2 = sqlite3_step(dos)) == SQLITE_ROW) {
+			any = 1;
+			if ((rc = match_one(&j, k, &g, sqlite3_column_int64(dos, 0), &res, err)) < 0)
+				goto out;
+		}
+		if (step2 != SQLITE_DONE) {
+			rc = store_fail(st, step2, "matching a signal to its dossiers", err);
+			goto out;
+		}
+		if (any)
+			res.matched++;
+		else
+			res.unmatched++;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_fail(st, step, "reading signals without a job", err);
+out:
+	sqlite3_finalize(dos);
+	sqlite3_finalize(sigs);
+	jobs_release(&j);
+	rc = tx_end(&tx, rc, err);
+	if (rc == 0 && out)
+		*out = res;
+	return rc;
+}
+
+/* ---- pipeline jobs ------------------------------------------------------------ */
+
+int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable *t, int64_t dossier,
+		    const char *taak, int32_t from_day, const char *sleutel, const char *omschrijving,
+		    int64_t now, struct br_error *err)
+{
+	const struct job_kind *jk;
+	char waarom[REDEN_MAX], text[TEXT_MAX];
+	struct want w;
+	struct jobs j;
+	struct tx tx;
+	sqlite3_stmt *s;
+	int64_t id = 0;
+	int created, step, rc;
+
+	if (out_id)
+		*out_id = 0;
+	if (!st || !t || !taak || from_day == DATE_NONE)
+		return br_error_set(err, BR_EINTERNAL, "jobs_open_event: missing store, table, kind or date");
+	if (!(jk = signaltable_find_job(t, taak)))
+		return br_error_set(err, BR_ECONFIG, "the signal table has no Taak %s (signaaltabel.xml)", taak);
+	if (sleutel && (!sleutel[0] || strchr(sleutel, ']')))
+		return br_error_set(err, BR_EINTERNAL, "job key '%s' is empty or holds ']'", sleutel);
+	masked(text, sizeof(text), has_text(omschrijving) ? omschrijving : taak);
+	if (sleutel)
+		snprintf(waarom, sizeof(waarom), "[%s] %s", sleutel, text);
+	else
+		snprintf(waarom, sizeof(waarom), "%s", text);
+
+	jobs_init(&j, st, now);
+	if ((rc = tx_begin(&tx, st, err)) < 0)
+		return rc;
+	if (sleutel) {
+		if ((rc = jq(&j, Q_KEY_SEEN, &s, err)) < 0)
+			goto out;
+		sqlite3_bind_int64(s, 1, dossier);
+		bind_text(s, 2, jk->taak);
+		bind_text(s, 3, sleutel);
+		step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step == SQLITE_ROW)
+			goto out;   /* this event was seen: nothing new */
+		if (step != SQLITE_DONE) {
+			rc = store_fail(st, step, "looking for an earlier job for this event", err);
+			goto out;
+		}
+	}
+	memset(&w, 0, sizeof(w));
+	w.dossier = dossier;
+	w.soort = jk->taak;
+	w.prioriteit = jk->prioriteit;
+	w.due = from_day + jk->termijn_dagen;
+	w.sleutel = sleutel;
+	w.omschrijving = text;
+	w.waarom = waarom;
+	rc = job_upsert(&j, &w, &id, &created, err);
+out:
+	jobs_release(&j);
+	rc = tx_end(&tx, rc, err);
+	if (rc == 0 && out_id)
+		*out_id = id;
+	return rc;
+}
+
+int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sleutel,
+			      const char *omschrijving, int64_t difference_cents, int64_t now,
+			      struct br_error *err)
+{
+	char text[TEXT_MAX], reden[REDEN_MAX], amount[MONEY_FMT_MAX + 8], due[DATE_FMT_MAX];
+	struct jobs j;
+	struct tx tx;
+	sqlite3_stmt *s = NULL;
+	int64_t id;
+	int rc;
+
+	if (!st)
+		return br_error_set(err, BR_EINTERNAL, "jobs_record_herberekening: no store");
+	masked(text, sizeof(text), has_text(omschrijving) ? omschrijving : "herberekening");
+	snprintf(reden, sizeof(reden), "automatische herberekening, verschil %s",
+		 money_format_nl(amount, sizeof(amount), difference_cents));
+	date_format(due, timestamp_day(now));
+	jobs_init(&j, st, now);
+	if ((rc = tx_begin(&tx, st, err)) < 0)
+		return rc;
+	/* inserted closed: the triggers only refuse changes to a closed row */
+	if ((rc = store_prepare(st, &s,
+				"INSERT INTO taak (dossier, soort, prioriteit, vervaldatum, status, uitkomst,"
+				" bedrag_cents, omschrijving, sleutel, aangemaakt, afgerond, door)"
+				" VALUES (?1, ?2, ?3, ?4, 'AFGEROND', 'AUTOMATISCH', ?5, ?6, ?7, ?8, ?8, ?9)",
+				err)) < 0)
+		goto out;
+	sqlite3_bind_int64(s, 1, dossier);
+	bind_text(s, 2, HERBEREKENING_TAAK);
+	sqlite3_bind_int(s, 3, HERBEREKENING_PRIORITEIT);
+	bind_text(s, 4, due);
+	sqlite3_bind_int64(s, 5, difference_cents);
+	bind_text(s, 6, text);
+	bind_text(s, 7, sleutel && sleutel[0] ? sleutel : NULL);
+	bind_text(s, 8, j.tijd);
+	bind_text(s, 9, JOBS_SYSTEEM);
+	if ((rc = step_done(st, s, "recording a re-settlement", err)) < 0)
+		goto out;
+	id = sqlite3_last_insert_rowid(store_db(st));
+	if ((rc = add_event(&j, id, JOBS_SYSTEEM, "OPEN", NULL, "OPEN", text, err)) < 0 ||
+	    (rc = add_event(&j, id, JOBS_SYSTEEM, "AFGEROND", "OPEN", "AFGEROND", reden, err)) < 0)
+		goto out;
+out:
+	sqlite3_finalize(s);
+	jobs_release(&j);
+	return tx_end(&tx, rc, err);
+}
+
+/* ---- close and assign ------------------------------------------------------------ */
+
+static const char *const outcomes[] = { "GEEN_GEVOLGEN", "AANGEPAST", "BEEINDIGD", "RECHT_VERVALLEN" };
+
+static int check_close_args(const struct jobs_close_args *a, struct br_error *err)
+{
+	size_t i;
+	int known = 0, beeindigd, vervallen;
+
+	if (!a->uitkomst || !a->uitkomst[0])
+		return br_error_set(err, BR_EUSAGE, "--uitkomst is required: GEEN_GEVOLGEN, AANGEPAST,"
+				    " BEEINDIGD or RECHT_VERVALLEN");
+	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		known |= strcmp(a->uitkomst, outcomes[i]) == 0;
+	if (!known)
+		return br_error_set(err, BR_EUSAGE, "unknown outcome '%s': use GEEN_GEVOLGEN, AANGEPAST,"
+				    " BEEINDIGD or RECHT_VERVALLEN", a->uitkomst);
+	beeindigd = strcmp(a->uitkomst, "BEEINDIGD") == 0;
+	vervallen = strcmp(a->uitkomst, "RECHT_VERVALLEN") == 0;
+	if (beeindigd && a->datum == DATE_NONE)
+		return br_error_set(err, BR_EUSAGE, "BEEINDIGD needs --datum (the date the dossier ends)");
+	if (!beeindigd && a->datum != DATE_NONE)
+		return br_error_set(err, BR_EUSAGE, "--datum is only for BEEINDIGD, not for %s", a->uitkomst);
+	if (vervallen && (a->van == DATE_NONE || a->tot == DATE_NONE))
+		return br_error_set(err, BR_EUSAGE, "RECHT_VERVALLEN needs --van and --tot"
+				    " (the period without right)");
+	if (vervallen && a->van > a->tot)
+		return br_error_set(err, BR_EUSAGE, "--van is after --tot: the period without right is empty");
+	if (!vervallen && (a->van != DATE_NONE || a->tot != DATE_NONE))
+		return br_error_set(err, BR_EUSAGE, "--van/--tot are only for RECHT_VERVALLEN, not for %s",
+				    a->uitkomst);
+	if (!has_text(a->door))
+		return br_error_set(err, BR_EUSAGE, "--door is required (the operator who closes the job)");
+	if (!has_text(a->toelichting))
+		return br_error_set(err, BR_EUSAGE, "--toelichting is required (why the job is closed so)");
+	return 0;
+}
+
+/* Read a job's dossier and status; BR_ENOINPUT if there is none. */
+static int job_state(struct store *st, int64_t id, int64_t *dossier, char status[STATUS_MAX],
+		     char *closed, size_t closed_cap, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, step;
+
+	if ((rc = store_prepare(st, &s, "SELECT dossier, status, uitkomst, afgerond, door FROM taak"
+				" WHERE id = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		*dossier = sqlite3_column_int64(s, 0);
+		snprintf(status, STATUS_MAX, "%s", col(s, 1));
+		snprintf(closed, closed_cap, "with %s on %s by %s", col(s, 2), col(s, 3), col(s, 4));
+	} else if (step == SQLITE_DONE) {
+		rc = br_error_set(err, BR_ENOINPUT, "no job %lld (see `betaalrun jobs list`)", (long long)id);
+	} else {
+		rc = store_fail(st, step, "reading a job", err);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Run one statement: ?1 the job, ?2 its dossier, ?3.. the texts (NULL binds NULL). */
+static int exec_job(struct store *st, const char *q, const char *what, int64_t id, int64_t dossier,
+		    const char *const *texts, int n_texts, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, i;
+
+	if ((rc = store_prepare(st, &s, q, err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		sqlite3_bind_int64(s, 2, dossier);
+	for (i = 0; i < n_texts; i++)
+		bind_text(s, 3 + i, texts[i]);
+	rc = step_done(st, s, what, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, struct br_error *err)
+{
+	char status[STATUS_MAX], closed[256], vandaag[DATE_FMT_MAX];
+	char datum[DATE_FMT_MAX], van[DATE_FMT_MAX], tot[DATE_FMT_MAX];
+	const char *d = NULL, *v = NULL, *t = NULL;
+	struct jobs j;
+	struct tx tx;
+	int64_t dossier = 0;
+	int rc;
+
+	if (!st || !a)
+		return br_error_set(err, BR_EINTERNAL, "jobs_close: no store or no arguments");
+	if ((rc = check_close_args(a, err)) < 0)
+		return rc;
+	if (a->datum != DATE_NONE)
+		d = date_format(datum, a->datum);
+	if (a->van != DATE_NONE) {
+		v = date_format(van, a->van);
+		t = date_format(tot, a->tot);
+	}
+	date_format(vandaag, timestamp_day(now));
+	jobs_init(&j, st, now);
+	if ((rc = tx_begin(&tx, st, err)) < 0)
+		return rc;
+	if ((rc = job_state(st, a->id, &dossier, status, closed, sizeof(closed), err)) < 0)
+		goto out;
+	if (strcmp(status, "AFGEROND") == 0) {
+		rc = br_error_set(err, BR_EINPUT, "job %lld is already closed (%s)", (long long)a->id, closed);
+		goto out;
+	}
+	{
+		const char *set[] = { a->uitkomst, d, v, t, j.tijd, a->door };
+		if ((rc = exec_job(st, "UPDATE taak SET status = 'AFGEROND', uitkomst = ?3, datum = ?4,"
+				   " van = ?5, tot = ?6, afgerond = ?7, door = ?8 WHERE id = ?1 AND dossier = ?2",
+				   "closing a job", a->id, dossier, set, 6, err)) < 0)
+			goto out;
+	}
+	if ((rc = add_event(&j, a->id, a->door, "AFGEROND", status, "AFGEROND", a->toelichting, err)) < 0)
+		goto out;
+	/* signals.md: every outcome releases the job's holds; what they withheld
+	 * is paid in the next run, less a period without right */
+	{
+		const char *rel[] = { vandaag, a->door };
+		if ((rc = exec_job(st, "UPDATE opschorting SET opgeheven = ?3, opgeheven_door = ?4"
+				   " WHERE taak = ?1 AND dossier = ?2 AND opgeheven IS NULL",
+				   "releasing a job's holds", a->id, dossier, rel, 2, err)) < 0)
+			goto out;
+	}
+	if (d) {
+		const char *end[] = { d };
+		rc = exec_job(st, "INSERT INTO beeindiging (dossier, datum, taak) VALUES (?2, ?3, ?1)",
+			      "recording the end of a dossier", a->id, dossier, end, 1, err);
+	} else if (v) {
+		const char *gap[] = { v, t };
+		rc = exec_job(st, "INSERT INTO recht_vervallen (dossier, van, tot, taak) VALUES (?2, ?3, ?4, ?1)",
+			      "recording a period without right", a->id, dossier, gap, 2, err);
+	}
+out:
+	jobs_release(&j);
+	return tx_end(&tx, rc, err);
+}
+
+int jobs_assign(struct store *st, int64_t id, const char *door, const char *toelichting, int64_t now,
+		struct br_error *err)
+{
+	char status[STATUS_MAX], closed[256];
+	struct jobs j;
+	struct tx tx;
+	int64_t dossier = 0;
+	int rc;
+
+	if (!st)
+		return br_error_set(err, BR_EINTERNAL, "jobs_assign: no store");
+	if (!has_text(door))
+		return br_error_set(err, BR_EUSAGE, "--door is required (the consultant who takes the job)");
+	if (!has_text(toelichting))
+		return br_error_set(err, BR_EUSAGE, "--toelichting is required (why the job is taken)");
+	jobs_init(&j, st, now);
+	if ((rc = tx_begin(&tx, st, err)) < 0)
+		return rc;
+	if ((rc = job_state(st, id, &dossier, status, closed, sizeof(closed), err)) < 0)
+		goto out;
+	if (strcmp(status, "AFGEROND") == 0) {
+		rc = br_error_set(err, BR_EINPUT, "job %lld is already closed (%s)", (long long)id, closed);
+		goto out;
+	}
+	/* taking a job already in hand hands it over: recorded the same way */
+	{
+		const char *by[] = { door };
+		if ((rc = exec_job(st, "UPDATE taak SET status = 'IN_BEHANDELING', door = ?3"
+				   " WHERE id = ?1 AND dossier = ?2", "taking a job in hand", id, dossier,
+				   by, 1, err)) < 0)
+			goto out;
+	}
+	rc = add_event(&j, id, door, "IN_BEHANDELING", status, "IN_BEHANDELING", toelichting, err);
+out:
+	jobs_release(&j);
+	return tx_end(&tx, rc, err);
+}
+
+/* ---- the worklist ------------------------------------------------------------------ */
+
+/* A growable text buffer with a cap; the first failure sticks. */
+struct buf {
+	char *p;
+	size_t len, cap;
+	int rc;
+	struct br_error *err;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	size_t want, cap;
+	char *np;
+
+	if (b->rc)
+		return;
+	if (n > CSV_MAX - b->len) {
+		b->rc = br_error_set(b->err, BR_EINTERNAL, "the worklist would exceed %zu MiB; not written",
+				     CSV_MAX / (1024 * 1024));
+		return;
+	}
+	want = b->len + n + 1;
+	if (want > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap < want)
+			cap = cap > CSV_MAX / 2 ? CSV_MAX + 1 : cap * 2;
+		if (!(np = realloc(b->p, cap))) {
+			b->rc = br_error_set(b->err, BR_ENOMEM, "out of memory building the worklist");
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void buf_puts(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+/*
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
+ * break, quotes doubled.  A field that a spreadsheet would take for a
+ * formula (=, +, -, @) gets a leading apostrophe, as in rapport.csv.
+ */
+static void csv_field(struct buf *b, const char *s, int first)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	const char *q;
+
+	if (!first)
+		buf_add(b, ",", 1);
+	if (quote)
+		buf_add(b, "\"", 1);
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		buf_add(b, "'", 1);
+	while ((q = strchr(s, '"'))) {
+		buf_add(b, s, (size_t)(q - s) + 1);
+		buf_add(b, "\"", 1);
+		s = q + 1;
+	}
+	buf_puts(b, s);
+	if (quote)
+		buf_add(b, "\"", 1);
+}
+
+/* The open jobs in worklist order; ?1 gemeente, ?2 soort, ?3 overdue, ?4 today. */
+static const char list_sql[] =
+	"SELECT t.id, d.nummer, d.gemeente, t.soort, t.prioriteit, t.status, t.vervaldatum,"
+	" coalesce((SELECT group_concat(signaal_id, ' ') FROM"
+	"  (SELECT s.signaal_id FROM taak_signaal ts JOIN signaal s ON s.id = ts.signaal"
+	"   WHERE ts.taak = t.id ORDER BY s.signaaldatum, s.id)), ''),"
+	" t.omschrijving, coalesce(t.door, '')"
+	" FROM taak t JOIN dossier d ON d.id = t.dossier"
+	" WHERE t.status <> 'AFGEROND'"
+	" AND (?1 IS NULL OR d.gemeente = ?1) AND (?2 IS NULL OR t.soort = ?2)"
+	" AND (?3 = 0 OR t.vervaldatum < ?4)"
+	" ORDER BY t.prioriteit, t.vervaldatum, t.id";
+
+int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const char *csv_path,
+	      struct br_error *err)
+{
+	struct buf b;
+	sqlite3_stmt *s = NULL;
+	char num[24], text[TEXT_MAX];
+	long n = 0;
+	int rc, step;
+
+	memset(&b, 0, sizeof(b));
+	b.err = err;
+	if (!st)
+		return br_error_set(err, BR_EINTERNAL, "jobs_list: no store");
+	if ((rc = store_prepare(st, &s, list_sql, err)) < 0)
+		return rc;
+	if (f) {
+		bind_text(s, 1, f->gemeente && f->gemeente[0] ? f->gemeente : NULL);
+		bind_text(s, 2, f->soort && f->soort[0] ? f->soort : NULL);
+		sqlite3_bind_int(s, 3, f->overdue != 0);
+		bind_date(s, 4, f->overdue ? f->today : DATE_NONE);
+	} else {
+		sqlite3_bind_int(s, 3, 0);
+	}
+	/* the CSV: the columns signals.md requires first, then what a
+	 * consultant reads next; the dossier number identifies the case */
+	buf_puts(&b, "id,dossier,gemeente,soort,prioriteit,status,vervaldatum,signalen,omschrijving,"
+		 "behandelaar\n");
+	if (out)
+		fprintf(out, "%6s  %-10s  %4s  %-20s  %-8s  %-17s  %-14s  %s\n", "id", "vervaldatum",
+			"prio", "dossier", "gemeente", "soort", "status", "signalen");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (out)
+			fprintf(out, "%6lld  %-10s  %4d  %-20s  %-8s  %-17s  %-14s  %s\n",
+				(long long)sqlite3_column_int64(s, 0), col(s, 6), sqlite3_column_int(s, 4),
+				col(s, 1), col(s, 2), col(s, 3), col(s, 5), *col(s, 7) ? col(s, 7) : "-");
+		if (!csv_path)
+			continue;
+		snprintf(num, sizeof(num), "%lld", (long long)sqlite3_column_int64(s, 0));
+		csv_field(&b, num, 1);
+		csv_field(&b, col(s, 1), 0);
+		csv_field(&b, col(s, 2), 0);
+		csv_field(&b, col(s, 3), 0);
+		snprintf(num, sizeof(num), "%d", sqlite3_column_int(s, 4));
+		csv_field(&b, num, 0);
+		csv_field(&b, col(s, 5), 0);
+		csv_field(&b, col(s, 6), 0);
+		csv_field(&b, col(s, 7), 0);
+		csv_field(&b, masked(text, sizeof(text), col(s, 8)), 0);
+		csv_field(&b, col(s, 9), 0);
+		buf_add(&b, "\n", 1);
+	}
+	if (step != SQLITE_DONE)
+		rc = store_fail(st, step, "reading the open jobs", err);
+	else if (b.rc)
+		rc = b.rc;
+	if (rc == 0 && out && n == 0)
+		fprintf(out, "(no open jobs)\n");
+	if (rc == 0 && csv_path)
+		rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err);
+	sqlite3_finalize(s);
+	free(b.p);
+	return rc;
+}
+
+/* ---- one job ------------------------------------------------------------------------ */
+
+/* Free text for a terminal: masked, line breaks and control characters as spaces. */
+static const char *clean(char *buf, size_t cap, const char *s)
+{
+	char *p;
+
+	masked(buf, cap, s);
+	for (p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return buf;
+}
+
+int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char text[TEXT_MAX], amount[MONEY_FMT_MAX + 8];
+	int rc, step;
+
+	if (!st || !out)
+		return br_error_set(err, BR_EINTERNAL, "jobs_show: no store or no output");
+	if ((rc = store_prepare(st, &s,
+				"SELECT t.id, t.soort, t.status, t.prioriteit, t.vervaldatum, d.nummer, d.gemeente,"
+				" t.aangemaakt, t.omschrijving, t.sleutel, t.uitkomst, t.datum, t.van, t.tot,"
+				" t.bedrag_cents, t.afgerond, t.door"
+				" FROM taak t JOIN dossier d ON d.id = t.dossier WHERE t.id = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	step = sqlite3_step(s);
+	if (step != SQLITE_ROW) {
+		rc = step == SQLITE_DONE
+			? br_error_set(err, BR_ENOINPUT, "no job %lld (see `betaalrun jobs list`)", (long long)id)
+			: store_fail(st, step, "reading a job", err);
+		sqlite3_finalize(s);
+		return rc;
+	}
+	fprintf(out, "taak %lld: %s, %s\n", (long long)sqlite3_column_int64(s, 0), col(s, 1), col(s, 2));
+	fprintf(out, "  dossier        %s (gemeente %s)\n", col(s, 5), col(s, 6));
+	fprintf(out, "  prioriteit     %d\n", sqlite3_column_int(s, 3));
+	fprintf(out, "  vervaldatum    %s\n", col(s, 4));
+	fprintf(out, "  aangemaakt     %s\n", col(s, 7));
+	fprintf(out, "  omschrijving   %s\n", clean(text, sizeof(text), col(s, 8)));
+	if (sqlite3_column_type(s, 9) != SQLITE_NULL)
+		fprintf(out, "  sleutel        %s\n", col(s, 9));
+	if (strcmp(col(s, 2), "IN_BEHANDELING") == 0)
+		fprintf(out, "  behandelaar    %s\n", col(s, 16));
+	if (strcmp(col(s, 2), "AFGEROND") == 0) {
+		fprintf(out, "  uitkomst       %s", col(s, 10));
+		if (sqlite3_column_type(s, 11) != SQLITE_NULL)
+			fprintf(out, " per %s", col(s, 11));
+		if (sqlite3_column_type(s, 12) != SQLITE_NULL)
+			fprintf(out, " van %s tot en met %s", col(s, 12), col(s, 13));
+		if (sqlite3_column_type(s, 14) != SQLITE_NULL)
+			fprintf(out, ", verschil %s",
+				money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 14)));
+		fprintf(out, "\n  afgerond       %s door %s\n", col(s, 15), col(s, 16));
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+
+	/* the signals, without the BSN: the dossier says whose they are */
+	if ((rc = store_prepare(st, &s,
+				"SELECT g.signaal_id, g.soort, g.bron, g.signaaldatum, g.periode_begin,"
+				" g.periode_einde, g.omschrijving FROM taak_signaal ts"
+				" JOIN signaal g ON g.id = ts.signaal WHERE ts.taak = ?1"
+				" ORDER BY g.signaaldatum, g.id", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	fprintf(out, "signalen\n");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		fprintf(out, "  %s  %s  bron %s  signaaldatum %s  periode %s..%s%s%s\n", col(s, 0), col(s, 1),
+			col(s, 2), col(s, 3), col(s, 4), col(s, 5), *col(s, 6) ? "  " : "",
+			clean(text, sizeof(text), col(s, 6)));
+	sqlite3_finalize(s);
+	s = NULL;
+	if (step != SQLITE_DONE)
+		return store_fail(st, step, "reading a job's signals", err);
+
+	if ((rc = store_prepare(st, &s,
+				"SELECT id, bron, vanaf, reden, ingesteld_door, opgeheven, opgeheven_door"
+				" FROM opschorting WHERE taak = ?1 ORDER BY vanaf, id", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	fprintf(out, "opschortingen\n");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		fprintf(out, "  %lld  %s vanaf %s door %s: %s", (long long)sqlite3_column_int64(s, 0),
+			col(s, 1), col(s, 2), col(s, 4), clean(text, sizeof(text), col(s, 3)));
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+			fprintf(out, "; opgeheven %s door %s\n", col(s, 5), col(s, 6));
+		else
+			fprintf(out, "; actief\n");
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (step != SQLITE_DONE)
+		return store_fail(st, step, "reading a job's holds", err);
+
+	if ((rc = store_prepare(st, &s,
+				"SELECT tijd, door, gebeurtenis, coalesce(van_status, '-'), naar_status, reden"
+				" FROM taak_gebeurtenis WHERE taak = ?1 ORDER BY id", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	fprintf(out, "gebeurtenissen\n");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		fprintf(out, "  %s  %-14s  %-14s  %s -> %s  %s\n", col(s, 0), col(s, 1), col(s, 2), col(s, 3),
+			col(s, 4), clean(text, sizeof(text), col(s, 5)));
+	sqlite3_finalize(s);
+	if (step != SQLITE_DONE)
+		return store_fail(st, step, "reading a job's audit trail", err);
+	return 0;
+}
+
+/* ---- summary ------------------------------------------------------------------------ */
+
+int jobs_summary(struct store *st, int32_t today, FILE *out, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long open = 0, overdue = 0;
+	int rc, step;
+
+	if (!st || !out)
+		return br_error_set(err, BR_EINTERNAL, "jobs_summary: no store or no output");
+	if ((rc = store_prepare(st, &s,
+				"SELECT d.gemeente, count(*), coalesce(sum(t.vervaldatum < ?1), 0)"
+				" FROM taak t JOIN dossier d ON d.id = t.dossier"
+				" WHERE t.status <> 'AFGEROND' GROUP BY d.gemeente ORDER BY d.gemeente", err)) < 0)
+		return rc;
+	bind_date(s, 1, today);
+	fprintf(out, "%-10s %8s %8s\n", "gemeente", "open", "overdue");
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		open += (long)sqlite3_column_int64(s, 1);
+		overdue += (long)sqlite3_column_int64(s, 2);
+		fprintf(out, "%-10s %8lld %8lld\n", col(s, 0), (long long)sqlite3_column_int64(s, 1),
+			(long long)sqlite3_column_int64(s, 2));
+	}
+	sqlite3_finalize(s);
+	if (step != SQLITE_DONE)
+		return store_fail(st, step, "counting open jobs", err);
+	fprintf(out, "%-10s %8ld %8ld\n", "totaal", open, overdue);
+	return 0;
+}
+
+int jobs_open_register_problems(long *out_opened, struct store *st, const struct signaltable *t,
+				int64_t now, struct br_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct tx tx;
+	int rc, step;
+
+	*out_opened = 0;
+	if ((rc = tx_begin(&tx, st, err)) < 0)
+		return rc;
+	/* formats.md §5: the dossier's latest values carry a record problem */
+	if ((rc = store_prepare(st, &q, "SELECT s.dossier, s.probleem FROM stand s"
+				" WHERE s.probleem IS NOT NULL AND s.vanaf = (SELECT max(vanaf) FROM stand"
+				" WHERE dossier = s.dossier) ORDER BY s.dossier", err)) < 0)
+		goto out;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		char key[96], text[TEXT_MAX];
+		const char *problem = (const char *)sqlite3_column_text(q, 1);
+		int64_t id = 0;
+		size_t i;
+
+		/* the problem itself names the event: the same problem does not
+		 * reopen a closed job; a different one does */
+		snprintf(key, sizeof(key), "probleem %.80s", problem ? problem : "");
+		for (i = 0; key[i]; i++)
+			if (key[i] == ']')
+				key[i] = ')';
+		snprintf(text, sizeof(text), "register data blocks payment: %.900s", problem ? problem : "");
+		log_mask_digits(text);
+		log_mask_digits(key);
+		if ((rc = jobs_open_event(&id, st, t, sqlite3_column_int64(q, 0), "REGISTER", timestamp_day(now),
+					  key, text, now, err)) < 0)
+			goto out;
+		if (id)
+			(*out_opened)++;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_fail(st, step, "reading record problems", err);
+out:
+	sqlite3_finalize(q);
+	return tx_end(&tx, rc, err);
+}
