@@ -402,3 +402,26 @@ int fsutil_remove_tree(const char *path, struct br_error *err)
 		rc = br_error_set(err, BR_EIO, "cannot remove %s: %s", path, strerror(errno));
 	return rc;
 }
+
+int fsutil_clean_temp(const char *dir, struct br_error *err)
+{
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (!(d = opendir(dir)))
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot read %s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		char path[FSUTIL_PATH_MAX];
+		if (de->d_name[0] != '.' || !strstr(de->d_name, ".tmp-"))
+			continue;
+		if ((rc = fsutil_join(path, sizeof(path), dir, de->d_name, err)) < 0)
+			break;
+		if (unlink(path) != 0 && errno != ENOENT) {
+			rc = br_error_set(err, BR_EIO, "cannot remove %s: %s", path, strerror(errno));
+			break;
+		}
+	}
+	closedir(d);
+	return rc;
+}

@@ -58,6 +58,10 @@ int fsutil_exists(const char *path);
 /* 1 if the first two bytes of `path` are the gzip magic 1f 8b. */
 int fsutil_is_gzip(const char *path);
 
+/* Remove the temporary files a killed writer left in `dir` (".NAME.tmp-PID",
+ * see fsutil_write_atomic): called before writing there again. */
+int fsutil_clean_temp(const char *dir, struct br_error *err);
+
 /* Remove a directory tree (files and subdirectories, no symlink is
  * followed); a missing path is not an error. */
 int fsutil_remove_tree(const char *path, struct br_error *err);

@@ -466,6 +466,10 @@ static int archive(struct intake *in, struct entry *e, const char *rel, struct e
 		if ((rc = fsutil_copy_atomic(abs, e->path, !fsutil_is_gzip(e->path), 0600, err)) < 0)
 			return rc;
 	}
+	/* temporary files a killed earlier attempt left here (no copy is
+	 * running now: the early copy has been waited for) */
+	if ((rc = fsutil_clean_temp(dir, err)) < 0)
+		return rc;
 	if (!early && unlink(pending) == 0) /* left by an interrupted run */
 		fsutil_sync_dir(dir, err);
 	if (unlink(e->path) != 0 && errno != ENOENT)

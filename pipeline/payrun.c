@@ -1277,7 +1277,7 @@ int payrun_release(struct payrun_summary *out, struct store *st, const struct pa
 				    " and prepare the run again", r.uitvoerdatum, run);
 	/* hand the file to the bank's outbox (idempotent: the same bytes) */
 	if ((rc = fsutil_join(outbox, sizeof(outbox), env->home, "outbox", err)) < 0 ||
-	    (rc = fsutil_mkdirs(outbox, 0700, err)) < 0)
+	    (rc = fsutil_mkdirs(outbox, 0700, err)) < 0 || (rc = fsutil_clean_temp(outbox, err)) < 0)
 		return rc;
 	snprintf(name, sizeof(name), "%s.xml", r.msg_id);
 	if ((rc = fsutil_join(dst, sizeof(dst), outbox, name, err)) < 0 ||

@@ -11,6 +11,6 @@ ok() { echo "ok - $*"; }
 store_dump() { sqlite3 "$1/betaalrun.db" .dump | grep -v '^PRAGMA' ; }
 
 # Files under archive/ with their checksums.
-archive_list() { (cd "$1" && find archive -type f ! -name '.*' -exec sha256sum {} + | sort -k2); }
+archive_list() { (cd "$1" && find archive -type f -exec sha256sum {} + | sort -k2); }
 
 count() { sqlite3 "$1/betaalrun.db" "$2"; }
