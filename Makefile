@@ -116,6 +116,7 @@ $(B)/settle_bench: tests/bench/settle_bench.c $(B)/libbetaalrun.a
 
 bench: all $(B)/settle_bench
 	bash tests/bench/bench.sh
+	bash tests/bench/bench_jobs.sh
 	SETTLE_BENCH=$(CURDIR)/$(B)/settle_bench bash tests/bench/bench_settle.sh
 
 clean:

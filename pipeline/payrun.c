@@ -1031,6 +1031,15 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		goto out;
 	settle_source_free(src);
 	src = NULL;
+	if (aanvullend && !dry_run && out->tx == 0) {
+		/* nothing is due and unpaid: no run, nothing to approve */
+		store_rollback(st);
+		in_tx = 0;
+		snprintf(out->msg_id, sizeof(out->msg_id), "none");
+		out->folder[0] = '\0';
+		rc = 0;
+		goto out;
+	}
 
 	/* the payment file and its first signature */
 	if (!dry_run && out->tx > 0) {

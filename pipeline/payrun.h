@@ -50,7 +50,8 @@ struct payrun_summary {
 };
 
 /* `run --month M [--aanvullend] --key K` (dry_run: `--dry-run`, no key,
- * nothing booked or signed, report under out/YYYY-MM/dry-run/). */
+ * nothing booked or signed, report under out/YYYY-MM/dry-run/).  A
+ * supplementary run that finds nothing due records no run: msg_id "none". */
 int payrun_prepare(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
 		   int32_t month, int aanvullend, int dry_run, const char *key_path,
 		   const char *passphrase, struct br_error *err);

@@ -151,3 +151,37 @@ adv1=$(count "$home" "SELECT a.voorschot_cents FROM afrekening a JOIN dossier d 
 grep -q "NL02ABNA0123456789" "$f2" || fail "the corrected account is not paid"
 [ "$pay1" -ge $((adv1 + amt1 - 100000)) ] && [ "$pay1" -gt "$adv1" ] || fail "dossier $nr1: paid $pay1, advance $adv1, rejected $amt1: the rejected amount was not paid again"
 ok "pain.002 rejected 2 payments; after the register fix December pays them again (dossier $nr1: $pay1 cents)"
+
+# pain.001.001.03 for a bank that still needs it, validated against the V03 schema
+cp -a "$home" "$tmp/v03"
+sed -i 's/^pain_versie *=.*/pain_versie = 001.001.03/' "$tmp/v03/betaalrun.conf"
+grep -q '^pain_versie = 001.001.03' "$tmp/v03/betaalrun.conf" || fail "could not set pain_versie"
+export BETAALRUN_NOW=2026-12-15T09:00:00
+"$BR" --home "$tmp/v03" cancel "$run2" >/dev/null || fail "cancel"
+[ "$(count "$tmp/v03" "SELECT status FROM run WHERE msg_id = '$run2'")" = CANCELLED ] || fail "not CANCELLED"
+[ "$(count "$tmp/v03" "SELECT count(*) FROM boeking WHERE run = (SELECT id FROM run WHERE msg_id = '$run2')")" = 0 ] \
+	|| fail "a cancelled run kept its bookings"
+run3=$(BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$tmp/v03" run --month 2026-12 --key "$keys/prep.p12" | sed -n 1p)
+f3=$tmp/v03/out/2026-12/$run3/pain.001.xml
+grep -q 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.03' "$f3" || fail "not a V03 file"
+xmllint --noout --schema "$XSD/pain.001.001.03.xsd" "$f3" 2>/dev/null || fail "the V03 schema rejects the file"
+ok "cancel keeps no bookings; pain_versie 001.001.03 writes a file the ISO V03 schema accepts"
+
+# superseding, and a supplementary run after release
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2026-12 --key "$keys/prep.p12" >"$tmp/run4.out" \
+	|| fail "preparing December again"
+run4=$(sed -n 1p "$tmp/run4.out")
+[ "$(count "$home" "SELECT status FROM run WHERE msg_id = '$run2'")" = SUPERSEDED ] || fail "the earlier preparation was not superseded"
+[ "$(count "$home" "SELECT count(*) FROM run WHERE maand = '2026-12' AND status IN ('PREPARED','APPROVED')")" = 1 ] \
+	|| fail "more than one live run for December"
+"$BR" --home "$home" approve "$run4" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null || fail "approve December"
+"$BR" --home "$home" release "$run4" >/dev/null || fail "release December"
+set +e
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2026-12 --aanvullend --key "$keys/prep.p12" >"$tmp/aanv.out" 2>"$tmp/err"
+rc=$?
+set -e
+[ "$rc" = 0 ] || fail "supplementary run: exit $rc: $(cat "$tmp/err")"
+[ "$(sed -n 1p "$tmp/aanv.out")" = none ] && grep -q '^transacties *0$' "$tmp/aanv.out" \
+	|| fail "a supplementary run right after release paid again: $(cat "$tmp/aanv.out")"
+[ "$(count "$home" "SELECT count(*) FROM run WHERE aanvullend = 1")" = 0 ] || fail "an empty supplementary run was recorded"
+ok "preparing again supersedes; a supplementary run right after release pays nothing twice"
