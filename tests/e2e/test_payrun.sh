@@ -185,3 +185,13 @@ set -e
 	|| fail "a supplementary run right after release paid again: $(cat "$tmp/aanv.out")"
 [ "$(count "$home" "SELECT count(*) FROM run WHERE aanvullend = 1")" = 0 ] || fail "an empty supplementary run was recorded"
 ok "preparing again supersedes; a supplementary run right after release pays nothing twice"
+
+# release refuses a requested execution date that has passed
+"$BR" --home "$tmp/v03" approve "$run3" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null || fail "approve V03 run"
+exec3=$(count "$tmp/v03" "SELECT uitvoerdatum FROM run WHERE msg_id = '$run3'")
+set +e
+BETAALRUN_NOW=2026-12-31T09:00:00 "$BR" --home "$tmp/v03" release "$run3" >/dev/null 2>"$tmp/late.err"; rc=$?
+set -e
+[ "$rc" = 65 ] && grep -q "has passed" "$tmp/late.err" || fail "releasing after the execution date $exec3: exit $rc"
+[ "$(count "$tmp/v03" "SELECT status FROM run WHERE msg_id = '$run3'")" = APPROVED ] || fail "a refused release changed the run"
+ok "release after the execution date ($exec3) is refused (65)"
