@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "banned.h"
+
 void br_error_clear(struct br_error *err)
 {
 	if (!err)
