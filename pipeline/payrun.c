@@ -167,6 +167,7 @@ struct prep {
 	const struct payrun_env *env;
 	int32_t month;
 	int dry_run;
+	int aanvullend;
 	int64_t run;
 	char msg_id[40];
 	char tmpdir[FSUTIL_PATH_MAX], specdir[FSUTIL_PATH_MAX];
@@ -467,12 +468,15 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 					  p->env->now, err)) < 0)
 			return rc;
 	}
-	/* re-settlement: differences for months already settled before (older
-	 * than the month this run normally settles) */
+	/* re-settlement (signals.md): a difference for a month that was paid
+	 * before and already settled — older than the month a regular run
+	 * settles for the first time (M − 1), or any earlier month in a
+	 * supplementary run; a month never paid (a released hold) is not a
+	 * re-settlement */
 	text[0] = '\0';
 	for (i = 0; i + 1 < res->n_months; i++) {
 		const struct settle_month *m = &res->months[i];
-		if (m->month <= p->month - 2 && m->diff_cents != 0 && m->paid_cents != 0) {
+		if (m->month <= p->month - (p->aanvullend ? 1 : 2) && m->diff_cents != 0 && m->advanced) {
 			size_t len = strlen(text);
 			resettled += m->diff_cents;
 			n_months++;
@@ -483,7 +487,8 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 	if (n_months) {
 		char desc[640];
 		snprintf(desc, sizeof(desc), "re-settled because income records changed: %.500s", text);
-		snprintf(key, sizeof(key), "%s", p->msg_id);
+		/* the same re-settlement is recorded once, whatever the run */
+		snprintf(key, sizeof(key), "%s %lld", mb, (long long)resettled);
 		if ((rc = jobs_record_herberekening(p->st, info->id, key, desc, resettled, p->env->now, err)) < 0)
 			return rc;
 	}
@@ -915,6 +920,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 	p.env = env;
 	p.month = month;
 	p.dry_run = dry_run;
+	p.aanvullend = aanvullend;
 	p.sum = out;
 	month_format(mb, month);
 	if (!(info = calloc(1, sizeof(*info)))) {

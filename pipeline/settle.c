@@ -554,6 +554,7 @@ static int settle_month_compute(struct engine *e, struct settle_month *m, struct
 	if ((pd = paid_for(in, m->month))) {
 		m->paid_cents = pd->paid_cents;
 		m->vt_paid_cents = pd->vt_paid_cents;
+		m->advanced = pd->advanced;
 	}
 	m->first_line = (int)e->out->n_lines;
 	m->first_vrij = (int)e->out->n_vrij;

@@ -197,6 +197,7 @@ struct settle_month {
 	int64_t vrij_cents;
 	int64_t right_cents, owed_cents, vtres_cents;
 	int64_t paid_cents, vt_paid_cents;   /* from the ledger before this run */
+	int advanced;               /* a payment was ever released for the month */
 	int64_t diff_cents;         /* owed − paid, settled in this run (0 for M) */
 	int64_t vt_diff_cents;      /* vtres − vtpaid, settled in a VT run */
 	int first_line, n_lines;    /* into result lines */

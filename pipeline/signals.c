@@ -560,6 +560,24 @@ int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sle
 	jobs_init(&j, st, now);
 	if ((rc = tx_begin(&tx, st, err)) < 0)
 		return rc;
+	/* the same re-settlement (same key) is recorded once, also when a run
+	 * is prepared again */
+	if (sleutel && sleutel[0]) {
+		if ((rc = store_prepare(st, &s, "SELECT 1 FROM taak WHERE dossier = ?1 AND soort = ?2"
+					" AND sleutel = ?3", err)) < 0)
+			goto out;
+		sqlite3_bind_int64(s, 1, dossier);
+		bind_text(s, 2, HERBEREKENING_TAAK);
+		bind_text(s, 3, sleutel);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			sqlite3_finalize(s);
+			s = NULL;
+			rc = 0;
+			goto out;
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+	}
 	/* inserted closed: the triggers only refuse changes to a closed row */
 	if ((rc = store_prepare(st, &s,
 				"INSERT INTO taak (dossier, soort, prioriteit, vervaldatum, status, uitkomst,"

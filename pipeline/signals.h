@@ -73,7 +73,8 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 int jobs_open_register_problems(long *out_opened, struct store *st, const struct signaltable *t,
 				int64_t now, struct br_error *err);
 
-/* A closed HERBEREKENING job recording a re-settlement's difference. */
+/* A closed HERBEREKENING job recording a re-settlement's difference;
+ * recorded once per dossier and `sleutel`. */
 int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sleutel,
 			      const char *omschrijving, int64_t difference_cents, int64_t now,
 			      struct br_error *err);

@@ -20,7 +20,7 @@
 
 enum {
 	Q_FIND_DOSSIER, Q_INSERT_DOSSIER, Q_UPDATE_DOSSIER, Q_FIND_PERSON, Q_INSERT_PERSON,
-	Q_UPDATE_PERSON,
+	Q_ADD_PERSON, Q_UPDATE_PERSON,
 	Q_LATEST_STAND, Q_INSERT_STAND, Q_UPDATE_STAND, Q_DEL_GRANTS, Q_DEL_CLAIMS,
 	Q_DEL_DERDEN, Q_INSERT_GRANT, Q_INSERT_CLAIM, Q_INSERT_DERDE, Q_FIRST_GRANT_USED,
 	Q_ACTIVE_HOLD, Q_INSERT_HOLD, Q_UPDATE_HOLD, Q_RELEASE_HOLD, Q_COUNT
@@ -35,6 +35,8 @@ static const char *const sql[Q_COUNT] = {
 		" einddatum = ?5, beeindigd_door = NULL, laatste_snapshot = ?6 WHERE id = ?1",
 	[Q_FIND_PERSON] = "SELECT id, naam, geboortedatum FROM persoon WHERE bsn = ?1",
 	[Q_INSERT_PERSON] = "INSERT INTO persoon (bsn, naam, geboortedatum) VALUES (?1, ?2, ?3)",
+	[Q_ADD_PERSON] = "INSERT INTO persoon (bsn, naam, geboortedatum) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (bsn) DO NOTHING",
 	[Q_UPDATE_PERSON] = "UPDATE persoon SET naam = ?2, geboortedatum = ?3 WHERE id = ?1",
 	[Q_LATEST_STAND] = "SELECT id, vanaf, hash FROM stand WHERE dossier = ?1 ORDER BY vanaf DESC LIMIT 1",
 	[Q_INSERT_STAND] = "INSERT INTO stand (dossier, vanaf, snapshot, hash, aanvrager, partner, leefvorm,"
@@ -349,21 +351,36 @@ void snapshot_free(struct snapshot *s)
 }
 
 /*
- * The person row for a BSN, with the name and birth date of this snapshot.
- * (Not one INSERT ... ON CONFLICT DO UPDATE ... RETURNING: SQLite gathers
- * RETURNING rows in a temporary table per execution, which cost more than
- * the lookup.)
+ * The person row for a BSN, with the name and birth date of this snapshot:
+ * looked up, then added or (when changed) updated.  Not one INSERT ... ON
+ * CONFLICT DO UPDATE ... RETURNING: SQLite gathers RETURNING rows in a
+ * temporary table per execution, which costs more than the lookup.
  */
 static int upsert_person(struct snapshot *s, sqlite3_int64 *out, const struct register_person *p,
 			 struct br_error *err)
 {
-	sqlite3_stmt *st = q(s, Q_FIND_PERSON);
+	sqlite3_stmt *st;
 	char geb[DATE_FMT_MAX];
 	int rc, same;
 
 	geb[0] = '\0';
 	if (p->geboortedatum != DATE_NONE)
 		date_format(geb, p->geboortedatum);
+	if (s->no_dossiers) {
+		/* Persons come only with dossiers: in the first register nearly
+		 * all are new, so try to add one before looking it up. */
+		st = q(s, Q_ADD_PERSON);
+		sqlite3_bind_text(st, 1, p->bsn, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, p->naam, -1, SQLITE_STATIC);
+		bind_date(st, 3, p->geboortedatum, geb);
+		if ((rc = step_done(s, st, "storing a person", err)) < 0)
+			return rc;
+		if (sqlite3_changes(store_db(s->st)) == 1) {
+			*out = sqlite3_last_insert_rowid(store_db(s->st));
+			return 0;
+		}
+	}
+	st = q(s, Q_FIND_PERSON);
 	sqlite3_bind_text(st, 1, p->bsn, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *naam = (const char *)sqlite3_column_text(st, 1);

@@ -206,6 +206,36 @@ for bsn in "${!DOSSIER[@]}"; do
 done
 ok "$unknown matched after the snapshot that adds PW-0432-000109 ($kind, due $due); no BSN in the worklist"
 
+# the worklist filters: by municipality, by kind, overdue (due before today)
+filtered() { # expected ids from the full CSV by an awk condition, then `jobs list` with the options
+	local want got
+	want=$(tail -n +2 "$tmp/jobs.csv" | awk -F, "$1" | cut -d, -f1 | sort -n | tr '\n' ' ')
+	shift
+	br jobs list "$@" --csv "$tmp/filtered.csv" >/dev/null 2>"$tmp/err" || fail "jobs list $*: $(cat "$tmp/err")"
+	got=$(tail -n +2 "$tmp/filtered.csv" | cut -d, -f1 | sort -n | tr '\n' ' ')
+	[ -n "$want" ] && [ "$got" = "$want" ] || fail "jobs list $*: jobs $got, expected $want"
+}
+filtered '$3 == "0420"' --gemeente 0420
+filtered '$4 == "VERMOGEN"' --soort VERMOGEN
+filtered '$7 < "2026-11-14"' --overdue
+filtered '$3 == "0420" && $4 == "VERMOGEN"' --gemeente 0420 --soort VERMOGEN
+ok "jobs list --gemeente, --soort and --overdue select the right jobs"
+
+# ---- 5. a Soort the signal table does not know ---------------------------------------
+
+export BETAALRUN_NOW=2026-11-14T10:00:00
+sed -e 's/leveringId="[^"]*"/leveringId="IB-JOBS-ONBEKEND"/' -e 's/<SignaalId>IB-JOBS-/<SignaalId>IB-ONB-/' \
+	-e 's/<Soort>VOERTUIG</<Soort>VLIEGTUIG</' "$data/signalen.xml" >"$home/inbox/signalen-onbekend.xml"
+set +e
+br ingest >/dev/null 2>&1; rc=$?
+set -e
+[ "$rc" = 65 ] || fail "a signal file with an unknown Soort: ingest exit $rc, expected 65"
+[ -f "$home/quarantine/signalen-onbekend.xml" ] || fail "the file with an unknown Soort is not in quarantine/"
+grep -Eqi "signal ?table|signaaltabel" "$home/quarantine/signalen-onbekend.xml.reason" \
+	|| fail "the quarantine reason does not name the signal table: $(cat "$home/quarantine/signalen-onbekend.xml.reason")"
+[ "$(q "SELECT count(*) FROM signaal WHERE signaal_id LIKE 'IB-ONB-%'")" = 0 ] || fail "signals of a quarantined file were stored"
+ok "a Soort the signal table does not know: file quarantined (65), the reason names the signal table"
+
 # ---- 2. holds -----------------------------------------------------------------
 
 # the 2026-07-01 norm for an alleenstaande aged 21 to AOW age, incl. VT (rules.md §2)
@@ -218,6 +248,7 @@ D_VLU=PW-0498-000103   # VOORTVLUCHTIG from 2026-11-01
 D_EMI=PW-0388-000104   # EMIGRATIE from 2026-12-01: no hold in November
 D_OVL=PW-0420-000105   # OVERLIJDEN from 2026-11-08
 D_INK=PW-0532-000108   # income and its correction (part 4)
+D_NUL=PW-1598-000107   # income above the norm, then corrected (part 4)
 
 export BETAALRUN_NOW=2026-11-20T09:00:00
 run_nov=$(payrun 2026-11)
@@ -283,14 +314,14 @@ ok "audit trail: OPEN and AFGEROND with operator and reason; closing again exits
 
 # Polis income for November of the income dossier (part 4), delivered in December
 # net = LnLbPh - WrdPrGebrAut - IngLbPh - BijdrZvw - PrWgaWhkWn (rules.md §3)
-ink_bsn=$(awk -F'[<>]' -v nr=$D_INK '/<Dossiernummer>/ { cur = ($3 == nr) } cur && /<BSN>/ { print $3; exit }' "$data/register.xml")
-opgave() { # id vervangt lnlbph inglbph bijdrzvw
+bsn_of() { awk -F'[<>]' -v nr="$1" '/<Dossiernummer>/ { cur = ($3 == nr) } cur && /<BSN>/ { print $3; exit }' "$data/register.xml"; }
+opgave() { # id vervangt bsn lnlbph inglbph bijdrzvw: an ARBEID record for November 2026
 	printf '  <Inkomstenopgave>\n    <OpgaveId>%s</OpgaveId>\n%s    <BSN>%s</BSN>\n    <LhNr>123456789L01</LhNr>\n    <NumIV>1</NumIV>\n' \
 		"$1" "${2:+    <Vervangt>$2</Vervangt>
-}" "$ink_bsn"
+}" "$3"
 	printf '    <Inkomstensoort>ARBEID</Inkomstensoort>\n    <DatAanvTv>2026-11-01</DatAanvTv>\n    <DatEindTv>2026-11-30</DatEindTv>\n'
-	printf '    <LnLbPh>%s</LnLbPh>\n    <VakBsl>0.00</VakBsl>\n    <ExtrPerSal>0.00</ExtrPerSal>\n    <OpnAvwb>0.00</OpnAvwb>\n' "$(cents "$3")"
-	printf '    <WrdPrGebrAut>0.00</WrdPrGebrAut>\n    <IngLbPh>%s</IngLbPh>\n    <BijdrZvw>%s</BijdrZvw>\n' "$(cents "$4")" "$(cents "$5")"
+	printf '    <LnLbPh>%s</LnLbPh>\n    <VakBsl>0.00</VakBsl>\n    <ExtrPerSal>0.00</ExtrPerSal>\n    <OpnAvwb>0.00</OpnAvwb>\n' "$(cents "$4")"
+	printf '    <WrdPrGebrAut>0.00</WrdPrGebrAut>\n    <IngLbPh>%s</IngLbPh>\n    <BijdrZvw>%s</BijdrZvw>\n' "$(cents "$5")" "$(cents "$6")"
 	printf '    <PrWgaWhkWn>0.00</PrWgaWhkWn>\n    <IndHeffingskorting>true</IndHeffingskorting>\n  </Inkomstenopgave>\n'
 }
 levering() { # leveringId aanmaakdatum, records on stdin
@@ -300,8 +331,12 @@ levering() { # leveringId aanmaakdatum, records on stdin
 }
 ln1=61240; lb1=3115; zvw1=3262      # 612.40 - 31.15 - 32.62
 net1=$(( ln1 - lb1 - zvw1 ))         # = 548.63
+# and of a dossier whose November income is above the norm: a €0 month
+lnz1=160000; lbz1=5000; zvwz1=5000  # 1600.00 - 50.00 - 50.00
+netz1=$(( lnz1 - lbz1 - zvwz1 ))     # = 1500.00 >= 1419.46
 export BETAALRUN_NOW=2026-12-08T09:00:00
-opgave P-JOBS-0001 "" $ln1 $lb1 $zvw1 | levering OIB-JOBS-2026-12 2026-12-08T02:00:00 >"$home/inbox/inkomen-2026-12.xml"
+{ opgave P-JOBS-0001 "" "$(bsn_of $D_INK)" $ln1 $lb1 $zvw1
+  opgave P-JOBS-0101 "" "$(bsn_of $D_NUL)" $lnz1 $lbz1 $zvwz1; } | levering OIB-JOBS-2026-12 2026-12-08T02:00:00 >"$home/inbox/inkomen-2026-12.xml"
 br ingest >/dev/null 2>"$tmp/err" || fail "ingest income: $(cat "$tmp/err")"
 
 export BETAALRUN_NOW=2026-12-14T09:00:00
@@ -346,6 +381,13 @@ owed1=$(excl $(( norm - net1 )))             # right(Nov) = 1419.46 - 548.63 = 8
 want=$(( adv + owed1 - adv ))                # advance(Dec) + (owed(Nov) - paid(Nov)) = owed(Nov)
 got=$(client_paid "$run_dec" $D_INK)
 [ "$got" = "$want" ] || fail "December, $D_INK (net $net1 in November): paid $got, expected $want"
+# the €0 month: right(Nov) = max(0, 1419.46 - 1500.00) = 0, so the December
+# advance goes to November's deduction; nothing is paid, the month is NUL
+rightz1=$(( netz1 >= norm ? 0 : norm - netz1 ))   # min(norm, max(0, norm - income))
+owedz1=$(excl $rightz1)
+wantz=$(( adv + owedz1 - adv )); [ "$wantz" -lt 0 ] && wantz=0   # never below €0
+[ "$(client_paid "$run_dec" $D_NUL)" = "$wantz" ] && [ "$wantz" = 0 ] && [ "$(rd_status "$run_dec" $D_NUL)" = NUL ] \
+	|| fail "December, $D_NUL (net $netz1 >= norm): paid $(client_paid "$run_dec" $D_NUL), status $(rd_status "$run_dec" $D_NUL), expected 0 NUL"
 ok "December ($run_dec): $D_INK pays $(cents "$want") (November net $(cents $net1) settled); December holds $D_EMI and $D_OVL"
 
 # ---- 4. re-settlement ---------------------------------------------------------------
@@ -353,8 +395,11 @@ ok "December ($run_dec): $D_INK pays $(cents "$want") (November net $(cents $net
 # after December is released, the employer corrects November downwards
 ln2=45000; lb2=1210; zvw2=2400      # 450.00 - 12.10 - 24.00
 net2=$(( ln2 - lb2 - zvw2 ))         # = 413.90
+lnz2=110000; lbz2=5000; zvwz2=5000  # 1100.00 - 50.00 - 50.00
+netz2=$(( lnz2 - lbz2 - zvwz2 ))     # = 1000.00
 export BETAALRUN_NOW=2026-12-28T09:00:00
-opgave P-JOBS-0002 P-JOBS-0001 $ln2 $lb2 $zvw2 | levering OIB-JOBS-2026-12-C 2026-12-28T02:00:00 >"$home/inbox/inkomen-correctie.xml"
+{ opgave P-JOBS-0002 P-JOBS-0001 "$(bsn_of $D_INK)" $ln2 $lb2 $zvw2
+  opgave P-JOBS-0102 P-JOBS-0101 "$(bsn_of $D_NUL)" $lnz2 $lbz2 $zvwz2; } | levering OIB-JOBS-2026-12-C 2026-12-28T02:00:00 >"$home/inbox/inkomen-correctie.xml"
 br ingest >/dev/null 2>"$tmp/err" || fail "ingest the correction: $(cat "$tmp/err")"
 export BETAALRUN_NOW=2027-01-14T09:00:00
 run_jan=$(payrun 2027-01 norelease)
@@ -368,16 +413,17 @@ h=$(q "SELECT t.status || '|' || coalesce(t.bedrag_cents, '') FROM taak t JOIN d
 [ "$h" = "AFGEROND|$diff" ] || fail "HERBEREKENING job for $D_INK: '$h', expected one, AFGEROND with $diff"
 ok "correction of November re-settled in January ($run_jan): pays $(cents "$want") incl. difference $(cents "$diff"); HERBEREKENING AFGEROND $(cents "$diff")"
 
-# ---- 5. a Soort the signal table does not know ---------------------------------------
-
-sed -e 's/leveringId="[^"]*"/leveringId="IB-JOBS-ONBEKEND"/' -e 's/<SignaalId>IB-JOBS-/<SignaalId>IB-ONB-/' \
-	-e 's/<Soort>VOERTUIG</<Soort>VLIEGTUIG</' "$data/signalen.xml" >"$home/inbox/signalen-onbekend.xml"
-set +e
-br ingest >/dev/null 2>&1; rc=$?
-set -e
-[ "$rc" = 65 ] || fail "a signal file with an unknown Soort: ingest exit $rc, expected 65"
-[ -f "$home/quarantine/signalen-onbekend.xml" ] || fail "the file with an unknown Soort is not in quarantine/"
-grep -Eqi "signal ?table|signaaltabel" "$home/quarantine/signalen-onbekend.xml.reason" \
-	|| fail "the quarantine reason does not name the signal table: $(cat "$home/quarantine/signalen-onbekend.xml.reason")"
-[ "$(q "SELECT count(*) FROM signaal WHERE signaal_id LIKE 'IB-ONB-%'")" = 0 ] || fail "signals of a quarantined file were stored"
-ok "a Soort the signal table does not know: file quarantined (65), the reason names the signal table"
+# The €0 month corrected: right(Nov) = 1419.46 - 1000.00 = 419.46, owed
+# excl(419.46) = 398.49, paid(Nov) = 1348.49 advance - 1348.49 deducted = 0.
+# signals.md "Re-settlement": the payment changed because a record was
+# corrected, so this is recorded as a HERBEREKENING too.  Kept last: the
+# implementation pays the difference but records no HERBEREKENING for a
+# month whose paid(k) is 0 (payrun.c open_jobs tests m->paid_cents != 0).
+diffz=$(( $(excl $(( norm - netz2 ))) - owedz1 ))
+want=$(( adv + diffz ))
+got=$(client_paid "$run_jan" $D_NUL)
+[ "$got" = "$want" ] || fail "January, $D_NUL after the correction of its €0 November: paid $got, expected $want = advance $adv + $diffz"
+h=$(q "SELECT t.status || '|' || coalesce(t.bedrag_cents, '') FROM taak t JOIN dossier d ON d.id = t.dossier
+	WHERE d.nummer = '$D_NUL' AND t.soort = 'HERBEREKENING'")
+[ "$h" = "AFGEROND|$diffz" ] || fail "January pays $D_NUL $(cents "$diffz") for its corrected €0 November, but the HERBEREKENING job is '$h', expected AFGEROND|$diffz"
+ok "correction of a €0 month re-settled in January: pays $(cents "$want"); HERBEREKENING AFGEROND $(cents "$diffz")"
