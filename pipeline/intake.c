@@ -96,13 +96,30 @@ static int sql_step_done(struct store *st, sqlite3_stmt *s, const char *what, st
 	return 0;
 }
 
-static void bind_date(sqlite3_stmt *s, int idx, int32_t day)
+/*
+ * Binding without a copy: the record (in its ring slot) and `buf` must
+ * outlive the statement's next step, as they do in the store functions.
+ */
+static void bind_date(sqlite3_stmt *s, int idx, int32_t day, char buf[DATE_FMT_MAX])
 {
-	char b[DATE_FMT_MAX];
 	if (day == DATE_NONE)
 		sqlite3_bind_null(s, idx);
 	else
-		sqlite3_bind_text(s, idx, date_format(b, day), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, idx, date_format(buf, day), DATE_FMT_MAX - 1, SQLITE_STATIC);
+}
+
+static void bind_text(sqlite3_stmt *s, int idx, const char *text)
+{
+	sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
+}
+
+/* NULL when empty. */
+static void bind_text_or_null(sqlite3_stmt *s, int idx, const char *text)
+{
+	if (text[0])
+		sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, idx);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -756,7 +773,7 @@ static int known_bsn(struct ingest *g, const char *bsn, int *out, struct br_erro
 	    (rc = store_prepare(g->in->st, &g->person, "SELECT 1 FROM persoon WHERE bsn = ?1", err)) < 0)
 		return rc;
 	sqlite3_reset(g->person);
-	sqlite3_bind_text(g->person, 1, bsn, -1, SQLITE_TRANSIENT);
+	bind_text(g->person, 1, bsn);
 	rc = sqlite3_step(g->person);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(g->in->st, rc, "looking up a BSN", err);
@@ -825,33 +842,34 @@ static int store_polis_record(struct ingest *g, const void *rec, struct br_error
 	const struct polis_record *r = rec;
 	sqlite3_stmt *s = g->ins;
 	sqlite3_int64 replaced = 0;
+	char van[DATE_FMT_MAX], tot[DATE_FMT_MAX];
 	int rc, known;
 
 	if (r->vervangt[0]) {
 		/* formats.md §2: a correction links to what it replaces; an unknown
 		 * id is kept and flagged. */
 		sqlite3_reset(g->find);
-		sqlite3_bind_text(g->find, 1, r->vervangt, -1, SQLITE_TRANSIENT);
+		bind_text(g->find, 1, r->vervangt);
 		if (sqlite3_step(g->find) == SQLITE_ROW)
 			replaced = sqlite3_column_int64(g->find, 0);
 		sqlite3_reset(g->find);
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	sqlite3_bind_text(s, 1, r->opgave_id, -1, SQLITE_TRANSIENT);
+	bind_text(s, 1, r->opgave_id);
 	sqlite3_bind_int64(s, 2, g->levering);
 	sqlite3_bind_int64(s, 3, r->line);
-	store_bind_text(s, 4, r->vervangt, 1);
+	bind_text_or_null(s, 4, r->vervangt);
 	if (replaced)
 		sqlite3_bind_int64(s, 5, replaced);
 	sqlite3_bind_int(s, 6, r->vervangt[0] && !replaced);
 	sqlite3_bind_int(s, 7, r->intrekking ? 1 : 0);
-	sqlite3_bind_text(s, 8, r->bsn, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, r->lhnr, -1, SQLITE_TRANSIENT);
+	bind_text(s, 8, r->bsn);
+	bind_text(s, 9, r->lhnr);
 	sqlite3_bind_int(s, 10, r->numiv);
-	sqlite3_bind_text(s, 11, r->soort, -1, SQLITE_TRANSIENT);
-	bind_date(s, 12, r->dat_aanv_tv);
-	bind_date(s, 13, r->dat_eind_tv);
+	bind_text(s, 11, r->soort);
+	bind_date(s, 12, r->dat_aanv_tv, van);
+	bind_date(s, 13, r->dat_eind_tv, tot);
 	sqlite3_bind_int64(s, 14, r->ln_lb_ph_cents);
 	sqlite3_bind_int64(s, 15, r->vak_bsl_cents);
 	sqlite3_bind_int64(s, 16, r->extr_per_sal_cents);
@@ -906,6 +924,7 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 	const struct signal_record *r = rec;
 	sqlite3_stmt *s = g->ins;
 	sqlite3_int64 id;
+	char datum[DATE_FMT_MAX], van[DATE_FMT_MAX], tot[DATE_FMT_MAX];
 	int rc, i, known;
 
 	/* signals.md: the table is the contract; an unknown Soort refuses the file. */
@@ -919,16 +938,16 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	sqlite3_bind_text(s, 1, r->signaal_id, -1, SQLITE_TRANSIENT);
+	bind_text(s, 1, r->signaal_id);
 	sqlite3_bind_int64(s, 2, g->levering);
 	sqlite3_bind_int64(s, 3, r->line);
-	sqlite3_bind_text(s, 4, r->soort, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, r->bsn, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, r->bron, -1, SQLITE_TRANSIENT);
-	bind_date(s, 7, r->signaaldatum);
-	bind_date(s, 8, r->periode_begin);
-	bind_date(s, 9, r->periode_einde);
-	store_bind_text(s, 10, r->omschrijving, 1);
+	bind_text(s, 4, r->soort);
+	bind_text(s, 5, r->bsn);
+	bind_text(s, 6, r->bron);
+	bind_date(s, 7, r->signaaldatum, datum);
+	bind_date(s, 8, r->periode_begin, van);
+	bind_date(s, 9, r->periode_einde, tot);
+	bind_text_or_null(s, 10, r->omschrijving);
 	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
 		return store_fail(g->in->st, rc, "storing a signal", err);
 	if (sqlite3_changes(store_db(g->in->st)) == 0)
@@ -938,8 +957,8 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 		sqlite3_reset(g->gegeven);
 		sqlite3_bind_int64(g->gegeven, 1, id);
 		sqlite3_bind_int(g->gegeven, 2, i + 1);
-		sqlite3_bind_text(g->gegeven, 3, r->gegevens[i].naam, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(g->gegeven, 4, r->gegevens[i].waarde, -1, SQLITE_TRANSIENT);
+		bind_text(g->gegeven, 3, r->gegevens[i].naam);
+		bind_text(g->gegeven, 4, r->gegevens[i].waarde);
 		if ((rc = sql_step_done(g->in->st, g->gegeven, "storing a signal value", err)) < 0)
 			return rc;
 	}
@@ -981,11 +1000,11 @@ static int store_pain002_status(struct ingest *g, const void *rec, struct br_err
 	sqlite3_clear_bindings(s);
 	sqlite3_bind_int64(s, 1, g->levering);
 	sqlite3_bind_int64(s, 2, r->line);
-	sqlite3_bind_text(s, 3, r->orgnl_msg_id, -1, SQLITE_TRANSIENT);
-	store_bind_text(s, 4, r->orgnl_pmtinf_id, 1);
-	store_bind_text(s, 5, r->orgnl_e2e_id, 1);
-	sqlite3_bind_text(s, 6, r->status, -1, SQLITE_TRANSIENT);
-	store_bind_text(s, 7, r->reason, 1);
+	bind_text(s, 3, r->orgnl_msg_id);
+	bind_text_or_null(s, 4, r->orgnl_pmtinf_id);
+	bind_text_or_null(s, 5, r->orgnl_e2e_id);
+	bind_text(s, 6, r->status);
+	bind_text_or_null(s, 7, r->reason);
 	if ((rc = sql_step_done(g->in->st, s, "storing a bank status", err)) < 0)
 		return rc;
 	g->records++;
@@ -1096,13 +1115,15 @@ static void ingest_release(struct ingest *g)
 {
 	struct br_error ignored;
 
-	ring_finish(g, 0, &ignored); /* joined already, unless a path forgot to */
-	ring_release(&g->ring);
+	/* The store thread goes before what it uses (parse_into_store joined
+	 * it already), the ring's slots after the statements bound to them. */
+	ring_finish(g, 0, &ignored);
 	snapshot_free(g->snap);
 	sqlite3_finalize(g->ins);
 	sqlite3_finalize(g->find);
 	sqlite3_finalize(g->person);
 	sqlite3_finalize(g->gegeven);
+	ring_release(&g->ring);
 	memset(g, 0, sizeof(*g));
 }
 

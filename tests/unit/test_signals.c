@@ -964,8 +964,12 @@ static void test_herberekening(void **state)
 	/* not on the worklist, and closed for good */
 	assert_int_equal(close_job(f, id, "AANGEPAST", NULL, NULL, NULL, "c", "w", "2026-11-26", &err), BR_EINPUT);
 	assert_int_equal(jobs_list(f->st, NULL, NULL, NULL, &err), 0);
-	/* a second re-settlement of the same dossier is another record */
-	assert_int_equal(jobs_record_herberekening(f->st, 1, "2026-10", "withdrawn income", 500,
+	/* the same re-settlement (same key) is recorded once ... */
+	assert_int_equal(jobs_record_herberekening(f->st, 1, "2026-10", "corrected income for 2026-10", -12345,
+						   ts("2026-11-26", 8), &err), 0);
+	assert_int_equal(qint(f, "SELECT count(*) FROM taak WHERE soort = 'HERBEREKENING' AND dossier = 1"), 1);
+	/* ... another re-settlement of the same dossier is another record */
+	assert_int_equal(jobs_record_herberekening(f->st, 1, "2026-12 500", "withdrawn income", 500,
 						   ts("2026-12-25", 8), &err), 0);
 	assert_int_equal(qint(f, "SELECT count(*) FROM taak WHERE soort = 'HERBEREKENING' AND dossier = 1"), 2);
 }
