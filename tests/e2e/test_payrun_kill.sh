@@ -42,7 +42,9 @@ prep_ms=$(( (t1 - t0) / 1000000 )); rm -rf "$tmp/p"
 RANDOM=77; kills=0
 while [ "$kills" -lt $((KILLS / 2)) ]; do
 	cp -a "$base" "$tmp/k"
-	prepare "$tmp/k" >/dev/null 2>&1 &
+	# the binary itself in the background (a shell function would put a
+	# subshell between us and the process we kill)
+	"$BR" --home "$tmp/k" run --month 2026-11 --key "$keys/P.bundle" --pass-fd 3 3</dev/null >/dev/null 2>&1 &
 	pid=$!; d=$(( RANDOM % (prep_ms + 1) )); sleep "$((d / 1000)).$(printf '%03d' $((d % 1000)))"
 	if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
 	wait "$pid" 2>/dev/null || true
