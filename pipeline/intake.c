@@ -1309,6 +1309,56 @@ out:
 	return rc;
 }
 
+/*
+ * A run killed between removing an archived file from the inbox and
+ * marking its ledger row left the row unmarked: the archive copy is there
+ * and the inbox no longer holds those bytes.  Mark it (intake.h: every
+ * file ends up ingested and archived).
+ */
+static int recover_archived(struct intake *in, struct br_error *err)
+{
+	sqlite3_stmt *q = NULL, *mark = NULL;
+	int rc, step;
+
+	if ((rc = store_prepare(in->st, &q, "SELECT sha256, bestandsnaam, archief FROM levering"
+				" WHERE gearchiveerd = 0", err)) < 0 ||
+	    (rc = store_prepare(in->st, &mark, "UPDATE levering SET gearchiveerd = 1 WHERE sha256 = ?1", err)) < 0)
+		goto out;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		char inbox_file[FSUTIL_PATH_MAX], archive_file[FSUTIL_PATH_MAX], sha[SHA256_HEX_LEN + 1];
+		const char *want = (const char *)sqlite3_column_text(q, 0);
+		int still_there = 0;
+
+		if (fsutil_join(inbox_file, sizeof(inbox_file), in->o->inbox,
+				(const char *)sqlite3_column_text(q, 1), err) < 0 ||
+		    fsutil_join(archive_file, sizeof(archive_file), in->o->home,
+				(const char *)sqlite3_column_text(q, 2), err) < 0) {
+			rc = BR_EINTERNAL;
+			goto out;
+		}
+		if (fsutil_exists(inbox_file)) {
+			struct br_error e;
+			br_error_clear(&e);
+			still_there = fsutil_digest_file(sha, NULL, inbox_file, in->lim.max_bytes, NULL, &e) == 0 &&
+				      strcmp(sha, want) == 0;
+		}
+		if (still_there || !fsutil_exists(archive_file))
+			continue; /* the normal pass finishes it */
+		sqlite3_reset(mark);
+		sqlite3_bind_text(mark, 1, want, -1, SQLITE_TRANSIENT);
+		if ((rc = sqlite3_step(mark)) != SQLITE_DONE) {
+			rc = store_fail(in->st, rc, "marking a delivery archived", err);
+			goto out;
+		}
+		in->sum->recovered++;
+	}
+	rc = step == SQLITE_DONE ? 0 : store_fail(in->st, step, "reading the ledger", err);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(mark);
+	return rc;
+}
+
 int intake_run(struct intake_summary *out, struct store *st, const struct intake_opts *o,
 	       struct br_error *err)
 {
@@ -1331,7 +1381,7 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 		timestamp_format(in.now, now);
 		in.today = timestamp_day(now);
 	}
-	if ((rc = list_inbox(&v, &n, o->inbox, err)) < 0)
+	if ((rc = recover_archived(&in, err)) < 0 || (rc = list_inbox(&v, &n, o->inbox, err)) < 0)
 		goto out;
 	if (n && !(todo = calloc(n, sizeof(*todo)))) {
 		rc = br_error_set(err, BR_ENOMEM, "out of memory");
