@@ -171,7 +171,6 @@ static int read_record(void *arg)
 	memset(r, 0, sizeof(*r));
 	r->line = xmlin_line(p->f.x);
 	r->aant_verl_u = -1;
-	xmlfield_ctx_at_line(&p->f, RECORD, r->line);
 	if ((rc = xmlfield_read_group(&p->f, record_fields, RF_COUNT, record_child, p)) < 0)
 		return rc;
 	if (p->h->record && (rc = p->h->record(p->h->ctx, r, p->f.err)) < 0)
@@ -188,14 +187,11 @@ int polis_parse(struct xmlin *x, const struct polis_handler *h, struct br_error 
 	memset(&p, 0, sizeof(p));
 	xmlfield_init(&p.f, x, NS_POLIS, err);
 	p.h = h;
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.kind = LEVERING_INKOMEN;
-	hdr.peildatum = DATE_NONE;
 	if (!(p.r = malloc(sizeof(*p.r)))) {
 		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", xmlin_label(x));
 		goto out;
 	}
-	if ((rc = xmlfield_root(&p.f, ROOT, &hdr)) < 0 ||
+	if ((rc = xmlfield_root(&p.f, ROOT, LEVERING_INKOMEN, &hdr)) < 0 ||
 	    (rc = xmlfield_aanmaakdatum(&p.f, ROOT, &hdr.aanmaakdatum)) < 0)
 		goto out;
 	if (h->header && (rc = h->header(h->ctx, &hdr, err)) < 0)

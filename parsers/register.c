@@ -454,7 +454,6 @@ static int read_dossier(void *arg)
 	d->jongste_kind_geb = DATE_NONE;
 	d->partner.geboortedatum = DATE_NONE;
 	d->opschorting_vanaf = DATE_NONE;
-	xmlfield_ctx_at_line(&p->f, RECORD, d->line);
 	if ((rc = xmlfield_read_group(&p->f, dossier_fields, DF_COUNT, dossier_child, p)) < 0)
 		return rc;
 	if (p->h->dossier && (rc = p->h->dossier(p->h->ctx, d, p->f.err)) < 0)
@@ -473,13 +472,11 @@ int register_parse(struct xmlin *x, const struct register_handler *h, struct br_
 	memset(&p, 0, sizeof(p));
 	xmlfield_init(&p.f, x, NS_REGISTER, err);
 	p.h = h;
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.kind = LEVERING_REGISTER;
 	if (!(p.d = calloc(1, sizeof(*p.d)))) {
 		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", xmlin_label(x));
 		goto out;
 	}
-	if ((rc = xmlfield_root(&p.f, ROOT, &hdr)) < 0 ||
+	if ((rc = xmlfield_root(&p.f, ROOT, LEVERING_REGISTER, &hdr)) < 0 ||
 	    (rc = xmlfield_get_attr(&p.f, "<" ROOT ">", "peildatum", 1, v, sizeof(v), &len)) < 0 ||
 	    (rc = xmlfield_get_date(&p.f, v, len, "peildatum of <" ROOT ">", &hdr.peildatum)) < 0 ||
 	    (rc = xmlfield_aanmaakdatum(&p.f, ROOT, &hdr.aanmaakdatum)) < 0)

@@ -160,7 +160,6 @@ static int read_record(void *arg)
 	memset(s, 0, sizeof(*s));
 	s->line = xmlin_line(p->f.x);
 	s->periode_einde = DATE_NONE;
-	xmlfield_ctx_at_line(&p->f, RECORD, s->line);
 	if ((rc = xmlfield_read_group(&p->f, record_fields, SF_COUNT, record_child, p)) < 0)
 		return rc;
 	if (p->h->signal && (rc = p->h->signal(p->h->ctx, s, p->f.err)) < 0)
@@ -177,14 +176,11 @@ int signals_parse(struct xmlin *x, const struct signals_handler *h, struct br_er
 	memset(&p, 0, sizeof(p));
 	xmlfield_init(&p.f, x, NS_SIGNALEN, err);
 	p.h = h;
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.kind = LEVERING_SIGNALEN;
-	hdr.peildatum = DATE_NONE;
 	if (!(p.s = malloc(sizeof(*p.s)))) {
 		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", xmlin_label(x));
 		goto out;
 	}
-	if ((rc = xmlfield_root(&p.f, ROOT, &hdr)) < 0 ||
+	if ((rc = xmlfield_root(&p.f, ROOT, LEVERING_SIGNALEN, &hdr)) < 0 ||
 	    (rc = xmlfield_aanmaakdatum(&p.f, ROOT, &hdr.aanmaakdatum)) < 0)
 		goto out;
 	if (h->header && (rc = h->header(h->ctx, &hdr, err)) < 0)

@@ -46,8 +46,9 @@ void xmlfield_ctx(struct xmlfield *f, const char *record, const char *id)
 	ctx_append(f, &n, id);
 }
 
-/* Without snprintf: this runs for every record of a file. */
-void xmlfield_ctx_at_line(struct xmlfield *f, const char *record, long line)
+/* ctx = "<record> at line <line>" (xmlin_line() is never negative);
+ * without snprintf: this runs for every record of a file. */
+static void ctx_at_line(struct xmlfield *f, const char *record, long line)
 {
 	char digits[24];
 	size_t n = sizeof(digits) - 1, at = 0;
@@ -427,12 +428,16 @@ out:
 
 /* ---- the delivery -------------------------------------------------------- */
 
-int xmlfield_root(struct xmlfield *f, const char *root, struct levering_header *hdr)
+int xmlfield_root(struct xmlfield *f, const char *root, enum levering_kind kind,
+		  struct levering_header *hdr)
 {
 	char el[40];
 	size_t len;
 	int rc;
 
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->kind = kind;
+	hdr->peildatum = DATE_NONE;
 	if ((rc = xmlin_read(f->x, f->err)) < 0)
 		return rc;
 	if (rc == 0 || xmlin_type(f->x) != XMLIN_START)
@@ -483,6 +488,7 @@ int xmlfield_read_records(struct xmlfield *f, const char *root, const char *reco
 				return xmlin_fail(f->x, f->err,
 						  "element <%.64s> is not expected in <%s>; expected <%s>",
 						  xmlin_name(f->x), root, record);
+			ctx_at_line(f, record, xmlin_line(f->x));
 			if ((rc = read(arg)) < 0)
 				return rc;
 		}

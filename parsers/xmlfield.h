@@ -55,9 +55,6 @@ void xmlfield_init(struct xmlfield *f, struct xmlin *x, const char *ns, struct b
 /* ctx = "<record> <id>", e.g. "Dossier PW-0405-000123" (cut to fit). */
 void xmlfield_ctx(struct xmlfield *f, const char *record, const char *id);
 
-/* ctx = "<record> at line <line>", until the record's id is read. */
-void xmlfield_ctx_at_line(struct xmlfield *f, const char *record, long line);
-
 /* ---- small checks (no messages) ------------------------------------------ */
 
 /* Character classes for xmlfield_all_of() (ASCII only). */
@@ -72,8 +69,8 @@ void xmlfield_ctx_at_line(struct xmlfield *f, const char *record, long line);
  * 1 for len 0. */
 int xmlfield_all_of(const char *s, size_t len, unsigned classes);
 
-/* 1 to `len` bytes of printable ASCII without spaces ([!-~]+): ids,
- * references, leveringId. */
+/* The `len` bytes are printable ASCII without spaces, and there is at least
+ * one ([!-~]+): ids, references, leveringId. */
 int xmlfield_is_token(const char *s, size_t len);
 
 /* Characters (not bytes) of valid UTF-8, as xs:maxLength counts them. */
@@ -191,21 +188,25 @@ int xmlfield_read_group(struct xmlfield *f, const struct xmlfield_field *fields,
 /* ---- the delivery -------------------------------------------------------- */
 
 /*
- * Read to the root start tag, which must be <root> in f->ns, and its
- * leveringId (a token of 1 to LEVERING_ID_MAX characters) into
- * hdr->levering_id.  Sets ctx to "root element".  The caller reads the
- * format's other attributes next, then xmlfield_aanmaakdatum().
+ * Read to the root start tag, which must be <root> in f->ns, and start
+ * *hdr: `kind`, the root's leveringId (a token of 1 to LEVERING_ID_MAX
+ * characters), peildatum DATE_NONE, the rest 0.  Sets ctx to "root
+ * element".  The caller reads the format's other attributes next, then
+ * xmlfield_aanmaakdatum().
  */
-int xmlfield_root(struct xmlfield *f, const char *root, struct levering_header *hdr);
+int xmlfield_root(struct xmlfield *f, const char *root, enum levering_kind kind,
+		  struct levering_header *hdr);
 
 /* The root's aanmaakdatum attribute (YYYY-MM-DDThh:mm:ss, date.h). */
 int xmlfield_aanmaakdatum(struct xmlfield *f, const char *root, int64_t *out);
 
 /*
  * After xmlfield_root(): every child of the root must be a <record> in
- * f->ns; `read` is called with its start tag current and reads it to its
- * end tag (and hands it on).  Then the end of the document: nothing may
- * follow the root, and libxml2 reports late schema errors there.
+ * f->ns.  For each, ctx becomes "<record> at line <line>" (until the
+ * record's id is read, see xmlfield_ctx()) and `read` is called with its
+ * start tag current; it reads the record to its end tag and hands it on.
+ * Then the end of the document: nothing may follow the root, and libxml2
+ * reports late schema errors there.
  */
 int xmlfield_read_records(struct xmlfield *f, const char *root, const char *record,
 			  int (*read)(void *arg), void *arg);

@@ -21,15 +21,10 @@
 #include "error.h"
 #include "signals_xml.h"
 #include "xmlin.h"
-#include "banned.h"
 
 #define MAX_RECORDS 4
 
-struct fixture {
-	struct xmlin_schema *schema;
-	char root[1024];
-};
-
+/* What one parse delivered; parse_test.h fills the header part. */
 struct collected {
 	int headers;
 	struct levering_header hdr;
@@ -37,15 +32,10 @@ struct collected {
 	struct signal_record s[MAX_RECORDS];
 };
 
-static int on_header(void *ctx, const struct levering_header *hdr, struct br_error *err)
-{
-	struct collected *c = ctx;
-
-	(void)err;
-	c->headers++;
-	c->hdr = *hdr;
-	return 0;
-}
+#define PARSE_TEST_DATA "signals"
+#define PARSE_TEST_SCHEMA "signalen.xsd"
+#include "parse_test.h"
+#include "banned.h"
 
 static int on_signal(void *ctx, const struct signal_record *s, struct br_error *err)
 {
@@ -57,97 +47,12 @@ static int on_signal(void *ctx, const struct signal_record *s, struct br_error *
 	return 0;
 }
 
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	const char *root = getenv("BR_SOURCE_DIR");
-	char xsd[1200];
-	struct br_error err;
-
-	if (!f)
-		return -1;
-	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
-	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/signalen.xsd", f->root);
-	br_error_clear(&err);
-	if (xmlin_schema_load(&f->schema, xsd, &err) < 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	xmlin_schema_free(f->schema);
-	free(f);
-	return 0;
-}
-
-/* Parse tests/data/signals/NAME into *c; returns the parser's result. */
-static int parse(struct fixture *f, const char *name, int with_schema, struct collected *c,
-		 struct br_error *err)
+/* For parse_test.h: the parser under test, collecting into *c. */
+static int parse_records(struct xmlin *x, struct collected *c, struct br_error *err)
 {
 	struct signals_handler h = { on_header, on_signal, c };
-	struct xmlin *x = NULL;
-	char path[1200];
-	int rc;
 
-	memset(c, 0, sizeof(*c));
-	br_error_clear(err);
-	snprintf(path, sizeof(path), "%s/tests/data/signals/%s", f->root, name);
-	rc = xmlin_open(&x, path, name, with_schema ? f->schema : NULL, NULL, err);
-	if (rc == 0)
-		rc = signals_parse(x, &h, err);
-	xmlin_free(x);
-	return rc;
-}
-
-/* The file is refused with BR_EINPUT on `line`, the message holding `schema_msg`
- * with the schema and `parser_msg` without it. */
-static void expect_refused_at(void **state, const char *name, long schema_line,
-			      const char *schema_msg, long parser_line, const char *parser_msg)
-{
-	struct collected *c = malloc(sizeof(*c));
-	struct br_error err;
-	int pass;
-
-	assert_non_null(c);
-	for (pass = 0; pass < 2; pass++) {
-		const char *want = pass == 0 ? schema_msg : parser_msg;
-		long line = pass == 0 ? schema_line : parser_line;
-		int rc = parse(*state, name, pass == 0, c, &err);
-
-		if (rc != BR_EINPUT || err.line != line || !strstr(err.msg, want))
-			print_error("%s (%s schema): rc %d, line %ld, \"%s\"; want line %ld, \"%s\"\n",
-				    name, pass == 0 ? "with" : "without", rc, err.line, err.msg, line,
-				    want);
-		assert_int_equal(rc, BR_EINPUT);
-		assert_int_equal(err.code, BR_EINPUT);
-		assert_string_equal(err.file, name);
-		assert_int_equal(err.line, line);
-		assert_non_null(strstr(err.msg, want));
-		/* A BSN never appears in full in a message (bsn.h). */
-		assert_null(strstr(err.msg, "123456789"));
-	}
-	free(c);
-}
-
-static void expect_refused(void **state, const char *name, long line, const char *schema_msg,
-			   const char *parser_msg)
-{
-	expect_refused_at(state, name, line, schema_msg, line, parser_msg);
-}
-
-static int32_t day(const char *s)
-{
-	int32_t d = 0;
-
-	assert_int_equal(date_parse(&d, s, strlen(s), NULL), 0);
-	return d;
+	return signals_parse(x, &h, err);
 }
 
 static void test_good(void **state)
