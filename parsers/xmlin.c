@@ -395,17 +395,19 @@ static int src_read(void *ctx, char *out, int len)
 		return -1;
 	if (s->gzip)
 		return src_read_gzip(s, (unsigned char *)out, (size_t)len);
-	if (s->in_pos < s->in_have) {
-		n = (long)(s->in_have - s->in_pos);
-		if (n > len)
-			n = len;
-		memcpy(out, s->inbuf + s->in_pos, (size_t)n);
-		s->in_pos += (size_t)n;
-	} else {
-		n = src_raw(s, (unsigned char *)out, (size_t)len);
+	if (s->in_pos == s->in_have) {
+		/* One read(2) per SRC_CHUNK, not per request of libxml2 (4 KB). */
+		n = src_raw(s, s->inbuf, SRC_CHUNK);
 		if (n <= 0)
 			return (int)n;
+		s->in_have = (size_t)n;
+		s->in_pos = 0;
 	}
+	n = (long)(s->in_have - s->in_pos);
+	if (n > len)
+		n = len;
+	memcpy(out, s->inbuf + s->in_pos, (size_t)n);
+	s->in_pos += (size_t)n;
 	if (src_emit(s, (unsigned char *)out, (size_t)n) < 0)
 		return -1;
 	return (int)n;

@@ -376,8 +376,8 @@ static int archive_path(char *out, size_t cap, struct intake *in, struct entry *
 
 /*
  * The archive copy of a new file is written while the file is parsed, by a
- * thread of its own: gzip costs a sixth of an ingest's CPU, and it needs
- * only the file's bytes.  It goes to a hidden name beside its place in the
+ * thread of its own: gzip costs about a tenth of an ingest's CPU, and it
+ * needs only the file's bytes.  It goes to a hidden name beside its place in the
  * archive (".NAME.gz.pending"), durably (fsutil_copy_atomic), and is
  * renamed into place by archive() after COMMIT, or removed when the file
  * fails.  A crash in between leaves at most that hidden file, which the
@@ -1298,7 +1298,8 @@ static int list_inbox(struct entry **out, size_t *out_n, const char *dir, struct
 			continue;
 		n++;
 	}
-	qsort(v, n, sizeof(*v), cmp_names);
+	if (n) /* qsort's array may not be NULL, even for 0 elements (an empty inbox) */
+		qsort(v, n, sizeof(*v), cmp_names);
 	*out = v;
 	*out_n = n;
 	v = NULL;
@@ -1416,7 +1417,8 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 		}
 		todo[n_todo++] = e;
 	}
-	qsort(todo, n_todo, sizeof(*todo), cmp_entries);
+	if (n_todo)
+		qsort(todo, n_todo, sizeof(*todo), cmp_entries);
 	for (i = 0; i < n_todo; i++)
 		if ((rc = ingest_file(&in, todo[i], err)) < 0)
 			goto out;

@@ -19,6 +19,9 @@
  *    the operator allowed it (`ingest --krimp-toestaan FILE`).
  *  - Cut-over fields (VtReservering, maanden_gebruikt) count only from the
  *    first snapshot that has the dossier.
+ *  - Threads: a snapshot is used by one thread at a time, not necessarily
+ *    the one that began it (intake adds dossiers from its store thread);
+ *    its store connection goes with it.
  *  - Record problems (an IBAN failing mod-97 or its length, overlapping
  *    grants of one code for one person, a partner without GEHUWD or
  *    GEHUWD without a partner, a PARTNER grant without partner) do not
