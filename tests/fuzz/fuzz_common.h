@@ -1,6 +1,6 @@
 /*
  * fuzz_common.h — the harness that the libFuzzer targets of the record
- * parsers share (fuzz_register.c, fuzz_signals.c).
+ * parsers share (fuzz_register.c, fuzz_signals.c, fuzz_polis.c).
  *
  * Input through xmlin_open_memory (max_bytes 1 MiB), validated against the
  * schema while streaming, as intake does; the schema is loaded once from
