@@ -7,9 +7,12 @@
  *            DOCTYPE before libxml2 ever sees it (so no entity of any kind
  *            is declared, let alone expanded: billion laughs and XXE have
  *            nothing to work with) and refuses UTF-16;
- *   reader — libxml2's xmlTextReader over src via xmlReaderForIO, with an
- *            optional compiled XSD validating while streaming, and a
- *            structured error handler that keeps the first error + line.
+ *   queue  — libxml2's SAX2 push parser over src, one chunk at a time, with
+ *            an optional compiled XSD validating the same events on their
+ *            way (libxml2's schema SAX plug); the events are queued and
+ *            handed out one at a time, so parsers pull as from a reader,
+ *            and the first error is queued in file order.  No tree is
+ *            built: that is what makes this faster than xmlTextReader.
  */
 #include "xmlin.h"
 
@@ -24,7 +27,6 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
-#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <zlib.h>
 
@@ -48,6 +50,7 @@ struct xmlin_src {
 	int raw_eof;
 	z_stream zs;
 	unsigned char *inbuf;         /* SRC_CHUNK bytes, owned */
+	unsigned char *outbuf;        /* SRC_CHUNK bytes of inflated data (gzip), owned */
 	size_t in_have, in_pos;       /* pending raw bytes (non-gzip path) */
 	uint64_t raw_total, out_total, max;
 	enum prolog_state ps;
@@ -63,19 +66,48 @@ struct xmlin_schema {
 	xmlSchemaPtr schema;
 };
 
+/* A queued SAX event (see "queue" below). */
+#define XMLIN_EV_ERROR 8              /* the first error, where it arose */
+struct xmlin_ev {
+	uint64_t pos;                 /* parser's input offset when queued */
+	long line;                    /* libxml2's line: where the construct ends */
+	size_t name, ns;              /* arena offsets: local name, namespace URI */
+	size_t data, len;             /* TEXT: arena offset and length of the text;
+	                               * START: attribute pairs and their count */
+	int depth;                    /* root element = 1 */
+	unsigned char type;           /* enum xmlin_node or XMLIN_EV_ERROR */
+	unsigned char empty;          /* START: <a/> (no END follows) */
+	unsigned char blank;          /* TEXT: whitespace only */
+};
+
 struct xmlin {
 	struct xmlin_src src;
-	xmlTextReaderPtr reader;
 	struct xmlin_limits lim;
 	char label[BR_ERROR_FILE_MAX];
-	xmlChar *attr;                /* last xmlin_attr() result, owned */
-	int err_set;                  /* first libxml2 error captured */
+	/* libxml2: parser, and the validator plugged into its SAX stream */
+	xmlParserCtxtPtr ctxt;
+	xmlSAXHandler sax;
+	xmlSAXHandlerPtr sax_ptr;     /* &sax, or the schema plug's handler */
+	void *user_ptr;               /* this, or the schema plug */
+	xmlSchemaValidCtxtPtr vctxt;
+	xmlSchemaSAXPlugPtr plug;
+	int depth;                    /* of the element being parsed */
+	long *start_line;             /* [depth]: line of each open element's start tag */
+	int empty_depth;              /* an empty-element tag is open at this depth */
+	/* the queue, owned */
+	struct xmlin_ev *ev;
+	size_t n_ev, cap_ev, head;    /* events [head, n_ev) are not pulled yet */
+	long cur;                     /* the current event, or -1 */
+	char *arena;
+	size_t arena_len, arena_cap, empty_str;
+	int q_nomem;                  /* our own allocation failed */
+	int done;                     /* nothing more will be parsed */
+	int failed;                   /* an error was reported */
+	/* the first error */
+	int err_set;
 	int err_nomem;                /* ... and it was libxml2 running out of memory */
 	char err_msg[300];
 	long err_line;
-	int checked_encoding;
-	int type;                     /* enum xmlin_node of the current node */
-	int validating;               /* a schema is attached */
 };
 
 static int global_ready;
@@ -386,37 +418,35 @@ static int src_read_gzip(struct xmlin_src *s, unsigned char *buf, size_t len)
 	}
 }
 
-static int src_read(void *ctx, char *out, int len)
+/*
+ * The next chunk of checked, decompressed bytes.  *out points into the
+ * source's own buffer, valid until the next call.  Returns the length, 0 at
+ * the end of the input, -1 with s->fail set.
+ */
+static long src_next(struct xmlin_src *s, const unsigned char **out)
 {
-	struct xmlin_src *s = ctx;
 	long n;
 
-	if (s->fail[0] || len <= 0)
+	if (s->fail[0])
 		return -1;
-	if (s->gzip)
-		return src_read_gzip(s, (unsigned char *)out, (size_t)len);
-	if (s->in_pos == s->in_have) {
-		/* One read(2) per SRC_CHUNK, not per request of libxml2 (4 KB). */
-		n = src_raw(s, s->inbuf, SRC_CHUNK);
-		if (n <= 0)
-			return (int)n;
-		s->in_have = (size_t)n;
-		s->in_pos = 0;
+	if (s->gzip) {
+		*out = s->outbuf;
+		return src_read_gzip(s, s->outbuf, SRC_CHUNK);
 	}
-	n = (long)(s->in_have - s->in_pos);
-	if (n > len)
-		n = len;
-	memcpy(out, s->inbuf + s->in_pos, (size_t)n);
-	s->in_pos += (size_t)n;
-	if (src_emit(s, (unsigned char *)out, (size_t)n) < 0)
+	if (s->in_pos < s->in_have) {
+		/* the first chunk, read by src_start to look for gzip */
+		n = (long)(s->in_have - s->in_pos);
+		*out = s->inbuf + s->in_pos;
+		s->in_pos = s->in_have;
+	} else {
+		/* one read(2) per SRC_CHUNK */
+		if ((n = src_raw(s, s->inbuf, SRC_CHUNK)) <= 0)
+			return n;
+		*out = s->inbuf;
+	}
+	if (src_emit(s, (unsigned char *)*out, (size_t)n) < 0)
 		return -1;
-	return (int)n;
-}
-
-static int src_close(void *ctx)
-{
-	(void)ctx;
-	return 0; /* the fd is closed by xmlin_free */
+	return n;
 }
 
 /* Read the first chunk and decide gzip or plain by the magic bytes. */
@@ -433,6 +463,8 @@ static int src_start(struct xmlin_src *s, struct br_error *err, const char *labe
 		return br_error_set(err, BR_EINPUT, "the file is empty (0 bytes)");
 	if (n >= 2 && s->inbuf[0] == 0x1f && s->inbuf[1] == 0x8b) {
 		s->gzip = 1;
+		if (!(s->outbuf = malloc(SRC_CHUNK)))
+			return br_error_set(err, BR_ENOMEM, "out of memory opening %s", label);
 		memset(&s->zs, 0, sizeof(s->zs));
 		if (inflateInit2(&s->zs, 15 + 16) != Z_OK) /* gzip wrapper only */
 			return br_error_set(err, BR_EINTERNAL, "zlib cannot start: %s", zError(Z_MEM_ERROR));
@@ -446,13 +478,135 @@ static int src_start(struct xmlin_src *s, struct br_error *err, const char *labe
 	return 0;
 }
 
-/* ---- reader ------------------------------------------------------------ */
+/* ---- queue: SAX events, pulled one at a time ------------------------------ */
+
+/*
+ * libxml2 pushes a chunk's worth of SAX events; the queue keeps them, with
+ * their strings in one arena, until the caller has pulled them all.  Then
+ * the next chunk is parsed into the emptied queue, so a chunk of SRC_CHUNK
+ * bytes bounds both: the smallest element, "<a/>", is 4 bytes of input for
+ * one event.  Offsets, not pointers, because the arena grows by realloc.
+ */
+static int q_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 64;
+	void *n;
+
+	while (c < need)
+		c *= 2;
+	if (c == *cap)
+		return 0;
+	if (!(n = realloc(*p, c * size)))
+		return -1;
+	*p = n;
+	*cap = c;
+	return 0;
+}
+
+/* Our own allocation failed while libxml2 was pushing: stop the parser;
+ * xmlin_read reports it before anything else. */
+static void q_nomem(struct xmlin *x)
+{
+	x->q_nomem = 1;
+	xmlStopParser(x->ctxt);
+}
+
+/* Append bytes to the arena; its offset, or Q_NONE when out of memory. */
+#define Q_NONE ((size_t)-1)
+static size_t q_put(struct xmlin *x, const void *p, size_t len)
+{
+	size_t at = x->arena_len;
+
+	if (at + len > x->arena_cap && q_grow((void **)&x->arena, &x->arena_cap, at + len, 1) < 0) {
+		q_nomem(x);
+		return Q_NONE;
+	}
+	memcpy(x->arena + at, p, len);
+	x->arena_len = at + len;
+	return at;
+}
+
+static size_t q_str(struct xmlin *x, const xmlChar *s)
+{
+	return s ? q_put(x, s, strlen((const char *)s) + 1) : x->empty_str;
+}
+
+/*
+ * An attribute value, NUL-terminated.  Without entity substitution (which
+ * stays off: XXE) libxml2's SAX2 hands over a value with every character
+ * and predefined entity reference decoded except '&' itself, which it
+ * writes as "&#38;" (xmlParseAttValueComplex); a literal '&' cannot occur.
+ */
+static size_t q_attr_value(struct xmlin *x, const xmlChar *v, size_t len)
+{
+	size_t at = x->arena_len, i = 0;
+
+	for (;;) {
+		const xmlChar *amp = memchr(v + i, '&', len - i);
+		size_t run = amp ? (size_t)(amp - v) - i : len - i;
+
+		if (q_put(x, v + i, run) == Q_NONE)
+			return Q_NONE;
+		i += run;
+		if (!amp)
+			break;
+		if (q_put(x, "&", 1) == Q_NONE)
+			return Q_NONE;
+		i += len - i >= 5 && memcmp(v + i, "&#38;", 5) == 0 ? 5 : 1;
+	}
+	return q_put(x, "", 1) == Q_NONE ? Q_NONE : at;
+}
+
+/* Where the parser stands: input offset (to tie an error to the event it
+ * belongs to) and line (libxml2's: where the construct just read ends). */
+static uint64_t q_pos(const struct xmlin *x)
+{
+	const xmlParserInput *in = x->ctxt ? x->ctxt->input : NULL;
+
+	return in ? (uint64_t)in->consumed + (uint64_t)(in->cur - in->base) : 0;
+}
+
+static long q_line(const struct xmlin *x)
+{
+	return x->ctxt && x->ctxt->input ? x->ctxt->input->line : 0;
+}
+
+static struct xmlin_ev *q_push(struct xmlin *x, int type)
+{
+	struct xmlin_ev *e;
+
+	if (x->n_ev == x->cap_ev &&
+	    q_grow((void **)&x->ev, &x->cap_ev, x->n_ev + 1, sizeof(*x->ev)) < 0) {
+		q_nomem(x);
+		return NULL;
+	}
+	e = &x->ev[x->n_ev++];
+	memset(e, 0, sizeof(*e));
+	e->type = (unsigned char)type;
+	e->pos = q_pos(x);
+	e->line = q_line(x);
+	e->name = e->ns = x->empty_str;
+	return e;
+}
+
+/* Empty the queue for the next chunk; the arena starts with "". */
+static void q_reset(struct xmlin *x)
+{
+	x->n_ev = x->head = 0;
+	x->cur = -1;
+	x->arena_len = 0;
+	x->empty_str = 0;
+	if (q_put(x, "", 1) == Q_NONE)
+		return; /* q_nomem is set */
+}
+
+/* ---- errors ------------------------------------------------------------- */
 
 /*
  * libxml2's message in operator words: one line, without the "{namespace}"
  * prefixes of element names, and its 10 MB text limit named as ours.
  */
-static void reader_clean_message(char *out, size_t cap, const char *msg)
+static void clean_message(char *out, size_t cap, const char *msg)
 {
 	size_t j = 0;
 	int in_ns = 0;
@@ -477,19 +631,197 @@ static void reader_clean_message(char *out, size_t cap, const char *msg)
 	out[j] = '\0';
 }
 
-static void reader_error(void *ctx, xmlErrorPtr e)
+/* The first error of the document, queued in file order after the events
+ * before it.  Later ones are consequences and are dropped. */
+static void q_error(struct xmlin *x, long line, const char *msg, int nomem)
+{
+	if (x->err_set)
+		return;
+	clean_message(x->err_msg, sizeof(x->err_msg), msg);
+	x->err_line = line > 0 ? line : q_line(x);
+	x->err_nomem = nomem;
+	x->err_set = 1;
+	q_push(x, XMLIN_EV_ERROR);
+}
+
+/* Well-formedness errors (the parser) and validity errors (the schema). */
+static void sax_error(void *ctx, xmlErrorPtr e)
 {
 	struct xmlin *x = ctx;
+	int nomem;
 
 	if (x->err_set || !e || e->level < XML_ERR_ERROR)
 		return;
-	reader_clean_message(x->err_msg, sizeof(x->err_msg), e->message ? e->message : "XML error");
-	x->err_line = e->line;
 	/* libxml2 reports its own text-node cap as "no memory": that one is
 	 * the file's fault. */
-	x->err_nomem = e->code == XML_ERR_NO_MEMORY && !strstr(x->err_msg, "max_tekst_kb");
-	x->err_set = 1;
+	nomem = e->code == XML_ERR_NO_MEMORY &&
+		!(e->message && strstr(e->message, "huge text node"));
+	q_error(x, e->line, e->message ? e->message : "XML error", nomem);
 }
+
+/* One of our own limits: stop reading. */
+static void sax_refuse(struct xmlin *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void sax_refuse(struct xmlin *x, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	q_error(x, 0, msg, 0);
+	xmlStopParser(x->ctxt);
+}
+
+/*
+ * This reader's errors go to sax_error while it parses (inside xmlin_read,
+ * one chunk at a time).  Setting the handler costs two lookups of libxml2's
+ * per-thread state, so it is set only when another reader of this thread
+ * (or none) had it, and taken away when its reader is freed
+ * (errors_forget).  Meanwhile nothing else in the thread uses libxml2: the
+ * callers of a reader only read it, and schemas are loaded before it is
+ * opened (and report through their own parser context).
+ */
+static _Thread_local struct xmlin *errors_owner;
+
+static void errors_to(struct xmlin *x)
+{
+	if (errors_owner != x) {
+		xmlSetStructuredErrorFunc(x, sax_error);
+		errors_owner = x;
+	}
+}
+
+static void errors_forget(struct xmlin *x)
+{
+	if (errors_owner == x) {
+		xmlSetStructuredErrorFunc(NULL, silent_structured);
+		errors_owner = NULL;
+	}
+}
+
+/* ---- SAX handlers --------------------------------------------------------- */
+
+static int is_utf8_name(const xmlChar *enc)
+{
+	return !xmlStrcasecmp(enc, BAD_CAST "UTF-8") || !xmlStrcasecmp(enc, BAD_CAST "UTF8");
+}
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		      const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+		      int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct xmlin *x = ctx;
+	const xmlParserInput *in = x->ctxt->input;
+	struct xmlin_ev *e;
+	int i;
+
+	(void)prefix;
+	(void)nb_namespaces;
+	(void)namespaces;
+	(void)nb_defaulted;
+	if (x->err_set || x->q_nomem)
+		return;
+	if (++x->depth == 1) {
+		/* formats.md "Common rules": UTF-8 only.  The declaration is
+		 * read by now; libxml2 keeps a UTF-8 one in ctxt->encoding and
+		 * any other in input->encoding. */
+		const xmlChar *enc = in->encoding ? in->encoding : x->ctxt->encoding;
+		if (enc && !is_utf8_name(enc)) {
+			sax_refuse(x, "the file declares encoding %s; UTF-8 is required",
+				   (const char *)enc);
+			return;
+		}
+	}
+	if (x->depth > x->lim.max_depth) {
+		sax_refuse(x, "elements are nested deeper than %d levels (max_diepte)",
+			   x->lim.max_depth);
+		return;
+	}
+	if (!(e = q_push(x, XMLIN_START)))
+		return;
+	e->depth = x->depth;
+	x->start_line[x->depth] = e->line;
+	e->name = q_str(x, localname);
+	e->ns = q_str(x, uri);
+	/* Attributes without a namespace, as "name\0value\0" pairs;
+	 * libxml2 gives (localname, prefix, URI, value, end) per attribute,
+	 * the value decoded (character and predefined entity references). */
+	e->data = x->arena_len;
+	for (i = 0; i < nb_attributes; i++) {
+		const xmlChar *const *a = attributes + 5 * i;
+		size_t vlen = (size_t)(a[4] - a[3]);
+
+		if (a[1])
+			continue;
+		if (q_str(x, a[0]) == Q_NONE || q_attr_value(x, a[3], vlen) == Q_NONE)
+			return;
+		e->len++;
+	}
+	/* libxml2 calls this before it reads "/>" or ">": an empty-element
+	 * tag has no end node (as in xmlTextReaderIsEmptyElement). */
+	if (in->cur < in->end && in->cur[0] == '/') {
+		e->empty = 1;
+		x->empty_depth = x->depth;
+	}
+}
+
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		    const xmlChar *uri)
+{
+	struct xmlin *x = ctx;
+	struct xmlin_ev *e;
+
+	(void)prefix;
+	if (x->err_set || x->q_nomem)
+		return;
+	if (x->empty_depth == x->depth) {
+		x->empty_depth = 0;
+	} else if ((e = q_push(x, XMLIN_END)) != NULL) {
+		/* An end node has its element's line, as in libxml2's tree:
+		 * a problem found at the end of a record names where it starts. */
+		e->line = x->start_line[x->depth];
+		e->depth = x->depth;
+		e->name = q_str(x, localname);
+		e->ns = q_str(x, uri);
+	}
+	x->depth--;
+}
+
+/* Text and CDATA.  libxml2 hands text over in pieces (at buffer ends,
+ * references, comments); the pieces between two elements are one node. */
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct xmlin *x = ctx;
+	struct xmlin_ev *e;
+	int i;
+
+	if (x->err_set || x->q_nomem || len <= 0)
+		return;
+	if (x->n_ev && x->ev[x->n_ev - 1].type == XMLIN_TEXT) {
+		e = &x->ev[x->n_ev - 1];
+	} else {
+		if (!(e = q_push(x, XMLIN_TEXT)))
+			return;
+		e->depth = x->depth + 1;
+		e->data = x->arena_len;
+		e->blank = 1;
+	}
+	if (e->len + (size_t)len > x->lim.max_text) {
+		sax_refuse(x, "a text node is longer than %zu KiB (max_tekst_kb)",
+			   x->lim.max_text / 1024);
+		return;
+	}
+	/* As libxml2's xmlIsBlankNode: space, tab, CR and LF only. */
+	for (i = 0; e->blank && i < len; i++)
+		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r')
+			e->blank = 0;
+	if (q_put(x, ch, (size_t)len) != Q_NONE)
+		e->len += (size_t)len;
+}
+
+/* ---- open, close ------------------------------------------------------- */
 
 static int xmlin_open_common(struct xmlin *x, const struct xmlin_schema *schema,
 			     struct br_error *err)
@@ -501,55 +833,41 @@ static int xmlin_open_common(struct xmlin *x, const struct xmlin_schema *schema,
 		br_error_at(err, x->label, 0);
 		return rc;
 	}
-	/*
-	 * No NOENT, DTDLOAD, DTDATTR or XINCLUDE: nothing is fetched or
-	 * expanded.  No NOCDATA either: with a schema attached, libxml2 2.9's
-	 * schema SAX plug then drops CDATA content (the text is validated but
-	 * never reaches the reader); CDATA nodes are read as text instead.
-	 */
-	x->reader = xmlReaderForIO(src_read, src_close, &x->src, NULL, NULL, XML_PARSE_NONET);
-	if (!x->reader)
-		return br_error_set(err, BR_ENOMEM, "cannot create an XML reader for %s", x->label);
-	if (schema && xmlTextReaderSetSchema(x->reader, schema->schema) != 0)
-		return br_error_set(err, BR_EINTERNAL, "cannot attach the schema to the reader for %s", x->label);
-	x->validating = schema != NULL;
-	/*
-	 * No xmlTextReaderSetStructuredErrorHandler(): with a schema attached,
-	 * libxml2 2.9 swaps ctxt->userData for its schema SAX plug, and the
-	 * reader's relay then reads the plug as a parser context and crashes
-	 * (NULL dereference) on the first well-formedness or I/O error.  The
-	 * errors reach reader_error through the thread's structured handler
-	 * (errors_to).
-	 */
+	if (!(x->start_line = calloc((size_t)x->lim.max_depth + 1, sizeof(*x->start_line))))
+		return br_error_set(err, BR_ENOMEM, "out of memory opening %s", x->label);
+	memset(&x->sax, 0, sizeof(x->sax));
+	x->sax.initialized = XML_SAX2_MAGIC;
+	x->sax.startElementNs = sax_start;
+	x->sax.endElementNs = sax_end;
+	x->sax.characters = sax_text;
+	x->sax.ignorableWhitespace = sax_text;
+	x->sax.cdataBlock = sax_text;
+	/* No internalSubset, entityDecl, getEntity, externalSubset or
+	 * resolveEntity: the prolog scanner has refused any DOCTYPE, so only
+	 * the five predefined entities exist, and nothing is ever loaded. */
+	x->sax_ptr = &x->sax;
+	x->user_ptr = x;
+	if (schema) {
+		/* The schema validates the same SAX events on their way to
+		 * us (libxml2's schema SAX plug: no tree is built). */
+		if (!(x->vctxt = xmlSchemaNewValidCtxt(schema->schema)))
+			return br_error_set(err, BR_ENOMEM, "cannot create a schema validator for %s", x->label);
+		xmlSchemaSetValidStructuredErrors(x->vctxt, sax_error, x);
+		if (!(x->plug = xmlSchemaSAXPlug(x->vctxt, &x->sax_ptr, &x->user_ptr)))
+			return br_error_set(err, BR_ENOMEM, "cannot attach the schema for %s", x->label);
+	}
+	errors_to(x);
+	x->ctxt = xmlCreatePushParserCtxt(x->sax_ptr, x->user_ptr, NULL, 0, NULL);
+	if (!x->ctxt)
+		return br_error_set(err, BR_ENOMEM, "cannot create an XML parser for %s", x->label);
+	/* No NOENT, DTDLOAD, DTDATTR or XINCLUDE: nothing is fetched or
+	 * expanded. */
+	xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET);
+	x->cur = -1;
+	q_reset(x);
+	if (x->q_nomem)
+		return br_error_set(err, BR_ENOMEM, "out of memory opening %s", x->label);
 	return 0;
-}
-
-/*
- * This reader's errors go to reader_error while a public call parses
- * (xmlin_read, xmlin_text, xmlin_skip: one or many parse steps).  Setting
- * the handler costs two lookups of libxml2's per-thread state, for every
- * element of a file twice, so it is set only when another reader of this
- * thread (or none) had it, and taken away when its reader is freed
- * (errors_forget).  Meanwhile nothing else in the thread uses libxml2: the
- * callers of a reader only read it, and schemas are loaded before it is
- * opened (and report through their own parser context).
- */
-static _Thread_local struct xmlin *errors_owner;
-
-static void errors_to(struct xmlin *x)
-{
-	if (errors_owner != x) {
-		xmlSetStructuredErrorFunc(x, reader_error);
-		errors_owner = x;
-	}
-}
-
-static void errors_forget(struct xmlin *x)
-{
-	if (errors_owner == x) {
-		xmlSetStructuredErrorFunc(NULL, silent_structured);
-		errors_owner = NULL;
-	}
 }
 
 static struct xmlin *xmlin_alloc(const char *label, const struct xmlin_limits *lim)
@@ -631,31 +949,36 @@ void xmlin_free(struct xmlin *x)
 	if (!x)
 		return;
 	errors_forget(x);
-	if (x->reader)
-		xmlFreeTextReader(x->reader);
-	if (x->attr)
-		xmlFree(x->attr);
+	if (x->ctxt)
+		xmlFreeParserCtxt(x->ctxt);
+	if (x->plug)
+		xmlSchemaSAXUnplug(x->plug);
+	if (x->vctxt)
+		xmlSchemaFreeValidCtxt(x->vctxt);
 	if (x->src.z_ready)
 		inflateEnd(&x->src.zs);
 	if (x->src.fd >= 0)
 		close(x->src.fd);
 	free(x->src.inbuf);
+	free(x->src.outbuf);
+	free(x->ev);
+	free(x->arena);
+	free(x->start_line);
 	free(x);
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static const struct xmlin_ev *cur_ev(const struct xmlin *x)
+{
+	return x->cur >= 0 ? &x->ev[x->cur] : NULL;
 }
 
 long xmlin_line(const struct xmlin *x)
 {
-	xmlNodePtr n;
-	long line = 0;
+	const struct xmlin_ev *e = cur_ev(x);
 
-	if (!x->reader)
-		return 0;
-	n = xmlTextReaderCurrentNode(x->reader);
-	if (n)
-		line = xmlGetLineNo(n);
-	if (line <= 0)
-		line = xmlTextReaderGetParserLineNumber(x->reader);
-	return line;
+	return e && e->line > 0 ? e->line : q_line(x);
 }
 
 const char *xmlin_label(const struct xmlin *x)
@@ -676,13 +999,18 @@ int xmlin_fail(struct xmlin *x, struct br_error *err, const char *fmt, ...)
 	return BR_EINPUT;
 }
 
-/* The first problem, from our own layer first (it explains libxml2's
- * "I/O error" that follows it), then libxml2's. */
-static int xmlin_report(struct xmlin *x, struct br_error *err, const char *fallback)
+/* The first problem: our own allocation, the source layer (which also
+ * explains any libxml2 error after it), libxml2's. */
+static int xmlin_report(struct xmlin *x, struct br_error *err)
 {
 	long line = x->err_set ? x->err_line : 0;
 
-	if (x->src.fail[0] && x->src.io_error) {
+	x->failed = 1;
+	if (x->q_nomem) {
+		br_error_set(err, BR_ENOMEM, "out of memory reading %s", x->label);
+		br_error_at(err, x->label, q_line(x));
+		return BR_ENOMEM;
+	} else if (x->src.fail[0] && x->src.io_error) {
 		/* Not the file's fault: it must not be quarantined for it. */
 		br_error_set(err, BR_EIO, "%s: %s", x->label, x->src.fail);
 		return BR_EIO;
@@ -696,135 +1024,129 @@ static int xmlin_report(struct xmlin *x, struct br_error *err, const char *fallb
 	} else if (x->err_set) {
 		br_error_set(err, BR_EINPUT, "%s", x->err_msg);
 	} else {
-		br_error_set(err, BR_EINPUT, "%s", fallback);
+		br_error_set(err, BR_EINPUT, "the file is not well-formed XML");
 	}
-	if (line <= 0 && x->reader)
-		line = xmlTextReaderGetParserLineNumber(x->reader);
+	if (line <= 0)
+		line = q_line(x);
 	br_error_at(err, x->label, line);
 	return BR_EINPUT;
 }
 
 /*
- * xmlTextReaderNodeType(), cheaper for text: to tell ignorable from
- * significant whitespace it looks up xml:space on every ancestor, for each
- * whitespace node between elements, and read_node skips both kinds.  As in
- * libxml2 (xmlIsBlankNode), text of only space, tab, CR and LF is blank.
+ * Parse the next chunk into the emptied queue; at the end of the input,
+ * finish the document and queue what is wrong with it, if anything.
  */
-static int node_type(struct xmlin *x)
+static void xmlin_feed(struct xmlin *x)
 {
-	xmlNodePtr n = xmlTextReaderCurrentNode(x->reader);
-	const xmlChar *c;
+	const unsigned char *p = NULL;
+	long n;
+	int r;
 
-	if (!n || n->type != XML_TEXT_NODE)
-		return xmlTextReaderNodeType(x->reader);
-	for (c = n->content; c && *c; c++)
-		if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
-			return XML_READER_TYPE_TEXT;
-	return XML_READER_TYPE_WHITESPACE;
+	q_reset(x);
+	if (x->q_nomem)
+		return;
+	errors_to(x);
+	n = src_next(&x->src, &p);
+	if (n < 0) {
+		q_push(x, XMLIN_EV_ERROR);
+		x->done = 1;
+		return;
+	}
+	r = xmlParseChunk(x->ctxt, (const char *)p, (int)n, n == 0);
+	if (n == 0) {
+		x->done = 1;
+		if (!x->ctxt->wellFormed || r != 0)
+			q_error(x, 0, "the file is not well-formed XML", 0);
+		else if (x->vctxt && xmlSchemaIsValid(x->vctxt) != 1)
+			q_error(x, 0, "the file is not valid against its schema", 0);
+	} else if (r != 0 && !x->err_set && !x->q_nomem) {
+		q_error(x, 0, "the file is not well-formed XML", 0);
+	}
+	if (x->err_set || x->q_nomem)
+		x->done = 1; /* nothing after the first error is read */
 }
 
 int xmlin_read(struct xmlin *x, struct br_error *err)
 {
-	errors_to(x);
 	for (;;) {
-		int r = xmlTextReaderRead(x->reader);
-		int t;
+		const struct xmlin_ev *e;
 
-		if (x->attr) {
-			xmlFree(x->attr);
-			x->attr = NULL;
+		if (x->failed || x->q_nomem)
+			return xmlin_report(x, err);
+		if (x->head == x->n_ev) {
+			if (x->done) {
+				x->cur = -1;
+				return 0;
+			}
+			xmlin_feed(x);
+			continue;
 		}
-		if (r < 0 || x->err_set || x->src.fail[0])
-			return xmlin_report(x, err, "the file is not well-formed XML");
-		if (r == 0) {
-			/* xmlTextReaderIsValid() is 0 also when nothing is
-			 * validated: ask only when a schema is attached. */
-			if (x->validating && xmlTextReaderIsValid(x->reader) != 1)
-				return xmlin_report(x, err, "the file is not valid against its schema");
-			return 0;
-		}
-		if (!x->checked_encoding) {
-			const xmlChar *enc = xmlTextReaderConstEncoding(x->reader);
-			x->checked_encoding = 1;
-			if (enc && xmlStrcasecmp(enc, BAD_CAST "UTF-8") != 0)
-				return xmlin_fail(x, err, "the file declares encoding %s; UTF-8 is required",
-						  (const char *)enc);
-		}
-		t = node_type(x);
-		switch (t) {
-		case XML_READER_TYPE_ELEMENT:
-			if (xmlTextReaderDepth(x->reader) + 1 > x->lim.max_depth)
-				return xmlin_fail(x, err, "elements are nested deeper than %d levels (max_diepte)",
-						  x->lim.max_depth);
-			x->type = XMLIN_START;
-			return 1;
-		case XML_READER_TYPE_END_ELEMENT:
-			x->type = XMLIN_END;
-			return 1;
-		case XML_READER_TYPE_TEXT:
-		case XML_READER_TYPE_CDATA: {
-			const xmlChar *v = xmlTextReaderConstValue(x->reader);
-			if (v && (size_t)xmlStrlen(v) > x->lim.max_text)
-				return xmlin_fail(x, err, "a text node is longer than %zu KiB (max_tekst_kb)",
-						  x->lim.max_text / 1024);
-			x->type = XMLIN_TEXT;
-			return 1;
-		}
-		case XML_READER_TYPE_DOCUMENT_TYPE:
-		case XML_READER_TYPE_ENTITY_REFERENCE:
-		case XML_READER_TYPE_ENTITY:
-			return xmlin_fail(x, err, "DTDs and entity references are not allowed");
-		default:
-			continue; /* whitespace, comments, PIs */
-		}
+		x->cur = (long)x->head++;
+		e = &x->ev[x->cur];
+		if (e->type == XMLIN_EV_ERROR)
+			return xmlin_report(x, err);
+		if (e->type == XMLIN_TEXT && e->blank)
+			continue; /* whitespace between elements */
+		/* An error raised by this very node (the schema validates it
+		 * right after it is queued) is reported with it. */
+		if (x->head < x->n_ev && x->ev[x->head].type == XMLIN_EV_ERROR &&
+		    x->ev[x->head].pos == e->pos)
+			return xmlin_report(x, err);
+		return 1;
 	}
 }
 
 enum xmlin_node xmlin_type(const struct xmlin *x)
 {
-	return (enum xmlin_node)x->type;
+	const struct xmlin_ev *e = cur_ev(x);
+
+	return e && e->type != XMLIN_EV_ERROR ? (enum xmlin_node)e->type : XMLIN_OTHER;
 }
 
 const char *xmlin_name(const struct xmlin *x)
 {
-	const xmlChar *n = xmlTextReaderConstLocalName(x->reader);
-	return n ? (const char *)n : "";
+	const struct xmlin_ev *e = cur_ev(x);
+
+	return e ? x->arena + e->name : "";
 }
 
-/* xmlTextReaderConstNamespaceUri() without its dictionary lookup (a hash
- * of the URI for every element): the declaration's own string, which
- * lives at least as long as the node. */
 const char *xmlin_ns(const struct xmlin *x)
 {
-	xmlNodePtr n = xmlTextReaderCurrentNode(x->reader);
+	const struct xmlin_ev *e = cur_ev(x);
 
-	if (!n)
-		return "";
-	if (n->type == XML_NAMESPACE_DECL)
-		return "http://www.w3.org/2000/xmlns/";
-	if ((n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE) && n->ns && n->ns->href)
-		return (const char *)n->ns->href;
-	return "";
+	return e ? x->arena + e->ns : "";
 }
 
 int xmlin_depth(const struct xmlin *x)
 {
-	return xmlTextReaderDepth(x->reader) + 1;
+	const struct xmlin_ev *e = cur_ev(x);
+
+	return e ? e->depth : 0;
 }
 
 int xmlin_is_empty(const struct xmlin *x)
 {
-	return xmlTextReaderIsEmptyElement(x->reader) == 1;
+	const struct xmlin_ev *e = cur_ev(x);
+
+	return e && e->type == XMLIN_START && e->empty;
 }
 
 const char *xmlin_attr(struct xmlin *x, const char *name)
 {
-	if (x->attr) {
-		xmlFree(x->attr);
-		x->attr = NULL;
+	const struct xmlin_ev *e = cur_ev(x);
+	const char *p;
+	size_t i;
+
+	if (!e || e->type != XMLIN_START)
+		return NULL;
+	p = x->arena + e->data;
+	for (i = 0; i < e->len; i++) {
+		const char *v = p + strlen(p) + 1;
+		if (strcmp(p, name) == 0)
+			return v;
+		p = v + strlen(v) + 1;
 	}
-	x->attr = xmlTextReaderGetAttribute(x->reader, BAD_CAST name);
-	return (const char *)x->attr;
+	return NULL;
 }
 
 int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
@@ -832,14 +1154,14 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 {
 	char name[64];
 	size_t len = 0;
-	int depth, rc;
+	int depth, rc, too_long = 0;
 
 	if (cap == 0)
 		return br_error_set(err, BR_EINTERNAL, "xmlin_text: no room");
 	buf[0] = '\0';
 	if (out_len)
 		*out_len = 0;
-	if (x->type != XMLIN_START)
+	if (xmlin_type(x) != XMLIN_START)
 		return xmlin_fail(x, err, "expected an element");
 	/* the name, for messages (borrowed only until the next read) */
 	len = strnlen(xmlin_name(x), sizeof(name) - 1);
@@ -850,30 +1172,31 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 		return 0;
 	depth = xmlin_depth(x);
 	for (;;) {
-		if ((rc = xmlin_read(x, err)) < 0) {
+		const struct xmlin_ev *e;
+
+		if ((rc = xmlin_read(x, err)) < 0)
 			return rc;
-		}
-		if (rc == 0) {
+		if (rc == 0)
 			return xmlin_fail(x, err, "the file ends inside <%s>", name);
-		}
-		if (x->type == XMLIN_END && xmlin_depth(x) == depth)
+		e = cur_ev(x);
+		if (e->type == XMLIN_END && e->depth == depth)
 			break;
-		if (x->type == XMLIN_START) {
+		if (e->type == XMLIN_START)
 			return xmlin_fail(x, err, "<%s> must hold text, not the element <%s>",
 					  name, xmlin_name(x));
-		}
-		if (x->type == XMLIN_TEXT) {
-			const char *v = (const char *)xmlTextReaderConstValue(x->reader);
-			size_t n = v ? strlen(v) : 0;
-			if (n >= cap - len) {
-					return xmlin_fail(x, err, "text of <%s> is longer than %zu bytes",
-						  name, cap - 1);
-			}
-			memcpy(buf + len, v, n);
-			len += n;
+		if (e->type == XMLIN_TEXT && (too_long || e->len >= cap - len)) {
+			/* Read on to the end: the schema's own verdict on this
+			 * text (a maxLength, a pattern) comes there, and it is
+			 * the more precise message. */
+			too_long = 1;
+		} else if (e->type == XMLIN_TEXT) {
+			memcpy(buf + len, x->arena + e->data, e->len);
+			len += e->len;
 			buf[len] = '\0';
 		}
 	}
+	if (too_long)
+		return xmlin_fail(x, err, "text of <%s> is longer than %zu bytes", name, cap - 1);
 	if (out_len)
 		*out_len = len;
 	return 0;
@@ -883,16 +1206,15 @@ int xmlin_skip(struct xmlin *x, struct br_error *err)
 {
 	int depth, rc;
 
-	if (x->type != XMLIN_START || xmlin_is_empty(x))
+	if (xmlin_type(x) != XMLIN_START || xmlin_is_empty(x))
 		return 0;
 	depth = xmlin_depth(x);
 	for (;;) {
-		if ((rc = xmlin_read(x, err)) < 0) {
+		if ((rc = xmlin_read(x, err)) < 0)
 			return rc;
-		}
 		if (rc == 0)
 			return xmlin_fail(x, err, "the file ends inside an element");
-		if (x->type == XMLIN_END && xmlin_depth(x) == depth)
+		if (xmlin_type(x) == XMLIN_END && xmlin_depth(x) == depth)
 			return 0;
 	}
 }

@@ -1,7 +1,7 @@
 /*
  * xmlin.h — the one hardened, streaming XML reader every parser uses.
  *
- * Wraps libxml2's xmlTextReader so that a file of any size is read in
+ * Wraps libxml2's SAX2 push parser so that a file of any size is read in
  * bounded memory while it is validated against an XSD (formats.md "Common
  * rules", style.md "Memory"):
  *
@@ -17,11 +17,16 @@
  *  - the document must be UTF-8 (UTF-16 and other declared encodings are
  *    refused);
  *  - the first error libxml2 reports (well-formedness or schema validity)
- *    is kept with its line number.
+ *    is kept with its line number, and reported in file order: after the
+ *    nodes before it, with the node it concerns.
  *
- * Ownership: `struct xmlin` owns the reader and the input; every string it
- * returns is borrowed and valid until the next xmlin_read()/xmlin_text()/
- * xmlin_attr() call.  A `struct xmlin_schema` is shared, read-only, and
+ * The caller pulls nodes one at a time, as from xmlTextReader, but no tree
+ * is built: libxml2 pushes a chunk's SAX events into a queue, the schema
+ * validating them on the way, and the queue hands them out.
+ *
+ * Ownership: `struct xmlin` owns the parser, the queue and the input; every
+ * string it returns is borrowed and valid until the next xmlin_read()/
+ * xmlin_text()/xmlin_skip() call.  A `struct xmlin_schema` is shared, read-only, and
  * must outlive every reader that uses it.
  */
 #ifndef BR_XMLIN_H
