@@ -99,8 +99,8 @@ static const char *const sql[Q_COUNT] = {
 		" naar_status, reden) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_LINK_SIGNAL] = "INSERT OR IGNORE INTO taak_signaal (taak, signaal) VALUES (?1, ?2)",
 	/* an active hold of this job from the same or an earlier date covers a new one */
-	[Q_HOLD_COVERED] = "SELECT 1 FROM opschorting WHERE taak = ?1 AND opgeheven IS NULL"
-		" AND vanaf <= ?2 LIMIT 1",
+	[Q_HOLD_COVERED] = "SELECT 1 FROM opschorting WHERE dossier = ?3 AND taak = ?1"
+		" AND opgeheven IS NULL AND vanaf <= ?2 LIMIT 1",
 	[Q_INSERT_HOLD] = "INSERT INTO opschorting (dossier, bron, vanaf, reden, ingesteld_door, taak)"
 		" VALUES (?1, 'SIGNAAL', ?2, ?3, ?4, ?5)",
 	/* the event was seen: it opened a job of this kind, or joined one */
@@ -374,6 +374,7 @@ static int match_one(struct jobs *j, const struct signal_kind *k, const struct s
 		return rc;
 	sqlite3_bind_int64(s, 1, taak);
 	bind_date(s, 2, g->periode_begin);
+	sqlite3_bind_int64(s, 3, dossier); /* the index: a job's holds are its dossier's */
 	step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step == SQLITE_ROW)
