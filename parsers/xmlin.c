@@ -589,15 +589,37 @@ static struct xmlin_ev *q_push(struct xmlin *x, int type)
 	return e;
 }
 
-/* Empty the queue for the next chunk; the arena starts with "". */
+/* A text node the chunk ended in may go on in the next chunk: it is held
+ * back (xmlin_read) and carried over, so that a node is one event, whole,
+ * and its length cap and blank test see all of it. */
+static int q_open_text(const struct xmlin *x)
+{
+	return x->head + 1 == x->n_ev && x->ev[x->head].type == XMLIN_TEXT;
+}
+
+/* Empty the queue for the next chunk, but for an open text node; the
+ * arena starts with "". */
 static void q_reset(struct xmlin *x)
 {
+	struct xmlin_ev keep;
+	int carry = x->n_ev && q_open_text(x);
+
+	if (carry)
+		keep = x->ev[x->head];
 	x->n_ev = x->head = 0;
 	x->cur = -1;
 	x->arena_len = 0;
 	x->empty_str = 0;
 	if (q_put(x, "", 1) == Q_NONE)
 		return; /* q_nomem is set */
+	if (carry) {
+		/* the text lies past the "" just written: move it down */
+		memmove(x->arena + 1, x->arena + keep.data, keep.len);
+		x->arena_len = 1 + keep.len;
+		keep.data = 1;
+		x->ev[0] = keep;
+		x->n_ev = 1;
+	}
 }
 
 /* ---- errors ------------------------------------------------------------- */
@@ -1073,8 +1095,8 @@ int xmlin_read(struct xmlin *x, struct br_error *err)
 
 		if (x->failed || x->q_nomem)
 			return xmlin_report(x, err);
-		if (x->head == x->n_ev) {
-			if (x->done) {
+		if (x->head == x->n_ev || (!x->done && q_open_text(x))) {
+			if (x->head == x->n_ev && x->done) {
 				x->cur = -1;
 				return 0;
 			}

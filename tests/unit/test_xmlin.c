@@ -563,7 +563,8 @@ static void test_gzip_bomb(void **state)
 			(uint64_t)200 * 1000 * 1000, "</Bom>\n");
 	assert_int_equal(stat(bomb, &st), 0);
 	assert_true(st.st_size > 150 * 1000 && st.st_size < 1000 * 1000);
-	limits_with(&lim, 1 * MIB, 0, 0);
+	/* the text cap above the size cap: this is about the size cap */
+	limits_with(&lim, 1 * MIB, 0, 2 * MIB);
 
 	/* By path: refused at the cap; the descriptor shows how little was read. */
 	br_error_clear(&err);
@@ -617,7 +618,7 @@ static void test_size_cap(void **state)
 	enum mode m;
 
 	(void)state;
-	limits_with(&lim, 1 * MIB, 0, 0);
+	limits_with(&lim, 1 * MIB, 0, 2 * MIB); /* the text cap out of the way */
 	write_generated(tmp_path("cap-exact.xml"), 0, head, ' ', pad, tail);
 	write_generated(tmp_path("cap-over.xml"), 0, head, ' ', pad + 1, tail);
 	write_generated(tmp_path("cap-exact.dat"), 1, head, ' ', pad, tail);
@@ -795,6 +796,94 @@ static void test_text_node_limit(void **state)
 		       "a text node is longer than 1 KiB", 3);
 	/* The default (64 KiB) takes both. */
 	expect_read("text-1025.xml", NULL, NULL, 2, NULL);
+}
+
+/*
+ * A text node across the boundary of two input chunks (64 KiB) is one
+ * node: its cap counts all of it, and leading whitespace before the
+ * boundary is kept.  `at` is where the text starts, `len` its length.
+ */
+static char *straddling_doc(size_t at, const char *lead, size_t len, size_t *out_len)
+{
+	static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Lijst><!--";
+	static const char mid[] = "--><Naam>";
+	static const char tail[] = "</Naam></Lijst>\n";
+	size_t fill = at - (sizeof(head) - 1) - (sizeof(mid) - 1), n = 0;
+	size_t lead_len = strlen(lead);
+	char *d = malloc(at + lead_len + len + sizeof(tail));
+
+	assert_non_null(d);
+	memcpy(d, head, sizeof(head) - 1);
+	n += sizeof(head) - 1;
+	memset(d + n, 'c', fill);
+	n += fill;
+	memcpy(d + n, mid, sizeof(mid) - 1);
+	n += sizeof(mid) - 1;
+	assert_int_equal(n, at);
+	memcpy(d + n, lead, lead_len);
+	n += lead_len;
+	memset(d + n, 'x', len);
+	n += len;
+	memcpy(d + n, tail, sizeof(tail));
+	*out_len = n + sizeof(tail) - 1;
+	return d;
+}
+
+static void test_text_across_chunks(void **state)
+{
+	struct xmlin_limits lim;
+	struct xmlin *x = NULL;
+	struct br_error err;
+	char buf[2048];
+	size_t len, doc_len;
+	char *doc;
+	int rc;
+
+	(void)state;
+	limits_with(&lim, 0, 0, 1024);
+	/* 1025 bytes, 600 of them before the boundary: refused whole */
+	doc = straddling_doc(65536 - 600, "", 1025, &doc_len);
+	br_error_clear(&err);
+	assert_int_equal(xmlin_open_memory(&x, doc, doc_len, "straddle.xml", NULL, &lim, &err), 0);
+	while ((rc = xmlin_read(x, &err)) == 1)
+		;
+	assert_int_equal(rc, BR_EINPUT);
+	assert_contains(err.msg, "a text node is longer than 1 KiB");
+	xmlin_free(x);
+	free(doc);
+
+	/* 1024 bytes after three spaces before the boundary: one node, whole */
+	doc = straddling_doc(65536 - 3, "   ", 1021, &doc_len);
+	br_error_clear(&err);
+	assert_int_equal(xmlin_open_memory(&x, doc, doc_len, "straddle.xml", NULL, &lim, &err), 0);
+	seek_start(x, "Naam");
+	assert_int_equal(xmlin_text(x, buf, sizeof(buf), &len, &err), 0);
+	assert_int_equal(len, 1024);
+	assert_memory_equal(buf, "   xxx", 6);
+	assert_int_equal(xmlin_read(x, &err), 1); /* </Lijst> */
+	assert_int_equal(xmlin_read(x, &err), 0);
+	xmlin_free(x);
+	free(doc);
+
+	/* Whitespace is text too: 70 KiB of it over the default 64 KiB cap. */
+	{
+		static const char head[] = "<?xml version=\"1.0\"?>\n<Lijst>";
+		size_t n = sizeof(head) - 1 + 70 * 1024;
+		char *ws = malloc(n + sizeof("</Lijst>"));
+
+		assert_non_null(ws);
+		memcpy(ws, head, sizeof(head) - 1);
+		memset(ws + sizeof(head) - 1, ' ', 70 * 1024);
+		memcpy(ws + n, "</Lijst>", sizeof("</Lijst>"));
+		br_error_clear(&err);
+		assert_int_equal(xmlin_open_memory(&x, ws, n + 8, "spaces.xml", NULL, NULL, &err), 0);
+		while ((rc = xmlin_read(x, &err)) == 1)
+			;
+		assert_int_equal(rc, BR_EINPUT);
+		assert_contains(err.msg, "a text node is longer than 64 KiB");
+		xmlin_free(x);
+		free(ws);
+	}
 }
 
 static void test_text_child_element(void **state)
@@ -1083,6 +1172,7 @@ int main(void)
 		cmocka_unit_test(test_xinclude_not_processed),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_text_node_limit),
+		cmocka_unit_test(test_text_across_chunks),
 		cmocka_unit_test(test_text_child_element),
 		cmocka_unit_test(test_text_overflow),
 		cmocka_unit_test(test_text_mixed_and_misuse),
