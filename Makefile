@@ -8,6 +8,7 @@
 #   make bench      national-scale benchmark (500,000 dossiers)
 #   make SANITIZE=address,undefined   build everything with sanitizers
 #   make WERROR=1   warnings are errors (CI)
+#   make XMLIN_CHUNK=13 B=build-chunk unit   XML read 13 bytes at a time
 
 CC      ?= cc
 PKGS    := libxml-2.0 openssl zlib sqlite3
@@ -27,6 +28,9 @@ CFLAGS  += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) 
            -Ipipeline -Iparsers -Iwriters $(PKG_CFLAGS) \
            -DBR_SOURCE_DIR='"$(CURDIR)"'
 LDLIBS  += $(PKG_LIBS) -pthread
+ifneq ($(XMLIN_CHUNK),)
+CFLAGS  += -DXMLIN_CHUNK=$(XMLIN_CHUNK)
+endif
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -84,10 +88,13 @@ e2e: betaalrun $(GEN)
 test: unit fuzz-replay e2e
 	@echo "all tests passed"
 
+# The fuzz targets read their input in chunks of 61 bytes (XMLIN_CHUNK), so
+# that the short inputs a fuzzer makes still cross chunk boundaries.
 FUZZ_CC := clang
+FUZZ_CHUNK ?= 61
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
         -fsanitize=fuzzer,address,undefined -Ipipeline -Iparsers -Iwriters $(PKG_CFLAGS) \
-        -DBR_SOURCE_DIR='"$(CURDIR)"'
+        -DBR_SOURCE_DIR='"$(CURDIR)"' -DXMLIN_CHUNK=$(FUZZ_CHUNK)
 fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)

@@ -32,7 +32,12 @@
 
 #include "banned.h"
 
-#define SRC_CHUNK 65536
+/* Bytes read, inflated and parsed at a time.  Tests build with a tiny one
+ * (make XMLIN_CHUNK=N) to put a chunk boundary everywhere. */
+#ifndef XMLIN_CHUNK
+#define XMLIN_CHUNK 65536
+#endif
+#define SRC_CHUNK XMLIN_CHUNK
 
 /* Prolog scanner states (formats.md: no DTDs). */
 enum prolog_state {
