@@ -34,6 +34,7 @@ struct entry {
 	char sha[SHA256_HEX_LEN + 1];
 	uint64_t size;
 	struct levering_header hdr;
+	int krimp_refused;            /* refused by the shrink guard only */
 };
 
 struct intake {
@@ -322,10 +323,13 @@ static int quarantine(struct intake *in, struct entry *e, const struct br_error 
 		     "problem: %s\n"
 		     "sha256: %s\n"
 		     "quarantined: %s\n"
-		     "action: correct the file (or ask the sender for a corrected delivery) and put it in the"
-		     " inbox again; a delivery that is right as it is (a register that shrinks on purpose)"
-		     " is accepted with `betaalrun ingest --krimp-toestaan quarantine/%s`\n",
-		     e->name, lb, problem, e->sha[0] ? e->sha : "-", in->now, qname);
+		     "action: %s%s%s\n",
+		     e->name, lb, problem, e->sha[0] ? e->sha : "-", in->now,
+		     /* formats.md §1: only the shrink guard may be overruled */
+		     e->krimp_refused ? "check with the sender that these dossiers really ended; if the"
+		     " export is right, accept it with `betaalrun ingest --krimp-toestaan quarantine/" :
+		     "correct the file (or ask the sender for a corrected delivery) and put it in the inbox again",
+		     e->krimp_refused ? qname : "", e->krimp_refused ? "`; if not, ask for a complete export" : "");
 	if (n < 0)
 		return br_error_set(err, BR_EINTERNAL, "cannot format a quarantine reason");
 	n = snprintf(reason_path, sizeof(reason_path), "%s.reason", dst);
@@ -1096,8 +1100,10 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 	}
 	if ((rc = ring_finish(g, rc, err)) < 0)
 		goto out;
-	if (e->hdr.kind == LEVERING_REGISTER && g->snap && (rc = snapshot_finish(g->snap, &sr, err)) < 0)
+	if (e->hdr.kind == LEVERING_REGISTER && g->snap && (rc = snapshot_finish(g->snap, &sr, err)) < 0) {
+		e->krimp_refused = snapshot_shrink_refused(g->snap);
 		goto out;
+	}
 	if ((rc = store_prepare(in->st, &s, "UPDATE levering SET records = ?2, onbekende_bsn = ?3 WHERE id = ?1",
 				err)) < 0)
 		goto out;

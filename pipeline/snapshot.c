@@ -80,6 +80,7 @@ struct snapshot {
 	char vanaf[DATE_FMT_MAX];  /* first day of the peildatum's month */
 	long active_before;
 	int krimp_max_pct, krimp_toegestaan;
+	int krimp_refused;         /* snapshot_finish refused it by the shrink guard */
 	int no_dossiers;           /* the store had none: every dossier is new */
 	char by[LEVERING_ID_MAX + 16]; /* "register <leveringId>", who set or lifted a hold */
 	struct snapshot_result res;
@@ -336,6 +337,11 @@ out:
 	sqlite3_finalize(cur);
 	snapshot_free(s);
 	return rc;
+}
+
+int snapshot_shrink_refused(const struct snapshot *s)
+{
+	return s && s->krimp_refused;
 }
 
 void snapshot_free(struct snapshot *s)
@@ -756,10 +762,11 @@ int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_e
 	/* formats.md §1 shrink guard: at least 50 active, more than pct% ending. */
 	if (s->active_before >= 50 && !s->krimp_toegestaan &&
 	    (long long)ending * 100 > (long long)s->krimp_max_pct * s->active_before) {
+		s->krimp_refused = 1;
 		rc = br_error_set(err, BR_EINPUT,
 				  "register snapshot would end %ld of %ld active dossiers (more than"
-				  " register_krimp_max_pct = %d%%): refused as a possibly truncated export;"
-				  " after checking it, accept it with `betaalrun ingest --krimp-toestaan FILE`",
+				  " register_krimp_max_pct = %d%%): refused as a possibly truncated export"
+				  " (the quarantine reason says how to accept it)",
 				  ending, s->active_before, s->krimp_max_pct);
 		goto out;
 	}

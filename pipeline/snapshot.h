@@ -62,6 +62,10 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 /* End the disappeared dossiers (after the shrink guard) and record counts. */
 int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_error *err);
 
+/* Whether snapshot_finish refused the snapshot by the shrink guard (the
+ * one refusal an operator may overrule: ingest --krimp-toestaan). */
+int snapshot_shrink_refused(const struct snapshot *s);
+
 void snapshot_free(struct snapshot *s);
 
 #endif

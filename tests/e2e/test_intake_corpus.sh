@@ -230,6 +230,11 @@ check_broken() { # file baseline companion line pattern what
 		if [ "$line" != - ] && [ "$got_line" != "$line" ]; then
 			bad "reason says line '$got_line', expected $line"
 		fi
+		# only the shrink guard may be overruled (formats.md §1)
+		if [ "$name" != shrinking-register.xml ] && grep -q -- '--krimp-toestaan' "$reason"; then
+			bad "the reason offers --krimp-toestaan for a file the shrink guard did not refuse"
+		fi
+		grep -q '^action: ' "$reason" || bad "the reason says no action"
 	fi
 	n=$(ls -A "$home/quarantine" | wc -l)
 	[ "$n" = 2 ] || bad "quarantine/ holds $n entries, expected the file and its reason"
