@@ -490,7 +490,8 @@ static int src_start(struct xmlin_src *s, struct br_error *err, const char *labe
  * their strings in one arena, until the caller has pulled them all.  Then
  * the next chunk is parsed into the emptied queue, so a chunk of SRC_CHUNK
  * bytes bounds both: the smallest element, "<a/>", is 4 bytes of input for
- * one event.  Offsets, not pointers, because the arena grows by realloc.
+ * one event; a text node carried over from chunk to chunk (q_reset) is
+ * capped by max_text.  Offsets, not pointers: the arena grows by realloc.
  */
 static int q_grow(void **p, size_t *cap, size_t need, size_t size)
 {
