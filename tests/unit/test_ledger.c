@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "date.h"
+#include "fsutil.h"
 #include "ledger.h"
 #include "store.h"
 
@@ -47,15 +48,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[160];
+	struct br_error err;
 
 	store_close(f->st);
-	unlink(f->db);
-	snprintf(p, sizeof(p), "%s-wal", f->db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->db);
-	unlink(p);
-	rmdir(f->dir);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_remove_tree(f->dir, &err), 0); /* the db, -wal, -shm */
 	free(f);
 	return 0;
 }

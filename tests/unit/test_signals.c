@@ -20,6 +20,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "fsutil.h"
 #include "levering.h"
 #include "signals.h"
 #include "signaltable.h"
@@ -193,18 +194,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[200];
+	struct br_error err;
 
 	store_close(f->st);
 	signaltable_release(&f->t);
-	unlink(f->db);
-	snprintf(p, sizeof(p), "%s-wal", f->db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/jobs.csv", f->dir);
-	unlink(p);
-	rmdir(f->dir);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_remove_tree(f->dir, &err), 0); /* the db, -wal, -shm, jobs.csv */
 	free(f);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "store.c"
+#include "fsutil.h"
 
 struct fx {
 	char dir[64];
@@ -40,16 +41,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[160];
+	struct br_error err;
 
-	unlink(f->db);
-	snprintf(p, sizeof(p), "%s-wal", f->db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-journal", f->db);
-	unlink(p);
-	rmdir(f->dir);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_remove_tree(f->dir, &err), 0); /* the db and its -wal, -shm */
 	free(f);
 	return 0;
 }
