@@ -1,6 +1,7 @@
 /*
  * fuzz_common.h — the harness that the libFuzzer targets of the record
- * parsers share (fuzz_register.c, fuzz_signals.c, fuzz_polis.c).
+ * parsers share (fuzz_register.c, fuzz_signals.c, fuzz_polis.c,
+ * fuzz_pain002.c).
  *
  * Input through xmlin_open_memory (max_bytes 1 MiB), validated against the
  * schema while streaming, as intake does; the schema is loaded once from
@@ -15,7 +16,9 @@
  *
  *   FUZZ_NAME    the target's name, for messages ("fuzz_register");
  *   FUZZ_KIND    the levering_kind of its header (LEVERING_REGISTER);
- *   FUZZ_SCHEMA  the XSD under parsers/schemas/ ("clientregister.xsd");
+ *   FUZZ_SCHEMA  the XSD under parsers/schemas/ ("clientregister.xsd"), or
+ *                none, when the schema depends on the input: then the
+ *                target defines schema_for() (load it with load_schema());
  *
  * and after it defines parse_records(): the parser under test over `x`
  * with on_header() and its record callback, counting into `s`.  This
@@ -154,6 +157,8 @@ static int on_header(void *ctx, const struct levering_header *hdr, struct br_err
 
 	contract(s->headers == 0 && s->records == 0, "header not once and first", err);
 	contract(hdr->kind == FUZZ_KIND, "header of another kind", err);
+	contract(hdr->kind != LEVERING_PAIN002 || hdr->pain_version == 3 || hdr->pain_version == 10,
+		 "pain_version not 3 or 10", err);
 	s->headers++;
 	touch_header(hdr);
 	return 0;
@@ -169,13 +174,25 @@ static int parse(struct xmlin *x, struct br_error *err)
 	return rc;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The schema an input is validated against, as intake would choose it. */
+#ifdef FUZZ_SCHEMA
+static const struct xmlin_schema *schema_for(const uint8_t *data, size_t size)
 {
 	static struct xmlin_schema *schema;
 
+	(void)data;
+	(void)size;
 	if (!schema)
 		schema = load_schema(FUZZ_SCHEMA);
-	return run(data, size, schema, parse);
+	return schema;
+}
+#else
+static const struct xmlin_schema *schema_for(const uint8_t *data, size_t size);
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return run(data, size, schema_for(data, size), parse);
 }
 
 #endif
