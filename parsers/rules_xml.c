@@ -308,20 +308,6 @@ static int get_date(struct xmlin *x, const char *el, const char *name, const cha
 	return 0;
 }
 
-/* An element that carries only attributes must have no content. */
-static int end_of_empty(struct xmlin *x, const char *el, struct br_error *err)
-{
-	char buf[8];
-	size_t len = 0;
-	int rc;
-
-	if ((rc = xmlin_text(x, buf, sizeof(buf), &len, err)) < 0)
-		return rc;
-	if (len)
-		return xmlin_fail(x, err, "<%s> must be empty", el);
-	return 0;
-}
-
 /* <Norm sleutel bedrag bron>: rules.md §2. */
 static int read_norm(struct xmlin *x, struct rule_set *s, struct set_state *st,
 		     struct br_error *err)
@@ -343,7 +329,7 @@ static int read_norm(struct xmlin *x, struct rule_set *s, struct set_state *st,
 	    (rc = parse_amount(x, what, v, &s->norm_cents[c], err)) < 0 ||
 	    (rc = get_bron(x, "Norm", s->norm_bron[c], err)) < 0)
 		return rc;
-	return end_of_empty(x, "Norm", err);
+	return xmlin_end_empty(x, err);
 }
 
 /* <Vrijlating ...>: rules.md §4, art. 31(2) and 34a Pw. */
@@ -405,7 +391,7 @@ static int read_vrij(struct xmlin *x, struct rule_set *s, struct set_state *st,
 	    (rc = get_int(x, "Vrijlating", "kind_onder", 0, AGE_MAX, &r->child_under, err)) < 0 ||
 	    (rc = get_bron(x, "Vrijlating", r->bron, err)) < 0)
 		return rc;
-	return end_of_empty(x, "Vrijlating", err);
+	return xmlin_end_empty(x, err);
 }
 
 /* <Vakantietoeslag excl_pct bron>: art. 19(3), 45(1) Pw, rules.md §2. */
@@ -423,7 +409,7 @@ static int read_vt(struct xmlin *x, struct rule_set *s, struct set_state *st,
 	    (rc = parse_pct(x, what, v, &s->vt_excl_num, &s->vt_excl_den, err)) < 0 ||
 	    (rc = get_bron(x, "Vakantietoeslag", s->vt_bron, err)) < 0)
 		return rc;
-	return end_of_empty(x, "Vakantietoeslag", err);
+	return xmlin_end_empty(x, err);
 }
 
 /* <AowLeeftijd [geboren_voor] jaren maanden bron>: rules.md §2. */
@@ -467,7 +453,7 @@ static int read_aow(struct xmlin *x, struct rule_set *s, struct br_error *err)
 	 * everyone born from then on); each row keeps its own. */
 	if (a->born_before == DATE_NONE)
 		memcpy(s->aow_bron, bron, sizeof(bron));
-	return end_of_empty(x, "AowLeeftijd", err);
+	return xmlin_end_empty(x, err);
 }
 
 /* <Kostendelers basis stap noemer bron>: art. 22a Pw, rules.md §2. */
@@ -487,7 +473,7 @@ static int read_kdn(struct xmlin *x, struct rule_set *s, struct set_state *st,
 	s->kdn_base = basis;
 	s->kdn_step = stap;
 	s->kdn_den = noemer;
-	return end_of_empty(x, "Kostendelers", err);
+	return xmlin_end_empty(x, err);
 }
 
 /* Everything rules_xml.h promises about a set, reported at its <Set>. */

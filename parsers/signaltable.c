@@ -113,20 +113,6 @@ static int get_number(struct xmlin *x, const char *el, const char *name, long mi
 	return 0;
 }
 
-/* An element that carries only attributes must have no content. */
-static int end_of_empty(struct xmlin *x, const char *el, struct br_error *err)
-{
-	char buf[8];
-	size_t len = 0;
-	int rc;
-
-	if ((rc = xmlin_text(x, buf, sizeof(buf), &len, err)) < 0)
-		return rc;
-	if (len)
-		return xmlin_fail(x, err, "<%s> must be empty", el);
-	return 0;
-}
-
 /* Room for row n of an array of `*cap` rows: the (possibly moved) array,
  * or NULL when out of memory (the old array is then still valid). */
 static void *grow(void *rows, size_t n, size_t *cap, size_t size)
@@ -181,7 +167,7 @@ static int read_signal(struct xmlin *x, struct signaltable *t, size_t *cap, stru
 		return xmlin_fail(x, err, "effect '%.20s' of signal kind %s must be NONE or HOLD", v,
 				  k->soort);
 	t->n_signals++;
-	return end_of_empty(x, "Signaal", err);
+	return xmlin_end_empty(x, err);
 }
 
 static int read_job(struct xmlin *x, struct signaltable *t, size_t *cap, struct br_error *err)
@@ -204,7 +190,7 @@ static int read_job(struct xmlin *x, struct signaltable *t, size_t *cap, struct 
 	    (rc = get_number(x, "Taak", "termijn", 0, 365, &j->termijn_dagen, err)) < 0)
 		return rc;
 	t->n_jobs++;
-	return end_of_empty(x, "Taak", err);
+	return xmlin_end_empty(x, err);
 }
 
 /* The whole document: root, Signaal rows, then Taak rows. */

@@ -1246,3 +1246,16 @@ int xmlin_skip(struct xmlin *x, struct br_error *err)
 			return 0;
 	}
 }
+
+int xmlin_end_empty(struct xmlin *x, struct br_error *err)
+{
+	char buf[8];
+	size_t len = 0;
+	int rc;
+
+	if ((rc = xmlin_text(x, buf, sizeof(buf), &len, err)) < 0)
+		return rc;
+	if (len) /* now at its end node, which bears its name */
+		return xmlin_fail(x, err, "<%s> must be empty", xmlin_name(x));
+	return 0;
+}

@@ -104,6 +104,10 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 /* Skip the rest of the current element (its subtree). */
 int xmlin_skip(struct xmlin *x, struct br_error *err);
 
+/* At a start element that carries only attributes: read to its end.
+ * BR_EINPUT ("<Norm> must be empty") when it holds text. */
+int xmlin_end_empty(struct xmlin *x, struct br_error *err);
+
 /* Record an input error at the reader's current line. */
 int xmlin_fail(struct xmlin *x, struct br_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -769,7 +769,9 @@ static int on_register_dossier(void *ctx, const struct register_dossier *d, stru
 	return ring_push(ctx, d, err);
 }
 
-static int known_bsn(struct ingest *g, const char *bsn, int *out, struct br_error *err)
+/* A stored record: counted, and among the unknown BSNs when no person of
+ * the register has its BSN (formats.md §2: kept and counted). */
+static int count_record(struct ingest *g, const char *bsn, struct br_error *err)
 {
 	int rc;
 
@@ -781,8 +783,10 @@ static int known_bsn(struct ingest *g, const char *bsn, int *out, struct br_erro
 	rc = sqlite3_step(g->person);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(g->in->st, rc, "looking up a BSN", err);
-	*out = rc == SQLITE_ROW;
 	sqlite3_reset(g->person);
+	if (rc == SQLITE_DONE)
+		g->unknown++;
+	g->records++;
 	return 0;
 }
 
@@ -847,7 +851,7 @@ static int store_polis_record(struct ingest *g, const void *rec, struct br_error
 	sqlite3_stmt *s = g->ins;
 	sqlite3_int64 replaced = 0;
 	char van[DATE_FMT_MAX], tot[DATE_FMT_MAX];
-	int rc, known;
+	int rc;
 
 	if (r->vervangt[0]) {
 		/* formats.md §2: a correction links to what it replaces; an unknown
@@ -890,12 +894,7 @@ static int store_polis_record(struct ingest *g, const void *rec, struct br_error
 		return store_fail(g->in->st, rc, "storing an income record", err);
 	if (sqlite3_changes(store_db(g->in->st)) == 0)
 		return explain_duplicate(g, "inkomen", "opgave_id", "OpgaveId", r->opgave_id, r->line, err);
-	if ((rc = known_bsn(g, r->bsn, &known, err)) < 0)
-		return rc;
-	if (!known)
-		g->unknown++;
-	g->records++;
-	return 0;
+	return count_record(g, r->bsn, err);
 }
 
 static int on_signals_header(void *ctx, const struct levering_header *h, struct br_error *err)
@@ -929,7 +928,7 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 	sqlite3_stmt *s = g->ins;
 	sqlite3_int64 id;
 	char datum[DATE_FMT_MAX], van[DATE_FMT_MAX], tot[DATE_FMT_MAX];
-	int rc, i, known;
+	int rc, i;
 
 	/* signals.md: the table is the contract; an unknown Soort refuses the file. */
 	if (!signaltable_find(g->in->o->signals, r->soort)) {
@@ -966,12 +965,7 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 		if ((rc = sql_step_done(g->in->st, g->gegeven, "storing a signal value", err)) < 0)
 			return rc;
 	}
-	if ((rc = known_bsn(g, r->bsn, &known, err)) < 0)
-		return rc;
-	if (!known)
-		g->unknown++;
-	g->records++;
-	return 0;
+	return count_record(g, r->bsn, err);
 }
 
 static int on_pain002_header(void *ctx, const struct levering_header *h, struct br_error *err)

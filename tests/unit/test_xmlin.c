@@ -983,6 +983,29 @@ static void test_skip(void **state)
 	xmlin_free(x);
 }
 
+static void test_end_empty(void **state)
+{
+	struct xmlin *x = open_data("text-mixed.xml", NULL, NULL);
+	struct br_error err;
+
+	(void)state;
+	br_error_clear(&err);
+	seek_start(x, "Leeg");  /* <Leeg/> */
+	assert_int_equal(xmlin_end_empty(x, &err), 0);
+	seek_start(x, "Leeg2"); /* <Leeg2></Leeg2> */
+	assert_int_equal(xmlin_end_empty(x, &err), 0);
+	assert_int_equal(xmlin_type(x), XMLIN_END);
+	assert_string_equal(xmlin_name(x), "Leeg2");
+	xmlin_free(x);
+
+	x = open_data("good.xml", NULL, NULL);
+	seek_start(x, "Bedrag"); /* <Bedrag>12.50</Bedrag> */
+	assert_int_equal(xmlin_end_empty(x, &err), BR_EINPUT);
+	assert_string_equal(err.msg, "<Bedrag> must be empty");
+	assert_int_equal(err.line, 7);
+	xmlin_free(x);
+}
+
 /* ---- schema, well-formedness ------------------------------------------------- */
 
 static void test_schema_valid(void **state)
@@ -1177,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(test_text_overflow),
 		cmocka_unit_test(test_text_mixed_and_misuse),
 		cmocka_unit_test(test_skip),
+		cmocka_unit_test(test_end_empty),
 		cmocka_unit_test(test_schema_valid),
 		cmocka_unit_test(test_schema_errors),
 		cmocka_unit_test(test_not_well_formed),
