@@ -64,6 +64,7 @@
 #include "levering.h"
 #include "money.h"
 #include "xmlin.h"
+#include "mem.h"
 #include "banned.h"
 
 #define NS_REGELS "urn:nl:betaalrun:regels:1"
@@ -545,16 +546,8 @@ static int read_set(struct xmlin *x, struct rules *r, size_t *cap, struct br_err
 
 	if (r->n_sets >= MAX_SETS)
 		return xmlin_fail(x, err, "more than %d <Set> elements", MAX_SETS);
-	if (r->n_sets == *cap) {
-		size_t want = *cap ? *cap * 2 : 4;
-
-		if (want > MAX_SETS)
-			want = MAX_SETS;
-		if (!(s = realloc(r->sets, want * sizeof(*s))))
-			return br_error_set(err, BR_ENOMEM, "out of memory");
-		r->sets = s;
-		*cap = want;
-	}
+	if (mem_grow((void **)&r->sets, cap, r->n_sets + 1, sizeof(*r->sets)) < 0)
+		return br_error_set(err, BR_ENOMEM, "out of memory");
 	s = &r->sets[r->n_sets];
 	memset(s, 0, sizeof(*s));
 	memset(&st, 0, sizeof(st));

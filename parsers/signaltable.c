@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "xmlin.h"
 #include "banned.h"
 
@@ -113,24 +114,6 @@ static int get_number(struct xmlin *x, const char *el, const char *name, long mi
 	return 0;
 }
 
-/* Room for row n of an array of `*cap` rows: the (possibly moved) array,
- * or NULL when out of memory (the old array is then still valid). */
-static void *grow(void *rows, size_t n, size_t *cap, size_t size)
-{
-	void *p;
-	size_t want;
-
-	if (n < *cap)
-		return rows;
-	want = *cap ? *cap * 2 : 16;
-	if (want > MAX_ROWS)
-		want = MAX_ROWS;
-	if (!(p = realloc(rows, want * size)))
-		return NULL;
-	*cap = want;
-	return p;
-}
-
 static int read_signal(struct xmlin *x, struct signaltable *t, size_t *cap, struct br_error *err)
 {
 	struct signal_kind *k;
@@ -139,9 +122,8 @@ static int read_signal(struct xmlin *x, struct signaltable *t, size_t *cap, stru
 
 	if (t->n_signals >= MAX_ROWS)
 		return xmlin_fail(x, err, "too many <Signaal> (max %d)", MAX_ROWS);
-	if (!(k = grow(t->signals, t->n_signals, cap, sizeof(*k))))
+	if (mem_grow((void **)&t->signals, cap, t->n_signals + 1, sizeof(*t->signals)) < 0)
 		return br_error_set(err, BR_ENOMEM, "out of memory loading the signal table");
-	t->signals = k;
 	k = &t->signals[t->n_signals];
 	memset(k, 0, sizeof(*k));
 	if ((rc = get_name(x, "Signaal", "soort", k->soort, err)) < 0)
@@ -177,9 +159,8 @@ static int read_job(struct xmlin *x, struct signaltable *t, size_t *cap, struct 
 
 	if (t->n_jobs >= MAX_ROWS)
 		return xmlin_fail(x, err, "too many <Taak> (max %d)", MAX_ROWS);
-	if (!(j = grow(t->jobs, t->n_jobs, cap, sizeof(*j))))
+	if (mem_grow((void **)&t->jobs, cap, t->n_jobs + 1, sizeof(*t->jobs)) < 0)
 		return br_error_set(err, BR_ENOMEM, "out of memory loading the signal table");
-	t->jobs = j;
 	j = &t->jobs[t->n_jobs];
 	memset(j, 0, sizeof(*j));
 	if ((rc = get_name(x, "Taak", "naam", j->taak, err)) < 0)

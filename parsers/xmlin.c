@@ -30,6 +30,7 @@
 #include <libxml/xmlschemas.h>
 #include <zlib.h>
 
+#include "mem.h"
 #include "banned.h"
 
 /* Bytes read, inflated and parsed at a time.  Tests build with a tiny one
@@ -493,22 +494,6 @@ static int src_start(struct xmlin_src *s, struct br_error *err, const char *labe
  * one event; a text node carried over from chunk to chunk (q_reset) is
  * capped by max_text.  Offsets, not pointers: the arena grows by realloc.
  */
-static int q_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *n;
-
-	while (c < need)
-		c *= 2;
-	if (c == *cap)
-		return 0;
-	if (!(n = realloc(*p, c * size)))
-		return -1;
-	*p = n;
-	*cap = c;
-	return 0;
-}
-
 /* Our own allocation failed while libxml2 was pushing: stop the parser;
  * xmlin_read reports it before anything else. */
 static void q_nomem(struct xmlin *x)
@@ -523,7 +508,7 @@ static size_t q_put(struct xmlin *x, const void *p, size_t len)
 {
 	size_t at = x->arena_len;
 
-	if (at + len > x->arena_cap && q_grow((void **)&x->arena, &x->arena_cap, at + len, 1) < 0) {
+	if (mem_grow((void **)&x->arena, &x->arena_cap, at + len, 1) < 0) {
 		q_nomem(x);
 		return Q_NONE;
 	}
@@ -581,8 +566,7 @@ static struct xmlin_ev *q_push(struct xmlin *x, int type)
 {
 	struct xmlin_ev *e;
 
-	if (x->n_ev == x->cap_ev &&
-	    q_grow((void **)&x->ev, &x->cap_ev, x->n_ev + 1, sizeof(*x->ev)) < 0) {
+	if (mem_grow((void **)&x->ev, &x->cap_ev, x->n_ev + 1, sizeof(*x->ev)) < 0) {
 		q_nomem(x);
 		return NULL;
 	}

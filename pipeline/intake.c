@@ -23,6 +23,7 @@
 #include "snapshot.h"
 #include "xmlin.h"
 
+#include "mem.h"
 #include "banned.h"
 
 #define INBOX_MAX_FILES 100000
@@ -1278,16 +1279,11 @@ static int list_inbox(struct entry **out, size_t *out_n, const char *dir, struct
 
 		if (!name_is_complete(de->d_name) || strlen(de->d_name) > NAME_MAX_LEN)
 			continue;
-		if (n == cap) {
-			struct entry *nv;
-			if (cap >= INBOX_MAX_FILES)
-				break; /* the rest waits for the next run */
-			cap = cap ? cap * 2 : 16;
-			if (!(nv = realloc(v, cap * sizeof(*v)))) {
-				rc = br_error_set(err, BR_ENOMEM, "out of memory listing the inbox");
-				goto out;
-			}
-			v = nv;
+		if (n >= INBOX_MAX_FILES)
+			break; /* the rest waits for the next run */
+		if (mem_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+			rc = br_error_set(err, BR_ENOMEM, "out of memory listing the inbox");
+			goto out;
 		}
 		e = &v[n];
 		memset(e, 0, sizeof(*e));

@@ -23,6 +23,7 @@
 #include "signals.h"
 #include "specification.h"
 
+#include "mem.h"
 #include "banned.h"
 
 #define MAX_CELLS 64
@@ -201,14 +202,8 @@ static int add_line(struct prep *p, enum report_line_kind kind, const struct set
 {
 	struct report_line *l;
 
-	if (p->n_lines == p->cap_lines) {
-		size_t ncap = p->cap_lines ? p->cap_lines * 2 : 64;
-		struct report_line *nl = realloc(p->lines, ncap * sizeof(*nl));
-		if (!nl)
-			return -1;
-		p->lines = nl;
-		p->cap_lines = ncap;
-	}
+	if (mem_grow((void **)&p->lines, &p->cap_lines, p->n_lines + 1, sizeof(*p->lines)) < 0)
+		return -1;
 	l = &p->lines[p->n_lines++];
 	memset(l, 0, sizeof(*l));
 	l->kind = kind;
@@ -248,15 +243,9 @@ static int load_rejected(struct prep *p, struct br_error *err)
 				" WHERE status = 'RJCT' ORDER BY dossier", err)) < 0)
 		return rc;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (p->n_rej == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct rejected *nr = realloc(p->rej, ncap * sizeof(*nr));
-			if (!nr) {
-				sqlite3_finalize(s);
-				return br_error_set(err, BR_ENOMEM, "out of memory");
-			}
-			p->rej = nr;
-			cap = ncap;
+		if (mem_grow((void **)&p->rej, &cap, p->n_rej + 1, sizeof(*p->rej)) < 0) {
+			sqlite3_finalize(s);
+			return br_error_set(err, BR_ENOMEM, "out of memory");
 		}
 		p->rej[p->n_rej].dossier = sqlite3_column_int64(s, 0);
 		snprintf(p->rej[p->n_rej].iban, sizeof(p->rej[0].iban), "%.34s", col(s, 1));
@@ -763,15 +752,9 @@ static int load_held(struct prep *p, struct br_error *err)
 		return rc;
 	sqlite3_bind_text(s, 1, last, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (p->n_held == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			int64_t *nh = realloc(p->held, ncap * sizeof(*nh));
-			if (!nh) {
-				sqlite3_finalize(s);
-				return br_error_set(err, BR_ENOMEM, "out of memory");
-			}
-			p->held = nh;
-			cap = ncap;
+		if (mem_grow((void **)&p->held, &cap, p->n_held + 1, sizeof(*p->held)) < 0) {
+			sqlite3_finalize(s);
+			return br_error_set(err, BR_ENOMEM, "out of memory");
 		}
 		p->held[p->n_held++] = sqlite3_column_int64(s, 0);
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "mem.h"
 #include "money.h"
 
 #include "banned.h"
@@ -19,25 +20,8 @@
 
 /* ---- growable result arrays -------------------------------------------- */
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if (!(p = realloc(*arr, ncap * elem)))
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 #define PUSH(r, arr, n, cap) \
-	(grow((void **)&(r)->arr, &(r)->cap, (r)->n + 1, sizeof(*(r)->arr)) < 0 ? NULL : &(r)->arr[(r)->n++])
+	(mem_grow((void **)&(r)->arr, &(r)->cap, (r)->n + 1, sizeof(*(r)->arr)) < 0 ? NULL : &(r)->arr[(r)->n++])
 
 void settle_result_init(struct settle_result *r)
 {
@@ -633,7 +617,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 			m0 = in->paid[i].month;
 	if (m0 > run_month)
 		m0 = run_month;
-	if (grow((void **)&out->months, &out->cap_months, (size_t)(run_month - m0 + 1), sizeof(*out->months)) < 0)
+	if (mem_grow((void **)&out->months, &out->cap_months, (size_t)(run_month - m0 + 1), sizeof(*out->months)) < 0)
 		return br_error_set(err, BR_ENOMEM, "out of memory settling");
 	for (k = m0; k <= run_month; k++) {
 		const struct settle_paid *pd = paid_for(in, k);

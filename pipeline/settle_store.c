@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "ledger.h"
+#include "mem.h"
 
 #include "banned.h"
 
@@ -79,7 +80,7 @@ struct settle_source {
 	int32_t run_month, startmaand;
 	/* per-dossier buffers, reused */
 	struct settle_stand *stands; size_t n_stands, cap_stands;
-	sqlite3_int64 *stand_ids;    /* parallel to stands */
+	sqlite3_int64 *stand_ids; size_t cap_stand_ids; /* parallel to stands */
 	struct settle_income *incomes; size_t n_incomes, cap_incomes;
 	struct settle_paid *paid; size_t n_paid, cap_paid;
 	struct settle_gap *gaps; size_t n_gaps, cap_gaps;
@@ -87,23 +88,6 @@ struct settle_source {
 	struct settle_derde derden[SETTLE_MAX_DERDEN]; size_t n_derden;
 	char *arena; size_t arena_used, arena_cap;
 };
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if (!(p = realloc(*arr, ncap * elem)))
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
 
 static int32_t col_date(sqlite3_stmt *st, int i)
 {
@@ -292,8 +276,8 @@ static int load_stands(struct settle_source *s, sqlite3_int64 id, struct settle_
 	while ((rc = cursor_at(s, C_STAND, id, err)) == 1) {
 		struct settle_stand *t;
 
-		if (grow((void **)&s->stands, &s->cap_stands, s->n_stands + 1, sizeof(*s->stands)) < 0 ||
-		    !(s->stand_ids = realloc(s->stand_ids, s->cap_stands * sizeof(*s->stand_ids))))
+		if (mem_grow((void **)&s->stands, &s->cap_stands, s->n_stands + 1, sizeof(*s->stands)) < 0 ||
+		    mem_grow((void **)&s->stand_ids, &s->cap_stand_ids, s->n_stands + 1, sizeof(*s->stand_ids)) < 0)
 			return br_error_set(err, BR_ENOMEM, "out of memory");
 		t = &s->stands[s->n_stands];
 		memset(t, 0, sizeof(*t));
@@ -441,7 +425,7 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		sqlite3_stmt *r = s->c[C_INCOME].st;
 		struct settle_income *inc;
 
-		if (grow((void **)&s->incomes, &s->cap_incomes, s->n_incomes + 1, sizeof(*s->incomes)) < 0)
+		if (mem_grow((void **)&s->incomes, &s->cap_incomes, s->n_incomes + 1, sizeof(*s->incomes)) < 0)
 			return br_error_set(err, BR_ENOMEM, "out of memory");
 		inc = &s->incomes[s->n_incomes++];
 		memset(inc, 0, sizeof(*inc));
@@ -470,7 +454,7 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		sqlite3_stmt *p = s->c[C_PAID].st;
 		int k, j;
 
-		if (grow((void **)&s->paid, &s->cap_paid, LEDGER_MAX_MONTHS, sizeof(*s->paid)) < 0)
+		if (mem_grow((void **)&s->paid, &s->cap_paid, LEDGER_MAX_MONTHS, sizeof(*s->paid)) < 0)
 			return br_error_set(err, BR_ENOMEM, "out of memory");
 		if ((k = ledger_decode(s->paid, LEDGER_MAX_MONTHS, sqlite3_column_blob(p, 1),
 				       (size_t)sqlite3_column_bytes(p, 1), err)) < 0)
@@ -495,7 +479,7 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	s->n_gaps = 0;
 	while ((rc = cursor_at(s, C_GAP, id, err)) == 1) {
 		sqlite3_stmt *g = s->c[C_GAP].st;
-		if (grow((void **)&s->gaps, &s->cap_gaps, s->n_gaps + 1, sizeof(*s->gaps)) < 0)
+		if (mem_grow((void **)&s->gaps, &s->cap_gaps, s->n_gaps + 1, sizeof(*s->gaps)) < 0)
 			return br_error_set(err, BR_ENOMEM, "out of memory");
 		s->gaps[s->n_gaps].van = col_date(g, 1);
 		s->gaps[s->n_gaps].tot = col_date(g, 2);

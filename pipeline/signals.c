@@ -38,6 +38,7 @@
 #include "log.h"
 #include "money.h"
 
+#include "textbuf.h"
 #include "banned.h"
 
 /* The HERBEREKENING row of the signal table (priority 3, due 0 days): the
@@ -792,68 +793,30 @@ out:
 /* ---- the worklist ------------------------------------------------------------------ */
 
 /* A growable text buffer with a cap; the first failure sticks. */
-struct buf {
-	char *p;
-	size_t len, cap;
-	int rc;
-	struct br_error *err;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	size_t want, cap;
-	char *np;
-
-	if (b->rc)
-		return;
-	if (n > CSV_MAX - b->len) {
-		b->rc = br_error_set(b->err, BR_EINTERNAL, "the worklist would exceed %zu MiB; not written",
-				     CSV_MAX / (1024 * 1024));
-		return;
-	}
-	want = b->len + n + 1;
-	if (want > b->cap) {
-		cap = b->cap ? b->cap : 4096;
-		while (cap < want)
-			cap = cap > CSV_MAX / 2 ? CSV_MAX + 1 : cap * 2;
-		if (!(np = realloc(b->p, cap))) {
-			b->rc = br_error_set(b->err, BR_ENOMEM, "out of memory building the worklist");
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_puts(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-
 /*
  * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
  * break, quotes doubled.  A field that a spreadsheet would take for a
  * formula (=, +, -, @) gets a leading apostrophe, as in rapport.csv.
  */
-static void csv_field(struct buf *b, const char *s, int first)
+static void csv_field(struct textbuf *b, const char *s, int first)
 {
 	int quote = strpbrk(s, ",\"\r\n") != NULL;
 	const char *q;
 
 	if (!first)
-		buf_add(b, ",", 1);
+		textbuf_add(b, ",", 1);
 	if (quote)
-		buf_add(b, "\"", 1);
+		textbuf_add(b, "\"", 1);
 	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		buf_add(b, "'", 1);
+		textbuf_add(b, "'", 1);
 	while ((q = strchr(s, '"'))) {
-		buf_add(b, s, (size_t)(q - s) + 1);
-		buf_add(b, "\"", 1);
+		textbuf_add(b, s, (size_t)(q - s) + 1);
+		textbuf_add(b, "\"", 1);
 		s = q + 1;
 	}
-	buf_puts(b, s);
+	textbuf_puts(b, s);
 	if (quote)
-		buf_add(b, "\"", 1);
+		textbuf_add(b, "\"", 1);
 }
 
 /* The open jobs in worklist order; ?1 gemeente, ?2 soort, ?3 overdue, ?4 today. */
@@ -872,14 +835,13 @@ static const char list_sql[] =
 int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const char *csv_path,
 	      struct br_error *err)
 {
-	struct buf b;
+	struct textbuf b;
 	sqlite3_stmt *s = NULL;
 	char num[24], text[TEXT_MAX];
 	long n = 0;
 	int rc, step;
 
-	memset(&b, 0, sizeof(b));
-	b.err = err;
+	textbuf_init(&b, CSV_MAX, "the worklist", err);
 	if (!st)
 		return br_error_set(err, BR_EINTERNAL, "jobs_list: no store");
 	if ((rc = store_prepare(st, &s, list_sql, err)) < 0)
@@ -894,7 +856,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	}
 	/* the CSV: the columns signals.md requires first, then what a
 	 * consultant reads next; the dossier number identifies the case */
-	buf_puts(&b, "id,dossier,gemeente,soort,prioriteit,status,vervaldatum,signalen,omschrijving,"
+	textbuf_puts(&b, "id,dossier,gemeente,soort,prioriteit,status,vervaldatum,signalen,omschrijving,"
 		 "behandelaar\n");
 	if (out)
 		fprintf(out, "%6s  %-10s  %4s  %-20s  %-8s  %-17s  %-14s  %s\n", "id", "vervaldatum",
@@ -919,7 +881,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 		csv_field(&b, col(s, 7), 0);
 		csv_field(&b, masked(text, sizeof(text), col(s, 8)), 0);
 		csv_field(&b, col(s, 9), 0);
-		buf_add(&b, "\n", 1);
+		textbuf_add(&b, "\n", 1);
 	}
 	if (step != SQLITE_DONE)
 		rc = store_fail(st, step, "reading the open jobs", err);
@@ -930,7 +892,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	if (rc == 0 && csv_path)
 		rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err);
 	sqlite3_finalize(s);
-	free(b.p);
+	textbuf_release(&b);
 	return rc;
 }
 

@@ -61,6 +61,7 @@
 #include "iban.h"
 #include "money.h"
 
+#include "mem.h"
 #include "banned.h"
 
 #define NS_V09 "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
@@ -657,16 +658,8 @@ static int plan_add(struct plan *pl, const struct pain001_params *p, const struc
 	if (!b || b->kind != tx->kind || b->n_tx >= p->max_per_batch) {
 		int num, len;
 
-		if (pl->n == pl->cap) {
-			size_t ncap = pl->cap ? pl->cap * 2 : 16;
-			struct batch *nb;
-
-			if (ncap < pl->cap || ncap > SIZE_MAX / sizeof(*nb) || ncap > INT_MAX ||
-			    !(nb = realloc(pl->b, ncap * sizeof(*nb))))
-				return br_error_set(err, BR_ENOMEM, "out of memory planning the payment batches");
-			pl->b = nb;
-			pl->cap = ncap;
-		}
+		if (pl->n >= INT_MAX || mem_grow((void **)&pl->b, &pl->cap, pl->n + 1, sizeof(*pl->b)) < 0)
+			return br_error_set(err, BR_ENOMEM, "out of memory planning the payment batches");
 		num = tx->kind == PAIN001_CLIENT ? ++pl->n_client : ++pl->n_derde;
 		b = &pl->b[pl->n++];
 		memset(b, 0, sizeof(*b));

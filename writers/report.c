@@ -97,10 +97,10 @@
 #include "fsutil.h"
 #include "money.h"
 
+#include "textbuf.h"
 #include "banned.h"
 
 #define REPORT_TEXT_MAX ((size_t)512 * 1024 * 1024) /* per file */
-#define SB_MIN_CAP ((size_t)64 * 1024)
 #define AMT_NL (MONEY_FMT_MAX + 8)
 #define COUNT_FMT_MAX 32
 #define BSN_RUN 9              /* digits in a BSN */
@@ -208,74 +208,6 @@ static int key_cmp(const char *g1, const char *r1, const char *g2, const char *r
 	return strcmp(r1, r2);
 }
 
-/* ---- a growable text buffer with a cap (curl's dynbuf) ----------------- */
-
-struct sb {
-	char *p;
-	size_t len, cap;
-	int rc;                 /* first failure, sticky */
-	struct br_error *err;
-	const char *what;       /* file name, for the messages */
-};
-
-static int sb_reserve(struct sb *b, size_t n)
-{
-	size_t want, cap;
-	char *np;
-
-	if (b->rc)
-		return b->rc;
-	if (n > REPORT_TEXT_MAX - b->len)
-		return b->rc = br_error_set(b->err, BR_EINTERNAL,
-					    "%s would exceed %zu MiB; not written", b->what,
-					    REPORT_TEXT_MAX / (1024 * 1024));
-	want = b->len + n + 1;
-	if (want <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : SB_MIN_CAP;
-	while (cap < want)
-		cap = cap > (REPORT_TEXT_MAX + 1) / 2 ? REPORT_TEXT_MAX + 1 : cap * 2;
-	if (!(np = realloc(b->p, cap)))
-		return b->rc = br_error_set(b->err, BR_ENOMEM, "out of memory building %s", b->what);
-	b->p = np;
-	b->cap = cap;
-	return 0;
-}
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (sb_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_puts(struct sb *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->rc)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->rc = br_error_set(b->err, BR_EINTERNAL, "cannot format text for %s", b->what);
-		return;
-	}
-	if (sb_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* ---- safe text ---------------------------------------------------------- */
 
 /*
@@ -331,7 +263,7 @@ enum esc { ESC_HTML, ESC_CSV_BODY };
 
 /* Append `s` made safe (controls → space, bad bytes → U+FFFD) and, for
  * HTML, escaped. */
-static void put_clean(struct sb *b, const char *s, enum esc how)
+static void put_clean(struct textbuf *b, const char *s, enum esc how)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, k;
@@ -340,41 +272,41 @@ static void put_clean(struct sb *b, const char *s, enum esc how)
 	while (i < n && !b->rc) {
 		k = utf8_next(u + i, n - i, &cp);
 		if (cp < 0 || is_nonchar(cp))
-			sb_puts(b, "\xef\xbf\xbd");
+			textbuf_puts(b, "\xef\xbf\xbd");
 		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-			sb_puts(b, " ");
+			textbuf_puts(b, " ");
 		else if (how == ESC_HTML && cp == '&')
-			sb_puts(b, "&amp;");
+			textbuf_puts(b, "&amp;");
 		else if (how == ESC_HTML && cp == '<')
-			sb_puts(b, "&lt;");
+			textbuf_puts(b, "&lt;");
 		else if (how == ESC_HTML && cp == '>')
-			sb_puts(b, "&gt;");
+			textbuf_puts(b, "&gt;");
 		else if (how == ESC_HTML && cp == '"')
-			sb_puts(b, "&quot;");
+			textbuf_puts(b, "&quot;");
 		else if (how == ESC_HTML && cp == '\'')
-			sb_puts(b, "&#39;");
+			textbuf_puts(b, "&#39;");
 		else if (how == ESC_CSV_BODY && cp == '"')
-			sb_puts(b, "\"\"");
+			textbuf_puts(b, "\"\"");
 		else
-			sb_add(b, s + i, k);
+			textbuf_add(b, s + i, k);
 		i += k;
 	}
 }
 
-static void html(struct sb *b, const char *s) { put_clean(b, s, ESC_HTML); }
+static void html(struct textbuf *b, const char *s) { put_clean(b, s, ESC_HTML); }
 
 /* One CSV text field (no separator). */
-static void csv_text(struct sb *b, const char *s)
+static void csv_text(struct textbuf *b, const char *s)
 {
 	int quote = strchr(s, ',') || strchr(s, '"');
 
 	if (quote)
-		sb_puts(b, "\"");
+		textbuf_puts(b, "\"");
 	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		sb_puts(b, "'");
+		textbuf_puts(b, "'");
 	put_clean(b, s, ESC_CSV_BODY);
 	if (quote)
-		sb_puts(b, "\"");
+		textbuf_puts(b, "\"");
 }
 
 static const char *fmt_count(char buf[COUNT_FMT_MAX], int64_t v, int plus)
@@ -792,7 +724,7 @@ static int check_report(const struct report *r, struct br_error *err)
 
 /* ---- rapport.csv -------------------------------------------------------- */
 
-static void csv_row(struct sb *b, const struct model *m, const char *gemeente,
+static void csv_row(struct textbuf *b, const struct model *m, const char *gemeente,
 		    const char *naam, const char *regeling,
 		    const int64_t cur[F_COUNT], const int64_t prev[F_COUNT])
 {
@@ -800,25 +732,25 @@ static void csv_row(struct sb *b, const struct model *m, const char *gemeente,
 	int f;
 
 	csv_text(b, gemeente);
-	sb_puts(b, ",");
+	textbuf_puts(b, ",");
 	csv_text(b, naam);
-	sb_puts(b, ",");
+	textbuf_puts(b, ",");
 	csv_text(b, regeling);
 	for (f = 0; f < F_COUNT; f++) {
 		int mo = fig_def[f].money;
 
-		sb_printf(b, ",%s", fmt_csv(v, cur[f], mo));
+		textbuf_printf(b, ",%s", fmt_csv(v, cur[f], mo));
 		if (m->has_prev) {
-			sb_printf(b, ",%s", fmt_csv(v, prev[f], mo));
-			sb_printf(b, ",%s", fmt_csv(v, cur[f] - prev[f], mo));
+			textbuf_printf(b, ",%s", fmt_csv(v, prev[f], mo));
+			textbuf_printf(b, ",%s", fmt_csv(v, cur[f] - prev[f], mo));
 		} else {
-			sb_puts(b, ",,");
+			textbuf_puts(b, ",,");
 		}
 	}
-	sb_puts(b, "\n");
+	textbuf_puts(b, "\n");
 }
 
-static void csv_list(struct sb *b, const struct model *m, enum report_line_kind kind)
+static void csv_list(struct textbuf *b, const struct model *m, enum report_line_kind kind)
 {
 	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
 	const int reden = kind != REPORT_INHOUDING;
@@ -826,43 +758,43 @@ static void csv_list(struct sb *b, const struct model *m, enum report_line_kind 
 	char v[MONEY_FMT_MAX];
 	size_t i;
 
-	sb_printf(b, "\nlijst,dossier,gemeente,gemeentenaam%s%s%s\n", kenmerk ? ",kenmerk" : "",
+	textbuf_printf(b, "\nlijst,dossier,gemeente,gemeentenaam%s%s%s\n", kenmerk ? ",kenmerk" : "",
 		  reden ? ",reden" : "", bedrag ? ",bedrag" : "");
 	for (i = 0; i < m->r->n_lines; i++) {
 		const struct report_line *l = m->lines[i].l;
 
 		if (l->kind != kind)
 			continue;
-		sb_printf(b, "%s,", list_name(kind));
+		textbuf_printf(b, "%s,", list_name(kind));
 		csv_text(b, l->dossier);
-		sb_puts(b, ",");
+		textbuf_puts(b, ",");
 		csv_text(b, l->gemeente);
-		sb_puts(b, ",");
+		textbuf_puts(b, ",");
 		csv_text(b, naam_of(l->gemeente));
 		if (kenmerk) {
-			sb_puts(b, ",");
+			textbuf_puts(b, ",");
 			csv_text(b, l->kenmerk);
 		}
 		if (reden) {
-			sb_puts(b, ",");
+			textbuf_puts(b, ",");
 			csv_text(b, l->reden);
 		}
 		if (bedrag)
-			sb_printf(b, ",%s", money_format(v, l->amount_cents));
-		sb_puts(b, "\n");
+			textbuf_printf(b, ",%s", money_format(v, l->amount_cents));
+		textbuf_puts(b, "\n");
 	}
 }
 
-static void build_csv(struct sb *b, const struct model *m)
+static void build_csv(struct textbuf *b, const struct model *m)
 {
 	size_t i;
 	int f;
 
-	sb_puts(b, "gemeente,gemeentenaam,regeling");
+	textbuf_puts(b, "gemeente,gemeentenaam,regeling");
 	for (f = 0; f < F_COUNT; f++)
-		sb_printf(b, ",%s,%s_vorige,%s_verschil", fig_def[f].csv, fig_def[f].csv,
+		textbuf_printf(b, ",%s,%s_vorige,%s_verschil", fig_def[f].csv, fig_def[f].csv,
 			  fig_def[f].csv);
-	sb_puts(b, "\n");
+	textbuf_puts(b, "\n");
 	for (i = 0; i < m->n_rows; i++) {
 		const struct row *w = &m->rows[i];
 
@@ -918,7 +850,7 @@ static int all_digits(const char *s, size_t n)
 }
 
 /* "2026-12" → "december 2026"; anything else as given. */
-static void html_maand(struct sb *b, const char *maand)
+static void html_maand(struct textbuf *b, const char *maand)
 {
 	int mon;
 
@@ -926,7 +858,7 @@ static void html_maand(struct sb *b, const char *maand)
 	    all_digits(maand + 5, 2)) {
 		mon = (maand[5] - '0') * 10 + (maand[6] - '0');
 		if (mon >= 1 && mon <= 12) {
-			sb_printf(b, "%s %.4s", maand_naam[mon - 1], maand);
+			textbuf_printf(b, "%s %.4s", maand_naam[mon - 1], maand);
 			return;
 		}
 	}
@@ -934,11 +866,11 @@ static void html_maand(struct sb *b, const char *maand)
 }
 
 /* "2026-12-24" → "24-12-2026"; anything else as given. */
-static void html_datum(struct sb *b, const char *d)
+static void html_datum(struct textbuf *b, const char *d)
 {
 	if (strlen(d) == 10 && all_digits(d, 4) && d[4] == '-' && all_digits(d + 5, 2) &&
 	    d[7] == '-' && all_digits(d + 8, 2)) {
-		sb_printf(b, "%.2s-%.2s-%.4s", d + 8, d + 5, d);
+		textbuf_printf(b, "%.2s-%.2s-%.4s", d + 8, d + 5, d);
 		return;
 	}
 	html(b, d);
@@ -950,50 +882,50 @@ struct col {
 };
 
 /* A table: a row per figure, a column group per `cols` entry. */
-static void html_fig_table(struct sb *b, const struct model *m, const struct col *cols,
+static void html_fig_table(struct textbuf *b, const struct model *m, const struct col *cols,
 			   size_t n_cols, const char *caption)
 {
 	char v[AMT_NL];
 	size_t c;
 	int f;
 
-	sb_puts(b, "<div class=\"breed\"><table class=\"cijfers\">\n<caption>");
+	textbuf_puts(b, "<div class=\"breed\"><table class=\"cijfers\">\n<caption>");
 	html(b, caption);
-	sb_puts(b, "</caption>\n<thead>\n<tr><th scope=\"col\" rowspan=\"2\">Cijfer</th>");
+	textbuf_puts(b, "</caption>\n<thead>\n<tr><th scope=\"col\" rowspan=\"2\">Cijfer</th>");
 	for (c = 0; c < n_cols; c++) {
-		sb_printf(b, "<th scope=\"col\" colspan=\"%d\" class=\"n\">", m->has_prev ? 3 : 1);
+		textbuf_printf(b, "<th scope=\"col\" colspan=\"%d\" class=\"n\">", m->has_prev ? 3 : 1);
 		html(b, cols[c].label);
-		sb_puts(b, "</th>");
+		textbuf_puts(b, "</th>");
 	}
-	sb_puts(b, "</tr>\n<tr>");
+	textbuf_puts(b, "</tr>\n<tr>");
 	for (c = 0; c < n_cols; c++) {
-		sb_puts(b, "<th scope=\"col\" class=\"n\">deze run</th>");
+		textbuf_puts(b, "<th scope=\"col\" class=\"n\">deze run</th>");
 		if (m->has_prev)
-			sb_puts(b, "<th scope=\"col\" class=\"n\">vorige run</th>"
+			textbuf_puts(b, "<th scope=\"col\" class=\"n\">vorige run</th>"
 				   "<th scope=\"col\" class=\"n\">verschil</th>");
 	}
-	sb_puts(b, "</tr>\n</thead>\n<tbody>\n");
+	textbuf_puts(b, "</tr>\n</thead>\n<tbody>\n");
 	for (f = 0; f < F_COUNT; f++) {
 		int mo = fig_def[f].money;
 
-		sb_puts(b, "<tr><th scope=\"row\">");
+		textbuf_puts(b, "<tr><th scope=\"row\">");
 		html(b, fig_def[f].label);
-		sb_puts(b, "</th>");
+		textbuf_puts(b, "</th>");
 		for (c = 0; c < n_cols; c++) {
-			sb_puts(b, "<td class=\"n\">");
+			textbuf_puts(b, "<td class=\"n\">");
 			html(b, fmt_nl(v, cols[c].cur[f], mo, 0));
-			sb_puts(b, "</td>");
+			textbuf_puts(b, "</td>");
 			if (!m->has_prev)
 				continue;
-			sb_puts(b, "<td class=\"n vorig\">");
+			textbuf_puts(b, "<td class=\"n vorig\">");
 			html(b, fmt_nl(v, cols[c].prev[f], mo, 0));
-			sb_puts(b, "</td><td class=\"n verschil\">");
+			textbuf_puts(b, "</td><td class=\"n verschil\">");
 			html(b, fmt_nl(v, cols[c].cur[f] - cols[c].prev[f], mo, 1));
-			sb_puts(b, "</td>");
+			textbuf_puts(b, "</td>");
 		}
-		sb_puts(b, "</tr>\n");
+		textbuf_puts(b, "</tr>\n");
 	}
-	sb_puts(b, "</tbody>\n</table></div>\n");
+	textbuf_puts(b, "</tbody>\n</table></div>\n");
 }
 
 static int64_t bar_px(int64_t cents, int64_t max_cents)
@@ -1007,20 +939,20 @@ static int64_t bar_px(int64_t cents, int64_t max_cents)
 	return w < 1 ? 1 : w;
 }
 
-static void svg_bar(struct sb *b, int y, int64_t cents, int64_t max_cents, const char *color)
+static void svg_bar(struct textbuf *b, int y, int64_t cents, int64_t max_cents, const char *color)
 {
 	char v[AMT_NL];
 	int64_t w = bar_px(cents, max_cents);
 
-	sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\"/>",
+	textbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\"/>",
 		  SVG_LABEL_W, y, (long long)w, SVG_BAR_H, color);
-	sb_printf(b, "<text x=\"%lld\" y=\"%d\">", (long long)(SVG_LABEL_W + w + 6),
+	textbuf_printf(b, "<text x=\"%lld\" y=\"%d\">", (long long)(SVG_LABEL_W + w + 6),
 		  y + SVG_BAR_H - 4);
 	html(b, money_format_nl(v, sizeof(v), cents));
-	sb_puts(b, "</text>\n");
+	textbuf_puts(b, "</text>\n");
 }
 
-static void html_chart(struct sb *b, const struct model *m, const struct grp *g, size_t gi)
+static void html_chart(struct textbuf *b, const struct model *m, const struct grp *g, size_t gi)
 {
 	static const enum fig cat[3] = { F_CLIENT, F_DERDEN, F_INHOUDING };
 	static const char *const cat_label[3] = {
@@ -1040,37 +972,37 @@ static void html_chart(struct sb *b, const struct model *m, const struct grp *g,
 		if (m->has_prev && g->prev[cat[i]] > max_cents)
 			max_cents = g->prev[cat[i]];
 	}
-	sb_printf(b, "<svg id=\"grafiek-%zu\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	textbuf_printf(b, "<svg id=\"grafiek-%zu\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 		     "role=\"img\" aria-label=\"", gi, SVG_WIDTH, height, SVG_WIDTH, height);
 	html(b, naam_of(g->gemeente));
-	sb_puts(b, caption);
-	sb_puts(b, "\">\n<title>");
+	textbuf_puts(b, caption);
+	textbuf_puts(b, "\">\n<title>");
 	html(b, naam_of(g->gemeente));
-	sb_puts(b, caption);
-	sb_puts(b, "</title>\n");
+	textbuf_puts(b, caption);
+	textbuf_puts(b, "</title>\n");
 	/* legend */
-	sb_printf(b, "<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+	textbuf_printf(b, "<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 		     "<text x=\"%d\" y=\"15\">deze run</text>\n",
 		  SVG_LABEL_W, SVG_COLOR_NU, SVG_LABEL_W + 18);
 	if (m->has_prev)
-		sb_printf(b, "<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+		textbuf_printf(b, "<rect x=\"%d\" y=\"4\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 			     "<text x=\"%d\" y=\"15\">vorige run</text>\n",
 			  SVG_LABEL_W + 110, SVG_COLOR_VORIG, SVG_LABEL_W + 128);
 	y = SVG_LEGEND_H;
 	for (i = 0; i < 3; i++) {
-		sb_printf(b, "<text x=\"0\" y=\"%d\">", y + grp_h / 2 + 4);
+		textbuf_printf(b, "<text x=\"0\" y=\"%d\">", y + grp_h / 2 + 4);
 		html(b, cat_label[i]);
-		sb_puts(b, "</text>\n");
+		textbuf_puts(b, "</text>\n");
 		svg_bar(b, y, g->cur[cat[i]], max_cents, SVG_COLOR_NU);
 		if (m->has_prev)
 			svg_bar(b, y + SVG_BAR_H + SVG_BAR_GAP, g->prev[cat[i]], max_cents,
 				SVG_COLOR_VORIG);
 		y += grp_h + SVG_GROUP_GAP;
 	}
-	sb_puts(b, "</svg>\n");
+	textbuf_puts(b, "</svg>\n");
 }
 
-static void html_list(struct sb *b, const struct model *m, enum report_line_kind kind,
+static void html_list(struct textbuf *b, const struct model *m, enum report_line_kind kind,
 		      const char *title, const char *none)
 {
 	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
@@ -1080,65 +1012,65 @@ static void html_list(struct sb *b, const struct model *m, enum report_line_kind
 	int64_t n = 0, sum = 0;
 	size_t i;
 
-	sb_printf(b, "<h2 id=\"%s\">", list_name(kind));
+	textbuf_printf(b, "<h2 id=\"%s\">", list_name(kind));
 	html(b, title);
-	sb_puts(b, "</h2>\n");
+	textbuf_puts(b, "</h2>\n");
 	for (i = 0; i < m->r->n_lines; i++)
 		if (m->lines[i].l->kind == kind)
 			n++;
 	if (n == 0) {
-		sb_puts(b, "<p>");
+		textbuf_puts(b, "<p>");
 		html(b, none);
-		sb_puts(b, "</p>\n");
+		textbuf_puts(b, "</p>\n");
 		return;
 	}
-	sb_puts(b, "<div class=\"breed\"><table>\n<thead><tr><th scope=\"col\">Dossier</th>"
+	textbuf_puts(b, "<div class=\"breed\"><table>\n<thead><tr><th scope=\"col\">Dossier</th>"
 		   "<th scope=\"col\">Gemeente</th>");
 	if (kenmerk)
-		sb_puts(b, "<th scope=\"col\">Kenmerk</th>");
+		textbuf_puts(b, "<th scope=\"col\">Kenmerk</th>");
 	if (reden)
-		sb_puts(b, "<th scope=\"col\">Reden</th>");
+		textbuf_puts(b, "<th scope=\"col\">Reden</th>");
 	if (bedrag)
-		sb_puts(b, "<th scope=\"col\" class=\"n\">Bedrag</th>");
-	sb_puts(b, "</tr></thead>\n<tbody>\n");
+		textbuf_puts(b, "<th scope=\"col\" class=\"n\">Bedrag</th>");
+	textbuf_puts(b, "</tr></thead>\n<tbody>\n");
 	for (i = 0; i < m->r->n_lines && !b->rc; i++) {
 		const struct report_line *l = m->lines[i].l;
 
 		if (l->kind != kind)
 			continue;
-		sb_puts(b, "<tr><td>");
+		textbuf_puts(b, "<tr><td>");
 		html(b, l->dossier);
-		sb_puts(b, "</td><td>");
+		textbuf_puts(b, "</td><td>");
 		html(b, naam_of(l->gemeente));
-		sb_puts(b, "</td>");
+		textbuf_puts(b, "</td>");
 		if (kenmerk) {
-			sb_puts(b, "<td>");
+			textbuf_puts(b, "<td>");
 			html(b, l->kenmerk);
-			sb_puts(b, "</td>");
+			textbuf_puts(b, "</td>");
 		}
 		if (reden) {
-			sb_puts(b, "<td>");
+			textbuf_puts(b, "<td>");
 			html(b, l->reden);
-			sb_puts(b, "</td>");
+			textbuf_puts(b, "</td>");
 		}
 		if (bedrag) {
-			sb_puts(b, "<td class=\"n\">");
+			textbuf_puts(b, "<td class=\"n\">");
 			html(b, money_format_nl(v, sizeof(v), l->amount_cents));
-			sb_puts(b, "</td>");
+			textbuf_puts(b, "</td>");
 			sum += l->amount_cents; /* ≤ MONEY_MAX_CENTS: build_lines */
 		}
-		sb_puts(b, "</tr>\n");
+		textbuf_puts(b, "</tr>\n");
 	}
-	sb_printf(b, "</tbody>\n<tfoot><tr class=\"totaal\"><td colspan=\"%d\">Totaal: ",
+	textbuf_printf(b, "</tbody>\n<tfoot><tr class=\"totaal\"><td colspan=\"%d\">Totaal: ",
 		  2 + kenmerk + reden);
 	html(b, fmt_count(c, n, 0));
-	sb_puts(b, "</td>");
+	textbuf_puts(b, "</td>");
 	if (bedrag) {
-		sb_puts(b, "<td class=\"n\">");
+		textbuf_puts(b, "<td class=\"n\">");
 		html(b, money_format_nl(v, sizeof(v), sum));
-		sb_puts(b, "</td>");
+		textbuf_puts(b, "</td>");
 	}
-	sb_puts(b, "</tr></tfoot>\n</table></div>\n");
+	textbuf_puts(b, "</tr></tfoot>\n</table></div>\n");
 }
 
 static int col_cmp(const void *a, const void *b)
@@ -1149,7 +1081,7 @@ static int col_cmp(const void *a, const void *b)
 /* The table for all municipalities: a column group per regeling (in the
  * rows' order: PW, IOAW, IOAZ, BBZ, others), then the grand total.
  * `cols` has room for n_rows + 1 entries. */
-static int html_all_table(struct sb *b, const struct model *m, struct col *cols,
+static int html_all_table(struct textbuf *b, const struct model *m, struct col *cols,
 			  struct br_error *err)
 {
 	int64_t (*sum)[2][F_COUNT] = NULL;
@@ -1190,7 +1122,7 @@ out:
 	return rc;
 }
 
-static int build_html(struct sb *b, const struct model *m, struct br_error *err)
+static int build_html(struct textbuf *b, const struct model *m, struct br_error *err)
 {
 	const struct report *r = m->r;
 	struct col *cols = NULL;
@@ -1203,53 +1135,53 @@ static int build_html(struct sb *b, const struct model *m, struct br_error *err)
 		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
 		goto out;
 	}
-	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	textbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
 		   "<title>Rapport betaalrun ");
 	html_maand(b, r->maand);
-	sb_puts(b, " (");
+	textbuf_puts(b, " (");
 	html(b, r->run_id);
-	sb_printf(b, ")</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Rapport betaalrun ",
+	textbuf_printf(b, ")</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Rapport betaalrun ",
 		  html_style);
 	html_maand(b, r->maand);
-	sb_puts(b, "</h1>\n");
+	textbuf_puts(b, "</h1>\n");
 	if (strcmp(r->status, "DRY-RUN") == 0)
-		sb_puts(b, "<p class=\"proef\">Proefrun: er is niets geboekt, getekend of "
+		textbuf_puts(b, "<p class=\"proef\">Proefrun: er is niets geboekt, getekend of "
 			   "betaald.</p>\n");
 
-	sb_puts(b, "<table class=\"samenvatting\">\n<tbody>\n<tr><th scope=\"row\">Run</th><td>");
+	textbuf_puts(b, "<table class=\"samenvatting\">\n<tbody>\n<tr><th scope=\"row\">Run</th><td>");
 	html(b, r->run_id);
-	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Maand</th><td>");
+	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Maand</th><td>");
 	html_maand(b, r->maand);
-	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Status</th><td>");
+	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Status</th><td>");
 	html(b, r->status);
-	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Uitvoerdatum</th><td>");
+	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Uitvoerdatum</th><td>");
 	html_datum(b, r->uitvoerdatum);
-	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Transacties</th><td class=\"n\">");
+	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Transacties</th><td class=\"n\">");
 	html(b, fmt_count(c, (int64_t)r->n_tx, 0));
-	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Totaal</th><td class=\"n\">");
+	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Totaal</th><td class=\"n\">");
 	html(b, money_format_nl(v, sizeof(v), r->total_cents));
-	sb_puts(b, "</td></tr>\n<tr><th scope=\"row\">Vergeleken met</th><td>");
+	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Vergeleken met</th><td>");
 	if (m->has_prev)
 		html(b, r->previous_run_id);
 	else
-		sb_puts(b, "geen vorige vrijgegeven run");
-	sb_puts(b, "</td></tr>\n</tbody>\n</table>\n");
+		textbuf_puts(b, "geen vorige vrijgegeven run");
+	textbuf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
 
 	if (m->n_grps) {
-		sb_puts(b, "<nav>\n<ul>\n<li><a href=\"#alle-gemeenten\">Alle gemeenten</a></li>\n");
+		textbuf_puts(b, "<nav>\n<ul>\n<li><a href=\"#alle-gemeenten\">Alle gemeenten</a></li>\n");
 		for (i = 0; i < m->n_grps; i++) {
-			sb_printf(b, "<li><a href=\"#gemeente-%zu\">", i);
+			textbuf_printf(b, "<li><a href=\"#gemeente-%zu\">", i);
 			html(b, m->grps[i].gemeente);
-			sb_puts(b, " ");
+			textbuf_puts(b, " ");
 			html(b, naam_of(m->grps[i].gemeente));
-			sb_puts(b, "</a></li>\n");
+			textbuf_puts(b, "</a></li>\n");
 		}
-		sb_puts(b, "<li><a href=\"#inhoudingen\">Lijsten</a></li>\n</ul>\n</nav>\n");
+		textbuf_puts(b, "<li><a href=\"#inhoudingen\">Lijsten</a></li>\n</ul>\n</nav>\n");
 	}
 
 	/* all municipalities: a column per regeling, then the total */
-	sb_puts(b, "<h2 id=\"alle-gemeenten\">Alle gemeenten</h2>\n");
+	textbuf_puts(b, "<h2 id=\"alle-gemeenten\">Alle gemeenten</h2>\n");
 	if ((rc = html_all_table(b, m, cols, err)) < 0)
 		goto out;
 
@@ -1257,11 +1189,11 @@ static int build_html(struct sb *b, const struct model *m, struct br_error *err)
 		const struct grp *g = &m->grps[i];
 		char cap[COL_LABEL_MAX * 2];
 
-		sb_printf(b, "<h2 id=\"gemeente-%zu\">", i);
+		textbuf_printf(b, "<h2 id=\"gemeente-%zu\">", i);
 		html(b, g->gemeente);
-		sb_puts(b, " ");
+		textbuf_puts(b, " ");
 		html(b, naam_of(g->gemeente));
-		sb_puts(b, "</h2>\n");
+		textbuf_puts(b, "</h2>\n");
 		for (j = 0; j < g->n; j++) {
 			const struct row *w = &m->rows[g->first + j];
 
@@ -1288,7 +1220,7 @@ static int build_html(struct sb *b, const struct model *m, struct br_error *err)
 		  "Geen geblokkeerde betalingen.");
 	html_list(b, m, REPORT_DERDEN_SKIPPED, "Betalingen aan derden niet gedaan",
 		  "Alle betalingen aan derden zijn gedaan.");
-	sb_puts(b, "<footer><p>Bedragen in euro. Verschil = deze run min de vorige vrijgegeven "
+	textbuf_puts(b, "<footer><p>Bedragen in euro. Verschil = deze run min de vorige vrijgegeven "
 		   "run. Dossiers staan met hun dossiernummer vermeld.</p></footer>\n"
 		   "</body>\n</html>\n");
 out:
@@ -1301,11 +1233,12 @@ out:
 int report_write(const char *dir, const struct report *r, struct br_error *err)
 {
 	struct model m;
-	struct sb csv = { NULL, 0, 0, 0, err, "rapport.csv" };
-	struct sb htm = { NULL, 0, 0, 0, err, "rapport.html" };
+	struct textbuf csv, htm;
 	char path[FSUTIL_PATH_MAX];
 	int rc;
 
+	textbuf_init(&csv, REPORT_TEXT_MAX, "rapport.csv", err);
+	textbuf_init(&htm, REPORT_TEXT_MAX, "rapport.html", err);
 	memset(&m, 0, sizeof(m));
 	if (!dir || !r) {
 		rc = br_error_set(err, BR_EINTERNAL, "report_write: NULL argument");
@@ -1327,8 +1260,8 @@ int report_write(const char *dir, const struct report *r, struct br_error *err)
 	    (rc = fsutil_write_atomic(path, htm.p, htm.len, 0600, err)) < 0)
 		goto out;
 out:
-	free(csv.p);
-	free(htm.p);
+	textbuf_release(&csv);
+	textbuf_release(&htm);
 	model_release(&m);
 	return rc;
 }
