@@ -105,7 +105,7 @@ struct xmlin {
 	size_t n_ev, cap_ev, head;    /* events [head, n_ev) are not pulled yet */
 	long cur;                     /* the current event, or -1 */
 	char *arena;
-	size_t arena_len, arena_cap, empty_str;
+	size_t arena_len, arena_cap;
 	int q_nomem;                  /* our own allocation failed */
 	int done;                     /* nothing more will be parsed */
 	int failed;                   /* an error was reported */
@@ -502,8 +502,10 @@ static void q_nomem(struct xmlin *x)
 	xmlStopParser(x->ctxt);
 }
 
-/* Append bytes to the arena; its offset, or Q_NONE when out of memory. */
+/* Append bytes to the arena; its offset, or Q_NONE when out of memory.
+ * The arena always starts with "" (q_reset): offset Q_EMPTY. */
 #define Q_NONE ((size_t)-1)
+#define Q_EMPTY ((size_t)0)
 static size_t q_put(struct xmlin *x, const void *p, size_t len)
 {
 	size_t at = x->arena_len;
@@ -519,7 +521,7 @@ static size_t q_put(struct xmlin *x, const void *p, size_t len)
 
 static size_t q_str(struct xmlin *x, const xmlChar *s)
 {
-	return s ? q_put(x, s, strlen((const char *)s) + 1) : x->empty_str;
+	return s ? q_put(x, s, strlen((const char *)s) + 1) : Q_EMPTY;
 }
 
 /*
@@ -575,7 +577,7 @@ static struct xmlin_ev *q_push(struct xmlin *x, int type)
 	e->type = (unsigned char)type;
 	e->pos = q_pos(x);
 	e->line = q_line(x);
-	e->name = e->ns = x->empty_str;
+	e->name = e->ns = Q_EMPTY;
 	return e;
 }
 
@@ -599,7 +601,6 @@ static void q_reset(struct xmlin *x)
 	x->n_ev = x->head = 0;
 	x->cur = -1;
 	x->arena_len = 0;
-	x->empty_str = 0;
 	if (q_put(x, "", 1) == Q_NONE)
 		return; /* q_nomem is set */
 	if (carry) {
