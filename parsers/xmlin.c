@@ -510,7 +510,8 @@ static size_t q_put(struct xmlin *x, const void *p, size_t len)
 {
 	size_t at = x->arena_len;
 
-	if (mem_grow((void **)&x->arena, &x->arena_cap, at + len, 1) < 0) {
+	if (at + len > x->arena_cap && /* the hot path: no call */
+	    mem_grow((void **)&x->arena, &x->arena_cap, at + len, 1) < 0) {
 		q_nomem(x);
 		return Q_NONE;
 	}
@@ -568,7 +569,8 @@ static struct xmlin_ev *q_push(struct xmlin *x, int type)
 {
 	struct xmlin_ev *e;
 
-	if (mem_grow((void **)&x->ev, &x->cap_ev, x->n_ev + 1, sizeof(*x->ev)) < 0) {
+	if (x->n_ev == x->cap_ev &&
+	    mem_grow((void **)&x->ev, &x->cap_ev, x->n_ev + 1, sizeof(*x->ev)) < 0) {
 		q_nomem(x);
 		return NULL;
 	}
