@@ -5,7 +5,8 @@
  * Validated against the project's own schemas parsers/schemas/
  * pain.002.001.03.xsd and pain.002.001.10.xsd, which restate the official
  * ISO schemas' rules for every element betaalrun reads (the official files
- * live in ../shared/xsd and are used by the tests to check ours agree).
+ * are carried in parsers/schemas/iso20022 and used by the tests to check
+ * ours agree).
  *
  * Read: GrpHdr/MsgId and CreDtTm (the delivery's identity and date),
  * OrgnlGrpInfAndSts (OrgnlMsgId, GrpSts), each OrgnlPmtInfAndSts

@@ -3,7 +3,7 @@
 # official ISO ones (style.md "Tests": checked with the outside tool).
 #
 #   every tests/data/pain002/good-*.xml must pass BOTH the official schema
-#   (../shared/xsd, the version given by the file's root namespace) and ours
+#   (parsers/schemas/iso20022, the version given by the file's root namespace) and ours
 #   (parsers/schemas/);
 #   every tests/data/pain002/bad-*.xml must be refused by BOTH of ours.
 #   (refused-*.xml are valid but refused by pain002.c: the unit test's.)
@@ -13,8 +13,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-official=$(cd "$(dirname "$0")/../../../shared/xsd" 2>/dev/null && pwd) || {
-	echo "FAIL - official schemas not found at $(dirname "$0")/../../../shared/xsd" >&2
+official=$(cd "$(dirname "$0")/../../parsers/schemas/iso20022" 2>/dev/null && pwd) || {
+	echo "FAIL - official schemas not found in parsers/schemas/iso20022" >&2
 	exit 1
 }
 ours="$root/parsers/schemas"

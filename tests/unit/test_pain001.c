@@ -1,11 +1,13 @@
 /*
  * test_pain001.c — the pain.001 writer, checked with the outside tool:
  * every file written here is validated by `xmllint --schema` against the
- * official ISO 20022 schemas and the EPC 2023 SCT C2PSP schema, read from
- * <root>/../shared/xsd (never copied into the project).  Then, for every
- * row in bold of ../shared/xsd/README.md (what the schemas accept but a
- * bank must never get), a test that the writer refuses it or can never
- * produce it; and the transliteration table of payments.md.
+ * official ISO 20022 schemas and the EPC 2023 SCT C2PSP schema, the
+ * project's byte-exact copies in parsers/schemas/iso20022 (PROVENANCE.md).
+ * Then, for every mutation the schemas accept but a bank must never get
+ * (a wrong CtrlSum, USD, Ustrd with Strd, a '/'-led EndToEndId, a zoned
+ * CreDtTm, a bad mod-97, an empty FinInstnId, ...), a test that the writer
+ * refuses it or can never produce it; and the transliteration table of
+ * payments.md.
  *
  * The project root comes from $BR_SOURCE_DIR, else the compile-time
  * BR_SOURCE_DIR.  Files go to a mkdtemp directory removed by teardown.
@@ -159,7 +161,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
-	snprintf(f->xsd_dir, sizeof(f->xsd_dir), "%s/../shared/xsd", f->root);
+	snprintf(f->xsd_dir, sizeof(f->xsd_dir), "%s/parsers/schemas/iso20022", f->root);
 	snprintf(probe, sizeof(probe), "%s/%s", f->xsd_dir, XSD_EPC);
 	if (stat(probe, &sb) != 0) {
 		fprintf(stderr, "official schemas not found: %s\n", probe);
@@ -711,7 +713,7 @@ static void test_names_in_file(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* The bold rows of ../shared/xsd/README.md                            */
+/* What the official schemas accept but a bank must never get        */
 
 /* "currency USD": EUR is the only currency the writer can write. */
 static void test_bold_currency_only_eur(void **state)
