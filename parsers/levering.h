@@ -18,7 +18,9 @@ enum levering_kind {
 	LEVERING_REGISTER,  /* Clientregister, urn:nl:betaalrun:clientregister:1 */
 	LEVERING_INKOMEN,   /* Inkomstenlevering, urn:nl:betaalrun:polis:1 */
 	LEVERING_SIGNALEN,  /* Signaallevering, urn:nl:betaalrun:signalen:1 */
-	LEVERING_PAIN002    /* Document, urn:iso:std:iso:20022:tech:xsd:pain.002.001.03 / .10 */
+	LEVERING_PAIN002,   /* Document, urn:iso:std:iso:20022:tech:xsd:pain.002.001.03 / .10 */
+	LEVERING_CAMT053,   /* Document, urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 / .08 */
+	LEVERING_CAMT054    /* Document, urn:iso:std:iso:20022:tech:xsd:camt.054.001.02 / .08 */
 };
 
 struct levering_header {
@@ -26,7 +28,7 @@ struct levering_header {
 	char levering_id[LEVERING_ID_MAX + 1];
 	int64_t aanmaakdatum;   /* seconds, see date.h */
 	int32_t peildatum;      /* register only, else DATE_NONE */
-	int pain_version;       /* pain.002 only: 3 or 10, else 0 */
+	int iso_version;        /* ISO 20022 messages: pain.002 3 or 10, camt 2 or 8; else 0 */
 };
 
 #define NS_REGISTER "urn:nl:betaalrun:clientregister:1"
@@ -34,8 +36,13 @@ struct levering_header {
 #define NS_SIGNALEN "urn:nl:betaalrun:signalen:1"
 #define NS_PAIN002_03 "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"
 #define NS_PAIN002_10 "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"
+#define NS_CAMT053_02 "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+#define NS_CAMT053_08 "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+#define NS_CAMT054_02 "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"
+#define NS_CAMT054_08 "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"
 
-/* "register", "inkomen", "signalen", "pain002" (static strings). */
+/* "register", "inkomen", "signalen", "pain002", "camt053", "camt054"
+ * (static strings). */
 const char *levering_kind_name(enum levering_kind kind);
 
 #endif

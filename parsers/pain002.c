@@ -531,10 +531,10 @@ int pain002_parse(struct xmlin *x, const struct pain002_handler *h, struct br_er
 	ns = xmlin_ns(x);
 	if (strcmp(ns, NS_PAIN002_03) == 0) {
 		p.ns = NS_PAIN002_03;
-		p.hdr.pain_version = 3;
+		p.hdr.iso_version = 3;
 	} else if (strcmp(ns, NS_PAIN002_10) == 0) {
 		p.ns = NS_PAIN002_10;
-		p.hdr.pain_version = 10;
+		p.hdr.iso_version = 10;
 	}
 	if (!p.ns || strcmp(xmlin_name(x), "Document") != 0) {
 		rc = xmlin_fail(x, err, "root element %.80s in namespace %.120s is not a pain.002 status report",

@@ -38,13 +38,49 @@ struct entry {
 	int krimp_refused;            /* refused by the shrink guard only */
 };
 
+/*
+ * Every input betaalrun reads: root element and namespace decide the kind
+ * (formats.md; payments.md for the bank's files), the schema validates it.
+ * The bank's ISO 20022 messages are validated against the official schemas
+ * (parsers/schemas/iso20022, byte-exact copies: payments.md "whatever the
+ * official ISO schema accepts is accepted"); betaalrun's own rules follow in
+ * the parsers, with reasons.
+ */
+static const struct input {
+	enum levering_kind kind;
+	int iso_version;
+	const char *root;
+	const char *ns;
+	const char *schema;        /* under parsers/schemas/ */
+} inputs[] = {
+	{ LEVERING_REGISTER, 0, "Clientregister", NS_REGISTER, "clientregister.xsd" },
+	{ LEVERING_INKOMEN, 0, "Inkomstenlevering", NS_POLIS, "polis.xsd" },
+	{ LEVERING_SIGNALEN, 0, "Signaallevering", NS_SIGNALEN, "signalen.xsd" },
+	{ LEVERING_PAIN002, 3, "Document", NS_PAIN002_03, "iso20022/pain.002.001.03.xsd" },
+	{ LEVERING_PAIN002, 10, "Document", NS_PAIN002_10, "iso20022/pain.002.001.10.xsd" },
+	{ LEVERING_CAMT053, 2, "Document", NS_CAMT053_02, "iso20022/camt.053.001.02.xsd" },
+	{ LEVERING_CAMT053, 8, "Document", NS_CAMT053_08, "iso20022/camt.053.001.08.xsd" },
+	{ LEVERING_CAMT054, 2, "Document", NS_CAMT054_02, "iso20022/camt.054.001.02.xsd" },
+	{ LEVERING_CAMT054, 8, "Document", NS_CAMT054_08, "iso20022/camt.054.001.08.xsd" },
+};
+#define N_INPUTS (sizeof(inputs) / sizeof(inputs[0]))
+
+static const struct input *input_by_root(const char *root, const char *ns)
+{
+	size_t i;
+
+	for (i = 0; i < N_INPUTS; i++)
+		if (strcmp(inputs[i].root, root) == 0 && strcmp(inputs[i].ns, ns) == 0)
+			return &inputs[i];
+	return NULL;
+}
+
 struct intake {
 	struct store *st;
 	const struct intake_opts *o;
 	struct intake_summary *sum;
 	struct xmlin_limits lim;
-	struct xmlin_schema *schema[5]; /* by enum levering_kind; 4 = pain.002 .10 */
-	struct xmlin_schema *schema_p10;
+	struct xmlin_schema *schema[N_INPUTS]; /* by inputs[] index, loaded when first needed */
 	char now[TIMESTAMP_FMT_MAX];
 	int32_t today;
 };
@@ -150,40 +186,37 @@ static void progress(struct ingest *g)
 static int schema_for(struct xmlin_schema **out, struct intake *in, const struct levering_header *h,
 		      struct br_error *err)
 {
-	static const char *const files[] = {
-		[LEVERING_REGISTER] = "clientregister.xsd",
-		[LEVERING_INKOMEN] = "polis.xsd",
-		[LEVERING_SIGNALEN] = "signalen.xsd",
-		[LEVERING_PAIN002] = "pain.002.001.03.xsd",
-	};
-	struct xmlin_schema **slot = &in->schema[h->kind];
-	const char *file = files[h->kind];
 	char path[FSUTIL_PATH_MAX];
+	size_t i;
 	int rc;
 
-	if (h->kind == LEVERING_PAIN002 && h->pain_version == 10) {
-		slot = &in->schema_p10;
-		file = "pain.002.001.10.xsd";
-	}
-	if (!*slot) {
-		if ((rc = snprintf(path, sizeof(path), "%s/parsers/schemas/%s", in->o->data_dir, file)) < 0 ||
-		    (size_t)rc >= sizeof(path))
+	for (i = 0; i < N_INPUTS; i++)
+		if (inputs[i].kind == h->kind && inputs[i].iso_version == h->iso_version)
+			break;
+	if (i == N_INPUTS)
+		return br_error_set(err, BR_EINTERNAL, "no schema for delivery kind %d", (int)h->kind);
+	if (!in->schema[i]) {
+		if ((rc = snprintf(path, sizeof(path), "%s/parsers/schemas/%s", in->o->data_dir,
+				   inputs[i].schema)) < 0 || (size_t)rc >= sizeof(path))
 			return br_error_set(err, BR_ECONFIG, "data directory path too long");
-		if ((rc = xmlin_schema_load(slot, path, err)) < 0)
+		if ((rc = xmlin_schema_load(&in->schema[i], path, err)) < 0)
 			return rc;
 	}
-	*out = *slot;
+	*out = in->schema[i];
 	return 0;
 }
 
 /* ---- sniffing: kind, leveringId, aanmaakdatum --------------------------- */
 
-static int sniff_pain002(struct xmlin *x, struct levering_header *h, struct br_error *err)
+/* An ISO 20022 message: its group header's MsgId is its leveringId and
+ * CreDtTm its aanmaakdatum (formats.md §4). */
+static int sniff_iso(struct xmlin *x, struct levering_header *h, struct br_error *err)
 {
 	char msg_id[LEVERING_ID_MAX + 2] = "", cre[64] = "";
 	int rc;
 
-	/* Document / CstmrPmtStsRpt / GrpHdr / {MsgId, CreDtTm} */
+	/* Document / CstmrPmtStsRpt | BkToCstmrStmt | BkToCstmrDbtCdtNtfctn /
+	 * GrpHdr / {MsgId, CreDtTm} */
 	while ((rc = xmlin_read(x, err)) == 1) {
 		if (xmlin_type(x) != XMLIN_START || xmlin_depth(x) != 4)
 			continue;
@@ -199,7 +232,7 @@ static int sniff_pain002(struct xmlin *x, struct levering_header *h, struct br_e
 	if (rc < 0)
 		return rc;
 	if (!msg_id[0] || !cre[0])
-		return xmlin_fail(x, err, "pain.002 status report without GrpHdr/MsgId and CreDtTm");
+		return xmlin_fail(x, err, "ISO 20022 message without GrpHdr/MsgId and CreDtTm");
 	if (strlen(msg_id) > LEVERING_ID_MAX)
 		return xmlin_fail(x, err, "MsgId is longer than %d characters", LEVERING_ID_MAX);
 	memcpy(h->levering_id, msg_id, strlen(msg_id) + 1);
@@ -213,6 +246,7 @@ static int sniff(struct intake *in, struct entry *e, struct br_error *err)
 {
 	struct xmlin *x = NULL;
 	const char *ns, *name, *v;
+	const struct input *kind;
 	struct levering_header *h = &e->hdr;
 	int rc;
 
@@ -232,25 +266,18 @@ static int sniff(struct intake *in, struct entry *e, struct br_error *err)
 	ns = xmlin_ns(x);
 	name = xmlin_name(x);
 	/* formats.md: the kind is decided by root element and namespace */
-	if (strcmp(name, "Clientregister") == 0 && strcmp(ns, NS_REGISTER) == 0)
-		h->kind = LEVERING_REGISTER;
-	else if (strcmp(name, "Inkomstenlevering") == 0 && strcmp(ns, NS_POLIS) == 0)
-		h->kind = LEVERING_INKOMEN;
-	else if (strcmp(name, "Signaallevering") == 0 && strcmp(ns, NS_SIGNALEN) == 0)
-		h->kind = LEVERING_SIGNALEN;
-	else if (strcmp(name, "Document") == 0 && strcmp(ns, NS_PAIN002_03) == 0)
-		h->kind = LEVERING_PAIN002, h->pain_version = 3;
-	else if (strcmp(name, "Document") == 0 && strcmp(ns, NS_PAIN002_10) == 0)
-		h->kind = LEVERING_PAIN002, h->pain_version = 10;
-	else {
+	if (!(kind = input_by_root(name, ns))) {
 		rc = xmlin_fail(x, err,
 				"root element <%s> in namespace '%s' is not a betaalrun input: expected"
-				" Clientregister (%s), Inkomstenlevering (%s), Signaallevering (%s)"
-				" or a pain.002.001.03/.10 Document", name, ns, NS_REGISTER, NS_POLIS, NS_SIGNALEN);
+				" Clientregister (%s), Inkomstenlevering (%s), Signaallevering (%s),"
+				" or an ISO 20022 Document: pain.002.001.03/.10, camt.053.001.02/.08,"
+				" camt.054.001.02/.08", name, ns, NS_REGISTER, NS_POLIS, NS_SIGNALEN);
 		goto out;
 	}
-	if (h->kind == LEVERING_PAIN002) {
-		rc = sniff_pain002(x, h, err);
+	h->kind = kind->kind;
+	h->iso_version = kind->iso_version;
+	if (h->iso_version) {
+		rc = sniff_iso(x, h, err);
 		goto out;
 	}
 	if (!(v = xmlin_attr(x, "leveringId")) || !v[0] || strlen(v) > LEVERING_ID_MAX) {
@@ -1421,7 +1448,6 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 out:
 	for (i = 0; i < sizeof(in.schema) / sizeof(in.schema[0]); i++)
 		xmlin_schema_free(in.schema[i]);
-	xmlin_schema_free(in.schema_p10);
 	free(todo);
 	free(v);
 	return rc;

@@ -73,7 +73,7 @@ static void touch_header(const struct levering_header *hdr)
 	TOUCH_INT(hdr->kind);
 	TOUCH_INT(hdr->aanmaakdatum);
 	TOUCH_INT(hdr->peildatum);
-	TOUCH_INT(hdr->pain_version);
+	TOUCH_INT(hdr->iso_version);
 }
 
 static const char *source_dir(void)
@@ -157,8 +157,8 @@ static int on_header(void *ctx, const struct levering_header *hdr, struct br_err
 
 	contract(s->headers == 0 && s->records == 0, "header not once and first", err);
 	contract(hdr->kind == FUZZ_KIND, "header of another kind", err);
-	contract(hdr->kind != LEVERING_PAIN002 || hdr->pain_version == 3 || hdr->pain_version == 10,
-		 "pain_version not 3 or 10", err);
+	contract(hdr->kind != LEVERING_PAIN002 || hdr->iso_version == 3 || hdr->iso_version == 10,
+		 "iso_version not 3 or 10", err);
 	s->headers++;
 	touch_header(hdr);
 	return 0;

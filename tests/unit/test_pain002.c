@@ -166,7 +166,7 @@ static void check_good(void **state, const char *name, int version, const char *
 	assert_string_equal(c.hdr.levering_id, msg_id);
 	assert_true(c.hdr.aanmaakdatum == aanmaak);
 	assert_int_equal(c.hdr.peildatum, DATE_NONE);
-	assert_int_equal(c.hdr.pain_version, file_version(name));
+	assert_int_equal(c.hdr.iso_version, file_version(name));
 	assert_int_equal(c.n, n);
 	for (i = 0; i < n; i++) {
 		const struct pain002_status *s = &c.rec[i];

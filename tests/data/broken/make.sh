@@ -110,24 +110,25 @@ rm -f truncated.tmp
 printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\006\000\000\000' > binary.png
 # UTF-16LE with BOM, otherwise a valid income file.
 { printf '\377\376'; income_bad OIB-BAD-UTF16 1 | iconv -f UTF-8 -t UTF-16LE; } > utf16.xml
-# Depth bomb: a pain.002.001.10 status report whose <InitgPty> (a subtree
-# the schema does not look into, xs:any processContents="skip") nests 40
-# elements, one per line: <InitgPty> is depth 4 on line 7, so the element
-# at depth 33 is on line 36.  (In the register, income and signal formats
-# the schema refuses a too-deep element first, before the depth limit.)
+# Depth bomb: a pain.002.001.10 status report whose supplementary data
+# (SplmtryData/Envlp, the one subtree the official schema does not look
+# into: xs:any processContents="lax") nests 40 elements, one per line:
+# <Envlp> is depth 4 on line 14, so the element at depth 33 is on line 43.
+# (In the register, income and signal formats the schema refuses a too-deep
+# element first, before the depth limit.)
 {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n'
 	printf '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10">\n'
 	printf '  <CstmrPmtStsRpt>\n    <GrpHdr>\n'
 	printf '      <MsgId>BAD-DEPTH-0001</MsgId>\n'
 	printf '      <CreDtTm>2026-11-27T09:02:11</CreDtTm>\n'
-	printf '      <InitgPty>\n'
+	printf '    </GrpHdr>\n'
+	printf '    <OrgnlGrpInfAndSts>\n      <OrgnlMsgId>BR-2026-12-0002</OrgnlMsgId>\n'
+	printf '      <OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>\n      <GrpSts>ACCP</GrpSts>\n'
+	printf '    </OrgnlGrpInfAndSts>\n    <SplmtryData>\n      <Envlp>\n'
 	i=5
 	while [ $i -le 44 ]; do printf '<Id>\n'; i=$((i + 1)); done
 	i=5
 	while [ $i -le 44 ]; do printf '</Id>\n'; i=$((i + 1)); done
-	printf '      </InitgPty>\n    </GrpHdr>\n'
-	printf '    <OrgnlGrpInfAndSts>\n      <OrgnlMsgId>BR-2026-12-0002</OrgnlMsgId>\n'
-	printf '      <OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>\n      <GrpSts>ACCP</GrpSts>\n'
-	printf '    </OrgnlGrpInfAndSts>\n  </CstmrPmtStsRpt>\n</Document>\n'
+	printf '      </Envlp>\n    </SplmtryData>\n  </CstmrPmtStsRpt>\n</Document>\n'
 } > depth-bomb.xml
