@@ -35,6 +35,7 @@ void config_init(struct config *cfg)
 	cfg->verrekentermijn_maanden = 6;
 	cfg->beslagvrije_voet_pct = 95;
 	cfg->register_krimp_max_pct = 10;
+	cfg->afschrijving_dagen = 3;
 	/* formats.md "Common rules": 1 GiB, depth 32, 64 KiB per text node. */
 	cfg->max_bestand_mb = 1024;
 	cfg->max_diepte = 32;
@@ -91,6 +92,7 @@ static const struct config_key config_keys[] = {
 	CFG_INT("invoer", "max_bestand_mb", max_bestand_mb, 1, 65536),
 	CFG_INT("invoer", "max_diepte", max_diepte, 8, 256),
 	CFG_INT("invoer", "max_tekst_kb", max_tekst_kb, 1, 65536),
+	CFG_INT("bank", "afschrijving_dagen", afschrijving_dagen, 0, 30),
 	CFG_STR("ondertekening", "vertrouwen", CT_PATH, vertrouwen),
 	CFG_STR("regels", "map", CT_TEXT, regels_map),
 };
@@ -98,7 +100,7 @@ static const struct config_key config_keys[] = {
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
-	"debiteur", "betaling", "verrekening", "invoer", "ondertekening", "regels",
+	"debiteur", "betaling", "verrekening", "invoer", "bank", "ondertekening", "regels",
 };
 
 static const char config_template_text[] =
@@ -136,6 +138,10 @@ static const char config_template_text[] =
 	"max_bestand_mb = 1024            ; max. bestand na uitpakken / file size after decompression, MiB (1-65536)\n"
 	"max_diepte = 32                  ; max. nesting van XML-elementen / element depth (8-256)\n"
 	"max_tekst_kb = 64                ; max. tekst per element / text per node, KiB (1-65536)\n"
+	"\n"
+	"[bank]\n"
+	"afschrijving_dagen = 3           ; werkdagen na de uitvoerdatum waarbinnen de afschrijving op het afschrift moet staan /\n"
+	"                                 ; business days after execution before a missing debit becomes a BANK job (0-30)\n"
 	"\n"
 	"[ondertekening]\n"
 	"vertrouwen = trust.pem           ; CA-certificaten van de ondertekenaars / CA certificates signers must chain to (relative to home)\n"

@@ -40,6 +40,8 @@ struct config {
 	int max_bestand_mb;                   /* default 1024 */
 	int max_diepte;                       /* default 32 */
 	int max_tekst_kb;                     /* default 64 */
+	/* [bank] */
+	int afschrijving_dagen;               /* 0..30 business days, default 3 */
 	/* [ondertekening] */
 	char vertrouwen[CONFIG_STR_MAX];      /* default "trust.pem" (relative to home) */
 	/* [regels] */

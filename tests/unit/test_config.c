@@ -220,6 +220,8 @@ static void test_values(void **state)
 		"register_krimp_max_pct = 0\n"
 		"[invoer]\n"
 		"max_bestand_mb = 0010\n"
+		"[bank]\n"
+		"afschrijving_dagen = 5\n"
 		"[ondertekening]\n"
 		"vertrouwen = /etc/betaalrun/ca bundle.pem\n"
 		"[regels]\n"
@@ -243,6 +245,7 @@ static void test_values(void **state)
 	assert_int_equal(cfg.register_krimp_max_pct, 0);
 	assert_int_equal(cfg.max_bestand_mb, 10);
 	assert_int_equal(cfg.max_diepte, 32); /* not in the file: default */
+	assert_int_equal(cfg.afschrijving_dagen, 5);
 	assert_string_equal(cfg.vertrouwen, "/etc/betaalrun/ca bundle.pem");
 	assert_string_equal(cfg.regels_map, "/srv/regels");
 
@@ -264,7 +267,7 @@ static void test_structure_errors(void **state)
 {
 	struct fixture *f = *state;
 
-	refused(f, "[debiteur]\nnaam = x\n[bank]\n", 3, "unknown section [bank]");
+	refused(f, "[debiteur]\nnaam = x\n[bankzaken]\n", 3, "unknown section [bankzaken]");
 	refused(f, "[Debiteur]\n", 1, "unknown section");
 	refused(f, "[debiteur\n", 1, "']'");
 	refused(f, "\n\n[betaling]\nkleur = blauw\n", 4, "unknown key 'kleur' in [betaling]");
@@ -321,6 +324,7 @@ static void test_range_errors(void **state)
 	refused(f, "[verrekening]\nverrekentermijn_maanden = 61\n", 2, "out of range 0..60");
 	refused(f, "[verrekening]\nbeslagvrije_voet_pct = 101\n", 2, "out of range 0..100");
 	refused(f, "[verrekening]\nregister_krimp_max_pct = 200\n", 2, "out of range 0..100");
+	refused(f, "[bank]\nafschrijving_dagen = 31\n", 2, "out of range 0..30");
 	refused(f, "[invoer]\nmax_bestand_mb = 0\n", 2, "out of range");
 	refused(f, "[invoer]\nmax_diepte = 4\n", 2, "out of range");
 	refused(f, "[invoer]\nmax_tekst_kb = 100000\n", 2, "out of range");
