@@ -10,7 +10,8 @@
 
 #include <stdint.h>
 
-#define LEVERING_ID_MAX 64   /* longest leveringId / MsgId accepted */
+#define LEVERING_ID_MAX 140  /* longest leveringId / MsgId in bytes: an ISO Max35Text of 35
+                             * UTF-8 characters (betaalrun's own formats allow 64 ASCII) */
 #define DATE_NONE INT32_MIN  /* an optional date that is absent */
 
 enum levering_kind {

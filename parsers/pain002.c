@@ -1,47 +1,69 @@
 /*
  * pain002.c — the bank's payment status report, ISO 20022 pain.002.001.03
- * and .10; see pain002.h for the contract.
+ * and .10; see pain002.h for the contract, payments.md "Bank status reports
+ * (pain.002)" for what betaalrun does with it.
  *
- * The format, as far as betaalrun reads it (element order as the official
- * schemas give it; parsers/schemas/pain.002.001.0X.xsd restate it):
+ * The format, as far as betaalrun reads it.  Element order and types are
+ * those of the official schemas, parsers/schemas/iso20022/pain.002.001.03.xsd
+ * (V03) and .10.xsd (V10), which validate the file while it streams; the
+ * namespace is matched by URI, so a prefix (<ns2:Document xmlns:ns2=...>)
+ * reads the same, and so does text written as CDATA.
  *
  *   Document                       root, namespace ...pain.002.001.03 or .10
  *     CstmrPmtStsRpt
  *       GrpHdr
- *         MsgId                    the bank's id of this report: leveringId
- *         CreDtTm                  ISODateTime: aanmaakdatum
- *         (InitgPty, FwdgAgt, DbtrAgt, CdtrAgt: not read)
- *       OrgnlGrpInfAndSts          the pain.001 this report answers
- *         OrgnlMsgId               its MsgId (betaalrun's)
+ *         MsgId                    Max35Text: leveringId
+ *         CreDtTm                  ISODateTime: aanmaakdatum (below)
+ *         InitgPty, FwdgAgt, DbtrAgt, CdtrAgt: not read
+ *       OrgnlGrpInfAndSts          the pain.001 this report answers: GROUP
+ *         OrgnlMsgId               Max35Text, its MsgId (betaalrun's run id)
  *         OrgnlMsgNmId, OrgnlCreDtTm, OrgnlNbOfTxs, OrgnlCtrlSum: not read
- *         GrpSts (opt)             status of the whole file
- *         StsRsnInf*               Orgtr?, Rsn (Cd | Prtry)?, AddtlInf*
- *         NbOfTxsPerSts*: not read
- *       OrgnlPmtInfAndSts*         one per batch (PmtInf) reported on
- *         OrgnlPmtInfId
+ *         GrpSts?                  V03 a code list, V10 any Max4Text
+ *         StsRsnInf*               (below)
+ *         NbOfTxsPerSts*           counts per status: not read
+ *       OrgnlPmtInfAndSts*         one per batch (PmtInf) reported on: BATCH
+ *         OrgnlPmtInfId            Max35Text
  *         OrgnlNbOfTxs, OrgnlCtrlSum: not read
- *         PmtInfSts (opt)          status of the whole batch
- *         StsRsnInf*
- *         NbOfTxsPerSts*: not read
- *         TxInfAndSts*             one per payment reported on
- *           StsId, OrgnlInstrId (opt, not read)
- *           OrgnlEndToEndId        the payment's EndToEndId (betaalrun's)
- *           (OrgnlUETR, .10 only, not read)
- *           TxSts
+ *         PmtInfSts?               V03 a code list, V10 any Max4Text
+ *         StsRsnInf*, NbOfTxsPerSts* (not read)
+ *         TxInfAndSts*             one per payment reported on: TX
+ *           StsId, OrgnlInstrId: not read
+ *           OrgnlEndToEndId?       Max35Text, the payment's EndToEndId
+ *           OrgnlUETR (V10): not read
+ *           TxSts?                 V03 a code list (no PART), V10 any Max4Text
  *           StsRsnInf*
- *           ChrgsInf, AccptncDtTm, AcctSvcrRef, OrgnlTxRef, ...: not read
- *       (SplmtryData*, .10 only: not read)
+ *           ChrgsInf, TrckrData (V10), AccptncDtTm, AcctSvcrRef,
+ *           ClrSysRef: not read
+ *           OrgnlTxRef?            amounts, dates, parties; only the
+ *             Cdtr                 creditor's name is read: V03 Cdtr/Nm
+ *                                  (PartyIdentification32), V10 Cdtr/Pty/Nm
+ *                                  (Party40Choice; Cdtr/Agt is a bank, no
+ *                                  name is taken from it); Max140Text
+ *           SplmtryData* (V10): not read
+ *       SplmtryData* (V10): not read
  *
- * Every status found becomes one `pain002_status`, in document order: the
- * group status when OrgnlGrpInfAndSts has a GrpSts; a batch status when an
- * OrgnlPmtInfAndSts has a PmtInfSts (delivered before that batch's
- * transactions); a transaction status for each TxInfAndSts.  `line` is the
- * line of the element that opens the record (OrgnlGrpInfAndSts,
- * OrgnlPmtInfAndSts, TxInfAndSts).  The reason is the first StsRsnInf that
- * has a Rsn: its Cd, or its Prtry.  pain002.h keeps 4 bytes of reason (the
- * ExternalStatusReason1Code length); a Prtry longer than that is refused
- * rather than cut, since a cut reason would be booked as something the
- * bank did not say.
+ *   StsRsnInf                      StatusReasonInformation8 (V03) / 12 (V10)
+ *     Orgtr?: not read
+ *     Rsn?                         Cd (ExternalStatusReason1Code, 1..4
+ *                                  characters) or Prtry (Max35Text)
+ *     AddtlInf*                    Max105Text
+ *
+ * Each level becomes one `pain002_status` in document order, with its
+ * `level` and `line` (the line of OrgnlGrpInfAndSts, OrgnlPmtInfAndSts or
+ * TxInfAndSts): the group when it has a GrpSts or a StsRsnInf; a batch when
+ * it has a PmtInfSts or a StsRsnInf, delivered before its first
+ * transaction; every transaction, also without OrgnlEndToEndId or TxSts
+ * (those fields are then "").  A level's reason is its first Rsn, in any of
+ * its StsRsnInf: Cd or Prtry kept whole (reason_prtry says which); its
+ * info is every AddtlInf of all its StsRsnInf, in order, joined with " / "
+ * and, when longer than PAIN002_INFO_MAX bytes, cut on a UTF-8 character
+ * boundary to end in "..." within that size.  A TX name is the first
+ * creditor name in its OrgnlTxRef (Verification of Payee results carry the
+ * name the payee's bank holds there).
+ *
+ * Text is kept as the bank wrote it (UTF-8, any case), except that control
+ * characters (below 0x20, and DEL) become '?': a tab or line break inside
+ * an id must not reach a log line or a CSV cell.  Nothing is trimmed.
  *
  * CreDtTm is an xs:dateTime: YYYY-MM-DDThh:mm:ss, an optional fraction and
  * an optional zone (Z or +hh:mm/-hh:mm), e.g. 2026-11-27T10:15:00.123+01:00.
@@ -58,11 +80,16 @@
  * The schema is checked while streaming, so its verdict on a value may come
  * a node or so after this code has seen the value (libxml2 checks simple
  * content at the end tag): the callbacks may have seen records of a file
- * that is refused further on: a caller keeps nothing of a file whose parse
- * fails (formats.md §4: ingested whole or not at all).  This code
- * therefore checks for itself everything it relies on (required elements,
- * lengths, characters, codes) and never trusts the schema for memory
- * safety; every buffer is bounded by xmlin_text().
+ * that is refused further on, and a caller keeps nothing of a file whose
+ * parse fails (formats.md §4: ingested whole or not at all); the parse
+ * reads to the end of the document so that the schema's verdict on all of
+ * it counts.  This code never trusts the schema for memory safety, and
+ * checks for itself what it relies on when there is none (sniffing, tests):
+ * every text is read through xmlin_text() with the cap of its buffer, which
+ * holds the schema's maximum in characters at 4 bytes each; text longer
+ * than that can only come without the schema and is refused, as is text
+ * over the schema's length in characters, an empty id or code, and a
+ * missing MsgId, CreDtTm, OrgnlMsgId or OrgnlPmtInfId.
  */
 #include "pain002.h"
 
@@ -73,8 +100,12 @@
 
 #include "banned.h"
 
-#define CODE_MAX 4            /* status and reason codes: Max4Text */
-#define DATETIME_TEXT_MAX 64  /* longest CreDtTm text accepted, bytes */
+#define REASON_CD_MAX 4                 /* ExternalStatusReason1Code, characters */
+#define ADDTLINF_MAX 105                /* Max105Text, characters */
+#define ADDTLINF_CAP (4 * ADDTLINF_MAX + 1)
+#define INFO_SEP " / "
+#define INFO_CUT "..."
+#define DATETIME_TEXT_MAX 64            /* longest CreDtTm text accepted, bytes */
 
 struct p2 {
 	struct xmlin *x;
@@ -83,15 +114,18 @@ struct p2 {
 	struct levering_header hdr;
 	int have_msg_id;
 	int header_done;
-	char orgnl_msg_id[PAIN002_ID_MAX + 1];
+	char orgnl_msg_id[PAIN002_ID_CAP];
 	int have_orgnl_msg_id;
 };
 
-/* One status being collected: the record plus what has been seen. */
+/* One level being collected: the record plus what has been seen. */
 struct p2_record {
 	struct pain002_status s;
 	int have_status;
+	int have_rsninf;                /* a StsRsnInf, even an empty one */
 	int have_reason;
+	size_t info_len;                /* bytes in s.info */
+	int info_cut;                   /* s.info ends in "...": later lines dropped */
 	int delivered;
 };
 
@@ -121,67 +155,114 @@ static int next_child(struct p2 *p, int depth, const char *name, struct br_error
 	}
 }
 
-/* Refused text as it can be shown in a message: non-printable bytes as '?'. */
-static const char *shown(char *buf, size_t cap, const char *s)
+/* Characters in UTF-8 text: the bytes that do not continue a sequence. */
+static size_t utf8_chars(const char *s, size_t len)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; s[i] && i + 1 < cap; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
 }
 
-static int printable_ascii(const char *s)
+/* The length of the longest prefix of s (len bytes) of at most max bytes
+ * that ends on a character boundary. */
+static size_t utf8_prefix(const char *s, size_t len, size_t max)
+{
+	size_t n = max;
+
+	if (len <= max)
+		return len;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* pain002.h: control characters are kept as '?'. */
+static void mask_controls(char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return 0;
-	return 1;
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
 }
 
-/* An identifier (Max35Text): 1..35 printable ASCII characters. */
-static int read_id(struct p2 *p, char out[PAIN002_ID_MAX + 1], struct br_error *err)
+/*
+ * The simple content of the current element into out (cap bytes, which
+ * hold max_chars characters of 4 bytes).  max_chars is the schema's
+ * maxLength, checked here too for a parse without the schema; `required`
+ * refuses an empty text (minLength 1 of the ids and codes this code relies
+ * on).  *out_len (may be NULL) gets the length in bytes.
+ */
+static int read_text(struct p2 *p, char *out, size_t cap, size_t max_chars, int required,
+		     size_t *out_len, struct br_error *err)
 {
 	char name[32];
 	size_t len;
 	int rc;
 
 	snprintf(name, sizeof(name), "%s", xmlin_name(p->x));
-	if ((rc = xmlin_text(p->x, out, PAIN002_ID_MAX + 1, &len, err)) < 0)
+	if ((rc = xmlin_text(p->x, out, cap, &len, err)) < 0)
 		return rc;
-	if (len == 0)
+	if (required && len == 0)
 		return xmlin_fail(p->x, err, "<%s> is empty", name);
-	if (!printable_ascii(out))
-		return xmlin_fail(p->x, err,
-				  "<%s> holds a character that is not printable ASCII; betaalrun accepts only ASCII identifiers",
-				  name);
+	if (utf8_chars(out, len) > max_chars)
+		return xmlin_fail(p->x, err, "<%s> is longer than the %zu characters the schema allows",
+				  name, max_chars);
+	mask_controls(out);
+	if (out_len)
+		*out_len = len;
 	return 0;
 }
 
-/* A status code: 4 capital letters (the schema checks the code list). */
-static int read_status(struct p2 *p, char out[CODE_MAX + 1], struct br_error *err)
+static int read_id(struct p2 *p, char out[PAIN002_ID_CAP], struct br_error *err)
 {
-	char name[32];
-	size_t len, i;
+	return read_text(p, out, PAIN002_ID_CAP, PAIN002_ID_MAX, 1, NULL, err);
+}
+
+/* GrpSts, PmtInfSts, TxSts: any 1..4 characters (V10's Max4Text; V03's
+ * code lists are the schema's to check).  Only the first one counts. */
+static int read_status(struct p2 *p, struct p2_record *r, struct br_error *err)
+{
 	int rc;
 
-	snprintf(name, sizeof(name), "%s", xmlin_name(p->x));
-	if ((rc = xmlin_text(p->x, out, CODE_MAX + 1, &len, err)) < 0)
+	if ((rc = read_text(p, r->s.status, sizeof(r->s.status), PAIN002_STATUS_MAX, 1, NULL,
+			    err)) < 0)
 		return rc;
-	for (i = 0; i < len; i++)
-		if (out[i] < 'A' || out[i] > 'Z')
-			break;
-	if (len != CODE_MAX || i != len) {
-		char show[CODE_MAX + 1];
-		return xmlin_fail(p->x, err, "<%s> '%s' is not an ISO 20022 payment status code",
-				  name, shown(show, sizeof(show), out));
-	}
+	r->have_status = 1;
 	return 0;
 }
 
-/* Rsn: Cd (Max4Text) or Prtry (Max35Text, of which 4 characters fit). */
-static int parse_rsn(struct p2 *p, char out[CODE_MAX + 1], struct br_error *err)
+/*
+ * pain002.h: every AddtlInf of a level joined with " / "; what does not
+ * fit in PAIN002_INFO_MAX bytes is cut on a character boundary and ends in
+ * "..." (the whole within PAIN002_INFO_MAX), and later lines are dropped.
+ */
+static void info_append(struct p2_record *r, const char *line, size_t len)
+{
+	char joined[PAIN002_INFO_MAX + sizeof(INFO_SEP) + ADDTLINF_CAP];
+	size_t n = r->info_len, sep = n ? strlen(INFO_SEP) : 0, keep;
+
+	if (r->info_cut || len == 0)
+		return;
+	if (n + sep + len <= PAIN002_INFO_MAX) {
+		memcpy(r->s.info + n, INFO_SEP, sep);
+		memcpy(r->s.info + n + sep, line, len);
+		r->info_len = n + sep + len;
+		r->s.info[r->info_len] = '\0';
+		return;
+	}
+	memcpy(joined, r->s.info, n);
+	memcpy(joined + n, INFO_SEP, sep);
+	memcpy(joined + n + sep, line, len);
+	keep = utf8_prefix(joined, n + sep + len, PAIN002_INFO_MAX - strlen(INFO_CUT));
+	memcpy(r->s.info, joined, keep);
+	memcpy(r->s.info + keep, INFO_CUT, sizeof(INFO_CUT));
+	r->info_len = keep + strlen(INFO_CUT);
+	r->info_cut = 1;
+}
+
+/* Rsn: Cd or Prtry, kept whole; the level's reason is its first Rsn. */
+static int parse_rsn(struct p2 *p, struct p2_record *r, struct br_error *err)
 {
 	int depth = xmlin_depth(p->x);
 	int rc;
@@ -190,45 +271,73 @@ static int parse_rsn(struct p2 *p, char out[CODE_MAX + 1], struct br_error *err)
 		return 0;
 	while ((rc = next_child(p, depth, "Rsn", err)) > 0) {
 		int prtry = is_elem(p, "Prtry");
-		char buf[PAIN002_ID_MAX + 1];
-		size_t len;
 
-		if (!prtry && !is_elem(p, "Cd"))
+		if (r->have_reason || (!prtry && !is_elem(p, "Cd")))
 			continue;
-		if ((rc = xmlin_text(p->x, buf, prtry ? sizeof(buf) : CODE_MAX + 1, &len, err)) < 0)
+		if ((rc = read_text(p, r->s.reason, sizeof(r->s.reason),
+				    prtry ? PAIN002_ID_MAX : REASON_CD_MAX, 1, NULL, err)) < 0)
 			return rc;
-		if (len == 0 || !printable_ascii(buf)) {
-			char show[sizeof(buf)];
-			return xmlin_fail(p->x, err, "status reason <%s> '%s' is empty or not printable ASCII",
-					  prtry ? "Prtry" : "Cd", shown(show, sizeof(show), buf));
-		}
-		if (len > CODE_MAX)
-			return xmlin_fail(p->x, err,
-					  "proprietary status reason <Prtry> '%s' is longer than %d characters, which betaalrun cannot record; ask the bank for the ISO reason code (Rsn/Cd)",
-					  buf, CODE_MAX);
-		if (!out[0])
-			memcpy(out, buf, len + 1);
+		r->have_reason = 1;
+		r->s.reason_prtry = prtry;
 	}
 	return rc;
 }
 
-/* StsRsnInf: only the first one with a Rsn counts. */
+/* StsRsnInf: Orgtr (not read), Rsn, AddtlInf*. */
 static int parse_rsninf(struct p2 *p, struct p2_record *r, struct br_error *err)
 {
 	int depth = xmlin_depth(p->x);
 	int rc;
 
-	if (r->have_reason)
-		return xmlin_skip(p->x, err);
+	r->have_rsninf = 1;
 	if (xmlin_is_empty(p->x))
 		return 0;
 	while ((rc = next_child(p, depth, "StsRsnInf", err)) > 0) {
-		if (!is_elem(p, "Rsn"))
-			continue;
-		if ((rc = parse_rsn(p, r->s.reason, err)) < 0)
+		if (is_elem(p, "Rsn")) {
+			rc = parse_rsn(p, r, err);
+		} else if (is_elem(p, "AddtlInf")) {
+			char line[ADDTLINF_CAP];
+			size_t len;
+
+			if ((rc = read_text(p, line, sizeof(line), ADDTLINF_MAX, 0, &len, err)) == 0)
+				info_append(r, line, len);
+		}
+		if (rc < 0)
 			return rc;
-		r->have_reason = r->s.reason[0] != '\0';
 	}
+	return rc;
+}
+
+/* OrgnlTxRef/Cdtr: Nm (V03), or Pty/Nm (V10, in_pty); the first name
+ * found is the record's.  Cdtr/Agt names a bank, not the payee. */
+static int parse_cdtr(struct p2 *p, struct p2_record *r, int in_pty, struct br_error *err)
+{
+	int depth = xmlin_depth(p->x);
+	int rc;
+
+	if (xmlin_is_empty(p->x))
+		return 0;
+	while ((rc = next_child(p, depth, in_pty ? "Pty" : "Cdtr", err)) > 0) {
+		if (is_elem(p, "Nm") && !r->s.name[0])
+			rc = read_text(p, r->s.name, sizeof(r->s.name), PAIN002_NAME_MAX, 0, NULL, err);
+		else if (is_elem(p, "Pty") && !in_pty)
+			rc = parse_cdtr(p, r, 1, err);
+		if (rc < 0)
+			return rc;
+	}
+	return rc;
+}
+
+static int parse_txref(struct p2 *p, struct p2_record *r, struct br_error *err)
+{
+	int depth = xmlin_depth(p->x);
+	int rc;
+
+	if (xmlin_is_empty(p->x))
+		return 0;
+	while ((rc = next_child(p, depth, "OrgnlTxRef", err)) > 0)
+		if (is_elem(p, "Cdtr") && (rc = parse_cdtr(p, r, 0, err)) < 0)
+			return rc;
 	return rc;
 }
 
@@ -246,17 +355,18 @@ static int deliver(struct p2 *p, struct p2_record *r, struct br_error *err)
 		id = r->s.orgnl_e2e_id[0] ? r->s.orgnl_e2e_id :
 		     r->s.orgnl_pmtinf_id[0] ? r->s.orgnl_pmtinf_id : r->s.orgnl_msg_id;
 		br_error_set(err, (enum br_code)rc, "status %s for %s could not be recorded",
-			     r->s.status, id);
+			     r->s.status[0] ? r->s.status : "(none)", id);
 		br_error_at(err, xmlin_label(p->x), r->s.line);
 		return rc;
 	}
 	return 0;
 }
 
-static void record_start(struct p2 *p, struct p2_record *r)
+static void record_start(struct p2 *p, struct p2_record *r, enum pain002_level level)
 {
 	memset(r, 0, sizeof(*r));
 	r->s.line = xmlin_line(p->x);
+	r->s.level = level;
 	memcpy(r->s.orgnl_msg_id, p->orgnl_msg_id, sizeof(r->s.orgnl_msg_id));
 }
 
@@ -264,18 +374,18 @@ static void record_start(struct p2 *p, struct p2_record *r)
  * ISODateTime to aanmaakdatum: see the comment at the top.  `s` is
  * NUL-terminated and at most DATETIME_TEXT_MAX - 1 bytes.
  */
-static int parse_credttm(struct p2 *p, int64_t *out, const char *s, size_t len,
+static int parse_credttm(struct p2 *p, int64_t *out, char *s, size_t len,
 			 struct br_error *err)
 {
 	struct br_error perr;
-	char show[DATETIME_TEXT_MAX];
 	const char *q;
 	int64_t ts;
 
+	mask_controls(s);
 	br_error_clear(&perr);
 	if (len < 19 || timestamp_parse(&ts, s, 19, &perr) < 0)
 		return xmlin_fail(p->x, err, "creation time <CreDtTm> '%s' is not a date and time YYYY-MM-DDThh:mm:ss%s%s",
-				  shown(show, sizeof(show), s), perr.msg[0] ? ": " : "", perr.msg);
+				  s, perr.msg[0] ? ": " : "", perr.msg);
 	q = s + 19;
 	if (*q == '.') {
 		const char *digits = ++q;
@@ -305,7 +415,7 @@ static int parse_credttm(struct p2 *p, int64_t *out, const char *s, size_t len,
 bad_tail:
 	return xmlin_fail(p->x, err,
 			  "creation time <CreDtTm> '%s' has something other than a fraction of a second and a zone (Z, +hh:mm, -hh:mm) after the seconds",
-			  shown(show, sizeof(show), s));
+			  s);
 }
 
 static int emit_header(struct p2 *p, struct br_error *err)
@@ -324,6 +434,25 @@ static int emit_header(struct p2 *p, struct br_error *err)
 	return 0;
 }
 
+/* GrpHdr/MsgId: a Max35Text id, which must also fit levering.h's
+ * leveringId (LEVERING_ID_MAX bytes: 35 characters of ASCII always do). */
+static int read_msg_id(struct p2 *p, struct br_error *err)
+{
+	char id[PAIN002_ID_CAP];
+	size_t len;
+	int rc;
+
+	if ((rc = read_text(p, id, sizeof(id), PAIN002_ID_MAX, 1, &len, err)) < 0)
+		return rc;
+	if (len > LEVERING_ID_MAX)
+		return xmlin_fail(p->x, err,
+				  "<MsgId> '%s' is %zu bytes of UTF-8, more than the %d a delivery id can hold",
+				  id, len, LEVERING_ID_MAX);
+	memcpy(p->hdr.levering_id, id, len + 1);
+	p->have_msg_id = 1;
+	return 0;
+}
+
 /* GrpHdr: MsgId, CreDtTm; the header callback as soon as both are read. */
 static int parse_grphdr(struct p2 *p, struct br_error *err)
 {
@@ -335,12 +464,8 @@ static int parse_grphdr(struct p2 *p, struct br_error *err)
 	if (!xmlin_is_empty(p->x)) {
 		while ((rc = next_child(p, depth, "GrpHdr", err)) > 0) {
 			if (is_elem(p, "MsgId") && !p->have_msg_id) {
-				char id[PAIN002_ID_MAX + 1];
-
-				if ((rc = read_id(p, id, err)) < 0)
+				if ((rc = read_msg_id(p, err)) < 0)
 					return rc;
-				snprintf(p->hdr.levering_id, sizeof(p->hdr.levering_id), "%s", id);
-				p->have_msg_id = 1;
 			} else if (is_elem(p, "CreDtTm") && !p->header_done) {
 				char text[DATETIME_TEXT_MAX];
 				size_t len;
@@ -364,7 +489,8 @@ static int parse_grphdr(struct p2 *p, struct br_error *err)
 	return 0;
 }
 
-/* OrgnlGrpInfAndSts: OrgnlMsgId, the group status. */
+/* OrgnlGrpInfAndSts: OrgnlMsgId; the GROUP record when it has a GrpSts or
+ * a StsRsnInf. */
 static int parse_grpinf(struct p2 *p, struct br_error *err)
 {
 	int depth = xmlin_depth(p->x);
@@ -373,7 +499,7 @@ static int parse_grpinf(struct p2 *p, struct br_error *err)
 
 	if (p->have_orgnl_msg_id)
 		return xmlin_fail(p->x, err, "the status report has a second <OrgnlGrpInfAndSts>");
-	record_start(p, &r);
+	record_start(p, &r, PAIN002_GROUP);
 	if (!xmlin_is_empty(p->x)) {
 		while ((rc = next_child(p, depth, "OrgnlGrpInfAndSts", err)) > 0) {
 			if (is_elem(p, "OrgnlMsgId") && !p->have_orgnl_msg_id) {
@@ -382,23 +508,23 @@ static int parse_grpinf(struct p2 *p, struct br_error *err)
 				memcpy(r.s.orgnl_msg_id, p->orgnl_msg_id, sizeof(r.s.orgnl_msg_id));
 				p->have_orgnl_msg_id = 1;
 			} else if (is_elem(p, "GrpSts") && !r.have_status) {
-				if ((rc = read_status(p, r.s.status, err)) < 0)
-					return rc;
-				r.have_status = 1;
+				rc = read_status(p, &r, err);
 			} else if (is_elem(p, "StsRsnInf")) {
-				if ((rc = parse_rsninf(p, &r, err)) < 0)
-					return rc;
+				rc = parse_rsninf(p, &r, err);
 			}
+			if (rc < 0)
+				return rc;
 		}
 		if (rc < 0)
 			return rc;
 	}
 	if (!p->have_orgnl_msg_id)
 		return xmlin_fail(p->x, err, "<OrgnlGrpInfAndSts> has no <OrgnlMsgId>");
-	return r.have_status ? deliver(p, &r, err) : 0;
+	return r.have_status || r.have_rsninf ? deliver(p, &r, err) : 0;
 }
 
-/* TxInfAndSts: OrgnlEndToEndId, TxSts, the reason. */
+/* TxInfAndSts: always a TX record, with what it has of OrgnlEndToEndId,
+ * TxSts, StsRsnInf and OrgnlTxRef/Cdtr. */
 static int parse_tx(struct p2 *p, const char *pmtinf_id, struct br_error *err)
 {
 	int depth = xmlin_depth(p->x);
@@ -406,38 +532,32 @@ static int parse_tx(struct p2 *p, const char *pmtinf_id, struct br_error *err)
 	int have_e2e = 0;
 	int rc = 0;
 
-	record_start(p, &r);
+	record_start(p, &r, PAIN002_TX);
 	memcpy(r.s.orgnl_pmtinf_id, pmtinf_id, sizeof(r.s.orgnl_pmtinf_id));
 	if (!xmlin_is_empty(p->x)) {
 		while ((rc = next_child(p, depth, "TxInfAndSts", err)) > 0) {
 			if (is_elem(p, "OrgnlEndToEndId") && !have_e2e) {
-				if ((rc = read_id(p, r.s.orgnl_e2e_id, err)) < 0)
-					return rc;
+				rc = read_id(p, r.s.orgnl_e2e_id, err);
 				have_e2e = 1;
 			} else if (is_elem(p, "TxSts") && !r.have_status) {
-				if ((rc = read_status(p, r.s.status, err)) < 0)
-					return rc;
-				r.have_status = 1;
+				rc = read_status(p, &r, err);
 			} else if (is_elem(p, "StsRsnInf")) {
-				if ((rc = parse_rsninf(p, &r, err)) < 0)
-					return rc;
+				rc = parse_rsninf(p, &r, err);
+			} else if (is_elem(p, "OrgnlTxRef")) {
+				rc = parse_txref(p, &r, err);
 			}
+			if (rc < 0)
+				return rc;
 		}
 		if (rc < 0)
 			return rc;
 	}
-	if (!have_e2e)
-		return xmlin_fail(p->x, err,
-				  "<TxInfAndSts> in batch %s has no <OrgnlEndToEndId>: the payment cannot be identified",
-				  pmtinf_id);
-	if (!r.have_status)
-		return xmlin_fail(p->x, err, "<TxInfAndSts> for payment %s has no <TxSts>",
-				  r.s.orgnl_e2e_id);
 	return deliver(p, &r, err);
 }
 
-/* OrgnlPmtInfAndSts: OrgnlPmtInfId, the batch status, its transactions.
- * The batch status goes out before the first transaction. */
+/* OrgnlPmtInfAndSts: OrgnlPmtInfId; the BATCH record when it has a
+ * PmtInfSts or a StsRsnInf, delivered before its first transaction (what
+ * comes after that, only possible without the schema, is not read). */
 static int parse_pmtinf(struct p2 *p, struct br_error *err)
 {
 	int depth = xmlin_depth(p->x);
@@ -445,36 +565,34 @@ static int parse_pmtinf(struct p2 *p, struct br_error *err)
 	int have_id = 0;
 	int rc = 0;
 
-	record_start(p, &r);
+	record_start(p, &r, PAIN002_BATCH);
 	if (!xmlin_is_empty(p->x)) {
 		while ((rc = next_child(p, depth, "OrgnlPmtInfAndSts", err)) > 0) {
 			if (is_elem(p, "OrgnlPmtInfId") && !have_id) {
-				if ((rc = read_id(p, r.s.orgnl_pmtinf_id, err)) < 0)
-					return rc;
+				rc = read_id(p, r.s.orgnl_pmtinf_id, err);
 				have_id = 1;
 			} else if (is_elem(p, "PmtInfSts") && !r.have_status && !r.delivered) {
-				if ((rc = read_status(p, r.s.status, err)) < 0)
-					return rc;
-				r.have_status = 1;
+				rc = read_status(p, &r, err);
 			} else if (is_elem(p, "StsRsnInf") && !r.delivered) {
-				if ((rc = parse_rsninf(p, &r, err)) < 0)
-					return rc;
+				rc = parse_rsninf(p, &r, err);
 			} else if (is_elem(p, "TxInfAndSts")) {
 				if (!have_id)
 					break;
-				if (r.have_status && !r.delivered && (rc = deliver(p, &r, err)) < 0)
+				if ((r.have_status || r.have_rsninf) && !r.delivered &&
+				    (rc = deliver(p, &r, err)) < 0)
 					return rc;
 				r.delivered = 1;
-				if ((rc = parse_tx(p, r.s.orgnl_pmtinf_id, err)) < 0)
-					return rc;
+				rc = parse_tx(p, r.s.orgnl_pmtinf_id, err);
 			}
+			if (rc < 0)
+				return rc;
 		}
 		if (rc < 0)
 			return rc;
 	}
 	if (!have_id)
 		return xmlin_fail(p->x, err, "<OrgnlPmtInfAndSts> has no <OrgnlPmtInfId> before its statuses");
-	if (r.have_status && !r.delivered)
+	if ((r.have_status || r.have_rsninf) && !r.delivered)
 		return deliver(p, &r, err);
 	return 0;
 }
@@ -510,10 +628,27 @@ static int parse_report(struct p2 *p, struct br_error *err)
 	return 0;
 }
 
+/* The root: Document in the namespace of V03 or V10. */
+static int parse_root(struct p2 *p, struct br_error *err)
+{
+	const char *ns = xmlin_ns(p->x);
+
+	if (strcmp(ns, NS_PAIN002_03) == 0) {
+		p->ns = NS_PAIN002_03;
+		p->hdr.iso_version = 3;
+	} else if (strcmp(ns, NS_PAIN002_10) == 0) {
+		p->ns = NS_PAIN002_10;
+		p->hdr.iso_version = 10;
+	}
+	if (!p->ns || strcmp(xmlin_name(p->x), "Document") != 0)
+		return xmlin_fail(p->x, err, "root element %.80s in namespace %.120s is not a pain.002 status report",
+				  xmlin_name(p->x), ns[0] ? ns : "(none)");
+	return 0;
+}
+
 int pain002_parse(struct xmlin *x, const struct pain002_handler *h, struct br_error *err)
 {
 	struct p2 p;
-	const char *ns;
 	int depth, rc, seen_report = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -528,19 +663,8 @@ int pain002_parse(struct xmlin *x, const struct pain002_handler *h, struct br_er
 		rc = xmlin_fail(x, err, "the file has no root element");
 		goto out;
 	}
-	ns = xmlin_ns(x);
-	if (strcmp(ns, NS_PAIN002_03) == 0) {
-		p.ns = NS_PAIN002_03;
-		p.hdr.iso_version = 3;
-	} else if (strcmp(ns, NS_PAIN002_10) == 0) {
-		p.ns = NS_PAIN002_10;
-		p.hdr.iso_version = 10;
-	}
-	if (!p.ns || strcmp(xmlin_name(x), "Document") != 0) {
-		rc = xmlin_fail(x, err, "root element %.80s in namespace %.120s is not a pain.002 status report",
-				xmlin_name(x), ns[0] ? ns : "(none)");
+	if ((rc = parse_root(&p, err)) < 0)
 		goto out;
-	}
 	depth = xmlin_depth(x);
 	if (!xmlin_is_empty(x)) {
 		while ((rc = next_child(&p, depth, "Document", err)) > 0) {
