@@ -11,11 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bankfeedback.h"
+#include "bankpost.h"
 #include "bsn.h"
+#include "camt.h"
 #include "date.h"
 #include "fsutil.h"
 #include "levering.h"
 #include "log.h"
+#include "money.h"
 #include "pain002.h"
 #include "polis.h"
 #include "register.h"
@@ -82,6 +86,7 @@ struct intake {
 	struct xmlin_limits lim;
 	struct xmlin_schema *schema[N_INPUTS]; /* by inputs[] index, loaded when first needed */
 	char now[TIMESTAMP_FMT_MAX];
+	int64_t now_ts;
 	int32_t today;
 };
 
@@ -119,6 +124,11 @@ struct ingest {
 	sqlite3_int64 levering;
 	struct snapshot *snap;
 	sqlite3_stmt *ins, *find, *person, *gegeven;
+	struct bankpost_sorter *sorter;  /* a statement: which entries are ours */
+	long entries;                /* a statement: every entry, ours or not */
+	int camt_ours;               /* the statement being read is the debtor account's */
+	int camt_accounts_ours;      /* statements of the debtor account in the file */
+	char camt_other[16];         /* another account seen, masked */
 	long records, unknown;       /* stored (the store thread's while it runs) */
 	long parsed, last_progress;  /* handed over (the parser's) */
 	struct ring ring;
@@ -747,6 +757,11 @@ static void copy_pain002(void *slot, const void *rec)
 	memcpy(slot, rec, sizeof(struct pain002_status));
 }
 
+static void copy_bankpost(void *slot, const void *rec)
+{
+	memcpy(slot, rec, sizeof(struct bankpost));
+}
+
 /* ---- kind handlers ------------------------------------------------------- */
 
 /* What the store thread does with one record of each kind. */
@@ -754,6 +769,7 @@ static int store_dossier(struct ingest *g, const void *rec, struct br_error *err
 static int store_polis_record(struct ingest *g, const void *rec, struct br_error *err);
 static int store_signal(struct ingest *g, const void *rec, struct br_error *err);
 static int store_pain002_status(struct ingest *g, const void *rec, struct br_error *err);
+static int store_bankpost(struct ingest *g, const void *rec, struct br_error *err);
 
 static int check_header(struct ingest *g, const struct levering_header *h, struct br_error *err)
 {
@@ -1005,7 +1021,8 @@ static int on_pain002_header(void *ctx, const struct levering_header *h, struct 
 		return rc;
 	if ((rc = store_prepare(g->in->st, &g->ins,
 				"INSERT INTO bankstatus (levering, regel, orgnl_msg_id, orgnl_pmtinf_id,"
-				" orgnl_e2e_id, status, reden) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err)) < 0)
+				" orgnl_e2e_id, status, reden, niveau, reden_prtry, info, naam, verwerkt)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)", err)) < 0)
 		return rc;
 	return ring_start(g, sizeof(struct pain002_status), copy_pain002, store_pain002_status, err);
 }
@@ -1031,10 +1048,119 @@ static int store_pain002_status(struct ingest *g, const void *rec, struct br_err
 	bind_text_or_null(s, 5, r->orgnl_e2e_id);
 	bind_text(s, 6, r->status);
 	bind_text_or_null(s, 7, r->reason);
+	sqlite3_bind_int(s, 8, (int)r->level);
+	sqlite3_bind_int(s, 9, r->reason_prtry);
+	bind_text_or_null(s, 10, r->info);
+	bind_text_or_null(s, 11, r->name);
 	if ((rc = sql_step_done(g->in->st, s, "storing a bank status", err)) < 0)
 		return rc;
 	g->records++;
 	return 0;
+}
+
+/*
+ * A statement (payments.md "Bank statements and returns"): only the
+ * entries that are betaalrun's are stored (bankpost.h); the released runs'
+ * ids are read here, before the store thread starts.
+ */
+static int on_camt_header(void *ctx, const struct levering_header *h, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	int rc;
+
+	if ((rc = check_header(g, h, err)) < 0)
+		return rc;
+	if (!g->in->o->cfg->debiteur_iban[0])
+		return br_error_set(err, BR_EINPUT, "betaalrun.conf has no [debiteur] iban: a bank statement cannot"
+				    " be checked against the account betaalrun pays from; set it and drop the file again");
+	if ((rc = bankpost_sorter_new(&g->sorter, g->in->st, err)) < 0 ||
+	    (rc = store_prepare(g->in->st, &g->ins,
+				"INSERT INTO bankpost (levering, regel, soort, boekdatum, bedrag_cents, msg_id, pmtinf_id,"
+				" e2e_id, reden, reden_prtry, info, btc, bank_ref)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", err)) < 0)
+		return rc;
+	return ring_start(g, sizeof(struct bankpost), copy_bankpost, store_bankpost, err);
+}
+
+/*
+ * payments.md: a statement for another account than the debtor's is not
+ * betaalrun's.  A file may hold the statements of several accounts of the
+ * same customer (one Stmt each): only the debtor account's entries are
+ * read, the others counted; a file without it is refused (finish_camt).
+ * Some banks give the IBAN as Othr/Id.
+ */
+static int on_camt_account(void *ctx, const struct camt_account *a, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	const char *ours = g->in->o->cfg->debiteur_iban;
+
+	(void)err;
+	g->camt_ours = strcmp(a->iban[0] ? a->iban : a->other_id, ours) == 0;
+	g->camt_accounts_ours += g->camt_ours;
+	if (!g->camt_ours && !g->camt_other[0]) {
+		size_t n = strlen(a->iban[0] ? a->iban : a->other_id);
+		snprintf(g->camt_other, sizeof(g->camt_other), "****%.4s",
+			 (a->iban[0] ? a->iban : a->other_id) + (n > 4 ? n - 4 : 0));
+	}
+	return 0;
+}
+
+static int finish_camt(struct ingest *g, struct br_error *err)
+{
+	if (g->camt_accounts_ours)
+		return 0;
+	return br_error_set(err, BR_EINPUT, "statement %s is for account %s, not for the account betaalrun pays"
+			    " from (betaalrun.conf [debiteur] iban): it is not betaalrun's; give it to whoever keeps"
+			    " that account", g->e->hdr.levering_id, g->camt_other[0] ? g->camt_other : "(none)");
+}
+
+static int on_camt_tx(void *ctx, const struct camt_tx *t, struct br_error *err)
+{
+	struct ingest *g = ctx;
+
+	return bankpost_tx(g->sorter, t, err);
+}
+
+static int push_bankpost(void *ctx, const struct bankpost *p, struct br_error *err)
+{
+	return ring_push(ctx, p, err);
+}
+
+static int on_camt_entry(void *ctx, const struct camt_entry *e, struct br_error *err)
+{
+	struct ingest *g = ctx;
+	long posts;
+
+	g->entries++;
+	if (!g->camt_ours)   /* another account's: counted, its transactions dropped */
+		return bankpost_entry(g->sorter, NULL, push_bankpost, g, &posts, err);
+	return bankpost_entry(g->sorter, e, push_bankpost, g, &posts, err);
+}
+
+/* In the store thread. */
+static int store_bankpost(struct ingest *g, const void *rec, struct br_error *err)
+{
+	const struct bankpost *p = rec;
+	sqlite3_stmt *s = g->ins;
+	char day[DATE_FMT_MAX];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_int64(s, 1, g->levering);
+	sqlite3_bind_int64(s, 2, p->line);
+	bind_text(s, 3, p->kind == BANKPOST_DEBIT ? "AFSCHRIJVING" : "STORNO");
+	bind_date(s, 4, p->booking_date, day);
+	sqlite3_bind_int64(s, 5, p->amount_cents);
+	bind_text_or_null(s, 6, p->msg_id);
+	bind_text_or_null(s, 7, p->pmtinf_id);
+	bind_text_or_null(s, 8, p->e2e_id);
+	bind_text_or_null(s, 9, p->reason);
+	sqlite3_bind_int(s, 10, p->reason_prtry);
+	bind_text_or_null(s, 11, p->info);
+	bind_text_or_null(s, 12, p->btc);
+	bind_text_or_null(s, 13, p->bank_ref);
+	g->records++;
+	return sql_step_done(g->in->st, s, "storing a statement entry", err);
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -1082,6 +1208,23 @@ static int insert_ledger(struct ingest *g, const char *archief, struct br_error 
 	return rc;
 }
 
+/* What the bank said takes effect in the file's own transaction (bankfeedback.h). */
+static int apply_bank_file(struct ingest *g, struct br_error *err)
+{
+	struct bankfeedback_result r;
+	char eur[MONEY_FMT_MAX];
+	int rc;
+
+	if ((rc = bankfeedback_apply(&r, g->in->st, g->in->o->signals, g->levering, g->in->now_ts, err)) < 0)
+		return rc;
+	/* the amount in euros: nine digits of cents in a row would be masked as a BSN */
+	log_event(LOG_INFO, "bank", "file=%s entries=%ld payments=%ld booked_back=%ld booked_back_eur=%s"
+		  " account_blocks=%ld settled=%ld vop=%ld unmatched=%ld debits=%ld debit_mismatches=%ld",
+		  g->e->name, g->entries, r.payments, r.booked_back, money_format(eur, r.booked_back_cents),
+		  r.account_blocks, r.settled, r.vop_mismatches, r.unmatched, r.debits, r.debit_mismatches);
+	return 0;
+}
+
 static int parse_into_store(struct ingest *g, struct br_error *err)
 {
 	struct intake *in = g->in;
@@ -1117,6 +1260,14 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 		rc = pain002_parse(x, &h, err);
 		break;
 	}
+	case LEVERING_CAMT053:
+	case LEVERING_CAMT054: {
+		struct camt_handler h = { on_camt_header, on_camt_account, on_camt_tx, on_camt_entry, g };
+		rc = camt_parse(x, &h, err);
+		if (rc == 0)
+			rc = finish_camt(g, err);
+		break;
+	}
 	default:
 		rc = br_error_set(err, BR_EINTERNAL, "unknown delivery kind");
 	}
@@ -1126,6 +1277,9 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 		e->krimp_refused = snapshot_shrink_refused(g->snap);
 		goto out;
 	}
+	if ((e->hdr.kind == LEVERING_PAIN002 || e->hdr.kind == LEVERING_CAMT053 ||
+	     e->hdr.kind == LEVERING_CAMT054) && (rc = apply_bank_file(g, err)) < 0)
+		goto out;
 	if ((rc = store_prepare(in->st, &s, "UPDATE levering SET records = ?2, onbekende_bsn = ?3 WHERE id = ?1",
 				err)) < 0)
 		goto out;
@@ -1151,6 +1305,7 @@ static void ingest_release(struct ingest *g)
 	sqlite3_finalize(g->find);
 	sqlite3_finalize(g->person);
 	sqlite3_finalize(g->gegeven);
+	bankpost_sorter_free(g->sorter);
 	ring_release(&g->ring);
 	memset(g, 0, sizeof(*g));
 }
@@ -1403,6 +1558,7 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 	{
 		int64_t now = timestamp_now();
 		timestamp_format(in.now, now);
+		in.now_ts = now;
 		in.today = timestamp_day(now);
 	}
 	if ((rc = recover_archived(&in, err)) < 0 || (rc = list_inbox(&v, &n, o->inbox, err)) < 0)

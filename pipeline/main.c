@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bankfeedback.h"
 #include "config.h"
 #include "date.h"
 #include "error.h"
@@ -239,11 +240,14 @@ static int run_intake_once(const struct home *h, const struct signaltable *sig, 
 	 * open REGISTER jobs */
 	{
 		struct signals_match_result mr;
-		long opened = 0;
+		long opened = 0, missing = 0;
 		int64_t now = timestamp_now();
 		if ((rc = signals_match(&mr, st, sig, now, err)) < 0 ||
-		    (rc = jobs_open_register_problems(&opened, st, sig, now, err)) < 0)
+		    (rc = jobs_open_register_problems(&opened, st, sig, now, err)) < 0 ||
+		    (rc = bankfeedback_check_debits(&missing, st, sig, h->cfg.afschrijving_dagen, now, err)) < 0)
 			goto out;
+		if (missing)
+			log_event(LOG_WARN, "bank", "batches_without_debit=%ld (BANK jobs)", missing);
 		if (mr.matched || mr.unmatched || opened)
 			log_event(LOG_INFO, "heronderzoek", "signals_matched=%ld new_jobs=%ld holds=%ld"
 				  " signals_without_dossier=%ld register_jobs=%ld", mr.matched, mr.new_jobs, mr.holds,
@@ -420,6 +424,32 @@ static void print_query(struct store *st, const char *label, const char *sql)
 	sqlite3_finalize(s);
 }
 
+/* payments.md: a bank line that matches nothing is kept and listed. */
+static void print_unmatched(struct store *st)
+{
+	static const char q[] =
+		"SELECT l.levering_id, s.regel, s.orgnl_msg_id, coalesce(s.orgnl_e2e_id, coalesce(s.orgnl_pmtinf_id, '')),"
+		" s.status, coalesce(s.reden, '') FROM bankstatus s JOIN levering l ON l.id = s.levering"
+		" WHERE s.onbekend = 1"
+		" UNION ALL SELECT l.levering_id, p.regel, coalesce(p.msg_id, ''), coalesce(p.e2e_id, coalesce(p.pmtinf_id, '')),"
+		" p.soort, coalesce(p.reden, '') FROM bankpost p JOIN levering l ON l.id = p.levering"
+		" WHERE p.onbekend = 1 LIMIT 20";
+	sqlite3_stmt *s = NULL;
+	struct br_error e;
+	int n = 0;
+
+	br_error_clear(&e);
+	if (store_prepare(st, &s, q, &e) < 0)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n++ == 0)
+			printf("bank lines matching no released run or payment (see the BANK jobs):\n");
+		printf("  %s line %s: %s %s %s %s\n", store_col(s, 0), store_col(s, 1), store_col(s, 2),
+		       store_col(s, 3), store_col(s, 4), store_col(s, 5));
+	}
+	sqlite3_finalize(s);
+}
+
 static int cmd_status(const char *dir, int argc, char **argv)
 {
 	struct br_error err;
@@ -455,7 +485,14 @@ static int cmd_status(const char *dir, int argc, char **argv)
 		    "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM persoon p WHERE p.bsn = s.bsn)), 0)"
 		    " || ' without dossier' FROM signaal s");
 	print_query(st, "bank status reports", "SELECT count(*) || ' statuses', coalesce(sum(status = 'RJCT'), 0)"
-		    " || ' rejections' FROM bankstatus");
+		    " || ' rejections', coalesce(sum(onbekend), 0) || ' matching nothing' FROM bankstatus");
+	print_query(st, "bank statements", "SELECT count(*) || ' entries of ours', coalesce(sum(soort = 'STORNO'), 0)"
+		    " || ' returns', coalesce(sum(onbekend), 0) || ' matching nothing' FROM bankpost");
+	print_query(st, "booked back", "SELECT count(*) || ' payments', coalesce(sum(klasse = 'REKENING'), 0)"
+		    " || ' for the account', (SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling"
+		    " WHERE b.soort = 'DERDE' AND t.herbetaald IS NULL) || ' still owed to third parties'"
+		    " FROM terugboeking");
+	print_unmatched(st);
 	print_query(st, "last run", "SELECT msg_id, maand, status, aantal || ' payments',"
 		    " printf('EUR %d.%02d', totaal_cents / 100, totaal_cents % 100) FROM run ORDER BY id DESC LIMIT 1");
 	printf("heronderzoek jobs:\n");
@@ -760,8 +797,7 @@ static int cmd_run(const char *dir, int argc, char **argv)
 	printf("%-16s%ld\n", "transacties", sum.tx);
 	print_amount_line("totaal", sum.total_cents);
 	if (sum.rejected)
-		printf("%ld betaling(en) door de bank geweigerd (pain.002): teruggeboekt en opnieuw berekend\n",
-		       sum.rejected);
+		printf("%ld statusrapport(en) van de bank nu verwerkt (pain.002)\n", sum.rejected);
 	if (sum.blocked || sum.derden_skipped)
 		printf("zie rapport.html: %ld geblokkeerd, %ld betalingen aan derden niet gedaan\n", sum.blocked,
 		       sum.derden_skipped);

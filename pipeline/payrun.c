@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bankfeedback.h"
 #include "calendar.h"
 #include "cms_sign.h"
 #include "date.h"
@@ -174,10 +175,10 @@ struct prep {
 	char tmpdir[FSUTIL_PATH_MAX], specdir[FSUTIL_PATH_MAX];
 	long e2e_seq;
 	int64_t *held; size_t n_held;
-	struct rejected { int64_t dossier; char iban[35]; char reden[8]; } *rej; size_t n_rej;
+	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
 	struct report_cell cells[MAX_CELLS]; size_t n_cells;
 	struct report_line *lines; size_t n_lines, cap_lines;
-	sqlite3_stmt *ins_tx, *ins_rd, *ins_afr;
+	sqlite3_stmt *ins_tx, *ins_rd, *ins_afr, *set_again;
 	struct ledger *ledger;
 	struct payrun_summary *sum;
 };
@@ -197,8 +198,8 @@ static struct report_cell *cell_for(struct prep *p, const char *gemeente, const 
 	return &p->cells[p->n_cells++];
 }
 
-static int add_line(struct prep *p, enum report_line_kind kind, const struct settle_dossier_info *info,
-		    const char *kenmerk, const char *reden, int64_t amount)
+static int add_line_for(struct prep *p, enum report_line_kind kind, const char *nummer, const char *gemeente,
+			const char *kenmerk, const char *reden, int64_t amount)
 {
 	struct report_line *l;
 
@@ -207,12 +208,18 @@ static int add_line(struct prep *p, enum report_line_kind kind, const struct set
 	l = &p->lines[p->n_lines++];
 	memset(l, 0, sizeof(*l));
 	l->kind = kind;
-	snprintf(l->dossier, sizeof(l->dossier), "%s", info->nummer);
-	snprintf(l->gemeente, sizeof(l->gemeente), "%s", info->gemeente);
+	snprintf(l->dossier, sizeof(l->dossier), "%s", nummer);
+	snprintf(l->gemeente, sizeof(l->gemeente), "%s", gemeente);
 	snprintf(l->kenmerk, sizeof(l->kenmerk), "%s", kenmerk ? kenmerk : "");
 	snprintf(l->reden, sizeof(l->reden), "%s", reden ? reden : "");
 	l->amount_cents = amount;
 	return 0;
+}
+
+static int add_line(struct prep *p, enum report_line_kind kind, const struct settle_dossier_info *info,
+		    const char *kenmerk, const char *reden, int64_t amount)
+{
+	return add_line_for(p, kind, info->nummer, info->gemeente, kenmerk, reden, amount);
 }
 
 static int is_held(const struct prep *p, int64_t dossier)
@@ -231,16 +238,21 @@ static int is_held(const struct prep *p, int64_t dossier)
 	return 0;
 }
 
-/* Accounts the bank rejected, per dossier: paying the same account again
- * would be rejected again, so such a payment waits for the register. */
+/*
+ * Accounts the bank rejected or returned a payment from for a reason about
+ * the account (payments.md; bankfeedback.h), per dossier: paying the same
+ * account again would fail again, so such a payment waits until the
+ * register changes that account.  Sorted by dossier for rejected_for.
+ */
 static int load_rejected(struct prep *p, struct br_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	size_t cap = 0;
 	int rc;
 
-	if ((rc = store_prepare(p->st, &s, "SELECT DISTINCT dossier, iban, coalesce(reden, '') FROM betaling"
-				" WHERE status = 'RJCT' ORDER BY dossier", err)) < 0)
+	if ((rc = store_prepare(p->st, &s, "SELECT DISTINCT b.dossier, b.iban, t.reden FROM terugboeking t"
+				" JOIN betaling b ON b.id = t.betaling WHERE t.klasse = 'REKENING'"
+				" ORDER BY b.dossier, b.iban", err)) < 0)
 		return rc;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (mem_grow((void **)&p->rej, &cap, p->n_rej + 1, sizeof(*p->rej)) < 0) {
@@ -249,7 +261,7 @@ static int load_rejected(struct prep *p, struct br_error *err)
 		}
 		p->rej[p->n_rej].dossier = sqlite3_column_int64(s, 0);
 		snprintf(p->rej[p->n_rej].iban, sizeof(p->rej[0].iban), "%.34s", col(s, 1));
-		snprintf(p->rej[p->n_rej].reden, sizeof(p->rej[0].reden), "%.7s", col(s, 2));
+		snprintf(p->rej[p->n_rej].reden, sizeof(p->rej[0].reden), "%.35s", col(s, 2));
 		p->n_rej++;
 	}
 	sqlite3_finalize(s);
@@ -258,10 +270,17 @@ static int load_rejected(struct prep *p, struct br_error *err)
 
 static const struct rejected *rejected_for(const struct prep *p, int64_t dossier, const char *iban)
 {
-	size_t i;
+	size_t lo = 0, hi = p->n_rej, i;
 
-	for (i = 0; i < p->n_rej; i++)
-		if (p->rej[i].dossier == dossier && strcmp(p->rej[i].iban, iban) == 0)
+	while (lo < hi) {   /* the first of the dossier's */
+		size_t mid = (lo + hi) / 2;
+		if (p->rej[mid].dossier < dossier)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < p->n_rej && p->rej[i].dossier == dossier; i++)
+		if (strcmp(p->rej[i].iban, iban) == 0)
 			return &p->rej[i];
 	return NULL;
 }
@@ -523,14 +542,18 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 			status = "GEBLOKKEERD";
 		else if (res->client_cents > 0 && (rj = rejected_for(p, info->id, info->iban))) {
 			status = "GEBLOKKEERD";
-			snprintf(why, sizeof(why), "the bank rejected a payment to this account (%s); waiting for"
-				 " a corrected register", rj->reden);
+			snprintf(why, sizeof(why), "de bank weigerde een betaling naar deze rekening (%s); wacht op"
+				 " een gecorrigeerd register", rj->reden);
 		}
 		for (i = 0; i < res->n_bookings && strcmp(status, "GEBLOKKEERD") != 0; i++) {
 			const struct settle_booking *b = &res->bookings[i];
 			if (b->kind == BOOK_DERDEN && b->ref >= 0 &&
 			    (payment_problem(why, sizeof(why), info->derde_iban[b->ref], info->derde_naam[b->ref],
 					     in->derden[b->ref].kenmerk) ||
+			     ((rj = rejected_for(p, info->id, info->derde_iban[b->ref])) &&
+			      snprintf(why, sizeof(why), "%.60s: de bank weigerde een betaling naar de rekening van"
+				       " deze derde (%s); wacht op een gecorrigeerd register",
+				       in->derden[b->ref].kenmerk, rj->reden) > 0) ||
 			     (has_digit_run(in->derden[b->ref].kenmerk) &&
 			      snprintf(why, sizeof(why), "third-party kenmerk holds nine or more digits in a row") > 0)))
 				status = "GEBLOKKEERD";
@@ -622,72 +645,46 @@ nomem:
 
 
 /*
- * payments.md "Bank status reports": a rejected payment (RJCT, for the
- * transaction, its batch or the whole message) is booked back as unpaid —
- * a negative difference of the run's month for the amount, released at
- * once — so that the next run pays it again once the register is right;
- * the payment keeps the status and reason for the report.  Each status is
- * processed once (bankstatus.verwerkt).
+ * payments.md: a third party's payment the bank rejected or returned stays
+ * owed to it.  For any other reason than its account it is paid again to
+ * the same account; for a reason about the account only once the register
+ * has another account for that third party.  A held dossier pays nothing.
+ * Until paid, the report lists it.
  */
-static int process_bank_statuses(struct store *st, const struct payrun_env *env, long *out_rejected,
-				  struct br_error *err)
+static int pay_owed(void *ctx, const struct bankfeedback_owed *o, struct br_error *err)
 {
-	sqlite3_stmt *q = NULL, *mark = NULL, *book = NULL, *done = NULL;
-	char today[DATE_FMT_MAX];
-	int rc, step;
+	struct prep *p = ctx;
+	const char *iban = o->account ? o->new_iban : o->iban;
+	const char *naam = o->account ? o->new_naam : o->naam;
+	char why[512] = "", omschr[PAIN001_USTRD_MAX + 1];
+	struct report_cell *c = cell_for(p, o->gemeente, o->regeling);
+	int rc;
 
-	*out_rejected = 0;
-	date_format(today, timestamp_day(env->now));
-	if ((rc = store_prepare(st, &q,
-				"SELECT bs.id, b.id, b.run, b.dossier, r.maand, b.bedrag_cents, coalesce(bs.reden, '')"
-				" FROM bankstatus bs JOIN run r ON r.msg_id = bs.orgnl_msg_id AND r.status = 'RELEASED'"
-				" JOIN betaling b ON b.run = r.id"
-				"  AND (bs.orgnl_pmtinf_id IS NULL OR b.pmtinf_id = bs.orgnl_pmtinf_id)"
-				"  AND (bs.orgnl_e2e_id IS NULL OR b.end_to_end_id = bs.orgnl_e2e_id)"
-				" WHERE bs.verwerkt = 0 AND bs.status = 'RJCT' AND b.status IS NULL"
-				" ORDER BY b.run, b.id", err)) < 0 ||
-	    (rc = store_prepare(st, &mark, "UPDATE betaling SET status = 'RJCT', reden = ?2 WHERE id = ?1", err)) < 0 ||
-	    (rc = store_prepare(st, &book, "INSERT INTO boeking (run, dossier, maand, soort, bedrag_cents, kenmerk)"
-				" VALUES (?1, ?2, ?3, 'verschil', ?4, 'RJCT')", err)) < 0 ||
-	    (rc = store_prepare(st, &done, "UPDATE bankstatus SET verwerkt = 1 WHERE verwerkt = 0", err)) < 0)
-		goto out;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_reset(mark);
-		sqlite3_bind_int64(mark, 1, sqlite3_column_int64(q, 1));
-		sqlite3_bind_text(mark, 2, col(q, 6), -1, SQLITE_TRANSIENT);
-		if ((rc = step_done(st, mark, "marking a rejected payment", err)) < 0)
-			goto out;
-		sqlite3_reset(book);
-		sqlite3_bind_int64(book, 1, sqlite3_column_int64(q, 2));
-		sqlite3_bind_int64(book, 2, sqlite3_column_int64(q, 3));
-		sqlite3_bind_text(book, 3, col(q, 4), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(book, 4, -sqlite3_column_int64(q, 5));
-		if ((rc = step_done(st, book, "booking back a rejected payment", err)) < 0 ||
-		    (rc = ledger_release(st, sqlite3_column_int64(q, 2), today, err)) < 0)
-			goto out;
-		{
-			char key[64], text[256], amount[MONEY_FMT_MAX + 8];
-			snprintf(key, sizeof(key), "RJCT %lld", (long long)sqlite3_column_int64(q, 1));
-			snprintf(text, sizeof(text), "the bank rejected a payment of %s (reason %s): correct the"
-				 " account in the register; it is paid again in the next run",
-				 money_format_nl(amount, sizeof(amount), sqlite3_column_int64(q, 5)), col(q, 6));
-			if ((rc = jobs_open_event(NULL, st, env->signals, sqlite3_column_int64(q, 3), "REGISTER",
-						  timestamp_day(env->now), key, text, env->now, err)) < 0)
-				goto out;
-		}
-		(*out_rejected)++;
+	if (!c)
+		return br_error_set(err, BR_EINTERNAL, "too many municipality × regeling combinations");
+	if (is_held(p, o->dossier))
+		snprintf(why, sizeof(why), "nog verschuldigd aan de derde: opschorting actief");
+	else if (o->account && (!iban[0] || rejected_for(p, o->dossier, iban)))
+		snprintf(why, sizeof(why), "nog verschuldigd aan de derde: de bank weigerde de rekening (%s);"
+			 " wacht op een nieuwe rekening van de derde in het register", o->reden);
+	else if (payment_problem(why, sizeof(why), iban, naam, o->kenmerk))
+		log_mask_digits(why);
+	if (why[0]) {
+		c->derden_skipped++;
+		p->sum->derden_skipped++;
+		return add_line_for(p, REPORT_DERDEN_SKIPPED, o->nummer, o->gemeente, o->kenmerk, why,
+				    o->amount_cents) < 0 ? br_error_set(err, BR_ENOMEM, "out of memory") : 0;
 	}
-	if (step != SQLITE_DONE) {
-		rc = store_fail(st, step, "reading bank statuses", err);
-		goto out;
-	}
-	rc = step_done(st, done, "recording processed bank statuses", err);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(mark);
-	sqlite3_finalize(book);
-	sqlite3_finalize(done);
-	return rc;
+	if (p->dry_run)
+		return 0;
+	snprintf(omschr, sizeof(omschr), "%.60s dossier %s %s opnieuw", o->kenmerk, o->nummer, o->maand);
+	if ((rc = insert_tx(p, o->dossier, "DERDE", o->amount_cents, iban, "", naam, omschr, o->kenmerk, err)) < 0)
+		return rc;
+	c->derden_cents += o->amount_cents;
+	sqlite3_reset(p->set_again);
+	sqlite3_bind_int64(p->set_again, 1, sqlite3_last_insert_rowid(store_db(p->st)));
+	sqlite3_bind_int64(p->set_again, 2, o->betaling);
+	return store_step_done(p->st, p->set_again, "recording a payment made again", err);
 }
 
 /* The run's checks (payments.md "Lifecycle"). */
@@ -917,7 +914,8 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 	in_tx = 1;
 	if (!dry_run && (rc = prepare_checks(st, month, aanvullend, &superseded, err)) < 0)
 		goto out;
-	if ((rc = process_bank_statuses(st, env, &out->rejected, err)) < 0)
+	/* reports a store of an earlier version left for the run to process */
+	if ((rc = bankfeedback_apply_pending(&out->rejected, st, env->signals, env->now, err)) < 0)
 		goto out;
 	if (!dry_run) {
 		/* signals that found their dossier since the last ingest hold it now */
@@ -991,6 +989,8 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 					" doorgeschoven_cents, vordering_cents, inhoudingen_cents, derden_cents,"
 					" client_cents, specificatie) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 					" ?11, ?12, ?13, ?14, ?15)", err)) < 0 ||
+		    (rc = store_prepare(st, &p.set_again, "UPDATE betaling SET herbetaling_van = ?2 WHERE id = ?1",
+					err)) < 0 ||
 		    (rc = ledger_open(&p.ledger, st, err)) < 0)
 			goto out;
 	} else {
@@ -1022,6 +1022,8 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		goto out;
 	settle_source_free(src);
 	src = NULL;
+	if ((rc = bankfeedback_owed_each(st, month_first_day(month), pay_owed, &p, err)) < 0)
+		goto out;
 	if (aanvullend && !dry_run && out->tx == 0) {
 		/* nothing is due and unpaid: no run, nothing to approve */
 		store_rollback(st);
@@ -1146,6 +1148,7 @@ out:
 	sqlite3_finalize(p.ins_tx);
 	sqlite3_finalize(p.ins_rd);
 	sqlite3_finalize(p.ins_afr);
+	sqlite3_finalize(p.set_again);
 	ledger_free(p.ledger);
 	free(p.held);
 	free(p.rej);
@@ -1292,6 +1295,7 @@ int payrun_release(struct payrun_summary *out, struct store *st, const struct pa
 	if ((rc = store_begin(st, err)) < 0)
 		return rc;
 	if ((rc = ledger_release(st, r.id, today, err)) < 0 ||
+	    (rc = bankfeedback_owed_settle(st, r.id, err)) < 0 ||
 	    (rc = set_status(st, r.id, "RELEASED", "vrijgegeven", today, err)) < 0 ||
 	    (rc = store_commit(st, err)) < 0) {
 		store_rollback(st);
@@ -1343,22 +1347,58 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	return 0;
 }
 
+/*
+ * payments.md: `runs` shows per released run the bank's view: payments
+ * settled (ACSC), rejected (pain.002), returned (camt), or without a final
+ * status, and the batches debited on the statements.
+ */
+static const char runs_sql[] =
+	"SELECT r.msg_id, r.maand, r.status, r.aanvullend, r.uitvoerdatum, r.aantal, r.totaal_cents, r.aangemaakt,"
+	" (SELECT count(*) FROM betaling b WHERE b.run = r.id AND b.status = 'ACSC'"
+	"  AND NOT EXISTS (SELECT 1 FROM terugboeking t WHERE t.betaling = b.id)),"
+	" (SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling WHERE b.run = r.id AND t.bron = 'pain002'),"
+	" (SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling WHERE b.run = r.id AND t.bron = 'camt'),"
+	" (SELECT count(DISTINCT pmtinf_id) FROM betaling b WHERE b.run = r.id),"
+	" (SELECT count(*) || ' ' || coalesce(min(boekdatum), '') || ' ' || coalesce(max(boekdatum), '')"
+	"  FROM afschrijving a WHERE a.run = r.id)"
+	" FROM run r ORDER BY r.id";
+
+static void print_bank_view(sqlite3_stmt *s)
+{
+	long n = (long)sqlite3_column_int64(s, 5), settled = (long)sqlite3_column_int64(s, 8);
+	long rejected = (long)sqlite3_column_int64(s, 9), returned = (long)sqlite3_column_int64(s, 10);
+	long batches = (long)sqlite3_column_int64(s, 11), debited = 0;
+	char from[16] = "", to[16] = "";
+
+	sscanf(col(s, 12), "%ld %15s %15s", &debited, from, to);
+	printf("  bank: %ld verwerkt, %ld geweigerd, %ld teruggestort, %ld zonder eindstatus%s\n", settled,
+	       rejected, returned, n - settled - rejected - returned,
+	       n > 0 && rejected == n ? " (DOOR DE BANK GEWEIGERD: `run --month M --aanvullend` betaalt opnieuw)" : "");
+	if (debited)
+		printf("  afgeschreven op %s%s%s (%ld van %ld batches)\n", from, strcmp(from, to) ? " t/m " : "",
+		       strcmp(from, to) ? to : "", debited, batches);
+	else
+		printf("  nog geen afschrijving op een afschrift (%ld batches)\n", batches);
+}
+
 int payrun_list(struct store *st, struct br_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	char amount[MONEY_FMT_MAX + 8];
 	int rc;
 
-	if ((rc = store_prepare(st, &s, "SELECT msg_id, maand, status, aanvullend, uitvoerdatum, aantal,"
-				" totaal_cents, aangemaakt FROM run ORDER BY id", err)) < 0)
+	if ((rc = store_prepare(st, &s, runs_sql, err)) < 0)
 		return rc;
 	printf("%-18s %-8s %-11s %-10s %8s %18s  %s\n", "run", "maand", "status", "uitvoering", "aantal",
 	       "totaal", "aangemaakt");
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (sqlite3_step(s) == SQLITE_ROW) {
 		printf("%-18s %-8s %-11s %-10s %8lld %18s  %s%s\n", col(s, 0), col(s, 1), col(s, 2), col(s, 4),
 		       (long long)sqlite3_column_int64(s, 5),
 		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 6)), col(s, 7),
 		       sqlite3_column_int(s, 3) ? " (aanvullend)" : "");
+		if (strcmp(col(s, 2), "RELEASED") == 0)
+			print_bank_view(s);
+	}
 	sqlite3_finalize(s);
 	return 0;
 }

@@ -45,7 +45,7 @@ struct payrun_summary {
 	char sha256[65], sha1[41];
 	char uitvoerdatum[11];
 	long dossiers, tx, paid, nul, held, blocked, derden_skipped;
-	long rejected;                /* payments the bank rejected, booked back by this run */
+	long rejected;                /* status reports an older store left unprocessed, processed now */
 	int64_t total_cents;
 };
 

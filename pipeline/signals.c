@@ -105,10 +105,10 @@ static const char *const sql[Q_COUNT] = {
 	[Q_INSERT_HOLD] = "INSERT INTO opschorting (dossier, bron, vanaf, reden, ingesteld_door, taak)"
 		" VALUES (?1, 'SIGNAAL', ?2, ?3, ?4, ?5)",
 	/* the event was seen: it opened a job of this kind, or joined one */
-	[Q_KEY_SEEN] = "SELECT 1 FROM taak WHERE dossier = ?1 AND soort = ?2 AND sleutel = ?3"
+	[Q_KEY_SEEN] = "SELECT 1 FROM taak WHERE dossier IS ?1 AND soort = ?2 AND sleutel = ?3"
 		" UNION ALL"
 		" SELECT 1 FROM taak t JOIN taak_gebeurtenis g ON g.taak = t.id"
-		" WHERE t.dossier = ?1 AND t.soort = ?2 AND g.gebeurtenis = 'JOIN'"
+		" WHERE t.dossier IS ?1 AND t.soort = ?2 AND g.gebeurtenis = 'JOIN'"
 		" AND substr(g.reden, 1, length(?3) + 3) = '[' || ?3 || '] '"
 		" LIMIT 1",
 };
@@ -209,6 +209,15 @@ static char *masked(char *buf, size_t cap, const char *s)
 }
 
 /* Non-empty and not only blanks. */
+/* A job's dossier, or NULL for an operator's job (dossier 0: BANK). */
+static void bind_dossier(sqlite3_stmt *s, int i, int64_t dossier)
+{
+	if (dossier > 0)
+		sqlite3_bind_int64(s, i, dossier);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 static int has_text(const char *s)
 {
 	if (!s)
@@ -268,7 +277,7 @@ static int job_upsert(struct jobs *j, const struct want *w, int64_t *out_id, int
 
 	if ((rc = jq(j, Q_OPEN_JOB, &s, err)) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, w->dossier);
+	bind_dossier(s, 1, w->dossier);
 	bind_text(s, 2, w->soort);
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
@@ -308,7 +317,7 @@ static int job_upsert(struct jobs *j, const struct want *w, int64_t *out_id, int
 
 	if ((rc = jq(j, Q_INSERT_JOB, &s, err)) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, w->dossier);
+	bind_dossier(s, 1, w->dossier);
 	bind_text(s, 2, w->soort);
 	sqlite3_bind_int(s, 3, w->prioriteit);
 	bind_date(s, 4, w->due);
@@ -513,7 +522,7 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 	if (sleutel) {
 		if ((rc = jq(&j, Q_KEY_SEEN, &s, err)) < 0)
 			goto out;
-		sqlite3_bind_int64(s, 1, dossier);
+		bind_dossier(s, 1, dossier);
 		bind_text(s, 2, jk->taak);
 		bind_text(s, 3, sleutel);
 		step = sqlite3_step(s);
@@ -682,7 +691,7 @@ static int exec_job(struct store *st, const char *q, const char *what, int64_t i
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_bind_parameter_count(s) >= 2)
-		sqlite3_bind_int64(s, 2, dossier);
+		bind_dossier(s, 2, dossier);
 	for (i = 0; i < n_texts; i++)
 		bind_text(s, 3 + i, texts[i]);
 	rc = step_done(st, s, what, err);
@@ -720,10 +729,15 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 		rc = br_error_set(err, BR_EINPUT, "job %lld is already closed (%s)", (long long)a->id, closed);
 		goto out;
 	}
+	if (dossier <= 0 && (d || v)) {
+		rc = br_error_set(err, BR_EUSAGE, "job %lld belongs to no dossier (a BANK job): close it with"
+				  " GEEN_GEVOLGEN or AANGEPAST", (long long)a->id);
+		goto out;
+	}
 	{
 		const char *set[] = { a->uitkomst, d, v, t, j.tijd, a->door };
 		if ((rc = exec_job(st, "UPDATE taak SET status = 'AFGEROND', uitkomst = ?3, datum = ?4,"
-				   " van = ?5, tot = ?6, afgerond = ?7, door = ?8 WHERE id = ?1 AND dossier = ?2",
+				   " van = ?5, tot = ?6, afgerond = ?7, door = ?8 WHERE id = ?1 AND dossier IS ?2",
 				   "closing a job", a->id, dossier, set, 6, err)) < 0)
 			goto out;
 	}
@@ -734,7 +748,7 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 	{
 		const char *rel[] = { vandaag, a->door };
 		if ((rc = exec_job(st, "UPDATE opschorting SET opgeheven = ?3, opgeheven_door = ?4"
-				   " WHERE taak = ?1 AND dossier = ?2 AND opgeheven IS NULL",
+				   " WHERE taak = ?1 AND dossier IS ?2 AND opgeheven IS NULL",
 				   "releasing a job's holds", a->id, dossier, rel, 2, err)) < 0)
 			goto out;
 	}
@@ -780,7 +794,7 @@ int jobs_assign(struct store *st, int64_t id, const char *door, const char *toel
 	{
 		const char *by[] = { door };
 		if ((rc = exec_job(st, "UPDATE taak SET status = 'IN_BEHANDELING', door = ?3"
-				   " WHERE id = ?1 AND dossier = ?2", "taking a job in hand", id, dossier,
+				   " WHERE id = ?1 AND dossier IS ?2", "taking a job in hand", id, dossier,
 				   by, 1, err)) < 0)
 			goto out;
 	}
@@ -821,12 +835,12 @@ static void csv_field(struct textbuf *b, const char *s, int first)
 
 /* The open jobs in worklist order; ?1 gemeente, ?2 soort, ?3 overdue, ?4 today. */
 static const char list_sql[] =
-	"SELECT t.id, d.nummer, d.gemeente, t.soort, t.prioriteit, t.status, t.vervaldatum,"
+	"SELECT t.id, coalesce(d.nummer, '-'), coalesce(d.gemeente, ''), t.soort, t.prioriteit, t.status, t.vervaldatum,"
 	" coalesce((SELECT group_concat(signaal_id, ' ') FROM"
 	"  (SELECT s.signaal_id FROM taak_signaal ts JOIN signaal s ON s.id = ts.signaal"
 	"   WHERE ts.taak = t.id ORDER BY s.signaaldatum, s.id)), ''),"
 	" t.omschrijving, coalesce(t.door, '')"
-	" FROM taak t JOIN dossier d ON d.id = t.dossier"
+	" FROM taak t LEFT JOIN dossier d ON d.id = t.dossier"
 	" WHERE t.status <> 'AFGEROND'"
 	" AND (?1 IS NULL OR d.gemeente = ?1) AND (?2 IS NULL OR t.soort = ?2)"
 	" AND (?3 = 0 OR t.vervaldatum < ?4)"
@@ -919,10 +933,10 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	if (!st || !out)
 		return br_error_set(err, BR_EINTERNAL, "jobs_show: no store or no output");
 	if ((rc = store_prepare(st, &s,
-				"SELECT t.id, t.soort, t.status, t.prioriteit, t.vervaldatum, d.nummer, d.gemeente,"
-				" t.aangemaakt, t.omschrijving, t.sleutel, t.uitkomst, t.datum, t.van, t.tot,"
-				" t.bedrag_cents, t.afgerond, t.door"
-				" FROM taak t JOIN dossier d ON d.id = t.dossier WHERE t.id = ?1", err)) < 0)
+				"SELECT t.id, t.soort, t.status, t.prioriteit, t.vervaldatum, coalesce(d.nummer, '-'),"
+				" coalesce(d.gemeente, '-'), t.aangemaakt, t.omschrijving, t.sleutel, t.uitkomst, t.datum,"
+				" t.van, t.tot, t.bedrag_cents, t.afgerond, t.door"
+				" FROM taak t LEFT JOIN dossier d ON d.id = t.dossier WHERE t.id = ?1", err)) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	step = sqlite3_step(s);
@@ -1020,9 +1034,9 @@ int jobs_summary(struct store *st, int32_t today, FILE *out, struct br_error *er
 	if (!st || !out)
 		return br_error_set(err, BR_EINTERNAL, "jobs_summary: no store or no output");
 	if ((rc = store_prepare(st, &s,
-				"SELECT d.gemeente, count(*), coalesce(sum(t.vervaldatum < ?1), 0)"
-				" FROM taak t JOIN dossier d ON d.id = t.dossier"
-				" WHERE t.status <> 'AFGEROND' GROUP BY d.gemeente ORDER BY d.gemeente", err)) < 0)
+				"SELECT coalesce(d.gemeente, 'bank'), count(*), coalesce(sum(t.vervaldatum < ?1), 0)"
+				" FROM taak t LEFT JOIN dossier d ON d.id = t.dossier"
+				" WHERE t.status <> 'AFGEROND' GROUP BY 1 ORDER BY d.gemeente IS NULL, 1", err)) < 0)
 		return rc;
 	bind_date(s, 1, today);
 	fprintf(out, "%-10s %8s %8s\n", "gemeente", "open", "overdue");

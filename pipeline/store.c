@@ -452,6 +452,84 @@ static const struct check_rewrite migration_5_checks[] = {
 static int migration_5(struct store *s, struct br_error *err);
 
 /*
+ * 6: the bank's feedback (payments.md "Bank status reports", "Bank
+ * statements and returns"; issue 9).
+ *  - bankstatus keeps every status line with its level, full reason,
+ *    AddtlInf and the VoP name; `onbekend` marks a line that matched no
+ *    released run or payment (listed by `status`, named in a BANK job).
+ *  - bankpost: the statement entries that are betaalrun's (a run's batch
+ *    debit, a return); other entries are counted, not stored.
+ *  - terugboeking: a payment booked back as unpaid, at most once per
+ *    payment by its primary key, whatever reports and statements repeat
+ *    it; the booking it made (client payments) is unique per payment too
+ *    (boeking.terugboeking), and a third party's owed payment is paid again
+ *    at most once (herbetaald, unique).
+ *  - afschrijving: a run's batch (PmtInf) debited, once per batch.
+ *  - taak.dossier may be NULL: a BANK job is an operator's, not a dossier's.
+ */
+static const char *const migration_6_sql[] = {
+	"ALTER TABLE bankstatus ADD COLUMN niveau INTEGER NOT NULL DEFAULT 3"
+	" CHECK (niveau BETWEEN 1 AND 3);\n",
+	"ALTER TABLE bankstatus ADD COLUMN reden_prtry INTEGER NOT NULL DEFAULT 0;\n",
+	"ALTER TABLE bankstatus ADD COLUMN info TEXT;\n",
+	"ALTER TABLE bankstatus ADD COLUMN naam TEXT;\n",
+	"ALTER TABLE bankstatus ADD COLUMN onbekend INTEGER NOT NULL DEFAULT 0;\n",
+	"CREATE INDEX bankstatus_levering ON bankstatus(levering, niveau, status);\n",
+	"CREATE INDEX betaling_pmtinf ON betaling(pmtinf_id);\n",
+	"ALTER TABLE betaling ADD COLUMN herbetaling_van INTEGER REFERENCES betaling(id);\n",
+	"CREATE TABLE bankpost (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  levering INTEGER NOT NULL REFERENCES levering(id),\n"
+	"  regel INTEGER NOT NULL,\n"
+	"  soort TEXT NOT NULL CHECK (soort = 'AFSCHRIJVING' OR soort = 'STORNO'),\n"
+	"  boekdatum TEXT,\n"
+	"  bedrag_cents INTEGER NOT NULL CHECK (bedrag_cents >= 0),\n"
+	"  msg_id TEXT,\n"
+	"  pmtinf_id TEXT,\n"
+	"  e2e_id TEXT,\n"
+	"  reden TEXT,\n"
+	"  reden_prtry INTEGER NOT NULL DEFAULT 0,\n"
+	"  info TEXT,\n"
+	"  btc TEXT,\n"
+	"  bank_ref TEXT,\n"
+	"  onbekend INTEGER NOT NULL DEFAULT 0\n"
+	");\n",
+	"CREATE INDEX bankpost_levering ON bankpost(levering);\n",
+	"CREATE TABLE terugboeking (\n"
+	"  betaling INTEGER PRIMARY KEY REFERENCES betaling(id),\n"
+	"  bron TEXT NOT NULL CHECK (bron = 'pain002' OR bron = 'camt'),\n"
+	"  levering INTEGER NOT NULL REFERENCES levering(id),\n"
+	"  reden TEXT NOT NULL,\n"
+	"  klasse TEXT NOT NULL CHECK (klasse = 'REKENING' OR klasse = 'OVERIG'),\n"
+	"  datum TEXT NOT NULL,\n"
+	"  herbetaald INTEGER UNIQUE REFERENCES betaling(id)\n"
+	");\n",
+	"ALTER TABLE boeking ADD COLUMN terugboeking INTEGER REFERENCES terugboeking(betaling);\n",
+	"CREATE UNIQUE INDEX boeking_terugboeking ON boeking(terugboeking) WHERE terugboeking IS NOT NULL;\n",
+	"CREATE TABLE afschrijving (\n"
+	"  pmtinf_id TEXT PRIMARY KEY,\n"
+	"  run INTEGER NOT NULL REFERENCES run(id),\n"
+	"  levering INTEGER NOT NULL REFERENCES levering(id),\n"
+	"  boekdatum TEXT NOT NULL,\n"
+	"  bedrag_cents INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n",
+	NULL
+};
+
+static const struct check_rewrite migration_6_checks[] = {
+	{ "levering",
+	  "CHECK (soort = 'register' OR soort = 'inkomen' OR soort = 'signalen' OR soort = 'pain002')",
+	  "CHECK (soort = 'register' OR soort = 'inkomen' OR soort = 'signalen' OR soort = 'pain002'"
+	  " OR soort = 'camt053' OR soort = 'camt054')" },
+	{ "taak",
+	  "  dossier INTEGER NOT NULL REFERENCES dossier(id),\n  soort TEXT NOT NULL,\n  prioriteit",
+	  "  dossier INTEGER REFERENCES dossier(id),\n  soort TEXT NOT NULL,\n  prioriteit" },
+	{ NULL, NULL, NULL }
+};
+
+static int migration_6(struct store *s, struct br_error *err);
+
+/*
  * A migration is a NULL-terminated list of statements and, for what SQL
  * alone cannot say, a step in C run after them; both run inside the
  * transaction that bumps the version, so a failure anywhere leaves the
@@ -468,6 +546,7 @@ static const struct migration migrations[] = {
 	{ migration_3, NULL },
 	{ migration_4, NULL },
 	{ NULL, migration_5 },
+	{ migration_6_sql, migration_6 },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -532,6 +611,22 @@ int store_bind_text(sqlite3_stmt *st, int idx, const char *text, int empty_null)
 	if (!text || (empty_null && !text[0]))
 		return sqlite3_bind_null(st, idx);
 	return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
+}
+
+int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct br_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, rc, what, err);
+	sqlite3_reset(st);
+	return rc;
+}
+
+const char *store_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
 }
 
 int store_begin(struct store *s, struct br_error *err)
@@ -648,6 +743,11 @@ out:
 static int migration_5(struct store *s, struct br_error *err)
 {
 	return store_rewrite_checks(s, migration_5_checks, err);
+}
+
+static int migration_6(struct store *s, struct br_error *err)
+{
+	return store_rewrite_checks(s, migration_6_checks, err);
 }
 
 /*

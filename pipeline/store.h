@@ -63,6 +63,13 @@ int store_fail(struct store *s, int sqlite_rc, const char *what, struct br_error
 /* Bind helpers: NULL-safe text (NULL or "" binds NULL when `empty_null`). */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text, int empty_null);
 
+/* Step a statement that returns no rows and reset it: 0, or store_fail
+ * naming `what`. */
+int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct br_error *err);
+
+/* Column `i` as text, "" for NULL (borrowed, valid until the next step). */
+const char *store_col(sqlite3_stmt *st, int i);
+
 /*
  * Exclusive process lock for state-changing commands.  `lock_path` is
  * created 0600.  Waits up to `wait_ms` (0 = do not wait).  Returns a file

@@ -135,18 +135,27 @@ static void make_v4(const char *path)
 }
 
 /* Every row of every table, as one string (to compare before and after). */
-static char *dump(sqlite3 *db)
+/* Every row of `db`, of the tables and columns `shape` has (a store of
+ * the version before an upgrade, so that columns and tables a later
+ * migration adds do not count). */
+static char *dump(sqlite3 *db, sqlite3 *shape)
 {
-	sqlite3_stmt *tables = NULL, *rows = NULL;
+	sqlite3_stmt *tables = NULL, *cols = NULL, *rows = NULL;
 	size_t len = 0, cap = 1 << 16;
-	char *buf = calloc(1, cap), sql[128];
+	char *buf = calloc(1, cap), sql[2048];
 	int i, n;
 
 	assert_non_null(buf);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	assert_int_equal(sqlite3_prepare_v2(shape, "SELECT name FROM sqlite_schema WHERE type = 'table'"
 					    " AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(shape, "SELECT group_concat('\"' || name || '\"', ', ')"
+					    " FROM pragma_table_info(?1)", -1, &cols, NULL), SQLITE_OK);
 	while (sqlite3_step(tables) == SQLITE_ROW) {
-		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", sqlite3_column_text(tables, 0));
+		sqlite3_reset(cols);
+		sqlite3_bind_text(cols, 1, (const char *)sqlite3_column_text(tables, 0), -1, SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(cols), SQLITE_ROW);
+		snprintf(sql, sizeof(sql), "SELECT %s FROM \"%s\"", sqlite3_column_text(cols, 0),
+			 sqlite3_column_text(tables, 0));
 		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &rows, NULL), SQLITE_OK);
 		len += (size_t)snprintf(buf + len, cap - len, "[%s]", sqlite3_column_text(tables, 0));
 		while (sqlite3_step(rows) == SQLITE_ROW) {
@@ -160,6 +169,7 @@ static char *dump(sqlite3 *db)
 		}
 		sqlite3_finalize(rows);
 	}
+	sqlite3_finalize(cols);
 	sqlite3_finalize(tables);
 	return buf;
 }
@@ -252,9 +262,9 @@ static void test_fresh_store(void **state)
 	struct br_error err;
 
 	br_error_clear(&err);
-	assert_int_equal(store_schema_version(), 5);
+	assert_int_equal(store_schema_version(), 6);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 5);
+	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 6);
 	assert_true(longest_in_list(store_db(st)) <= 2);
 	assert_no_ephemeral_inserts(store_db(st));
 	store_close(st);
@@ -270,14 +280,14 @@ static void test_newer_store_refused(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	exec_ok(store_db(st), "PRAGMA user_version = 6");
+	exec_ok(store_db(st), "PRAGMA user_version = 7");
 	store_close(st);
 	st = NULL;
 	assert_int_equal(store_open(&st, f->db, 0, &err), BR_ECONFIG);
 	assert_null(st);
-	assert_non_null(strstr(err.msg, "schema version 6, newer than this betaalrun (5)"));
+	assert_non_null(strstr(err.msg, "schema version 7, newer than this betaalrun (6)"));
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 6);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 7);
 	sqlite3_close(db);
 }
 
@@ -355,24 +365,27 @@ static void test_upgrade_from_v4(void **state)
 	const struct check_rewrite *rw;
 	struct store *st = NULL;
 	struct br_error err;
-	sqlite3 *db = NULL;
-	char *before, *after, text[256], sql[256], expr[512], col[64];
+	sqlite3 *db = NULL, *shape = NULL;
+	char *before, *after, text[256], sql[256], expr[512], col[64], ref[160];
 	int cookie;
 
 	br_error_clear(&err);
 	make_v4(f->db);
+	snprintf(ref, sizeof(ref), "%s/v4.db", f->dir);
+	make_v4(ref);
+	assert_int_equal(sqlite3_open(ref, &shape), SQLITE_OK);
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	before = dump(db);
+	before = dump(db, shape);
 	assert_int_equal(longest_in_list(db), 8);
 	cookie = query_int(db, "PRAGMA schema_version");
 	sqlite3_close(db);
 
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 5);
-	assert_int_equal(query_int(db, "PRAGMA schema_version"), cookie + 1);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 6);
+	assert_true(query_int(db, "PRAGMA schema_version") > cookie + 1);
 	assert_int_equal(query_int(db, "PRAGMA writable_schema"), 0);
-	after = dump(db);
+	after = dump(db, shape);
 	assert_string_equal(before, after);
 	assert_non_null(strstr(after, "IOAZ-0405-000008|IOAZ|"));
 	assert_non_null(strstr(after, "RECHT_VERVALLEN"));
@@ -405,9 +418,17 @@ static void test_upgrade_from_v4(void **state)
 		}
 	}
 	free(after);
-	after = dump(db);
+	after = dump(db, shape);
 	assert_string_equal(before, after);
+	/* migration 6: a job without a dossier (BANK), the bank's kinds of delivery */
+	exec_ok(db, "SAVEPOINT v");
+	expect_rc(db, "INSERT INTO taak (dossier, soort, prioriteit, vervaldatum, status, omschrijving, aangemaakt)"
+		  " VALUES (NULL, 'BANK', 1, '2026-12-01', 'OPEN', 'x', '2026-11-29T00:00:00')", SQLITE_OK);
+	expect_rc(db, "UPDATE levering SET soort = 'camt053'", SQLITE_OK);
+	expect_rc(db, "UPDATE levering SET soort = 'camt055'", SQLITE_CONSTRAINT_CHECK);
+	exec_ok(db, "ROLLBACK TO v; RELEASE v");
 	store_close(st);
+	sqlite3_close(shape);
 	free(before);
 	free(after);
 }
