@@ -125,6 +125,7 @@ bench: all $(B)/settle_bench
 	bash tests/bench/bench.sh
 	bash tests/bench/bench_jobs.sh
 	SETTLE_BENCH=$(CURDIR)/$(B)/settle_bench bash tests/bench/bench_settle.sh
+	bash tests/bench/bench_bank.sh
 
 clean:
 	rm -rf build build-san betaalrun
