@@ -492,6 +492,12 @@ static int cmd_status(const char *dir, int argc, char **argv)
 		    " || ' for the account', (SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling"
 		    " WHERE b.soort = 'DERDE' AND t.herbetaald IS NULL) || ' still owed to third parties'"
 		    " FROM terugboeking");
+	print_query(st, "last released run, bank", "SELECT r.msg_id, (SELECT count(*) FROM terugboeking t JOIN betaling b"
+		    " ON b.id = t.betaling WHERE b.run = r.id) || ' of ' || r.aantal || ' booked back'"
+		    " || CASE WHEN r.aantal > 0 AND (SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling"
+		    " WHERE b.run = r.id AND t.bron = 'pain002') = r.aantal THEN ' (REJECTED BY THE BANK)' ELSE '' END,"
+		    " (SELECT count(*) FROM afschrijving a WHERE a.run = r.id) || ' batches debited'"
+		    " FROM run r WHERE r.status = 'RELEASED' ORDER BY r.id DESC LIMIT 1");
 	print_unmatched(st);
 	print_query(st, "last run", "SELECT msg_id, maand, status, aantal || ' payments',"
 		    " printf('EUR %d.%02d', totaal_cents / 100, totaal_cents % 100) FROM run ORDER BY id DESC LIMIT 1");
