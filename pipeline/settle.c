@@ -359,6 +359,24 @@ static int record_share(int64_t *out, const struct settle_income *r, const struc
 	return 1;
 }
 
+/* Whose income `rec` is in a month with stand `s` in force (settle.h):
+ * 1 with the role, 0 when it is not this household's income then. */
+static int record_role(const struct settle_income *rec, const struct settle_stand *s, int couple,
+		       enum settle_person *out)
+{
+	if (!rec->person_id) {
+		*out = rec->persoon;
+		return rec->persoon == PERSON_AANVRAGER || couple;
+	}
+	if (rec->person_id == s->aanvrager_id) {
+		*out = PERSON_AANVRAGER;
+		return 1;
+	}
+	/* rules.md §3: partner income counts for a couple only */
+	*out = PERSON_PARTNER;
+	return couple && s->partner_id && rec->person_id == s->partner_id;
+}
+
 static int month_income(struct engine *e, struct settle_month *m, const struct settle_stand *s)
 {
 	const struct settle_input *in = e->in;
@@ -370,16 +388,18 @@ static int month_income(struct engine *e, struct settle_month *m, const struct s
 	for (i = 0; i < in->n_incomes; i++) {
 		const struct settle_income *rec = &in->incomes[i];
 		struct settle_income_line *l;
+		enum settle_person who;
 		int64_t share;
 
-		if (rec->persoon == PERSON_PARTNER && !couple)
-			continue; /* partner income counts for a couple only */
+		if (!record_role(rec, s, couple, &who))
+			continue;
 		if (!record_share(&share, rec, in, m->month, e->set->toerekening_dagen))
 			continue;
 		if (!(l = PUSH(r, lines, n_lines, cap_lines)))
 			return -1;
 		l->income = (int)i;
 		l->month = m->month;
+		l->persoon = who;
 		l->net_cents = record_net(rec);
 		l->net_vt_cents = rec->ln_lb_ph_cents ?
 			money_mul_ratio(l->net_cents, rec->vak_bsl_cents, rec->ln_lb_ph_cents) : 0;
@@ -390,7 +410,7 @@ static int month_income(struct engine *e, struct settle_month *m, const struct s
 		}
 		m->income_cents += share;
 		if (rec->soort == INKOMEN_ARBEID)
-			m->arbeid_cents[rec->persoon] += share;
+			m->arbeid_cents[who] += share;
 	}
 	m->n_lines = (int)r->n_lines - m->first_line;
 	if (handmatig && add_event(r, EVENT_INKOMEN_HANDMATIG, m->month, 0, -1) < 0)

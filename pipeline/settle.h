@@ -82,6 +82,8 @@ struct settle_derde {
 /* Household values in force from `vanaf` (formats.md §1). */
 struct settle_stand {
 	int32_t vanaf;              /* first day of a month */
+	int64_t aanvrager_id;       /* who the applicant and partner are (any ids that */
+	int64_t partner_id;         /* tell people apart; 0 = none, or not given) */
 	int32_t aanvrager_geb;
 	int has_partner;
 	int32_t partner_geb;
@@ -95,11 +97,18 @@ struct settle_stand {
 	struct settle_grant grants[SETTLE_MAX_GRANTS];
 };
 
-/* One effective income record (corrections already applied by the loader:
- * a replaced or withdrawn record is not passed). */
+/*
+ * One effective income record (corrections already applied by the loader:
+ * a replaced or withdrawn record is not passed).  Whose income it is, is
+ * decided per month (rules.md §3, formats.md §1): it counts for month k only
+ * when `person_id` is the applicant, or the partner of a couple, of the
+ * stand in force on k's first day.  A record without a person_id (0) takes
+ * the role `persoon` in every month instead.
+ */
 struct settle_income {
 	const char *opgave_id;      /* borrowed, for the explanation */
 	const char *lhnr;           /* borrowed */
+	int64_t person_id;
 	enum settle_person persoon;
 	enum settle_soort soort;
 	int32_t dat_aanv_tv, dat_eind_tv;
@@ -176,6 +185,7 @@ struct settle_vrij {
 struct settle_income_line {
 	int income;                 /* index into input incomes */
 	int32_t month;
+	enum settle_person persoon; /* whose income it is in this month */
 	int64_t net_cents;          /* the record's whole net (§3) */
 	int64_t net_vt_cents;       /* its vakantiebijslag share, shown separately */
 	int64_t counted_cents;      /* the part counted in this month (benefit period, dagen) */

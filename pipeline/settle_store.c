@@ -27,7 +27,7 @@ static const char *const cursor_sql[C_COUNT] = {
 		"  ON b.dossier = d.id WHERE (?1 IS NULL OR d.nummer = ?1) ORDER BY d.id",
 	[C_STAND] = "SELECT s.dossier, s.id, s.vanaf, pa.geboortedatum, pp.geboortedatum, s.leefvorm,"
 		" s.jongste_kind_geb, s.kostendelers, s.woonkostenverlaging_pct, s.vast_bedrag_cents,"
-		" pa.naam, s.iban, s.tenaamstelling, s.probleem"
+		" pa.naam, s.iban, s.tenaamstelling, s.probleem, s.aanvrager, coalesce(s.partner, 0)"
 		" FROM stand s JOIN persoon pa ON pa.id = s.aanvrager LEFT JOIN persoon pp ON pp.id = s.partner"
 		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf",
@@ -55,7 +55,7 @@ static const char *const cursor_sql[C_COUNT] = {
 	/* effective records: not replaced, not a withdrawal (rules.md §3) */
 	[C_INCOME] = "SELECT db.dossier, db.rol, i.opgave_id, i.lhnr, i.soort, i.dat_aanv_tv, i.dat_eind_tv,"
 		" i.ln_lb_ph_cents, i.vak_bsl_cents, i.wrd_pr_gebr_aut_cents, i.ing_lb_ph_cents,"
-		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents"
+		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents, db.persoon"
 		" FROM temp.dossier_bsn db JOIN inkomen i ON i.bsn = db.bsn"
 		" WHERE i.intrekking = 0 AND NOT EXISTS (SELECT 1 FROM inkomen j WHERE j.vervangt_inkomen = i.id)"
 		" ORDER BY db.dossier, i.dat_eind_tv, i.id",
@@ -168,21 +168,22 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 	s->store = st;
 	s->run_month = run_month;
 	s->startmaand = startmaand;
-	/* Which BSN belongs to which dossier, and in what role (applicant 0,
-	 * partner 1); a BSN that was both takes the applicant role. */
+	/* Which BSN was ever part of which dossier (applicant 0, partner 1; a
+	 * BSN that was both is listed as applicant), with the person's id: the
+	 * engine decides per month whose income a record is (settle.h). */
 	if ((rc = store_exec(st, "DROP TABLE IF EXISTS temp.dossier_bsn", err)) < 0 ||
 	    (rc = store_exec(st, "CREATE TEMP TABLE dossier_bsn (dossier INTEGER, bsn TEXT, rol INTEGER,"
-			     " PRIMARY KEY (dossier, bsn)) WITHOUT ROWID", err)) < 0)
+			     " persoon INTEGER, PRIMARY KEY (dossier, bsn)) WITHOUT ROWID", err)) < 0)
 		goto out;
 	{
 		sqlite3_stmt *fill = NULL;
 		if ((rc = store_prepare(st, &fill,
 					/* only the people who have income records */
-					"INSERT INTO temp.dossier_bsn SELECT dossier, bsn, min(rol) FROM ("
-					" SELECT s.dossier AS dossier, p.bsn AS bsn, 0 AS rol"
+					"INSERT INTO temp.dossier_bsn SELECT dossier, bsn, min(rol), persoon FROM ("
+					" SELECT s.dossier AS dossier, p.bsn AS bsn, 0 AS rol, p.id AS persoon"
 					"  FROM (SELECT DISTINCT bsn FROM inkomen) x JOIN persoon p ON p.bsn = x.bsn"
 					"  JOIN stand s ON s.aanvrager = p.id"
-					" UNION ALL SELECT s.dossier, p.bsn, 1"
+					" UNION ALL SELECT s.dossier, p.bsn, 1, p.id"
 					"  FROM (SELECT DISTINCT bsn FROM inkomen) x JOIN persoon p ON p.bsn = x.bsn"
 					"  JOIN stand s ON s.partner = p.id)"
 					" WHERE (?1 IS NULL OR dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
@@ -292,6 +293,8 @@ static int load_stands(struct settle_source *s, sqlite3_int64 id, struct settle_
 		t->woonkostenverlaging_pct = sqlite3_column_int(st, 8);
 		t->has_vast_bedrag = sqlite3_column_type(st, 9) != SQLITE_NULL;
 		t->vast_bedrag_cents = sqlite3_column_int64(st, 9);
+		t->aanvrager_id = sqlite3_column_int64(st, 14);
+		t->partner_id = sqlite3_column_int64(st, 15);
 		/* the latest stand names the client and the account */
 		col_copy(info->naam, sizeof(info->naam), st, 10);
 		col_copy(info->iban, sizeof(info->iban), st, 11);
@@ -430,6 +433,7 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		inc = &s->incomes[s->n_incomes++];
 		memset(inc, 0, sizeof(*inc));
 		inc->persoon = sqlite3_column_int(r, 1) ? PERSON_PARTNER : PERSON_AANVRAGER;
+		inc->person_id = sqlite3_column_int64(r, 13);
 		if (!(inc->opgave_id = arena_str(s, sqlite3_column_text(r, 2))) ||
 		    !(inc->lhnr = arena_str(s, sqlite3_column_text(r, 3))))
 			return br_error_set(err, BR_EINPUT, "dossier %s has too many income records to settle",

@@ -10,9 +10,11 @@
  *  - stands: every stand of the dossier with its grants; the engine picks
  *    the one in force per month;
  *  - income: every record whose BSN is the applicant or partner in any
- *    stand of the dossier, role by that stand; a record replaced by a
- *    later one (Vervangt) or withdrawn (Intrekking) is not passed; a
- *    withdrawal record itself is never income;
+ *    stand of the dossier, with the person's id: the engine counts it
+ *    only in months whose stand in force has that person as applicant or
+ *    (a couple's) partner; a record replaced by a later one (Vervangt) or
+ *    withdrawn (Intrekking) is not passed; a withdrawal record itself is
+ *    never income;
  *  - claims and third parties: those of the stand in force on the first
  *    day of the run month (the latest stand when the month is before all);
  *    a claim's amount withheld since the snapshot's peildatum comes from

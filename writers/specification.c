@@ -813,7 +813,7 @@ static void write_income(struct spec *s, const struct specification_dossier *d,
 		textf(s, 4, "%s %s (%s%s), %s t/m %s",
 		      rec->soort == INKOMEN_ARBEID ? "Werkgever" : "Inhoudingsplichtige",
 		      fmt_lhnr(lh, rec->lhnr), soort_naam(rec->soort),
-		      couple ? (rec->persoon == PERSON_PARTNER ? " van uw partner" : " van uzelf") : "",
+		      couple ? (l->persoon == PERSON_PARTNER ? " van uw partner" : " van uzelf") : "",
 		      fmt_date(d1, rec->dat_aanv_tv), fmt_date(d2, rec->dat_eind_tv));
 		rowf(s, 6, rec->ln_lb_ph_cents, "Loon voor de loonheffingen, bruto (LnLbPh)");
 		if (rec->wrd_pr_gebr_aut_cents)

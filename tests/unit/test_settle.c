@@ -413,6 +413,14 @@ static int parse_stand(struct parser *p, char **tok, int n)
 
 	if (n >= 1 && !strcmp(tok[0], "vrijlating"))
 		return parse_grant(p, tok, n);
+	/* "aanvrager = DATE #N", "partner = DATE #N": who the person is */
+	if (n == 4 && tok[3][0] == '#' && (!strcmp(tok[0], "aanvrager") || !strcmp(tok[0], "partner"))) {
+		int64_t id = strtoll(tok[3] + 1, NULL, 10);
+		if (id <= 0)
+			return perr(p, "person '%s' is not #N with N > 0", tok[3]);
+		*(strcmp(tok[0], "aanvrager") ? &s->partner_id : &s->aanvrager_id) = id;
+		n = 3;
+	}
 	if (kv(p, tok, n) < 0)
 		return -1;
 	if (!strcmp(tok[0], "aanvrager"))
@@ -518,8 +526,12 @@ static int parse_inkomen(struct parser *p, char **tok, int n)
 	snprintf(c->income_ids[i], sizeof(c->income_ids[i]), "%s", tok[0]);
 	r->opgave_id = c->income_ids[i];
 	r->lhnr = "123456789L01";
-	if (parse_person(p, &r->persoon, tok[1]) < 0)
+	if (tok[1][0] == '#') {   /* a person: the stand in force decides the role */
+		if ((r->person_id = strtoll(tok[1] + 1, NULL, 10)) <= 0)
+			return perr(p, "person '%s' is not #N with N > 0", tok[1]);
+	} else if (parse_person(p, &r->persoon, tok[1]) < 0) {
 		return -1;
+	}
 	if (!strcmp(tok[2], "ARBEID"))
 		r->soort = INKOMEN_ARBEID;
 	else if (!strcmp(tok[2], "UITKERING"))
