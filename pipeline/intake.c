@@ -123,7 +123,7 @@ struct ingest {
 	struct entry *e;
 	sqlite3_int64 levering;
 	struct snapshot *snap;
-	sqlite3_stmt *ins, *find, *person, *gegeven;
+	sqlite3_stmt *ins, *find, *person, *gegeven, *link;
 	struct bankpost_sorter *sorter;  /* a statement: which entries are ours */
 	long entries;                /* a statement: every entry, ours or not */
 	int camt_ours;               /* the statement being read is the debtor account's */
@@ -878,7 +878,9 @@ static int on_polis_header(void *ctx, const struct levering_header *h, struct br
 				" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
 				" ON CONFLICT (opgave_id) DO NOTHING", err)) < 0)
 		return rc;
-	if ((rc = store_prepare(g->in->st, &g->find, "SELECT id FROM inkomen WHERE opgave_id = ?1", err)) < 0)
+	if ((rc = store_prepare(g->in->st, &g->find, "SELECT id FROM inkomen WHERE opgave_id = ?1", err)) < 0 ||
+	    (rc = store_prepare(g->in->st, &g->link, "UPDATE inkomen SET vervangt_inkomen = ?2,"
+				" vervangt_onbekend = 0 WHERE vervangt = ?1 AND vervangt_inkomen IS NULL", err)) < 0)
 		return rc;
 	return ring_start(g, sizeof(struct polis_record), copy_polis, store_polis_record, err);
 }
@@ -938,6 +940,13 @@ static int store_polis_record(struct ingest *g, const void *rec, struct br_error
 		return store_fail(g->in->st, rc, "storing an income record", err);
 	if (sqlite3_changes(store_db(g->in->st)) == 0)
 		return explain_duplicate(g, "inkomen", "opgave_id", "OpgaveId", r->opgave_id, r->line, err);
+	/* formats.md §2: an original that arrives after its correction or
+	 * withdrawal is linked to it now (what counts is decided by the whole
+	 * chain, settle_store.c, whatever the order of arrival) */
+	sqlite3_bind_text(g->link, 1, r->opgave_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(g->link, 2, sqlite3_last_insert_rowid(store_db(g->in->st)));
+	if ((rc = store_step_done(g->in->st, g->link, "linking a late original to its correction", err)) < 0)
+		return rc;
 	return count_record(g, r->bsn, err);
 }
 
@@ -1305,6 +1314,7 @@ static void ingest_release(struct ingest *g)
 	sqlite3_finalize(g->find);
 	sqlite3_finalize(g->person);
 	sqlite3_finalize(g->gegeven);
+	sqlite3_finalize(g->link);
 	bankpost_sorter_free(g->sorter);
 	ring_release(&g->ring);
 	memset(g, 0, sizeof(*g));

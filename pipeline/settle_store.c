@@ -52,12 +52,14 @@ static const char *const cursor_sql[C_COUNT] = {
 		" FROM derde t JOIN stand s ON s.id = t.stand"
 		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf, t.volgnr",
-	/* effective records: not replaced, not a withdrawal (rules.md §3) */
+	/* effective records: not replaced, not a withdrawal (rules.md §3);
+	 * replaced means named by a later record's Vervangt, whatever the
+	 * order the two arrived in (formats.md §2) */
 	[C_INCOME] = "SELECT db.dossier, db.rol, i.opgave_id, i.lhnr, i.soort, i.dat_aanv_tv, i.dat_eind_tv,"
 		" i.ln_lb_ph_cents, i.vak_bsl_cents, i.wrd_pr_gebr_aut_cents, i.ing_lb_ph_cents,"
 		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents, db.persoon"
 		" FROM temp.dossier_bsn db JOIN inkomen i ON i.bsn = db.bsn"
-		" WHERE i.intrekking = 0 AND NOT EXISTS (SELECT 1 FROM inkomen j WHERE j.vervangt_inkomen = i.id)"
+		" WHERE i.intrekking = 0 AND NOT EXISTS (SELECT 1 FROM inkomen j WHERE j.vervangt = i.opgave_id)"
 		" ORDER BY db.dossier, i.dat_eind_tv, i.id",
 	/* the released totals per month, one summary row per dossier (ledger.h) */
 	/* periods without right (RECHT_VERVALLEN, signals.md) */

@@ -476,6 +476,9 @@ static const char *const migration_6_sql[] = {
 	"ALTER TABLE bankstatus ADD COLUMN onbekend INTEGER NOT NULL DEFAULT 0;\n",
 	"CREATE INDEX bankstatus_levering ON bankstatus(levering, niveau, status);\n",
 	"CREATE INDEX betaling_pmtinf ON betaling(pmtinf_id);\n",
+	/* formats.md §2: a correction replaces what its Vervangt names, also
+	 * an original that arrives after it (settle_store.c) */
+	"CREATE INDEX inkomen_vervangt_id ON inkomen(vervangt);\n",
 	"ALTER TABLE betaling ADD COLUMN herbetaling_van INTEGER REFERENCES betaling(id);\n",
 	"CREATE TABLE bankpost (\n"
 	"  id INTEGER PRIMARY KEY,\n"
