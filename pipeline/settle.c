@@ -114,6 +114,27 @@ static int is_couple(const struct settle_stand *s)
 	return s->leefvorm == LEEFVORM_GEHUWD && s->has_partner;
 }
 
+/*
+ * rules.md §2: VT that a hold kept from a run (a held June run) is paid by
+ * the first run after the hold is released.  That is the case when the
+ * latest VT month before M was active for the dossier yet no payment was
+ * ever released for it: its run paid nothing (held or blocked), and the
+ * run that now pays it pays its VT as well.
+ */
+static int vt_month_unpaid(const struct settle_result *out, int32_t run_month, const struct settle_settings *set,
+			   int32_t *out_until)
+{
+	int32_t vt = run_month - ((run_month % 12) + 1 - set->vt_uitbetaalmaand + 12) % 12;
+	size_t i;
+
+	for (i = 0; vt != run_month && i < out->n_months; i++)
+		if (out->months[i].month == vt && out->months[i].active_days > 0 && !out->months[i].advanced) {
+			*out_until = vt;   /* the reservations that VT run would have paid */
+			return 1;
+		}
+	return 0;
+}
+
 static int64_t excl(const struct rule_set *rs, int64_t x)
 {
 	/* art. 19(3) Pw: excl(x) = round(95% × x) */
@@ -604,7 +625,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 	struct engine e;
 	struct negative *neg = NULL;
 	size_t n_neg = 0, i;
-	int32_t m0, k;
+	int32_t m0, k, vt_until;
 	int64_t available, remaining, advance_target = 0, floor_cents;
 	const struct settle_month *mm;
 	const struct rule_set *rs_run;
@@ -685,11 +706,14 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 			neg[n_neg++] = (struct negative){ m->month, -m->diff_cents, 0 };
 		}
 	}
-	/* 3. VT: in the VT month's run, and in every run after the end (§2) */
+	/* 3. VT: in the VT month's run, in every run after the end, and in the
+	 * first run that pays a VT month a hold or a block kept unpaid (§2) */
 	/* IOAW/IOAZ/Bbz: no VT handling at all, a cut-over reservation included */
+	vt_until = run_month;
 	out->vt_run = in->regeling == REGELING_PW &&
 		      ((run_month % 12) + 1 == set->vt_uitbetaalmaand ||
-		       (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum));
+		       (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum) ||
+		       vt_month_unpaid(out, run_month, set, &vt_until));
 	if (out->vt_run) {
 		int64_t cut = in->vt_cutover_cents - in->vt_cutover_paid_cents;
 		if (cut > 0) {
@@ -697,7 +721,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 			if (book(out, BOOK_VT, set->startmaand - 1, cut, -1) < 0)
 				goto nomem;
 		}
-		for (i = 0; i + 1 < out->n_months; i++) {
+		for (i = 0; i + 1 < out->n_months && out->months[i].month < vt_until; i++) {
 			struct settle_month *m = &out->months[i];
 			m->vt_diff_cents = m->vtres_cents - m->vt_paid_cents;
 			if (m->vt_diff_cents > 0) {
