@@ -687,9 +687,48 @@ static int pay_owed(void *ctx, const struct bankfeedback_owed *o, struct br_erro
 	return store_step_done(p->st, p->set_again, "recording a payment made again", err);
 }
 
+/*
+ * payments.md "Lifecycle": the month to prepare is the first month without
+ * a released regular run, so a typo cannot prepare two months at once.
+ * Before the first released run, any month from startmaand on may be the
+ * first (a site that starts settling before its first run pays the months
+ * between as differences); a month before startmaand never.
+ */
+static int month_due(struct store *st, int32_t month, int32_t startmaand, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char mb[MONTH_FMT_MAX], due_s[MONTH_FMT_MAX];
+	int32_t due = -1;
+	int rc, step;
+
+	if ((rc = store_prepare(st, &s, "SELECT max(maand) FROM run WHERE status = 'RELEASED' AND aanvullend = 0",
+				err)) < 0)
+		return rc;
+	if ((step = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		struct br_error ignored;
+		const char *last = col(s, 0);
+		br_error_clear(&ignored);
+		if (month_parse(&due, last, strlen(last), &ignored) < 0)
+			rc = br_error_set(err, BR_EINTERNAL, "a run has month '%s'", last);
+		due++;
+	} else if (step != SQLITE_ROW) {
+		rc = store_fail(st, step, "reading the released runs", err);
+	}
+	sqlite3_finalize(s);
+	if (rc == 0 && due >= 0 && month != due)
+		rc = br_error_set(err, BR_EINPUT, "%s cannot be prepared: the month due is %s (the first month"
+				  " without a released regular run); a later month waits for it, an earlier one is"
+				  " closed (money found due later: --aanvullend)", month_format(mb, month),
+				  month_format(due_s, due));
+	else if (rc == 0 && due < 0 && startmaand >= 0 && month < startmaand)
+		rc = br_error_set(err, BR_EINPUT, "%s cannot be prepared: it is before startmaand %s (betaalrun.conf)",
+				  month_format(mb, month), month_format(due_s, startmaand));
+	return rc;
+}
+
 /* The run's checks (payments.md "Lifecycle"). */
-static int prepare_checks(struct store *st, int32_t month, int aanvullend, int64_t *superseded,
-			  struct br_error *err)
+static int prepare_checks(struct store *st, int32_t month, int aanvullend, int32_t startmaand,
+			  int64_t *superseded, struct br_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	char mb[MONTH_FMT_MAX];
@@ -732,7 +771,7 @@ static int prepare_checks(struct store *st, int32_t month, int aanvullend, int64
 	if (!released && aanvullend)
 		return br_error_set(err, BR_EINPUT, "no released run for %s to supplement: prepare the regular"
 				    " run first", mb);
-	return 0;
+	return aanvullend ? 0 : month_due(st, month, startmaand, err);
 }
 
 static int load_held(struct prep *p, struct br_error *err)
@@ -912,7 +951,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 	if ((rc = store_begin(st, err)) < 0)
 		goto out;
 	in_tx = 1;
-	if (!dry_run && (rc = prepare_checks(st, month, aanvullend, &superseded, err)) < 0)
+	if (!dry_run && (rc = prepare_checks(st, month, aanvullend, env->cfg->startmaand, &superseded, err)) < 0)
 		goto out;
 	/* reports a store of an earlier version left for the run to process */
 	if ((rc = bankfeedback_apply_pending(&out->rejected, st, env->signals, env->now, err)) < 0)

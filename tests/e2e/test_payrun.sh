@@ -104,7 +104,13 @@ set +e
 BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2026-11 --key "$keys/prep.p12" >/dev/null 2>&1; rc=$?
 set -e
 [ "$rc" = 65 ] || fail "preparing a released month: exit $rc, expected 65"
-ok "released to outbox/, ledger booked, the month is closed (65)"
+# a typo of the month: January 2027 is refused, December is due
+set +e
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2027-01 --key "$keys/prep.p12" >/dev/null 2>"$tmp/err"; rc=$?
+set -e
+[ "$rc" = 65 ] && grep -q "the month due is 2026-12" "$tmp/err" || fail "preparing 2027-01 after November: exit $rc, $(cat "$tmp/err")"
+[ "$(count "$home" "SELECT count(*) FROM run")" = 1 ] || fail "a refused month left a run"
+ok "released to outbox/, ledger booked, the month is closed (65), a month typo refused with the month due"
 
 # the bank rejects two payments (pain.002.001.03)
 mapfile -t rej < <(sqlite3 "$db" "SELECT b.end_to_end_id, b.pmtinf_id, d.nummer, b.bedrag_cents FROM betaling b
