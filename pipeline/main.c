@@ -531,37 +531,6 @@ static int load_rules(struct rules *r, const struct home *h, struct br_error *er
 }
 
 /* rules.md §6: the settings of the installation, for the engine. */
-static void settings_from_config(struct settle_settings *set, const struct config *cfg, int32_t startmaand)
-{
-	memset(set, 0, sizeof(*set));
-	set->startmaand = startmaand;
-	set->toerekening_dagen = strcmp(cfg->toerekening, "dagen") == 0;
-	set->vt_uitbetaalmaand = cfg->vt_uitbetaalmaand;
-	set->verrekentermijn = cfg->verrekentermijn_maanden;
-	set->beslagvrije_voet_pct = cfg->beslagvrije_voet_pct;
-}
-
-/* startmaand: the setting, else the month of the first released booking
- * (the first run), else the month asked for. */
-static int32_t effective_startmaand(struct store *st, const struct config *cfg, int32_t month)
-{
-	sqlite3_stmt *s = NULL;
-	struct br_error err;
-	int32_t m = month;
-
-	if (cfg->startmaand >= 0)
-		return cfg->startmaand;
-	br_error_clear(&err);
-	if (store_prepare(st, &s, "SELECT min(maand) FROM boeking", &err) == 0 &&
-	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		const char *t = (const char *)sqlite3_column_text(s, 0);
-		if (month_parse(&m, t, strlen(t), &err) < 0)
-			m = month;
-	}
-	sqlite3_finalize(s);
-	return m;
-}
-
 static void print_history(struct store *st, sqlite3_int64 dossier)
 {
 	sqlite3_stmt *s = NULL;
@@ -630,8 +599,8 @@ static int cmd_dossier(const char *dir, int argc, char **argv)
 		goto out;
 	if (rules_stale(&rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
-	settings_from_config(&set, &h.cfg, effective_startmaand(st, &h.cfg, month));
-	if ((rc = settle_source_open(&src, st, month, set.startmaand, nummer, &err)) < 0)
+	if ((rc = settle_settings_derive(&set, st, &h.cfg, month, &err)) < 0 ||
+	    (rc = settle_source_open(&src, st, month, set.startmaand, nummer, &err)) < 0)
 		goto out;
 	if ((rc = settle_source_next(src, &info, &in, &err)) < 0)
 		goto out;

@@ -798,23 +798,6 @@ static int load_held(struct prep *p, struct br_error *err)
 	return 0;
 }
 
-static int32_t first_run_month(struct store *st, int32_t month)
-{
-	sqlite3_stmt *s = NULL;
-	struct br_error e;
-	int32_t m = month;
-
-	br_error_clear(&e);
-	if (store_prepare(st, &s, "SELECT min(maand) FROM run WHERE status IN ('PREPARED','APPROVED','RELEASED')",
-			  &e) == 0 && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		const char *t = col(s, 0);
-		if (month_parse(&m, t, strlen(t), &e) < 0 || m > month)
-			m = month;
-	}
-	sqlite3_finalize(s);
-	return m;
-}
-
 /* manifest.xml: every file with its SHA-256, the rules and the inputs. */
 static int write_manifest(struct prep *p, const char *folder, const char *const *files, size_t n_files,
 			  struct br_error *err)
@@ -963,13 +946,8 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 			goto out;
 	}
 
-	/* rules.md §6: startmaand, else the month of the first run */
-	memset(&set, 0, sizeof(set));
-	set.startmaand = env->cfg->startmaand >= 0 ? env->cfg->startmaand : first_run_month(st, month);
-	set.toerekening_dagen = strcmp(env->cfg->toerekening, "dagen") == 0;
-	set.vt_uitbetaalmaand = env->cfg->vt_uitbetaalmaand;
-	set.verrekentermijn = env->cfg->verrekentermijn_maanden;
-	set.beslagvrije_voet_pct = env->cfg->beslagvrije_voet_pct;
+	if ((rc = settle_settings_derive(&set, st, env->cfg, month, err)) < 0)
+		goto out;
 	exec_day = calendar_execution_date(month, env->cfg->uitbetaaldag, today);
 	date_format(out->uitvoerdatum, exec_day);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "date.h"
 #include "ledger.h"
 #include "mem.h"
@@ -509,4 +510,36 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	in->derden = s->derden;
 	in->n_derden = s->n_derden;
 	return 1;
+}
+
+int settle_settings_derive(struct settle_settings *out, struct store *st, const struct config *cfg,
+			   int32_t month, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, step;
+
+	memset(out, 0, sizeof(*out));
+	out->toerekening_dagen = strcmp(cfg->toerekening, "dagen") == 0;
+	out->vt_uitbetaalmaand = cfg->vt_uitbetaalmaand;
+	out->verrekentermijn = cfg->verrekentermijn_maanden;
+	out->beslagvrije_voet_pct = cfg->beslagvrije_voet_pct;
+	out->startmaand = cfg->startmaand >= 0 ? cfg->startmaand : month;
+	if (cfg->startmaand >= 0)
+		return 0;
+	/* rules.md §6: startmaand, else the month of the first run */
+	if ((rc = store_prepare(st, &s, "SELECT startmaand FROM run WHERE status IN ('PREPARED','APPROVED','RELEASED')"
+				" ORDER BY id LIMIT 1", err)) < 0)
+		return rc;
+	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		int32_t m;
+		if (!t || month_parse(&m, t, strlen(t), err) < 0)
+			rc = br_error_set(err, BR_EINTERNAL, "the first run has startmaand '%s'", t ? t : "");
+		else if (m < out->startmaand)
+			out->startmaand = m;
+	} else if (step != SQLITE_DONE) {
+		rc = store_fail(st, step, "reading the first run", err);
+	}
+	sqlite3_finalize(s);
+	return rc;
 }

@@ -62,4 +62,14 @@ int settle_source_next(struct settle_source *src, struct settle_dossier_info *in
 
 void settle_source_free(struct settle_source *src);
 
+/*
+ * The one place that derives the engine's settings for month `month`, for
+ * the run, the dry run, `dossier` and the bench alike (issue 15): the
+ * configured values; startmaand from betaalrun.conf, else the startmaand the
+ * first run recorded, else `month` itself (the first run starts here).
+ */
+struct config;
+int settle_settings_derive(struct settle_settings *out, struct store *st, const struct config *cfg,
+			   int32_t month, struct br_error *err);
+
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "date.h"
 #include "ledger.h"
 #include "rules_xml.h"
@@ -81,7 +82,8 @@ int main(int argc, char **argv)
 	struct settle_dossier_info info;
 	struct settle_input in;
 	struct settle_result res;
-	struct settle_settings set = { 0, 0, 6, 6, 95 };
+	struct settle_settings set;
+	struct config cfg;
 	int32_t month, start;
 	int64_t t_load = 0, t_engine = 0, t0, client = 0, advance = 0, income_months = 0;
 	long n = 0, zero = 0;
@@ -96,8 +98,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: settle_bench STORE RULES XSD YYYY-MM STARTMAAND [--history]\n");
 		return 64;
 	}
-	set.startmaand = start;
-	if (store_open(&st, argv[1], 0, &err) < 0 || rules_load(&rules, argv[2], argv[3], &err) < 0)
+	/* the settings as the run derives them, startmaand as given */
+	config_init(&cfg);
+	cfg.startmaand = start;
+	if (store_open(&st, argv[1], 0, &err) < 0 || rules_load(&rules, argv[2], argv[3], &err) < 0 ||
+	    settle_settings_derive(&set, st, &cfg, month, &err) < 0)
 		goto fail;
 	if (argc == 7) {
 		int32_t k;
