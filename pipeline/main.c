@@ -769,8 +769,8 @@ static int cmd_run(const char *dir, int argc, char **argv)
 	printf("%-16s%s\n", "uitvoerdatum", sum.uitvoerdatum);
 	printf("%-16s%ld (betaald %ld, nul %ld, opgeschort %ld, geblokkeerd %ld)\n", "dossiers", sum.dossiers,
 	       sum.paid, sum.nul, sum.held, sum.blocked);
-	printf("%-16s%ld\n", "transacties", sum.tx);
-	print_amount_line("totaal", sum.total_cents);
+	printf("%-16s%ld%s\n", "transacties", sum.tx, dry ? " (proefrun: niet geboekt, geen betaalbestand)" : "");
+	print_amount_line(dry ? "zou betalen" : "totaal", sum.total_cents);
 	if (sum.rejected)
 		printf("%ld statusrapport(en) van de bank nu verwerkt (pain.002)\n", sum.rejected);
 	if (sum.blocked || sum.derden_skipped)

@@ -329,6 +329,11 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	char e2e[PAIN001_ID_MAX + 1];
 	int rc;
 
+	/* a dry run counts what it would pay (payments.md), and books nothing */
+	p->sum->tx++;
+	p->sum->total_cents += amount;
+	if (p->dry_run)
+		return 0;
 	/* unique for all time: the run's sequence number and a counter */
 	snprintf(e2e, sizeof(e2e), "BR%lld-%06ld", (long long)p->run, ++p->e2e_seq);
 	sqlite3_reset(p->ins_tx);
@@ -344,8 +349,6 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	store_bind_text(p->ins_tx, 10, kenmerk, 1);
 	if ((rc = sqlite3_step(p->ins_tx)) != SQLITE_DONE)
 		return store_fail(p->st, rc, "recording a payment", err);
-	p->sum->tx++;
-	p->sum->total_cents += amount;
 	return 0;
 }
 
@@ -583,8 +586,8 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 			return rc;
 		if (res->client_cents > 0) {
 			snprintf(omschr, sizeof(omschr), "Uitkering %s %s dossier %s", info->regeling, mb, info->nummer);
-			if (!p->dry_run && (rc = insert_tx(p, info->id, "CLIENT", res->client_cents, info->iban, "",
-							    info->tenaamstelling, omschr, NULL, err)) < 0)
+			if ((rc = insert_tx(p, info->id, "CLIENT", res->client_cents, info->iban, "",
+					    info->tenaamstelling, omschr, NULL, err)) < 0)
 				return rc;
 		}
 		for (i = 0; i < res->n_bookings; i++) {
@@ -592,8 +595,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 			if (b->kind == BOOK_DERDEN && b->ref >= 0) {
 				snprintf(omschr, sizeof(omschr), "%s dossier %s %s", in->derden[b->ref].kenmerk,
 					 info->nummer, mb);
-				if (!p->dry_run &&
-				    (rc = insert_tx(p, info->id, "DERDE", b->amount_cents, info->derde_iban[b->ref], "",
+				if ((rc = insert_tx(p, info->id, "DERDE", b->amount_cents, info->derde_iban[b->ref], "",
 						    info->derde_naam[b->ref], omschr, in->derden[b->ref].kenmerk, err)) < 0)
 					return rc;
 			}
@@ -675,12 +677,12 @@ static int pay_owed(void *ctx, const struct bankfeedback_owed *o, struct br_erro
 		return add_line_for(p, REPORT_DERDEN_SKIPPED, o->nummer, o->gemeente, o->kenmerk, why,
 				    o->amount_cents) < 0 ? br_error_set(err, BR_ENOMEM, "out of memory") : 0;
 	}
-	if (p->dry_run)
-		return 0;
 	snprintf(omschr, sizeof(omschr), "%.60s dossier %s %s opnieuw", o->kenmerk, o->nummer, o->maand);
 	if ((rc = insert_tx(p, o->dossier, "DERDE", o->amount_cents, iban, "", naam, omschr, o->kenmerk, err)) < 0)
 		return rc;
 	c->derden_cents += o->amount_cents;
+	if (p->dry_run)
+		return 0;
 	sqlite3_reset(p->set_again);
 	sqlite3_bind_int64(p->set_again, 1, sqlite3_last_insert_rowid(store_db(p->st)));
 	sqlite3_bind_int64(p->set_again, 2, o->betaling);

@@ -71,7 +71,11 @@ grep -F -f "$tmp/bsns" "$f" >/dev/null && fail "a BSN is in the payment file"
 [ "$(ls "$dir/specificaties" | wc -l)" -gt 2000 ] || fail "too few specifications"
 [ -f "$dir/rapport.html" ] && [ -f "$dir/rapport.csv" ] && [ -f "$dir/manifest.xml" ] || fail "report or manifest missing"
 [ "$(count "$home" "SELECT count(*) FROM boeking WHERE vrijgegeven IS NOT NULL")" = 0 ] || fail "bookings released before release"
-ok "prepared $run: $nb payments, valid against ISO and EPC schemas, signed, totals agree (€ $((file_sum / 100)))"
+# the dry run said what it would pay: the same count and total, marked as not booked
+grep -q "^transacties *$nb (proefrun: niet geboekt" "$tmp/dry.out" || fail "dry run: $(grep transacties "$tmp/dry.out"), the run $nb"
+[ "$(grep '^zou betalen' "$tmp/dry.out" | sed 's/^zou betalen *//')" = "$(grep '^totaal' "$tmp/run.out" | sed 's/^totaal *//')" ] \
+	|| fail "dry run total $(grep '^zou betalen' "$tmp/dry.out") differs from the run's $(grep '^totaal' "$tmp/run.out")"
+ok "prepared $run: $nb payments, valid against ISO and EPC schemas, signed, totals agree (€ $((file_sum / 100))), as the dry run said"
 
 # four-eyes: the preparer cannot approve
 set +e
