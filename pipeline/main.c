@@ -531,6 +531,48 @@ static int load_rules(struct rules *r, const struct home *h, struct br_error *er
 }
 
 /* rules.md §6: the settings of the installation, for the engine. */
+/*
+ * payments.md: the text `dossier` prints for a month with a run is that
+ * run's specification, as stored, followed by what the bank said about
+ * the payment afterwards.  1 when printed, 0 when the month has no run.
+ */
+static int print_run_specification(struct store *st, const char *nummer, int32_t month, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL, *b = NULL;
+	char mb[MONTH_FMT_MAX], amount[MONEY_FMT_MAX + 8];
+	int rc, found = 0;
+
+	if ((rc = store_prepare(st, &s, "SELECT a.specificatie, a.run, a.dossier FROM afrekening a"
+				" JOIN run r ON r.id = a.run JOIN dossier d ON d.id = a.dossier"
+				" WHERE d.nummer = ?1 AND a.run_maand = ?2 AND r.aanvullend = 0"
+				" AND r.status IN ('PREPARED','APPROVED','RELEASED') ORDER BY r.id DESC LIMIT 1", err)) < 0 ||
+	    (rc = store_prepare(st, &b, "SELECT b.soort, b.bedrag_cents, b.iban, t.reden, t.bron FROM terugboeking t"
+				" JOIN betaling b ON b.id = t.betaling WHERE b.run = ?1 AND b.dossier = ?2 ORDER BY b.id",
+				err)) < 0)
+		goto out;
+	sqlite3_bind_text(s, 1, nummer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, month_format(mb, month), -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	found = 1;
+	fputs(store_col(s, 0), stdout);
+	sqlite3_bind_int64(b, 1, sqlite3_column_int64(s, 1));
+	sqlite3_bind_int64(b, 2, sqlite3_column_int64(s, 2));
+	while (sqlite3_step(b) == SQLITE_ROW) {
+		const char *iban = store_col(b, 2), *why = bankfeedback_reason_text(store_col(b, 3));
+		size_t n = strlen(iban);
+		printf("\nNa de betaling: de bank heeft %s van %s naar rekening ****%.4s %s%s%s.\n",
+		       strcmp(store_col(b, 0), "DERDE") == 0 ? "de betaling aan een derde" : "uw betaling",
+		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(b, 1)), iban + (n > 4 ? n - 4 : 0),
+		       strcmp(store_col(b, 4), "camt") == 0 ? "teruggestort" : "geweigerd",
+		       why ? ", reden: " : "", why ? why : "");
+	}
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(b);
+	return rc < 0 ? rc : found;
+}
+
 static void print_history(struct store *st, sqlite3_int64 dossier)
 {
 	sqlite3_stmt *s = NULL;
@@ -597,6 +639,8 @@ static int cmd_dossier(const char *dir, int argc, char **argv)
 	if ((rc = home_init(&h, dir, 1, &err)) < 0 || (rc = load_rules(&rules, &h, &err)) < 0 ||
 	    (rc = store_open(&st, h.db, 0, &err)) < 0)
 		goto out;
+	if ((rc = print_run_specification(st, nummer, month, &err)) != 0)
+		goto out;   /* the run's own text (or an error) */
 	if (rules_stale(&rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
 	if ((rc = settle_settings_derive(&set, st, &h.cfg, month, &err)) < 0 ||
@@ -632,10 +676,13 @@ static int cmd_dossier(const char *dir, int argc, char **argv)
 	sd.derde_kenmerk = derde_k;
 	sd.derde_naam = derde_n;
 	sd.set = &set;
+	printf("Voorlopige berekening: er is nog geen betaalrun voor deze maand.\n\n");
 	if (info.probleem[0])
 		printf("LET OP: betaling geblokkeerd door een registerprobleem: %s\n\n", info.probleem);
 	rc = specification_write(stdout, &sd, &in, &res, &err);
 out:
+	if (rc > 0)
+		rc = 0;
 	settle_source_free(src);
 	settle_result_release(&res);
 	rules_release(&rules);

@@ -174,7 +174,7 @@ struct prep {
 	char msg_id[40];
 	char tmpdir[FSUTIL_PATH_MAX], specdir[FSUTIL_PATH_MAX];
 	long e2e_seq;
-	int64_t *held; size_t n_held;
+	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
 	struct report_cell cells[MAX_CELLS]; size_t n_cells;
 	struct report_line *lines; size_t n_lines, cap_lines;
@@ -222,20 +222,21 @@ static int add_line(struct prep *p, enum report_line_kind kind, const struct set
 	return add_line_for(p, kind, info->nummer, info->gemeente, kenmerk, reden, amount);
 }
 
-static int is_held(const struct prep *p, int64_t dossier)
+/* The dossier's earliest active hold, or NULL. */
+static const struct hold *is_held(const struct prep *p, int64_t dossier)
 {
 	size_t lo = 0, hi = p->n_held;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (p->held[mid] == dossier)
-			return 1;
-		if (p->held[mid] < dossier)
+		if (p->held[mid].dossier == dossier)
+			return &p->held[mid];
+		if (p->held[mid].dossier < dossier)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -305,7 +306,7 @@ static int payment_problem(char *why, size_t cap, const char *iban, const char *
 	char t[PAIN001_NAME_MAX * 2 + 1];
 
 	if (has_digit_run(name)) {
-		snprintf(why, cap, "%.100s: the name holds nine or more digits in a row (a BSN?)", who);
+		snprintf(why, cap, "%.100s: de naam bevat negen of meer cijfers achter elkaar", who);
 		return 1;
 	}
 
@@ -316,7 +317,7 @@ static int payment_problem(char *why, size_t cap, const char *iban, const char *
 	}
 	br_error_clear(&e);
 	if (pain001_translit(t, sizeof(t), name, PAIN001_NAME_MAX, &e) <= 0) {
-		snprintf(why, cap, "%.100s: the name is empty in the SEPA character set", who);
+		snprintf(why, cap, "%.100s: de naam is leeg in de SEPA-tekenset (alleen letters buiten het Latijnse alfabet)", who);
 		return 1;
 	}
 	return 0;
@@ -355,7 +356,8 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 /* The specification text, into the run folder and the store. */
 static int write_specification(struct prep *p, const struct settle_dossier_info *info,
 			       const struct settle_input *in, const struct settle_result *res,
-			       const struct settle_settings *set, struct br_error *err)
+			       const struct settle_settings *set, const char *status, const char *why,
+			       const struct hold *hold, struct br_error *err)
 {
 	struct specification_dossier sd;
 	const char *claim_k[SETTLE_MAX_CLAIMS], *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
@@ -382,6 +384,15 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 	sd.derde_kenmerk = derde_k;
 	sd.derde_naam = derde_n;
 	sd.set = set;
+	/* payments.md: what happened to the money */
+	if (strcmp(status, "OPGESCHORT") == 0) {
+		sd.outcome = SPEC_HELD;
+		sd.outcome_since = hold->vanaf;
+		sd.outcome_why = hold->reden;
+	} else if (strcmp(status, "GEBLOKKEERD") == 0) {
+		sd.outcome = SPEC_BLOCKED;
+		sd.outcome_why = why;
+	}
 	if (!(f = open_memstream(&text, &len)))
 		return br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
 	rc = specification_write(f, &sd, in, res, err);
@@ -474,7 +485,7 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 	}
 	if (strcmp(status, "GEBLOKKEERD") == 0) {
 		snprintf(key, sizeof(key), "%s", mb);
-		snprintf(text, sizeof(text), "payment for %s blocked: %.400s", mb, why);
+		snprintf(text, sizeof(text), "betaling over %s geblokkeerd: %.400s", mb, why);
 		if ((rc = jobs_open_event(NULL, p->st, p->env->signals, info->id, "REGISTER", today, key, text,
 					  p->env->now, err)) < 0)
 			return rc;
@@ -512,6 +523,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 			   const struct settle_settings *set, struct br_error *err)
 {
 	struct report_cell *c;
+	const struct hold *hold;
 	const char *status;
 	char why[512] = "";
 	int64_t withheld = 0;
@@ -525,10 +537,10 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		return br_error_set(err, BR_EINTERNAL, "too many municipality × regeling combinations");
 	c->dossiers++;
 	p->sum->dossiers++;
-	if (is_held(p, info->id)) {
+	if ((hold = is_held(p, info->id))) {
 		status = "OPGESCHORT";
 		withheld = res->client_cents + res->derden_cents;
-		snprintf(why, sizeof(why), "opschorting actief");
+		snprintf(why, sizeof(why), "opschorting sinds %s: %s", hold->vanaf, hold->reden);
 	} else if (info->probleem[0]) {
 		status = "GEBLOKKEERD";
 		snprintf(why, sizeof(why), "%.500s", info->probleem);
@@ -539,9 +551,9 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		if (has_digit_run(info->nummer)) {
 			/* the remittance names the dossier: it must not look like a BSN */
 			status = "GEBLOKKEERD";
-			snprintf(why, sizeof(why), "the dossier number holds nine or more digits in a row");
+			snprintf(why, sizeof(why), "het dossiernummer bevat negen of meer cijfers achter elkaar");
 		} else if (res->client_cents > 0 && payment_problem(why, sizeof(why), info->iban,
-								    info->tenaamstelling, "account"))
+								    info->tenaamstelling, "rekening"))
 			status = "GEBLOKKEERD";
 		else if (res->client_cents > 0 && (rj = rejected_for(p, info->id, info->iban))) {
 			status = "GEBLOKKEERD";
@@ -558,7 +570,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 				       " deze derde (%s); wacht op een gecorrigeerd register",
 				       in->derden[b->ref].kenmerk, rj->reden) > 0) ||
 			     (has_digit_run(in->derden[b->ref].kenmerk) &&
-			      snprintf(why, sizeof(why), "third-party kenmerk holds nine or more digits in a row") > 0)))
+			      snprintf(why, sizeof(why), "het kenmerk van een derde bevat negen of meer cijfers achter elkaar") > 0)))
 				status = "GEBLOKKEERD";
 		}
 	}
@@ -640,7 +652,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		if ((rc = sqlite3_step(s)) != SQLITE_DONE)
 			return store_fail(p->st, rc, "recording the run's dossier", err);
 	}
-	return write_specification(p, info, in, res, set, err);
+	return write_specification(p, info, in, res, set, status, why, hold, err);
 nomem:
 	return br_error_set(err, BR_ENOMEM, "out of memory");
 }
@@ -783,18 +795,26 @@ static int load_held(struct prep *p, struct br_error *err)
 	size_t cap = 0;
 	int rc;
 
-	/* signals.md: a hold dated on or before the last day of M */
+	/* signals.md: a hold dated on or before the last day of M; the
+	 * earliest one says since when and why (the specification) */
 	date_format(last, month_last_day(p->month));
-	if ((rc = store_prepare(p->st, &s, "SELECT DISTINCT dossier FROM opschorting WHERE opgeheven IS NULL"
-				" AND vanaf <= ?1 ORDER BY dossier", err)) < 0)
+	if ((rc = store_prepare(p->st, &s, "SELECT dossier, vanaf, reden FROM opschorting o WHERE opgeheven IS NULL"
+				" AND vanaf <= ?1 AND id = (SELECT id FROM opschorting x WHERE x.dossier = o.dossier"
+				" AND x.opgeheven IS NULL AND x.vanaf <= ?1 ORDER BY x.vanaf, x.id LIMIT 1)"
+				" ORDER BY dossier", err)) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, last, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct hold *h;
 		if (mem_grow((void **)&p->held, &cap, p->n_held + 1, sizeof(*p->held)) < 0) {
 			sqlite3_finalize(s);
 			return br_error_set(err, BR_ENOMEM, "out of memory");
 		}
-		p->held[p->n_held++] = sqlite3_column_int64(s, 0);
+		h = &p->held[p->n_held++];
+		h->dossier = sqlite3_column_int64(s, 0);
+		snprintf(h->vanaf, sizeof(h->vanaf), "%.10s", col(s, 1));
+		snprintf(h->reden, sizeof(h->reden), "%.110s", col(s, 2));
+		log_mask_digits(h->reden);
 	}
 	sqlite3_finalize(s);
 	return 0;

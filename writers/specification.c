@@ -1068,6 +1068,8 @@ static void write_vt(struct spec *s, const struct settle_input *in, const struct
 
 /* ---- the run's payment --------------------------------------------------- */
 
+static void write_not_paid(struct spec *s, const struct specification_dossier *d);
+
 static void write_payment(struct spec *s, const struct specification_dossier *d,
 			  const struct settle_input *in, const struct settle_result *r)
 {
@@ -1125,7 +1127,7 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 			     claim_kenmerk(d, in, (size_t)b->ref));
 			break;
 		case BOOK_DERDEN:
-			rowf(s, 2, -b->amount_cents, "Betaald aan %s",
+			rowf(s, 2, -b->amount_cents, d->outcome == SPEC_PAID ? "Betaald aan %s" : "Voor %s (niet betaald)",
 			     derde_label(lb, sizeof(lb), d, in, (size_t)b->ref));
 			break;
 		case BOOK_VORDERING:
@@ -1136,8 +1138,15 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 	}
 	if (rows)
 		sum_line(s);
-	put_row(s, 2, "Uitbetaald aan u", r->client_cents);
-	if (r->client_cents > 0 && ((d->iban && *d->iban) || (d->uitbetaaldatum && *d->uitbetaaldatum))) {
+	if (d->outcome != SPEC_PAID) {
+		put_row(s, 2, "Berekend voor u", r->client_cents);
+		write_not_paid(s, d);
+		put_row(s, 2, "Nu uitbetaald aan u", 0);
+	} else {
+		put_row(s, 2, "Uitbetaald aan u", r->client_cents);
+	}
+	if (d->outcome == SPEC_PAID && r->client_cents > 0 &&
+	    ((d->iban && *d->iban) || (d->uitbetaaldatum && *d->uitbetaaldatum))) {
 		const char *when = d->uitbetaaldatum;
 
 		if (when && strlen(when) == 10 && date_parse(&day, when, 10, NULL) == 0)
@@ -1192,6 +1201,39 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 		put_text(s, 0, "");
 		put_text(s, 2, why);
 	}
+}
+
+/*
+ * payments.md: a dossier on hold or blocked is not in the payment file; its
+ * specification says so, why, since when, and what happens next or what
+ * the client can do (B1: words, no codes).
+ */
+static void write_not_paid(struct spec *s, const struct specification_dossier *d)
+{
+	char since[DMY_MAX] = "", text[TEXT_MAX];
+	const char *why = d->outcome_why && *d->outcome_why ? d->outcome_why : NULL;
+	int32_t day;
+	size_t n;
+
+	if (d->outcome_since && strlen(d->outcome_since) == 10 && date_parse(&day, d->outcome_since, 10, NULL) == 0)
+		fmt_date(since, day);
+	if (d->outcome == SPEC_HELD) {
+		n = (size_t)snprintf(text, sizeof(text), "Niet betaald: uw uitkering is opgeschort%s%s%s%s%s.",
+				     since[0] ? " sinds " : "", since, why ? " (" : "", why ? why : "", why ? ")" : "");
+		if (n < sizeof(text))
+			snprintf(text + n, sizeof(text) - n, " Er is nu niets betaald, ook niet aan derden. Als het "
+				 "onderzoek is afgerond, betalen wij wat u toekomt met de eerstvolgende betaling; over "
+				 "een periode waarin u geen recht had, betalen wij niets.");
+	} else {
+		int account = why && (strstr(why, "IBAN") || strstr(why, "rekening") || strstr(why, "account"));
+		n = (size_t)snprintf(text, sizeof(text), "Niet betaald: %s.", why ? why : "de betaling is geblokkeerd");
+		if (n < sizeof(text))
+			snprintf(text + n, sizeof(text) - n, " Er is nu niets betaald, ook niet aan derden. Wat u kunt "
+				 "doen: %s Zodra dat is opgelost, betalen wij het bedrag met de eerstvolgende betaling.",
+				 account ? "geef uw juiste rekeningnummer (IBAN) en de naam waarop de rekening staat door "
+				 "aan uw consulent." : "neem contact op met uw consulent.");
+	}
+	put_text(s, 2, text);
 }
 
 /* What is carried, claimed, not withheld or not paid, each with why. */
@@ -1314,7 +1356,10 @@ static void write_notes(struct spec *s, const struct specification_dossier *d,
 				paid = 1;
 		NOTES();
 		derde_label(lb, sizeof(lb), d, in, i);
-		if (paid)
+		if (paid && d->outcome != SPEC_PAID)
+			textf(s, 2, "Betaling aan %s: %s berekend, nu niet betaald (zie hierboven).", lb,
+			      eur(a1, dd->bedrag_cents));
+		else if (paid)
 			textf(s, 2, "Betaling aan %s: %s betaald (prioriteit %d).", lb,
 			      eur(a1, dd->bedrag_cents), dd->prioriteit);
 		else if (!r->active_in_run)

@@ -77,6 +77,13 @@
 /* A buffer that holds any summary line. */
 #define SPECIFICATION_SUMMARY_MAX 320
 
+/* What happened to the money (payments.md "Specification per dossier"). */
+enum specification_outcome {
+	SPEC_PAID = 0,   /* in the payment file as computed (or € 0,00) */
+	SPEC_HELD,       /* on hold: nothing paid, to the client or to third parties */
+	SPEC_BLOCKED     /* a record problem or a rejected account: nothing paid */
+};
+
 /*
  * The dossier facts the engine does not carry.  All borrowed; strings are
  * UTF-8 as in the register.  The regeling is taken from settle_input, the
@@ -101,6 +108,12 @@ struct specification_dossier {
 	/* The run's settings, for the texts that name them (verrekentermijn,
 	 * beslagvrije voet, toerekening); NULL: the texts do without numbers. */
 	const struct settle_settings *set;
+	/* SPEC_PAID (0) unless the run paid nothing: then the computed amount
+	 * is shown as not paid, with why and (held) since when and what
+	 * happens next, or (blocked) what the client can do. */
+	enum specification_outcome outcome;
+	const char *outcome_since;      /* HELD: "YYYY-MM-DD", or NULL */
+	const char *outcome_why;        /* in words; NULL: none given */
 };
 
 /*

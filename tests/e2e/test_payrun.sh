@@ -116,6 +116,37 @@ set -e
 [ "$(count "$home" "SELECT count(*) FROM run")" = 1 ] || fail "a refused month left a run"
 ok "released to outbox/, ledger booked, the month is closed (65), a month typo refused with the month due"
 
+# specifications say what happened to the money (payments.md); every file
+# is the text the store keeps, and `dossier` prints it for the run's month
+specs=$dir/specificaties
+sqlite3 "$db" "SELECT d.nummer || char(30) || a.specificatie || char(29) FROM afrekening a
+	JOIN dossier d ON d.id = a.dossier WHERE a.run = (SELECT id FROM run WHERE msg_id = '$run') ORDER BY d.nummer" \
+	| tr -d '\n' >"$tmp/stored.txt"
+for f in $(ls "$specs" | LC_ALL=C sort); do printf '%s\036' "${f%.txt}"; cat "$specs/$f"; printf '\035'; done \
+	| tr -d '\n' >"$tmp/files.txt"
+cmp -s "$tmp/stored.txt" "$tmp/files.txt" || fail "the specification files differ from the texts the store keeps"
+mapfile -t held < <(sqlite3 "$db" "SELECT d.nummer FROM run_dossier rd JOIN dossier d ON d.id = rd.dossier
+	WHERE rd.run = (SELECT id FROM run WHERE msg_id = '$run') AND rd.status = 'OPGESCHORT' ORDER BY d.nummer")
+mapfile -t paid < <(sqlite3 "$db" "SELECT d.nummer FROM run_dossier rd JOIN dossier d ON d.id = rd.dossier
+	WHERE rd.run = (SELECT id FROM run WHERE msg_id = '$run') AND rd.status = 'BETAALD' AND rd.client_cents > 0
+	ORDER BY d.nummer LIMIT 40")
+[ "${#held[@]}" -gt 0 ] || fail "the samples hold no dossier"
+for nr in "${held[@]}" "${paid[@]}"; do
+	"$BR" --home "$home" dossier "$nr" --month 2026-11 >"$tmp/d.txt" 2>/dev/null || fail "dossier $nr"
+	cmp -s "$tmp/d.txt" "$specs/$nr.txt" || fail "dossier $nr --month 2026-11 is not the run's specification"
+done
+for nr in "${held[@]}"; do
+	f=$specs/$nr.txt
+	grep -q "Niet betaald: uw uitkering is opgeschort sinds [0-9][0-9]-[0-9][0-9]-2026" "$f" \
+		&& grep -q "Nu uitbetaald aan u *€ 0,00" "$f" || fail "$nr is on hold, its specification does not say so"
+	grep -Eq "Uitbetaald aan u|Op rekening|Betaald aan " "$f" && fail "$nr is on hold, its specification says money was paid"
+done
+for nr in "${paid[@]}"; do
+	grep -q "^  Uitbetaald aan u" "$specs/$nr.txt" && grep -q "Op rekening .*, op 25-11-2026" "$specs/$nr.txt" \
+		|| fail "$nr was paid, its specification does not say where and when"
+done
+ok "specifications: ${#held[@]} on hold say since when and why and that nothing was paid; every file is the stored text; dossier prints it"
+
 # the bank rejects two payments (pain.002.001.03)
 mapfile -t rej < <(sqlite3 "$db" "SELECT b.end_to_end_id, b.pmtinf_id, d.nummer, b.bedrag_cents FROM betaling b
 	JOIN dossier d ON d.id = b.dossier WHERE b.soort = 'CLIENT' AND b.run = (SELECT id FROM run WHERE msg_id = '$run')
@@ -165,7 +196,10 @@ adv1=$(count "$home" "SELECT a.voorschot_cents FROM afrekening a JOIN dossier d 
 	WHERE d.nummer = '$nr1' AND a.run = (SELECT id FROM run WHERE msg_id = '$run2')")
 grep -q "NL02ABNA0123456789" "$f2" || fail "the corrected account is not paid"
 [ "$pay1" -ge $((adv1 + amt1 - 100000)) ] && [ "$pay1" -gt "$adv1" ] || fail "dossier $nr1: paid $pay1, advance $adv1, rejected $amt1: the rejected amount was not paid again"
-ok "pain.002 rejected 2 payments; after the register fix December pays them again (dossier $nr1: $pay1 cents)"
+"$BR" --home "$home" dossier "$nr1" --month 2026-11 >"$tmp/d.txt" 2>/dev/null || fail "dossier $nr1"
+grep -q "Na de betaling: de bank heeft uw betaling van .* geweigerd, reden: rekeningnummer onjuist" "$tmp/d.txt" \
+	|| fail "dossier $nr1 November does not say the bank rejected the payment: $(tail -3 "$tmp/d.txt")"
+ok "pain.002 rejected 2 payments; after the register fix December pays them again (dossier $nr1: $pay1 cents); dossier says so"
 
 # pain.001.001.03 for a bank that still needs it, validated against the V03 schema
 cp -a "$home" "$tmp/v03"

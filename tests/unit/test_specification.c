@@ -436,6 +436,46 @@ static void test_first_month_claim_withheld(void **state)
 	settle_result_release(&x.r);
 }
 
+/* payments.md: a dossier on hold or blocked is not paid, and its
+ * specification says so; nothing reads as paid, to the client or a third
+ * party. */
+static void test_not_paid(void **state)
+{
+	struct dossier x;
+	char *t;
+
+	(void)state;
+	dossier_init(&x, date_from_ymd(2025, 12, 1));
+	x.d.uitbetaaldatum = "2025-12-24";
+	x.d.outcome = SPEC_HELD;
+	x.d.outcome_since = "2025-11-20";
+	x.d.outcome_why = "Insluiting";
+	settle(&x, mon(2025, 12));
+	t = write_spec(&x);
+	assert_form(t);
+	assert_row(t, "Berekend voor u", "€ 855,61");
+	assert_has(t, "Niet betaald: uw uitkering is opgeschort sinds 20-11-2025 (Insluiting). Er is nu niets "
+		   "betaald, ook niet aan derden.");
+	assert_row(t, "Nu uitbetaald aan u", "€ 0,00");
+	assert_has(t, "Voor Woningstichting Het Grootslag (HUUR-4411) (niet betaald)");
+	assert_has(t, "Betaling aan Woningstichting Het Grootslag (HUUR-4411): € 400,00 berekend, nu niet betaald");
+	assert_null(strstr(t, "Uitbetaald aan u"));
+	assert_null(strstr(t, "Op rekening"));
+	assert_null(strstr(t, "Betaald aan"));
+	free(t);
+	x.d.outcome = SPEC_BLOCKED;
+	x.d.outcome_since = NULL;
+	x.d.outcome_why = "rekening: de IBAN klopt niet (controlegetal)";
+	t = write_spec(&x);
+	assert_form(t);
+	assert_has(t, "Niet betaald: rekening: de IBAN klopt niet (controlegetal). Er is nu niets betaald, ook niet "
+		   "aan derden. Wat u kunt doen: geef uw juiste rekeningnummer (IBAN) en de naam waarop de rekening "
+		   "staat door aan uw consulent.");
+	assert_row(t, "Nu uitbetaald aan u", "€ 0,00");
+	free(t);
+	settle_result_release(&x.r);
+}
+
 /* Kostendelersnorm and pro rata, with their formulas filled in:
  * A = 1 + 1 = 2, round(2002.13 × 100 / 200) = 1001.07 (2026); starting on
  * 15 January: round(1001.07 × 17 / 31) = 548.97. */
@@ -645,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_income_month_settled),
 		cmocka_unit_test(test_zero_month),
 		cmocka_unit_test(test_first_month_claim_withheld),
+		cmocka_unit_test(test_not_paid),
 		cmocka_unit_test(test_kostendelers_pro_rata),
 		cmocka_unit_test(test_vt_run_vordering),
 		cmocka_unit_test(test_couple_and_ioaw),
