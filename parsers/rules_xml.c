@@ -515,6 +515,8 @@ static int check_complete(struct xmlin *x, const struct rule_set *s,
 	return 0;
 }
 
+static int read_buffer(struct xmlin *x, struct rules *r, struct br_error *err);
+
 /* geldig_vanaf of a new set: 1 January or 1 July (rules.md), not seen before. */
 static int read_set_start(struct xmlin *x, struct rules *r, struct rule_set *s,
 			  struct br_error *err)
@@ -616,10 +618,14 @@ static int read_rules(struct xmlin *x, struct rules *r, struct br_error *err)
 		if (xmlin_type(x) != XMLIN_START || xmlin_depth(x) != 2 ||
 		    strcmp(xmlin_ns(x), NS_REGELS) != 0)
 			return xmlin_fail(x, err, "unexpected content in <%s>", ROOT);
-		if (strcmp(xmlin_name(x), "Set") != 0)
-			return xmlin_fail(x, err, "element <%.64s> is not expected in <%s>",
-					  xmlin_name(x), ROOT);
-		if ((rc = read_set(x, r, &cap, err)) < 0)
+		if (strcmp(xmlin_name(x), "Bufferbudget") == 0)
+			rc = read_buffer(x, r, err);
+		else if (strcmp(xmlin_name(x), "Set") == 0 && r->n_buffer == 0)
+			rc = read_set(x, r, &cap, err);
+		else
+			return xmlin_fail(x, err, "element <%.64s> is not expected in <%s>%s",
+					  xmlin_name(x), ROOT, r->n_buffer ? " after <Bufferbudget>" : "");
+		if (rc < 0)
 			return rc;
 	}
 	if (rc < 0)
@@ -632,6 +638,49 @@ static int read_rules(struct xmlin *x, struct rules *r, struct br_error *err)
 	if (r->n_sets == 0)
 		return xmlin_fail(x, err, "the file has no <Set>");
 	return 0;
+}
+
+/*
+ * <Bufferbudget geldig_vanaf="2027-01-01" max="1000.00" bron="..."/>
+ * (rules.md §5a): 1 January (a budget is per calendar year), after every
+ * Set, in ascending order.
+ */
+static int read_buffer(struct xmlin *x, struct rules *r, struct br_error *err)
+{
+	struct buffer_rule *b;
+	char buf[VALUE_MAX], *v;
+	int y, m, d, rc;
+
+	if (r->n_buffer >= RULES_BUFFER_MAX)
+		return xmlin_fail(x, err, "more than %d <Bufferbudget> elements", RULES_BUFFER_MAX);
+	b = &r->buffer[r->n_buffer];
+	memset(b, 0, sizeof(*b));
+	if ((rc = get_value(x, "Bufferbudget", "geldig_vanaf", buf, &v, err)) < 0 ||
+	    (rc = get_date(x, "Bufferbudget", "geldig_vanaf", v, &b->geldig_vanaf, err)) < 0)
+		return rc;
+	date_to_ymd(b->geldig_vanaf, &y, &m, &d);
+	if (d != 1 || m != 1)
+		return xmlin_fail(x, err, "geldig_vanaf %s of <Bufferbudget> must be 1 January: the budget is"
+				  " per calendar year (art. 34b Pw)", v);
+	if (r->n_buffer && b->geldig_vanaf <= r->buffer[r->n_buffer - 1].geldig_vanaf)
+		return xmlin_fail(x, err, "<Bufferbudget> %s is not after the one before it", v);
+	if ((rc = get_value(x, "Bufferbudget", "max", buf, &v, err)) < 0 ||
+	    (rc = parse_amount(x, "max of <Bufferbudget>", v, &b->max_cents, err)) < 0 ||
+	    (rc = get_bron(x, "Bufferbudget", b->bron, err)) < 0)
+		return rc;
+	r->n_buffer++;
+	return xmlin_end_empty(x, err);
+}
+
+const struct buffer_rule *rules_buffer_for_month(const struct rules *r, int32_t month)
+{
+	const struct buffer_rule *found = NULL;
+	size_t i;
+
+	for (i = 0; r && i < r->n_buffer; i++)
+		if (r->buffer[i].geldig_vanaf <= month_first_day(month))
+			found = &r->buffer[i];
+	return found;
 }
 
 static int cmp_set(const void *a, const void *b)

@@ -86,9 +86,20 @@ struct rule_set {
 	char kdn_bron[RULES_BRON_MAX + 1];
 };
 
+/* rules.md §5a: the bufferbudget's maximum per calendar year (art. 34b
+ * Pw), its own dated entry so that it does not wait for a norms set. */
+#define RULES_BUFFER_MAX 16
+struct buffer_rule {
+	int32_t geldig_vanaf;       /* 1 January */
+	int64_t max_cents;
+	char bron[RULES_BRON_MAX + 1];
+};
+
 struct rules {
 	struct rule_set *sets;      /* owned, sorted by geldig_vanaf */
 	size_t n_sets;
+	struct buffer_rule buffer[RULES_BUFFER_MAX];   /* sorted by geldig_vanaf */
+	size_t n_buffer;
 	char sha256[65];            /* of the file's bytes, for the run manifest */
 	char path[4096];
 };
@@ -110,6 +121,10 @@ void rules_release(struct rules *r);
  * month is before every set.  Borrowed pointer into `r`.
  */
 const struct rule_set *rules_for_month(const struct rules *r, int32_t month);
+
+/* The bufferbudget entry in force for a month (the latest whose geldig_vanaf
+ * is on or before its first day), or NULL: no bufferbudget then. */
+const struct buffer_rule *rules_buffer_for_month(const struct rules *r, int32_t month);
 
 /* 1 when `month` is more than six months past the newest set (then the
  * caller warns that new norms are probably due, and goes on).

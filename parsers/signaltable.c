@@ -32,7 +32,7 @@
 
 /* signals.md: the jobs the pipeline opens itself, without a signal. */
 static const char *const pipeline_jobs[] = {
-	"INKOMEN_OUD", "DERDEN", "AOW", "INKOMEN_HANDMATIG", "REGISTER", "BANK", "HERBEREKENING", NULL
+	"INKOMEN_OUD", "DERDEN", "AOW", "INKOMEN_HANDMATIG", "REGISTER", "BANK", "BUFFER", "HERBEREKENING", NULL
 };
 
 /* formats.md §3: the sources of Inlichtingenbureau signals. */

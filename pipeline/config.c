@@ -35,6 +35,8 @@ void config_init(struct config *cfg)
 	cfg->verrekentermijn_maanden = 6;
 	cfg->beslagvrije_voet_pct = 95;
 	cfg->register_krimp_max_pct = 10;
+	snprintf(cfg->bufferbudget, sizeof(cfg->bufferbudget), "uit");
+	cfg->bufferbudget_ondergrens_pct = 95;
 	cfg->afschrijving_dagen = 3;
 	/* formats.md "Common rules": 1 GiB, depth 32, 64 KiB per text node. */
 	cfg->max_bestand_mb = 1024;
@@ -89,6 +91,8 @@ static const struct config_key config_keys[] = {
 	CFG_INT("verrekening", "verrekentermijn_maanden", verrekentermijn_maanden, 0, 60),
 	CFG_INT("verrekening", "beslagvrije_voet_pct", beslagvrije_voet_pct, 0, 100),
 	CFG_INT("verrekening", "register_krimp_max_pct", register_krimp_max_pct, 0, 100),
+	CFG_CHOICE("verrekening", "bufferbudget", bufferbudget, "uit voorstel automatisch"),
+	CFG_INT("verrekening", "bufferbudget_ondergrens_pct", bufferbudget_ondergrens_pct, 0, 100),
 	CFG_INT("invoer", "max_bestand_mb", max_bestand_mb, 1, 65536),
 	CFG_INT("invoer", "max_diepte", max_diepte, 8, 256),
 	CFG_INT("invoer", "max_tekst_kb", max_tekst_kb, 1, 65536),
@@ -133,6 +137,9 @@ static const char config_template_text[] =
 	"verrekentermijn_maanden = 6      ; 0-60 maanden terug verrekenen / months back to set off (art. 58(4) Pw)\n"
 	"beslagvrije_voet_pct = 95        ; 0-100: de client houdt minstens dit % van het voorschot / client keeps at least this % of the advance\n"
 	"register_krimp_max_pct = 10      ; 0-100: register dat meer % dossiers beeindigt wordt geweigerd / register ending more % is refused\n"
+	"bufferbudget = uit               ; uit | voorstel | automatisch: bufferbudget art. 34b Pw vanaf 2027 (rules.md 5a) /\n"
+	"                                 ; off | propose (a BUFFER job) | automatic\n"
+	"bufferbudget_ondergrens_pct = 95 ; 0-100: het bufferbudget vult aan tot dit % van het voorschot / tops up to this % of the advance\n"
 	"\n"
 	"[invoer]\n"
 	"max_bestand_mb = 1024            ; max. bestand na uitpakken / file size after decompression, MiB (1-65536)\n"

@@ -36,6 +36,8 @@ struct config {
 	int verrekentermijn_maanden;          /* 0..60, default 6 */
 	int beslagvrije_voet_pct;             /* 0..100, default 95 */
 	int register_krimp_max_pct;           /* 0..100, default 10 */
+	char bufferbudget[16];                /* "uit" (default) | "voorstel" | "automatisch" */
+	int bufferbudget_ondergrens_pct;      /* 0..100, default 95 */
 	/* [invoer] limits of formats.md */
 	int max_bestand_mb;                   /* default 1024 */
 	int max_diepte;                       /* default 32 */

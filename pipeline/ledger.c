@@ -129,6 +129,7 @@ static void booking_effect(const struct settle_booking *b, int64_t *paid, int64_
 	case BOOK_INHOUDING:
 	case BOOK_DERDEN:
 	case BOOK_CLIENT:
+	case BOOK_BUFFER:   /* paid from the budget: the month's deduction stays made (rules.md §5a) */
 		break;
 	}
 }
@@ -180,25 +181,50 @@ int ledger_book(struct ledger *l, int64_t run, int64_t dossier, const struct set
 		const struct settle_claim *claims, size_t n_claims,
 		const struct settle_derde *derden, size_t n_derden, struct br_error *err)
 {
+	struct settle_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.claims = claims;
+	in.n_claims = n_claims;
+	in.derden = derden;
+	in.n_derden = n_derden;
+	return ledger_book_input(l, run, dossier, r, &in, err);
+}
+
+/* What a booking refers to: a claim's or third party's kenmerk, or for a
+ * granted bufferbudget "TOEKENNING <job>", which the store makes unique
+ * among released bookings (a grant is paid once). */
+static const char *booking_kenmerk(char *buf, size_t cap, const struct settle_booking *b,
+				   const struct settle_input *in)
+{
+	if (b->kind == BOOK_INHOUDING && b->ref >= 0 && (size_t)b->ref < in->n_claims)
+		return in->claims[b->ref].kenmerk;
+	if (b->kind == BOOK_DERDEN && b->ref >= 0 && (size_t)b->ref < in->n_derden)
+		return in->derden[b->ref].kenmerk;
+	if (b->kind == BOOK_BUFFER && b->ref >= 0 && (size_t)b->ref < in->n_buffer_grants) {
+		snprintf(buf, cap, "TOEKENNING %lld", (long long)in->buffer_grants[b->ref].job);
+		return buf;
+	}
+	return NULL;
+}
+
+int ledger_book_input(struct ledger *l, int64_t run, int64_t dossier, const struct settle_result *r,
+		      const struct settle_input *in, struct br_error *err)
+{
 	size_t i;
 	int step;
 
 	for (i = 0; i < r->n_bookings; i++) {
 		const struct settle_booking *b = &r->bookings[i];
-		const char *kenmerk = NULL;
-		char mb[MONTH_FMT_MAX];
+		char mb[MONTH_FMT_MAX], km[40];
 
-		if (b->kind == BOOK_INHOUDING && b->ref >= 0 && (size_t)b->ref < n_claims)
-			kenmerk = claims[b->ref].kenmerk;
-		if (b->kind == BOOK_DERDEN && b->ref >= 0 && (size_t)b->ref < n_derden)
-			kenmerk = derden[b->ref].kenmerk;
 		sqlite3_reset(l->ins);
 		sqlite3_bind_int64(l->ins, 1, run);
 		sqlite3_bind_int64(l->ins, 2, dossier);
 		sqlite3_bind_text(l->ins, 3, month_format(mb, b->month), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(l->ins, 4, settle_booking_name(b->kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(l->ins, 5, b->amount_cents);
-		store_bind_text(l->ins, 6, kenmerk, 1);
+		store_bind_text(l->ins, 6, booking_kenmerk(km, sizeof(km), b, in), 1);
 		if ((step = sqlite3_step(l->ins)) != SQLITE_DONE)
 			return store_fail(l->st, step, "booking a payment", err);
 	}
@@ -234,11 +260,11 @@ static int release_dossier(struct ledger *l, sqlite3_stmt *q, int *step, struct 
 		int adv, kind;
 
 		memset(&b, 0, sizeof(b));
-		for (kind = BOOK_VOORSCHOT; kind <= BOOK_CLIENT; kind++)
+		for (kind = BOOK_VOORSCHOT; kind < SETTLE_BOOKING_KINDS; kind++)
 			if (soort && strcmp(soort, settle_booking_name((enum settle_booking_kind)kind)) == 0)
 				break;
 		br_error_clear(&e);
-		if (kind > BOOK_CLIENT || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0)
+		if (kind >= SETTLE_BOOKING_KINDS || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0)
 			return br_error_set(err, BR_EINTERNAL, "unreadable booking of dossier %lld", (long long)dossier);
 		b.kind = (enum settle_booking_kind)kind;
 		b.amount_cents = sqlite3_column_int64(q, 3);
@@ -374,11 +400,11 @@ int ledger_check(struct store *st, struct br_error *err)
 			struct br_error e;
 
 			memset(&b, 0, sizeof(b));
-			for (kind = BOOK_VOORSCHOT; kind <= BOOK_CLIENT; kind++)
+			for (kind = BOOK_VOORSCHOT; kind < SETTLE_BOOKING_KINDS; kind++)
 				if (soort && strcmp(soort, settle_booking_name((enum settle_booking_kind)kind)) == 0)
 					break;
 			br_error_clear(&e);
-			if (kind > BOOK_CLIENT || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0) {
+			if (kind >= SETTLE_BOOKING_KINDS || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0) {
 				rc = br_error_set(err, BR_EINTERNAL, "unreadable booking of dossier %lld", (long long)d);
 				goto out;
 			}

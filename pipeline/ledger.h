@@ -51,6 +51,11 @@ int ledger_book(struct ledger *l, int64_t run, int64_t dossier, const struct set
 		const struct settle_claim *claims, size_t n_claims,
 		const struct settle_derde *derden, size_t n_derden, struct br_error *err);
 
+/* The same with the whole settlement input: claims, third parties and the
+ * bufferbudget grants the bookings refer to. */
+int ledger_book_input(struct ledger *l, int64_t run, int64_t dossier, const struct settle_result *r,
+		      const struct settle_input *in, struct br_error *err);
+
 /*
  * Release run `run`: its pending bookings get the release date
  * `vrijgegeven` (YYYY-MM-DD) and are folded into each dossier's summary.

@@ -61,7 +61,7 @@ static const char usage_text[] =
 	"  run --month YYYY-MM --key K [--aanvullend] [--pass-fd N] | run --month YYYY-MM --dry-run\n"
 	"  approve RUN --key K [--pass-fd N] | cancel RUN | release RUN | verify FILE | runs\n"
 	"  jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE] | jobs show ID\n"
-	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] --door OPERATOR --toelichting TEXT\n"
+	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door OPERATOR --toelichting TEXT\n"
 	"  dossier NUMBER [--month YYYY-MM]\n"
 	"                             a dossier's settlement history and a month's calculation\n"
 	"\n"
@@ -1017,11 +1017,20 @@ static int cmd_jobs(const char *dir, int argc, char **argv)
 				a.door = argv[++i];
 			else if (strcmp(argv[i], "--toelichting") == 0 && i + 1 < argc)
 				a.toelichting = argv[++i];
-			else
+			else if (strcmp(argv[i], "--bedrag") == 0 && i + 1 < argc) {
+				struct br_error e;
+				const char *v = argv[++i];
+				br_error_clear(&e);
+				if (money_parse(&a.bedrag_cents, v, strlen(v), &e) < 0 || a.bedrag_cents <= 0) {
+					fprintf(stderr, "level=error msg=\"--bedrag %s is not an amount above 0 like 250.00\"\n", v);
+					return 64;
+				}
+			} else
 				return usage(stderr, 64);
 		}
 		if ((rc = run_ctx_open(&c, dir, 1, -1, 0, &err)) < 0)
 			goto out;
+		a.rules = &c.rules;
 		if ((rc = jobs_close(c.st, &a, c.env.now, &err)) == 0)
 			printf("job %lld closed: %s\n", id, a.uitkomst);
 	} else {
@@ -1066,10 +1075,10 @@ int main(int argc, char **argv)
 		{ "runs", cmd_runs, "betaalrun [--home DIR] runs\n  list the runs with status and totals\n" },
 		{ "jobs", cmd_jobs, "betaalrun [--home DIR] jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE]\n"
 		  "betaalrun [--home DIR] jobs show ID\n"
-		  "betaalrun [--home DIR] jobs close ID --uitkomst U [--datum D] [--van D --tot D] --door OPERATOR"
+		  "betaalrun [--home DIR] jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door OPERATOR"
 		  " --toelichting TEXT\n"
 		  "  the heronderzoek worklist; U is GEEN_GEVOLGEN, AANGEPAST, BEEINDIGD (--datum) or\n"
-		  "  RECHT_VERVALLEN (--van/--tot)\n" },
+		  "  RECHT_VERVALLEN (--van/--tot); a BUFFER job: TOEKENNEN [--bedrag X] or AFWIJZEN\n" },
 		{ "dossier", cmd_dossier, "betaalrun [--home DIR] dossier NUMBER [--month YYYY-MM]\n"
 		  "  the dossier's settlement history and the full calculation for a month (default: this month),\n"
 		  "  in Dutch, as the client's specification shows it\n" },

@@ -472,6 +472,16 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 			snprintf(text, sizeof(text), "the applicant has reached AOW age: the SVB takes over (settled"
 				 " with the AOW norm meanwhile)");
 			break;
+		case EVENT_BUFFER_VOORSTEL:
+			/* rules.md §5a voorstel: the consultant decides (TOEKENNEN/AFWIJZEN) */
+			snprintf(key, sizeof(key), "BUFFER %s", km);
+			snprintf(text, sizeof(text), "bufferbudget (art. 34b Pw) voorgesteld: %s voor %s, omdat de"
+				 " verrekening van inkomsten uit werk de client onder de ondergrens brengt; sluit met"
+				 " TOEKENNEN [--bedrag X] of AFWIJZEN", amount, km);
+			if ((rc = jobs_open_proposal(NULL, p->st, p->env->signals, info->id, taak, today, key, text,
+						     ev->amount_cents, p->env->now, err)) < 0)
+				return rc;
+			continue;
 		case EVENT_INKOMEN_HANDMATIG:
 		default:
 			snprintf(key, sizeof(key), "%s", km);
@@ -593,8 +603,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		char omschr[PAIN001_USTRD_MAX + 1], mb[MONTH_FMT_MAX];
 
 		month_format(mb, p->month);
-		if (!p->dry_run && (rc = ledger_book(p->ledger, p->run, info->id, res, in->claims, in->n_claims,
-						      in->derden, in->n_derden, err)) < 0)
+		if (!p->dry_run && (rc = ledger_book_input(p->ledger, p->run, info->id, res, in, err)) < 0)
 			return rc;
 		if (res->client_cents > 0) {
 			snprintf(omschr, sizeof(omschr), "Uitkering %s %s dossier %s", info->regeling, mb, info->nummer);
@@ -628,6 +637,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 		c->inhouding_cents += res->instalments_cents;
 		c->verrekend_cents += res->deducted_cents;
 		c->toegevoegd_cents += res->additions_cents + res->vt_cents;
+		c->buffer_cents += res->buffer_cents;
 		if (res->active_in_run && res->client_cents == 0) {
 			c->nul++;
 			p->sum->nul++;
@@ -908,6 +918,70 @@ static int load_previous_cells(struct store *st, int64_t run, char *prev_id, siz
 	return 0;
 }
 
+/*
+ * rules.md §5a: the bufferbudget of run `run` (month `maand`) per
+ * municipality × regeling, and of its calendar year up to and with it
+ * (released runs before it and the run itself, pending or released).
+ * `with_run`: also set the run's own figure (the previous run's cells);
+ * the run being prepared counts its own in prepare_dossier.
+ */
+static int add_buffer_figures(struct prep *p, struct report_cell *cells, size_t *n, int64_t run, const char *maand,
+			      int with_run, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = store_prepare(p->st, &s, "SELECT d.gemeente, d.regeling, sum(CASE WHEN b.run = ?1 THEN"
+				" b.bedrag_cents ELSE 0 END), sum(b.bedrag_cents) FROM boeking b JOIN run r ON r.id = b.run"
+				" JOIN dossier d ON d.id = b.dossier WHERE b.soort = 'bufferbudget'"
+				" AND substr(r.maand, 1, 4) = substr(?2, 1, 4) AND (r.id = ?1 OR (r.status = 'RELEASED'"
+				" AND r.id < ?1)) GROUP BY d.gemeente, d.regeling", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, maand, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct report_cell *c = NULL;
+		size_t i;
+		for (i = 0; i < *n && !c; i++)
+			if (!strcmp(cells[i].gemeente, col(s, 0)) && !strcmp(cells[i].regeling, col(s, 1)))
+				c = &cells[i];
+		if (!c && *n < MAX_CELLS) {
+			c = &cells[(*n)++];
+			memset(c, 0, sizeof(*c));
+			snprintf(c->gemeente, sizeof(c->gemeente), "%.4s", col(s, 0));
+			snprintf(c->regeling, sizeof(c->regeling), "%.4s", col(s, 1));
+		}
+		if (!c)
+			break;
+		if (with_run)
+			c->buffer_cents = sqlite3_column_int64(s, 2);
+		/* the run being prepared: its pending bookings are in the sum already */
+		c->buffer_year_cents = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* The previous released run's bufferbudget figures (its run and year). */
+static int previous_buffer(struct prep *p, struct report_cell *cells, size_t *n, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t prev = 0;
+	char maand[8] = "";
+	int rc;
+
+	if ((rc = store_prepare(p->st, &s, "SELECT id, maand FROM run WHERE status = 'RELEASED' AND id <> ?1"
+				" ORDER BY id DESC LIMIT 1", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, p->run);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		prev = sqlite3_column_int64(s, 0);
+		snprintf(maand, sizeof(maand), "%.7s", col(s, 1));
+	}
+	sqlite3_finalize(s);
+	return prev ? add_buffer_figures(p, cells, n, prev, maand, 1, err) : 0;
+}
+
 static int cmp_cells(const void *a, const void *b)
 {
 	const struct report_cell *x = a, *y = b;
@@ -1140,8 +1214,11 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 	snprintf(rep.status, sizeof(rep.status), "%s", dry_run ? "DRY-RUN" : "PREPARED");
 	snprintf(rep.uitvoerdatum, sizeof(rep.uitvoerdatum), "%s", out->uitvoerdatum);
 	if ((rc = load_previous_cells(st, p.run, rep.previous_run_id, sizeof(rep.previous_run_id), prev_cells,
-				      &n_prev, err)) < 0)
+				      &n_prev, err)) < 0 ||
+	    (rc = previous_buffer(&p, prev_cells, &n_prev, err)) < 0 ||
+	    (!dry_run && (rc = add_buffer_figures(&p, p.cells, &p.n_cells, p.run, mb, 0, err)) < 0))
 		goto out;
+	qsort(p.cells, p.n_cells, sizeof(p.cells[0]), cmp_cells);
 	rep.cells = p.cells;
 	rep.n_cells = p.n_cells;
 	rep.prev = prev_cells;

@@ -56,14 +56,14 @@ const char *settle_booking_name(enum settle_booking_kind k)
 {
 	static const char *const names[] = {
 		"voorschot", "verschil", "vakantietoeslag", "vordering", "vt_vordering", "inhouding",
-		"derden", "client"
+		"derden", "client", "bufferbudget"
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
 const char *settle_event_name(enum settle_event_kind k)
 {
-	static const char *const names[] = { "INKOMEN_OUD", "DERDEN", "AOW", "INKOMEN_HANDMATIG" };
+	static const char *const names[] = { "INKOMEN_OUD", "DERDEN", "AOW", "INKOMEN_HANDMATIG", "BUFFER" };
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
@@ -607,7 +607,80 @@ struct negative {
 	int32_t month;
 	int64_t amount;    /* > 0: what is to be deducted */
 	int vt;            /* a VT decrease rather than an income difference */
+	int64_t taken;     /* what step 4 deducted of it in this run */
 };
+
+/* A month in which ARBEID income of the applicant or partner was counted. */
+static int work_income_month(const struct settle_result *out, int32_t month)
+{
+	size_t i;
+
+	for (i = 0; i < out->n_months; i++)
+		if (out->months[i].month == month)
+			return out->months[i].arbeid_cents[0] + out->months[i].arbeid_cents[1] > 0;
+	return 0;
+}
+
+/*
+ * rules.md §5a, for a PW dossier in a run for a month of 2027 or later:
+ *   floor     = round(ondergrens% × advance(M))
+ *   work_ded  = what step 4 deducted for months with work income
+ *   left      = bufferbudget_max − used in the run month's calendar year
+ *   buffer    = min(left, work_ded, max(0, floor − after4))
+ * automatisch: booked as BOOK_BUFFER on the covered months, newest first,
+ * and paid (the deduction stays made: the budget pays it, it is not a
+ * claim and never deducted again); voorstel: an event with the amount.
+ * Grants of earlier proposals are paid as additions on their months.
+ * `neg` is sorted oldest first with what step 4 took of each.
+ */
+static int buffer_step(struct settle_result *out, const struct settle_input *in, const struct rules *rules,
+		       const struct settle_settings *set, int32_t run_month, int64_t advance_target,
+		       const struct negative *neg, size_t n_neg, int64_t *remaining)
+{
+	const struct buffer_rule *br = rules_buffer_for_month(rules, run_month);
+	int64_t floor_c, work_ded = 0, left, buffer;
+	size_t i;
+
+	out->buffer_left_cents = -1;
+	if (in->regeling != REGELING_PW || !br || set->bufferbudget == BUFFER_UIT)
+		return 0;
+	left = max64(0, br->max_cents - in->buffer_used_cents);
+	/* grants are paid now: what they pay is no longer left this year */
+	for (i = 0; i < in->n_buffer_grants; i++) {
+		const struct settle_buffer_grant *g = &in->buffer_grants[i];
+		*remaining += g->amount_cents;
+		out->buffer_cents += g->amount_cents;
+		left = max64(0, left - g->amount_cents);
+		if (book(out, BOOK_BUFFER, g->month, g->amount_cents, (int)i) < 0)
+			return -1;
+	}
+	/* floor(M) of the month's whole advance, excl(norm(M)), as for claims */
+	floor_c = money_mul_ratio(advance_target, set->bufferbudget_ondergrens_pct, 100);
+	for (i = 0; i < n_neg; i++)
+		if (neg[i].taken > 0 && work_income_month(out, neg[i].month))
+			work_ded += neg[i].taken;
+	buffer = min64(min64(left, work_ded), max64(0, floor_c - *remaining));
+	out->buffer_left_cents = left;
+	if (buffer <= 0)
+		return 0;
+	if (set->bufferbudget == BUFFER_VOORSTEL) {
+		out->buffer_proposed_cents = buffer;
+		return add_event(out, EVENT_BUFFER_VOORSTEL, run_month, buffer, -1);
+	}
+	out->buffer_left_cents = left - buffer;
+	out->buffer_cents += buffer;
+	*remaining += buffer;
+	for (i = n_neg; i-- > 0 && buffer > 0;) {   /* newest month first */
+		int64_t c;
+		if (neg[i].taken <= 0 || !work_income_month(out, neg[i].month))
+			continue;
+		c = min64(buffer, neg[i].taken);
+		buffer -= c;
+		if (book(out, BOOK_BUFFER, neg[i].month, c, -1) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static int cmp_negative(const void *a, const void *b)
 {
@@ -691,7 +764,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 			if (book(out, BOOK_VOORSCHOT, run_month, d, -1) < 0)
 				goto nomem;
 		} else if (d < 0) {
-			neg[n_neg++] = (struct negative){ run_month, -d, 0 };
+			neg[n_neg++] = (struct negative){ run_month, -d, 0, 0 };
 		}
 	}
 	/* 2. differences for every earlier month */
@@ -703,7 +776,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 			if (book(out, BOOK_VERSCHIL, m->month, m->diff_cents, -1) < 0)
 				goto nomem;
 		} else if (m->diff_cents < 0) {
-			neg[n_neg++] = (struct negative){ m->month, -m->diff_cents, 0 };
+			neg[n_neg++] = (struct negative){ m->month, -m->diff_cents, 0, 0 };
 		}
 	}
 	/* 3. VT: in the VT month's run, in every run after the end, and in the
@@ -729,7 +802,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 				if (book(out, BOOK_VT, m->month, m->vt_diff_cents, -1) < 0)
 					goto nomem;
 			} else if (m->vt_diff_cents < 0) {
-				neg[n_neg++] = (struct negative){ m->month, -m->vt_diff_cents, 1 };
+				neg[n_neg++] = (struct negative){ m->month, -m->vt_diff_cents, 1, 0 };
 			}
 		}
 	}
@@ -749,6 +822,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 			continue;
 		}
 		take = min64(available, n->amount);
+		n->taken = take;
 		if (take > 0) {
 			available -= take;
 			out->deducted_cents += take;
@@ -758,6 +832,9 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		out->carried_cents += n->amount - take;
 	}
 	remaining = available;
+	/* 4a. bufferbudget (rules.md §5a) */
+	if (buffer_step(out, in, rules, set, run_month, advance_target, neg, n_neg, &remaining) < 0)
+		goto nomem;
 	/* 5. claim instalments above the beslagvrije voet */
 	floor_cents = money_mul_ratio(advance_target, set->beslagvrije_voet_pct, 100);
 	for (i = 0; i < in->n_claims; i++) {

@@ -158,6 +158,23 @@ struct settle_input {
 	size_t n_claims;
 	const struct settle_derde *derden;
 	size_t n_derden;
+	/* rules.md §5a: bufferbudget released in runs for months of the run
+	 * month's calendar year, and grants not yet paid */
+	int64_t buffer_used_cents;
+	const struct settle_buffer_grant *buffer_grants;
+	size_t n_buffer_grants;
+};
+
+/* rules.md §5a: the setting `bufferbudget`. */
+enum settle_buffer_mode { BUFFER_UIT = 0, BUFFER_VOORSTEL, BUFFER_AUTOMATISCH };
+
+/* A bufferbudget proposal granted (TOEKENNEN) and not yet paid: paid by this
+ * run as an addition booked on `month`, the month it was proposed for. */
+#define SETTLE_MAX_BUFFER_GRANTS 12
+struct settle_buffer_grant {
+	int32_t month;
+	int64_t amount_cents;
+	int64_t job;                /* the BUFFER job that granted it (the booking's kenmerk) */
 };
 
 struct settle_settings {
@@ -166,6 +183,8 @@ struct settle_settings {
 	int vt_uitbetaalmaand;      /* 1..12, default 6 */
 	int verrekentermijn;        /* months, default 6 */
 	int beslagvrije_voet_pct;   /* default 95 */
+	enum settle_buffer_mode bufferbudget;   /* default BUFFER_UIT */
+	int bufferbudget_ondergrens_pct;        /* default 95 */
 };
 
 /* ---- the result ---------------------------------------------------------- */
@@ -223,8 +242,12 @@ enum settle_booking_kind {
 	BOOK_VT_VORDERING,    /* the same for an open VT decrease (counts as VT paid) */
 	BOOK_INHOUDING,       /* an instalment on a register claim (month M) */
 	BOOK_DERDEN,          /* a third-party payment (month M) */
-	BOOK_CLIENT           /* what the client is paid (month M) */
+	BOOK_CLIENT,          /* what the client is paid (month M) */
+	BOOK_BUFFER           /* bufferbudget (rules.md §5a) paid on the month whose work-income
+			       * deduction it covers, or a granted proposal on its month */
 };
+
+#define SETTLE_BOOKING_KINDS (BOOK_BUFFER + 1)
 
 struct settle_booking {
 	enum settle_booking_kind kind;
@@ -237,7 +260,8 @@ enum settle_event_kind {
 	EVENT_INKOMEN_OUD = 0,      /* a deduction past the verrekentermijn became a claim */
 	EVENT_DERDEN,               /* a third-party payment did not fit */
 	EVENT_AOW,                  /* applicant at AOW age */
-	EVENT_INKOMEN_HANDMATIG     /* income for an IOAW/IOAZ/BBZ dossier */
+	EVENT_INKOMEN_HANDMATIG,    /* income for an IOAW/IOAZ/BBZ dossier */
+	EVENT_BUFFER_VOORSTEL       /* bufferbudget mode voorstel: what it would cover (month M) */
 };
 
 struct settle_event {
@@ -260,6 +284,9 @@ struct settle_result {
 	int64_t instalments_cents;  /* Σ register claim instalments */
 	int64_t derden_cents;       /* Σ third parties paid */
 	int64_t client_cents;       /* paid to the client, ≥ 0 */
+	int64_t buffer_cents;       /* bufferbudget applied (automatisch) and grants paid */
+	int64_t buffer_proposed_cents; /* voorstel: what it would have covered, not applied */
+	int64_t buffer_left_cents;  /* of the year's budget after this run; -1: no budget */
 	/* growable arrays, owned (settle_result_release) */
 	struct settle_month *months; size_t n_months, cap_months;
 	struct settle_income_line *lines; size_t n_lines, cap_lines;
@@ -279,9 +306,9 @@ void settle_result_release(struct settle_result *r);
  * Months settled: every month from startmaand to the run month in which
  * the dossier is active or something was paid, plus earlier months for
  * which an advance was paid (rules.md §5).
- * Invariants (tested): advance + additions + vt − deducted − instalments −
- * derden == client, client ≥ 0, and the same over the bookings:
- * Σ VOORSCHOT + VERSCHIL + VT − INHOUDING − DERDEN == CLIENT.
+ * Invariants (tested): advance + additions + vt + buffer − deducted −
+ * instalments − derden == client, client ≥ 0, and the same over the
+ * bookings: Σ VOORSCHOT + VERSCHIL + VT + BUFFER − INHOUDING − DERDEN == CLIENT.
  */
 int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		   const struct rules *rules, const struct settle_settings *set,

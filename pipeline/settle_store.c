@@ -14,7 +14,8 @@
 
 #define TEXT_ARENA 65536
 
-enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_INCOME, C_PAID, C_GAP, C_COUNT };
+enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_INCOME, C_PAID, C_GAP, C_BUF_USED, C_BUF_GRANT,
+       C_COUNT };
 
 /* Every cursor returns the dossier id in column 0, ordered by it. */
 static const char *const cursor_sql[C_COUNT] = {
@@ -67,6 +68,20 @@ static const char *const cursor_sql[C_COUNT] = {
 	[C_GAP] = "SELECT r.dossier, r.van, r.tot FROM recht_vervallen r"
 		" WHERE (?1 IS NULL OR r.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY r.dossier, r.van",
+	/* rules.md §5a: the bufferbudget released in runs for months of the
+	 * run month's calendar year (a budget never crosses a year) */
+	[C_BUF_USED] = "SELECT b.dossier, sum(b.bedrag_cents) FROM boeking b JOIN run r ON r.id = b.run"
+		" WHERE b.soort = 'bufferbudget' AND b.vrijgegeven IS NOT NULL AND substr(r.maand, 1, 4) = substr(?2, 1, 4)"
+		" AND (?1 IS NULL OR b.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
+		" GROUP BY b.dossier ORDER BY b.dossier",
+	/* proposals granted (BUFFER job closed TOEKENNEN) and not yet paid by a
+	 * released run: their booking carries 'TOEKENNING <job>' (ledger.c) */
+	[C_BUF_GRANT] = "SELECT t.dossier, t.id, substr(t.sleutel, 8, 7), t.bedrag_cents FROM taak t"
+		" WHERE t.soort = 'BUFFER' AND t.uitkomst = 'TOEKENNEN' AND t.bedrag_cents > 0"
+		" AND NOT EXISTS (SELECT 1 FROM boeking b WHERE b.soort = 'bufferbudget'"
+		"  AND b.kenmerk = 'TOEKENNING ' || t.id AND b.vrijgegeven IS NOT NULL)"
+		" AND (?1 IS NULL OR t.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
+		" ORDER BY t.dossier, t.id",
 	[C_PAID] = "SELECT g.dossier, g.maanden FROM grootboek g"
 		" WHERE (?1 IS NULL OR g.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY g.dossier",
@@ -89,6 +104,7 @@ struct settle_source {
 	struct settle_gap *gaps; size_t n_gaps, cap_gaps;
 	struct settle_claim claims[SETTLE_MAX_CLAIMS]; size_t n_claims;
 	struct settle_derde derden[SETTLE_MAX_DERDEN]; size_t n_derden;
+	struct settle_buffer_grant buf_grants[SETTLE_MAX_BUFFER_GRANTS]; size_t n_buf_grants;
 	char *arena; size_t arena_used, arena_cap;
 };
 
@@ -159,6 +175,37 @@ static int cursor_at(struct settle_source *s, int which, sqlite3_int64 id, struc
 	return s->c[which].has_row && sqlite3_column_int64(s->c[which].st, 0) == id;
 }
 
+/* rules.md §5a: the year's bufferbudget used and the grants to pay. */
+static int load_buffer(struct settle_source *s, sqlite3_int64 id, struct settle_input *in, struct br_error *err)
+{
+	int rc;
+
+	in->buffer_used_cents = 0;
+	if ((rc = cursor_at(s, C_BUF_USED, id, err)) == 1)
+		in->buffer_used_cents = sqlite3_column_int64(s->c[C_BUF_USED].st, 1);
+	if (rc < 0)
+		return rc;
+	s->n_buf_grants = 0;
+	while ((rc = cursor_at(s, C_BUF_GRANT, id, err)) == 1) {
+		sqlite3_stmt *g = s->c[C_BUF_GRANT].st;
+		const char *m = (const char *)sqlite3_column_text(g, 2);
+		struct settle_buffer_grant *b = &s->buf_grants[s->n_buf_grants];
+		struct br_error e;
+
+		br_error_clear(&e);
+		if (s->n_buf_grants < SETTLE_MAX_BUFFER_GRANTS && m && month_parse(&b->month, m, strlen(m), &e) == 0) {
+			b->amount_cents = sqlite3_column_int64(g, 3);
+			b->job = sqlite3_column_int64(g, 1);
+			s->n_buf_grants++;
+		}
+		if ((rc = cursor_step(s, C_BUF_GRANT, err)) < 0)
+			return rc;
+	}
+	in->buffer_grants = s->buf_grants;
+	in->n_buffer_grants = s->n_buf_grants;
+	return rc < 0 ? rc : 0;
+}
+
 int settle_source_open(struct settle_source **out, struct store *st, int32_t run_month,
 		       int32_t startmaand, const char *only_nummer, struct br_error *err)
 {
@@ -208,7 +255,7 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 			goto out;
 		if (i != C_INCOME)
 			store_bind_text(s->c[i].st, 1, only_nummer, 0);
-		if (i == C_CLAIM || i == C_DERDE) {
+		if (i == C_CLAIM || i == C_DERDE || i == C_BUF_USED) {
 			char mb[MONTH_FMT_MAX];
 			sqlite3_bind_text(s->c[i].st, 2, month_format(mb, run_month), -1, SQLITE_TRANSIENT);
 		}
@@ -497,6 +544,8 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	}
 	if (rc < 0)
 		return rc;
+	if ((rc = load_buffer(s, id, in, err)) < 0)
+		return rc;
 	in->gaps = s->gaps;
 	in->n_gaps = s->n_gaps;
 	in->stands = s->stands;
@@ -523,6 +572,9 @@ int settle_settings_derive(struct settle_settings *out, struct store *st, const 
 	out->vt_uitbetaalmaand = cfg->vt_uitbetaalmaand;
 	out->verrekentermijn = cfg->verrekentermijn_maanden;
 	out->beslagvrije_voet_pct = cfg->beslagvrije_voet_pct;
+	out->bufferbudget = strcmp(cfg->bufferbudget, "automatisch") == 0 ? BUFFER_AUTOMATISCH :
+			    strcmp(cfg->bufferbudget, "voorstel") == 0 ? BUFFER_VOORSTEL : BUFFER_UIT;
+	out->bufferbudget_ondergrens_pct = cfg->bufferbudget_ondergrens_pct;
 	out->startmaand = cfg->startmaand >= 0 ? cfg->startmaand : month;
 	if (cfg->startmaand >= 0)
 		return 0;

@@ -28,6 +28,8 @@
  */
 #include "signals.h"
 
+#include "rules_xml.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,6 +553,30 @@ out:
 	return rc;
 }
 
+int jobs_open_proposal(int64_t *out_id, struct store *st, const struct signaltable *t, int64_t dossier,
+		       const char *taak, int32_t from_day, const char *sleutel, const char *omschrijving,
+		       int64_t amount_cents, int64_t now, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t id = 0;
+	int rc;
+
+	if ((rc = jobs_open_event(&id, st, t, dossier, taak, from_day, sleutel, omschrijving, now, err)) < 0)
+		return rc;
+	if (out_id)
+		*out_id = id;
+	if (!id)
+		return 0;
+	if ((rc = store_prepare(st, &s, "UPDATE taak SET bedrag_cents = ?2 WHERE id = ?1 AND bedrag_cents IS NULL"
+				" AND status <> 'AFGEROND'", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, amount_cents);
+	rc = step_done(st, s, "recording a job's amount", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sleutel,
 			      const char *omschrijving, int64_t difference_cents, int64_t now,
 			      struct br_error *err)
@@ -619,7 +645,8 @@ out:
 
 /* ---- close and assign ------------------------------------------------------------ */
 
-static const char *const outcomes[] = { "GEEN_GEVOLGEN", "AANGEPAST", "BEEINDIGD", "RECHT_VERVALLEN" };
+static const char *const outcomes[] = { "GEEN_GEVOLGEN", "AANGEPAST", "BEEINDIGD", "RECHT_VERVALLEN",
+					 "TOEKENNEN", "AFWIJZEN" };
 
 static int check_close_args(const struct jobs_close_args *a, struct br_error *err)
 {
@@ -647,6 +674,11 @@ static int check_close_args(const struct jobs_close_args *a, struct br_error *er
 		return br_error_set(err, BR_EUSAGE, "--van is after --tot: the period without right is empty");
 	if (!vervallen && (a->van != DATE_NONE || a->tot != DATE_NONE))
 		return br_error_set(err, BR_EUSAGE, "--van/--tot are only for RECHT_VERVALLEN, not for %s",
+				    a->uitkomst);
+	if (a->bedrag_cents < 0)
+		return br_error_set(err, BR_EUSAGE, "--bedrag must be more than € 0,00 (use AFWIJZEN to grant nothing)");
+	if (a->bedrag_cents > 0 && strcmp(a->uitkomst, "TOEKENNEN") != 0)
+		return br_error_set(err, BR_EUSAGE, "--bedrag is only for TOEKENNEN (a BUFFER job), not for %s",
 				    a->uitkomst);
 	if (!has_text(a->door))
 		return br_error_set(err, BR_EUSAGE, "--door is required (the operator who closes the job)");
@@ -699,6 +731,91 @@ static int exec_job(struct store *st, const char *q, const char *what, int64_t i
 	return rc;
 }
 
+/* exec_job binds text: the granted amount (cents) comes as ?9 and is cast. */
+#define AMOUNT_PARAM "CAST(?9 AS INTEGER)"
+
+/* Sums of the bufferbudget of a dossier in calendar year `year` (rules.md
+ * §5a): released, and granted but not yet paid (other than job `except`). */
+static int buffer_year_used(struct store *st, int64_t dossier, int year, int64_t except, int64_t *out,
+			    struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char y[16];
+	int rc;
+
+	snprintf(y, sizeof(y), "%04d", year);
+	if ((rc = store_prepare(st, &s, "SELECT coalesce((SELECT sum(b.bedrag_cents) FROM boeking b JOIN run r"
+				" ON r.id = b.run WHERE b.dossier = ?1 AND b.soort = 'bufferbudget' AND b.vrijgegeven"
+				" IS NOT NULL AND substr(r.maand, 1, 4) = ?2), 0) + coalesce((SELECT sum(t.bedrag_cents)"
+				" FROM taak t WHERE t.dossier = ?1 AND t.soort = 'BUFFER' AND t.uitkomst = 'TOEKENNEN'"
+				" AND t.id <> ?3 AND substr(t.sleutel, 8, 4) = ?2 AND NOT EXISTS (SELECT 1 FROM boeking b"
+				" WHERE b.soort = 'bufferbudget' AND b.kenmerk = 'TOEKENNING ' || t.id"
+				" AND b.vrijgegeven IS NOT NULL)), 0)", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, dossier);
+	sqlite3_bind_text(s, 2, y, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, except);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else {
+		rc = store_fail(st, rc, "reading the year's bufferbudget", err);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/*
+ * signals.md, rules.md §5a: a BUFFER job is closed with TOEKENNEN [--bedrag
+ * X] or AFWIJZEN, and only a BUFFER job with those.  X is at most the
+ * proposal and what is left of the year's budget; `out_granted` is X.
+ */
+static int buffer_outcome(struct store *st, const struct jobs_close_args *a, int64_t dossier, int64_t *out_granted,
+			  struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char soort[STATUS_MAX], sleutel[40], a1[MONEY_FMT_MAX + 8], a2[MONEY_FMT_MAX + 8];
+	int64_t proposal = 0, used = 0, x;
+	int32_t month;
+	const struct buffer_rule *br;
+	int rc, is_buffer_outcome = !strcmp(a->uitkomst, "TOEKENNEN") || !strcmp(a->uitkomst, "AFWIJZEN");
+
+	*out_granted = 0;
+	if ((rc = store_prepare(st, &s, "SELECT soort, coalesce(sleutel, ''), coalesce(bedrag_cents, 0) FROM taak"
+				" WHERE id = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, a->id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(soort, sizeof(soort), "%s", col(s, 0));
+		snprintf(sleutel, sizeof(sleutel), "%.30s", col(s, 1));
+		proposal = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (strcmp(soort, "BUFFER") != 0)
+		return is_buffer_outcome ? br_error_set(err, BR_EUSAGE, "%s is only for a BUFFER job; job %lld is %s",
+							a->uitkomst, (long long)a->id, soort) : 0;
+	if (!is_buffer_outcome)
+		return br_error_set(err, BR_EUSAGE, "a BUFFER job is closed with TOEKENNEN [--bedrag X] or AFWIJZEN");
+	if (strcmp(a->uitkomst, "AFWIJZEN") == 0)
+		return 0;
+	if (strlen(sleutel) < 14 || month_parse(&month, sleutel + 7, 7, err) < 0)
+		return br_error_set(err, BR_EINTERNAL, "BUFFER job %lld has no month in its key", (long long)a->id);
+	x = a->bedrag_cents > 0 ? a->bedrag_cents : proposal;
+	if (x > proposal)
+		return br_error_set(err, BR_EUSAGE, "--bedrag %s is more than the proposal %s", money_format_nl(a1,
+				    sizeof(a1), x), money_format_nl(a2, sizeof(a2), proposal));
+	if (!(br = rules_buffer_for_month(a->rules, month)))
+		return br_error_set(err, BR_EINPUT, "there is no bufferbudget for %s in the rules", sleutel + 7);
+	if ((rc = buffer_year_used(st, dossier, month / 12, a->id, &used, err)) < 0)
+		return rc;
+	if (x > br->max_cents - used)
+		return br_error_set(err, BR_EUSAGE, "--bedrag %s is more than what is left of the year's bufferbudget"
+				    " (%s)", money_format_nl(a1, sizeof(a1), x),
+				    money_format_nl(a2, sizeof(a2), br->max_cents - used > 0 ? br->max_cents - used : 0));
+	*out_granted = x;
+	return 0;
+}
+
 int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, struct br_error *err)
 {
 	char status[STATUS_MAX], closed[256], vandaag[DATE_FMT_MAX];
@@ -706,7 +823,7 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 	const char *d = NULL, *v = NULL, *t = NULL;
 	struct jobs j;
 	struct tx tx;
-	int64_t dossier = 0;
+	int64_t dossier = 0, granted = 0;
 	int rc;
 
 	if (!st || !a)
@@ -734,11 +851,16 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 				  " GEEN_GEVOLGEN or AANGEPAST", (long long)a->id);
 		goto out;
 	}
+	if ((rc = buffer_outcome(st, a, dossier, &granted, err)) < 0)
+		goto out;
 	{
-		const char *set[] = { a->uitkomst, d, v, t, j.tijd, a->door };
+		char cents[24];
+		const char *set[] = { a->uitkomst, d, v, t, j.tijd, a->door, cents };
+		snprintf(cents, sizeof(cents), "%lld", (long long)granted);
 		if ((rc = exec_job(st, "UPDATE taak SET status = 'AFGEROND', uitkomst = ?3, datum = ?4,"
-				   " van = ?5, tot = ?6, afgerond = ?7, door = ?8 WHERE id = ?1 AND dossier IS ?2",
-				   "closing a job", a->id, dossier, set, 6, err)) < 0)
+				   " van = ?5, tot = ?6, afgerond = ?7, door = ?8,"
+				   " bedrag_cents = CASE WHEN ?3 = 'TOEKENNEN' THEN " AMOUNT_PARAM " ELSE bedrag_cents END"
+				   " WHERE id = ?1 AND dossier IS ?2", "closing a job", a->id, dossier, set, 7, err)) < 0)
 			goto out;
 	}
 	if ((rc = add_event(&j, a->id, a->door, "AFGEROND", status, "AFGEROND", a->toelichting, err)) < 0)

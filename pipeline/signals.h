@@ -79,14 +79,27 @@ int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sle
 			      const char *omschrijving, int64_t difference_cents, int64_t now,
 			      struct br_error *err);
 
+struct rules;
 struct jobs_close_args {
 	int64_t id;
-	const char *uitkomst;     /* GEEN_GEVOLGEN AANGEPAST BEEINDIGD RECHT_VERVALLEN */
+	const char *uitkomst;     /* GEEN_GEVOLGEN AANGEPAST BEEINDIGD RECHT_VERVALLEN;
+				   * a BUFFER job: TOEKENNEN or AFWIJZEN */
+	int64_t bedrag_cents;     /* TOEKENNEN: the amount granted, > 0; 0 = the proposal */
+	const struct rules *rules;/* TOEKENNEN: the bufferbudget's maximum (rules.md §5a) */
 	int32_t datum;            /* BEEINDIGD: required, else DATE_NONE */
 	int32_t van, tot;         /* RECHT_VERVALLEN: required, else DATE_NONE */
 	const char *door;         /* operator id, required */
 	const char *toelichting;  /* why, required */
 };
+
+/*
+ * A job with an amount: opened (or joined) like jobs_open_event, and when
+ * opened now its amount is `amount_cents` (a BUFFER job's proposal,
+ * rules.md §5a: key "BUFFER YYYY-MM", the month it is proposed for).
+ */
+int jobs_open_proposal(int64_t *out_id, struct store *st, const struct signaltable *t, int64_t dossier,
+		       const char *taak, int32_t from_day, const char *sleutel, const char *omschrijving,
+		       int64_t amount_cents, int64_t now, struct br_error *err);
 
 /* Close a job (own transaction).  BR_EUSAGE for missing or contradictory
  * arguments, BR_ENOINPUT for an unknown job, BR_EINPUT for a closed one. */

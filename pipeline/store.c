@@ -509,6 +509,9 @@ static const char *const migration_6_sql[] = {
 	");\n",
 	"ALTER TABLE boeking ADD COLUMN terugboeking INTEGER REFERENCES terugboeking(betaling);\n",
 	"CREATE UNIQUE INDEX boeking_terugboeking ON boeking(terugboeking) WHERE terugboeking IS NOT NULL;\n",
+	/* rules.md §5a: a granted bufferbudget proposal is paid once */
+	"CREATE UNIQUE INDEX boeking_toekenning ON boeking(kenmerk) WHERE soort = 'bufferbudget'"
+	" AND kenmerk IS NOT NULL AND vrijgegeven IS NOT NULL;\n",
 	"CREATE TABLE afschrijving (\n"
 	"  pmtinf_id TEXT PRIMARY KEY,\n"
 	"  run INTEGER NOT NULL REFERENCES run(id),\n"
@@ -520,6 +523,13 @@ static const char *const migration_6_sql[] = {
 };
 
 static const struct check_rewrite migration_6_checks[] = {
+	{ "boeking",
+	  " OR soort = 'derden' OR soort = 'client')",
+	  " OR soort = 'derden' OR soort = 'client' OR soort = 'bufferbudget')" },
+	{ "taak",
+	  " OR uitkomst = 'BEEINDIGD' OR uitkomst = 'RECHT_VERVALLEN' OR uitkomst = 'AUTOMATISCH')",
+	  " OR uitkomst = 'BEEINDIGD' OR uitkomst = 'RECHT_VERVALLEN' OR uitkomst = 'AUTOMATISCH'"
+	  " OR uitkomst = 'TOEKENNEN' OR uitkomst = 'AFWIJZEN')" },
 	{ "levering",
 	  "CHECK (soort = 'register' OR soort = 'inkomen' OR soort = 'signalen' OR soort = 'pain002')",
 	  "CHECK (soort = 'register' OR soort = 'inkomen' OR soort = 'signalen' OR soort = 'pain002'"

@@ -122,7 +122,7 @@
 
 enum fig {
 	F_DOSSIERS, F_CLIENT, F_DERDEN, F_INHOUDING, F_VERREKEND, F_TOEGEVOEGD,
-	F_NUL, F_HELD, F_HELD_CENTS, F_BLOCKED, F_DERDEN_SKIPPED, F_COUNT
+	F_NUL, F_HELD, F_HELD_CENTS, F_BLOCKED, F_DERDEN_SKIPPED, F_BUFFER, F_BUFFER_YEAR, F_COUNT
 };
 
 static const struct {
@@ -141,6 +141,8 @@ static const struct {
 	{ "opgeschort_bedrag", "Ingehouden door opschorting", 1 },
 	{ "geblokkeerd", "Geblokkeerde betalingen", 0 },
 	{ "derden_niet_betaald", "Betalingen aan derden niet gedaan", 0 },
+	{ "bufferbudget", "Bufferbudget (art. 34b Pw)", 1 },
+	{ "bufferbudget_jaar", "Bufferbudget dit jaar tot en met deze run", 1 },
 };
 
 static void cell_values(int64_t v[F_COUNT], const struct report_cell *c)
@@ -156,6 +158,8 @@ static void cell_values(int64_t v[F_COUNT], const struct report_cell *c)
 	v[F_HELD_CENTS] = c->held_cents;
 	v[F_BLOCKED] = (int64_t)c->blocked;
 	v[F_DERDEN_SKIPPED] = (int64_t)c->derden_skipped;
+	v[F_BUFFER] = c->buffer_cents;
+	v[F_BUFFER_YEAR] = c->buffer_year_cents;
 }
 
 /* ---- municipalities and regelingen ------------------------------------- */

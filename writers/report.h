@@ -33,6 +33,8 @@ struct report_cell {            /* one municipality × regeling */
 	int64_t held_cents;         /* what the holds withhold */
 	long blocked;               /* dossiers with a blocked payment */
 	long derden_skipped;        /* third-party payments not made */
+	int64_t buffer_cents;       /* bufferbudget paid in the run (rules.md §5a) */
+	int64_t buffer_year_cents;  /* bufferbudget of the calendar year up to and with the run */
 };
 
 enum report_line_kind {

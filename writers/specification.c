@@ -510,6 +510,7 @@ static int booking_in_sum(const struct settle_booking *b)
 	case BOOK_VERSCHIL:
 	case BOOK_INHOUDING:
 	case BOOK_DERDEN:
+	case BOOK_BUFFER:
 		return 1;
 	case BOOK_VT:
 		return 1;
@@ -1070,6 +1071,28 @@ static void write_vt(struct spec *s, const struct settle_input *in, const struct
 
 static void write_not_paid(struct spec *s, const struct specification_dossier *d);
 
+/* rules.md §5a: the bufferbudget in words, with what is left of the year's. */
+static void write_buffer_note(struct spec *s, const struct settle_result *r)
+{
+	char a1[AMT], a2[AMT];
+	int y, m, d;
+
+	date_to_ymd(month_first_day(r->run_month), &y, &m, &d);
+	if (r->buffer_cents > 0) {
+		put_text(s, 0, "");
+		textf(s, 2, "Omdat de verrekening van uw inkomsten uit werk deze maand te veel zou inhouden, "
+		      "betalen wij %s uit het bufferbudget (art. 34b Pw). Dit hoeft u niet terug te betalen.",
+		      eur(a1, r->buffer_cents));
+		if (r->buffer_left_cents >= 0)
+			textf(s, 2, "Van het bufferbudget voor %d is nog %s over.", y, eur(a2, r->buffer_left_cents));
+	} else if (r->buffer_proposed_cents > 0) {
+		put_text(s, 0, "");
+		textf(s, 2, "De verrekening van uw inkomsten uit werk houdt deze maand veel in. Uw consulent "
+		      "bekijkt of wij %s uit het bufferbudget (art. 34b Pw) kunnen betalen; u hoort dat nog.",
+		      eur(a1, r->buffer_proposed_cents));
+	}
+}
+
 static void write_payment(struct spec *s, const struct specification_dossier *d,
 			  const struct settle_input *in, const struct settle_result *r)
 {
@@ -1130,6 +1153,9 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 			rowf(s, 2, -b->amount_cents, d->outcome == SPEC_PAID ? "Betaald aan %s" : "Voor %s (niet betaald)",
 			     derde_label(lb, sizeof(lb), d, in, (size_t)b->ref));
 			break;
+		case BOOK_BUFFER:
+			rowf(s, 2, b->amount_cents, "Bufferbudget (art. 34b Pw) over %s", mb2);
+			break;
 		case BOOK_VORDERING:
 		case BOOK_VT_VORDERING:
 		case BOOK_CLIENT:
@@ -1158,6 +1184,7 @@ static void write_payment(struct spec *s, const struct specification_dossier *d,
 		else
 			textf(s, 2, "Op %s.", when);
 	}
+	write_buffer_note(s, r);
 	if (r->client_cents == 0) {
 		/* say why: a €0 result still has a specification (payments.md) */
 		struct month_list over;

@@ -142,6 +142,12 @@ static void fill(struct fx *f)
 	f->prev[1] = cell("0405", "IOAW", 2, 180000, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	f->prev[2] = cell("0405", "PW", 3, 240000, 45000, 12500, 20000, 0, 0, 0, 0, 0, 0);
 	f->prev[3] = cell("0498", "IOAW", 1, 95000, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	/* rules.md §5a: 0405 PW paid 120.00 of bufferbudget now, 300.00 this
+	 * year with it; the previous run 180.00, the same in its year */
+	f->cells[1].buffer_cents = 12000;
+	f->cells[1].buffer_year_cents = 30000;
+	f->prev[2].buffer_cents = 18000;
+	f->prev[2].buffer_year_cents = 18000;
 
 	f->lines[0] = line(REPORT_INHOUDING, "PW-0498-000010", "0498", "TV-2024-0100", "", 7500);
 	f->lines[1] = line(REPORT_INHOUDING, "PW-0405-000002", "0405", "TV-2025-0042", "", 7500);
@@ -235,7 +241,9 @@ static void write_refused(struct fx *f, const char *msg_part)
 	"opgeschort,opgeschort_vorige,opgeschort_verschil," \
 	"opgeschort_bedrag,opgeschort_bedrag_vorige,opgeschort_bedrag_verschil," \
 	"geblokkeerd,geblokkeerd_vorige,geblokkeerd_verschil," \
-	"derden_niet_betaald,derden_niet_betaald_vorige,derden_niet_betaald_verschil\n"
+	"derden_niet_betaald,derden_niet_betaald_vorige,derden_niet_betaald_verschil," \
+	"bufferbudget,bufferbudget_vorige,bufferbudget_verschil," \
+	"bufferbudget_jaar,bufferbudget_jaar_vorige,bufferbudget_jaar_verschil\n"
 
 static void test_csv_exact(void **state)
 {
@@ -248,23 +256,25 @@ static void test_csv_exact(void **state)
 		 * 50.00 new, one €0 month, hold, blocked and skipped third party new */
 		"0405,Hoorn,PW,3,3,0,2500.00,2400.00,100.00,450.00,450.00,0.00,"
 		"125.00,125.00,0.00,300.00,200.00,100.00,50.00,0.00,50.00,1,0,1,"
-		"1,0,1,1100.00,0.00,1100.00,1,0,1,1,0,1\n"
+		"1,0,1,1100.00,0.00,1100.00,1,0,1,1,0,1,"
+		"120.00,180.00,-60.00,300.00,180.00,120.00\n"
 		"0405,Hoorn,IOAW,2,2,0,1800.00,1800.00,0.00,0.00,0.00,0.00,"
 		"0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0,0,0,"
-		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0\n"
+		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
 		/* 0498 PW: one dossier fewer, client 4000.00−4800.00 */
 		"0498,Drechterland,PW,4,5,-1,4000.00,4800.00,-800.00,600.00,600.00,0.00,"
 		"75.00,75.00,0.00,100.00,0.00,100.00,0.00,0.00,0.00,0,0,0,"
-		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0\n"
+		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
 		"0498,Drechterland,IOAW,1,1,0,950.00,950.00,0.00,0.00,0.00,0.00,"
 		"0.00,0.00,0.00,0.00,0.00,0.00,25.00,0.00,25.00,0,0,0,"
-		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0\n"
+		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
 		/* dossiers 3+2+4+1=10 vs 11; client 2500+1800+4000+950=9250 vs
 		 * 2400+1800+4800+950=9950; derden 450+600; inhoudingen 125+75;
 		 * verrekend 300+100 vs 200; toegevoegd 50+25 */
 		"totaal,Alle gemeenten,alle,10,11,-1,9250.00,9950.00,-700.00,"
 		"1050.00,1050.00,0.00,200.00,200.00,0.00,400.00,200.00,200.00,"
-		"75.00,0.00,75.00,1,0,1,1,0,1,1100.00,0.00,1100.00,1,0,1,1,0,1\n"
+		"75.00,0.00,75.00,1,0,1,1,0,1,1100.00,0.00,1100.00,1,0,1,1,0,1,"
+		"120.00,180.00,-60.00,300.00,180.00,120.00\n"
 		"\n"
 		"lijst,dossier,gemeente,gemeentenaam,kenmerk,bedrag\n"
 		"inhoudingen,PW-0405-000001,0405,Hoorn,BT-2026-0007,50.00\n"
@@ -299,7 +309,7 @@ static void test_csv_without_previous_run(void **state)
 	got = slurp(f->csv);
 	/* _vorige and _verschil stay empty: there is nothing to compare with */
 	assert_non_null(strstr(got, "\n0405,Hoorn,PW,3,,,2500.00,,,450.00,,,125.00,,,300.00,,,"
-				    "50.00,,,1,,,1,,,1100.00,,,1,,,1,,\n"));
+				    "50.00,,,1,,,1,,,1100.00,,,1,,,1,,,120.00,,,300.00,,\n"));
 	assert_non_null(strstr(got, "\ntotaal,Alle gemeenten,alle,10,,,9250.00,,,"));
 	free(got);
 	got = slurp(f->html);
@@ -324,7 +334,7 @@ static void test_csv_row_only_in_previous_run(void **state)
 	assert_non_null(strstr(got, "\n0405,Hoorn,IOAW,2,2,0,"));
 	assert_non_null(strstr(got, "IOAW,2,2,0,1800.00,1800.00,0.00,0.00,0.00,0.00,"
 				    "0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0,0,0,"
-				    "0,0,0,0.00,0.00,0.00,0,0,0,0,0,0\n"
+				    "0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
 				    "0405,Hoorn,IOAZ,0,1,-1,0.00,500.00,-500.00,0.00,0.00,0.00,"));
 	assert_non_null(strstr(got, "\ntotaal,Alle gemeenten,alle,10,12,-2,9250.00,10450.00,"
 				    "-1200.00,"));
@@ -491,7 +501,7 @@ static void test_empty_report(void **state)
 	got = slurp(f->csv);
 	assert_string_equal(got, CSV_HEADER
 			    "totaal,Alle gemeenten,alle,0,,,0.00,,,0.00,,,0.00,,,0.00,,,0.00,,,"
-			    "0,,,0,,,0.00,,,0,,,0,,\n"
+			    "0,,,0,,,0.00,,,0,,,0,,,0.00,,,0.00,,\n"
 			    "\nlijst,dossier,gemeente,gemeentenaam,kenmerk,bedrag\n"
 			    "\nlijst,dossier,gemeente,gemeentenaam,reden,bedrag\n"
 			    "\nlijst,dossier,gemeente,gemeentenaam,reden\n"

@@ -59,7 +59,8 @@ enum val_type { V_MONEY = 0, V_INT, V_DATE, V_TEXT };
 /* Run totals (settle_result). */
 enum tot_key {
 	T_VOORSCHOT = 0, T_TOEVOEGINGEN, T_VT, T_VERREKEND, T_DOORGESCHOVEN, T_VORDERING,
-	T_INHOUDINGEN, T_DERDEN, T_CLIENT, T_ACTIEF, T_VT_RUN, T_COUNT
+	T_INHOUDINGEN, T_DERDEN, T_CLIENT, T_ACTIEF, T_VT_RUN, T_BUFFER, T_BUFFER_VOORSTEL, T_BUFFER_OVER,
+	T_COUNT
 };
 
 static const struct { const char *name; enum val_type type; } tot_keys[T_COUNT] = {
@@ -67,6 +68,7 @@ static const struct { const char *name; enum val_type type; } tot_keys[T_COUNT] 
 	{ "verrekend", V_MONEY }, { "doorgeschoven", V_MONEY }, { "vordering", V_MONEY },
 	{ "inhoudingen", V_MONEY }, { "derden", V_MONEY }, { "client", V_MONEY },
 	{ "actief", V_INT }, { "vt_run", V_INT },
+	{ "buffer", V_MONEY }, { "buffer_voorstel", V_MONEY }, { "buffer_over", V_MONEY },
 };
 
 /* Per-month fields (settle_month). */
@@ -98,10 +100,11 @@ static const struct kind_name booking_names[] = {
 	{ "VOORSCHOT", BOOK_VOORSCHOT }, { "VERSCHIL", BOOK_VERSCHIL }, { "VT", BOOK_VT },
 	{ "VORDERING", BOOK_VORDERING }, { "VT_VORDERING", BOOK_VT_VORDERING },
 	{ "INHOUDING", BOOK_INHOUDING }, { "DERDEN", BOOK_DERDEN }, { "CLIENT", BOOK_CLIENT },
+	{ "BUFFER", BOOK_BUFFER },
 };
 static const struct kind_name event_names[] = {
 	{ "INKOMEN_OUD", EVENT_INKOMEN_OUD }, { "DERDEN", EVENT_DERDEN }, { "AOW", EVENT_AOW },
-	{ "INKOMEN_HANDMATIG", EVENT_INKOMEN_HANDMATIG },
+	{ "INKOMEN_HANDMATIG", EVENT_INKOMEN_HANDMATIG }, { "BUFFER_VOORSTEL", EVENT_BUFFER_VOORSTEL },
 };
 
 #define N_BOOKING_NAMES (sizeof(booking_names) / sizeof(booking_names[0]))
@@ -149,6 +152,8 @@ struct casefile {
 	size_t n_claims;
 	struct settle_derde derden[SETTLE_MAX_DERDEN];
 	size_t n_derden;
+	struct settle_buffer_grant grants[4];
+	size_t n_grants;
 	struct expect ex[CASE_MAX_EXPECT];
 	int n_ex;
 	char err[CASE_REPORT_MAX / 4];
@@ -326,6 +331,17 @@ static int parse_instellingen(struct parser *p, char **tok, int n)
 		c->has_startmaand = 1;
 		return parse_month(p, &c->set.startmaand, tok[2]);
 	}
+	if (!strcmp(tok[0], "bufferbudget")) {
+		if (!strcmp(tok[2], "uit"))
+			c->set.bufferbudget = BUFFER_UIT;
+		else if (!strcmp(tok[2], "voorstel"))
+			c->set.bufferbudget = BUFFER_VOORSTEL;
+		else if (!strcmp(tok[2], "automatisch"))
+			c->set.bufferbudget = BUFFER_AUTOMATISCH;
+		else
+			return perr(p, "bufferbudget '%s' is not uit, voorstel or automatisch", tok[2]);
+		return 0;
+	}
 	if (!strcmp(tok[0], "toerekening")) {
 		if (!strcmp(tok[2], "einddatum"))
 			c->set.toerekening_dagen = 0;
@@ -343,6 +359,8 @@ static int parse_instellingen(struct parser *p, char **tok, int n)
 		c->set.verrekentermijn = v;
 	else if (!strcmp(tok[0], "beslagvrije_voet_pct") && v <= 100)
 		c->set.beslagvrije_voet_pct = v;
+	else if (!strcmp(tok[0], "bufferbudget_ondergrens_pct") && v <= 100)
+		c->set.bufferbudget_ondergrens_pct = v;
 	else
 		return perr(p, "unknown setting or value out of range: %s = %s", tok[0], tok[2]);
 	return 0;
@@ -351,7 +369,18 @@ static int parse_instellingen(struct parser *p, char **tok, int n)
 static int parse_dossier(struct parser *p, char **tok, int n)
 {
 	struct settle_input *in = &p->c->in;
+	struct casefile *c = p->c;
 
+	/* "bufferbudget_toegekend = YYYY-MM AMOUNT": a granted proposal, unpaid */
+	if (n == 4 && !strcmp(tok[0], "bufferbudget_toegekend") && !strcmp(tok[1], "=")) {
+		if (c->n_grants >= sizeof(c->grants) / sizeof(c->grants[0]))
+			return perr(p, "too many bufferbudget_toegekend lines");
+		if (parse_month(p, &c->grants[c->n_grants].month, tok[2]) < 0 ||
+		    parse_money(p, &c->grants[c->n_grants].amount_cents, tok[3]) < 0)
+			return -1;
+		c->n_grants++;
+		return 0;
+	}
 	if (kv(p, tok, n) < 0)
 		return -1;
 	if (!strcmp(tok[0], "regeling")) {
@@ -375,6 +404,9 @@ static int parse_dossier(struct parser *p, char **tok, int n)
 		return parse_money(p, &in->vt_cutover_cents, tok[2]);
 	if (!strcmp(tok[0], "vt_reservering_betaald"))
 		return parse_money(p, &in->vt_cutover_paid_cents, tok[2]);
+	/* rules.md §5a: the year's bufferbudget already released */
+	if (!strcmp(tok[0], "bufferbudget_gebruikt"))
+		return parse_money(p, &in->buffer_used_cents, tok[2]);
 	return perr(p, "unknown dossier key '%s'", tok[0]);
 }
 
@@ -876,6 +908,8 @@ static int parse_finish(struct parser *p)
 	c->in.n_claims = c->n_claims;
 	c->in.derden = c->derden;
 	c->in.n_derden = c->n_derden;
+	c->in.buffer_grants = c->grants;
+	c->in.n_buffer_grants = c->n_grants;
 	return 0;
 }
 
@@ -895,6 +929,7 @@ static int case_parse(struct casefile *c)
 	c->set.vt_uitbetaalmaand = 6;
 	c->set.verrekentermijn = 6;
 	c->set.beslagvrije_voet_pct = 95;
+	c->set.bufferbudget_ondergrens_pct = 95;
 	f = fopen(c->path, "r");
 	if (!f)
 		return perr(&p, "cannot open the case file");
@@ -1026,6 +1061,9 @@ static int64_t total_of(const struct settle_result *r, int key)
 	case T_CLIENT: return r->client_cents;
 	case T_ACTIEF: return r->active_in_run;
 	case T_VT_RUN: return r->vt_run;
+	case T_BUFFER: return r->buffer_cents;
+	case T_BUFFER_VOORSTEL: return r->buffer_proposed_cents;
+	case T_BUFFER_OVER: return r->buffer_left_cents;
 	case T_COUNT: break;
 	}
 	return 0;
@@ -1233,7 +1271,7 @@ static void check_expect(struct report *rep, const struct casefile *c, const str
  * client, and client ≥ 0. */
 static void check_balance(struct report *rep, const struct casefile *c, const struct settle_result *r)
 {
-	int64_t sum = r->advance_cents + r->additions_cents + r->vt_cents - r->deducted_cents -
+	int64_t sum = r->advance_cents + r->additions_cents + r->vt_cents + r->buffer_cents - r->deducted_cents -
 		      r->instalments_cents - r->derden_cents;
 	char a[MONEY_FMT_MAX], b[MONEY_FMT_MAX];
 

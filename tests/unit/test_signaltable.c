@@ -98,13 +98,14 @@ static void test_shipped_table_is_signals_md(void **state)
 		expect_signal(&t, "KOSTENDELERS", "BRP", "WOONSITUATIE", 2, 14, SIGNAL_EFFECT_NONE);
 		expect_signal(&t, "OVERLIJDEN", "BRP", "OVERLIJDEN", 1, 3, SIGNAL_EFFECT_HOLD);
 		expect_signal(&t, "EMIGRATIE", "BRP", "WOONSITUATIE", 1, 5, SIGNAL_EFFECT_HOLD);
-		assert_int_equal(t.n_jobs, 7);
+		assert_int_equal(t.n_jobs, 8);
 		expect_job(&t, "INKOMEN_OUD", 2, 28);
 		expect_job(&t, "DERDEN", 1, 5);
 		expect_job(&t, "AOW", 2, 28);
 		expect_job(&t, "INKOMEN_HANDMATIG", 2, 14);
 		expect_job(&t, "REGISTER", 1, 5);
 		expect_job(&t, "BANK", 1, 2);
+		expect_job(&t, "BUFFER", 2, 5);
 		expect_job(&t, "HERBEREKENING", 3, 0);
 		assert_null(signaltable_find(&t, "FRAUDE"));
 		assert_null(signaltable_find_job(&t, "DETENTIE"));
