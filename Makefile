@@ -52,6 +52,23 @@ $(B)/%.o: %.c $(wildcard pipeline/*.h parsers/*.h writers/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The EPC's list of SEPA countries (pipeline/rules/sepa_landen.txt, data
+# reviewed like code) as a C table for iban.c: the distinct IBAN country
+# codes in the order of the file, and the `versie` line.  Written beside
+# the data so that every build (make, make fuzz, SANITIZE) finds it; a line
+# that is not `XX YY name` stops the build.
+pipeline/rules/sepa_landen.h: pipeline/rules/sepa_landen.txt
+	@awk 'BEGIN { print "/* Generated from pipeline/rules/sepa_landen.txt by make: edit that file. */" } \
+	  /^#/ || NF == 0 { next } \
+	  $$1 == "versie" { sub(/^versie[ \t]+/, ""); versie = $$0; next } \
+	  $$1 !~ /^[A-Z][A-Z]$$/ || $$2 !~ /^([A-Z][A-Z]|-)$$/ || NF < 3 { \
+	    printf "%s:%d: not IBAN-code ISO-code name\n", FILENAME, FNR > "/dev/stderr"; bad = 1; exit 1 } \
+	  !($$1 in seen) { seen[$$1] = 1; codes = codes (n++ % 10 ? " " : "\n\t") "\"" $$1 "\"," } \
+	  END { if (bad) exit 1; if (versie == "" || n == 0) { print FILENAME ": no versie or no countries" > "/dev/stderr"; exit 1 } \
+	    print "#define SEPA_LANDEN_VERSIE \"" versie "\""; \
+	    print "static const char sepa_landen[][3] = {" codes "\n};" }' $< >$@.tmp && mv $@.tmp $@
+$(B)/pipeline/iban.o: pipeline/rules/sepa_landen.h
+
 $(B)/libbetaalrun.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -85,7 +102,22 @@ fuzz-replay: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-replay/%)
 e2e: betaalrun $(GEN)
 	@set -e; for t in tests/e2e/test_*.sh; do echo "== $$t"; BR=$(CURDIR)/betaalrun BRGEN=$(CURDIR)/$(GEN) bash $$t; done
 
-test: unit fuzz-replay e2e
+# Randomized differential test of the settlement (issue 15, tests/history/):
+# generated register histories through intake, the engine and the ledger,
+# month by month, against an independent oracle written from rules.md.
+# `history`: the fixed seeds and one fresh seed (printed); `history-long`:
+# HISTORY_COUNT seeds (default 2000) from a fresh or given HISTORY_FIRST.
+HISTORY_SRC := $(wildcard tests/history/*.c)
+$(B)/tests/history/test_history: $(HISTORY_SRC) $(wildcard tests/history/*.h) $(B)/libbetaalrun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+.PHONY: history history-long
+history: $(B)/tests/history/test_history
+	BR_SOURCE_DIR=$(CURDIR) $<
+history-long: $(B)/tests/history/test_history
+	BR_SOURCE_DIR=$(CURDIR) HISTORY_COUNT=$${HISTORY_COUNT:-2000} $<
+
+test: unit fuzz-replay e2e history
 	@echo "all tests passed"
 
 # The fuzz targets read their input in chunks of 61 bytes (XMLIN_CHUNK), so

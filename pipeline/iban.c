@@ -1,7 +1,12 @@
-/* iban.c — IBAN checks (ISO 13616, SWIFT IBAN registry); see iban.h. */
+/* iban.c — IBAN checks (ISO 13616, SWIFT IBAN registry, the EPC's SEPA
+ * list); see iban.h. */
 #include "iban.h"
 
 #include <string.h>
+
+/* sepa_landen[] and SEPA_LANDEN_VERSIE, made by the Makefile from
+ * pipeline/rules/sepa_landen.txt */
+#include "rules/sepa_landen.h"
 
 #include "banned.h"
 
@@ -82,71 +87,101 @@ static int iban_mod97(const char *s, size_t len)
 	return (int)r;
 }
 
-/* An IBAN (or garbage) for a message: printable ASCII, at most 40 bytes. */
-static void iban_show(char *out, size_t cap, const char *s)
+const char *iban_mask(char out[IBAN_MASKED_MAX], const char *s)
 {
-	size_t n = 0, i;
+	size_t n = s ? strlen(s) : 0, i, o = 4;
 
-	for (i = 0; s[i] && n + 4 < cap && i < 40; i++) {
+	memcpy(out, "****", 4);
+	for (i = n > 4 ? n - 4 : 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		out[o++] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
 	}
-	if (s[i] && n + 4 <= cap) {
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
-	out[n] = '\0';
+	out[o] = '\0';
+	return out;
 }
 
-int iban_validate(const char *s, struct br_error *err)
+int iban_sepa_country(const char country[2])
 {
-	char shown[48];
+	size_t i;
+
+	if (!country || !iban_is_upper(country[0]) || !iban_is_upper(country[1]))
+		return 0;
+	/* 42 codes: a scan is as quick as anything cleverer */
+	for (i = 0; i < sizeof(sepa_landen) / sizeof(sepa_landen[0]); i++)
+		if (memcmp(country, sepa_landen[i], 2) == 0)
+			return 1;
+	return 0;
+}
+
+const char *iban_sepa_source(void)
+{
+	return SEPA_LANDEN_VERSIE;
+}
+
+int iban_validate_iso13616(const char *s, struct br_error *err)
+{
+	char shown[IBAN_MASKED_MAX];
 	size_t len, i;
 	int want;
 
 	if (!s || !s[0])
 		return br_error_set(err, BR_EINPUT, "IBAN is empty");
-	iban_show(shown, sizeof(shown), s);
+	iban_mask(shown, s);
 	len = strnlen(s, IBAN_MAX + 1);
 	/* iban.h: the electronic form, upper-case letters and digits only. */
 	for (i = 0; i < len; i++)
 		if (!iban_is_upper(s[i]) && !iban_is_digit(s[i]))
 			return br_error_set(err, BR_EINPUT,
-				"IBAN '%s' has a character other than A-Z or 0-9 at position %zu",
+				"IBAN %s has a character other than A-Z or 0-9 at position %zu",
 				shown, i + 1);
 	if (len > IBAN_MAX)
 		return br_error_set(err, BR_EINPUT,
-			"IBAN '%s' is longer than %d characters", shown, IBAN_MAX);
+			"IBAN %s is longer than %d characters", shown, IBAN_MAX);
 	if (len < 4 || !iban_is_upper(s[0]) || !iban_is_upper(s[1]) ||
 	    !iban_is_digit(s[2]) || !iban_is_digit(s[3]))
 		return br_error_set(err, BR_EINPUT,
-			"IBAN '%s' does not start with a country code and 2 check digits", shown);
+			"IBAN %s does not start with a country code and 2 check digits", shown);
 	want = iban_country_length(s);
 	if (want == 0)
-		return br_error_set(err, BR_EINPUT, "unknown IBAN country %.2s in IBAN '%s'",
-			s, shown);
+		return br_error_set(err, BR_EINPUT, "unknown IBAN country %.2s (IBAN %s)", s, shown);
 	if (len != (size_t)want)
 		return br_error_set(err, BR_EINPUT,
-			"IBAN for %.2s must have %d characters, not %zu: '%s'", s, want, len, shown);
+			"IBAN %s has %zu characters; an IBAN of %.2s has %d", shown, len, s, want);
 	/* formats.md: a Dutch IBAN is NLkk BBBB nnnnnnnnnn (4-letter bank code,
 	 * 10 digits). */
 	if (s[0] == 'N' && s[1] == 'L') {
 		for (i = 4; i < 8; i++)
 			if (!iban_is_upper(s[i]))
 				return br_error_set(err, BR_EINPUT,
-					"IBAN '%s' has no 4-letter bank code after NLkk", shown);
+					"IBAN %s has no 4-letter bank code after NLkk", shown);
 		for (i = 8; i < 18; i++)
 			if (!iban_is_digit(s[i]))
 				return br_error_set(err, BR_EINPUT,
-					"IBAN '%s' has no 10-digit account number after the bank code",
+					"IBAN %s has no 10-digit account number after the bank code",
 					shown);
 	}
 	/* ISO 13616: check digits run from 02 to 98; 00, 01 and 99 can pass the
 	 * remainder test (they equal 97, 98 and 2 mod 97) but are never issued. */
 	if ((s[2] == '0' && (s[3] == '0' || s[3] == '1')) || (s[2] == '9' && s[3] == '9'))
 		return br_error_set(err, BR_EINPUT,
-			"IBAN '%s' has check digits %.2s; they must be 02 to 98", shown, s + 2);
+			"IBAN %s has check digits %.2s; they must be 02 to 98", shown, s + 2);
 	if (iban_mod97(s, len) != 1)
 		return br_error_set(err, BR_EINPUT, "IBAN %s fails the mod-97 check", shown);
+	return 0;
+}
+
+int iban_validate(const char *s, struct br_error *err)
+{
+	char shown[IBAN_MASKED_MAX];
+	int rc;
+
+	if ((rc = iban_validate_iso13616(s, err)) < 0)
+		return rc;
+	/* formats.md §5: a valid IBAN of a country outside the SEPA scheme
+	 * (SA, BR, ...) passes mod-97 but cannot be in a SEPA payment file */
+	if (!iban_sepa_country(s))
+		return br_error_set(err, BR_EINPUT,
+			"IBAN %s is of %.2s, a country outside the SEPA scheme (%s)",
+			iban_mask(shown, s), s, SEPA_LANDEN_VERSIE);
 	return 0;
 }

@@ -212,6 +212,11 @@ static int add_line_for(struct prep *p, enum report_line_kind kind, const char *
 	snprintf(l->gemeente, sizeof(l->gemeente), "%s", gemeente);
 	snprintf(l->kenmerk, sizeof(l->kenmerk), "%s", kenmerk ? kenmerk : "");
 	snprintf(l->reden, sizeof(l->reden), "%s", reden ? reden : "");
+	/* the report's guard refuses a BSN-like run; a dossier number or a
+	 * kenmerk that holds one is a record problem, never a stopped run */
+	log_mask_digits(l->dossier);
+	log_mask_digits(l->kenmerk);
+	log_mask_digits(l->reden);
 	l->amount_cents = amount;
 	return 0;
 }
@@ -400,7 +405,11 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 		rc = br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
 	if (rc < 0)
 		goto out;
-	snprintf(name, sizeof(name), "%s.txt", info->nummer);
+	/* a dossier number with a BSN-like run (a record problem) is not a file name */
+	if (has_digit_run(info->nummer))
+		snprintf(name, sizeof(name), "dossier-%lld.txt", (long long)info->id);
+	else
+		snprintf(name, sizeof(name), "%s.txt", info->nummer);
 	if ((rc = fsutil_join(path, sizeof(path), p->specdir, name, err)) < 0 ||
 	    (rc = fsutil_write_atomic(path, text, len, 0600, err)) < 0)
 		goto out;

@@ -199,29 +199,76 @@ static void problem_add(char *buf, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* formats.md §5: a run of nine or more digits could be a BSN. */
+static int has_digit_run(const char *s)
+{
+	int run = 0;
+
+	for (; *s; s++) {
+		run = is_digit(*s) ? run + 1 : 0;
+		if (run >= 9)
+			return 1;
+	}
+	return 0;
+}
+
+/* Every run of nine or more digits to '*' but its last four, as the
+ * specification shows one: a problem text goes into block reasons, the
+ * report and REGISTER jobs, where no BSN may appear (the report refuses
+ * one), whatever a sender put in a kenmerk. */
+static void mask_digit_runs(char *s)
+{
+	size_t i = 0, j, k;
+
+	while (s[i]) {
+		if (!is_digit(s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; is_digit(s[j]); j++)
+			;
+		if (j - i >= 9)
+			for (k = i; k < j - 4; k++)
+				s[k] = '*';
+		i = j;
+	}
+}
+
 /* formats.md §5: what makes a well-formed record unpayable. */
-static void snapshot_problems(const struct register_dossier *d, char *buf, size_t cap)
+void snapshot_record_problems(char *out, size_t cap, const struct register_dossier *d)
 {
 	struct br_error e;
 	int i, j;
 
-	buf[0] = '\0';
+	out[0] = '\0';
+	/* the remittance and the report name the dossier (payments.md: no BSN
+	 * anywhere in the payment file) */
+	if (has_digit_run(d->nummer))
+		problem_add(out, cap, "the Dossiernummer holds a run of nine or more digits (it could be a"
+			    " BSN and would reach the payment file)");
+	/* iban_validate: mod-97, the country's length, the SEPA scope; its
+	 * message shows only the last four characters */
 	br_error_clear(&e);
 	if (iban_validate(d->iban, &e) < 0)
-		problem_add(buf, cap, "account: %s", e.msg);
+		problem_add(out, cap, "account: %s", e.msg);
 	for (i = 0; i < d->n_derden; i++) {
 		br_error_clear(&e);
 		if (iban_validate(d->derden[i].iban, &e) < 0)
-			problem_add(buf, cap, "third party %s: %s", d->derden[i].kenmerk, e.msg);
+			problem_add(out, cap, "third party %s: %s", d->derden[i].kenmerk, e.msg);
 	}
 	if (d->has_partner && strcmp(d->leefvorm, "GEHUWD") != 0)
-		problem_add(buf, cap, "a Partner is given but Leefvorm is %s, not GEHUWD", d->leefvorm);
+		problem_add(out, cap, "a Partner is given but Leefvorm is %s, not GEHUWD", d->leefvorm);
 	if (!d->has_partner && strcmp(d->leefvorm, "GEHUWD") == 0)
-		problem_add(buf, cap, "Leefvorm is GEHUWD but no Partner is given");
+		problem_add(out, cap, "Leefvorm is GEHUWD but no Partner is given");
 	for (i = 0; i < d->n_grants; i++) {
 		const struct register_grant *a = &d->grants[i];
 		if (!d->has_partner && strcmp(a->persoon, "PARTNER") == 0)
-			problem_add(buf, cap, "vrijlating %s is granted to the PARTNER but there is no Partner", a->code);
+			problem_add(out, cap, "vrijlating %s is granted to the PARTNER but there is no Partner", a->code);
 		for (j = i + 1; j < d->n_grants; j++) {
 			const struct register_grant *b = &d->grants[j];
 			int32_t ae = a->einddatum == DATE_NONE ? INT32_MAX : a->einddatum;
@@ -231,11 +278,12 @@ static void snapshot_problems(const struct register_dossier *d, char *buf, size_
 				continue;
 			/* both periods include both days (formats.md "Common rules") */
 			if (a->ingangsdatum <= be && b->ingangsdatum <= ae)
-				problem_add(buf, cap, "two vrijlatingen %s for the %s overlap (from %s and from %s)",
+				problem_add(out, cap, "two vrijlatingen %s for the %s overlap (from %s and from %s)",
 					    a->code, a->persoon, date_format(d1, a->ingangsdatum),
 					    date_format(d2, b->ingangsdatum));
 		}
 	}
+	mask_digit_runs(out);
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -660,7 +708,7 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	if (d->has_partner && (rc = upsert_person(s, &partner, &d->partner, err)) < 0)
 		return rc;
 
-	snapshot_problems(d, problem, sizeof(problem));
+	snapshot_record_problems(problem, sizeof(problem), d);
 	canon_dossier(s, d, problem);
 	if (s->canon_overflow)
 		return br_error_set(err, BR_EINTERNAL, "dossier %s: values too large to compare", d->nummer);

@@ -22,14 +22,21 @@
  *  - Threads: a snapshot is used by one thread at a time, not necessarily
  *    the one that began it (intake adds dossiers from its store thread);
  *    its store connection goes with it.
- *  - Record problems (an IBAN failing mod-97 or its length, overlapping
- *    grants of one code for one person, a partner without GEHUWD or
- *    GEHUWD without a partner, a PARTNER grant without partner) do not
- *    refuse the snapshot: the stand carries `probleem`, which blocks the
- *    dossier's payments and opens a REGISTER job.
+ *  - Record problems (formats.md §5: an IBAN of the account or of a third
+ *    party failing mod-97 or its country's length, or of a country outside
+ *    the SEPA scheme; a Dossiernummer holding a run of nine or more
+ *    digits; overlapping grants of one code for one person; a partner
+ *    without GEHUWD or GEHUWD without a partner; a PARTNER grant without
+ *    partner) do not refuse the snapshot: the stand carries `probleem`,
+ *    which blocks the dossier's payments and opens a REGISTER job.  The
+ *    text never holds an account number or a BSN-like run of digits (see
+ *    snapshot_record_problems): it reaches block reasons, the run report
+ *    and the worklist.
  */
 #ifndef BR_SNAPSHOT_H
 #define BR_SNAPSHOT_H
+
+#include <stddef.h>
 
 #include <sqlite3.h>
 
@@ -61,6 +68,19 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 
 /* End the disappeared dossiers (after the shrink guard) and record counts. */
 int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_error *err);
+
+/*
+ * The record problems of one dossier, "; "-separated, into `out` ("" when
+ * none; cut to fit `cap` bytes).  An IBAN is shown as "****" and its last
+ * four characters, every run of nine or more digits (a kenmerk's) as '*'
+ * but its last four.  For example:
+ *   "account: IBAN ****4301 fails the mod-97 check"
+ *   "third party HUUR-4411: IBAN ****7519 is of SA, a country outside the
+ *    SEPA scheme (EPC409-09 v8.0, 24 December 2025)"
+ *   "the Dossiernummer holds a run of nine or more digits (it could be a
+ *    BSN and would reach the payment file)"
+ */
+void snapshot_record_problems(char *out, size_t cap, const struct register_dossier *d);
 
 /* Whether snapshot_finish refused the snapshot by the shrink guard (the
  * one refusal an operator may overrule: ingest --krimp-toestaan). */

@@ -1,4 +1,5 @@
-/* test_iban.c — iban.c: registry lengths, mod-97, the Dutch structure. */
+/* test_iban.c — iban.c: registry lengths, mod-97, the Dutch structure,
+ * the SEPA scope (pipeline/rules/sepa_landen.txt), masked messages. */
 #include "iban.h"
 
 #include <stdarg.h>
@@ -6,6 +7,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -64,9 +66,26 @@ static void set_check_digits(char *iban)
 	iban[3] = (char)('0' + r % 10);
 }
 
+/* ISO 13616 alone: the registry's countries, SEPA or not. */
 static int check(const char *s)
 {
-	return iban_validate(s, NULL);
+	return iban_validate_iso13616(s, NULL);
+}
+
+/* A synthetic IBAN of country `cc` and its registry length, with correct
+ * check digits (NL gets its bank-code letters). */
+static void make_iban(char iban[IBAN_MAX + 2], const char *cc)
+{
+	int n = iban_country_length(cc), j;
+
+	assert_true(n > 0);
+	memcpy(iban, cc, 2);
+	for (j = 2; j < n; j++)
+		iban[j] = (char)('0' + (j * 7) % 10);
+	if (strcmp(cc, "NL") == 0)
+		memcpy(iban + 4, "INGB", 4);
+	iban[n] = '\0';
+	set_check_digits(iban);
 }
 
 static void test_registry_examples(void **state)
@@ -93,7 +112,7 @@ static void test_registry_examples(void **state)
 		struct br_error err;
 
 		br_error_clear(&err);
-		if (iban_validate(good[i], &err) != 0)
+		if (iban_validate_iso13616(good[i], &err) != 0)
 			fail_msg("%s refused: %s", good[i], err.msg);
 	}
 }
@@ -106,18 +125,11 @@ static void test_every_country(void **state)
 	assert_int_equal(NREG, 89);
 	for (i = 0; i < NREG; i++) {
 		char iban[IBAN_MAX + 2];
-		int n = registry[i].len, j;
+		int n = registry[i].len;
 
 		assert_int_equal(iban_country_length(registry[i].cc), n);
-		/* A synthetic IBAN of exactly the right length; NL needs its
-		 * bank-code letters. */
-		memcpy(iban, registry[i].cc, 2);
-		for (j = 2; j < n; j++)
-			iban[j] = (char)('0' + (j * 7) % 10);
-		if (strcmp(registry[i].cc, "NL") == 0)
-			memcpy(iban + 4, "INGB", 4);
-		iban[n] = '\0';
-		set_check_digits(iban);
+		/* A synthetic IBAN of exactly the right length. */
+		make_iban(iban, registry[i].cc);
 		if (check(iban) != 0)
 			fail_msg("synthetic %s refused", iban);
 		/* One character short and one too many are refused. */
@@ -147,7 +159,7 @@ static void test_unknown_countries(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(iban_validate("XX91ABNA0417164300", &err), BR_EINPUT);
-	assert_true(strstr(err.msg, "unknown IBAN country XX") != NULL);
+	assert_string_equal(err.msg, "unknown IBAN country XX (IBAN ****4300)");
 }
 
 static void test_mod97(void **state)
@@ -159,7 +171,7 @@ static void test_mod97(void **state)
 	(void)state;
 	br_error_clear(&err);
 	assert_int_equal(iban_validate("NL91ABNA0417164301", &err), BR_EINPUT);
-	assert_string_equal(err.msg, "IBAN NL91ABNA0417164301 fails the mod-97 check");
+	assert_string_equal(err.msg, "IBAN ****4301 fails the mod-97 check");
 	/* formats.md's third-party example does not pass either. */
 	assert_int_equal(check("NL02RABO0123456789"), BR_EINPUT);
 	/* Every single-digit change of the last position is caught. */
@@ -222,7 +234,7 @@ static void test_form(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(iban_validate("NL91ABNA041716430", &err), BR_EINPUT);
-	assert_string_equal(err.msg, "IBAN for NL must have 18 characters, not 17: 'NL91ABNA041716430'");
+	assert_string_equal(err.msg, "IBAN ****6430 has 17 characters; an IBAN of NL has 18");
 }
 
 static void test_dutch_structure(void **state)
@@ -249,6 +261,167 @@ static void test_dutch_structure(void **state)
 	assert_int_equal(check(iban), 0);
 }
 
+/*
+ * The EPC's list of SEPA countries (EPC409-09 v8.0, 24 December 2025) by
+ * IBAN country code, typed in again independently of the data file: the 27
+ * EU member states, Iceland, Liechtenstein, Norway, and outside the EEA
+ * Andorra, Albania, Switzerland, the United Kingdom, Gibraltar, Monaco,
+ * Moldova, Montenegro, North Macedonia, Serbia, San Marino and the Vatican.
+ * Territories bank under these codes (AX under FI, GF GP MQ YT RE BL MF PM
+ * under FR, GG IM JE under GB).
+ */
+static const char *const sepa[] = {
+	"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+	"IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+	"IS", "LI", "NO",
+	"AD", "AL", "CH", "GB", "GI", "MC", "MD", "ME", "MK", "RS", "SM", "VA",
+};
+#define NSEPA (sizeof(sepa) / sizeof(sepa[0]))
+
+static int in_sepa(const char *cc)
+{
+	size_t i;
+
+	for (i = 0; i < NSEPA; i++)
+		if (memcmp(cc, sepa[i], 2) == 0)
+			return 1;
+	return 0;
+}
+
+/* The expected refusal of a valid IBAN outside the scope. */
+static void expect_outside(const char *iban)
+{
+	char want[256], last4[5];
+	struct br_error err;
+
+	snprintf(last4, sizeof(last4), "%s", iban + strlen(iban) - 4);
+	snprintf(want, sizeof(want), "IBAN ****%s is of %.2s, a country outside the SEPA scheme (%s)",
+		 last4, iban, iban_sepa_source());
+	assert_int_equal(iban_validate_iso13616(iban, NULL), 0);
+	br_error_clear(&err);
+	assert_int_equal(iban_validate(iban, &err), BR_EINPUT);
+	assert_string_equal(err.msg, want);
+}
+
+static void test_sepa_scope(void **state)
+{
+	char iban[IBAN_MAX + 2];
+	size_t i, n_out = 0;
+
+	(void)state;
+	assert_int_equal(NSEPA, 42);
+	assert_string_equal(iban_sepa_source(), "EPC409-09 v8.0, 24 December 2025");
+	for (i = 0; i < NREG; i++) {
+		make_iban(iban, registry[i].cc);
+		assert_int_equal(iban_sepa_country(registry[i].cc), in_sepa(registry[i].cc));
+		if (in_sepa(registry[i].cc)) {
+			if (iban_validate(iban, NULL) != 0)
+				fail_msg("SEPA %s refused", iban);
+		} else {
+			expect_outside(iban);
+			n_out++;
+		}
+	}
+	/* every SEPA country has a registry length: none is refused as unknown */
+	for (i = 0; i < NSEPA; i++)
+		if (iban_country_length(sepa[i]) == 0)
+			fail_msg("SEPA country %s has no IBAN length", sepa[i]);
+	assert_int_equal(n_out, NREG - NSEPA);
+
+	/* the issue's cases: Saudi and Brazilian IBANs pass mod-97 (SWIFT
+	 * registry examples) and are still not payable */
+	expect_outside("SA0380000000608010167519");
+	expect_outside("BR1800360305000010009795493C1");
+	/* Danish territories with their own codes, Kosovo: outside */
+	expect_outside("FO6264600001631634");
+	expect_outside("GL8964710001000206");
+	expect_outside("XK051212012345678906");
+	/* territories' ISO codes are no IBAN prefixes: never SEPA on their own */
+	assert_int_equal(iban_sepa_country("AX"), 0);
+	assert_int_equal(iban_sepa_country("JE"), 0);
+	assert_int_equal(iban_sepa_country("GP"), 0);
+	assert_int_equal(iban_sepa_country("nl"), 0);
+	assert_int_equal(iban_sepa_country(NULL), 0);
+	/* the registry examples of the newest members are payable */
+	assert_int_equal(iban_validate("AL47212110090000000235698741", NULL), 0);
+	assert_int_equal(iban_validate("GB29NWBK60161331926819", NULL), 0);
+	assert_int_equal(iban_validate("VA59001123000012345678", NULL), 0);
+}
+
+/* The data file and the table built from it agree (the Makefile's
+ * generator), and the file lists what the test above expects. */
+static void test_sepa_data_file(void **state)
+{
+	const char *root = getenv("BR_SOURCE_DIR");
+	char path[1024], line[256], seen[NSEPA][3], versie[256] = "";
+	size_t n_seen = 0, i;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/pipeline/rules/sepa_landen.txt", root ? root : BR_SOURCE_DIR);
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f)) {
+		char a[8], b[8];
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (strncmp(line, "versie ", 7) == 0) {
+			snprintf(versie, sizeof(versie), "%s", line + 7);
+			versie[strcspn(versie, "\n")] = '\0';
+			continue;
+		}
+		assert_int_equal(sscanf(line, "%7s %7s", a, b), 2);
+		assert_int_equal(strlen(a), 2);
+		if (!in_sepa(a))
+			fail_msg("%s lists %s, which the EPC list does not have", path, a);
+		assert_int_equal(iban_sepa_country(a), 1);
+		for (i = 0; i < n_seen && strcmp(seen[i], a) != 0; i++)
+			;
+		if (i == n_seen) {
+			assert_true(n_seen < NSEPA);
+			snprintf(seen[n_seen++], 3, "%s", a);
+		}
+	}
+	fclose(f);
+	assert_int_equal(n_seen, NSEPA);
+	assert_string_equal(versie, iban_sepa_source());
+}
+
+static void test_mask(void **state)
+{
+	static const char *const bad[] = {
+		"NL91ABNA0417164301", "NL91ABNA041716430", "NL91ABNA04171643001",
+		"NL00ABNA0417164300", "NL91AB1A0417164300", "XX91ABNA0417164300",
+		"SA0380000000608010167519", "DE8937040044053201300012345678901234567",
+		"NL91 ABNA 0417 1643 00", "123456789012345678",
+	};
+	char out[IBAN_MASKED_MAX];
+	size_t i;
+
+	(void)state;
+	assert_string_equal(iban_mask(out, "NL91ABNA0417164300"), "****4300");
+	assert_string_equal(iban_mask(out, "NL9"), "****NL9");
+	assert_string_equal(iban_mask(out, ""), "****");
+	assert_string_equal(iban_mask(out, NULL), "****");
+	assert_string_equal(iban_mask(out, "NL91\x01" "4 3\xc3\xa9"), "****?3??");
+	/* no message quotes the account: at most its last four characters */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct br_error err;
+		const char *p;
+		int run = 0;
+
+		br_error_clear(&err);
+		assert_int_equal(iban_validate(bad[i], &err), BR_EINPUT);
+		for (p = err.msg; *p; p++) {
+			run = (*p >= '0' && *p <= '9') ? run + 1 : 0;
+			if (run > 4)
+				fail_msg("%s: message '%s' holds more than four digits in a row", bad[i], err.msg);
+		}
+		if (strstr(err.msg, "ABNA") || strstr(err.msg, "0417"))
+			fail_msg("%s: message '%s' quotes the account", bad[i], err.msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +432,9 @@ int main(void)
 		cmocka_unit_test(test_check_digits_range),
 		cmocka_unit_test(test_form),
 		cmocka_unit_test(test_dutch_structure),
+		cmocka_unit_test(test_sepa_scope),
+		cmocka_unit_test(test_sepa_data_file),
+		cmocka_unit_test(test_mask),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

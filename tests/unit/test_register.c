@@ -1,6 +1,7 @@
 /*
  * test_register.c — the client register parser (parsers/register.h) on the
- * data files in tests/data/register/.
+ * data files in tests/data/register/, and the record problems intake marks
+ * on what it delivers (snapshot_record_problems, formats.md §5).
  *
  * Every refused file is read twice: with the schema (what intake does:
  * libxml2 usually reports first, with its own words) and without it (what
@@ -19,10 +20,12 @@
 
 #include "date.h"
 #include "error.h"
+#include "iban.h"
 #include "register.h"
+#include "snapshot.h"
 #include "xmlin.h"
 
-#define MAX_DOSSIERS 4
+#define MAX_DOSSIERS 8
 
 /* What one parse delivered; parse_test.h fills the header part. */
 struct collected {
@@ -190,6 +193,62 @@ static void test_iban_checksum_is_not_a_file_error(void **state)
 	free(c);
 }
 
+/*
+ * formats.md §5: well-formed but unpayable.  The file is accepted (with and
+ * without the schema); each dossier's problem is said in words, and never
+ * with the account number or a run of nine digits (it goes into block
+ * reasons, the report and REGISTER jobs).
+ */
+static void test_record_problems(void **state)
+{
+	struct collected *c = malloc(sizeof(*c));
+	char want[8][512], got[1024];
+	const char *src = iban_sepa_source();
+	struct br_error err;
+	int pass, i;
+
+	assert_non_null(c);
+	snprintf(want[0], sizeof(want[0]), "account: IBAN ****4301 fails the mod-97 check");
+	snprintf(want[1], sizeof(want[1]), "account: IBAN ****6430 has 17 characters; an IBAN of NL has 18");
+	snprintf(want[2], sizeof(want[2]),
+		 "account: IBAN ****7519 is of SA, a country outside the SEPA scheme (%s)", src);
+	snprintf(want[3], sizeof(want[3]),
+		 "account: IBAN ****93C1 is of BR, a country outside the SEPA scheme (%s)", src);
+	/* a third party's IBAN; its kenmerk's digit run masked but the last four */
+	snprintf(want[4], sizeof(want[4]), "third party HUUR-********9012: IBAN ****3456 is of AE,"
+		 " a country outside the SEPA scheme (%s)", src);
+	snprintf(want[5], sizeof(want[5]), "the Dossiernummer holds a run of nine or more digits"
+		 " (it could be a BSN and would reach the payment file)");
+	/* several problems of one dossier, in one text */
+	snprintf(want[6], sizeof(want[6]), "the Dossiernummer holds a run of nine or more digits"
+		 " (it could be a BSN and would reach the payment file); account: IBAN ****1634 is of FO,"
+		 " a country outside the SEPA scheme (%s); third party HUUR-4411: IBAN ****3001 fails the"
+		 " mod-97 check", src);
+	/* a British third party and a Dutch account: payable */
+	want[7][0] = '\0';
+	for (pass = 0; pass < 2; pass++) {
+		assert_int_equal(parse(*state, "record_problems.xml", pass == 0, c, &err), 0);
+		assert_int_equal(c->n, 8);
+		for (i = 0; i < 8; i++) {
+			const char *p;
+			int run = 0;
+
+			snapshot_record_problems(got, sizeof(got), &c->d[i]);
+			if (strcmp(got, want[i]) != 0)
+				fail_msg("%s: '%s', want '%s'", c->d[i].nummer, got, want[i]);
+			for (p = got; *p; p++) {
+				run = (*p >= '0' && *p <= '9') ? run + 1 : 0;
+				assert_true(run < 9);
+			}
+			assert_null(strstr(got, c->d[i].iban));
+		}
+	}
+	/* a text cut at its buffer stays terminated */
+	snapshot_record_problems(got, 40, &c->d[6]);
+	assert_int_equal(strlen(got), 39);
+	free(c);
+}
+
 /* 200 characters of two bytes each: the limit counts characters. */
 static void test_name_of_200_accented_characters(void **state)
 {
@@ -284,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_empty_register),
 		cmocka_unit_test(test_iban_checksum_is_not_a_file_error),
+		cmocka_unit_test(test_record_problems),
 		cmocka_unit_test(test_name_of_200_accented_characters),
 		cmocka_unit_test(test_wrong_namespace),
 		cmocka_unit_test(test_missing_required),
