@@ -613,7 +613,7 @@ static int check(const struct specification_dossier *d, const struct settle_inpu
 		if (booking_in_sum(b))
 			sum += booking_signed(b);
 	}
-	terms = r->advance_cents + r->additions_cents + r->vt_cents - r->deducted_cents -
+	terms = r->advance_cents + r->additions_cents + r->vt_cents + r->buffer_cents - r->deducted_cents -
 		r->instalments_cents - r->derden_cents;
 	if (sum != r->client_cents || terms != r->client_cents || r->client_cents < 0)
 		return br_error_set(err, BR_EINTERNAL, "specification of %s: the bookings (%lld) and totals "
@@ -1361,7 +1361,7 @@ static void write_notes(struct spec *s, const struct specification_dossier *d,
 		} else if (c->termijn_cents <= 0) {
 			textf(s, 2, "Inhouding %s %s: niets ingehouden, er is geen termijnbedrag.",
 			      claim_naam(d, i), claim_kenmerk(d, in, i));
-		} else if (r->advance_cents + r->additions_cents + r->vt_cents - r->deducted_cents <= 0) {
+		} else if (r->advance_cents + r->additions_cents + r->vt_cents + r->buffer_cents - r->deducted_cents <= 0) {
 			textf(s, 2, "Inhouding %s %s: deze maand niets ingehouden (openstaand %s); er was na "
 			      "verrekening niets om op in te houden.", claim_naam(d, i), claim_kenmerk(d, in, i),
 			      eur(a1, outstanding));
