@@ -102,7 +102,22 @@ fuzz-replay: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz-replay/%)
 e2e: betaalrun $(GEN)
 	@set -e; for t in tests/e2e/test_*.sh; do echo "== $$t"; BR=$(CURDIR)/betaalrun BRGEN=$(CURDIR)/$(GEN) bash $$t; done
 
-test: unit fuzz-replay e2e
+# Randomized differential test of the settlement (issue 15, tests/history/):
+# generated register histories through intake, the engine and the ledger,
+# month by month, against an independent oracle written from rules.md.
+# `history`: the fixed seeds and one fresh seed (printed); `history-long`:
+# HISTORY_COUNT seeds (default 2000) from a fresh or given HISTORY_FIRST.
+HISTORY_SRC := $(wildcard tests/history/*.c)
+$(B)/tests/history/test_history: $(HISTORY_SRC) $(wildcard tests/history/*.h) $(B)/libbetaalrun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+.PHONY: history history-long
+history: $(B)/tests/history/test_history
+	BR_SOURCE_DIR=$(CURDIR) $<
+history-long: $(B)/tests/history/test_history
+	BR_SOURCE_DIR=$(CURDIR) HISTORY_COUNT=$${HISTORY_COUNT:-2000} $<
+
+test: unit fuzz-replay e2e history
 	@echo "all tests passed"
 
 # The fuzz targets read their input in chunks of 61 bytes (XMLIN_CHUNK), so
