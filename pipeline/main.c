@@ -644,7 +644,7 @@ static int cmd_dossier(const char *dir, int argc, char **argv)
 	if (rules_stale(&rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
 	if ((rc = settle_settings_derive(&set, st, &h.cfg, month, &err)) < 0 ||
-	    (rc = settle_source_open(&src, st, month, set.startmaand, nummer, &err)) < 0)
+	    (rc = settle_source_open(&src, st, month, &set, nummer, &err)) < 0)
 		goto out;
 	if ((rc = settle_source_next(src, &info, &in, &err)) < 0)
 		goto out;

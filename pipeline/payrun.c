@@ -1130,7 +1130,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 
 	/* settle every dossier and decide what is paid */
 	if ((rc = load_held(&p, err)) < 0 || (rc = load_rejected(&p, err)) < 0 ||
-	    (rc = settle_source_open(&src, st, month, set.startmaand, NULL, err)) < 0)
+	    (rc = settle_source_open(&src, st, month, &set, NULL, err)) < 0)
 		goto out;
 	while ((rc = settle_source_next(src, info, &in, err)) == 1) {
 		if ((rc = settle_dossier(&res, &in, env->rules, &set, month, err)) < 0) {

@@ -114,27 +114,6 @@ static int is_couple(const struct settle_stand *s)
 	return s->leefvorm == LEEFVORM_GEHUWD && s->has_partner;
 }
 
-/*
- * rules.md §2: VT that a hold kept from a run (a held June run) is paid by
- * the first run after the hold is released.  That is the case when the
- * latest VT month before M was active for the dossier yet no payment was
- * ever released for it: its run paid nothing (held or blocked), and the
- * run that now pays it pays its VT as well.
- */
-static int vt_month_unpaid(const struct settle_result *out, int32_t run_month, const struct settle_settings *set,
-			   int32_t *out_until)
-{
-	int32_t vt = run_month - ((run_month % 12) + 1 - set->vt_uitbetaalmaand + 12) % 12;
-	size_t i;
-
-	for (i = 0; vt != run_month && i < out->n_months; i++)
-		if (out->months[i].month == vt && out->months[i].active_days > 0 && !out->months[i].advanced) {
-			*out_until = vt;   /* the reservations that VT run would have paid */
-			return 1;
-		}
-	return 0;
-}
-
 static int64_t excl(const struct rule_set *rs, int64_t x)
 {
 	/* art. 19(3) Pw: excl(x) = round(95% × x) */
@@ -782,11 +761,16 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 	/* 3. VT: in the VT month's run, in every run after the end, and in the
 	 * first run that pays a VT month a hold or a block kept unpaid (§2) */
 	/* IOAW/IOAZ/Bbz: no VT handling at all, a cut-over reservation included */
-	vt_until = run_month;
+	/* the VT month before M, whose reservations a withheld VT run owes */
+	vt_until = in->vt_withheld ? run_month - 1 - ((run_month - 1) % 12 + 1 - set->vt_uitbetaalmaand + 12) % 12
+				   : run_month;
 	out->vt_run = in->regeling == REGELING_PW &&
 		      ((run_month % 12) + 1 == set->vt_uitbetaalmaand ||
 		       (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum) ||
-		       vt_month_unpaid(out, run_month, set, &vt_until));
+		       in->vt_withheld);
+	if ((run_month % 12) + 1 == set->vt_uitbetaalmaand ||
+	    (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum))
+		vt_until = run_month;
 	if (out->vt_run) {
 		int64_t cut = in->vt_cutover_cents - in->vt_cutover_paid_cents;
 		if (cut > 0) {

@@ -158,6 +158,10 @@ struct settle_input {
 	size_t n_claims;
 	const struct settle_derde *derden;
 	size_t n_derden;
+	/* rules.md §2: the regular run of the latest VT month before the run
+	 * month withheld this dossier (a hold or a block) and no run has paid it
+	 * since: this run pays the reservations that run would have paid */
+	int vt_withheld;
 	/* rules.md §5a: bufferbudget released in runs for months of the run
 	 * month's calendar year, and grants not yet paid */
 	int64_t buffer_used_cents;

@@ -15,7 +15,7 @@
 #define TEXT_ARENA 65536
 
 enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_INCOME, C_PAID, C_GAP, C_BUF_USED, C_BUF_GRANT,
-       C_COUNT };
+       C_VT_HELD, C_COUNT };
 
 /* Every cursor returns the dossier id in column 0, ordered by it. */
 static const char *const cursor_sql[C_COUNT] = {
@@ -82,6 +82,16 @@ static const char *const cursor_sql[C_COUNT] = {
 		"  AND b.kenmerk = 'TOEKENNING ' || t.id AND b.vrijgegeven IS NOT NULL)"
 		" AND (?1 IS NULL OR t.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY t.dossier, t.id",
+	/* rules.md §2: the VT run (the regular run of the latest VT month
+	 * before the run month, ?2) held or blocked the dossier, and no
+	 * released run has paid it since */
+	[C_VT_HELD] = "SELECT rd.dossier FROM run_dossier rd JOIN run r ON r.id = rd.run"
+		" WHERE r.status = 'RELEASED' AND r.aanvullend = 0 AND r.maand = ?2"
+		" AND (rd.status = 'OPGESCHORT' OR rd.status = 'GEBLOKKEERD')"
+		" AND NOT EXISTS (SELECT 1 FROM run_dossier x JOIN run y ON y.id = x.run WHERE x.dossier = rd.dossier"
+		"  AND y.status = 'RELEASED' AND y.id > r.id AND (x.status = 'BETAALD' OR x.status = 'NUL'))"
+		" AND (?1 IS NULL OR rd.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
+		" ORDER BY rd.dossier",
 	[C_PAID] = "SELECT g.dossier, g.maanden FROM grootboek g"
 		" WHERE (?1 IS NULL OR g.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY g.dossier",
@@ -180,6 +190,9 @@ static int load_buffer(struct settle_source *s, sqlite3_int64 id, struct settle_
 {
 	int rc;
 
+	if ((rc = cursor_at(s, C_VT_HELD, id, err)) < 0)
+		return rc;
+	in->vt_withheld = rc;
 	in->buffer_used_cents = 0;
 	if ((rc = cursor_at(s, C_BUF_USED, id, err)) == 1)
 		in->buffer_used_cents = sqlite3_column_int64(s->c[C_BUF_USED].st, 1);
@@ -207,8 +220,11 @@ static int load_buffer(struct settle_source *s, sqlite3_int64 id, struct settle_
 }
 
 int settle_source_open(struct settle_source **out, struct store *st, int32_t run_month,
-		       int32_t startmaand, const char *only_nummer, struct br_error *err)
+		       const struct settle_settings *set, const char *only_nummer, struct br_error *err)
 {
+	int32_t startmaand = set->startmaand;
+	/* the latest VT month before the run month (rules.md §2) */
+	int32_t vt_month = run_month - 1 - ((run_month - 1) % 12 + 1 - set->vt_uitbetaalmaand + 12) % 12;
 	struct settle_source *s = NULL;
 	int rc = 0, i;
 
@@ -255,9 +271,10 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 			goto out;
 		if (i != C_INCOME)
 			store_bind_text(s->c[i].st, 1, only_nummer, 0);
-		if (i == C_CLAIM || i == C_DERDE || i == C_BUF_USED) {
+		if (i == C_CLAIM || i == C_DERDE || i == C_BUF_USED || i == C_VT_HELD) {
 			char mb[MONTH_FMT_MAX];
-			sqlite3_bind_text(s->c[i].st, 2, month_format(mb, run_month), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(s->c[i].st, 2, month_format(mb, i == C_VT_HELD ? vt_month : run_month), -1,
+					  SQLITE_TRANSIENT);
 		}
 		if ((rc = cursor_step(s, i, err)) < 0)
 			goto out;

@@ -19,6 +19,9 @@
  *    day of the run month (the latest stand when the month is before all);
  *    a claim's amount withheld since the snapshot's peildatum comes from
  *    the released ledger;
+ *  - VT withheld: the regular run of the latest VT month before the run
+ *    month held or blocked the dossier and no released run paid it since
+ *    (settle_input.vt_withheld, rules.md §2);
  *  - the paid ledger: released bookings per month (voorschot, verschil,
  *    vordering count as paid; vakantietoeslag as VT paid; VT bookings on
  *    months before startmaand pay the cut-over reservation).
@@ -52,9 +55,10 @@ struct settle_dossier_info {
 	char derde_iban[SETTLE_MAX_DERDEN][35];
 };
 
-/* `only_nummer` NULL: every dossier, in id order; else just that one. */
+/* `only_nummer` NULL: every dossier, in id order; else just that one.
+ * `set` gives startmaand and the VT month (borrowed during the call). */
 int settle_source_open(struct settle_source **out, struct store *st, int32_t run_month,
-		       int32_t startmaand, const char *only_nummer, struct br_error *err);
+		       const struct settle_settings *set, const char *only_nummer, struct br_error *err);
 
 /* 1 with the next dossier filled, 0 at the end, < 0 on error. */
 int settle_source_next(struct settle_source *src, struct settle_dossier_info *info,

@@ -49,7 +49,7 @@ static int book_month(struct store *st, const struct rules *rules, struct settle
 	date_format(rel, month_first_day(month) + 24);
 	if ((rc = store_begin(st, err)) < 0)
 		return rc;
-	if ((rc = settle_source_open(&src, st, month, set->startmaand, NULL, err)) < 0 ||
+	if ((rc = settle_source_open(&src, st, month, set, NULL, err)) < 0 ||
 	    (rc = ledger_open(&led, st, err)) < 0)
 		goto out;
 	while ((rc = settle_source_next(src, &info, &in, err)) == 1) {
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 			goto fail;
 	}
 	t0 = now_ns();
-	if (settle_source_open(&src, st, month, start, NULL, &err) < 0)
+	if (settle_source_open(&src, st, month, &set, NULL, &err) < 0)
 		goto fail;
 	t_load += now_ns() - t0;
 	for (;;) {

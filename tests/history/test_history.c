@@ -511,6 +511,36 @@ static int64_t job_of(struct store *st, const char *nummer)
 	return id;
 }
 
+/* The run of month M as payrun records it: prepared (status NULL), then
+ * released; the engine reads which regular run held a dossier (rules.md §2,
+ * VT a held June run kept back). */
+static int run_record(struct store *st, int64_t run, int32_t M, const char *status, struct br_error *err)
+{
+	char q[512], mb[16];
+	int y = M / 12, m = M % 12 + 1;
+
+	snprintf(mb, sizeof(mb), "%04d-%02d", y, m);
+	if (status)
+		snprintf(q, sizeof(q), "UPDATE run SET status = '%s' WHERE id = %lld", status, (long long)run);
+	else
+		snprintf(q, sizeof(q), "INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt, uitvoerdatum,"
+			 " startmaand, regels_sha256, pain_versie, map) VALUES (%lld, 'H-%lld', '%s', 0, 'PREPARED',"
+			 " '%s-01T09:00:00', '%s-25', '%s', 'x', '001.001.09', 'h')", (long long)run, (long long)run,
+			 mb, mb, mb, mb);
+	return store_exec(st, q, err);
+}
+
+static int run_dossier_record(struct store *st, int64_t run, int64_t dossier, const char *status,
+			      struct br_error *err)
+{
+	char q[400];
+
+	snprintf(q, sizeof(q), "INSERT INTO run_dossier (run, dossier, status, client_cents, derden_cents,"
+		 " inhouding_cents, verrekend_cents, toegevoegd_cents, ingehouden_cents, derden_overgeslagen)"
+		 " VALUES (%lld, %lld, '%s', 0, 0, 0, 0, 0, 0, 0)", (long long)run, (long long)dossier, status);
+	return store_exec(st, q, err);
+}
+
 static int engine_held(struct store *st, int64_t dossier, int M)
 {
 	sqlite3_stmt *s = NULL;
@@ -642,7 +672,8 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 		settle_result_init(&res);
 		if (store_begin(st, &err) < 0)
 			goto fail;
-		if (settle_source_open(&src, st, M, h->m0, NULL, &err) < 0 || ledger_open(&led, st, &err) < 0) {
+		if (run_record(st, M - h->m0 + 1, M, NULL, &err) < 0 ||
+		    settle_source_open(&src, st, M, &set, NULL, &err) < 0 || ledger_open(&led, st, &err) < 0) {
 			settle_source_free(src);
 			ledger_free(led);
 			store_rollback(st);
@@ -669,6 +700,11 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 			    (rc = ledger_book(led, M - h->m0 + 1, info.id, &res, in.claims, in.n_claims, in.derden,
 					      in.n_derden, &err)) < 0)
 				break;
+			/* what the run decided for the dossier, as payrun records it */
+			if ((res.active_in_run || res.n_bookings) &&
+			    (rc = run_dossier_record(st, M - h->m0 + 1, info.id, held ? "OPGESCHORT" :
+						     info.probleem[0] ? "GEBLOKKEERD" : "BETAALD", &err)) < 0)
+				break;
 			if (info.probleem[0] && !f->failed)
 				check(f, d, M, M, "record problem", 1, 0);
 			if (!o.held)
@@ -686,7 +722,7 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 			goto fail;
 		}
 		if (ledger_release(st, M - h->m0 + 1, fdate(b2, o_month_first(M) + 24), &err) < 0 ||
-		    store_commit(st, &err) < 0) {
+		    run_record(st, M - h->m0 + 1, M, "RELEASED", &err) < 0 || store_commit(st, &err) < 0) {
 			store_rollback(st);
 			goto fail;
 		}
@@ -768,7 +804,10 @@ int main(void)
 		log_set_level(LOG_ERROR);
 	snprintf(c.src, sizeof(c.src), "%s", (e = getenv("BR_SOURCE_DIR")) && *e ? e : BR_SOURCE_DIR);
 	c.gen.late_original = !((e = getenv("HISTORY_LATE_ORIGINAL")) && strcmp(e, "0") == 0);
-	c.oracle.held_june_inactive = (e = getenv("HISTORY_HELD_JUNE")) && atoi(e) > 0;
+	/* rules.md §2: VT a held June run kept back is paid by the next run, also
+	 * when June itself has no active days (fixed; HISTORY_HELD_JUNE=0 is the
+	 * older reading) */
+	c.oracle.held_june_inactive = !((e = getenv("HISTORY_HELD_JUNE")) && atoi(e) == 0);
 	c.gen.dagen = (e = getenv("HISTORY_DAGEN")) && *e ? atoi(e) : -1;
 	c.gen.min_dossiers = 14;
 	c.gen.max_dossiers = 24;
@@ -776,8 +815,11 @@ int main(void)
 		sscanf(e, "%d-%d", &c.gen.min_dossiers, &c.gen.max_dossiers);
 	c.oracle.dagen_order = (e = getenv("HISTORY_DAGEN_ORDER")) && *e ? atoi(e) : 2;
 	c.oracle.claim_since_stand = !((e = getenv("HISTORY_CLAIM_PEIL")) && strcmp(e, "latest") == 0);
-	c.oracle.vt_unpaid_june = !((e = getenv("HISTORY_STRICT")) && atoi(e) > 0);
-	if (!c.oracle.vt_unpaid_june)
+	/* the engine no longer infers a held June run from the ledger: it reads
+	 * the run's own record (HISTORY_ENGINE_VT=1 is the old inference) */
+	c.oracle.vt_unpaid_june = (e = getenv("HISTORY_ENGINE_VT")) && atoi(e) > 0;
+	/* HISTORY_STRICT=1: the literal readings where rules.md is silent */
+	if ((e = getenv("HISTORY_STRICT")) && atoi(e) > 0)
 		c.oracle.claim_since_stand = 0;
 	c.check_run = !((e = getenv("HISTORY_RUN")) && strcmp(e, "0") == 0);
 	c.verbose = (e = getenv("HISTORY_VERBOSE")) && atoi(e) > 0;
@@ -813,8 +855,8 @@ int main(void)
 	}
 	printf("history: originals after their correction %s; held June without active days %s; readings %s\n",
 	       c.gen.late_original ? "on" : "off (HISTORY_LATE_ORIGINAL=0)",
-	       c.oracle.held_june_inactive ? "checked" : "not checked (known defect, HISTORY_HELD_JUNE=1 checks it)",
-	       c.oracle.vt_unpaid_june ? "of the engine where rules.md is silent (HISTORY_STRICT=1: literal)" : "literal");
+	       c.oracle.held_june_inactive ? "checked" : "not checked (HISTORY_HELD_JUNE=0)",
+	       c.oracle.claim_since_stand ? "of the engine where rules.md is silent (HISTORY_STRICT=1: literal)" : "literal");
 	fflush(stdout);
 
 	snprintf(path, sizeof(path), "%.4000s/pipeline/rules/regels.xml", c.src);

@@ -404,6 +404,9 @@ static int parse_dossier(struct parser *p, char **tok, int n)
 		return parse_money(p, &in->vt_cutover_cents, tok[2]);
 	if (!strcmp(tok[0], "vt_reservering_betaald"))
 		return parse_money(p, &in->vt_cutover_paid_cents, tok[2]);
+	/* rules.md §2: the VT run before the run month withheld the dossier */
+	if (!strcmp(tok[0], "vt_ingehouden"))
+		return parse_int(p, &in->vt_withheld, tok[2]);
 	/* rules.md §5a: the year's bufferbudget already released */
 	if (!strcmp(tok[0], "bufferbudget_gebruikt"))
 		return parse_money(p, &in->buffer_used_cents, tok[2]);
