@@ -722,7 +722,11 @@ static int run_ctx_open(struct run_ctx *c, const char *dir, int locked, int pass
 		snprintf(c->trust, sizeof(c->trust), "%s", c->h.cfg.vertrouwen);
 	else if ((rc = fsutil_join(c->trust, sizeof(c->trust), c->h.dir, c->h.cfg.vertrouwen, err)) < 0)
 		return rc;
-	if (need_pass && (rc = cms_read_passphrase(c->pass, sizeof(c->pass), pass_fd, err)) < 0)
+	/* No core dump may hold the passphrase or the key (issue 10): the
+	 * process is made non-dumpable before either is in memory, for the
+	 * rest of the command (cms_no_core_dumps in cms_sign.h). */
+	if (need_pass && ((rc = cms_no_core_dumps(err)) < 0 ||
+			  (rc = cms_read_passphrase(c->pass, sizeof(c->pass), pass_fd, err)) < 0))
 		return rc;
 	if (locked && (c->lock = store_lock(c->h.lock, LOCK_WAIT_MS, err)) < 0)
 		return c->lock;
@@ -1066,7 +1070,9 @@ int main(int argc, char **argv)
 		  "  --aanvullend pays only what is due and unpaid after the month was released;\n"
 		  "  --dry-run writes the report under out/YYYY-MM/dry-run/ and books nothing\n" },
 		{ "approve", cmd_approve, "betaalrun [--home DIR] approve RUN --key K [--pass-fd N]\n"
-		  "  second signature (four-eyes: the approver's certificate subject must differ; exit 77)\n" },
+		  "  second signature (four-eyes: the approver must be another person than the preparer,\n"
+		  "  exit 77; the approver's certificate must chain to vertrouwen, exit 65); running it\n"
+		  "  again after an interruption finishes the approval\n" },
 		{ "cancel", cmd_cancel, "betaalrun [--home DIR] cancel RUN\n  cancel a prepared or approved run\n" },
 		{ "release", cmd_release, "betaalrun [--home DIR] release RUN\n"
 		  "  verify both signatures and the file, copy it to outbox/, book the payments as paid\n" },

@@ -1200,8 +1200,10 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		if ((rc = cms_sign_file(path, sig, key_path, passphrase, &who, err)) < 0 ||
 		    (rc = fsutil_digest_file(out->sha256, out->sha1, path, UINT64_MAX, NULL, err)) < 0)
 			goto out;
+		/* the preparer's certificate, by fingerprint: release and verify
+		 * check this exact certificate (four-eyes, issue 10) */
 		if ((rc = store_prepare(st, &s, "UPDATE run SET sha256 = ?2, sha1 = ?3, aantal = ?4, totaal_cents = ?5,"
-					" voorbereider = ?6 WHERE id = ?1", err)) < 0)
+					" voorbereider = ?6, voorbereider_sha256 = ?7 WHERE id = ?1", err)) < 0)
 			goto out;
 		sqlite3_bind_int64(s, 1, p.run);
 		sqlite3_bind_text(s, 2, out->sha256, -1, SQLITE_STATIC);
@@ -1209,6 +1211,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		sqlite3_bind_int64(s, 4, out->tx);
 		sqlite3_bind_int64(s, 5, out->total_cents);
 		sqlite3_bind_text(s, 6, who.subject, -1, SQLITE_STATIC);
+		store_bind_text(s, 7, who.fingerprint, 1);
 		rc = step_done(st, s, "recording the run", err);
 		sqlite3_finalize(s);
 		if (rc < 0)
@@ -1299,44 +1302,218 @@ static int check_file_hash(const struct run_row *r, char *path, size_t cap, stru
 	return 0;
 }
 
+/*
+ * Four-eyes for approve, release and verify: one check, cms_approve_file /
+ * cms_verify_four_eyes (cms_sign.h), against the certificates the run
+ * recorded (run.voorbereider_sha256 and goedkeurder_sha256, migration 7;
+ * the printed subjects only for a run recorded before that).
+ *
+ * Approve never changes the preparer's pain.001.xml.p7s before the
+ * approval is committed: it writes the file with both signatures beside it
+ * (APPROVAL_SUFFIX), commits APPROVED with the approver's certificate, and
+ * then renames it over the .p7s.  Killed before the commit: the run is
+ * still PREPARED, the .p7s untouched, and anyone may approve (the stale
+ * file is overwritten).  Killed after it: the run is APPROVED and the
+ * approval waits beside the .p7s; the recorded approver running approve
+ * again, or release, checks it with the same four-eyes check and publishes
+ * it.  An APPROVED run approved again by the recorded approver's own
+ * certificate succeeds without signing again.
+ */
+#define APPROVAL_SUFFIX ".goedkeuring"
+
+/* What the run recorded about its signers, for cms_recorded (borrowed). */
+struct run_signers {
+	char msg_id[40], status[16];
+	char voorbereider[CMS_SUBJECT_MAX], goedkeurder[CMS_SUBJECT_MAX];
+	char voorbereider_sha256[CMS_FINGERPRINT_HEX + 1], goedkeurder_sha256[CMS_FINGERPRINT_HEX + 1];
+};
+
+/* The run `id`, or (sha256 non-NULL) the newest run whose file has that
+ * SHA-256.  1 found, 0 not found, or an error. */
+static int run_signers_load(struct run_signers *out, struct store *st, int64_t id, const char *sha256,
+			    struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_prepare(st, &s, sha256
+					? "SELECT msg_id, status, coalesce(voorbereider, ''), coalesce(goedkeurder, ''),"
+					  " coalesce(voorbereider_sha256, ''), coalesce(goedkeurder_sha256, '') FROM run"
+					  " WHERE sha256 = ?2 ORDER BY id DESC LIMIT 1"
+					: "SELECT msg_id, status, coalesce(voorbereider, ''), coalesce(goedkeurder, ''),"
+					  " coalesce(voorbereider_sha256, ''), coalesce(goedkeurder_sha256, '') FROM run"
+					  " WHERE id = ?1",
+				err)) < 0)
+		return rc;
+	if (sha256)
+		sqlite3_bind_text(s, 2, sha256, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		snprintf(out->msg_id, sizeof(out->msg_id), "%s", col(s, 0));
+		snprintf(out->status, sizeof(out->status), "%s", col(s, 1));
+		snprintf(out->voorbereider, sizeof(out->voorbereider), "%s", col(s, 2));
+		snprintf(out->goedkeurder, sizeof(out->goedkeurder), "%s", col(s, 3));
+		snprintf(out->voorbereider_sha256, sizeof(out->voorbereider_sha256), "%s", col(s, 4));
+		snprintf(out->goedkeurder_sha256, sizeof(out->goedkeurder_sha256), "%s", col(s, 5));
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = store_fail(st, rc, "reading the run's signers", err);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static struct cms_recorded recorded_of(const struct run_signers *rs)
+{
+	struct cms_recorded rec;
+
+	rec.preparer_sha256 = rs->voorbereider_sha256;
+	rec.preparer_subject = rs->voorbereider;
+	rec.approver_sha256 = rs->goedkeurder_sha256;
+	rec.approver_subject = rs->goedkeurder;
+	return rec;
+}
+
+/*
+ * Put a committed approval (`sig` + APPROVAL_SUFFIX) in place of `sig`, if
+ * one waits; with `check`, only after it passed the four-eyes check
+ * against the run's record (it was written by a process that was killed).
+ */
+static int publish_approval(const char *path, const char *sig, const char *trust,
+			    const struct cms_recorded *rec, int check, struct br_error *err)
+{
+	char pending[FSUTIL_PATH_MAX + 32], folder[FSUTIL_PATH_MAX];
+	struct cms_four_eyes fe;
+	char *slash;
+	int rc;
+
+	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
+	if (!fsutil_exists(pending))
+		return 0;
+	if (check && (rc = cms_verify_four_eyes(&fe, path, pending, trust, rec, err)) < 0)
+		return rc;
+	if (rename(pending, sig) != 0)
+		return br_error_set(err, BR_EIO, "cannot put the approval %s in place of %s: %s", pending, sig,
+				    strerror(errno));
+	snprintf(folder, sizeof(folder), "%s", sig);
+	if ((slash = strrchr(folder, '/')) != NULL) {
+		*slash = '\0';
+		return fsutil_sync_dir(folder[0] ? folder : "/", err);
+	}
+	return fsutil_sync_dir(".", err);
+}
+
+/* The approver, the approval time and the preparer's certificate, with
+ * the status, in the caller's transaction. */
+static int record_approval(struct store *st, int64_t run, const struct cms_four_eyes *fe, const char *ts,
+			   struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = store_prepare(st, &s, "UPDATE run SET status = 'APPROVED', goedkeurder = ?2, goedkeurder_sha256 = ?3,"
+				" voorbereider_sha256 = ?4, goedgekeurd = ?5 WHERE id = ?1 AND status = 'PREPARED'",
+				err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, fe->approver.subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, fe->approver.fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, fe->preparer.fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, ts, -1, SQLITE_STATIC);
+	rc = step_done(st, s, "recording the approval", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static void approve_summary(struct payrun_summary *out, const struct run_row *r)
+{
+	snprintf(out->msg_id, sizeof(out->msg_id), "%s", r->msg_id);
+	snprintf(out->sha256, sizeof(out->sha256), "%s", r->sha256);
+	snprintf(out->sha1, sizeof(out->sha1), "%s", r->sha1);
+	snprintf(out->uitvoerdatum, sizeof(out->uitvoerdatum), "%s", r->uitvoerdatum);
+	snprintf(out->folder, sizeof(out->folder), "%s", r->map);
+	out->tx = r->aantal;
+	out->total_cents = r->totaal_cents;
+}
+
+/* `approve` of an APPROVED run: done already when it is the recorded
+ * approver's certificate (a rerun after a kill); refused for anyone else. */
+static int approve_again(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
+			 const struct run_row *r, const char *key_path, const char *passphrase, struct br_error *err)
+{
+	struct run_signers rs;
+	struct cms_recorded rec;
+	struct cms_four_eyes fe;
+	struct cms_signer me;
+	char path[FSUTIL_PATH_MAX], sig[FSUTIL_PATH_MAX + 8], b[CMS_SUBJECT_MAX + 8];
+	int rc;
+
+	if ((rc = run_signers_load(&rs, st, r->id, NULL, err)) < 0 ||
+	    (rc = cms_key_signer(&me, key_path, passphrase, err)) < 0)
+		return rc;
+	if (!rs.goedkeurder_sha256[0] || strcmp(me.fingerprint, rs.goedkeurder_sha256) != 0)
+		return br_error_set(err, BR_EINPUT, "run %s is APPROVED: only a prepared run can be approved (it was"
+				    " approved by %s)", r->msg_id, rs.goedkeurder);
+	rec = recorded_of(&rs);
+	if ((rc = check_file_hash(r, path, sizeof(path), err)) < 0)
+		return rc;
+	snprintf(sig, sizeof(sig), "%s.p7s", path);
+	if ((rc = publish_approval(path, sig, env->trust_pem, &rec, 1, err)) < 0 ||
+	    (rc = cms_verify_four_eyes(&fe, path, sig, env->trust_pem, &rec, err)) < 0)
+		return rc;
+	log_event(LOG_INFO, "run already approved by this certificate; nothing signed again", "run=%s approver=%s",
+		  r->msg_id, log_q(b, sizeof(b), me.subject));
+	approve_summary(out, r);
+	return 0;
+}
+
 int payrun_approve(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
 		   const char *run, const char *key_path, const char *passphrase, struct br_error *err)
 {
 	struct run_row r;
-	struct cms_signer signers[CMS_MAX_SIGNERS], who;
-	char path[FSUTIL_PATH_MAX], sig[FSUTIL_PATH_MAX + 8], ts[TIMESTAMP_FMT_MAX];
-	size_t n = 0;
+	struct run_signers rs;
+	struct cms_recorded rec;
+	struct cms_four_eyes fe;
+	char path[FSUTIL_PATH_MAX], sig[FSUTIL_PATH_MAX + 8], pending[FSUTIL_PATH_MAX + 32];
+	char ts[TIMESTAMP_FMT_MAX], b[CMS_SUBJECT_MAX + 8];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = run_load(&r, st, run, err)) < 0)
 		return rc;
+	if (strcmp(r.status, "APPROVED") == 0)
+		return approve_again(out, st, env, &r, key_path, passphrase, err);
 	if (strcmp(r.status, "PREPARED") != 0)
 		return br_error_set(err, BR_EINPUT, "run %s is %s: only a prepared run can be approved", run, r.status);
 	if (r.aantal == 0)
 		return br_error_set(err, BR_EINPUT, "run %s has no payments to approve", run);
-	if ((rc = check_file_hash(&r, path, sizeof(path), err)) < 0)
+	if ((rc = check_file_hash(&r, path, sizeof(path), err)) < 0 ||
+	    (rc = run_signers_load(&rs, st, r.id, NULL, err)) < 0)
 		return rc;
+	rec = recorded_of(&rs);
 	snprintf(sig, sizeof(sig), "%s.p7s", path);
-	if ((rc = cms_verify_file(path, sig, env->trust_pem, signers, &n, err)) < 0)
-		return rc;
-	if ((rc = cms_add_signer(path, sig, key_path, passphrase, &who, err)) < 0)
+	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
+	/* verify, check four-eyes and trust, sign: into `pending` only */
+	if ((rc = cms_approve_file(&fe, path, sig, pending, env->trust_pem, key_path, passphrase, &rec, err)) < 0)
 		return rc;
 	if ((rc = store_begin(st, err)) < 0)
 		return rc;
-	if ((rc = set_status(st, r.id, "APPROVED", "goedkeurder", who.subject, err)) < 0 ||
-	    (rc = set_status(st, r.id, "APPROVED", "goedgekeurd", timestamp_format(ts, env->now), err)) < 0 ||
+	if ((rc = record_approval(st, r.id, &fe, timestamp_format(ts, env->now), err)) < 0 ||
 	    (rc = store_commit(st, err)) < 0) {
 		store_rollback(st);
 		return rc;
 	}
-	snprintf(out->msg_id, sizeof(out->msg_id), "%s", r.msg_id);
-	snprintf(out->sha256, sizeof(out->sha256), "%s", r.sha256);
-	snprintf(out->sha1, sizeof(out->sha1), "%s", r.sha1);
-	snprintf(out->uitvoerdatum, sizeof(out->uitvoerdatum), "%s", r.uitvoerdatum);
-	snprintf(out->folder, sizeof(out->folder), "%s", r.map);
-	out->tx = r.aantal;
-	out->total_cents = r.totaal_cents;
+	/* recorded: now the approval may replace the preparer's signature */
+	if ((rc = publish_approval(path, sig, env->trust_pem, &rec, 0, err)) < 0)
+		return rc;
+	if (fe.resumed)
+		log_event(LOG_INFO, "the approver's signature was already in the file (an interrupted approve);"
+			  " recorded now", "run=%s approver=%s", r.msg_id, log_q(b, sizeof(b), fe.approver.subject));
+	approve_summary(out, &r);
 	return 0;
 }
 
@@ -1361,25 +1538,25 @@ int payrun_cancel(struct store *st, const struct payrun_env *env, const char *ru
 	return 0;
 }
 
-/* Both signatures valid, trusted, by two different subjects, the ones
- * recorded for the run. */
-static int check_signatures(const char *path, const char *trust, struct br_error *err)
+/* Release's four-eyes: an approval a killed approve committed but did not
+ * put in place is published first, then the .p7s must be the run's
+ * recorded preparer and approver, both trusted, two people. */
+static int check_signatures(const struct run_row *r, struct store *st, const char *path, const char *trust,
+			    struct br_error *err)
 {
-	struct cms_signer signers[CMS_MAX_SIGNERS];
+	struct run_signers rs;
+	struct cms_recorded rec;
+	struct cms_four_eyes fe;
 	char sig[FSUTIL_PATH_MAX + 8];
-	size_t n = 0;
 	int rc;
 
-	snprintf(sig, sizeof(sig), "%s.p7s", path);
-	if ((rc = cms_verify_file(path, sig, trust, signers, &n, err)) < 0)
+	if ((rc = run_signers_load(&rs, st, r->id, NULL, err)) < 0)
 		return rc;
-	if (n < 2)
-		return br_error_set(err, BR_EINPUT, "the payment file has %zu signature(s); release needs the"
-				    " preparer's and the approver's", n);
-	if (strcmp(signers[0].subject, signers[1].subject) == 0)
-		return br_error_set(err, BR_EFOUREYES, "both signatures are by %s: four-eyes violated",
-				    signers[0].subject);
-	return 0;
+	rec = recorded_of(&rs);
+	snprintf(sig, sizeof(sig), "%s.p7s", path);
+	if ((rc = publish_approval(path, sig, trust, &rec, 1, err)) < 0)
+		return rc;
+	return cms_verify_four_eyes(&fe, path, sig, trust, &rec, err);
 }
 
 int payrun_release(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
@@ -1397,7 +1574,7 @@ int payrun_release(struct payrun_summary *out, struct store *st, const struct pa
 		return br_error_set(err, BR_EINPUT, "run %s is %s: only an approved run can be released", run,
 				    r.status);
 	if ((rc = check_file_hash(&r, path, sizeof(path), err)) < 0 ||
-	    (rc = check_signatures(path, env->trust_pem, err)) < 0)
+	    (rc = check_signatures(&r, st, path, env->trust_pem, err)) < 0)
 		return rc;
 	date_format(today, timestamp_day(env->now));
 	if (strcmp(today, r.uitvoerdatum) > 0)
@@ -1437,11 +1614,13 @@ int payrun_release(struct payrun_summary *out, struct store *st, const struct pa
 
 int payrun_verify(struct store *st, const struct payrun_env *env, const char *file, struct br_error *err)
 {
-	struct cms_signer signers[CMS_MAX_SIGNERS];
+	struct run_signers rs;
+	struct cms_recorded rec;
+	struct cms_four_eyes fe;
 	char sha[SHA256_HEX_LEN + 1], sha1[SHA1_HEX_LEN + 1], sig[FSUTIL_PATH_MAX + 8];
-	sqlite3_stmt *s = NULL;
-	size_t n = 0, i;
-	int rc;
+	char pending[FSUTIL_PATH_MAX + 32];
+	size_t i;
+	int rc, found;
 
 	if ((rc = fsutil_digest_file(sha, sha1, file, UINT64_MAX, NULL, err)) < 0)
 		return rc;
@@ -1449,26 +1628,31 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	snprintf(sig, sizeof(sig), "%s.p7s", file);
 	if (!fsutil_exists(sig))
 		return br_error_set(err, BR_EINPUT, "no signature file %s beside the payment file", sig);
-	if ((rc = cms_verify_file(file, sig, env->trust_pem, signers, &n, err)) < 0)
+	if ((found = run_signers_load(&rs, st, 0, sha, err)) < 0)
+		return found;
+	rec = recorded_of(&rs);
+	/* the one four-eyes check, against the run's recorded signers if any */
+	rc = cms_verify_four_eyes(&fe, file, sig, env->trust_pem, found ? &rec : NULL, err);
+	for (i = 0; i < fe.n_signers; i++)
+		printf("signer %zu  %s (certificate sha256 %s)\n", i + 1, fe.signers[i].subject,
+		       fe.signers[i].fingerprint);
+	if (found)
+		printf("run       %s (%s)\n", rs.msg_id, rs.status);
+	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
+	if (rc < 0 && fe.n_signers == 1 && fsutil_exists(pending))
+		log_event(LOG_WARN, "an interrupted approve left its approval beside the signature file:"
+			  " the approver runs approve again, or release puts it in place", NULL);
+	if (rc < 0)
 		return rc;
-	for (i = 0; i < n; i++)
-		printf("signer %zu  %s (certificate sha256 %s)\n", i + 1, signers[i].subject, signers[i].fingerprint);
-	if ((rc = store_prepare(st, &s, "SELECT msg_id, status FROM run WHERE sha256 = ?1", err)) < 0)
-		return rc;
-	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	if (!found)
 		return br_error_set(err, BR_EINPUT, "no run in the ledger has this file's SHA-256: the file is not"
 				    " one betaalrun prepared, or it was changed");
-	}
-	printf("run       %s (%s)\n", col(s, 0), col(s, 1));
-	sqlite3_finalize(s);
-	if (n < 2)
-		return br_error_set(err, BR_EINPUT, "only %zu signature: the approver has not signed (four-eyes)", n);
-	if (strcmp(signers[0].subject, signers[1].subject) == 0)
-		return br_error_set(err, BR_EFOUREYES, "both signatures are by %s: four-eyes violated",
-				    signers[0].subject);
-	printf("verified: two trusted signatures by different people; the ledger knows this file\n");
+	if (!rs.goedkeurder[0] && !rs.goedkeurder_sha256[0])
+		return br_error_set(err, BR_EINPUT, "run %s recorded no approval (it is %s): the second signature, by"
+				    " %s, is not its approver's", rs.msg_id, rs.status, fe.approver.subject);
+	printf("preparer  %s\napprover  %s\n", fe.preparer.subject, fe.approver.subject);
+	printf("verified: two trusted signatures by different people, the preparer and the approver recorded for"
+	       " run %s; the ledger knows this file\n", rs.msg_id);
 	return 0;
 }
 

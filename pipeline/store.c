@@ -543,6 +543,22 @@ static const struct check_rewrite migration_6_checks[] = {
 static int migration_6(struct store *s, struct br_error *err);
 
 /*
+ * 7: four-eyes by certificate (payments.md "Signatures"; issue 10).  The
+ * SHA-256 fingerprints (lower-case hex of the certificate's DER) of the
+ * preparer's and the approver's certificates, recorded at approve, so that
+ * release and verify check these exact two certificates rather than
+ * printed subjects.  NULL on runs recorded before (release then binds the
+ * signatures to the subjects in voorbereider and goedkeurder).
+ */
+static const char *const migration_7[] = {
+	"ALTER TABLE run ADD COLUMN voorbereider_sha256 TEXT"
+	" CHECK (voorbereider_sha256 IS NULL OR length(voorbereider_sha256) = 64);\n",
+	"ALTER TABLE run ADD COLUMN goedkeurder_sha256 TEXT"
+	" CHECK (goedkeurder_sha256 IS NULL OR length(goedkeurder_sha256) = 64);\n",
+	NULL
+};
+
+/*
  * A migration is a NULL-terminated list of statements and, for what SQL
  * alone cannot say, a step in C run after them; both run inside the
  * transaction that bumps the version, so a failure anywhere leaves the
@@ -560,6 +576,7 @@ static const struct migration migrations[] = {
 	{ migration_4, NULL },
 	{ NULL, migration_5 },
 	{ migration_6_sql, migration_6 },
+	{ migration_7, NULL },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -18,9 +18,15 @@
  * one (attribute signature, content digest, certificate chain) to say in
  * words which signer failed and why.
  *
+ * Four-eyes (cms_sign.h): check_pair is the one check, used by
+ * cms_verify_four_eyes (release, verify) and by cms_approve_file on the
+ * file it is about to write; same_person is the one definition of "the
+ * same person", used by check_pair and by approve before it signs.
+ *
  * OpenSSL's error queue is translated where the call fails and is left
  * empty on return.  A passphrase is handed to OpenSSL and never enters a
- * message; buffers that held key material are cleansed.
+ * message; buffers that held key material are cleansed, and no key is
+ * read before cms_no_core_dumps() made the process non-dumpable.
  */
 #include "cms_sign.h"
 
@@ -30,8 +36,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -252,16 +262,49 @@ static int contains(const unsigned char *buf, size_t len, const char *needle)
 	return 0;
 }
 
+/* ---- no core dumps ----------------------------------------------------- */
+
+/*
+ * A core file of a process that holds a private key or its passphrase
+ * hands both to whoever can read the dump directory (issue 10, item 11).
+ * Both switches, because each alone leaves a way open: RLIMIT_CORE 0 stops
+ * the kernel's core file, but a core_pattern pipe to a crash collector
+ * (systemd-coredump, apport) is fed whatever the limit and left to honour
+ * it, which PR_SET_DUMPABLE 0 does not leave to anyone (it also keeps
+ * other processes of the user from ptrace and /proc/PID/mem); the dumpable
+ * flag is reset by an exec, the limit is not.  The hard limit goes to 0
+ * too, so nothing later in the process raises it.
+ */
+int cms_no_core_dumps(struct br_error *err)
+{
+	struct rlimit none = { 0, 0 };
+
+#ifdef __linux__
+	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) != 0)
+		return br_error_set(err, BR_EINTERNAL,
+				    "cannot switch off core dumps before a key is loaded: prctl: %s",
+				    strerror(errno));
+#endif
+	if (setrlimit(RLIMIT_CORE, &none) != 0)
+		return br_error_set(err, BR_EINTERNAL,
+				    "cannot switch off core dumps before a key is loaded: setrlimit: %s",
+				    strerror(errno));
+	return 0;
+}
+
 /* ---- passphrase -------------------------------------------------------- */
 
 int cms_read_passphrase(char *out, size_t cap, int pass_fd, struct br_error *err)
 {
 	const char *env;
 	size_t len = 0;
+	int rc;
 
 	if (!out || cap == 0)
 		return br_error_set(err, BR_EINTERNAL, "no room for a passphrase");
 	out[0] = '\0';
+	if ((rc = cms_no_core_dumps(err)) < 0)
+		return rc;
 	if (pass_fd >= 0) {
 		/* One byte at a time: nothing after the newline is consumed. */
 		for (;;) {
@@ -467,7 +510,9 @@ static int signing_key_load(struct signing_key *k, const char *key_path, const c
 	memset(k, 0, sizeof(*k));
 	if (!pass)
 		pass = "";
-	if ((rc = read_small_file(&buf, &len, key_path, CMS_KEY_FILE_MAX, BR_ECONFIG, "key file",
+	/* before the first byte of the key is read */
+	if ((rc = cms_no_core_dumps(err)) < 0 ||
+	    (rc = read_small_file(&buf, &len, key_path, CMS_KEY_FILE_MAX, BR_ECONFIG, "key file",
 				  err)) < 0)
 		goto out;
 	/* "-----BEGIN " anywhere (a PEM may start with comments): PEM; else DER. */
@@ -640,31 +685,52 @@ static const char *chain_words(int x509_err)
 	}
 }
 
+/*
+ * Does `cert` chain to a CA in `store` (purpose any), with `untrusted` as
+ * the intermediates on offer?  1 yes, 0 no (the X509_V_ERR_* in *x509_err),
+ * BR_ENOMEM.
+ */
+static int chain_holds(X509 *cert, STACK_OF(X509) *untrusted, X509_STORE *store, int *x509_err)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	int rc = 1;
+
+	*x509_err = X509_V_OK;
+	if (!ctx || !X509_STORE_CTX_init(ctx, store, cert, untrusted)) {
+		rc = BR_ENOMEM;
+		goto out;
+	}
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+	if (X509_verify_cert(ctx) != 1) {
+		*x509_err = X509_STORE_CTX_get_error(ctx);
+		rc = 0;
+	}
+out:
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
+}
+
 /* Check one signer certificate against the trust store, purpose any. */
 static int check_chain(CMS_ContentInfo *cms, X509 *cert, X509_STORE *store,
 		       const char *sig_path, struct br_error *err)
 {
 	STACK_OF(X509) *untrusted = CMS_get1_certs(cms);
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	int rc = 0;
+	int e = X509_V_OK, rc;
 
-	if (!ctx || !X509_STORE_CTX_init(ctx, store, cert, untrusted)) {
+	rc = chain_holds(cert, untrusted, store, &e);
+	if (rc < 0) {
 		rc = br_error_set(err, BR_ENOMEM, "out of memory checking a certificate chain");
-		goto out;
-	}
-	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
-	if (X509_verify_cert(ctx) != 1) {
+	} else if (rc == 0) {
 		char subject[CMS_SUBJECT_MAX];
-		int e = X509_STORE_CTX_get_error(ctx);
-		const char *what = chain_words(e);
 
 		subject_of(subject, sizeof(subject), cert);
-		rc = br_error_set(err, BR_EINPUT, "certificate of %s %s (%s) in %s", subject, what,
-				  X509_verify_cert_error_string(e), sig_path);
+		rc = br_error_set(err, BR_EINPUT, "certificate of %s %s (%s) in %s", subject,
+				  chain_words(e), X509_verify_cert_error_string(e), sig_path);
 		br_error_at(err, sig_path, 0);
+	} else {
+		rc = 0;
 	}
-out:
-	X509_STORE_CTX_free(ctx);
 	sk_X509_pop_free(untrusted, X509_free);
 	ERR_clear_error();
 	return rc;
@@ -821,17 +887,241 @@ out:
 	return rc;
 }
 
-/* DER of `cms`, parsed back and verified over the file (no chain) before it
- * may replace anything on disk; then written 0600 atomically. */
+/* ---- four-eyes ------------------------------------------------------------ */
+
+/* Long enough for every CN (or O) of a name, folded; longer: not compared. */
+#define FOLDED_MAX 1024
+
+/*
+ * The values of attribute `nid` in `name`, folded for comparing people:
+ * UTF-8, ASCII letters in lower case, white space trimmed and collapsed to
+ * one space, several values separated by a newline.  The number of values
+ * (0: none), or -1 when a value is unreadable or the result is too long.
+ */
+static int fold_values(char *out, size_t cap, X509_NAME *name, int nid)
+{
+	int pos = -1, count = 0;
+	size_t len = 0;
+
+	out[0] = '\0';
+	while ((pos = X509_NAME_get_index_by_NID(name, nid, pos)) >= 0) {
+		ASN1_STRING *v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, pos));
+		unsigned char *u = NULL;
+		int ulen = v ? ASN1_STRING_to_UTF8(&u, v) : -1, i, space = 0;
+		size_t start;
+
+		if (ulen < 0) {
+			ERR_clear_error();
+			return -1;
+		}
+		if (count++ > 0) {
+			if (len + 1 >= cap)
+				goto too_long;
+			out[len++] = '\n';
+		}
+		start = len;
+		for (i = 0; i < ulen; i++) {
+			unsigned char c = u[i];
+
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+				space = len > start;
+				continue;
+			}
+			if (len + 2 >= cap)
+				goto too_long;
+			if (space)
+				out[len++] = ' ';
+			space = 0;
+			out[len++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		}
+		OPENSSL_free(u);
+		continue;
+too_long:
+		OPENSSL_free(u);
+		out[0] = '\0';
+		return -1;
+	}
+	out[len] = '\0';
+	return count;
+}
+
+/* Same CN, and the same O where both have one (cms_sign.h). */
+static int same_cn_and_o(X509 *a, X509 *b)
+{
+	char fa[FOLDED_MAX], fb[FOLDED_MAX];
+	X509_NAME *na = X509_get_subject_name(a), *nb = X509_get_subject_name(b);
+	int ca, cb;
+
+	if ((ca = fold_values(fa, sizeof(fa), na, NID_commonName)) <= 0 ||
+	    (cb = fold_values(fb, sizeof(fb), nb, NID_commonName)) <= 0 || strcmp(fa, fb) != 0)
+		return 0;
+	ca = fold_values(fa, sizeof(fa), na, NID_organizationName);
+	cb = fold_values(fb, sizeof(fb), nb, NID_organizationName);
+	if (ca < 0 || cb < 0)
+		return 0;
+	return ca == 0 || cb == 0 || strcmp(fa, fb) == 0;
+}
+
+/*
+ * The one definition of "the same person" (cms_sign.h): 1 and why, in
+ * words, or 0.  Never by printed subjects.
+ */
+static int same_person(X509 *a, X509 *b, const char **why)
+{
+	EVP_PKEY *ka, *kb;
+	int same = 0;
+
+	*why = "";
+	if (X509_cmp(a, b) == 0) {
+		*why = "the same certificate";
+		same = 1;
+	} else if (X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b)) == 0) {
+		*why = "the same subject";
+		same = 1;
+	} else if (same_cn_and_o(a, b)) {
+		*why = "the same CN and O, ignoring case";
+		same = 1;
+	} else if ((ka = X509_get0_pubkey(a)) != NULL && (kb = X509_get0_pubkey(b)) != NULL &&
+		   EVP_PKEY_eq(ka, kb) == 1) {
+		*why = "the same key";
+		same = 1;
+	}
+	ERR_clear_error();
+	return same;
+}
+
+static int given(const char *s)
+{
+	return s && *s;
+}
+
+static int hex_equal(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'F' ? (char)(*a - 'A' + 'a') : *a;
+		char y = *b >= 'A' && *b <= 'F' ? (char)(*b - 'A' + 'a') : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/* Is `s` the signer the ledger recorded as (fingerprint, subject)? */
+static int is_recorded(const struct cms_signer *s, const char *sha256, const char *subject)
+{
+	if (given(sha256))
+		return hex_equal(s->fingerprint, sha256);
+	return strcmp(s->subject, subject) == 0;
+}
+
+/* The role's recorded certificate did not sign: say which, and who did. */
+static int not_recorded(const struct cms_four_eyes *fe, const char *sig_path, const char *role,
+			const char *sha256, const char *subject, struct br_error *err)
+{
+	const struct cms_signer *a = &fe->signers[0], *b = &fe->signers[fe->n_signers > 1 ? 1 : 0];
+
+	br_error_set(err, BR_EINPUT,
+		     "the %s the run recorded, %s (certificate sha256 %.16s%s), did not sign %s: it is "
+		     "signed by %s (sha256 %.16s...) and %s (sha256 %.16s...); the signature file was "
+		     "replaced after %s",
+		     role, given(subject) ? subject : "(subject not recorded)",
+		     given(sha256) ? sha256 : "not recorded", given(sha256) ? "..." : "", sig_path,
+		     a->subject, a->fingerprint, b->subject, b->fingerprint,
+		     strcmp(role, "preparer") == 0 ? "preparation" : "approval");
+	br_error_at(err, sig_path, 0);
+	return BR_EINPUT;
+}
+
+/*
+ * THE four-eyes check, on a parsed signature: every signature holds over
+ * the file and chains to `store`; exactly two; two different people; the
+ * recorded preparer and approver as far as `rec` recorded them.
+ */
+static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const char *data_path,
+		      const char *sig_path, X509_STORE *store, const struct cms_recorded *rec,
+		      struct br_error *err)
+{
+	STACK_OF(CMS_SignerInfo) *sis;
+	X509 *cert[CMS_MAX_SIGNERS];
+	const char *why = "";
+	int i, n, ip = -1, ia = -1, rc;
+	int has_p = rec && (given(rec->preparer_sha256) || given(rec->preparer_subject));
+	int has_a = rec && (given(rec->approver_sha256) || given(rec->approver_subject));
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = check_shape(cms, sig_path, err)) < 0 ||
+	    (rc = verify_cms(cms, data_path, sig_path, store, err)) < 0)
+		return rc;
+	sis = CMS_get0_SignerInfos(cms);
+	n = sk_CMS_SignerInfo_num(sis);  /* 1..CMS_MAX_SIGNERS: check_shape */
+	for (i = 0; i < n; i++) {
+		if (!(cert[i] = signer_cert(sk_CMS_SignerInfo_value(sis, i))))  /* CMS_verify matched them */
+			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
+					    i + 1, sig_path);
+		describe_signer(&out->signers[i], cert[i]);
+	}
+	out->n_signers = (size_t)n;
+	if (n < 2) {
+		br_error_set(err, BR_EINPUT,
+			     "only one signature in %s, by %s: the approver has not signed (four-eyes)",
+			     sig_path, out->signers[0].subject);
+		br_error_at(err, sig_path, 0);
+		return BR_EINPUT;
+	}
+	if (n > 2) {
+		br_error_set(err, BR_EINPUT,
+			     "%s holds %d signatures; a payment file carries exactly two, the "
+			     "preparer's and the approver's",
+			     sig_path, n);
+		br_error_at(err, sig_path, 0);
+		return BR_EINPUT;
+	}
+	if (same_person(cert[0], cert[1], &why)) {
+		br_error_set(err, BR_EFOUREYES,
+			     "four-eyes rule violated: both signatures in %s are by the same person "
+			     "(%s and %s: %s)",
+			     sig_path, out->signers[0].subject, out->signers[1].subject, why);
+		br_error_at(err, sig_path, 0);
+		return BR_EFOUREYES;
+	}
+	for (i = 0; has_p && ip < 0 && i < 2; i++)
+		if (is_recorded(&out->signers[i], rec->preparer_sha256, rec->preparer_subject))
+			ip = i;
+	for (i = 0; has_a && ia < 0 && i < 2; i++)
+		if (i != ip && is_recorded(&out->signers[i], rec->approver_sha256, rec->approver_subject))
+			ia = i;
+	if (has_p && ip < 0)
+		return not_recorded(out, sig_path, "preparer", rec->preparer_sha256,
+				    rec->preparer_subject, err);
+	if (has_a && ia < 0)
+		return not_recorded(out, sig_path, "approver", rec->approver_sha256,
+				    rec->approver_subject, err);
+	if (ip < 0)
+		ip = ia >= 0 ? 1 - ia : 0;
+	if (ia < 0)
+		ia = 1 - ip;
+	out->preparer = out->signers[ip];
+	out->approver = out->signers[ia];
+	return 0;
+}
+
+/*
+ * DER of `cms`, parsed back and checked over the file before it may
+ * replace anything on disk; then written 0600 atomically.  With `store`
+ * the check is check_pair (into `fe`) with `rec`; without, every signature
+ * and digest (no chain): the preparer's lone signature.
+ */
 static int write_signature(CMS_ContentInfo *cms, const char *data_path, const char *sig_path,
-			   struct br_error *err)
+			   X509_STORE *store, const struct cms_recorded *rec,
+			   struct cms_four_eyes *fe, struct br_error *err)
 {
 	CMS_ContentInfo *back = NULL;
 	BIO *mem = NULL, *in = NULL;
 	struct br_error self;
 	char *der = NULL;
 	long len;
-	int rc = 0;
+	int rc = 0, bad;
 
 	if (!(mem = BIO_new(BIO_s_mem())) || i2d_CMS_bio(mem, cms) != 1) {
 		char words[OSSL_WORDS_MAX];
@@ -850,8 +1140,12 @@ static int write_signature(CMS_ContentInfo *cms, const char *data_path, const ch
 		goto out;
 	}
 	br_error_clear(&self);
-	if (check_shape(back, sig_path, &self) < 0 ||
-	    verify_cms(back, data_path, sig_path, NULL, &self) < 0) {
+	if (store)
+		bad = check_pair(fe, back, data_path, sig_path, store, rec, &self) < 0;
+	else
+		bad = check_shape(back, sig_path, &self) < 0 ||
+		      verify_cms(back, data_path, sig_path, NULL, &self) < 0;
+	if (bad) {
 		/* ours, not the input's (unless the file changed meanwhile) */
 		rc = br_error_set(err, self.code == BR_EINPUT ? BR_EINTERNAL : self.code,
 				  "the signature made for %s does not verify: %s", data_path,
@@ -895,7 +1189,7 @@ int cms_sign_file(const char *data_path, const char *sig_path, const char *key_p
 				  data_path, key_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
-	if ((rc = write_signature(cms, data_path, sig_path, err)) < 0)
+	if ((rc = write_signature(cms, data_path, sig_path, NULL, NULL, NULL, err)) < 0)
 		goto out;
 	if (who)
 		describe_signer(who, key.cert);
@@ -907,65 +1201,197 @@ out:
 	return rc;
 }
 
-int cms_add_signer(const char *data_path, const char *sig_path, const char *key_path,
-		   const char *passphrase, struct cms_signer *who, struct br_error *err)
+int cms_key_signer(struct cms_signer *out, const char *key_path, const char *passphrase,
+		   struct br_error *err)
 {
-	STACK_OF(CMS_SignerInfo) *sis;
 	struct signing_key key = { 0 };
-	CMS_ContentInfo *cms = NULL;
-	int i, n, rc;
+	int rc;
 
 	ERR_clear_error();
-	if (who)
-		memset(who, 0, sizeof(*who));
-	if ((rc = read_signature(&cms, sig_path, err)) < 0 ||
-	    (rc = check_shape(cms, sig_path, err)) < 0 ||
-	    (rc = verify_cms(cms, data_path, sig_path, NULL, err)) < 0)
-		goto out;
-	sis = CMS_get0_SignerInfos(cms);
-	n = sk_CMS_SignerInfo_num(sis);
-	if (n >= CMS_MAX_SIGNERS) {
-		rc = br_error_set(err, BR_EINPUT, "%s already holds %d signers, the most accepted",
-				  sig_path, n);
-		goto out;
+	memset(out, 0, sizeof(*out));
+	if ((rc = signing_key_load(&key, key_path, passphrase, err)) == 0)
+		describe_signer(out, key.cert);
+	signing_key_release(&key);
+	ERR_clear_error();
+	return rc;
+}
+
+/* Which SignerInfo of `cms` is the preparer's (cms_approve_file step 2). */
+static int find_preparer(int *out, CMS_ContentInfo *cms, const char *sig_path,
+			 const struct cms_recorded *rec, struct br_error *err)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	struct cms_signer s[CMS_MAX_SIGNERS];
+	int i, n = sk_CMS_SignerInfo_num(sis);
+	int has = rec && (given(rec->preparer_sha256) || given(rec->preparer_subject));
+
+	*out = -1;
+	for (i = 0; i < n; i++) {
+		X509 *cert = signer_cert(sk_CMS_SignerInfo_value(sis, i));
+
+		if (!cert)  /* CMS_verify matched them all */
+			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
+					    i + 1, sig_path);
+		describe_signer(&s[i], cert);
+		if (*out < 0 && has && is_recorded(&s[i], rec->preparer_sha256, rec->preparer_subject))
+			*out = i;
 	}
-	if ((rc = signing_key_load(&key, key_path, passphrase, err)) < 0)
-		goto out;
-	/* Four-eyes: by subject, so a second certificate (or key) of the same
-	 * person does not count as a second person. */
+	if (!has && n == 1)
+		*out = 0;
+	if (*out >= 0)
+		return 0;
+	if (!has) {
+		br_error_set(err, BR_EINPUT,
+			     "%s holds %d signatures and no preparer is recorded: cannot tell whose "
+			     "is the preparer's", sig_path, n);
+	} else {
+		br_error_set(err, BR_EINPUT,
+			     "the preparer the run recorded, %s (certificate sha256 %.16s%s), did not "
+			     "sign %s: it is signed by %s; the signature file was replaced after "
+			     "preparation",
+			     given(rec->preparer_subject) ? rec->preparer_subject : "(subject not recorded)",
+			     given(rec->preparer_sha256) ? rec->preparer_sha256 : "not recorded",
+			     given(rec->preparer_sha256) ? "..." : "", sig_path, s[0].subject);
+	}
+	br_error_at(err, sig_path, 0);
+	return BR_EINPUT;
+}
+
+/* Step 3 of cms_approve_file: the approver's certificate is trusted. */
+static int check_approver_chain(const struct signing_key *key, X509_STORE *store,
+				const char *trust_pem, struct br_error *err)
+{
+	char subject[CMS_SUBJECT_MAX];
+	int e = X509_V_OK, rc;
+
+	if ((rc = chain_holds(key->cert, key->chain, store, &e)) < 0)
+		return br_error_set(err, BR_ENOMEM, "out of memory checking a certificate chain");
+	if (rc == 1)
+		return 0;
+	subject_of(subject, sizeof(subject), key->cert);
+	return br_error_set(err, BR_EINPUT,
+			    "the approver's certificate of %s %s (%s): it must chain to a CA in the "
+			    "trust file %s; nothing was signed",
+			    subject, chain_words(e), X509_verify_cert_error_string(e), trust_pem);
+}
+
+/*
+ * Step 5 of cms_approve_file: besides the preparer's (`ip`), the file may
+ * hold only the approver's own signature (`*mine`, or -1 when none).
+ */
+static int find_own_signature(int *mine, CMS_ContentInfo *cms, int ip, X509 *approver,
+			      const char *sig_path, struct br_error *err)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	int i, n = sk_CMS_SignerInfo_num(sis);
+
+	*mine = -1;
 	for (i = 0; i < n; i++) {
 		X509 *had = signer_cert(sk_CMS_SignerInfo_value(sis, i));
+		char subject[CMS_SUBJECT_MAX];
 
-		if (had && X509_NAME_cmp(X509_get_subject_name(had),
-					 X509_get_subject_name(key.cert)) == 0) {
-			char subject[CMS_SUBJECT_MAX];
-
-			subject_of(subject, sizeof(subject), key.cert);
-			rc = br_error_set(err, BR_EFOUREYES,
-					  "four-eyes rule: %s already signed %s; the approver must "
-					  "be someone else",
-					  subject, data_path);
-			goto out;
+		if (i == ip)
+			continue;
+		if (*mine < 0 && X509_cmp(had, approver) == 0) {
+			*mine = i;
+			continue;
 		}
+		subject_of(subject, sizeof(subject), had);
+		br_error_set(err, BR_EINPUT,
+			     "a signature by %s that is not an approval the run recorded is already in "
+			     "%s beside the preparer's: an approve by %s was interrupted (they run "
+			     "approve again to finish it), or the file was changed; otherwise cancel the "
+			     "run and prepare it again",
+			     subject, sig_path, subject);
+		br_error_at(err, sig_path, 0);
+		return BR_EINPUT;
 	}
+	return 0;
+}
+
+int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const char *sig_path,
+		     const char *out_path, const char *trust_pem, const char *key_path,
+		     const char *passphrase, const struct cms_recorded *rec, struct br_error *err)
+{
+	struct signing_key key = { 0 };
+	struct cms_signer prep, me;
+	struct cms_recorded both;
+	CMS_ContentInfo *cms = NULL;
+	X509_STORE *store = NULL;
+	X509 *prep_cert;
+	const char *why = "";
+	int ip = -1, mine = -1, rc;
+
+	ERR_clear_error();
+	memset(out, 0, sizeof(*out));
+	/* 1, 2: the signatures there hold and are trusted; one is the preparer's */
+	if ((rc = read_signature(&cms, sig_path, err)) < 0 ||
+	    (rc = check_shape(cms, sig_path, err)) < 0 ||
+	    (rc = load_store(&store, trust_pem, err)) < 0 ||
+	    (rc = verify_cms(cms, data_path, sig_path, store, err)) < 0 ||
+	    (rc = find_preparer(&ip, cms, sig_path, rec, err)) < 0)
+		goto out;
+	prep_cert = signer_cert(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), ip));
+	describe_signer(&prep, prep_cert);
+	/* 3, 4: a trusted approver, another person */
+	if ((rc = signing_key_load(&key, key_path, passphrase, err)) < 0 ||
+	    (rc = check_approver_chain(&key, store, trust_pem, err)) < 0)
+		goto out;
+	describe_signer(&me, key.cert);
+	if (same_person(key.cert, prep_cert, &why)) {
+		rc = br_error_set(err, BR_EFOUREYES,
+				  "four-eyes rule: the approver %s is the same person as the preparer %s "
+				  "(%s) of %s; the approver must be someone else",
+				  me.subject, prep.subject, why, data_path);
+		goto out;
+	}
+	/* 5: anything else in the file can only be the approver's own signature */
+	if ((rc = find_own_signature(&mine, cms, ip, key.cert, sig_path, err)) < 0)
+		goto out;
 	/* `openssl cms -resign`: the new SignerInfo takes the verified
 	 * messageDigest of the existing SHA-256 signer and is signed now. */
-	if (!CMS_add1_signer(cms, key.cert, key.pkey, EVP_sha256(),
-			     CMS_BINARY | CMS_REUSE_DIGEST) ||
-	    (rc = add_chain(cms, key.chain, err)) < 0) {
+	if (mine < 0 &&
+	    (!CMS_add1_signer(cms, key.cert, key.pkey, EVP_sha256(), CMS_BINARY | CMS_REUSE_DIGEST) ||
+	     (rc = add_chain(cms, key.chain, err)) < 0)) {
 		char words[OSSL_WORDS_MAX];
 
 		rc = br_error_set(err, BR_EINTERNAL, "cannot add a signer to %s with the key in %s: %s",
 				  sig_path, key_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
-	if ((rc = write_signature(cms, data_path, sig_path, err)) < 0)
+	/* 6: the result passes the check release will make */
+	memset(&both, 0, sizeof(both));
+	both.preparer_sha256 = prep.fingerprint;
+	both.approver_sha256 = me.fingerprint;
+	if ((rc = write_signature(cms, data_path, out_path, store, &both, out, err)) < 0)
 		goto out;
-	if (who)
-		describe_signer(who, key.cert);
+	out->resumed = mine >= 0;
+out:
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	CMS_ContentInfo_free(cms);
+	X509_STORE_free(store);
+	signing_key_release(&key);
+	ERR_clear_error();
+	return rc;
+}
+
+int cms_verify_four_eyes(struct cms_four_eyes *out, const char *data_path, const char *sig_path,
+			 const char *trust_pem, const struct cms_recorded *rec, struct br_error *err)
+{
+	CMS_ContentInfo *cms = NULL;
+	X509_STORE *store = NULL;
+	int rc;
+
+	ERR_clear_error();
+	memset(out, 0, sizeof(*out));
+	if ((rc = read_signature(&cms, sig_path, err)) < 0 ||
+	    (rc = load_store(&store, trust_pem, err)) < 0)
+		goto out;
+	rc = check_pair(out, cms, data_path, sig_path, store, rec, err);
 out:
 	CMS_ContentInfo_free(cms);
-	signing_key_release(&key);
+	X509_STORE_free(store);
 	ERR_clear_error();
 	return rc;
 }

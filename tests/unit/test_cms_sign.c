@@ -5,10 +5,15 @@
  * with the openssl CLI, a throwaway test CA, signer certificates issued by
  * it (CN=Preparer as PKCS#12 with a passphrase, CN=Approver as PEM key +
  * certificate, plainly and with an encrypted key, a second CN=Preparer with
- * another key), and an unrelated CA with a CN=Stranger signer.  Every
- * signature is also checked with the outside authority, `openssl cms
- * -verify` (style.md "Tests"), and its structure with `openssl cms -cmsout
- * -print`.
+ * another key), and an unrelated CA with a CN=Stranger signer.  For the
+ * four-eyes check (issue 10) also: CN=PREPARER (case only), the preparer's
+ * CN and O spelt otherwise with an extra OU, CN=preparer without O, the
+ * preparer's key under another name, CN=Preparer of another organisation
+ * (another person), and two more people, CN=Approver Twee and CN=Derde.
+ * Files signed by any two of them, past approve's own checks, are made
+ * with `openssl cms -sign`.  Every signature is also checked with the
+ * outside authority, `openssl cms -verify` (style.md "Tests"), and its
+ * structure with `openssl cms -cmsout -print`.
  */
 #include "cms_sign.h"
 
@@ -19,9 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <cmocka.h>
 
@@ -133,6 +142,20 @@ static int group_setup(void **state)
 		"issue approver '/C=NL/O=Gemeente Test/CN=Approver' ca 12\n"
 		"issue preparer2 '/C=NL/O=Gemeente Test/CN=Preparer' ca 13\n"
 		"issue stranger '/C=NL/O=Elders/CN=Stranger' other-ca 14\n"
+		"issue upper '/C=NL/O=Gemeente Test/CN=PREPARER' ca 15\n"
+		"issue spelt '/C=NL/O=gemeente   TEST/OU=Financien/CN= preparer' ca 16\n"
+		"issue noorg '/C=NL/CN=Preparer' ca 17\n"
+		"issue elsewhere '/C=NL/O=Andere Gemeente/CN=Preparer' ca 18\n"
+		"issue approver2 '/C=NL/O=Gemeente Test/CN=Approver Twee' ca 19\n"
+		"issue derde '/C=NL/O=Gemeente Test/CN=Derde' ca 20\n"
+		/* the preparer's own key under another name */
+		"openssl req -new -key preparer.key -out samekey.csr "
+		"-subj '/C=NL/O=Gemeente Test/CN=Iemand Anders'\n"
+		"openssl x509 -req -in samekey.csr -CA ca.pem -CAkey ca.key -set_serial 21 "
+		"-days 30 -out samekey.crt\n"
+		"cp preparer.key samekey.key\n"
+		"for x in upper spelt noorg elsewhere approver2 derde samekey; do "
+		"cat $x.key $x.crt > $x.pem; done\n"
 		"openssl pkcs12 -export -inkey preparer.key -in preparer.crt -certfile ca.pem "
 		"-name Preparer -out preparer.p12 -passout pass:" PREP_PASS "\n"
 		/* certificate before key, the CA after: the key picks its certificate */
@@ -193,6 +216,14 @@ static void paths_for(struct paths *p, const char *name)
 	path_of(p->stranger, sizeof(p->stranger), "stranger.pem");
 }
 
+/* Approve into the signature file itself (the pipeline writes beside it). */
+static int approve(const struct paths *p, const char *key, const char *pass, struct br_error *err)
+{
+	struct cms_four_eyes fe;
+
+	return cms_approve_file(&fe, p->data, p->sig, p->sig, p->ca, key, pass, NULL, err);
+}
+
 /* Preparer signs with the PKCS#12, approver adds with the plain PEM. */
 static void sign_both(const struct paths *p)
 {
@@ -201,7 +232,27 @@ static void sign_both(const struct paths *p)
 
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p->data, p->sig, p->prep, PREP_PASS, &who, &err), 0);
-	assert_int_equal(cms_add_signer(p->data, p->sig, p->appr, "", &who, &err), 0);
+	assert_int_equal(approve(p, p->appr, "", &err), 0);
+}
+
+/* A signature by the certificates and keys `a` [, `b` [, `c`]] (file stems
+ * in the test directory), made by openssl: past approve's own checks. */
+static void openssl_sign(const struct paths *p, const char *a, const char *b, const char *c)
+{
+	char signers[1024] = "";
+	const char *who[3] = { a, b, c };
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < 3 && who[i]; i++) {
+		int n = snprintf(signers + len, sizeof(signers) - len,
+				 " -signer '%s/%s.crt' -inkey '%s/%s.key'", g.dir, who[i], g.dir, who[i]);
+
+		assert_true(n > 0 && (size_t)n < sizeof(signers) - len);
+		len += (size_t)n;
+	}
+	assert_int_equal(sh("openssl cms -sign -binary -md sha256 -outform DER -in '%s'%s "
+			    "-out '%s' 2>/dev/null", p->data, signers, p->sig), 0);
 }
 
 /* `openssl x509 -fingerprint -sha256` as lower-case hex without colons. */
@@ -300,6 +351,7 @@ static void cmsout_counts(const char *sig, int *sha256_signers, int *headings)
 static void test_add_signer(void **state)
 {
 	struct cms_signer who, got[CMS_MAX_SIGNERS];
+	struct cms_four_eyes fe;
 	char fp_prep[65], fp_appr[65];
 	int sha256_signers, headings, i, seen_prep = 0, seen_appr = 0;
 	struct br_error err;
@@ -311,9 +363,11 @@ static void test_add_signer(void **state)
 	paths_for(&p, "add.xml");
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.appr, "", &who, &err), 0);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, p.sig, p.ca, p.appr, "", NULL, &err), 0);
 	assert_int_equal(err.code, BR_OK);
-	assert_non_null(strstr(who.subject, "CN=Approver"));
+	assert_non_null(strstr(fe.approver.subject, "CN=Approver"));
+	assert_non_null(strstr(fe.preparer.subject, "CN=Preparer"));
+	assert_int_equal(fe.resumed, 0);
 	assert_int_equal(stat(p.sig, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 
@@ -344,7 +398,6 @@ static void test_add_signer(void **state)
 static void test_add_signer_to_openssl_signature(void **state)
 {
 	char key[256], crt[256];
-	struct cms_signer who;
 	struct br_error err;
 	struct paths p;
 
@@ -356,7 +409,7 @@ static void test_add_signer_to_openssl_signature(void **state)
 			    "-signer '%s' -inkey '%s' -out '%s' 2>/dev/null",
 			    p.data, crt, key, p.sig), 0);
 	br_error_clear(&err);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.appr_enc, APPR_PASS, &who, &err), 0);
+	assert_int_equal(approve(&p, p.appr_enc, APPR_PASS, &err), 0);
 	assert_int_equal(openssl_verify(p.data, p.sig, p.ca), 0);
 }
 
@@ -375,15 +428,16 @@ static void test_four_eyes(void **state)
 	n_before = read_file(p.sig, before, sizeof(before));
 
 	/* the same key file */
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.prep, PREP_PASS, &who, &err),
-			 BR_EFOUREYES);
+	assert_int_equal(approve(&p, p.prep, PREP_PASS, &err), BR_EFOUREYES);
 	assert_int_equal(err.code, BR_EFOUREYES);
 	assert_non_null(strstr(err.msg, "four-eyes"));
 	assert_non_null(strstr(err.msg, "CN=Preparer"));
+	assert_non_null(strstr(err.msg, "the same certificate"));
 
 	/* another key and certificate, the same person */
 	br_error_clear(&err);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.prep2, "", &who, &err), BR_EFOUREYES);
+	assert_int_equal(approve(&p, p.prep2, "", &err), BR_EFOUREYES);
+	assert_non_null(strstr(err.msg, "the same subject"));
 
 	n_after = read_file(p.sig, after, sizeof(after));
 	assert_int_equal(n_after, n_before);
@@ -419,7 +473,7 @@ static void test_one_byte_changed(void **state)
 	paths_for(&p, "changed2.xml");
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
 	flip_byte(p.data, 0);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.appr, "", &who, &err), BR_EINPUT);
+	assert_int_equal(approve(&p, p.appr, "", &err), BR_EINPUT);
 	assert_non_null(strstr(err.msg, "changed"));
 }
 
@@ -466,11 +520,11 @@ static void test_untrusted_ca(void **state)
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.other_ca, got, &n, &err), 0);
 	assert_int_equal(openssl_verify(p.data, p.sig, p.other_ca), 0);
 
-	/* a trusted preparer, an approver from elsewhere */
+	/* a trusted preparer, an approver from elsewhere (made by openssl:
+	 * approve refuses it, test_approve_untrusted) */
 	paths_for(&p, "stranger2.xml");
 	br_error_clear(&err);
-	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.stranger, "", &who, &err), 0);
+	openssl_sign(&p, "preparer", "stranger", NULL);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
 	assert_non_null(strstr(err.msg, "CN=Stranger"));
 	assert_non_null(strstr(err.msg, "not issued by a trusted CA"));
@@ -528,13 +582,12 @@ static void test_wrong_passphrase(void **state)
 	/* encrypted PEM key, for the approver */
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
 	br_error_clear(&err);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.appr_enc, WRONG_PASS, &who, &err),
-			 BR_ECONFIG);
+	assert_int_equal(approve(&p, p.appr_enc, WRONG_PASS, &err), BR_ECONFIG);
 	assert_non_null(strstr(err.msg, "wrong passphrase or unreadable key"));
 	assert_null(strstr(err.msg, WRONG_PASS));
 	assert_null(strstr(err.msg, APPR_PASS));
 	br_error_clear(&err);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.appr_enc, NULL, &who, &err), BR_ECONFIG);
+	assert_int_equal(approve(&p, p.appr_enc, NULL, &err), BR_ECONFIG);
 }
 
 static void test_unusable_keys(void **state)
@@ -593,7 +646,7 @@ static void test_missing_files(void **state)
 	assert_non_null(strstr(err.msg, p.sig));
 
 	br_error_clear(&err);
-	assert_int_equal(cms_add_signer(p.data, p.sig, p.appr, "", &who, &err), BR_EINPUT);
+	assert_int_equal(approve(&p, p.appr, "", &err), BR_EINPUT);
 	assert_non_null(strstr(err.msg, "no signature file"));
 
 	path_of(absent, sizeof(absent), "absent.xml");
@@ -607,6 +660,324 @@ static void test_missing_files(void **state)
 	path_of(absent, sizeof(absent), "absent-ca.pem");
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_file(p.data, p.sig, absent, got, &n, &err), BR_ECONFIG);
+}
+
+/* ---- the one four-eyes check (issue 10) ---------------------------------- */
+
+static void stem_path(char *out, size_t cap, const char *stem, const char *ext)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s%s", stem, ext);
+	path_of(out, cap, name);
+}
+
+/* Approve refuses every way of being the preparer again (77, nothing
+ * written); the same CN in another organisation is another person. */
+static void test_same_person_approve(void **state)
+{
+	static const struct {
+		const char *stem, *why;
+	} same[] = {
+		{ "preparer2", "the same subject" },
+		{ "upper", "the same subject" },         /* CN=PREPARER vs CN=Preparer */
+		{ "spelt", "the same CN and O" },        /* O=gemeente   TEST, an OU */
+		{ "noorg", "the same CN and O" },        /* no O at all */
+		{ "samekey", "the same key" },           /* CN=Iemand Anders, the preparer's key */
+	};
+	unsigned char before[FILE_MAX], after[FILE_MAX];
+	char key[256], out[256];
+	struct cms_four_eyes fe;
+	struct cms_signer who;
+	struct br_error err;
+	struct paths p;
+	size_t i, n_before;
+
+	(void)state;
+	paths_for(&p, "same.xml");
+	br_error_clear(&err);
+	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
+	n_before = read_file(p.sig, before, sizeof(before));
+	path_of(out, sizeof(out), "same.xml.p7s.goedkeuring");
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		stem_path(key, sizeof(key), same[i].stem, ".pem");
+		br_error_clear(&err);
+		assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out, p.ca, key, "", NULL, &err),
+				 BR_EFOUREYES);
+		assert_non_null(strstr(err.msg, "four-eyes"));
+		assert_non_null(strstr(err.msg, "is the same person as the preparer"));
+		if (!strstr(err.msg, same[i].why))
+			fail_msg("%s: %s", same[i].stem, err.msg);
+		assert_int_equal(access(out, F_OK), -1);
+	}
+	assert_int_equal(read_file(p.sig, after, sizeof(after)), n_before);
+	assert_memory_equal(after, before, n_before);
+
+	stem_path(key, sizeof(key), "elsewhere", ".pem");
+	br_error_clear(&err);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out, p.ca, key, "", NULL, &err), 0);
+	assert_non_null(strstr(fe.approver.subject, "O=Andere Gemeente"));
+	assert_int_equal(openssl_verify(p.data, out, p.ca), 0);
+}
+
+/* An approver whose certificate does not chain to the trust file is
+ * refused before anything is signed: 65, not 77. */
+static void test_approve_untrusted(void **state)
+{
+	unsigned char before[FILE_MAX], after[FILE_MAX];
+	struct cms_signer who, got[CMS_MAX_SIGNERS];
+	struct cms_four_eyes fe;
+	struct br_error err;
+	struct paths p;
+	char out[256];
+	size_t n_before, n = 0;
+
+	(void)state;
+	paths_for(&p, "untrusted.xml");
+	path_of(out, sizeof(out), "untrusted.xml.p7s.goedkeuring");
+	br_error_clear(&err);
+	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
+	n_before = read_file(p.sig, before, sizeof(before));
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out, p.ca, p.stranger, "", NULL, &err),
+			 BR_EINPUT);
+	assert_int_equal(br_error_exit_status(err.code), 65);
+	assert_non_null(strstr(err.msg, "approver's certificate of"));
+	assert_non_null(strstr(err.msg, "CN=Stranger"));
+	assert_non_null(strstr(err.msg, "not issued by a trusted CA"));
+	assert_non_null(strstr(err.msg, "nothing was signed"));
+	assert_string_equal(fe.approver.fingerprint, "");
+	assert_int_equal(access(out, F_OK), -1);
+	assert_int_equal(read_file(p.sig, after, sizeof(after)), n_before);
+	assert_memory_equal(after, before, n_before);
+	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), 0);
+	assert_int_equal(n, 1);
+}
+
+/* The check release and verify make. */
+static void test_verify_four_eyes(void **state)
+{
+	char fp_prep[65], fp_appr[65];
+	struct cms_recorded rec, subjects;
+	struct cms_four_eyes fe;
+	struct br_error err;
+	struct paths p;
+
+	(void)state;
+	openssl_fingerprint(fp_prep, "preparer.crt");
+	openssl_fingerprint(fp_appr, "approver.crt");
+	/* as the pipeline records them: the fingerprint decides, the subject
+	 * is for the message */
+	memset(&rec, 0, sizeof(rec));
+	rec.preparer_sha256 = fp_prep;
+	rec.preparer_subject = "CN=Preparer,O=Gemeente Test,C=NL";
+	rec.approver_sha256 = fp_appr;
+	rec.approver_subject = "CN=Approver,O=Gemeente Test,C=NL";
+	memset(&subjects, 0, sizeof(subjects));
+	subjects.preparer_subject = "CN=Preparer,O=Gemeente Test,C=NL";
+	subjects.approver_subject = "CN=Approver,O=Gemeente Test,C=NL";
+
+	paths_for(&p, "pair.xml");
+	sign_both(&p);
+	br_error_clear(&err);
+	/* without a record: two trusted people */
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), 0);
+	assert_int_equal(fe.n_signers, 2);
+	/* the recorded certificates, in their roles whatever DER's order */
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), 0);
+	assert_string_equal(fe.preparer.fingerprint, fp_prep);
+	assert_string_equal(fe.approver.fingerprint, fp_appr);
+	assert_non_null(strstr(fe.approver.subject, "CN=Approver"));
+	/* upper-case hex in the record is the same fingerprint */
+	{
+		char up[65];
+		size_t i;
+
+		for (i = 0; i < 65; i++)
+			up[i] = (char)(fp_appr[i] >= 'a' && fp_appr[i] <= 'f' ? fp_appr[i] - 32 : fp_appr[i]);
+		rec.approver_sha256 = up;
+		assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), 0);
+		rec.approver_sha256 = fp_appr;
+	}
+	/* the fingerprint decides, not a subject recorded beside it */
+	rec.approver_subject = "CN=Someone Else";
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), 0);
+	rec.approver_subject = "CN=Approver,O=Gemeente Test,C=NL";
+	/* a run recorded before fingerprints: its subjects as printed */
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &subjects, &err), 0);
+	assert_string_equal(fe.preparer.fingerprint, fp_prep);
+
+	/* replaced after approval by two other trusted people */
+	openssl_sign(&p, "approver2", "derde", NULL);
+	assert_int_equal(openssl_verify(p.data, p.sig, p.ca), 0);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), 0);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "the preparer the run recorded, CN=Preparer,O=Gemeente Test,C=NL"));
+	assert_non_null(strstr(err.msg, "did not sign"));
+	assert_non_null(strstr(err.msg, "CN=Approver Twee"));
+	assert_non_null(strstr(err.msg, "CN=Derde"));
+	assert_int_equal(fe.n_signers, 2);  /* who did sign, for verify to show */
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &subjects, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "CN=Preparer,O=Gemeente Test,C=NL"));
+	/* the preparer's signature kept, the approver's replaced */
+	openssl_sign(&p, "preparer", "derde", NULL);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "the approver the run recorded, CN=Approver"));
+	assert_non_null(strstr(err.msg, "replaced after approval"));
+
+	/* the same person twice: 77, however the certificate spells it */
+	openssl_sign(&p, "preparer", "upper", NULL);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), BR_EFOUREYES);
+	assert_non_null(strstr(err.msg, "four-eyes rule violated"));
+	assert_non_null(strstr(err.msg, "CN=PREPARER"));
+	assert_int_equal(fe.n_signers, 2);
+	openssl_sign(&p, "preparer", "preparer2", NULL);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EFOUREYES);
+	openssl_sign(&p, "preparer", "samekey", NULL);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), BR_EFOUREYES);
+	assert_non_null(strstr(err.msg, "the same key"));
+	openssl_sign(&p, "spelt", "approver", NULL);  /* and not only against the preparer */
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), 0);
+	openssl_sign(&p, "noorg", "spelt", NULL);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), BR_EFOUREYES);
+
+	/* one signature, three */
+	openssl_sign(&p, "preparer", NULL, NULL);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "only one signature"));
+	openssl_sign(&p, "preparer", "approver", "derde");
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "holds 3 signatures"));
+
+	/* an untrusted second signer is a failed verification, not four-eyes */
+	openssl_sign(&p, "preparer", "stranger", NULL);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "not issued by a trusted CA"));
+	assert_int_equal(fe.n_signers, 0);
+
+	/* one byte of the file */
+	sign_both(&p);
+	flip_byte(p.data, 100);
+	br_error_clear(&err);
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "changed"));
+}
+
+/* Approve writes beside the preparer's signature; an approval already in
+ * the file by the same certificate is resumed, by anyone else refused. */
+static void test_approve_resume(void **state)
+{
+	char fp_prep[65], fp_appr[65], out[256], out2[256], key[256];
+	struct cms_signer who, got[CMS_MAX_SIGNERS];
+	struct cms_recorded rec, wrong;
+	struct cms_four_eyes fe;
+	struct br_error err;
+	struct paths p;
+	size_t n = 0;
+
+	(void)state;
+	openssl_fingerprint(fp_prep, "preparer.crt");
+	openssl_fingerprint(fp_appr, "approver.crt");
+	memset(&rec, 0, sizeof(rec));
+	rec.preparer_sha256 = fp_prep;
+	paths_for(&p, "resume.xml");
+	path_of(out, sizeof(out), "resume.xml.p7s.goedkeuring");
+	path_of(out2, sizeof(out2), "resume.xml.p7s.again");
+	unlink(out);
+	unlink(out2);
+	br_error_clear(&err);
+	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out, p.ca, p.appr, "", &rec, &err), 0);
+	assert_int_equal(fe.resumed, 0);
+	assert_string_equal(fe.preparer.fingerprint, fp_prep);
+	assert_string_equal(fe.approver.fingerprint, fp_appr);
+	/* the preparer's file is untouched; the approval is beside it */
+	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), 0);
+	assert_int_equal(n, 1);
+	rec.approver_sha256 = fp_appr;
+	assert_int_equal(cms_verify_four_eyes(&fe, p.data, out, p.ca, &rec, &err), 0);
+	assert_int_equal(openssl_verify(p.data, out, p.ca), 0);
+	rec.approver_sha256 = NULL;
+
+	/* the approval already in the .p7s (a killed approve): the same
+	 * certificate finishes it without signing again */
+	assert_int_equal(rename(out, p.sig), 0);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.appr_enc, APPR_PASS, &rec,
+					  &err), 0);
+	assert_int_equal(fe.resumed, 1);
+	assert_string_equal(fe.approver.fingerprint, fp_appr);
+	assert_int_equal(cms_verify_file(p.data, out2, p.ca, got, &n, &err), 0);
+	assert_int_equal(n, 2);
+	/* someone else cannot take it over */
+	stem_path(key, sizeof(key), "approver2", ".pem");
+	br_error_clear(&err);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, key, "", &rec, &err), BR_EINPUT);
+	assert_non_null(strstr(err.msg, "a signature by CN=Approver,"));
+	assert_non_null(strstr(err.msg, "not an approval the run recorded"));
+	/* and the preparer still cannot approve it: 77 first */
+	br_error_clear(&err);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.prep, PREP_PASS, &rec, &err),
+			 BR_EFOUREYES);
+	/* without a record, two signatures leave the preparer unknown */
+	br_error_clear(&err);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.appr, "", NULL, &err),
+			 BR_EINPUT);
+	assert_non_null(strstr(err.msg, "cannot tell"));
+
+	/* a preparer's signature the run did not record */
+	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
+	memset(&wrong, 0, sizeof(wrong));
+	wrong.preparer_sha256 = fp_appr;
+	br_error_clear(&err);
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.appr, "", &wrong, &err),
+			 BR_EINPUT);
+	assert_non_null(strstr(err.msg, "the preparer the run recorded"));
+	assert_non_null(strstr(err.msg, "it is signed by CN=Preparer"));
+	wrong.preparer_sha256 = NULL;
+	wrong.preparer_subject = "CN=Preparer,O=Gemeente Test,C=NL";  /* before fingerprints */
+	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.appr, "", &wrong, &err), 0);
+}
+
+/* No core dump while a key is in memory (issue 10, item 11). */
+static void test_no_core_dumps(void **state)
+{
+	char fp[65];
+	struct cms_signer who;
+	struct br_error err;
+	struct rlimit rl;
+	struct paths p;
+
+	(void)state;
+	paths_for(&p, "core.xml");
+	br_error_clear(&err);
+	assert_int_equal(cms_key_signer(&who, p.appr_enc, APPR_PASS, &err), 0);
+	openssl_fingerprint(fp, "approver.crt");
+	assert_string_equal(who.fingerprint, fp);
+	assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+	assert_true(rl.rlim_cur == 0 && rl.rlim_max == 0);
+#ifdef __linux__
+	assert_int_equal(prctl(PR_GET_DUMPABLE, 0L, 0L, 0L, 0L), 0);
+#endif
+	assert_int_equal(cms_no_core_dumps(&err), 0);  /* idempotent */
+	/* a certificate alone proves nothing */
+	{
+		char crt[256];
+
+		path_of(crt, sizeof(crt), "cert-only.pem");
+		br_error_clear(&err);
+		assert_int_equal(cms_key_signer(&who, crt, "", &err), BR_ECONFIG);
+		assert_string_equal(who.fingerprint, "");
+	}
 }
 
 /* ---- passphrase ----------------------------------------------------------- */
@@ -693,6 +1064,7 @@ static void test_passphrase_env(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_core_dumps),
 		cmocka_unit_test(test_sign_verifies_with_openssl),
 		cmocka_unit_test(test_sign_with_pem_key),
 		cmocka_unit_test(test_add_signer),
@@ -705,6 +1077,10 @@ int main(void)
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unusable_keys),
 		cmocka_unit_test(test_missing_files),
+		cmocka_unit_test(test_same_person_approve),
+		cmocka_unit_test(test_approve_untrusted),
+		cmocka_unit_test(test_verify_four_eyes),
+		cmocka_unit_test(test_approve_resume),
 		cmocka_unit_test(test_passphrase_fd),
 		cmocka_unit_test(test_passphrase_env),
 	};
