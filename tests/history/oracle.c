@@ -687,6 +687,15 @@ settled:
 	(void)avail;
 }
 
+/* A dossier is in a run when it is active in the run month or the run books
+ * something for it (payments.md: an ended dossier with nothing to settle is
+ * not in the run, so no run held it: INTERPRETATIE, as the payment run). */
+static int in_run(const struct o_run *r)
+{
+	return r->active_in_run || r->advance || r->additions || r->vt || r->deducted || r->claimed ||
+	       r->instalments || r->derden || r->client;
+}
+
 void oracle_hold(struct o_ledger *l, const struct o_run *r, int run_month, const struct o_opts *opt)
 {
 	(void)opt;
@@ -694,7 +703,7 @@ void oracle_hold(struct o_ledger *l, const struct o_run *r, int run_month, const
 	 * settle VT anyway; unless the dossier restarts, and then the end it
 	 * was held for no longer exists (INTERPRETATIE).  So only a held June
 	 * run leaves VT pending. */
-	if (r->vt_spec && (run_month % 12) + 1 == 6 && !l->vt_pending)
+	if (r->vt_spec && (run_month % 12) + 1 == 6 && !l->vt_pending && in_run(r))
 		l->vt_pending = run_month + 1;
 }
 
