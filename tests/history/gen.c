@@ -539,6 +539,43 @@ static void signals(struct h_history *h, const struct gen_opts *o)
 	}
 }
 
+/*
+ * rules.md §5a, §6 (issue 16): the setting `bufferbudget` of the seed, its
+ * ondergrens, and for `voorstel` what the consultant does with each BUFFER
+ * job.  Drawn from a stream of their own, so that a seed run without the
+ * budget keeps the history it had before.  A seed with the budget runs
+ * from 2026-01..2026-09 for 14-20 months, into 2027 at least to March and
+ * up to March 2028 (a second calendar year, a fresh budget).
+ */
+static void buffer_setup(struct h_history *h, uint64_t seed, const struct gen_opts *o)
+{
+	uint64_t main_state = rs;
+	int d, k, x;
+
+	rs = (seed ^ 0x5bd1e9955bd1e995ull) * 0x94d049bb133111ebull + 16;
+	x = ri(0, 99);
+	h->buffer = o->buffer >= 0 ? o->buffer : x < 34 ? H_BUFFER_UIT : x < 67 ? H_BUFFER_AUTOMATISCH
+										 : H_BUFFER_VOORSTEL;
+	h->ondergrens = o->ondergrens > 0 ? o->ondergrens : chance(50) ? 95 : 100;
+	if (h->buffer != H_BUFFER_UIT) {
+		h->m0 = 2026 * 12 + ri(0, 8);
+		h->m1 = h->m0 + ri(13, 19);
+		if (h->m1 > 2028 * 12 + 2)
+			h->m1 = 2028 * 12 + 2;
+		if (h->m1 < 2027 * 12 + 2)
+			h->m1 = 2027 * 12 + 2;
+	}
+	for (d = 0; d < H_MAX_DOSSIERS; d++)
+		for (k = 0; k < H_MAX_MONTHS; k++) {
+			struct h_bdecision *b = &h->bdec[d][k];
+			b->delay = chance(6) ? 0 : chance(75) ? 1 : ri(2, 3);
+			b->grant = chance(75);
+			b->pct = chance(55) ? 100 : ri(1, 99);
+			b->probe = chance(15);
+		}
+	rs = main_state;
+}
+
 void gen_history(struct h_history *h, uint64_t seed, const struct gen_opts *o)
 {
 	static struct dstate ds[H_MAX_DOSSIERS];
@@ -549,6 +586,7 @@ void gen_history(struct h_history *h, uint64_t seed, const struct gen_opts *o)
 	h->seed = seed;
 	h->m0 = 2025 * 12 + 6 + ri(0, 6);
 	h->m1 = h->m0 + ri(11, 17);
+	buffer_setup(h, seed, o);
 	h->dagen = o->dagen >= 0 ? o->dagen : chance(35);
 	n0 = ri(o->min_dossiers, o->max_dossiers);
 	h->n_dossiers = n0;

@@ -34,6 +34,8 @@ enum h_soort { H_ARBEID = 0, H_UITKERING, H_PENSIOEN, H_OVERIG };
 enum h_code { H_N = 0, H_R, H_Y, H_Z, H_AA, H_NCODES };
 enum h_rol { H_AANVRAGER = 0, H_PARTNER = 1 };
 enum h_outcome { H_GEEN_GEVOLGEN = 0, H_RECHT_VERVALLEN, H_BEEINDIGD };
+/* rules.md §6 `bufferbudget` (§5a), the setting of the whole history */
+enum h_buffer { H_BUFFER_UIT = 0, H_BUFFER_VOORSTEL, H_BUFFER_AUTOMATISCH };
 
 struct h_person {
 	char bsn[10];
@@ -110,6 +112,21 @@ struct h_signal {
 	int32_t datum, van, tot;
 };
 
+/*
+ * rules.md §5a voorstel: what the consultant does with the BUFFER job a run
+ * opens for a dossier (drawn for every dossier and run month in advance; it
+ * matters only when that run proposes something).  The amount itself
+ * follows from the proposal and what is left of the year (oracle.c).
+ */
+struct h_bdecision {
+	int delay;                  /* closed at the start of the run delay months later, 0 never */
+	int grant;                  /* 1 TOEKENNEN, 0 AFWIJZEN */
+	int pct;                    /* TOEKENNEN: 100 = all that may be granted (--bedrag
+				     * omitted when that is the proposal), else this
+				     * percentage of it (at least 0.01) */
+	int probe;                  /* first try 0.01 more than may be granted: refused */
+};
+
 struct h_history {
 	uint64_t seed;
 	int m0, m1;                 /* first and last run month; startmaand = m0 */
@@ -124,6 +141,9 @@ struct h_history {
 	struct h_record records[H_MAX_RECORDS];
 	int n_signals;
 	struct h_signal signals[H_MAX_SIGNALS];
+	int buffer;                 /* enum h_buffer */
+	int ondergrens;             /* bufferbudget_ondergrens_pct: 95 or 100 */
+	struct h_bdecision bdec[H_MAX_DOSSIERS][H_MAX_MONTHS];   /* [d][run month - m0] */
 };
 
 #endif

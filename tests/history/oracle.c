@@ -414,6 +414,76 @@ static int claim_snap(const struct h_history *h, int d, int M, int sn, const str
 	return s;
 }
 
+/* ---- rules.md §5a: the bufferbudget ---------------------------------------- */
+
+#define BUFFER_FROM (2027 * 12)        /* bufferbudget_max from 2027-01-01 */
+#define BUFFER_MAX 100000              /* 1000.00 per calendar year */
+
+static int year_index(int month)
+{
+	int y = month / 12 - 2025;
+	return y < 0 ? 0 : y > 7 ? 7 : y;
+}
+
+/* "months k in which ARBEID income of the applicant or partner was counted" */
+static int work_month(const struct o_run *r, int month, const struct o_opts *opt)
+{
+	int i;
+	for (i = 0; i < r->n; i++)
+		if (r->m[i].month == month)
+			return opt->work_per_person ? r->m[i].arbeid[0] > 0 || r->m[i].arbeid[1] > 0
+						    : r->m[i].arbeid[0] + r->m[i].arbeid[1] > 0;
+	return 0;
+}
+
+int oracle_buffer_close(struct o_bclose *out, int cap, const struct h_history *h, int d, int M,
+			struct o_ledger *l)
+{
+	int p, n = 0, i;
+
+	for (p = h->m0; p < M && n < cap; p++) {
+		const struct h_bdecision *dec = &h->bdec[d][p - h->m0];
+		struct o_bclose *c;
+		int64_t used, room;
+
+		if (l->proposed[p - h->m0] <= 0 || !dec->delay || p + dec->delay != M)
+			continue;
+		c = &out[n++];
+		memset(c, 0, sizeof(*c));
+		c->month = p;
+		c->proposal = l->proposed[p - h->m0];
+		/* "X at most the proposal and at most left(Y)": left of the
+		 * proposal's year, less what is granted and not yet paid
+		 * (INTERPRETATIE: a grant is spoken for) */
+		used = l->buf_used[year_index(p)];
+		for (i = 0; i < l->n_bgrant; i++)
+			if (!l->bgrant[i].paid && year_index(l->bgrant[i].month) == year_index(p))
+				used += l->bgrant[i].amount;
+		room = max64(0, BUFFER_MAX - used);
+		c->limit = min64(c->proposal, room);
+		if (dec->probe && c->limit < c->proposal && dec->pct % 2)
+			c->probe_proposal = 1;
+		else if (dec->probe)
+			c->probe = c->limit + 1;
+		if (!dec->grant || c->limit <= 0)
+			continue;   /* AFWIJZEN */
+		c->grant = 1;
+		if (dec->pct >= 100) {
+			c->granted = c->limit;
+			c->bedrag = c->limit == c->proposal ? 0 : c->limit;
+		} else {
+			c->granted = max64(1, c->limit * dec->pct / 100);
+			c->bedrag = c->granted;
+		}
+		if (l->n_bgrant < H_MAX_MONTHS) {
+			l->bgrant[l->n_bgrant].month = p;
+			l->bgrant[l->n_bgrant].amount = c->granted;
+			l->bgrant[l->n_bgrant++].paid = 0;
+		}
+	}
+	return n;
+}
+
 /* ---- one run ------------------------------------------------------------- */
 
 void oracle_run(struct o_run *out, const struct h_history *h, int d, int M, const struct o_ledger *l,
@@ -428,10 +498,13 @@ void oracle_run(struct o_run *out, const struct h_history *h, int d, int M, cons
 	int32_t ingang, eind;
 	int k, i, s;
 	int64_t avail, left;
-	struct { int month; int vt; int64_t amount; } neg[2 * H_MAX_MONTHS];
+	struct { int month; int vt; int64_t amount, taken; } neg[2 * H_MAX_MONTHS];
 	int n_neg = 0;
 
 	memset(out, 0, sizeof(*out));
+	out->run_month = M;
+	out->m0 = h->m0;
+	out->buffer_left = -1;
 	if (eff_h != h || eff_seed != h->seed || eff_M != M || eff_n != h->n_records) {
 		effective(eff, h, M);
 		eff_h = h;
@@ -606,6 +679,7 @@ settled:
 			} else if (om->diff < 0) {
 				neg[n_neg].month = om->month;
 				neg[n_neg].vt = 0;
+				neg[n_neg].taken = 0;
 				neg[n_neg++].amount = -om->diff;
 			}
 			if (out->vt_run && om->month < out->vt_until) {
@@ -616,6 +690,7 @@ settled:
 				} else if (om->vt_diff < 0) {
 					neg[n_neg].month = om->month;
 					neg[n_neg].vt = 1;
+					neg[n_neg].taken = 0;
 					neg[n_neg++].amount = -om->vt_diff;
 				}
 			}
@@ -634,6 +709,7 @@ settled:
 				continue;
 			}
 			x = min64(neg[i].amount, avail - out->deducted);
+			neg[i].taken = x;
 			out->deducted += x;
 			out->carried += neg[i].amount - x;
 			if (neg[i].vt)
@@ -642,6 +718,60 @@ settled:
 				out->book_paid[ki] -= x;
 		}
 		left = avail - out->deducted;
+		/* §5a: the bufferbudget, from 2027, when the setting is not uit */
+		if (h->buffer != H_BUFFER_UIT && M >= BUFFER_FROM) {
+			int64_t bleft = max64(0, BUFFER_MAX - l->buf_used[year_index(M)]), b, adv;
+			int64_t work = 0;
+
+			/* granted proposals not yet paid: paid now, booked on
+			 * their month, and no longer left this year */
+			for (i = 0; i < l->n_bgrant; i++) {
+				const struct o_bgrant *g = &l->bgrant[i];
+				if (g->paid)
+					continue;
+				out->buffer += g->amount;
+				out->book_buffer[g->month - h->m0] += g->amount;
+				left += g->amount;
+				bleft = max64(0, bleft - g->amount);
+			}
+			out->n_bgrant_paid = l->n_bgrant;
+			/* floor of the month's whole advance excl(norm(M)) */
+			adv = out->active_in_run ? pct(mm->norm, 95, 100) : 0;
+			out->buffer_floor = pct(adv, h->ondergrens, 100);
+			out->after4 = left;
+			for (i = 0; i < n_neg; i++)
+				if (neg[i].taken > 0 && work_month(out, neg[i].month, opt))
+					work += neg[i].taken;
+			out->work_ded = work;
+			b = min64(min64(bleft, work), max64(0, out->buffer_floor - left));
+			out->buffer_left = bleft;
+			if (b > 0 && h->buffer == H_BUFFER_VOORSTEL) {
+				int p;
+				out->buffer_proposed = b;
+				/* a new BUFFER job, unless one of the dossier is
+				 * still open (closed at the start of a later run,
+				 * or never): then the event joins it */
+				out->buffer_job = 1;
+				for (p = h->m0; p < M; p++) {
+					const struct h_bdecision *dec = &h->bdec[d][p - h->m0];
+					if (l->proposed[p - h->m0] > 0 && (!dec->delay || p + dec->delay > M))
+						out->buffer_job = 0;
+				}
+			} else if (b > 0) {
+				out->buffer += b;
+				out->buffer_left = bleft - b;
+				left += b;
+				/* on the months whose deduction it covers, newest first */
+				for (i = n_neg; i-- > 0 && b > 0;) {
+					int64_t c;
+					if (neg[i].taken <= 0 || !work_month(out, neg[i].month, opt))
+						continue;
+					c = min64(b, neg[i].taken);
+					out->book_buffer[neg[i].month - h->m0] += c;
+					b -= c;
+				}
+			}
+		}
 		/* step 5: claims, above the beslagvrije voet of 95% of advance(M) */
 		{
 			int64_t room = max64(0, left - pct(out->advance, 95, 100));
@@ -687,13 +817,19 @@ settled:
 	(void)avail;
 }
 
-/* A dossier is in a run when it is active in the run month or the run books
- * something for it (payments.md: an ended dossier with nothing to settle is
- * not in the run, so no run held it: INTERPRETATIE, as the payment run). */
+/* The dossier is in the run: active in M or something to book (payrun
+ * leaves an ended dossier with nothing to settle out of the run). */
 static int in_run(const struct o_run *r)
 {
-	return r->active_in_run || r->advance || r->additions || r->vt || r->deducted || r->claimed ||
-	       r->instalments || r->derden || r->client;
+	int i;
+
+	if (r->active_in_run || r->advance || r->additions || r->vt || r->deducted || r->claimed ||
+	    r->instalments || r->derden || r->client || r->buffer)
+		return 1;
+	for (i = 0; i < H_MAX_MONTHS; i++)
+		if (r->book_paid[i] || r->book_vt[i] || r->book_buffer[i])
+			return 1;
+	return 0;
 }
 
 void oracle_hold(struct o_ledger *l, const struct o_run *r, int run_month, const struct o_opts *opt)
@@ -702,9 +838,16 @@ void oracle_hold(struct o_ledger *l, const struct o_run *r, int run_month, const
 	/* A held run after the end is followed by runs after the end, which
 	 * settle VT anyway; unless the dossier restarts, and then the end it
 	 * was held for no longer exists (INTERPRETATIE).  So only a held June
-	 * run leaves VT pending. */
-	if (r->vt_spec && (run_month % 12) + 1 == 6 && !l->vt_pending && in_run(r))
+	 * run leaves VT pending, and only when the dossier was in it: a June
+	 * run that an ended dossier with nothing to settle is not part of
+	 * keeps nothing back (rules.md §2 "VT that a hold kept from a run").
+	 * A later held June run (a hold over two Junes) keeps the VT of every
+	 * month before it: it supersedes the earlier one. */
+	if (r->vt_spec && (run_month % 12) + 1 == 6 && in_run(r))
 		l->vt_pending = run_month + 1;
+	/* §5a voorstel: the run opens its BUFFER job also for a held dossier */
+	if (r->buffer_job && run_month - r->m0 < H_MAX_MONTHS)
+		l->proposed[run_month - r->m0] = r->buffer_proposed;
 }
 
 void oracle_book(struct o_ledger *l, const struct o_run *r, int m0, int32_t released)
@@ -720,6 +863,13 @@ void oracle_book(struct o_ledger *l, const struct o_run *r, int m0, int32_t rele
 		l->vtpaid[i] += r->book_vt[i];
 		l->advanced[i] |= r->book_adv[i];
 	}
+	/* §5a: the grants this run paid, the budget it released (counted for
+	 * the calendar year of the run month), the BUFFER job it opened */
+	for (i = 0; i < r->n_bgrant_paid && i < l->n_bgrant; i++)
+		l->bgrant[i].paid = 1;
+	l->buf_used[year_index(r->run_month)] += r->buffer;
+	if (r->buffer_job && r->run_month - r->m0 < H_MAX_MONTHS)
+		l->proposed[r->run_month - r->m0] = r->buffer_proposed;
 	for (i = 0; i < r->n_claims; i++)
 		if (r->inst[i] > 0 && l->n_wh < (int)(sizeof(l->wh) / sizeof(l->wh[0]))) {
 			memcpy(l->wh[l->n_wh].kenmerk, r->inst_kenmerk[i], sizeof(l->wh[l->n_wh].kenmerk));

@@ -34,6 +34,10 @@ struct o_opts {
 			      * active now and was never paid (the engine infers a
 			      * held June run from that); 0 = rules.md §2: only
 			      * June, after the end, and after a held VT run */
+	int work_per_person; /* rules.md §5a "months in which ARBEID income of the
+			      * applicant or partner was counted": 0 = their
+			      * counted ARBEID income together is above zero (the
+			      * engine); 1 = the applicant's or the partner's is */
 	int held_june_inactive; /* after a held June run also when June has no
 			      * active days (rules.md §2; a known open defect
 			      * of the engine, see README.md: off by default) */
@@ -45,6 +49,13 @@ struct o_claim_wh {
 	int64_t amount;
 };
 
+/* rules.md §5a: a BUFFER job closed TOEKENNEN, paid by the next released run. */
+struct o_bgrant {
+	int month;           /* the run month it was proposed for */
+	int64_t amount;
+	int paid;
+};
+
 /* What released runs booked for one dossier, per month index - m0. */
 struct o_ledger {
 	int64_t paid[H_MAX_MONTHS];
@@ -53,6 +64,11 @@ struct o_ledger {
 	int n_wh;
 	struct o_claim_wh wh[4 * H_MAX_MONTHS];
 	int vt_pending;      /* a held VT run left VT unpaid: months before this + 1 */
+	/* rules.md §5a */
+	int64_t buf_used[8]; /* bufferbudget released in runs of run-month year 2025 + i */
+	int64_t proposed[H_MAX_MONTHS];   /* the BUFFER job the run of m0 + i opened: its amount */
+	int n_bgrant;
+	struct o_bgrant bgrant[H_MAX_MONTHS];
 };
 
 struct o_month {
@@ -67,6 +83,7 @@ struct o_month {
 };
 
 struct o_run {
+	int run_month, m0;
 	int n;
 	struct o_month m[H_MAX_MONTHS];
 	int active_in_run, vt_run, held;
@@ -79,6 +96,31 @@ struct o_run {
 	/* what the run books, per month index - m0 */
 	int64_t book_paid[H_MAX_MONTHS], book_vt[H_MAX_MONTHS];
 	int book_adv[H_MAX_MONTHS];
+	/* rules.md §5a: paid from the bufferbudget (applied and grants), proposed
+	 * (voorstel), left of the year after the run (-1: no budget), the
+	 * bufferbudget booked per month, and the grants this run pays (the
+	 * ledger's first n_bgrant_paid that are not paid yet) */
+	int64_t buffer, buffer_proposed, buffer_left;
+	int buffer_job;      /* the proposal opens a BUFFER job; 0: it joins the
+			      * dossier's open one (signals.md: one open job per
+			      * dossier and kind), whose month and amount stay */
+	int64_t work_ded, buffer_floor, after4;
+	int64_t book_buffer[H_MAX_MONTHS];
+	int n_bgrant_paid;
+};
+
+/* rules.md §5a voorstel: a BUFFER job the consultant closes now. */
+struct o_bclose {
+	int month;           /* the run month it was proposed for (its key) */
+	int64_t proposal;    /* the job's amount */
+	int grant;           /* 1 TOEKENNEN, 0 AFWIJZEN */
+	int64_t bedrag;      /* --bedrag to pass: 0 = the proposal */
+	int64_t granted;     /* what is granted (0 for AFWIJZEN) */
+	int64_t probe;       /* first try TOEKENNEN with this amount, which must be
+			      * refused (more than may be granted); 0 none */
+	int probe_proposal;  /* first try TOEKENNEN without --bedrag (the whole
+			      * proposal, more than is left): must be refused */
+	int64_t limit;       /* what may be granted: min(proposal, left of the year) */
 };
 
 /* Settle dossier `d` of `h` for the run of `run_month` against ledger `l`. */
@@ -90,6 +132,12 @@ void oracle_book(struct o_ledger *l, const struct o_run *r, int m0, int32_t rele
 
 /* A held run: what it would have paid stays open (VT included). */
 void oracle_hold(struct o_ledger *l, const struct o_run *r, int run_month, const struct o_opts *opt);
+
+/* The BUFFER jobs of dossier d the consultant closes at the start of the
+ * run of run_month (the history's decisions); grants are recorded in `l`.
+ * Returns how many were written to out (at most cap). */
+int oracle_buffer_close(struct o_bclose *out, int cap, const struct h_history *h, int d, int run_month,
+			struct o_ledger *l);
 
 /* Whether dossier d is held in the run of run_month (signals.md). */
 int oracle_held(const struct h_history *h, int d, int run_month);

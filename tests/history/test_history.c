@@ -1,5 +1,6 @@
 /*
- * test_history — randomized differential test of the settlement (issue 15).
+ * test_history — randomized differential test of the settlement (issue 15),
+ * the bufferbudget in both modes included (issue 16).
  *
  * Per seed: generate a register history (gen.c), feed it month by month to
  * the real program — the files written into an inbox and ingested by
@@ -21,6 +22,11 @@
  *   HISTORY_DOSSIERS=LO-HI       dossiers per history (default 14-24)
  *   HISTORY_DAGEN=0|1            force toerekening (default: random per seed)
  *   HISTORY_ONLY=N               keep only dossier N (1-based) in the history
+ *   HISTORY_BUFFER=uit|voorstel|automatisch   the bufferbudget setting of every
+ *                                seed (default: per seed at random, issue 16)
+ *   HISTORY_ONDERGRENS=95|100    bufferbudget_ondergrens_pct (default: per seed)
+ *   HISTORY_WORK=persoon         §5a work months: the applicant's or the partner's
+ *                                ARBEID income above zero (default: together)
  *   HISTORY_VERBOSE=1            per seed: records, corrections, signals
  * (tests/history/README.md says more.)
  *
@@ -63,6 +69,7 @@ struct cfg {
 	struct gen_opts gen;
 	struct o_opts oracle;
 	int check_run;
+	int strict;
 	int verbose;
 	int only;            /* 1-based dossier to keep, 0 all */
 	const char *keep;
@@ -72,6 +79,23 @@ struct cfg {
 static struct rules g_rules;
 static struct signaltable g_sig;
 static long g_dossier_months, g_comparisons, g_runs;
+static struct o_ledger g_ledgers[H_MAX_DOSSIERS];    /* the oracle's, per dossier */
+
+/* rules.md §5a coverage (issue 16), over all seeds */
+static struct {
+	long seeds[3];          /* per setting: uit, voorstel, automatisch */
+	long runs;              /* dossier-runs of 2027 and later with a budget */
+	long runs_2028;
+	long work_ded;          /* ... in which step 4 deducted for months with work income */
+	long applied, applied_cents, bound_left, bound_floor, bound_work;
+	long covered_2026;      /* applied to a deduction for a month before 2027 */
+	long fresh_2028;        /* applied in 2028 after the 2027 budget was used up */
+	long proposals, proposal_cents, held_proposals, joined;
+	long granted, granted_cents, granted_full, granted_partial, afgewezen, probes;
+	long grants_paid, grants_next_year;
+	long with_claims, with_derden;
+	char ex_joined[80], ex_next_year[80];   /* a first example of each */
+} g_buf;
 
 /* ---- formatting (the test's own) ---------------------------------------- */
 
@@ -120,6 +144,7 @@ static const char *LEEFVORM[] = { "ALLEENSTAAND", "ALLEENSTAANDE_OUDER", "GEHUWD
 static const char *SOORT[] = { "ARBEID", "UITKERING", "PENSIOEN", "OVERIG" };
 static const char *CODE[] = { "N", "R", "Y", "Z", "AA" };
 static const char *OUTCOME[] = { "GEEN_GEVOLGEN", "RECHT_VERVALLEN", "BEEINDIGD" };
+static const char *BUFFER[] = { "uit", "voorstel", "automatisch" };
 
 /* ---- the files ----------------------------------------------------------- */
 
@@ -276,9 +301,9 @@ static void print_history(FILE *o, const struct h_history *h, int d)
 	char b1[24], b2[16], b3[16], b4[16], b5[16], b6[16];
 	int s, i, p;
 
-	fprintf(o, "  history of %s (seed %llu, months %s..%s, startmaand %s, toerekening %s):\n", h->nummer[d],
-		(unsigned long long)h->seed, fmonth(b1, h->m0), fmonth(b2, h->m1), fmonth(b3, h->m0),
-		h->dagen ? "dagen" : "einddatum");
+	fprintf(o, "  history of %s (seed %llu, months %s..%s, startmaand %s, toerekening %s, bufferbudget %s,"
+		" ondergrens %d):\n", h->nummer[d], (unsigned long long)h->seed, fmonth(b1, h->m0), fmonth(b2, h->m1),
+		fmonth(b3, h->m0), h->dagen ? "dagen" : "einddatum", BUFFER[h->buffer], h->ondergrens);
 	for (p = 0; p < h->n_persons; p++)
 		if (person_in_dossier(h, d, p))
 			fprintf(o, "    person #%d bsn %s born %s\n", p, h->persons[p].bsn, fdate(b1, h->persons[p].geb));
@@ -314,6 +339,17 @@ static void print_history(FILE *o, const struct h_history *h, int d)
 			fmonth(b5, r->arrive), r->file, r->pos, r->vervangt >= 0 ? " vervangt " : "",
 			r->vervangt >= 0 ? h->records[r->vervangt].id : "", r->intrekking ? " INTREKKING" : "");
 	}
+	for (i = 0; i < H_MAX_MONTHS && h->buffer == H_BUFFER_VOORSTEL; i++) {
+		const struct h_bdecision *b = &h->bdec[d][i];
+		if (g_ledgers[d].proposed[i])
+			fprintf(o, "    BUFFER job %s (proposed %s): %s%s, %s %d%%%s\n", fmonth(b1, h->m0 + i),
+				fmoney(b2, g_ledgers[d].proposed[i]), b->delay ? "closed in run " : "never closed",
+				b->delay ? fmonth(b3, h->m0 + i + b->delay) : "", b->grant ? "TOEKENNEN" : "AFWIJZEN",
+				b->pct, b->probe ? ", first over the limit" : "");
+	}
+	for (i = 0; i < g_ledgers[d].n_bgrant; i++)
+		fprintf(o, "    granted for %s: %s%s\n", fmonth(b1, g_ledgers[d].bgrant[i].month),
+			fmoney(b2, g_ledgers[d].bgrant[i].amount), g_ledgers[d].bgrant[i].paid ? " (paid)" : "");
 	for (i = 0; i < h->n_signals; i++) {
 		const struct h_signal *g = &h->signals[i];
 		if (g->dossier != d)
@@ -330,7 +366,7 @@ static void print_history(FILE *o, const struct h_history *h, int d)
 struct failure {
 	int failed;
 	int dossier, run, month;
-	char field[32];
+	char field[64];
 	int64_t engine, oracle;
 	char detail[16384];
 };
@@ -354,6 +390,18 @@ static void describe(struct failure *f, const struct settle_result *e, const str
 	    fmoney(b[3], o->deducted), fmoney(b[4], o->carried), fmoney(b[5], o->claimed), fmoney(b[6], o->instalments),
 	    fmoney(b[7], o->derden), fmoney(b[8], o->client), o->vt_run, o->active_in_run,
 	    o->held ? " (held)" : "");
+	ADD("  engine bufferbudget: paid %s proposed %s left %s\n", fmoney(b[0], e->buffer_cents),
+	    fmoney(b[1], e->buffer_proposed_cents), fmoney(b[2], e->buffer_left_cents));
+	ADD("  oracle bufferbudget: paid %s proposed %s left %s (floor %s, after step 4 and grants %s, work_ded %s,"
+	    " grants paid now: %d in the ledger)\n", fmoney(b[0], o->buffer), fmoney(b[1], o->buffer_proposed),
+	    fmoney(b[2], o->buffer_left), fmoney(b[3], o->buffer_floor), fmoney(b[4], o->after4),
+	    fmoney(b[5], o->work_ded), o->n_bgrant_paid);
+	for (j = 0; j < H_MAX_MONTHS; j++)
+		if (o->book_buffer[j])
+			ADD("  oracle booking BUFFER %s %s\n", fmonth(b[0], o->m0 + j), fmoney(b[1], o->book_buffer[j]));
+	for (i = 0; i < e->n_events; i++)
+		ADD("  engine event %s %s %s ref %d\n", settle_event_name(e->events[i].kind),
+		    fmonth(b[0], e->events[i].month), fmoney(b[1], e->events[i].amount_cents), e->events[i].ref);
 	for (i = 0; i < e->n_months; i++) {
 		const struct settle_month *m = &e->months[i];
 		ADD("  engine %s: days %d/%d norm %s income %s vrij %s right %s owed %s paid %s diff %s vtres %s vtpaid %s"
@@ -368,8 +416,9 @@ static void describe(struct failure *f, const struct settle_result *e, const str
 		    fmoney(b[0], e->vrij[i].candidate_cents), fmoney(b[1], e->vrij[i].amount_cents), e->vrij[i].why);
 	for (i = 0; i < e->n_bookings; i++) {
 		static const char *K[] = { "VOORSCHOT", "VERSCHIL", "VT", "VORDERING", "VT_VORDERING", "INHOUDING",
-					   "DERDEN", "CLIENT" };
-		ADD("  engine booking %s %s %s ref %d\n", K[e->bookings[i].kind], fmonth(b[0], e->bookings[i].month),
+					   "DERDEN", "CLIENT", "BUFFER" };
+		ADD("  engine booking %s %s %s ref %d\n", (unsigned)e->bookings[i].kind < sizeof(K) / sizeof(K[0]) ?
+		    K[e->bookings[i].kind] : "?", fmonth(b[0], e->bookings[i].month),
 		    fmoney(b[1], e->bookings[i].amount_cents), e->bookings[i].ref);
 	}
 	for (j = 0; j < o->n; j++) {
@@ -457,6 +506,33 @@ static void compare(struct failure *f, const struct cfg *c, int d, int M, const 
 	check(f, d, M, M, "instalments", e->instalments_cents, o->instalments);
 	check(f, d, M, M, "derden", e->derden_cents, o->derden);
 	check(f, d, M, M, "client", e->client_cents, o->client);
+	/* rules.md §5a: the bufferbudget paid (applied and grants), proposed,
+	 * left of the year, where it is booked, and the proposal's event */
+	check(f, d, M, M, "buffer", e->buffer_cents, o->buffer);
+	check(f, d, M, M, "buffer proposed", e->buffer_proposed_cents, o->buffer_proposed);
+	check(f, d, M, M, "buffer left", e->buffer_left_cents, o->buffer_left);
+	{
+		int64_t eb[H_MAX_MONTHS], ev = 0;
+		memset(eb, 0, sizeof(eb));
+		for (i = 0; i < e->n_bookings; i++) {
+			const struct settle_booking *b = &e->bookings[i];
+			if (b->kind != BOOK_BUFFER)
+				continue;
+			if (b->month < o->m0 || b->month - o->m0 >= H_MAX_MONTHS)
+				check(f, d, M, b->month, "BUFFER booking outside the window", b->amount_cents, 0);
+			else
+				eb[b->month - o->m0] += b->amount_cents;
+		}
+		for (j = 0; j < H_MAX_MONTHS; j++)
+			if (eb[j] || o->book_buffer[j])
+				check(f, d, M, o->m0 + j, "BUFFER booking", eb[j], o->book_buffer[j]);
+		for (i = 0; i < e->n_events; i++)
+			if (e->events[i].kind == EVENT_BUFFER_VOORSTEL) {
+				check(f, d, M, e->events[i].month, "BUFFER_VOORSTEL month", e->events[i].month, M);
+				ev += e->events[i].amount_cents;
+			}
+		check(f, d, M, M, "BUFFER_VOORSTEL event", ev, o->buffer_proposed);
+	}
 out:
 	if (f->failed && !f->detail[0])
 		describe(f, e, o);
@@ -509,6 +585,53 @@ static int64_t job_of(struct store *st, const char *nummer)
 		id = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return id;
+}
+
+/* rules.md §5a: the BUFFER job of dossier `nummer` for month `month`: its id,
+ * amount and whether it is still open; 0 when there is none. */
+static int64_t buffer_job(struct store *st, const char *nummer, int month, int64_t *bedrag, int *open)
+{
+	sqlite3_stmt *s = NULL;
+	struct br_error err;
+	char key[32], mb[16];
+	int64_t id = 0;
+
+	br_error_clear(&err);
+	snprintf(key, sizeof(key), "BUFFER %s", fmonth(mb, month));
+	*bedrag = 0;
+	*open = 0;
+	if (store_prepare(st, &s, "SELECT t.id, coalesce(t.bedrag_cents, 0), t.status <> 'AFGEROND' FROM taak t"
+			  " JOIN dossier d ON d.id = t.dossier WHERE d.nummer = ?1 AND t.soort = 'BUFFER'"
+			  " AND t.sleutel = ?2", &err) < 0)
+		return 0;
+	sqlite3_bind_text(s, 1, nummer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		*bedrag = sqlite3_column_int64(s, 1);
+		*open = sqlite3_column_int(s, 2);
+	}
+	sqlite3_finalize(s);
+	return id;
+}
+
+/* One integer of a query with ?1 = a dossier number (0 on error). */
+static int64_t query_int(struct store *st, const char *q, const char *nummer, const char *arg2)
+{
+	sqlite3_stmt *s = NULL;
+	struct br_error err;
+	int64_t v = 0;
+
+	br_error_clear(&err);
+	if (store_prepare(st, &s, q, &err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, nummer, -1, SQLITE_STATIC);
+	if (arg2)
+		sqlite3_bind_text(s, 2, arg2, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
 }
 
 /* The run of month M as payrun records it: prepared (status NULL), then
@@ -569,7 +692,185 @@ static void show_reasons(const char *home)
 		fprintf(stderr, "(no reason files)\n");
 }
 
-static struct o_ledger g_ledgers[H_MAX_DOSSIERS];
+/* rules.md §5a voorstel, signals.md: close the BUFFER jobs of dossier d the
+ * history closes at the start of the run of M.  A probe (more than may be
+ * granted) must be refused and leave the job open; the grant must be
+ * accepted and record its amount.  Mismatches go to f. */
+static int close_buffer_jobs(struct store *st, const struct h_history *h, int d, int M, int64_t now,
+			     struct failure *f, struct br_error *err)
+{
+	struct o_bclose cl[H_MAX_MONTHS];
+	int n = oracle_buffer_close(cl, H_MAX_MONTHS, h, d, M, &g_ledgers[d]), i, open;
+
+	for (i = 0; i < n && !f->failed; i++) {
+		struct jobs_close_args a;
+		struct br_error e2;
+		int64_t bedrag, id = buffer_job(st, h->nummer[d], cl[i].month, &bedrag, &open);
+
+		if (!check(f, d, M, cl[i].month, "BUFFER job (1 = there is one, open)", id > 0 && open, 1) ||
+		    !check(f, d, M, cl[i].month, "BUFFER job amount", bedrag, cl[i].proposal))
+			break;
+		memset(&a, 0, sizeof(a));
+		a.id = id;
+		a.rules = &g_rules;
+		a.datum = a.van = a.tot = DATE_NONE;
+		a.door = "historytest";
+		if (cl[i].probe || cl[i].probe_proposal) {
+			br_error_clear(&e2);
+			a.uitkomst = "TOEKENNEN";
+			a.bedrag_cents = cl[i].probe;   /* 0: the proposal */
+			a.toelichting = "history test: more than may be granted";
+			if (!check(f, d, M, cl[i].month, "BUFFER grant over the limit refused", jobs_close(st, &a, now, &e2),
+				   BR_EUSAGE))
+				break;
+			buffer_job(st, h->nummer[d], cl[i].month, &bedrag, &open);
+			if (!check(f, d, M, cl[i].month, "BUFFER job open after a refusal", open, 1))
+				break;
+			g_buf.probes++;
+		}
+		a.uitkomst = cl[i].grant ? "TOEKENNEN" : "AFWIJZEN";
+		a.bedrag_cents = cl[i].grant ? cl[i].bedrag : 0;
+		a.toelichting = "history test";
+		br_error_clear(&e2);
+		if (jobs_close(st, &a, now, &e2) < 0) {
+			if (cl[i].grant && !e2.msg[0])
+				return br_error_set(err, BR_EINTERNAL, "closing BUFFER job %lld failed", (long long)id);
+			check(f, d, M, cl[i].month, cl[i].grant ? "BUFFER grant within the limit accepted" :
+			      "BUFFER AFWIJZEN accepted", 0, 1);
+			snprintf(f->detail, sizeof(f->detail), "  jobs_close(%lld, %s, bedrag %lld; proposal %lld, may be"
+				 " granted %lld): %s\n", (long long)id, a.uitkomst, (long long)a.bedrag_cents,
+				 (long long)cl[i].proposal, (long long)cl[i].limit, e2.msg);
+			break;
+		}
+		buffer_job(st, h->nummer[d], cl[i].month, &bedrag, &open);
+		if (!check(f, d, M, cl[i].month, "BUFFER job open after closing", open, 0) ||
+		    (cl[i].grant && !check(f, d, M, cl[i].month, "BUFFER job granted amount", bedrag, cl[i].granted)))
+			break;
+		if (cl[i].grant) {
+			g_buf.granted++;
+			g_buf.granted_cents += cl[i].granted;
+			if (cl[i].granted == cl[i].proposal)
+				g_buf.granted_full++;
+			else
+				g_buf.granted_partial++;
+		} else {
+			g_buf.afgewezen++;
+		}
+	}
+	return 0;
+}
+
+/* payrun.c open_jobs for EVENT_BUFFER_VOORSTEL. */
+static int open_buffer_jobs(struct store *st, const struct settle_dossier_info *info, const struct settle_result *res,
+			    int64_t now, struct br_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < res->n_events; i++) {
+		const struct settle_event *ev = &res->events[i];
+		char key[32], text[200], km[16];
+		if (ev->kind != EVENT_BUFFER_VOORSTEL)
+			continue;
+		snprintf(key, sizeof(key), "BUFFER %s", fmonth(km, ev->month));
+		snprintf(text, sizeof(text), "bufferbudget (art. 34b Pw) voorgesteld voor %s (history test)", km);
+		if ((rc = jobs_open_proposal(NULL, st, &g_sig, info->id, settle_event_name(ev->kind),
+					     timestamp_day(now), key, text, ev->amount_cents, now, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Coverage of rules.md §5a (after a run compared equal). */
+static void count_buffer(const struct h_history *h, int d, int M, const struct o_run *o,
+			 const struct settle_result *e, int held)
+{
+	char b1[16], b2[16];
+	int64_t applied = 0, cover_2026 = 0;
+	int j;
+
+	(void)e;
+	if (h->buffer == H_BUFFER_UIT || M < 2027 * 12)
+		return;
+	g_buf.runs++;
+	g_buf.runs_2028 += M >= 2028 * 12;
+	g_buf.work_ded += o->work_ded > 0;
+	g_buf.grants_paid += o->buffer > 0 && h->buffer == H_BUFFER_VOORSTEL && !held;
+	for (j = 0; j < H_MAX_MONTHS && h->buffer == H_BUFFER_VOORSTEL && !held; j++)
+		if (o->book_buffer[j] > 0 && (o->m0 + j) / 12 != M / 12 && !g_buf.grants_next_year++)
+			snprintf(g_buf.ex_next_year, sizeof(g_buf.ex_next_year), "seed %llu %s: %s paid in run %s",
+				 (unsigned long long)h->seed, h->nummer[d], fmonth(b1, o->m0 + j), fmonth(b2, M));
+	if (o->buffer_proposed > 0) {
+		g_buf.proposals++;
+		g_buf.proposal_cents += o->buffer_proposed;
+		g_buf.held_proposals += held;
+		if (!o->buffer_job && !g_buf.joined++)
+			snprintf(g_buf.ex_joined, sizeof(g_buf.ex_joined), "seed %llu %s run %s",
+				 (unsigned long long)h->seed, h->nummer[d], fmonth(b1, M));
+	}
+	if (h->buffer != H_BUFFER_AUTOMATISCH)
+		return;
+	for (j = 0; j < H_MAX_MONTHS; j++) {
+		applied += o->book_buffer[j];
+		if (o->m0 + j < 2027 * 12)
+			cover_2026 += o->book_buffer[j];
+	}
+	if (applied > 0) {
+		int64_t b = applied, bleft = o->buffer_left + applied;
+		g_buf.applied++;
+		g_buf.applied_cents += applied;
+		g_buf.covered_2026 += cover_2026 > 0;
+		g_buf.fresh_2028 += M >= 2028 * 12 && g_ledgers[d].buf_used[2027 - 2025] >= 100000;
+		g_buf.bound_left += b == bleft;
+		g_buf.bound_floor += b == o->buffer_floor - o->after4 && b != bleft;
+		g_buf.bound_work += b == o->work_ded && b != bleft && b != o->buffer_floor - o->after4;
+		g_buf.with_claims += o->instalments > 0;
+		g_buf.with_derden += o->derden > 0;
+	}
+}
+
+/* rules.md §5a, at the end of a history: the store released per dossier and
+ * run-month year what the oracle's ledger did, and paid every grant once. */
+static int check_buffer_store(struct store *st, const struct h_history *h, struct failure *f)
+{
+	int d, y;
+
+	for (d = 0; d < h->n_dossiers && !f->failed; d++) {
+		int paid = 0, i;
+		for (y = 2025; y <= 2028; y++) {
+			char ys[8];
+			snprintf(ys, sizeof(ys), "%d", y);
+			check(f, d, h->m1, y * 12, "bufferbudget released in the year of the run (store)",
+			      query_int(st, "SELECT coalesce(sum(b.bedrag_cents), 0) FROM boeking b JOIN run r ON r.id = b.run"
+					" JOIN dossier x ON x.id = b.dossier WHERE x.nummer = ?1 AND b.soort = 'bufferbudget'"
+					" AND b.vrijgegeven IS NOT NULL AND substr(r.maand, 1, 4) = ?2", h->nummer[d], ys),
+			      g_ledgers[d].buf_used[y - 2025]);
+		}
+		for (i = 0; i < g_ledgers[d].n_bgrant; i++)
+			paid += g_ledgers[d].bgrant[i].paid;
+		check(f, d, h->m1, h->m1, "grants paid (store: released TOEKENNING bookings)",
+		      query_int(st, "SELECT count(*) FROM boeking b JOIN dossier x ON x.id = b.dossier WHERE x.nummer = ?1"
+				" AND b.soort = 'bufferbudget' AND b.kenmerk LIKE 'TOEKENNING %' AND b.vrijgegeven IS NOT NULL",
+				h->nummer[d], NULL), paid);
+		check(f, d, h->m1, h->m1, "a grant paid twice (store)",
+		      query_int(st, "SELECT count(*) FROM (SELECT b.kenmerk FROM boeking b JOIN dossier x ON x.id = b.dossier"
+				" WHERE x.nummer = ?1 AND b.soort = 'bufferbudget' AND b.kenmerk IS NOT NULL AND"
+				" b.vrijgegeven IS NOT NULL GROUP BY b.kenmerk HAVING count(*) > 1)", h->nummer[d], NULL), 0);
+		{
+			int k, jobs = 0;
+			for (k = 0; k < H_MAX_MONTHS; k++)
+				jobs += g_ledgers[d].proposed[k] > 0;
+			check(f, d, h->m1, h->m1, "grants BUFFER jobs opened (store)",
+			      query_int(st, "SELECT count(*) FROM taak t JOIN dossier x ON x.id = t.dossier WHERE"
+					" x.nummer = ?1 AND t.soort = 'BUFFER'", h->nummer[d], NULL), jobs);
+		}
+		check(f, d, h->m1, h->m1, "grants granted (store: BUFFER jobs TOEKENNEN)",
+		      query_int(st, "SELECT count(*) FROM taak t JOIN dossier x ON x.id = t.dossier WHERE x.nummer = ?1"
+				" AND t.soort = 'BUFFER' AND t.uitkomst = 'TOEKENNEN'", h->nummer[d], NULL),
+		      g_ledgers[d].n_bgrant);
+	}
+	return f->failed;
+}
 
 /* Returns 0 pass, 1 mismatch, -1 machinery failure; f says what. */
 static int run_history(const struct h_history *h, const struct cfg *c, const char *home, struct failure *f)
@@ -661,6 +962,16 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 			if (jobs_close(st, &a, now_ts, &err) < 0)
 				goto fail;
 		}
+		/* rules.md §5a voorstel: the consultant closes the BUFFER jobs
+		 * due now, as `jobs close --uitkomst TOEKENNEN [--bedrag X]` or
+		 * AFWIJZEN; the oracle decides X from the history and its ledger */
+		for (i = 0; h->buffer == H_BUFFER_VOORSTEL && i < h->n_dossiers && !f->failed; i++)
+			if ((rc = close_buffer_jobs(st, h, i, M, now_ts, f, &err)) < 0)
+				goto fail;
+		if (f->failed) {
+			rc = 1;
+			goto out;
+		}
 
 		/* the run of M: settle every dossier, book what is paid, release */
 		memset(&set, 0, sizeof(set));
@@ -669,6 +980,9 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 		set.vt_uitbetaalmaand = 6;
 		set.verrekentermijn = 6;
 		set.beslagvrije_voet_pct = 95;
+		set.bufferbudget = h->buffer == H_BUFFER_AUTOMATISCH ? BUFFER_AUTOMATISCH :
+				   h->buffer == H_BUFFER_VOORSTEL ? BUFFER_VOORSTEL : BUFFER_UIT;
+		set.bufferbudget_ondergrens_pct = h->ondergrens;
 		settle_result_init(&res);
 		if (store_begin(st, &err) < 0)
 			goto fail;
@@ -696,10 +1010,17 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 			compare(f, c, d, M, &res, &o, held);
 			if (M == h->m1)
 				months_final += (long)res.n_months;
+			/* booked with the whole input, as payrun does: a grant's
+			 * booking carries 'TOEKENNING <job>', so it is paid once */
 			if (!held && !info.probleem[0] && (res.active_in_run || res.n_bookings) &&
-			    (rc = ledger_book(led, M - h->m0 + 1, info.id, &res, in.claims, in.n_claims, in.derden,
-					      in.n_derden, &err)) < 0)
+			    (rc = ledger_book_input(led, M - h->m0 + 1, info.id, &res, &in, &err)) < 0)
 				break;
+			/* rules.md §5a voorstel: the run opens the BUFFER job (payrun
+			 * open_jobs, also for a held dossier) */
+			if ((res.active_in_run || res.n_bookings) && (rc = open_buffer_jobs(st, &info, &res, now_ts, &err)) < 0)
+				break;
+			if (!f->failed)
+				count_buffer(h, d, M, &o, &res, held);
 			/* what the run decided for the dossier, as payrun records it */
 			if ((res.active_in_run || res.n_bookings) &&
 			    (rc = run_dossier_record(st, M - h->m0 + 1, info.id, held ? "OPGESCHORT" :
@@ -732,6 +1053,11 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 			goto out;
 		}
 	}
+	/* rules.md §5a: what the store released per year and per grant */
+	if (h->buffer != H_BUFFER_UIT && check_buffer_store(st, h, f)) {
+		rc = 1;
+		goto out;
+	}
 	g_dossier_months += months_final;
 	rc = 0;
 	goto out;
@@ -751,16 +1077,22 @@ static void report(const struct h_history *h, const struct cfg *c, const struct 
 {
 	char b1[24], b2[16], e[32], o[32];
 	int money = strcmp(f->field, "active days") && strcmp(f->field, "held") && strcmp(f->field, "active in run") &&
-		    strncmp(f->field, "month only", 10) && strcmp(f->field, "record problem");
+		    strncmp(f->field, "month only", 10) && strcmp(f->field, "record problem") &&
+		    strncmp(f->field, "BUFFER job (", 12) && strncmp(f->field, "BUFFER job open", 15) &&
+		    strncmp(f->field, "BUFFER grant", 12) && strncmp(f->field, "BUFFER AFW", 10) &&
+		    strcmp(f->field, "BUFFER_VOORSTEL month") && strncmp(f->field, "grants", 6) &&
+		    strncmp(f->field, "a grant", 7);
 
 	fprintf(stderr, "MISMATCH seed=%llu dossier=%s run=%s month=%s field=%s engine=%s oracle=%s%s\n",
 		(unsigned long long)h->seed, h->nummer[f->dossier], fmonth(b1, f->run), fmonth(b2, f->month), f->field,
 		money ? fmoney(e, f->engine) : (sprintf(e, "%lld", (long long)f->engine), e),
 		money ? fmoney(o, f->oracle) : (sprintf(o, "%lld", (long long)f->oracle), o),
 		c->gen.late_original ? "" : " (HISTORY_LATE_ORIGINAL=0)");
-	fprintf(stderr, "  reproduce: HISTORY_SEEDS=%llu%s%s%s HISTORY_ONLY=%d %s; files kept in %s\n",
+	fprintf(stderr, "  reproduce: HISTORY_SEEDS=%llu%s%s%s%s HISTORY_ONLY=%d %s; files kept in %s\n",
 		(unsigned long long)h->seed, c->gen.late_original ? "" : " HISTORY_LATE_ORIGINAL=0",
-		c->oracle.held_june_inactive ? " HISTORY_HELD_JUNE=1" : "", c->oracle.vt_unpaid_june ? "" : " HISTORY_STRICT=1",
+		c->oracle.held_june_inactive ? "" : " HISTORY_HELD_JUNE=0", c->strict ? " HISTORY_STRICT=1" : "",
+		c->gen.buffer >= 0 ? (c->gen.buffer == H_BUFFER_UIT ? " HISTORY_BUFFER=uit" : c->gen.buffer ==
+				      H_BUFFER_VOORSTEL ? " HISTORY_BUFFER=voorstel" : " HISTORY_BUFFER=automatisch") : "",
 		c->only ? c->only : f->dossier + 1, "build/tests/history/test_history", home);
 	fprintf(stderr, "  engine: betaalrun --home %s dossier %s --month %s\n", home, h->nummer[f->dossier],
 		fmonth(b1, f->run));
@@ -819,8 +1151,25 @@ int main(void)
 	 * the run's own record (HISTORY_ENGINE_VT=1 is the old inference) */
 	c.oracle.vt_unpaid_june = (e = getenv("HISTORY_ENGINE_VT")) && atoi(e) > 0;
 	/* HISTORY_STRICT=1: the literal readings where rules.md is silent */
-	if ((e = getenv("HISTORY_STRICT")) && atoi(e) > 0)
+	if ((e = getenv("HISTORY_STRICT")) && atoi(e) > 0) {
+		c.strict = 1;
 		c.oracle.claim_since_stand = 0;
+		c.oracle.work_per_person = 1;
+	}
+	/* rules.md §5a (issue 16): the setting per seed at random, or forced */
+	c.gen.buffer = -1;
+	if ((e = getenv("HISTORY_BUFFER")) && *e) {
+		for (i = 0; i < 3; i++)
+			if (strcmp(e, BUFFER[i]) == 0)
+				c.gen.buffer = i;
+		if (c.gen.buffer < 0) {
+			fprintf(stderr, "HISTORY_BUFFER: uit, voorstel or automatisch\n");
+			return 64;
+		}
+	}
+	c.gen.ondergrens = (e = getenv("HISTORY_ONDERGRENS")) && *e ? atoi(e) : 0;
+	if ((e = getenv("HISTORY_WORK")) && *e)
+		c.oracle.work_per_person = strcmp(e, "persoon") == 0;
 	c.check_run = !((e = getenv("HISTORY_RUN")) && strcmp(e, "0") == 0);
 	c.verbose = (e = getenv("HISTORY_VERBOSE")) && atoi(e) > 0;
 	c.only = (e = getenv("HISTORY_ONLY")) ? atoi(e) : 0;
@@ -902,6 +1251,7 @@ int main(void)
 			       " record they replace, %d signals, %s\n", (unsigned long long)seeds[i], h.n_dossiers,
 			       h.n_records, corr, late, h.n_signals, h.dagen ? "dagen" : "einddatum");
 		}
+		g_buf.seeds[h.buffer]++;
 		rc = run_history(&h, &c, home, &f);
 		if (rc == 0) {
 			passed++;
@@ -920,6 +1270,23 @@ int main(void)
 		rmdir(base);
 	printf("history: %d seeds, %ld dossier-months (final runs), %ld runs, %ld comparisons, %ld s\n", n_seeds,
 	       g_dossier_months, g_runs, g_comparisons, (long)(time(NULL) - t0));
+	printf("history: bufferbudget seeds uit %ld, voorstel %ld, automatisch %ld; %ld dossier-runs from 2027 with a"
+	       " budget (%ld in 2028), %ld with deductions for work-income months\n", g_buf.seeds[0], g_buf.seeds[1],
+	       g_buf.seeds[2], g_buf.runs, g_buf.runs_2028, g_buf.work_ded);
+	printf("history: automatisch: %ld applied (%ld.%02ld), bound by what is left of the year %ld, by the floor %ld,"
+	       " by work_ded %ld; %ld covering a 2026 month, %ld in 2028 after 2027 was used up; %ld with instalments,"
+	       " %ld with third parties\n", g_buf.applied, g_buf.applied_cents / 100, g_buf.applied_cents % 100,
+	       g_buf.bound_left, g_buf.bound_floor, g_buf.bound_work, g_buf.covered_2026, g_buf.fresh_2028,
+	       g_buf.with_claims, g_buf.with_derden);
+	printf("history: voorstel: %ld proposals (%ld.%02ld, %ld in a held run, %ld joined an open BUFFER job); %ld granted (%ld.%02ld: %ld in full,"
+	       " %ld partly), %ld AFWIJZEN, %ld over-the-limit grants refused; %ld runs paid grants (%ld a grant"
+	       " proposed in the year before)\n",
+	       g_buf.proposals, g_buf.proposal_cents / 100, g_buf.proposal_cents % 100, g_buf.held_proposals,
+	       g_buf.joined, g_buf.granted, g_buf.granted_cents / 100, g_buf.granted_cents % 100, g_buf.granted_full,
+	       g_buf.granted_partial, g_buf.afgewezen, g_buf.probes, g_buf.grants_paid, g_buf.grants_next_year);
+	if (c.verbose && (g_buf.joined || g_buf.grants_next_year))
+		printf("history: first proposal that joined an open job: %s; first grant paid in a later year: %s\n",
+		       g_buf.joined ? g_buf.ex_joined : "-", g_buf.grants_next_year ? g_buf.ex_next_year : "-");
 	printf("%d passed, %d failed\n", passed, failed + broken);
 	rules_release(&g_rules);
 	signaltable_release(&g_sig);
