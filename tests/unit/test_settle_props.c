@@ -280,6 +280,7 @@ static int release(struct dossier *d, const struct settle_result *r)
 				d->derden[b->ref].paid_run_month = 1;
 			break;
 		case BOOK_CLIENT:
+		case BOOK_BUFFER:   /* paid from the bufferbudget: not in paid(k) (settle.h) */
 			break;
 		}
 	}
