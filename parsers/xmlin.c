@@ -6,7 +6,10 @@
  *            bytes) inflated with a cap; a prolog scanner that refuses a
  *            DOCTYPE before libxml2 ever sees it (so no entity of any kind
  *            is declared, let alone expanded: billion laughs and XXE have
- *            nothing to work with) and refuses UTF-16;
+ *            nothing to work with) and refuses UTF-16; a markup scanner
+ *            that caps the namespace declarations and attributes of each
+ *            start tag before libxml2 parses it (its duplicate checks are
+ *            quadratic in their number);
  *   queue  — libxml2's SAX2 push parser over src, one chunk at a time, with
  *            an optional compiled XSD validating the same events on their
  *            way (libxml2's schema SAX plug); the events are queued and
@@ -64,6 +67,21 @@ struct xmlin_src {
 	int first_bytes_checked;
 	unsigned char head[2];        /* first two decompressed bytes */
 	size_t head_n;
+	/* the markup scanner (tag_scan): where it is, and in a start tag
+	 * what it has counted */
+	int ts;                       /* enum tag_state */
+	int ts_run;                   /* '-' or ']' or '?' just seen, in a row */
+	unsigned char ts_quote;       /* the quote of the value being read */
+	int ts_tok;                   /* the current name against "xmlns" (TOK_*) */
+	int ts_gap;                   /* white space after that name */
+	int ts_in_elem;               /* the element's own name is being read */
+	long ts_attrs, ts_ns;         /* '=' and namespace declarations seen */
+	char ts_elem[64];             /* the element's name, cut, for messages */
+	size_t ts_elem_len;
+	long ts_line;                 /* line at the start of the chunk (from 1) */
+	long ts_tag_line;             /* line of the '<' of a tag begun in an earlier chunk */
+	long max_ns, max_attrs;
+	long fail_line;               /* where the scanner refused, or 0 */
 	char fail[256];               /* first problem found in this layer */
 	int io_error;                 /* ... and it is the disk's fault, not the file's */
 };
@@ -159,6 +177,8 @@ void xmlin_limits_default(struct xmlin_limits *out)
 	out->max_bytes = (uint64_t)1024 * 1024 * 1024; /* max_bestand_mb = 1024 */
 	out->max_depth = 32;
 	out->max_text = 64 * 1024;
+	out->max_ns = XMLIN_MAX_NS;
+	out->max_attrs = XMLIN_MAX_ATTRS;
 }
 
 /* ---- schema ---------------------------------------------------------- */
@@ -327,6 +347,208 @@ static int src_scan_prolog(struct xmlin_src *s, const unsigned char *p, size_t n
 	return 0;
 }
 
+/*
+ * The markup scanner: the caps on namespace declarations and attributes of
+ * one start tag.  libxml2 checks every attribute and every declaration of a
+ * tag against all the others before its SAX handler sees any of them, so
+ * the count must be made in the bytes, before they are handed over.  The
+ * scanner follows XML's markup far enough to know where a start tag is:
+ * text up to '<'; comments to "-->", CDATA sections to "]]>", processing
+ * instructions to "?>", end tags to '>'; in a start tag, quoted values are
+ * skipped and every '=' outside them is an attribute (in well-formed XML
+ * the only '=' there), a namespace declaration when its name is "xmlns" or
+ * starts with "xmlns:".  Where the input is not well-formed the scanner
+ * may count wrongly, but libxml2 stops at the first such error.
+ */
+enum tag_state {
+	TS_TEXT = 0, TS_LT, TS_BANG, TS_BANG_DASH, TS_COMMENT, TS_CDATA, TS_PI,
+	TS_ENDTAG, TS_STAG, TS_VALUE
+};
+enum { TOK_NONE = -2, TOK_OTHER = -1 }; /* else 0..6: that much of "xmlns:" matched */
+
+static int tag_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int tag_refuse(struct xmlin_src *s, const char *what, long max)
+{
+	char m[200];
+
+	s->ts_elem[s->ts_elem_len] = '\0';
+	snprintf(m, sizeof(m), "element <%s> has more than %ld %s (the limit against files built to"
+		 " take minutes to read)", s->ts_elem, max, what);
+	return src_fail(s, m); /* tag_scan sets fail_line */
+}
+
+/* One byte of a start tag, outside quoted values. */
+static int tag_stag_byte(struct xmlin_src *s, unsigned char c)
+{
+	if (c == '"' || c == '\'') {
+		s->ts = TS_VALUE;
+		s->ts_quote = c;
+		s->ts_in_elem = 0;
+		return 0;
+	}
+	if (c == '>') {
+		s->ts = TS_TEXT;
+		return 0;
+	}
+	if (c == '=') {
+		int ns = s->ts_tok == 5 || s->ts_tok == 6;
+
+		s->ts_attrs++;
+		s->ts_ns += ns;
+		if (s->ts_ns > s->max_ns)
+			return tag_refuse(s, "namespace declarations", s->max_ns);
+		if (s->ts_attrs - s->ts_ns > s->max_attrs)
+			return tag_refuse(s, "attributes", s->max_attrs);
+		s->ts_tok = TOK_NONE;
+		s->ts_gap = 0;
+		return 0;
+	}
+	if (tag_space(c) || c == '/') {
+		s->ts_in_elem = 0;
+		if (s->ts_tok != TOK_NONE)
+			s->ts_gap = 1;
+		return 0;
+	}
+	if (s->ts_in_elem) {
+		if (s->ts_elem_len < sizeof(s->ts_elem) - 1)
+			s->ts_elem[s->ts_elem_len++] = (char)c;
+		return 0;
+	}
+	if (s->ts_gap || s->ts_tok == TOK_NONE) {
+		s->ts_tok = 0; /* a new name */
+		s->ts_gap = 0;
+	}
+	if (s->ts_tok >= 0 && s->ts_tok < 5)
+		s->ts_tok = c == (unsigned char)"xmlns"[s->ts_tok] ? s->ts_tok + 1 : TOK_OTHER;
+	else if (s->ts_tok == 5)
+		s->ts_tok = c == ':' ? 6 : TOK_OTHER;
+	return 0;
+}
+
+/* Line breaks in p[0, n); once per chunk, not per byte of the scan. */
+static long tag_count_lines(const unsigned char *p, size_t n)
+{
+	const unsigned char *q = p, *end = p + n;
+	long lines = 0;
+
+	while (q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+		lines++;
+		q++;
+	}
+	return lines;
+}
+
+static int tag_scan(struct xmlin_src *s, const unsigned char *p, size_t n)
+{
+	size_t i = 0, tag_at = 0;
+	int tag_here = 0, rc = 0;
+
+	while (i < n) {
+		unsigned char c;
+
+		/* the long runs: text up to '<', a quoted value up to its
+		 * quote, an end tag up to '>' */
+		if (s->ts == TS_TEXT || s->ts == TS_VALUE || s->ts == TS_ENDTAG) {
+			unsigned char ch = s->ts == TS_TEXT ? '<' : s->ts == TS_VALUE ? s->ts_quote : '>';
+
+			while (i < n && p[i] != ch)
+				i++;
+			if (i == n)
+				break;
+			i++;
+			if (s->ts == TS_TEXT) {
+				s->ts = TS_LT;
+				tag_at = i - 1; /* its line is counted when needed */
+				tag_here = 1;
+			} else if (s->ts == TS_VALUE) {
+				s->ts = TS_STAG;
+				s->ts_tok = TOK_NONE;
+				s->ts_gap = 0;
+			} else {
+				s->ts = TS_TEXT;
+			}
+			continue;
+		}
+		c = p[i++];
+		switch (s->ts) {
+		case TS_LT:
+			if (c == '!') {
+				s->ts = TS_BANG;
+			} else if (c == '?') {
+				s->ts = TS_PI;
+				s->ts_run = 0;
+			} else if (c == '/') {
+				s->ts = TS_ENDTAG;
+			} else {
+				s->ts = TS_STAG;
+				s->ts_attrs = s->ts_ns = 0;
+				s->ts_tok = TOK_NONE;
+				s->ts_gap = 0;
+				s->ts_in_elem = 1;
+				s->ts_elem_len = 0;
+				i--; /* the name's first byte */
+			}
+			break;
+		case TS_BANG:
+			s->ts = c == '-' ? TS_BANG_DASH : c == '[' ? TS_CDATA : TS_ENDTAG;
+			s->ts_run = 0;
+			break;
+		case TS_BANG_DASH:
+			s->ts = c == '-' ? TS_COMMENT : TS_ENDTAG;
+			s->ts_run = 0;
+			break;
+		case TS_COMMENT:
+		case TS_CDATA: {
+			unsigned char mark = s->ts == TS_COMMENT ? '-' : ']';
+			if (c == '>' && s->ts_run >= 2)
+				s->ts = TS_TEXT;
+			else
+				s->ts_run = c == mark ? s->ts_run + 1 : 0;
+			break;
+		}
+		case TS_PI:
+			if (c == '>' && s->ts_run)
+				s->ts = TS_TEXT;
+			else
+				s->ts_run = c == '?';
+			break;
+		case TS_STAG:
+			if (s->ts_in_elem && !tag_space(c) && c != '>' && c != '/') {
+				/* the element's name, to its end in one go */
+				size_t from = i - 1, len;
+
+				while (i < n && !tag_space(p[i]) && p[i] != '>' && p[i] != '/')
+					i++;
+				len = i - from;
+				if (len > sizeof(s->ts_elem) - 1 - s->ts_elem_len)
+					len = sizeof(s->ts_elem) - 1 - s->ts_elem_len;
+				memcpy(s->ts_elem + s->ts_elem_len, p + from, len);
+				s->ts_elem_len += len;
+				break;
+			}
+			if (tag_stag_byte(s, c) < 0) {
+				rc = -1;
+				i = n;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	/* the line of a tag that is refused, or that goes on in the next
+	 * chunk; then the lines of this chunk */
+	if (tag_here && (rc < 0 || s->ts != TS_TEXT))
+		s->ts_tag_line = s->ts_line + tag_count_lines(p, tag_at);
+	if (rc < 0)
+		s->fail_line = s->ts_tag_line;
+	s->ts_line += tag_count_lines(p, n);
+	return rc;
+}
+
 /* formats.md: UTF-8 only.  Recognise UTF-16/32 by BOM or by the zero bytes
  * around the first '<'.  The first two bytes may arrive in separate chunks
  * (a 1-byte first gzip member), so they are collected first. */
@@ -371,10 +593,12 @@ static int src_emit(struct xmlin_src *s, unsigned char *buf, size_t n)
 			return 0; /* one byte so far: encoding first, then the prolog */
 		if (held && s->ps != PS_DONE && src_scan_prolog(s, s->head, held) < 0)
 			return -1;
+		if (held && tag_scan(s, s->head, held) < 0)
+			return -1;
 	}
 	if (s->ps != PS_DONE && src_scan_prolog(s, buf, n) < 0)
 		return -1;
-	return 0;
+	return tag_scan(s, buf, n);
 }
 
 static int src_read_gzip(struct xmlin_src *s, unsigned char *buf, size_t len)
@@ -897,6 +1121,9 @@ static struct xmlin *xmlin_alloc(const char *label, const struct xmlin_limits *l
 	else
 		xmlin_limits_default(&x->lim);
 	x->src.max = x->lim.max_bytes;
+	x->src.max_ns = x->lim.max_ns > 0 ? x->lim.max_ns : XMLIN_MAX_NS;
+	x->src.max_attrs = x->lim.max_attrs > 0 ? x->lim.max_attrs : XMLIN_MAX_ATTRS;
+	x->src.ts_line = 1;
 	snprintf(x->label, sizeof(x->label), "%s", label ? label : "(input)");
 	return x;
 }
@@ -1031,6 +1258,8 @@ static int xmlin_report(struct xmlin *x, struct br_error *err)
 		return BR_EIO;
 	} else if (x->src.fail[0]) {
 		br_error_set(err, BR_EINPUT, "%s", x->src.fail);
+		if (x->src.fail_line > 0)
+			line = x->src.fail_line;
 	} else if (x->err_set && x->err_nomem) {
 		/* Not the file's fault: it must not be quarantined for it. */
 		br_error_set(err, BR_ENOMEM, "out of memory reading %s (%s)", x->label, x->err_msg);

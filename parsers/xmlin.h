@@ -14,6 +14,10 @@
  *    entities, no XInclude, no network (XML_PARSE_NONET, no NOENT, no
  *    DTDLOAD, no XINCLUDE);
  *  - element depth and text node length are capped;
+ *  - the namespace declarations and the attributes of one start tag are
+ *    capped, counted in the bytes before libxml2 sees them: libxml2 checks
+ *    each against all the others of its tag (100,000 declarations take
+ *    seconds, as many attributes most of a minute);
  *  - the document must be UTF-8 (UTF-16 and other declared encodings are
  *    refused);
  *  - the first error libxml2 reports (well-formedness or schema validity)
@@ -41,9 +45,14 @@ struct xmlin_limits {
 	uint64_t max_bytes; /* cap on the file and on its decompressed size */
 	int max_depth;      /* deepest element allowed (root = 1) */
 	size_t max_text;    /* longest text node, bytes */
+	int max_ns;         /* namespace declarations on one element (0: default) */
+	int max_attrs;      /* other attributes on one element (0: default) */
 };
 
-/* formats.md defaults: 1 GiB, depth 32, 64 KiB. */
+/* formats.md defaults: 1 GiB, depth 32, 64 KiB; 64 namespace declarations
+ * and 256 attributes per element (the largest input declares 3 and has 4). */
+#define XMLIN_MAX_NS 64
+#define XMLIN_MAX_ATTRS 256
 void xmlin_limits_default(struct xmlin_limits *out);
 
 struct xmlin_schema;

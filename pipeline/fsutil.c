@@ -302,19 +302,24 @@ static void to_hex(char *out, const unsigned char *md, unsigned len)
 	out[2 * len] = '\0';
 }
 
-int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null,
-		       const char *path, uint64_t max_bytes, uint64_t *out_size,
-		       struct br_error *err)
+/*
+ * Read `fd` to its end, hashing every byte (SHA-256, and SHA-1 when
+ * sha1_hex_or_null) and, when out_fd >= 0, writing it there: one read of
+ * the input gives the digest and the copy of the same bytes.  `what`
+ * names the input in messages.
+ */
+static int digest_fd(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null, uint64_t *out_size,
+		     int fd, int out_fd, const char *what, uint64_t max_bytes, struct br_error *err)
 {
 	EVP_MD_CTX *c256 = NULL, *c1 = NULL;
 	unsigned char *buf = NULL, md[EVP_MAX_MD_SIZE];
 	unsigned mdlen;
 	uint64_t total = 0;
-	int fd = -1, rc = 0;
+	int rc = 0;
 
 	if (!(buf = malloc(IO_CHUNK)) || !(c256 = EVP_MD_CTX_new()) ||
 	    (sha1_hex_or_null && !(c1 = EVP_MD_CTX_new()))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory hashing %s", path);
+		rc = br_error_set(err, BR_ENOMEM, "out of memory hashing %s", what);
 		goto out;
 	}
 	if (EVP_DigestInit_ex(c256, EVP_sha256(), NULL) != 1 ||
@@ -322,17 +327,12 @@ int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_nu
 		rc = br_error_set(err, BR_EINTERNAL, "OpenSSL cannot start SHA-256");
 		goto out;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
-				  "cannot open %s: %s", path, strerror(errno));
-		goto out;
-	}
 	for (;;) {
 		ssize_t n = read(fd, buf, IO_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(errno));
+			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", what, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -347,6 +347,10 @@ int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_nu
 		if (EVP_DigestUpdate(c256, buf, (size_t)n) != 1 ||
 		    (c1 && EVP_DigestUpdate(c1, buf, (size_t)n) != 1)) {
 			rc = br_error_set(err, BR_EINTERNAL, "OpenSSL digest failed");
+			goto out;
+		}
+		if (out_fd >= 0 && write_all(out_fd, buf, (size_t)n) != 0) {
+			rc = br_error_set(err, BR_EIO, "cannot copy %s: %s", what, strerror(errno));
 			goto out;
 		}
 	}
@@ -365,12 +369,91 @@ int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_nu
 	if (out_size)
 		*out_size = total;
 out:
-	if (fd >= 0)
-		close(fd);
 	EVP_MD_CTX_free(c256);
 	EVP_MD_CTX_free(c1);
 	free(buf);
 	return rc;
+}
+
+int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null,
+		       const char *path, uint64_t max_bytes, uint64_t *out_size,
+		       struct br_error *err)
+{
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
+				    "cannot open %s: %s", path, strerror(errno));
+	rc = digest_fd(sha256_hex, sha1_hex_or_null, out_size, fd, -1, path, max_bytes, err);
+	close(fd);
+	return rc;
+}
+
+int fsutil_digest_fd(char sha256_hex[SHA256_HEX_LEN + 1], uint64_t *out_size, int fd,
+		     const char *what, uint64_t max_bytes, struct br_error *err)
+{
+	return digest_fd(sha256_hex, NULL, out_size, fd, -1, what, max_bytes, err);
+}
+
+int fsutil_copy_fd_digest(char sha256_hex[SHA256_HEX_LEN + 1], uint64_t *out_size, int fd,
+			  const char *what, const char *dst, uint64_t max_bytes, struct br_error *err)
+{
+	int out_fd, rc;
+
+	if ((out_fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return br_error_set(err, BR_EIO, "cannot create %s: %s", dst, strerror(errno));
+	rc = digest_fd(sha256_hex, NULL, out_size, fd, out_fd, what, max_bytes, err);
+	if (close(out_fd) != 0 && rc == 0)
+		rc = br_error_set(err, BR_EIO, "cannot write %s: %s", dst, strerror(errno));
+	if (rc < 0)
+		unlink(dst);
+	return rc;
+}
+
+int fsutil_sha256_hex(char sha256_hex[SHA256_HEX_LEN + 1], const void *data, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
+		sha256_hex[0] = '\0';
+		return BR_EINTERNAL;
+	}
+	to_hex(sha256_hex, md, mdlen);
+	return 0;
+}
+
+static int safe_name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '-';
+}
+
+int fsutil_safe_name(char out[FSUTIL_SAFE_NAME_MAX + 1], const char *name)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n, stem = 0;
+
+	if (EVP_Digest(name, strlen(name), md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen * 2 < FSUTIL_SAFE_HASH_LEN) {
+		out[0] = '\0';
+		return BR_EINTERNAL;
+	}
+	/* the hash in letters a..p, one per nibble: no digits, so no run of
+	 * nine that masking (log.h) would hide from the operator */
+	for (n = 0; n < FSUTIL_SAFE_HASH_LEN; n++)
+		out[n] = (char)('a' + (n % 2 ? md[n / 2] & 15 : md[n / 2] >> 4));
+	/* the stem: what the name starts with, every byte outside
+	 * [A-Za-z0-9._-] as '_', so that an operator still recognises it */
+	for (; *p && stem < FSUTIL_SAFE_STEM_MAX; p++, stem++) {
+		if (stem == 0)
+			out[n++] = '-';
+		out[n++] = safe_name_char(*p) ? (char)*p : '_';
+	}
+	out[n] = '\0';
+	return 0;
 }
 
 int fsutil_remove_tree(const char *path, struct br_error *err)

@@ -34,6 +34,39 @@ int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_nu
 		       const char *path, uint64_t max_bytes, uint64_t *out_size,
 		       struct br_error *err);
 
+/* The same over an open descriptor, read from where it stands to its end
+ * (`what` names it in messages). */
+int fsutil_digest_fd(char sha256_hex[SHA256_HEX_LEN + 1], uint64_t *out_size, int fd,
+		     const char *what, uint64_t max_bytes, struct br_error *err);
+
+/*
+ * Read `fd` to its end once, writing its bytes to a new file `dst` (created
+ * with O_EXCL, mode 0600, never through a link) while hashing them: the
+ * copy and the SHA-256 are of the same bytes, whatever happens to the file
+ * behind `fd` meanwhile.  BR_EINPUT over `max_bytes`, BR_EIO when reading
+ * or writing fails; `dst` is removed on any failure.  Not synced: `dst` is
+ * a working copy, not a durable file.
+ */
+int fsutil_copy_fd_digest(char sha256_hex[SHA256_HEX_LEN + 1], uint64_t *out_size, int fd,
+			  const char *what, const char *dst, uint64_t max_bytes, struct br_error *err);
+
+/* SHA-256 of a buffer as lower-case hex.  0, or BR_EINTERNAL (out is "") */
+int fsutil_sha256_hex(char sha256_hex[SHA256_HEX_LEN + 1], const void *data, size_t len);
+
+/*
+ * A file name that can be stored anywhere for a name that cannot (too long,
+ * line breaks, control characters, bytes that are not UTF-8, formats.md
+ * §5): the first FSUTIL_SAFE_HASH_LEN nibbles of the SHA-256 of `name`, each
+ * as a letter 'a'..'p' (no digits: nothing in it looks like a BSN), then '-' and at most FSUTIL_SAFE_STEM_MAX bytes of the name's start with
+ * every byte outside [A-Za-z0-9._-] written as '_'.  The result is never
+ * empty, never starts with '.', holds only [A-Za-z0-9._-] and is at most
+ * FSUTIL_SAFE_NAME_MAX bytes.  0, or BR_EINTERNAL (OpenSSL failed).
+ */
+#define FSUTIL_SAFE_HASH_LEN 16
+#define FSUTIL_SAFE_STEM_MAX 40
+#define FSUTIL_SAFE_NAME_MAX (FSUTIL_SAFE_HASH_LEN + 1 + FSUTIL_SAFE_STEM_MAX)
+int fsutil_safe_name(char out[FSUTIL_SAFE_NAME_MAX + 1], const char *name);
+
 /* Write `len` bytes to `path` atomically (temp + fsync + rename + dir fsync). */
 int fsutil_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
 			struct br_error *err);

@@ -1,8 +1,30 @@
-/* intake.c — see intake.h. */
+/*
+ * intake.c — see intake.h.
+ *
+ * The inbox is a trust boundary (formats.md §5).  Every entry is looked at
+ * with lstat(2) through the open inbox directory, never followed:
+ *  - anything but a regular file (a link, FIFO, device, socket, directory)
+ *    is renamed to quarantine/ as what it is, with a reason, unopened;
+ *  - a regular file whose name cannot be stored or shown as it is (longer
+ *    than INBOX_NAME_MAX, line breaks, control characters, not UTF-8) goes
+ *    there unread, under a safe name (fsutil_safe_name), the name escaped
+ *    in its reason;
+ *  - any other regular file is opened once (O_NOFOLLOW | O_NONBLOCK) and
+ *    copied, while it is hashed, into a private file in archive/: that copy
+ *    is what is sniffed, parsed and archived.  One whose size or mtime
+ *    changed while it was read is left for the next pass; it leaves the
+ *    inbox (archived, a duplicate, quarantined) only while its name still
+ *    holds the bytes that were read.
+ * Reason files are "key: value" records whose values are escaped
+ * (log_record_format): no name or message can add a line to them.
+ */
 #include "intake.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -31,11 +53,28 @@
 #include "banned.h"
 
 #define INBOX_MAX_FILES 100000
-#define NAME_MAX_LEN 255
 
+/*
+ * The longest name a delivery is taken under (formats.md §5: a longer one
+ * is quarantined under a safe name).  Every name derived from it must fit
+ * NAME_MAX (255): the archive's "<sha12>-NAME.gz" behind its hidden
+ * ".….pending" and that file's ".….tmp-PID" (NAME + 38 bytes), quarantine's
+ * "<stamp>-<n>-NAME.reason" behind its ".….tmp-PID" (NAME + 39 bytes).
+ */
+#define INBOX_NAME_MAX 200
+
+/*
+ * One entry of the inbox.  Only a regular file is ever opened, through
+ * O_NOFOLLOW, and it is read once: its bytes go to a private copy (`copy`,
+ * in archive/) while they are hashed, and that copy is what is sniffed,
+ * parsed and archived (formats.md §5 "the inbox is a trust boundary").
+ */
 struct entry {
-	char name[NAME_MAX_LEN + 1];
-	char path[FSUTIL_PATH_MAX];
+	char *name;                   /* as listed, owned: any bytes but '/' and NUL */
+	size_t idx;                   /* place in the listing: names the copy */
+	struct stat st;               /* lstat(2) when listed */
+	struct stat read_st;          /* fstat(2) after its bytes were read */
+	char *copy;                   /* the private copy of its bytes, owned, or NULL */
 	char sha[SHA256_HEX_LEN + 1];
 	uint64_t size;
 	struct levering_header hdr;
@@ -83,6 +122,9 @@ struct intake {
 	struct store *st;
 	const struct intake_opts *o;
 	struct intake_summary *sum;
+	int inbox_fd;                 /* the inbox, open: every name is looked up in it */
+	char qdir[FSUTIL_PATH_MAX];   /* home/quarantine */
+	char work[FSUTIL_PATH_MAX];   /* home/archive: where the private copies go */
 	struct xmlin_limits lim;
 	struct xmlin_schema *schema[N_INPUTS]; /* by inputs[] index, loaded when first needed */
 	char now[TIMESTAMP_FMT_MAX];
@@ -262,7 +304,7 @@ static int sniff(struct intake *in, struct entry *e, struct br_error *err)
 
 	memset(h, 0, sizeof(*h));
 	h->peildatum = DATE_NONE;
-	if ((rc = xmlin_open(&x, e->path, e->name, NULL, &in->lim, err)) < 0)
+	if ((rc = xmlin_open(&x, e->copy, e->name, NULL, &in->lim, err)) < 0)
 		goto out;
 	do
 		rc = xmlin_read(x, err);
@@ -314,78 +356,343 @@ out:
 	return rc;
 }
 
-/* ---- quarantine and archive --------------------------------------------- */
+/* ---- the inbox: one entry ------------------------------------------------ */
+
+/* What an entry is, in an operator's words. */
+static const char *node_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "regular file";
+	if (S_ISLNK(mode))
+		return "symbolic link";
+	if (S_ISDIR(mode))
+		return "directory";
+	if (S_ISFIFO(mode))
+		return "named pipe (FIFO)";
+	if (S_ISCHR(mode))
+		return "character device";
+	if (S_ISBLK(mode))
+		return "block device";
+	if (S_ISSOCK(mode))
+		return "socket";
+	return "special file of unknown type";
+}
+
+/* formats.md §5: a name is kept as long as it can be stored and shown as
+ * it is; any other is quarantined under a safe name. */
+static int name_is_storable(const char *name)
+{
+	return strlen(name) <= INBOX_NAME_MAX && log_is_plain(name);
+}
+
+/* The same file, unchanged since `was`: same inode, size and mtime. */
+static int same_file(const struct stat *was, const struct stat *now)
+{
+	return was->st_dev == now->st_dev && was->st_ino == now->st_ino &&
+	       (was->st_mode & S_IFMT) == (now->st_mode & S_IFMT) && was->st_size == now->st_size &&
+	       was->st_mtim.tv_sec == now->st_mtim.tv_sec && was->st_mtim.tv_nsec == now->st_mtim.tv_nsec;
+}
 
 /*
- * formats.md §4: the file moves byte for byte to quarantine/ (a timestamp
- * prefix only when the name is taken) beside NAME.reason naming the file,
- * the line and the first problem.  The reason is written first: a crash in
- * between leaves the file in the inbox, and the next run writes it again.
+ * Open a regular file of the inbox: never through a link (O_NOFOLLOW), never
+ * blocking on a FIFO put in its place (O_NONBLOCK), and only when it is
+ * still the file that was looked at (same inode as `want`; with `exact`,
+ * also the same size and mtime).  The fd, with what fstat(2) says in *out,
+ * or -1 with errno set (ESTALE: something else has the name now).
  */
-static int quarantine(struct intake *in, struct entry *e, const struct br_error *why,
-		      struct br_error *err)
+static int inbox_open(struct intake *in, const char *name, const struct stat *want, int exact,
+		      struct stat *out)
 {
-	char qdir[FSUTIL_PATH_MAX], dst[FSUTIL_PATH_MAX], reason_path[FSUTIL_PATH_MAX + 8];
-	char qname[NAME_MAX_LEN + 32], text[4096], lb[64], stamp[TIMESTAMP_FMT_MAX];
-	char problem[BR_ERROR_MSG_MAX];
-	int rc, n;
-	size_t i, j;
+	int fd = openat(in->inbox_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
-	if ((rc = fsutil_join(qdir, sizeof(qdir), in->o->home, "quarantine", err)) < 0 ||
-	    (rc = fsutil_mkdirs(qdir, 0700, err)) < 0)
-		return rc;
-	snprintf(qname, sizeof(qname), "%s", e->name);
-	if ((rc = fsutil_join(dst, sizeof(dst), qdir, qname, err)) < 0)
-		return rc;
-	if (fsutil_exists(dst)) {
-		/* 2026-11-28T03:18:55 -> 20261128T031855 */
-		for (i = 0, j = 0; in->now[i] && j < sizeof(stamp) - 1; i++)
-			if (in->now[i] != '-' && in->now[i] != ':')
-				stamp[j++] = in->now[i];
-		stamp[j] = '\0';
-		snprintf(qname, sizeof(qname), "%s-%s", stamp, e->name);
-		if ((rc = fsutil_join(dst, sizeof(dst), qdir, qname, err)) < 0)
-			return rc;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, out) != 0 || !S_ISREG(out->st_mode) || out->st_dev != want->st_dev ||
+	    out->st_ino != want->st_ino || (exact && !same_file(want, out))) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
 	}
-	/* The problem text may quote input; no BSN reaches a reason file
-	 * (the file name and hash are ours and kept intact). */
-	snprintf(problem, sizeof(problem), "%s", why->msg);
-	log_mask_digits(problem);
+	return fd;
+}
+
+static void log_left(const struct entry *e, const char *why)
+{
+	char b[300];
+
+	log_event(LOG_INFO, "file left in the inbox for the next pass", "file=%s why=%s",
+		  log_q(b, sizeof(b), e->name), why);
+}
+
+/*
+ * Remove a file that was read from the inbox (ingested, or a duplicate):
+ * only while its name still holds the bytes that were read.  A file written
+ * to or replaced since is a new delivery and is left for the next pass.
+ */
+static int inbox_remove(struct intake *in, struct entry *e, struct br_error *err)
+{
+	struct stat now;
+
+	if (fstatat(in->inbox_fd, e->name, &now, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot look at %s in the inbox: %s",
+							  e->name, strerror(errno));
+	if (!same_file(&e->read_st, &now)) {
+		log_left(e, "\"it changed after it was read\"");
+		return 0;
+	}
+	if (unlinkat(in->inbox_fd, e->name, 0) != 0 && errno != ENOENT)
+		return br_error_set(err, BR_EIO, "cannot remove %s from the inbox: %s", e->name, strerror(errno));
+	return 0;
+}
+
+/* Drop the private copy of an entry. */
+static void entry_release(struct entry *e)
+{
+	if (e->copy)
+		unlink(e->copy);
+	free(e->copy);
+	e->copy = NULL;
+}
+
+/* ---- quarantine ----------------------------------------------------------- */
+
+/*
+ * The name under which an entry goes to quarantine/: its own when it can be
+ * stored as it is, else a safe one (fsutil_safe_name); with a timestamp
+ * prefix (and a counter) when that is taken.  Taken means the file is
+ * there, or a file of that name plus ".reason" is (it has its own reason
+ * beside it); a reason alone is what a run killed before the move left,
+ * and is written again.
+ */
+static int quarantine_name(char *qname, size_t cap, struct intake *in, const struct entry *e,
+			   struct br_error *err)
+{
+	char base[INBOX_NAME_MAX + 1], stamp[TIMESTAMP_FMT_MAX], p1[FSUTIL_PATH_MAX], p2[FSUTIL_PATH_MAX + 16];
+	size_t i, j;
+	int try, n;
+
+	if (name_is_storable(e->name))
+		snprintf(base, sizeof(base), "%s", e->name);
+	else if (fsutil_safe_name(base, e->name) < 0)
+		return br_error_set(err, BR_EINTERNAL, "OpenSSL cannot hash a file name");
+	/* 2026-11-28T03:18:55 -> 20261128T031855 */
+	for (i = 0, j = 0; in->now[i] && j < sizeof(stamp) - 1; i++)
+		if (in->now[i] != '-' && in->now[i] != ':')
+			stamp[j++] = in->now[i];
+	stamp[j] = '\0';
+	for (try = 0; try < 100; try++) {
+		if (try == 0)
+			n = snprintf(qname, cap, "%s", base);
+		else if (try == 1)
+			n = snprintf(qname, cap, "%s-%s", stamp, base);
+		else
+			n = snprintf(qname, cap, "%s-%d-%s", stamp, try, base);
+		if (n < 0 || (size_t)n >= cap)
+			return br_error_set(err, BR_EINTERNAL, "quarantine name too long");
+		if (fsutil_join(p1, sizeof(p1), in->qdir, qname, err) < 0)
+			return BR_EINTERNAL;
+		snprintf(p2, sizeof(p2), "%s.reason.reason", p1);
+		if (!fsutil_exists(p1) && !fsutil_exists(p2))
+			return 0;
+	}
+	return br_error_set(err, BR_EIO, "quarantine/ holds 100 files named like %s already", base);
+}
+
+/* The action a reason proposes. */
+enum q_action { QA_CORRECT = 0, QA_KRIMP, QA_NOT_A_FILE, QA_NAME, QA_UNREADABLE };
+
+static int reason_write(struct intake *in, const struct entry *e, const struct br_error *why,
+			enum q_action act, const char *qname, const char *stored_as, struct br_error *err)
+{
+	char path[FSUTIL_PATH_MAX + 16], lb[32], action[INBOX_NAME_MAX + 400];
+	char *text = NULL;
+	size_t cap;
+	int n, rc;
+
+	switch (act) {
+	case QA_KRIMP:
+		/* formats.md §1: only the shrink guard may be overruled */
+		snprintf(action, sizeof(action), "check with the sender that these dossiers really ended; if the"
+			 " export is right, accept it with `betaalrun ingest --krimp-toestaan quarantine/%s`;"
+			 " if not, ask for a complete export", qname);
+		break;
+	case QA_NOT_A_FILE:
+		snprintf(action, sizeof(action), "this is not a delivery: find out who put it in the inbox, then"
+			 " remove it from quarantine/ (nothing it points to was opened or changed)");
+		break;
+	case QA_NAME:
+		snprintf(action, sizeof(action), "ask the sender to deliver the file again under a plain name"
+			 " (printable UTF-8, at most %d bytes); it was not read", INBOX_NAME_MAX);
+		break;
+	case QA_UNREADABLE:
+		snprintf(action, sizeof(action), "make the file readable for betaalrun (or ask the sender to"
+			 " deliver it again) and put it in the inbox again");
+		break;
+	default:
+		snprintf(action, sizeof(action), "correct the file (or ask the sender for a corrected delivery)"
+			 " and put it in the inbox again");
+	}
 	if (why->line > 0)
 		snprintf(lb, sizeof(lb), "%ld", why->line);
 	else
 		snprintf(lb, sizeof(lb), "-");
-	n = snprintf(text, sizeof(text),
-		     "file: %s\n"
-		     "line: %s\n"
-		     "problem: %s\n"
-		     "sha256: %s\n"
-		     "quarantined: %s\n"
-		     "action: %s%s%s\n",
-		     e->name, lb, problem, e->sha[0] ? e->sha : "-", in->now,
-		     /* formats.md §1: only the shrink guard may be overruled */
-		     e->krimp_refused ? "check with the sender that these dossiers really ended; if the"
-		     " export is right, accept it with `betaalrun ingest --krimp-toestaan quarantine/" :
-		     "correct the file (or ask the sender for a corrected delivery) and put it in the inbox again",
-		     e->krimp_refused ? qname : "", e->krimp_refused ? "`; if not, ask for a complete export" : "");
-	if (n < 0)
-		return br_error_set(err, BR_EINTERNAL, "cannot format a quarantine reason");
-	n = snprintf(reason_path, sizeof(reason_path), "%s.reason", dst);
-	if (n < 0 || (size_t)n >= sizeof(reason_path))
-		return br_error_set(err, BR_EINTERNAL, "path too long: %s", dst);
-	if ((rc = fsutil_write_atomic(reason_path, text, strlen(text), 0600, err)) < 0)
-		return rc;
-	if ((rc = fsutil_move(e->path, dst, err)) < 0)
-		return rc;
-	chmod(dst, 0600);
+	if ((n = snprintf(path, sizeof(path), "%s/%s.reason", in->qdir, qname)) < 0 || (size_t)n >= sizeof(path))
+		return br_error_set(err, BR_EINTERNAL, "path too long: %s/%s.reason", in->qdir, qname);
 	{
-		char b1[600], b2[300];
-		log_event(LOG_WARN, "file quarantined", "file=%s line=%s reason=%s",
-			  log_q(b2, sizeof(b2), e->name), lb, log_q(b1, sizeof(b1), why->msg));
+		/* Every value is escaped (log_record_format): a name or a
+		 * problem that holds line breaks cannot add a line of its own.
+		 * The problem text may quote input: no BSN reaches a reason file
+		 * (the name, the hash and our own values are kept intact). */
+		const struct log_field f[] = {
+			{ "file", e->name, 0 },
+			{ "kind", node_kind(e->st.st_mode), 0 },
+			{ "stored-as", stored_as, 0 },
+			{ "line", lb, 0 },
+			{ "problem", why->msg, 1 },
+			{ "sha256", e->sha[0] ? e->sha : "-", 0 },
+			{ "quarantined", in->now, 0 },
+			{ "action", action, 0 },
+		};
+		size_t i, nf = sizeof(f) / sizeof(f[0]);
+
+		/* an escape is at most four bytes a byte: always room */
+		for (cap = 64, i = 0; i < nf; i++)
+			cap += strlen(f[i].key) + 4 * strlen(f[i].value) + 4;
+		if (!(text = malloc(cap)))
+			return br_error_set(err, BR_ENOMEM, "out of memory writing a quarantine reason");
+		if (log_record_format(text, cap, f, nf) < 0) {
+			free(text);
+			return br_error_set(err, BR_EINTERNAL, "cannot format a quarantine reason");
+		}
+	}
+	rc = fsutil_write_atomic(path, text, strlen(text), 0600, err);
+	free(text);
+	return rc;
+}
+
+/*
+ * Move the entry itself to quarantine/QNAME: rename(2) of its name, so
+ * that a link moves as a link (never followed), a FIFO or a device as what
+ * it is, a directory with what it holds, a file byte for byte.  Only while
+ * the name still holds what was looked at (`want`): 1 when moved, 0 when
+ * it is gone or changed (left for the next pass).  A regular file is
+ * opened first (inbox_open) so that its mode is set through that
+ * descriptor (fchmod), never through a name; a file with other links is
+ * left as it is (its mode is theirs too).
+ *
+ * Across file systems (`ingest DIR`) a read file goes there from its
+ * private copy; anything else is renamed aside inside the inbox to a
+ * hidden name, which no pass lists again (*hidden set).
+ */
+static int quarantine_move(struct intake *in, struct entry *e, const struct stat *want, const char *qname,
+			   const char *hidden, int *moved_hidden, const char **left, struct br_error *err)
+{
+	char dst[FSUTIL_PATH_MAX];
+	struct stat now, taken;
+	int fd = -1, rc = 0, renamed = 0;
+
+	*moved_hidden = 0;
+	*left = "\"it changed while it was looked at\"";
+	if ((rc = fsutil_join(dst, sizeof(dst), in->qdir, qname, err)) < 0)
+		return rc;
+	if (fstatat(in->inbox_fd, e->name, &now, AT_SYMLINK_NOFOLLOW) != 0) {
+		*left = "\"it is gone\"";
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot look at %s in the inbox: %s",
+							  e->name, strerror(errno));
+	}
+	if (!same_file(want, &now))
+		return 0;
+	/* a regular file: checked again, and later its mode set, through one
+	 * descriptor (one that cannot be opened, for want of permission, is
+	 * moved as it is) */
+	if (S_ISREG(now.st_mode) && (fd = inbox_open(in, e->name, want, 1, &now)) < 0 && errno == ESTALE)
+		return 0;
+	if (renameat(in->inbox_fd, e->name, AT_FDCWD, dst) == 0) {
+		rc = renamed = 1;
+	} else if (errno != EXDEV) {
+		rc = br_error_set(err, BR_EIO, "cannot move %s to %s: %s", e->name, dst, strerror(errno));
+	} else if (e->copy && S_ISREG(now.st_mode)) {
+		if ((rc = fsutil_move(e->copy, dst, err)) == 0 &&
+		    (rc = inbox_remove(in, e, err)) == 0)
+			rc = 1;
+	} else if (fstatat(in->inbox_fd, hidden, &taken, AT_SYMLINK_NOFOLLOW) == 0) {
+		*left = "\"the name to move it aside to is taken\"";
+		rc = 0; /* never over another entry: left for the next pass */
+	} else if (renameat(in->inbox_fd, e->name, in->inbox_fd, hidden) != 0) {
+		rc = br_error_set(err, BR_EIO, "cannot move %s aside: %s", e->name, strerror(errno));
+	} else {
+		*moved_hidden = 1;
+		rc = 1;
+	}
+	if (renamed && fd >= 0 && now.st_nlink == 1)
+		fchmod(fd, 0600); /* personal data: 0600, like every file betaalrun writes */
+	if (fd >= 0)
+		close(fd);
+	if (rc != 1)
+		return rc;
+	if ((rc = fsutil_sync_dir(in->qdir, err)) < 0 || (rc = fsutil_sync_dir(in->o->inbox, err)) < 0)
+		return rc;
+	return 1;
+}
+
+/*
+ * formats.md §4-§5: the entry moves to quarantine/ beside QNAME.reason,
+ * which names it (escaped), says what it is, the line and the first
+ * problem, and what to do.  The reason is written first: a crash in
+ * between leaves the entry in the inbox, and the next pass writes it again.
+ * The entry must still be what was looked at: what was read (a file with a
+ * private copy), or what was listed; if it has changed, it is left for the
+ * next pass.  Never follows a link, never opens anything but a regular
+ * file.
+ */
+static int quarantine(struct intake *in, struct entry *e, const struct br_error *why, enum q_action act,
+		      struct br_error *err)
+{
+	char qname[INBOX_NAME_MAX + 64], stored[INBOX_NAME_MAX + 128], hidden[INBOX_NAME_MAX + 80];
+	const char *left = NULL;
+	int rc, moved_hidden = 0;
+
+	if ((rc = quarantine_name(qname, sizeof(qname), in, e, err)) < 0)
+		return rc;
+	snprintf(stored, sizeof(stored), "quarantine/%s", qname);
+	snprintf(hidden, sizeof(hidden), ".quarantined-%s", qname);
+	if ((rc = reason_write(in, e, why, act, qname, stored, err)) < 0)
+		return rc;
+	rc = quarantine_move(in, e, e->copy ? &e->read_st : &e->st, qname, hidden, &moved_hidden, &left, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		/* changed or gone since it was looked at: no quarantine yet */
+		char path[FSUTIL_PATH_MAX + 16];
+		int n = snprintf(path, sizeof(path), "%s/%s.reason", in->qdir, qname);
+		if (n > 0 && (size_t)n < sizeof(path))
+			unlink(path);
+		log_left(e, left);
+		return 0;
+	}
+	if (moved_hidden) {
+		/* the inbox is on another file system: say where it is now */
+		snprintf(stored, sizeof(stored), "inbox/%s (another file system than quarantine/)", hidden);
+		if ((rc = reason_write(in, e, why, act, qname, stored, err)) < 0)
+			return rc;
+	}
+	{
+		char b1[600], b2[300], b3[64], b4[300];
+		char lb[32];
+
+		if (why->line > 0)
+			snprintf(lb, sizeof(lb), "%ld", why->line);
+		else
+			snprintf(lb, sizeof(lb), "-");
+		log_event(LOG_WARN, "file quarantined", "file=%s kind=%s stored_as=%s line=%s reason=%s",
+			  log_q(b2, sizeof(b2), e->name), log_q(b3, sizeof(b3), node_kind(e->st.st_mode)),
+			  log_q(b4, sizeof(b4), stored), lb, log_q(b1, sizeof(b1), why->msg));
 	}
 	in->sum->quarantined++;
 	return 0;
 }
+
+/* ---- archive -------------------------------------------------------------- */
 
 /* The archive path for a new delivery: archive/YYYY/MM/NAME(.gz), made
  * unique with the hash when taken. */
@@ -475,8 +782,8 @@ static void early_archive_start(struct early_archive *a, struct intake *in, stru
 	if (fsutil_join(abs, sizeof(abs), in->o->home, rel, &a->err) < 0 ||
 	    pending_path(a->dir, a->pending, abs, &a->err) < 0)
 		return;
-	memcpy(a->src, e->path, sizeof(a->src));
-	a->gzip = !fsutil_is_gzip(e->path);
+	snprintf(a->src, sizeof(a->src), "%s", e->copy);
+	a->gzip = !fsutil_is_gzip(e->copy);
 	a->running = pthread_create(&a->thread, NULL, early_archive_main, a) == 0;
 }
 
@@ -521,9 +828,10 @@ static int archive(struct intake *in, struct entry *e, const char *rel, struct e
 			return br_error_set(err, BR_EIO, "cannot rename %s: %s", pending, strerror(errno));
 		if ((rc = fsutil_sync_dir(dir, err)) < 0)
 			return rc;
-	} else if (!fsutil_exists(abs) || fsutil_exists(e->path)) {
-		if ((rc = fsutil_copy_atomic(abs, e->path, !fsutil_is_gzip(e->path), 0600, err)) < 0)
-			return rc;
+	} else if ((rc = fsutil_copy_atomic(abs, e->copy, !fsutil_is_gzip(e->copy), 0600, err)) < 0) {
+		/* from the private copy: the bytes that were hashed (and
+		 * parsed), rewritten the same when a run was interrupted */
+		return rc;
 	}
 	/* temporary files a killed earlier attempt left here (no copy is
 	 * running now: the early copy has been waited for) */
@@ -531,9 +839,7 @@ static int archive(struct intake *in, struct entry *e, const char *rel, struct e
 		return rc;
 	if (!early && unlink(pending) == 0) /* left by an interrupted run */
 		fsutil_sync_dir(dir, err);
-	if (unlink(e->path) != 0 && errno != ENOENT)
-		return br_error_set(err, BR_EIO, "cannot remove %s from the inbox: %s", e->path, strerror(errno));
-	if ((rc = fsutil_sync_dir(in->o->inbox, err)) < 0)
+	if ((rc = inbox_remove(in, e, err)) < 0 || (rc = fsutil_sync_dir(in->o->inbox, err)) < 0)
 		return rc;
 	if ((rc = store_prepare(in->st, &s, "UPDATE levering SET gearchiveerd = 1 WHERE sha256 = ?1", err)) < 0)
 		return rc;
@@ -1246,7 +1552,7 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 
 	if ((rc = schema_for(&schema, in, &e->hdr, err)) < 0)
 		goto out;
-	if ((rc = xmlin_open(&x, e->path, e->name, schema, &in->lim, err)) < 0)
+	if ((rc = xmlin_open(&x, e->copy, e->name, schema, &in->lim, err)) < 0)
 		goto out;
 	switch (e->hdr.kind) {
 	case LEVERING_REGISTER: {
@@ -1345,8 +1651,8 @@ static int handle_known(struct intake *in, struct entry *e, sqlite3_int64 leveri
 	sqlite3_finalize(s);
 	if (rc < 0)
 		return rc;
-	if (unlink(e->path) != 0 && errno != ENOENT)
-		return br_error_set(err, BR_EIO, "cannot remove %s: %s", e->path, strerror(errno));
+	if ((rc = inbox_remove(in, e, err)) < 0)
+		return rc;
 	log_event(LOG_INFO, "duplicate skipped", "file=%s sha256=%.12s", log_q(b, sizeof(b), e->name), e->sha);
 	in->sum->duplicates++;
 	return 0;
@@ -1417,7 +1723,7 @@ static int ingest_file(struct intake *in, struct entry *e, struct br_error *err)
 			return rc;
 		}
 		br_error_at(&why, e->name, 0);
-		return quarantine(in, e, &why, err);
+		return quarantine(in, e, &why, e->krimp_refused ? QA_KRIMP : QA_CORRECT, err);
 	}
 	if (in->o->progress)
 		fputc('\n', stderr);
@@ -1452,24 +1758,42 @@ static int cmp_names(const void *pa, const void *pb)
 	return strcmp(((const struct entry *)pa)->name, ((const struct entry *)pb)->name);
 }
 
-static int list_inbox(struct entry **out, size_t *out_n, const char *dir, struct br_error *err)
+static void entries_free(struct entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		entry_release(&v[i]);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+/*
+ * Every complete entry of the inbox, whatever it is, with what lstat(2)
+ * says of it (nothing is followed or opened here), sorted by name.
+ */
+static int list_inbox(struct entry **out, size_t *out_n, struct intake *in, struct br_error *err)
 {
 	DIR *d = NULL;
 	struct dirent *de;
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0;
-	int rc = 0;
+	int rc = 0, fd;
 
 	*out = NULL;
 	*out_n = 0;
-	if (!(d = opendir(dir)))
-		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
-				    "cannot read the inbox %s: %s", dir, strerror(errno));
+	if ((fd = dup(in->inbox_fd)) < 0 || !(d = fdopendir(fd))) {
+		rc = br_error_set(err, BR_EIO, "cannot read the inbox %s: %s", in->o->inbox, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	rewinddir(d);
 	while ((de = readdir(d))) {
-		struct stat st;
 		struct entry *e;
 
-		if (!name_is_complete(de->d_name) || strlen(de->d_name) > NAME_MAX_LEN)
+		if (!name_is_complete(de->d_name))
 			continue;
 		if (n >= INBOX_MAX_FILES)
 			break; /* the rest waits for the next run */
@@ -1479,22 +1803,149 @@ static int list_inbox(struct entry **out, size_t *out_n, const char *dir, struct
 		}
 		e = &v[n];
 		memset(e, 0, sizeof(*e));
-		memcpy(e->name, de->d_name, strlen(de->d_name) + 1);
-		if ((rc = fsutil_join(e->path, sizeof(e->path), dir, e->name, err)) < 0)
+		if (fstatat(in->inbox_fd, de->d_name, &e->st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno == ENOENT)
+				continue; /* gone meanwhile */
+			rc = br_error_set(err, BR_EIO, "cannot look at an entry of the inbox %s: %s",
+					  in->o->inbox, strerror(errno));
 			goto out;
-		if (stat(e->path, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
+		}
+		if (!(e->name = strdup(de->d_name))) {
+			rc = br_error_set(err, BR_ENOMEM, "out of memory listing the inbox");
+			goto out;
+		}
 		n++;
 	}
 	if (n) /* qsort's array may not be NULL, even for 0 elements (an empty inbox) */
 		qsort(v, n, sizeof(*v), cmp_names);
+	while (*out_n < n) {
+		v[*out_n].idx = *out_n;
+		(*out_n)++;
+	}
 	*out = v;
-	*out_n = n;
 	v = NULL;
 out:
 	if (d)
 		closedir(d);
-	free(v);
+	entries_free(v, n);
+	return rc;
+}
+
+/* Quarantine an entry for a problem of our own wording. */
+static int refuse(struct intake *in, struct entry *e, enum q_action act, struct br_error *err,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int refuse(struct intake *in, struct entry *e, enum q_action act, struct br_error *err,
+		  const char *fmt, ...)
+{
+	struct br_error why;
+	va_list ap;
+
+	br_error_clear(&why);
+	why.code = BR_EINPUT;
+	va_start(ap, fmt);
+	vsnprintf(why.msg, sizeof(why.msg), fmt, ap);
+	va_end(ap);
+	return quarantine(in, e, &why, act, err);
+}
+
+/* Anything but a regular file: moved aside as what it is (a link is never
+ * followed; its target, shown escaped, is only read as text). */
+static int refuse_node(struct intake *in, struct entry *e, struct br_error *err)
+{
+	const char *kind = node_kind(e->st.st_mode);
+	char target[256];
+	ssize_t n;
+
+	if (!S_ISLNK(e->st.st_mode))
+		return refuse(in, e, QA_NOT_A_FILE, err, "a %s is not a delivery: the inbox takes regular"
+			      " files only; it was not opened", kind);
+	if ((n = readlinkat(in->inbox_fd, e->name, target, sizeof(target) - 1)) < 0)
+		n = 0;
+	target[n] = '\0';
+	if ((size_t)n == sizeof(target) - 1)
+		snprintf(target + sizeof(target) - 4, 4, "...");
+	return refuse(in, e, QA_NOT_A_FILE, err, "a symbolic link (to '%s') is not a delivery: the inbox"
+		      " takes regular files only, and a link is never followed", target);
+}
+
+/*
+ * Read one regular file of the inbox, once, through one descriptor: its
+ * bytes go to a private copy in archive/ while they are hashed, and from
+ * then on only the copy is used.  A file whose size or mtime changed while
+ * it was read (a sender still writing) is left for the next pass.  Returns
+ * 1 when e->copy, e->sha and e->size are set, 0 when the entry was
+ * quarantined or left, < 0 for a failure of the machinery.
+ */
+static int read_entry(struct intake *in, struct entry *e, struct br_error *err)
+{
+	char copy[FSUTIL_PATH_MAX];
+	struct br_error why;
+	struct stat before;
+	int fd, rc, n;
+
+	if (!S_ISREG(e->st.st_mode))
+		return refuse_node(in, e, err);
+	if (!name_is_storable(e->name))
+		return refuse(in, e, QA_NAME, err, "the file name cannot be stored or shown as it is (%zu bytes%s):"
+			      " only plain names of at most %d bytes are taken", strlen(e->name),
+			      log_is_plain(e->name) ? "" : ", with line breaks, control characters or bytes that"
+			      " are not UTF-8", INBOX_NAME_MAX);
+	if ((uint64_t)e->st.st_size > in->lim.max_bytes)
+		return refuse(in, e, QA_CORRECT, err, "file is %llu bytes, larger than the limit of %llu MiB"
+			      " (max_bestand_mb)", (unsigned long long)e->st.st_size,
+			      (unsigned long long)(in->lim.max_bytes >> 20));
+	if ((fd = inbox_open(in, e->name, &e->st, 0, &before)) < 0) {
+		if (errno == EACCES || errno == EPERM)
+			return refuse(in, e, QA_UNREADABLE, err, "the file cannot be read: %s", strerror(errno));
+		if (errno == ENOENT || errno == ESTALE || errno == ELOOP || errno == ENXIO) {
+			log_left(e, "\"it was gone or replaced before it was opened\"");
+			return 0;
+		}
+		return br_error_set(err, BR_EIO, "cannot open %s in the inbox: %s", e->name, strerror(errno));
+	}
+	n = snprintf(copy, sizeof(copy), "%s/.inbox-%zu.tmp-%ld", in->work, e->idx, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(copy)) {
+		rc = br_error_set(err, BR_EINTERNAL, "path too long: %s", in->work);
+		goto out;
+	}
+	br_error_clear(&why);
+	rc = fsutil_copy_fd_digest(e->sha, &e->size, fd, e->name, copy, in->lim.max_bytes, &why);
+	if (fstat(fd, &e->read_st) != 0) {
+		if (rc == 0)
+			unlink(copy);
+		rc = br_error_set(err, BR_EIO, "cannot look at %s in the inbox: %s", e->name, strerror(errno));
+		goto out;
+	}
+	if (!same_file(&before, &e->read_st) || (rc == 0 && (uint64_t)e->read_st.st_size != e->size)) {
+		/* still being written: what was read is no delivery yet */
+		if (rc == 0)
+			unlink(copy);
+		log_left(e, "\"it changed while it was read (still being written?)\"");
+		rc = 0;
+		goto out;
+	}
+	if (rc == BR_EINPUT) {
+		/* over the cap (it grew before it was opened): refused whole,
+		 * as the file it is now */
+		e->sha[0] = '\0';
+		e->st = e->read_st;
+		close(fd);
+		fd = -1;
+		return quarantine(in, e, &why, QA_CORRECT, err);
+	}
+	if (rc < 0) {
+		*err = why;
+		goto out;
+	}
+	if (!(e->copy = strdup(copy))) {
+		unlink(copy);
+		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = 1;
+out:
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -1502,7 +1953,8 @@ out:
  * A run killed between removing an archived file from the inbox and
  * marking its ledger row left the row unmarked: the archive copy is there
  * and the inbox no longer holds those bytes.  Mark it (intake.h: every
- * file ends up ingested and archived).
+ * file ends up ingested and archived).  The inbox file is looked at as the
+ * pass does: a regular file only, never through a link.
  */
 static int recover_archived(struct intake *in, struct br_error *err)
 {
@@ -1514,22 +1966,24 @@ static int recover_archived(struct intake *in, struct br_error *err)
 	    (rc = store_prepare(in->st, &mark, "UPDATE levering SET gearchiveerd = 1 WHERE sha256 = ?1", err)) < 0)
 		goto out;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		char inbox_file[FSUTIL_PATH_MAX], archive_file[FSUTIL_PATH_MAX], sha[SHA256_HEX_LEN + 1];
+		char archive_file[FSUTIL_PATH_MAX], sha[SHA256_HEX_LEN + 1];
 		const char *want = (const char *)sqlite3_column_text(q, 0);
-		int still_there = 0;
+		const char *name = (const char *)sqlite3_column_text(q, 1);
+		struct stat st, fst;
+		int still_there = 0, fd;
 
-		if (fsutil_join(inbox_file, sizeof(inbox_file), in->o->inbox,
-				(const char *)sqlite3_column_text(q, 1), err) < 0 ||
-		    fsutil_join(archive_file, sizeof(archive_file), in->o->home,
+		if (fsutil_join(archive_file, sizeof(archive_file), in->o->home,
 				(const char *)sqlite3_column_text(q, 2), err) < 0) {
 			rc = BR_EINTERNAL;
 			goto out;
 		}
-		if (fsutil_exists(inbox_file)) {
-			struct br_error e;
-			br_error_clear(&e);
-			still_there = fsutil_digest_file(sha, NULL, inbox_file, in->lim.max_bytes, NULL, &e) == 0 &&
+		if (name && !strchr(name, '/') && fstatat(in->inbox_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && (fd = inbox_open(in, name, &st, 0, &fst)) >= 0) {
+			struct br_error ignored;
+			br_error_clear(&ignored);
+			still_there = fsutil_digest_fd(sha, NULL, fd, name, in->lim.max_bytes, &ignored) == 0 &&
 				      strcmp(sha, want) == 0;
+			close(fd);
 		}
 		if (still_there || !fsutil_exists(archive_file))
 			continue; /* the normal pass finishes it */
@@ -1548,6 +2002,53 @@ out:
 	return rc;
 }
 
+/* Where quarantine/ and the private copies go; the inbox, open.  Copies a
+ * killed run left are removed first. */
+static int intake_dirs(struct intake *in, struct br_error *err)
+{
+	int rc;
+
+	if ((rc = fsutil_join(in->qdir, sizeof(in->qdir), in->o->home, "quarantine", err)) < 0 ||
+	    (rc = fsutil_mkdirs(in->qdir, 0700, err)) < 0 ||
+	    (rc = fsutil_join(in->work, sizeof(in->work), in->o->home, "archive", err)) < 0 ||
+	    (rc = fsutil_mkdirs(in->work, 0700, err)) < 0 || (rc = fsutil_clean_temp(in->work, err)) < 0)
+		return rc;
+	if ((in->inbox_fd = open(in->o->inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
+				    "cannot read the inbox %s: %s", in->o->inbox, strerror(errno));
+	return 0;
+}
+
+/*
+ * Look at one entry: read it (read_entry), then, when it is new, sniff its
+ * kind and header.  1 when it waits to be ingested, 0 when it was handled
+ * (quarantined, a duplicate, left for the next pass), < 0 for a failure of
+ * the machinery.
+ */
+static int look_at(struct intake *in, struct entry *e, struct br_error *err)
+{
+	struct br_error why;
+	int rc;
+
+	if ((rc = read_entry(in, e, err)) <= 0)
+		return rc;
+	if ((rc = check_known(in, e, err)) != 0) {
+		entry_release(e);
+		return rc < 0 ? rc : 0;
+	}
+	br_error_clear(&why);
+	if (sniff(in, e, &why) < 0) {
+		if (why.code == BR_EIO || why.code == BR_ENOMEM) {
+			*err = why;
+			return why.code;
+		}
+		rc = quarantine(in, e, &why, QA_CORRECT, err);
+		entry_release(e);
+		return rc;
+	}
+	return 1;
+}
+
 int intake_run(struct intake_summary *out, struct store *st, const struct intake_opts *o,
 	       struct br_error *err)
 {
@@ -1561,6 +2062,7 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 	in.st = st;
 	in.o = o;
 	in.sum = out;
+	in.inbox_fd = -1;
 	xmlin_limits_default(&in.lim);
 	in.lim.max_bytes = (uint64_t)o->cfg->max_bestand_mb * 1024 * 1024;
 	in.lim.max_depth = o->cfg->max_diepte;
@@ -1571,50 +2073,34 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 		in.now_ts = now;
 		in.today = timestamp_day(now);
 	}
-	if ((rc = recover_archived(&in, err)) < 0 || (rc = list_inbox(&v, &n, o->inbox, err)) < 0)
+	if ((rc = intake_dirs(&in, err)) < 0 || (rc = recover_archived(&in, err)) < 0 ||
+	    (rc = list_inbox(&v, &n, &in, err)) < 0)
 		goto out;
 	if (n && !(todo = calloc(n, sizeof(*todo)))) {
 		rc = br_error_set(err, BR_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		struct entry *e = &v[i];
-		struct br_error why;
-
-		br_error_clear(&why);
-		if (fsutil_digest_file(e->sha, NULL, e->path, in.lim.max_bytes, &e->size, &why) < 0) {
-			if (why.code == BR_EINPUT) {
-				e->sha[0] = '\0';
-				if ((rc = quarantine(&in, e, &why, err)) < 0)
-					goto out;
-				continue;
-			}
-			*err = why;
-			rc = why.code;
+		if ((rc = look_at(&in, &v[i], err)) < 0)
 			goto out;
-		}
-		if ((rc = check_known(&in, e, err)) < 0)
-			goto out;
-		if (rc == 1) {
-			rc = 0;
-			continue;
-		}
-		if (sniff(&in, e, &why) < 0) {
-			if ((rc = quarantine(&in, e, &why, err)) < 0)
-				goto out;
-			continue;
-		}
-		todo[n_todo++] = e;
+		if (rc == 1)
+			todo[n_todo++] = &v[i];
 	}
+	rc = 0;
 	if (n_todo)
 		qsort(todo, n_todo, sizeof(*todo), cmp_entries);
-	for (i = 0; i < n_todo; i++)
-		if ((rc = ingest_file(&in, todo[i], err)) < 0)
+	for (i = 0; i < n_todo; i++) {
+		rc = ingest_file(&in, todo[i], err);
+		entry_release(todo[i]);
+		if (rc < 0)
 			goto out;
+	}
 out:
 	for (i = 0; i < sizeof(in.schema) / sizeof(in.schema[0]); i++)
 		xmlin_schema_free(in.schema[i]);
 	free(todo);
-	free(v);
+	entries_free(v, n);
+	if (in.inbox_fd >= 0)
+		close(in.inbox_fd);
 	return rc;
 }

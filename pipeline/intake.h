@@ -4,8 +4,15 @@
  * reason an operator can act on.
  *
  * Per run:
- *  1. List the inbox: regular files whose names do not start with '.' and
- *     do not end in .part or .tmp (senders write, then rename).
+ *  1. List the inbox without following anything (formats.md §5, the inbox
+ *     is a trust boundary): names starting with '.' or ending in .part or
+ *     .tmp are skipped (senders write, then rename); links, FIFOs, devices,
+ *     sockets and directories are moved into quarantine as what they are,
+ *     with a reason; a name that cannot be stored or shown as it is, is
+ *     quarantined unread under a safe name.  A regular file is opened once
+ *     and copied, while it is hashed, into a private file that the sniffer,
+ *     the parser and the archive all read; one that changes while it is
+ *     read is left for the next pass.
  *  2. Identify each by the SHA-256 of its bytes.  Known and archived: a
  *     duplicate, recorded and removed from the inbox.  Known but not yet
  *     archived (a crash between commit and archive): the archive is

@@ -42,9 +42,10 @@ static int log_is_digit(char c)
 
 void log_mask_digits(char *s)
 {
-	/* cli.md: BSNs are masked as *****6782 in every log line.  Only runs
-	 * of exactly nine digits: longer runs (an IBAN's account number, a
-	 * timestamp's digits are shorter) are no BSN. */
+	/* cli.md: BSNs are masked as *****6782 in every log line.  Any run of
+	 * nine or more digits, whatever surrounds it: a BSN inside a longer
+	 * run (an account number, two numbers written together) is still a
+	 * BSN.  The last four digits stay, as in the nine-digit mask. */
 	char *p = s, *start;
 
 	if (!s)
@@ -57,22 +58,203 @@ void log_mask_digits(char *s)
 		start = p;
 		while (log_is_digit(*p))
 			p++;
-		if (p - start == 9)
-			memset(start, '*', 5);
+		if (p - start >= 9)
+			memset(start, '*', (size_t)(p - start) - 4);
 	}
 }
 
-/* Does a logfmt value need quotes: empty, or any space, '"', '=', '\\'
- * or control character. */
+/* ---- escaping ------------------------------------------------------------ */
+
+/* One character as shown: at most four bytes written as \xNN, and a NUL. */
+#define ESC_MAX 17
+
+/* Length (1..4) of the valid UTF-8 sequence at s, with its code point in
+ * *cp, or 0 when s does not start one (a stray continuation byte, an
+ * overlong form, a surrogate, beyond U+10FFFF, cut by the NUL). */
+static size_t utf8_seq(const unsigned char *s, unsigned long *cp)
+{
+	unsigned char c = s[0];
+	unsigned long v;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Characters that are not shown as they are (log.h). */
+static int log_hidden(unsigned long cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+}
+
+static size_t esc_hex(char *out, unsigned char c)
+{
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = "0123456789abcdef"[c >> 4];
+	out[3] = "0123456789abcdef"[c & 15];
+	return 4;
+}
+
+/*
+ * The next character of `s` (not at its NUL) as it is shown, into out
+ * (NUL-terminated, its length in *out_len); returns how many bytes of s it
+ * stands for.  With `quote`, '"' is escaped too (a logfmt value).
+ */
+static size_t esc_char(char out[ESC_MAX], size_t *out_len, const unsigned char *s, int quote)
+{
+	unsigned long cp = 0;
+	size_t n = utf8_seq(s, &cp), i, len = 0;
+
+	if (n == 0) {
+		len = esc_hex(out, s[0]);
+		n = 1;
+	} else if (n == 1 && (cp == '\\' || (quote && cp == '"'))) {
+		out[len++] = '\\';
+		out[len++] = (char)cp;
+	} else if (n == 1 && (cp == '\n' || cp == '\r' || cp == '\t')) {
+		out[len++] = '\\';
+		out[len++] = cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't';
+	} else if (log_hidden(cp)) {
+		for (i = 0; i < n; i++)
+			len += esc_hex(out + len, s[i]);
+	} else {
+		memcpy(out, s, n);
+		len = n;
+	}
+	out[len] = '\0';
+	*out_len = len;
+	return n;
+}
+
+int log_is_plain(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+
+	while (*p) {
+		size_t n = utf8_seq(p, &cp);
+
+		if (n == 0 || log_hidden(cp))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+size_t log_escape(char *out, size_t cap, const char *s, int mask)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t need = 0, len = 0, run_left = 0, run_mask = 0;
+	int full = cap == 0;
+
+	while (*p) {
+		char e[ESC_MAX];
+		size_t elen, used;
+
+		if (mask && log_is_digit((char)*p)) {
+			/* a digit run is judged whole: mask it, then show it */
+			if (run_left == 0) {
+				while (log_is_digit((char)p[run_left]))
+					run_left++;
+				run_mask = run_left >= 9 ? run_left - 4 : 0;
+			}
+			e[0] = run_mask ? '*' : (char)*p;
+			e[1] = '\0';
+			elen = used = 1;
+			run_left--;
+			if (run_mask)
+				run_mask--;
+		} else {
+			used = esc_char(e, &elen, p, 0);
+		}
+		p += used;
+		need += elen;
+		if (!full && len + elen < cap) {
+			memcpy(out + len, e, elen);
+			len += elen;
+		} else {
+			full = 1; /* never a later, shorter unit after a cut */
+		}
+	}
+	if (cap)
+		out[len] = '\0';
+	return need;
+}
+
+int log_record_format(char *out, size_t cap, const struct log_field *f, size_t n)
+{
+	size_t len = 0, i;
+
+	if (!cap)
+		return -1;
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t klen = strlen(f[i].key), vlen;
+
+		if (len + klen + 2 >= cap)
+			goto full;
+		memcpy(out + len, f[i].key, klen);
+		memcpy(out + len + klen, ": ", 2);
+		len += klen + 2;
+		vlen = log_escape(out + len, cap - len, f[i].value ? f[i].value : "-", f[i].mask);
+		if (len + vlen + 1 >= cap)
+			goto full;
+		len += vlen;
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	return len > (size_t)2147483647 ? -1 : (int)len;
+full:
+	out[0] = '\0';
+	return -1;
+}
+
+/* Does a logfmt value need quotes: empty, or any space, '=', or anything
+ * esc_char shows otherwise than it is ('"', '\\', control characters,
+ * bytes that are not UTF-8). */
 static int log_needs_quotes(const char *v)
 {
-	if (!*v)
-		return 1;
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
+	const unsigned char *p = (const unsigned char *)v;
 
-		if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f)
+	if (!*p)
+		return 1;
+	while (*p) {
+		char e[ESC_MAX];
+		size_t elen, n;
+
+		if (*p == ' ' || *p == '=')
 			return 1;
+		n = esc_char(e, &elen, p, 1);
+		if (elen != n || memcmp(e, p, n) != 0)
+			return 1;
+		p += n;
 	}
 	return 0;
 }
@@ -80,58 +262,36 @@ static int log_needs_quotes(const char *v)
 const char *log_q(char *buf, unsigned cap, const char *value)
 {
 	size_t n = 0;
-	const char *v = value ? value : "";
+	const unsigned char *v = (const unsigned char *)(value ? value : "");
 
 	if (!buf || cap < 3)
 		return "\"\"";
-	if (!log_needs_quotes(v)) {
-		snprintf(buf, cap, "%s", v);
+	if (!log_needs_quotes((const char *)v)) {
+		snprintf(buf, cap, "%s", (const char *)v);
 		return buf;
 	}
 	buf[n++] = '"';
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
-		char esc[5];
-		size_t elen;
+	while (*v) {
+		char e[ESC_MAX];
+		size_t elen, used;
 
 		/* One event, one line: newlines and other control characters
-		 * are escaped, never written raw. */
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			elen = 2;
-		} else if (c == '\n' || c == '\r' || c == '\t') {
-			esc[0] = '\\';
-			esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-			elen = 2;
-		} else if (c < 0x20 || c == 0x7f) {
-			esc[0] = '\\';
-			esc[1] = 'x';
-			esc[2] = "0123456789abcdef"[c >> 4];
-			esc[3] = "0123456789abcdef"[c & 15];
-			elen = 4;
-		} else {
-			esc[0] = (char)c;
-			elen = 1;
-		}
+		 * are escaped, never written raw; a character is written
+		 * whole or not at all. */
+		used = esc_char(e, &elen, v, 1);
 		if (n + elen + 2 > cap) /* keep room for the closing '"' and NUL */
 			break;
-		memcpy(buf + n, esc, elen);
+		memcpy(buf + n, e, elen);
 		n += elen;
+		v += used;
 	}
-	if (*v) {
+	if (*v && log_is_digit((char)*v)) {
 		/* Cut: a digit run at the cut may be the start of a BSN that the
-		 * final masking would no longer recognise, so hide it; and do
-		 * not leave half a UTF-8 character before the quote. */
+		 * final masking would no longer recognise, so hide it. */
 		size_t i = n;
 
-		if (log_is_digit(*v))
-			while (i > 1 && log_is_digit(buf[i - 1]))
-				buf[--i] = '*';
-		while (n > 1 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
-			n--;
-		if (n > 1 && ((unsigned char)buf[n - 1] & 0xc0) == 0xc0)
-			n--;
+		while (i > 1 && log_is_digit(buf[i - 1]))
+			buf[--i] = '*';
 	}
 	buf[n++] = '"';
 	buf[n] = '\0';
@@ -176,8 +336,12 @@ void log_event(enum log_level level, const char *msg, const char *fields, ...)
 	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n] = '\0';
-	/* log.h: masking happens last, on the finished line. */
+	/* log.h: masking happens last, on the finished line; a control byte
+	 * that came in raw (a value without log_q) cannot start a line. */
 	log_mask_digits(line);
+	for (w = 0; (size_t)w < n; w++)
+		if ((unsigned char)line[w] < 0x20 || line[w] == 0x7f)
+			line[w] = '?';
 	line[n++] = '\n';
 	fwrite(line, 1, n, stderr);
 	fflush(stderr);

@@ -152,12 +152,17 @@ static void test_mask_digits(void **state)
 		{ "bsn=123456782", "bsn=*****6782" },
 		{ "x123456782y", "x*****6782y" },
 		{ "123456782,111222333", "*****6782,*****2333" },
-		{ "1234567890", "1234567890" },          /* 10 digits: no BSN */
+		/* Nine or more, whatever surrounds them: a BSN inside a
+		 * longer run is still a BSN (issue #10). */
+		{ "1112001060", "******1060" },
+		{ "x1112001060y", "x******1060y" },
 		{ "12345678", "12345678" },              /* 8 digits */
-		{ "NL91ABNA0417164300", "NL91ABNA0417164300" },
+		{ "12345678.12345678", "12345678.12345678" },
+		{ "NL91ABNA0417164300", "NL91ABNA******4300" },
 		{ "2026-11-27T18:00:00", "2026-11-27T18:00:00" },
+		{ "20261127180000", "**********0000" },
 		{ "a 999999990 b 12345678901234567 c 000000000",
-		  "a *****9990 b 12345678901234567 c *****0000" },
+		  "a *****9990 b *************4567 c *****0000" },
 	};
 	char buf[128];
 	size_t i;
@@ -185,7 +190,115 @@ static void test_event_masks_bsn(void **state)
 		"123456781", log_q(b, sizeof(b), "J. de Vries 111222333"), "NL91ABNA0417164300");
 	assert_string_equal(capture_stop(&c),
 		"level=warn msg=\"BSN *****6782 fails the elfproef\" bsn=*****6781 "
-		"naam=\"J. de Vries *****2333\" rekening=NL91ABNA0417164300\n");
+		"naam=\"J. de Vries *****2333\" rekening=NL91ABNA******4300\n");
+}
+
+/* A value passed raw (without log_q) cannot break the line. */
+static void test_event_raw_control(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	log_set_level(LOG_INFO);
+	capture_start(&c);
+	log_event(LOG_WARN, "m", "file=%s", "a\nlevel=error msg=forged\x1b[2J");
+	assert_string_equal(capture_stop(&c), "level=warn msg=m file=a?level=error msg=forged?[2J\n");
+}
+
+static void test_quote_hidden(void **state)
+{
+	char b[128];
+
+	(void)state;
+	/* Bytes that are not UTF-8, C1 controls and bidi overrides are
+	 * escaped, so a log line shows what the value is. */
+	assert_string_equal(log_q(b, sizeof(b), "a\xff" "b"), "\"a\\xffb\"");
+	assert_string_equal(log_q(b, sizeof(b), "\xc2\x9b" "2J"), "\"\\xc2\\x9b2J\"");
+	assert_string_equal(log_q(b, sizeof(b), "x\xe2\x80\xaeyz"), "\"x\\xe2\\x80\\xaeyz\"");
+	assert_string_equal(log_q(b, sizeof(b), "\x1b[31m"), "\"\\x1b[31m\"");
+	/* An overlong '/' and a surrogate are not UTF-8. */
+	assert_string_equal(log_q(b, sizeof(b), "\xc0\xaf"), "\"\\xc0\\xaf\"");
+	assert_string_equal(log_q(b, sizeof(b), "\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"");
+}
+
+static void test_escape(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		int mask;
+	} cases[] = {
+		{ "", "", 0 },
+		{ "register-2026-11-27.xml", "register-2026-11-27.xml", 0 },
+		{ "Gr\xc3\xa9goire \"x\" = y", "Gr\xc3\xa9goire \"x\" = y", 0 },
+		{ "a\nproblem: none", "a\\nproblem: none", 0 },
+		{ "tab\there\r", "tab\\there\\r", 0 },
+		{ "back\\slash", "back\\\\slash", 0 },
+		{ "\x1b]0;title\x07", "\\x1b]0;title\\x07", 0 },
+		{ "\xff\xfe", "\\xff\\xfe", 0 },
+		{ "\xe2\x80\xa8", "\\xe2\\x80\\xa8", 0 },  /* U+2028 line separator */
+		{ "\xef\xbb\xbfx", "\\xef\\xbb\\xbfx", 0 },  /* BOM */
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", 0 }, /* an emoji is text */
+		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80", 0 }, /* > U+10FFFF */
+		{ "\xe2\x82", "\\xe2\\x82", 0 },  /* cut sequence */
+		{ "bsn 1112001060", "bsn 1112001060", 0 },
+		{ "bsn 1112001060", "bsn ******1060", 1 },
+		{ "x123456782\n", "x*****6782\\n", 1 },
+		{ "12345678", "12345678", 1 },
+	};
+	char b[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = log_escape(b, sizeof(b), cases[i].in, cases[i].mask);
+		assert_string_equal(b, cases[i].out);
+		assert_int_equal(n, strlen(cases[i].out));
+	}
+	/* A short buffer: never half an escape or half a character, the
+	 * needed length still returned. */
+	assert_int_equal(log_escape(b, 4, "ab\ncd", 0), 6);
+	assert_string_equal(b, "ab");
+	assert_int_equal(log_escape(b, 5, "ab\ncd", 0), 6);
+	assert_string_equal(b, "ab\\n");
+	assert_int_equal(log_escape(b, 4, "a\xc3\xa9", 0), 3);
+	assert_string_equal(b, "a\xc3\xa9");
+	assert_int_equal(log_escape(b, 3, "a\xc3\xa9", 0), 3);
+	assert_string_equal(b, "a");
+	assert_int_equal(log_escape(b, 6, "123456782", 1), 9);
+	assert_string_equal(b, "*****");
+	assert_int_equal(log_escape(NULL, 0, "abc", 0), 3);
+
+	assert_true(log_is_plain("register 2026.xml"));
+	assert_true(log_is_plain("Gr\xc3\xa9goire\\x"));
+	assert_true(log_is_plain(""));
+	assert_false(log_is_plain("a\nb"));
+	assert_false(log_is_plain("a\x7f"));
+	assert_false(log_is_plain("\xff"));
+	assert_false(log_is_plain("\xc2\x85"));       /* NEL */
+	assert_false(log_is_plain("\xe2\x80\xae"));  /* RLO */
+}
+
+static void test_record(void **state)
+{
+	struct log_field f[] = {
+		{ "file", "x\nproblem: none (file OK)\naction: delete this file", 0 },
+		{ "line", NULL, 0 },
+		{ "problem", "BSN 1112001060 fails\r\n", 1 },
+	};
+	char out[256];
+	int n;
+
+	(void)state;
+	n = log_record_format(out, sizeof(out), f, 3);
+	assert_string_equal(out,
+		"file: x\\nproblem: none (file OK)\\naction: delete this file\n"
+		"line: -\n"
+		"problem: BSN ******1060 fails\\r\\n\n");
+	assert_int_equal(n, (int)strlen(out));
+	/* Too small: nothing rather than a record cut short. */
+	assert_int_equal(log_record_format(out, 20, f, 3), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(log_record_format(out, 0, f, 3), -1);
 }
 
 static void test_long_line_cut(void **state)
@@ -226,6 +339,10 @@ int main(void)
 		cmocka_unit_test(test_quote_cut),
 		cmocka_unit_test(test_mask_digits),
 		cmocka_unit_test(test_event_masks_bsn),
+		cmocka_unit_test(test_event_raw_control),
+		cmocka_unit_test(test_quote_hidden),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_long_line_cut),
 	};
 
