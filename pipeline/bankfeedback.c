@@ -7,6 +7,7 @@
 
 #include "calendar.h"
 #include "date.h"
+#include "iban.h"
 #include "ledger.h"
 #include "mem.h"
 #include "money.h"
@@ -183,16 +184,6 @@ static int note_run(struct fb *f, int64_t run, struct br_error *err)
 	return 0;
 }
 
-/* "****4300": the last four characters of an account (log.h: no account
- * numbers in jobs or messages). */
-static const char *iban_masked(char out[16], const char *iban)
-{
-	size_t n = strlen(iban);
-
-	snprintf(out, 16, "****%.4s", n > 4 ? iban + n - 4 : iban);
-	return out;
-}
-
 /* "AC04 (rekening opgeheven)", or the bare code, or "geen reden". */
 static const char *reason_words(char *out, size_t cap, const char *reason)
 {
@@ -211,7 +202,7 @@ static const char *reason_words(char *out, size_t cap, const char *reason)
 static int account_job(struct fb *f, const struct payment *p, const char *what, const char *reason,
 		       struct br_error *err)
 {
-	char key[64], text[TEXT_MAX], amount[MONEY_FMT_MAX + 8], acct[16], why[160];
+	char key[64], text[TEXT_MAX], amount[MONEY_FMT_MAX + 8], acct[IBAN_MASKED_MAX], why[160];
 	int derde = strcmp(p->soort, "DERDE") == 0;
 
 	snprintf(key, sizeof(key), "TERUG %s", p->e2e);
@@ -221,12 +212,12 @@ static int account_job(struct fb *f, const struct payment *p, const char *what, 
 			 " reden %s: de derde krijgt het bedrag zodra het register een andere rekening van"
 			 " de derde heeft; het wordt nooit aan de client betaald",
 			 money_format_nl(amount, sizeof(amount), p->amount_cents), p->maand,
-			 iban_masked(acct, p->iban), what, why);
+			 iban_mask(acct, p->iban), what, why);
 	else
 		snprintf(text, sizeof(text), "de bank heeft de betaling van %s (%s) naar rekening %s %s, reden %s:"
 			 " pas de rekening in het register aan; het bedrag wordt daarna opnieuw betaald",
 			 money_format_nl(amount, sizeof(amount), p->amount_cents), p->maand,
-			 iban_masked(acct, p->iban), what, why);
+			 iban_mask(acct, p->iban), what, why);
 	return jobs_open_event(NULL, f->st, f->t, p->dossier, derde ? "DERDEN" : "REGISTER",
 			       timestamp_day(f->now), key, text, f->now, err);
 }
@@ -299,13 +290,13 @@ static int book_back(struct fb *f, const struct payment *p, const char *status, 
 static int vop_job(struct fb *f, const struct payment *p, const char *status, const char *name,
 		   struct br_error *err)
 {
-	char key[80], text[TEXT_MAX], acct[16], bank[200] = "";
+	char key[80], text[TEXT_MAX], acct[IBAN_MASKED_MAX], bank[200] = "";
 
 	if (name && name[0] && strcmp(name, p->naam) != 0)
 		snprintf(bank, sizeof(bank), ", de bank kent de naam '%.140s'", name);
 	snprintf(key, sizeof(key), "VOP %s %s", p->e2e, status);
 	snprintf(text, sizeof(text), "naamcontrole (Verification of Payee) voor rekening %s: %s (%s)%s;"
-		 " controleer de tenaamstelling in het register", iban_masked(acct, p->iban),
+		 " controleer de tenaamstelling in het register", iban_mask(acct, p->iban),
 		 strcmp(status, "RVMC") == 0 ? "de naam lijkt op de naam bij de bank" : "de naam past niet bij de rekening",
 		 status, bank);
 	f->out->vop_mismatches++;

@@ -39,6 +39,7 @@
 #include "camt.h"
 #include "date.h"
 #include "fsutil.h"
+#include "iban.h"
 #include "levering.h"
 #include "log.h"
 #include "money.h"
@@ -1412,11 +1413,8 @@ static int on_camt_account(void *ctx, const struct camt_account *a, struct br_er
 	(void)err;
 	g->camt_ours = strcmp(a->iban[0] ? a->iban : a->other_id, ours) == 0;
 	g->camt_accounts_ours += g->camt_ours;
-	if (!g->camt_ours && !g->camt_other[0]) {
-		size_t n = strlen(a->iban[0] ? a->iban : a->other_id);
-		snprintf(g->camt_other, sizeof(g->camt_other), "****%.4s",
-			 (a->iban[0] ? a->iban : a->other_id) + (n > 4 ? n - 4 : 0));
-	}
+	if (!g->camt_ours && !g->camt_other[0])
+		iban_mask(g->camt_other, a->iban[0] ? a->iban : a->other_id);
 	return 0;
 }
 

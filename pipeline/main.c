@@ -22,6 +22,7 @@
 #include "date.h"
 #include "error.h"
 #include "fsutil.h"
+#include "iban.h"
 #include "intake.h"
 #include "levering.h"
 #include "cms_sign.h"
@@ -559,11 +560,11 @@ static int print_run_specification(struct store *st, const char *nummer, int32_t
 	sqlite3_bind_int64(b, 1, sqlite3_column_int64(s, 1));
 	sqlite3_bind_int64(b, 2, sqlite3_column_int64(s, 2));
 	while (sqlite3_step(b) == SQLITE_ROW) {
-		const char *iban = store_col(b, 2), *why = bankfeedback_reason_text(store_col(b, 3));
-		size_t n = strlen(iban);
-		printf("\nNa de betaling: de bank heeft %s van %s naar rekening ****%.4s %s%s%s.\n",
+		const char *why = bankfeedback_reason_text(store_col(b, 3));
+		char acct[IBAN_MASKED_MAX];
+		printf("\nNa de betaling: de bank heeft %s van %s naar rekening %s %s%s%s.\n",
 		       strcmp(store_col(b, 0), "DERDE") == 0 ? "de betaling aan een derde" : "uw betaling",
-		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(b, 1)), iban + (n > 4 ? n - 4 : 0),
+		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(b, 1)), iban_mask(acct, store_col(b, 2)),
 		       strcmp(store_col(b, 4), "camt") == 0 ? "teruggestort" : "geweigerd",
 		       why ? ", reden: " : "", why ? why : "");
 	}
