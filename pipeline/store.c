@@ -1,4 +1,57 @@
-/* store.c — see store.h.  The schema lives here, as migrations. */
+/*
+ * store.c — see store.h.  The schema lives here, as migrations; this is
+ * the current schema (version 7) in prose, table by table (style.md: the
+ * store's schema is a contract between stages).
+ *
+ * Deliveries and the register (intake):
+ *   levering      one row per ingested file: sha256 (its identity), soort
+ *                 (register inkomen signalen pain002 camt053 camt054),
+ *                 levering_id + aanmaakdatum, archief path; duplicaat
+ *                 records the same bytes arriving again.
+ *   snapshot      a register delivery: peildatum and counts.
+ *   persoon       a BSN with name and birth date.
+ *   dossier       nummer, regeling, gemeente, ingangs- and einddatum.
+ *   stand         a dossier's household values in force from `vanaf` (the
+ *                 first day of the snapshot's peildatum month): applicant,
+ *                 partner, leefvorm, kostendelers, woonkosten, account,
+ *                 probleem (a record problem blocks its payments); with
+ *                 vrijlating, inhouding (claims) and derde per stand.
+ *   opschorting   holds (register or signal) from `vanaf` until opgeheven.
+ *   inkomen       Polis records; `vervangt` names the record a correction
+ *                 or withdrawal replaces, whatever the order of arrival.
+ *   signaal       IB signals, with signaal_gegeven.
+ * Jobs (signals.c): taak (one open per dossier and kind; dossier NULL for a
+ *   BANK job; bedrag_cents a BUFFER proposal or grant), taak_signaal,
+ *   taak_gebeurtenis (the audit trail, triggers forbid edits), and the
+ *   outcomes recht_vervallen and beeindiging.
+ * Money (ledger.h, payrun.c):
+ *   run           a payment run: msg_id, maand, aanvullend, status, dates,
+ *                 the file's sha256/sha1, preparer and approver with their
+ *                 certificates' fingerprints.
+ *   betaling      one transaction of a run: EndToEndId (unique for all
+ *                 time), PmtInfId, amount, account; status: the bank's
+ *                 final word (ACSC, RJCT, RTRN); herbetaling_van: an owed
+ *                 third-party payment it pays again.
+ *   run_dossier   what a run decided per dossier (BETAALD NUL OPGESCHORT
+ *                 GEBLOKKEERD) and its totals.
+ *   boeking       every booking (voorschot verschil vakantietoeslag
+ *                 vordering vt_vordering inhouding derden client
+ *                 bufferbudget) of a run, pending until release;
+ *                 `terugboeking` marks a client's booking back (unique per
+ *                 payment); a released bufferbudget grant's kenmerk is
+ *                 unique.
+ *   grootboek     per dossier the released paid(k)/vtpaid(k) summary.
+ *   afrekening    per dossier and run the settlement and its specification.
+ * The bank (bankfeedback.h):
+ *   bankstatus    every pain.002 status line (level, status, reason, name),
+ *                 onbekend when it matches nothing.
+ *   bankpost      the statement entries that are betaalrun's (a batch
+ *                 debit, a return).
+ *   terugboeking  a payment booked back: primary key the payment, so at most
+ *                 once; klasse REKENING blocks the account; herbetaald the
+ *                 payment that paid an owed third party again (unique).
+ *   afschrijving  a batch (PmtInf) debited, once.
+ */
 #include "store.h"
 
 #include <errno.h>
