@@ -1,6 +1,6 @@
 # betaalrun — GNU make build.  See README.md.
 #
-#   make            build ./betaalrun (warnings of ../shared/style.md)
+#   make            build ./betaalrun (-Wall -Wextra -Werror and the rest, see CFLAGS)
 #   make test       unit tests (cmocka), fuzz-corpus replay, end-to-end tests
 #   make demo       install what is missing, build, run the pipeline on samples/
 #   make deps       apt-get install the Debian packages a fresh machine lacks

@@ -1,6 +1,6 @@
 /*
  * settle.c — the settlement engine; see settle.h for the contract and
- * ../shared/spec/rules.md for the rules each step cites.
+ * the specification's rules.md for the rules each step cites.
  */
 #include "settle.h"
 

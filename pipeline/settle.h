@@ -1,6 +1,6 @@
 /*
  * settle.h — the settlement engine: automatic inkomstenverrekening per the
- * uniform rules (../shared/spec/rules.md §2–§6).
+ * uniform rules (the specification's rules.md §2–§6).
  *
  * A pure function: (one dossier's register history, its effective income
  * records, the ledger of what was released for it, the rules, the

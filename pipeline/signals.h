@@ -1,5 +1,5 @@
 /*
- * signals.h — heronderzoek jobs (../shared/spec/signals.md): every signal
+ * signals.h — heronderzoek jobs (the specification's signals.md): every signal
  * that matches a dossier becomes a job or joins the open job of the same
  * kind; some signals hold payment; the pipeline opens jobs of its own; a
  * consultant closes a job with an outcome that the settlement follows.

@@ -5,7 +5,7 @@
  *         [--peildatum YYYY-MM-DD] [--months YYYY-MM,YYYY-MM] [--gzip]
  *         [--defects N]
  *
- * Writes into DIR, in the XML of ../shared/spec/formats.md:
+ * Writes into DIR, in the XML of the specification's formats.md:
  *   register.xml           Clientregister snapshot (peildatum)
  *   inkomen-YYYY-MM.xml    one Inkomstenlevering per income month
  *   signalen.xml           Signaallevering (signals near the peildatum)

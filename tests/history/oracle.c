@@ -1,6 +1,6 @@
 /*
  * oracle.c — the independent settlement of the history test (issue 15).
- * Written from ../shared/spec/rules.md (§1 rounding, §2 norms, §3 income,
+ * Written from the specification's rules.md (§1 rounding, §2 norms, §3 income,
  * §4 vrijlating, §5 the run), formats.md §1–§2 (which snapshot and which
  * income record count) and signals.md (holds, job outcomes).  Deliberately
  * naive: every quantity is recomputed from the history for every run, by

@@ -1,6 +1,6 @@
 /*
  * oracle.h — a second, simpler settlement for the randomized history test
- * (issue 15), written from ../shared/spec/rules.md, formats.md §1–§2 and
+ * (issue 15), written from the specification's rules.md, formats.md §1–§2 and
  * signals.md only.  It shares no code with the program: its own calendar,
  * its own rounding, its own norm table (the figures of rules.md §2 and §4,
  * which cite their legal sources), its own reading of a correction chain.

@@ -1,6 +1,6 @@
 /*
  * test_settle_props.c — property tests of the settlement engine
- * (pipeline/settle.h) against ../shared/spec/rules.md, over thousands of
+ * (pipeline/settle.h) against the specification's rules.md, over thousands of
  * generated dossiers.
  *
  * Every dossier comes from its own 64-bit seed, derived from one master
