@@ -330,8 +330,9 @@ int64_t timestamp_local_from_utc(int64_t utc)
 	/*
 	 * Dutch administrative time: CET (UTC+1), and CEST (UTC+2) from the
 	 * last Sunday of March 01:00 UTC to the last Sunday of October 01:00
-	 * UTC (EU Directive 2000/84/EC).  Computed here because localtime() is
-	 * banned and the machine's TZ is not the administration's.
+	 * UTC (EU Directive 2000/84/EC).  Computed here because the C library's
+	 * local-time conversion is not reentrant (banned here) and the machine's TZ is not
+	 * the administration's.
 	 */
 	int y, m, d;
 	int64_t start, end;
