@@ -1,7 +1,7 @@
 # betaalrun — GNU make build.  See README.md.
 #
 #   make            build ./betaalrun (-Wall -Wextra -Werror and the rest, see CFLAGS)
-#   make test       unit tests (cmocka), fuzz-corpus replay, end-to-end tests
+#   make test       layering check, unit tests (cmocka), fuzz-corpus replay, end-to-end tests
 #   make demo       install what is missing, build, run the pipeline on samples/
 #   make deps       apt-get install the Debian packages a fresh machine lacks
 #   make fuzz       libFuzzer targets with clang (build/fuzz/)
@@ -24,9 +24,12 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 OPT     ?= -O2 -g
+# Where the binary finds its shipped data (schemas/, rules/) unless
+# $BETAALRUN_DATADIR says otherwise: this tree's data/ for a build here.
+DATADIR ?= $(CURDIR)/data
 CFLAGS  += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
-           -Ipipeline -Iparsers -Iwriters $(PKG_CFLAGS) \
-           -DBR_SOURCE_DIR='"$(CURDIR)"'
+           -Icore -Iparsers -Iwriters -Ipipeline $(PKG_CFLAGS) \
+           -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"'
 LDLIBS  += $(PKG_LIBS) -pthread
 ifneq ($(XMLIN_CHUNK),)
 CFLAGS  += -DXMLIN_CHUNK=$(XMLIN_CHUNK)
@@ -37,7 +40,7 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 B       := build-san
 endif
 
-LIB_SRC := $(wildcard pipeline/*.c parsers/*.c writers/*.c)
+LIB_SRC := $(wildcard core/*.c parsers/*.c writers/*.c pipeline/*.c)
 LIB_SRC := $(filter-out pipeline/main.c,$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -45,20 +48,20 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 GEN      := $(B)/brgen
 
-.PHONY: all test unit e2e fuzz fuzz-replay demo deps bench clean check-deps
+.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps
 all: betaalrun $(GEN)
 
-$(B)/%.o: %.c $(wildcard pipeline/*.h parsers/*.h writers/*.h)
+$(B)/%.o: %.c $(wildcard core/*.h parsers/*.h writers/*.h pipeline/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# The EPC's list of SEPA countries (pipeline/rules/sepa_landen.txt, data
+# The EPC's list of SEPA countries (data/rules/sepa_landen.txt, data
 # reviewed like code) as a C table for iban.c: the distinct IBAN country
-# codes in the order of the file, and the `versie` line.  Written beside
-# the data so that every build (make, make fuzz, SANITIZE) finds it; a line
-# that is not `XX YY name` stops the build.
-pipeline/rules/sepa_landen.h: pipeline/rules/sepa_landen.txt
-	@awk 'BEGIN { print "/* Generated from pipeline/rules/sepa_landen.txt by make: edit that file. */" } \
+# codes in the order of the file, and the `versie` line.  Written to
+# core/ (not tracked) so that every build (make, make fuzz, SANITIZE)
+# finds it; a line that is not `XX YY name` stops the build.
+core/sepa_landen.h: data/rules/sepa_landen.txt
+	@awk 'BEGIN { print "/* Generated from data/rules/sepa_landen.txt by make: edit that file. */" } \
 	  /^#/ || NF == 0 { next } \
 	  $$1 == "versie" { sub(/^versie[ \t]+/, ""); versie = $$0; next } \
 	  $$1 !~ /^[A-Z][A-Z]$$/ || $$2 !~ /^([A-Z][A-Z]|-)$$/ || NF < 3 { \
@@ -67,7 +70,7 @@ pipeline/rules/sepa_landen.h: pipeline/rules/sepa_landen.txt
 	  END { if (bad) exit 1; if (versie == "" || n == 0) { print FILENAME ": no versie or no countries" > "/dev/stderr"; exit 1 } \
 	    print "#define SEPA_LANDEN_VERSIE \"" versie "\""; \
 	    print "static const char sepa_landen[][3] = {" codes "\n};" }' $< >$@.tmp && mv $@.tmp $@
-$(B)/pipeline/iban.o: pipeline/rules/sepa_landen.h
+$(B)/core/iban.o: core/sepa_landen.h
 
 $(B)/libbetaalrun.a: $(LIB_OBJ)
 	@rm -f $@
@@ -117,7 +120,11 @@ history: $(B)/tests/history/test_history
 history-long: $(B)/tests/history/test_history
 	BR_SOURCE_DIR=$(CURDIR) HISTORY_COUNT=$${HISTORY_COUNT:-2000} $<
 
-test: unit fuzz-replay e2e history
+# Include discipline (tests/lint/layers.sh): core/ < parsers/, writers/ < pipeline/.
+layers:
+	@bash tests/lint/layers.sh
+
+test: layers unit fuzz-replay e2e history
 	@echo "all tests passed"
 
 # The fuzz targets read their input in chunks of 61 bytes (XMLIN_CHUNK), so
@@ -125,12 +132,12 @@ test: unit fuzz-replay e2e history
 FUZZ_CC := clang
 FUZZ_CHUNK ?= 61
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-        -fsanitize=fuzzer,address,undefined -Ipipeline -Iparsers -Iwriters $(PKG_CFLAGS) \
-        -DBR_SOURCE_DIR='"$(CURDIR)"' -DXMLIN_CHUNK=$(FUZZ_CHUNK)
+        -fsanitize=fuzzer,address,undefined -Icore -Iparsers -Iwriters -Ipipeline $(PKG_CFLAGS) \
+        -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"' -DXMLIN_CHUNK=$(FUZZ_CHUNK)
 fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) core/sepa_landen.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
 DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
             libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3 \

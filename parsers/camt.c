@@ -5,7 +5,7 @@
  * for.
  *
  * The format, as far as betaalrun reads it (element order as the official
- * schemas in parsers/schemas/iso20022 give it; "02" / "08" where the two
+ * schemas in data/schemas/iso20022 give it; "02" / "08" where the two
  * versions differ):
  *
  *   Document                      namespace ...camt.053.001.02/.08 or

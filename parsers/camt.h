@@ -4,7 +4,7 @@
  * more Stmt) and camt.054.001.02 / .08 (BkToCstmrDbtCdtNtfctn, one or more
  * Ntfctn); payments.md "Bank statements and returns".
  *
- * Validated against the official ISO schemas (parsers/schemas/iso20022,
+ * Validated against the official ISO schemas (data/schemas/iso20022,
  * byte-exact copies); whatever the schema accepts is read.  The parser only
  * reports what the bank wrote; what an entry means (a run's debit, a
  * return, someone else's money) is decided by the caller

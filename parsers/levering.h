@@ -10,9 +10,10 @@
 
 #include <stdint.h>
 
+#include "date.h"  /* DATE_NONE */
+
 #define LEVERING_ID_MAX 140  /* longest leveringId / MsgId in bytes: an ISO Max35Text of 35
                              * UTF-8 characters (betaalrun's own formats allow 64 ASCII) */
-#define DATE_NONE INT32_MIN  /* an optional date that is absent */
 
 enum levering_kind {
 	LEVERING_ONBEKEND = 0,

@@ -4,7 +4,7 @@
  * (pain.002)" for what betaalrun does with it.
  *
  * The format, as far as betaalrun reads it.  Element order and types are
- * those of the official schemas, parsers/schemas/iso20022/pain.002.001.03.xsd
+ * those of the official schemas, data/schemas/iso20022/pain.002.001.03.xsd
  * (V03) and .10.xsd (V10), which validate the file while it streams; the
  * namespace is matched by URI, so a prefix (<ns2:Document xmlns:ns2=...>)
  * reads the same, and so does text written as CDATA.

@@ -2,7 +2,7 @@
  * pain002.h — parser for the bank's payment status reports, ISO 20022
  * pain.002.001.03 and pain.002.001.10 (payments.md "Bank status reports").
  *
- * Validated against the official ISO schemas (parsers/schemas/iso20022,
+ * Validated against the official ISO schemas (data/schemas/iso20022,
  * byte-exact copies): whatever the schema accepts is read — any status code
  * of one to four characters, proprietary reasons up to 35 characters,
  * transaction blocks without OrgnlEndToEndId or TxSts, statuses at group,

@@ -1,7 +1,7 @@
 /*
  * polis.h — parser for income deliveries from the Polisadministratie
  * (formats.md §2; namespace urn:nl:betaalrun:polis:1, schema
- * parsers/schemas/polis.xsd).
+ * data/schemas/polis.xsd).
  *
  * Root <Inkomstenlevering leveringId aanmaakdatum>, then 0..n
  * <Inkomstenopgave> with, in order: OpgaveId, Vervangt (opt), Intrekking

@@ -2,7 +2,7 @@
  * register.h — parser for the client register snapshot (formats.md §1).
  *
  * Format (namespace urn:nl:betaalrun:clientregister:1, schema
- * parsers/schemas/clientregister.xsd): root <Clientregister> with
+ * data/schemas/clientregister.xsd): root <Clientregister> with
  * attributes leveringId, peildatum (YYYY-MM-DD), aanmaakdatum
  * (YYYY-MM-DDThh:mm:ss); then 0..n <Dossier>, each with, in this order:
  * Dossiernummer ([A-Z0-9-]{1,20}), Regeling (PW|IOAW|IOAZ|BBZ), Gemeente

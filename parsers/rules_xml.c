@@ -1,7 +1,7 @@
 /*
  * rules_xml.c — loads the rules file of rules.md ("All parameters live in a
- * rules file") from pipeline/rules/regels.xml (schema
- * parsers/schemas/regels.xsd).  Contract: rules_xml.h.
+ * rules file") from data/rules/regels.xml (schema
+ * data/schemas/regels.xsd).  Contract: rules_xml.h.
  *
  * The format (namespace urn:nl:betaalrun:regels:1, every element empty,
  * every value in an attribute, every parameter with a `bron` naming its
@@ -78,16 +78,6 @@
 #define AGE_MAX 120
 #define KDN_MAX 1000
 
-/* enum norm_cat order, rules.md §2 "rules key". */
-static const char *const norm_keys[NORM_COUNT] = {
-	"alleenstaande", "gehuwden", "aow_alleenstaande", "aow_gehuwden",
-	"jong_alleenstaande", "jong_gehuwden", "jong_gehuwden_kind", "jong_gemengd",
-	"jong_gemengd_kind"
-};
-
-/* enum vrij_code order, rules.md §4 "code". */
-static const char *const vrij_names[VRIJ_COUNT] = { "N", "R", "Y", "Z", "AA", "34A", "34A_MU" };
-
 /* The elements of a Set, in the order they must come. */
 enum set_part { PART_NORM = 0, PART_VRIJ, PART_VT, PART_AOW, PART_KDN, PART_COUNT };
 static const char *const part_names[PART_COUNT] = {
@@ -103,32 +93,12 @@ struct set_state {
 	int have_vt, have_kdn;
 };
 
-const char *norm_cat_key(enum norm_cat c)
-{
-	return (int)c >= 0 && c < NORM_COUNT ? norm_keys[c] : "?";
-}
-
-const char *vrij_code_name(enum vrij_code c)
-{
-	return (int)c >= 0 && c < VRIJ_COUNT ? vrij_names[c] : "?";
-}
-
-int vrij_code_from_name(const char *name)
-{
-	int i;
-
-	for (i = 0; name && i < VRIJ_COUNT; i++)
-		if (strcmp(name, vrij_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 static int norm_cat_from_key(const char *key)
 {
 	int i;
 
 	for (i = 0; i < NORM_COUNT; i++)
-		if (strcmp(key, norm_keys[i]) == 0)
+		if (strcmp(key, norm_cat_key(i)) == 0)
 			return i;
 	return -1;
 }
@@ -486,12 +456,12 @@ static int check_complete(struct xmlin *x, const struct rule_set *s,
 
 	for (i = 0; i < NORM_COUNT; i++)
 		if (!st->have_norm[i]) {
-			snprintf(msg, sizeof(msg), "set %s has no norm '%s'", s->naam, norm_keys[i]);
+			snprintf(msg, sizeof(msg), "set %s has no norm '%s'", s->naam, norm_cat_key(i));
 			return fail_at(x, err, st->line, msg);
 		}
 	for (i = 0; i < VRIJ_COUNT; i++)
 		if (!st->have_vrij[i]) {
-			snprintf(msg, sizeof(msg), "set %s has no vrijlating '%s'", s->naam, vrij_names[i]);
+			snprintf(msg, sizeof(msg), "set %s has no vrijlating '%s'", s->naam, vrij_code_name(i));
 			return fail_at(x, err, st->line, msg);
 		}
 	if (!st->have_vt) {
@@ -672,17 +642,6 @@ static int read_buffer(struct xmlin *x, struct rules *r, struct br_error *err)
 	return xmlin_end_empty(x, err);
 }
 
-const struct buffer_rule *rules_buffer_for_month(const struct rules *r, int32_t month)
-{
-	const struct buffer_rule *found = NULL;
-	size_t i;
-
-	for (i = 0; r && i < r->n_buffer; i++)
-		if (r->buffer[i].geldig_vanaf <= month_first_day(month))
-			found = &r->buffer[i];
-	return found;
-}
-
 static int cmp_set(const void *a, const void *b)
 {
 	const struct rule_set *x = a, *y = b;
@@ -737,44 +696,3 @@ out:
 	return rc;
 }
 
-void rules_release(struct rules *r)
-{
-	if (!r)
-		return;
-	free(r->sets);
-	memset(r, 0, sizeof(*r));
-}
-
-const struct rule_set *rules_for_month(const struct rules *r, int32_t month)
-{
-	int32_t first;
-	size_t i;
-
-	if (!r || !r->n_sets)
-		return NULL;
-	first = month_first_day(month);
-	/* Sorted: the latest set on or before the month's first day. */
-	for (i = r->n_sets; i > 0; i--)
-		if (r->sets[i - 1].geldig_vanaf <= first)
-			return &r->sets[i - 1];
-	return NULL;
-}
-
-int rules_stale(const struct rules *r, int32_t month)
-{
-	if (!r || !r->n_sets)
-		return 1;
-	return month - month_of(r->sets[r->n_sets - 1].geldig_vanaf) > RULES_STALE_MONTHS;
-}
-
-int32_t rules_aow_date(const struct rule_set *s, int32_t birth)
-{
-	int i;
-
-	if (!s)
-		return DATE_NONE;
-	for (i = 0; i < s->n_aow; i++)
-		if (s->aow[i].born_before == DATE_NONE || birth < s->aow[i].born_before)
-			return date_add_months(birth, s->aow[i].years * 12 + s->aow[i].months);
-	return DATE_NONE;
-}

@@ -1,7 +1,7 @@
 /*
  * signals_xml.h — parser for Inlichtingenbureau signal deliveries
  * (formats.md §3; namespace urn:nl:betaalrun:signalen:1, schema
- * parsers/schemas/signalen.xsd).
+ * data/schemas/signalen.xsd).
  *
  * Root <Signaallevering leveringId aanmaakdatum>, then 0..n <Signaal> with,
  * in order: SignaalId, Soort, BSN, Bron (UWV | DJI | DUO | BELASTINGDIENST

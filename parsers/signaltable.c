@@ -1,6 +1,6 @@
 /*
  * signaltable.c — loads the signal table of signals.md from
- * pipeline/rules/signaaltabel.xml (schema parsers/schemas/signaaltabel.xsd).
+ * data/rules/signaaltabel.xml (schema data/schemas/signaaltabel.xsd).
  *
  *   <Signaaltabel xmlns="urn:nl:betaalrun:signaaltabel:1">
  *     <Signaal soort="DETENTIE" bron="DJI" taak="DETENTIE" prioriteit="1"

@@ -1,6 +1,6 @@
 /*
  * signaltable.h — the signal table of signals.md as shipped data
- * (pipeline/rules/signaaltabel.xml, schema parsers/schemas/signaaltabel.xsd).
+ * (data/rules/signaaltabel.xml, schema data/schemas/signaaltabel.xsd).
  *
  * Per signal `Soort`: source, job kind, priority (1 highest), due days and
  * payment effect; plus the jobs the pipeline opens itself (INKOMEN_OUD,

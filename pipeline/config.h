@@ -47,7 +47,7 @@ struct config {
 	/* [ondertekening] */
 	char vertrouwen[CONFIG_STR_MAX];      /* default "trust.pem" (relative to home) */
 	/* [regels] */
-	char regels_map[CONFIG_STR_MAX];      /* default "" = shipped pipeline/rules */
+	char regels_map[CONFIG_STR_MAX];      /* default "" = shipped data/rules */
 };
 
 /* Fill with the defaults. */

@@ -86,7 +86,7 @@ struct entry {
  * Every input betaalrun reads: root element and namespace decide the kind
  * (formats.md; payments.md for the bank's files), the schema validates it.
  * The bank's ISO 20022 messages are validated against the official schemas
- * (parsers/schemas/iso20022, byte-exact copies: payments.md "whatever the
+ * (data/schemas/iso20022, byte-exact copies: payments.md "whatever the
  * official ISO schema accepts is accepted"); betaalrun's own rules follow in
  * the parsers, with reasons.
  */
@@ -95,7 +95,7 @@ static const struct input {
 	int iso_version;
 	const char *root;
 	const char *ns;
-	const char *schema;        /* under parsers/schemas/ */
+	const char *schema;        /* under data/schemas/ */
 } inputs[] = {
 	{ LEVERING_REGISTER, 0, "Clientregister", NS_REGISTER, "clientregister.xsd" },
 	{ LEVERING_INKOMEN, 0, "Inkomstenlevering", NS_POLIS, "polis.xsd" },
@@ -249,7 +249,7 @@ static int schema_for(struct xmlin_schema **out, struct intake *in, const struct
 	if (i == N_INPUTS)
 		return br_error_set(err, BR_EINTERNAL, "no schema for delivery kind %d", (int)h->kind);
 	if (!in->schema[i]) {
-		if ((rc = snprintf(path, sizeof(path), "%s/parsers/schemas/%s", in->o->data_dir,
+		if ((rc = snprintf(path, sizeof(path), "%s/schemas/%s", in->o->data_dir,
 				   inputs[i].schema)) < 0 || (size_t)rc >= sizeof(path))
 			return br_error_set(err, BR_ECONFIG, "data directory path too long");
 		if ((rc = xmlin_schema_load(&in->schema[i], path, err)) < 0)
@@ -1294,7 +1294,7 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 	if (!signaltable_find(g->in->o->signals, r->soort)) {
 		br_error_set(err, BR_EINPUT,
 			     "signal Soort %s (SignaalId %s) is not in the signal table"
-			     " (pipeline/rules/signaaltabel.xml); the file is refused until the table knows it",
+			     " (data/rules/signaaltabel.xml); the file is refused until the table knows it",
 			     r->soort, r->signaal_id);
 		br_error_at(err, g->e->name, r->line);
 		return BR_EINPUT;

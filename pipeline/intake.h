@@ -44,7 +44,7 @@ struct intake_opts {
 	const char *inbox;          /* directory to drain (home/inbox by default) */
 	const char *krimp_sha256;   /* SHA-256 hex of a register allowed to shrink, or NULL */
 	const struct config *cfg;
-	const char *data_dir;       /* where parsers/schemas lives */
+	const char *data_dir;       /* shipped data: its schemas/ folder */
 	const struct signaltable *signals;
 	int progress;               /* show progress on stderr (a terminal) */
 };

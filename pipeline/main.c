@@ -47,7 +47,7 @@ struct home {
 	char db[FSUTIL_PATH_MAX];
 	char lock[FSUTIL_PATH_MAX];
 	char inbox[FSUTIL_PATH_MAX];
-	char data[FSUTIL_PATH_MAX];  /* shipped data: parsers/schemas, pipeline/rules */
+	char data[FSUTIL_PATH_MAX];  /* shipped data: schemas/, rules/ */
 	struct config cfg;
 };
 
@@ -113,7 +113,7 @@ static int home_init(struct home *h, const char *dir, int need_conf, struct br_e
 	    (rc = fsutil_join(h->lock, sizeof(h->lock), dir, "betaalrun.lock", err)) < 0 ||
 	    (rc = fsutil_join(h->inbox, sizeof(h->inbox), dir, "inbox", err)) < 0)
 		return rc;
-	snprintf(h->data, sizeof(h->data), "%s", data && data[0] ? data : BR_SOURCE_DIR);
+	snprintf(h->data, sizeof(h->data), "%s", data && data[0] ? data : BR_DATADIR);
 	config_init(&h->cfg);
 	if (!need_conf)
 		return 0;
@@ -131,10 +131,10 @@ static int load_signaltable(struct signaltable *t, const struct home *h, struct 
 	if (h->cfg.regels_map[0])
 		n = snprintf(path, sizeof(path), "%s/signaaltabel.xml", h->cfg.regels_map);
 	else
-		n = snprintf(path, sizeof(path), "%s/pipeline/rules/signaaltabel.xml", h->data);
+		n = snprintf(path, sizeof(path), "%s/rules/signaaltabel.xml", h->data);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return br_error_set(err, BR_ECONFIG, "rules path too long");
-	n = snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/signaaltabel.xsd", h->data);
+	n = snprintf(xsd, sizeof(xsd), "%s/schemas/signaaltabel.xsd", h->data);
 	if (n < 0 || (size_t)n >= sizeof(xsd))
 		return br_error_set(err, BR_ECONFIG, "data path too long");
 	return signaltable_load(t, path, xsd, err);
@@ -522,10 +522,10 @@ static int load_rules(struct rules *r, const struct home *h, struct br_error *er
 	if (h->cfg.regels_map[0])
 		n = snprintf(path, sizeof(path), "%s/regels.xml", h->cfg.regels_map);
 	else
-		n = snprintf(path, sizeof(path), "%s/pipeline/rules/regels.xml", h->data);
+		n = snprintf(path, sizeof(path), "%s/rules/regels.xml", h->data);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return br_error_set(err, BR_ECONFIG, "rules path too long");
-	n = snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/regels.xsd", h->data);
+	n = snprintf(xsd, sizeof(xsd), "%s/schemas/regels.xsd", h->data);
 	if (n < 0 || (size_t)n >= sizeof(xsd))
 		return br_error_set(err, BR_ECONFIG, "data path too long");
 	return rules_load(r, path, xsd, err);

@@ -26,7 +26,7 @@
 
 #include "config.h"
 #include "error.h"
-#include "rules_xml.h"
+#include "rules.h"
 #include "signaltable.h"
 #include "store.h"
 

@@ -28,7 +28,7 @@
  */
 #include "signals.h"
 
-#include "rules_xml.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

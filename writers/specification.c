@@ -19,9 +19,8 @@
 
 #include "date.h"
 #include "iban.h"
-#include "levering.h"
 #include "money.h"
-#include "rules_xml.h"
+#include "rules.h"
 #include "settle.h"
 
 #include "banned.h"

@@ -17,7 +17,7 @@ INCOME=${INCOME:-100000}
 SIGNALS=${SIGNALS:-20000}
 out=${BENCH_OUT:-bench-out}
 rm -rf "$out"; mkdir -p "$out/drop"
-export BETAALRUN_DATADIR=$PWD
+export BETAALRUN_DATADIR=$PWD/data
 
 tick=$(getconf CLK_TCK 2>/dev/null || echo 100)
 busy_ticks() { # CPU time the whole machine has spent so far (/proc/stat), or 0
@@ -44,9 +44,9 @@ mb=$((bytes / 1048576))
 
 schema_of() {
 	case "$(head -c 400 "$1")" in
-	*Clientregister*) echo parsers/schemas/clientregister.xsd ;;
-	*Inkomstenlevering*) echo parsers/schemas/polis.xsd ;;
-	*Signaallevering*) echo parsers/schemas/signalen.xsd ;;
+	*Clientregister*) echo data/schemas/clientregister.xsd ;;
+	*Inkomstenlevering*) echo data/schemas/polis.xsd ;;
+	*Signaallevering*) echo data/schemas/signalen.xsd ;;
 	esac
 }
 baseline() { # prints "wall peak_kb cpu others" of xmllint over every file

@@ -34,10 +34,10 @@ out=${BENCH_OUT:-bench-out}/bank
 MSGID="BR-202611-0001"
 EXEC=2026-11-24
 IBAN=NL91ABNA0417164300
-XSD_PAIN=parsers/schemas/iso20022/pain.002.001.10.xsd
-XSD_CAMT=parsers/schemas/iso20022/camt.053.001.08.xsd
+XSD_PAIN=data/schemas/iso20022/pain.002.001.10.xsd
+XSD_CAMT=data/schemas/iso20022/camt.053.001.08.xsd
 GEN=tests/bench/gen_bank.awk
-export BETAALRUN_DATADIR=$PWD
+export BETAALRUN_DATADIR=$PWD/data
 rm -rf "$out"; mkdir -p "$out/drop"
 
 tick=$(getconf CLK_TCK 2>/dev/null || echo 100)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 BR=${BR:-$PWD/betaalrun}
 out=${BENCH_OUT:-bench-out}
 home=$out/home
-export BETAALRUN_DATADIR=$PWD
+export BETAALRUN_DATADIR=$PWD/data
 [ -f "$home/betaalrun.db" ] || { echo "run tests/bench/bench.sh first" >&2; exit 1; }
 jobs=$(sqlite3 "$home/betaalrun.db" "SELECT count(*) FROM taak")
 sig=$(sqlite3 "$home/betaalrun.db" "SELECT count(*) FROM signaal")

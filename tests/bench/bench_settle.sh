@@ -13,7 +13,7 @@ BRGEN=${BRGEN:-$PWD/build/brgen}
 BENCH=${SETTLE_BENCH:-$PWD/build/settle_bench}
 SIZES=${SETTLE_SIZES:-100000 500000 1000000}
 out=${BENCH_OUT:-bench-out}/settle
-export BETAALRUN_DATADIR=$PWD
+export BETAALRUN_DATADIR=$PWD/data
 months=2025-12,2026-01,2026-02,2026-03,2026-04,2026-05,2026-06,2026-07,2026-08,2026-09,2026-10
 
 printf '%-10s %12s %12s %12s %14s\n' dossiers "read (ms)" "engine (ms)" "total (s)" "peak RSS (MB)"
@@ -26,10 +26,10 @@ for n in $SIZES; do
 	cp "$out"/drop/* "$home/inbox/"
 	"$BR" --home "$home" ingest >/dev/null 2>&1
 	# a year of monthly runs, settled and booked as released
-	"$BENCH" "$home/betaalrun.db" pipeline/rules/regels.xml parsers/schemas/regels.xsd 2026-11 2025-12 \
+	"$BENCH" "$home/betaalrun.db" data/rules/regels.xml data/schemas/regels.xsd 2026-11 2025-12 \
 		--history >"$out/history.txt"
-	/usr/bin/time -f "%e %M" -o "$out/time.txt" "$BENCH" "$home/betaalrun.db" pipeline/rules/regels.xml \
-		parsers/schemas/regels.xsd 2026-11 2025-12 >"$out/result.txt"
+	/usr/bin/time -f "%e %M" -o "$out/time.txt" "$BENCH" "$home/betaalrun.db" data/rules/regels.xml \
+		data/schemas/regels.xsd 2026-11 2025-12 >"$out/result.txt"
 	read -r wall rss <"$out/time.txt"
 	read_ms=$(sed -n 's/.*read \([0-9]*\) ms.*/\1/p' "$out/result.txt")
 	engine_ms=$(sed -n 's/.*engine \([0-9]*\) ms.*/\1/p' "$out/result.txt")

@@ -2,7 +2,7 @@
 BR=${BR:-$PWD/betaalrun}
 BRGEN=${BRGEN:-$PWD/build/brgen}
 export BETAALRUN_NOW=${BETAALRUN_NOW:-2026-11-28T10:00:00}
-export BETAALRUN_DATADIR=${BETAALRUN_DATADIR:-$PWD}
+export BETAALRUN_DATADIR=${BETAALRUN_DATADIR:-$PWD/data}
 
 fail() { echo "FAIL - $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }

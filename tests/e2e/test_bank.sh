@@ -34,7 +34,7 @@ shm=/dev/shm; [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
 tmp=$(mktemp -d -p "$shm" test_bank.XXXXXX)
 # KEEP_TMP=1 keeps the homes and the bank files for a look afterwards
 trap '[ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"' EXIT
-XSD=$(cd parsers/schemas/iso20022 && pwd)
+XSD=$(cd data/schemas/iso20022 && pwd)
 home=$tmp/home
 keys=$tmp/keys
 bank=$tmp/bank

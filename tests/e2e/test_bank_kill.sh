@@ -71,8 +71,8 @@ amt() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 	done <"$tmp/ret"
 	printf '</Stmt></BkToCstmrStmt></Document>\n'
 } >"$tmp/statement.xml"
-xmllint --noout --schema parsers/schemas/iso20022/pain.002.001.03.xsd "$tmp/status.xml" 2>/dev/null || fail "test pain.002 invalid"
-xmllint --noout --schema parsers/schemas/iso20022/camt.053.001.02.xsd "$tmp/statement.xml" 2>/dev/null || fail "test camt.053 invalid"
+xmllint --noout --schema data/schemas/iso20022/pain.002.001.03.xsd "$tmp/status.xml" 2>/dev/null || fail "test pain.002 invalid"
+xmllint --noout --schema data/schemas/iso20022/camt.053.001.02.xsd "$tmp/statement.xml" 2>/dev/null || fail "test camt.053 invalid"
 cp "$tmp/status.xml" "$tmp/statement.xml" "$base/inbox/"
 
 # the reference: one uninterrupted ingest

@@ -3,7 +3,7 @@
 # official ISO schemas (style.md "Tests": checked with the outside tool).
 #
 #   every tests/data/camt/good-*.xml and refused-*.xml must pass the official
-#   schema of its root namespace (parsers/schemas/iso20022/camt.05x.001.0y.xsd):
+#   schema of its root namespace (data/schemas/iso20022/camt.05x.001.0y.xsd):
 #   good ones are read by camt.c, refused ones are valid but refused by
 #   betaalrun's reader or by camt.c (the unit test's business);
 #   every tests/data/camt/bad-*.xml must be refused by the schema its name
@@ -15,7 +15,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-official="$root/parsers/schemas/iso20022"
+official="$root/data/schemas/iso20022"
 data="$root/tests/data/camt"
 fails=0
 checked=0

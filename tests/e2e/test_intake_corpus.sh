@@ -35,7 +35,7 @@ for t in sqlite3 gzip iconv cmp sha256sum; do
 done
 
 export BETAALRUN_NOW=2026-11-28T10:00:00  # deterministic timestamps
-export BETAALRUN_DATADIR="$root"          # schemas and rules of this tree
+export BETAALRUN_DATADIR="$root/data"          # schemas and rules of this tree
 unset BETAALRUN_HOME BETAALRUN_LOG
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/br-corpus.XXXXXX")

@@ -99,10 +99,10 @@ declare -A TABEL=(
 # the signal table shipped must be the one of signals.md (it is data)
 for soort in "${!TABEL[@]}"; do
 	read -r kind prio days <<<"${TABEL[$soort]}"
-	grep -Eq "soort=\"$soort\" .*taak=\"$kind\" +prioriteit=\"$prio\" +termijn=\"$days\"" pipeline/rules/signaaltabel.xml \
+	grep -Eq "soort=\"$soort\" .*taak=\"$kind\" +prioriteit=\"$prio\" +termijn=\"$days\"" data/rules/signaaltabel.xml \
 		|| fail "signaaltabel.xml differs from signals.md for $soort ($kind $prio $days)"
 done
-[ "$(grep -c '<Signaal soort=' pipeline/rules/signaaltabel.xml)" = "${#TABEL[@]}" ] || fail "signaaltabel.xml has other kinds than signals.md"
+[ "$(grep -c '<Signaal soort=' data/rules/signaaltabel.xml)" = "${#TABEL[@]}" ] || fail "signaaltabel.xml has other kinds than signals.md"
 
 # the delivered signals, and every BSN of the register with its dossier and gemeente
 declare -A SOORT DATUM BSN_OF DOSSIER GEMEENTE

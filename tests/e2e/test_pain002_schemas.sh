@@ -7,7 +7,7 @@
 #
 #   every tests/data/pain002/good-*.xml and refused-*.xml passes the
 #   official schema of the version its root namespace names
-#   (parsers/schemas/iso20022/pain.002.001.03.xsd or .10.xsd); refused-*
+#   (data/schemas/iso20022/pain.002.001.03.xsd or .10.xsd); refused-*
 #   are valid files that pain002.c itself refuses (see the unit test);
 #   every tests/data/pain002/bad-*.xml fails both official schemas: it is
 #   of another namespace, not XML, cut off, carries a DOCTYPE (xmlin
@@ -20,7 +20,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-official="$root/parsers/schemas/iso20022"
+official="$root/data/schemas/iso20022"
 data="$root/tests/data/pain002"
 fails=0
 checked=0

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-XSD=$(cd parsers/schemas/iso20022 && pwd)
+XSD=$(cd data/schemas/iso20022 && pwd)
 home=$tmp/home
 keys=$tmp/keys
 mkdir -p "$keys"

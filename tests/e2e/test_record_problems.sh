@@ -79,7 +79,7 @@ blocked=$(cut -d' ' -f2 "$tmp/kinds" | sort)
 in_list=$(sed "s/^[a-z0-9]* \(.*\)/'\1'/" "$tmp/kinds" | paste -sd,)
 [ "$(grep -c '<Dossier>' "$tmp/register-control.xml")" = 114 ] || fail "setup: control register does not hold 114 dossiers"
 for f in defect control; do
-	xmllint --noout --schema parsers/schemas/clientregister.xsd "$tmp/register-$f.xml" 2>/dev/null \
+	xmllint --noout --schema data/schemas/clientregister.xsd "$tmp/register-$f.xml" 2>/dev/null \
 		|| fail "setup: the $f register is not valid against the schema"
 done
 grep -q "<IBAN>$SA</IBAN>" "$tmp/register-defect.xml" && grep -q "<IBAN>$AE</IBAN>" "$tmp/register-defect.xml" \

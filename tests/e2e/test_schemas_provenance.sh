@@ -3,7 +3,7 @@
 # byte-exact: its sha256 is the one PROVENANCE.md records, and every .xsd in
 # the folder has a row.  Needs only sha256sum; ignores $BR and $BRGEN.
 set -u
-dir=$(cd "$(dirname "$0")/../../parsers/schemas/iso20022" && pwd)
+dir=$(cd "$(dirname "$0")/../../data/schemas/iso20022" && pwd)
 prov="$dir/PROVENANCE.md"
 fails=0
 n=0

@@ -3,7 +3,7 @@
  * (parsers/camt.h): camt.053.001.02 / .08 and camt.054.001.02 / .08.
  *
  * camt_parse over arbitrary bytes, validated against the official schema
- * of the namespace the input names (parsers/schemas/iso20022), as intake
+ * of the namespace the input names (data/schemas/iso20022), as intake
  * chooses it; camt.053.001.02 when it names none of the four.
  *
  * The harness (input, schema loading, the error contract) is

@@ -16,7 +16,7 @@
  *
  *   FUZZ_NAME    the target's name, for messages ("fuzz_register");
  *   FUZZ_KIND    the levering_kind of its header (LEVERING_REGISTER);
- *   FUZZ_SCHEMA  the XSD under parsers/schemas/ ("clientregister.xsd"), or
+ *   FUZZ_SCHEMA  the XSD under data/schemas/ ("clientregister.xsd"), or
  *                none, when the schema depends on the input: then the
  *                target defines schema_for() (load it with load_schema());
  *
@@ -97,7 +97,7 @@ static struct xmlin_schema *load_schema(const char *file)
 	char path[4096];
 
 	br_error_clear(&err);
-	snprintf(path, sizeof(path), "%s/parsers/schemas/%s", source_dir(), file);
+	snprintf(path, sizeof(path), "%s/data/schemas/%s", source_dir(), file);
 	if (xmlin_schema_load(&s, path, &err) != 0) {
 		fprintf(stderr, "%s: cannot load %s: %s (set BR_SOURCE_DIR)\n", FUZZ_NAME, path, err.msg);
 		abort();

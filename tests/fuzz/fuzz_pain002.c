@@ -3,7 +3,7 @@
  * (parsers/pain002.h).
  *
  * pain002_parse over arbitrary bytes, validated as intake validates it:
- * against the official schema parsers/schemas/iso20022/pain.002.001.03.xsd,
+ * against the official schema data/schemas/iso20022/pain.002.001.03.xsd,
  * or .10.xsd when the input names that namespace.
  *
  * The harness (input, schema loading, the parser's contract) is

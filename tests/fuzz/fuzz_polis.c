@@ -2,7 +2,7 @@
  * fuzz_polis.c — libFuzzer target for the Polisadministratie income parser
  * (parsers/polis.h).
  *
- * polis_parse over arbitrary bytes, with parsers/schemas/polis.xsd.
+ * polis_parse over arbitrary bytes, with data/schemas/polis.xsd.
  *
  * Input through xmlin_open_memory (max_bytes 1 MiB), validated against the
  * schema while streaming, as intake does; the schema is loaded once from

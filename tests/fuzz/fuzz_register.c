@@ -2,7 +2,7 @@
  * fuzz_register.c — libFuzzer target for the client register parser
  * (parsers/register.h).
  *
- * register_parse over arbitrary bytes, with parsers/schemas/clientregister.xsd.
+ * register_parse over arbitrary bytes, with data/schemas/clientregister.xsd.
  *
  * The harness (input, schema, contract checks) is fuzz_common.h's; the
  * record handler here reads every field and checks what the parser

@@ -4,7 +4,7 @@
  *
  * rules_load takes a path (it also hashes the file for the run manifest),
  * so each input is written to a private temporary file first; it is loaded
- * with and without parsers/schemas/regels.xsd, because the loader must
+ * with and without data/schemas/regels.xsd, because the loader must
  * check everything it relies on itself.  On success every set is read
  * through rules_for_month and rules_aow_date and its contract checked:
  * sets sorted and distinct, all norms and codes present, ratios with a
@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!tmp_path[0]) {
 		const char *root = getenv("BR_SOURCE_DIR");
 		snprintf(tmp_path, sizeof(tmp_path), "/tmp/fuzz_rules.%ld.xml", (long)getpid());
-		snprintf(xsd_path, sizeof(xsd_path), "%s/parsers/schemas/regels.xsd",
+		snprintf(xsd_path, sizeof(xsd_path), "%s/data/schemas/regels.xsd",
 			 root && root[0] ? root : BR_SOURCE_DIR);
 	}
 	if (size > (1 << 20) || !(f = fopen(tmp_path, "wb")))

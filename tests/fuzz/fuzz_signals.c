@@ -2,7 +2,7 @@
  * fuzz_signals.c — libFuzzer target for the Inlichtingenbureau signal parser
  * (parsers/signals_xml.h).
  *
- * signals_parse over arbitrary bytes, with parsers/schemas/signalen.xsd.
+ * signals_parse over arbitrary bytes, with data/schemas/signalen.xsd.
  *
  * The harness (input, schema, contract checks) is fuzz_common.h's; the
  * record handler here reads every field and checks what the parser

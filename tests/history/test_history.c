@@ -74,6 +74,7 @@ struct cfg {
 	int only;            /* 1-based dossier to keep, 0 all */
 	const char *keep;
 	char src[4096];
+	char data[4200];        /* src/data: the shipped schemas and rules */
 };
 
 static struct rules g_rules;
@@ -903,7 +904,7 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 	io.home = home;
 	io.inbox = inbox;
 	io.cfg = &cfg;
-	io.data_dir = c->src;
+	io.data_dir = c->data;
 	io.signals = &g_sig;
 	if (store_open(&st, db, 1, &err) < 0)
 		goto fail;
@@ -1135,6 +1136,7 @@ int main(void)
 	if (!getenv("BETAALRUN_LOG"))
 		log_set_level(LOG_ERROR);
 	snprintf(c.src, sizeof(c.src), "%s", (e = getenv("BR_SOURCE_DIR")) && *e ? e : BR_SOURCE_DIR);
+	snprintf(c.data, sizeof(c.data), "%s/data", c.src);
 	c.gen.late_original = !((e = getenv("HISTORY_LATE_ORIGINAL")) && strcmp(e, "0") == 0);
 	/* rules.md §2: VT a held June run kept back is paid by the next run, also
 	 * when June itself has no active days (fixed; HISTORY_HELD_JUNE=0 is the
@@ -1208,14 +1210,14 @@ int main(void)
 	       c.oracle.claim_since_stand ? "of the engine where rules.md is silent (HISTORY_STRICT=1: literal)" : "literal");
 	fflush(stdout);
 
-	snprintf(path, sizeof(path), "%.4000s/pipeline/rules/regels.xml", c.src);
-	snprintf(xsd, sizeof(xsd), "%.4000s/parsers/schemas/regels.xsd", c.src);
+	snprintf(path, sizeof(path), "%.4000s/rules/regels.xml", c.data);
+	snprintf(xsd, sizeof(xsd), "%.4000s/schemas/regels.xsd", c.data);
 	if (rules_load(&g_rules, path, xsd, &err) < 0) {
 		fprintf(stderr, "rules: %s\n", err.msg);
 		return 70;
 	}
-	snprintf(path, sizeof(path), "%.4000s/pipeline/rules/signaaltabel.xml", c.src);
-	snprintf(xsd, sizeof(xsd), "%.4000s/parsers/schemas/signaaltabel.xsd", c.src);
+	snprintf(path, sizeof(path), "%.4000s/rules/signaaltabel.xml", c.data);
+	snprintf(xsd, sizeof(xsd), "%.4000s/schemas/signaaltabel.xsd", c.data);
 	if (signaltable_load(&g_sig, path, xsd, &err) < 0) {
 		fprintf(stderr, "signal table: %s\n", err.msg);
 		return 70;

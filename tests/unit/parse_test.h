@@ -11,7 +11,7 @@
  *       what one parse delivered: on_header() below fills the header part,
  *       the test's own record callback the rest;
  *   PARSE_TEST_DATA    the directory under tests/data/ ("register");
- *   PARSE_TEST_SCHEMA  the XSD under parsers/schemas/ ("clientregister.xsd");
+ *   PARSE_TEST_SCHEMA  the XSD under data/schemas/ ("clientregister.xsd");
  *
  * and after it defines parse_records(): the parser under test over `x`
  * with on_header() and its record callback, collecting into `c`.
@@ -59,7 +59,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
-	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/%s", f->root, PARSE_TEST_SCHEMA);
+	snprintf(xsd, sizeof(xsd), "%s/data/schemas/%s", f->root, PARSE_TEST_SCHEMA);
 	br_error_clear(&err);
 	if (xmlin_schema_load(&f->schema, xsd, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);

@@ -160,8 +160,8 @@ static int setup(void **state)
 	if (!root || !*root)
 		root = BR_SOURCE_DIR;
 	br_error_clear(&err);
-	snprintf(path, sizeof(path), "%s/pipeline/rules/signaaltabel.xml", root);
-	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/signaaltabel.xsd", root);
+	snprintf(path, sizeof(path), "%s/data/rules/signaaltabel.xml", root);
+	snprintf(xsd, sizeof(xsd), "%s/data/schemas/signaaltabel.xsd", root);
 	if (signaltable_load(&f->t, path, xsd, &err) != 0)
 		fail_msg("signal table: %s", err.msg);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_bankfb.XXXXXX");

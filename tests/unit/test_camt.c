@@ -2,7 +2,7 @@
  * test_camt.c — the camt.053 / camt.054 parser over the files in
  * tests/data/camt/ (style.md "Tests": a parser's edge cases are data
  * files), validated against the official ISO schemas in
- * parsers/schemas/iso20022/ as intake validates them.
+ * data/schemas/iso20022/ as intake validates them.
  *
  *   good-<msg>-<ver>-*.xml  every callback, in order, with every field
  *                           (expected values read off the XML), with and
@@ -137,7 +137,7 @@ static int setup(void **state)
 	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
 	for (i = 0; i < 4; i++) {
 		br_error_clear(&err);
-		snprintf(path, sizeof(path), "%s/parsers/schemas/iso20022/%s", f->root, xsd_names[i]);
+		snprintf(path, sizeof(path), "%s/data/schemas/iso20022/%s", f->root, xsd_names[i]);
 		if (xmlin_schema_load(&f->xsd[i], path, &err) < 0) {
 			fprintf(stderr, "%s\n", err.msg);
 			return -1;

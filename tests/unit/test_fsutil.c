@@ -1,5 +1,5 @@
 /*
- * test_fsutil.c — the file operations of pipeline/fsutil.h that the inbox
+ * test_fsutil.c — the file operations of core/fsutil.h that the inbox
  * relies on (formats.md §5 "the inbox is a trust boundary"): the safe name
  * for a name that cannot be stored, one read of a descriptor giving both
  * a copy and the hash of the same bytes, never writing through a link.

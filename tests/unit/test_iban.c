@@ -1,5 +1,5 @@
 /* test_iban.c — iban.c: registry lengths, mod-97, the Dutch structure,
- * the SEPA scope (pipeline/rules/sepa_landen.txt), masked messages. */
+ * the SEPA scope (data/rules/sepa_landen.txt), masked messages. */
 #include "iban.h"
 
 #include <stdarg.h>
@@ -358,7 +358,7 @@ static void test_sepa_data_file(void **state)
 	FILE *f;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/pipeline/rules/sepa_landen.txt", root ? root : BR_SOURCE_DIR);
+	snprintf(path, sizeof(path), "%s/data/rules/sepa_landen.txt", root ? root : BR_SOURCE_DIR);
 	assert_non_null(f = fopen(path, "r"));
 	while (fgets(line, sizeof(line), f)) {
 		char a[8], b[8];

@@ -1,6 +1,6 @@
 /*
- * test_mem.c — growable arrays (pipeline/mem.h) and the capped text
- * buffer built on them (pipeline/textbuf.h).
+ * test_mem.c — growable arrays (core/mem.h) and the capped text
+ * buffer built on them (core/textbuf.h).
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
  * test_pain001.c — the pain.001 writer, checked with the outside tool:
  * every file written here is validated by `xmllint --schema` against the
  * official ISO 20022 schemas and the EPC 2023 SCT C2PSP schema, the
- * project's byte-exact copies in parsers/schemas/iso20022 (PROVENANCE.md).
+ * project's byte-exact copies in data/schemas/iso20022 (PROVENANCE.md).
  * Then, for every mutation the schemas accept but a bank must never get
  * (a wrong CtrlSum, USD, Ustrd with Strd, a '/'-led EndToEndId, a zoned
  * CreDtTm, a bad mod-97, an empty FinInstnId, ...), a test that the writer
@@ -161,7 +161,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
-	snprintf(f->xsd_dir, sizeof(f->xsd_dir), "%s/parsers/schemas/iso20022", f->root);
+	snprintf(f->xsd_dir, sizeof(f->xsd_dir), "%s/data/schemas/iso20022", f->root);
 	snprintf(probe, sizeof(probe), "%s/%s", f->xsd_dir, XSD_EPC);
 	if (stat(probe, &sb) != 0) {
 		fprintf(stderr, "official schemas not found: %s\n", probe);

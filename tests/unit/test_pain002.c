@@ -2,7 +2,7 @@
  * test_pain002.c — the pain.002 status report parser over the files in
  * tests/data/pain002/ (style.md "Tests": a parser's edge cases are data
  * files), validated against the official ISO schemas in
- * parsers/schemas/iso20022/ (payments.md "Bank status reports").
+ * data/schemas/iso20022/ (payments.md "Bank status reports").
  *
  *   good-*.xml     valid by the official schema: every record, exactly,
  *                  with the schema and again without it (as when sniffing)
@@ -112,7 +112,7 @@ static int load(struct xmlin_schema **out, const char *root, const char *file)
 	struct br_error err;
 
 	br_error_clear(&err);
-	snprintf(path, sizeof(path), "%s/parsers/schemas/iso20022/%s", root, file);
+	snprintf(path, sizeof(path), "%s/data/schemas/iso20022/%s", root, file);
 	if (xmlin_schema_load(out, path, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;

@@ -1,6 +1,6 @@
 /*
  * test_rules_xml.c — the rules file (parsers/rules_xml.h): the file shipped
- * in pipeline/rules/ must hold exactly the parameters of rules.md §2 and §4
+ * in data/rules/ must hold exactly the parameters of rules.md §2 and §4
  * for the three required sets; choosing a set by month, staleness and the
  * AOW date follow the header's definitions; and a broken rules file
  * (tests/data/rules/) is BR_ECONFIG with file, line and what is wrong.
@@ -41,8 +41,8 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
-	snprintf(f->xsd, sizeof(f->xsd), "%s/parsers/schemas/regels.xsd", f->root);
-	snprintf(f->shipped, sizeof(f->shipped), "%s/pipeline/rules/regels.xml", f->root);
+	snprintf(f->xsd, sizeof(f->xsd), "%s/data/schemas/regels.xsd", f->root);
+	snprintf(f->shipped, sizeof(f->shipped), "%s/data/rules/regels.xml", f->root);
 	*state = f;
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * test_settle.c — the settlement engine (pipeline/settle.h) against the
+ * test_settle.c — the settlement engine (core/settle.h) against the
  * hand-computed cases in tests/data/settle/NNN-name.case.
  *
  * The case format is described in tests/data/settle/README.md.  Each case
@@ -1358,8 +1358,8 @@ int main(void)
 	int rc = 1;
 
 	snprintf(g_root, sizeof(g_root), "%s", root && *root ? root : BR_SOURCE_DIR);
-	snprintf(path, sizeof(path), "%s/pipeline/rules/regels.xml", g_root);
-	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/regels.xsd", g_root);
+	snprintf(path, sizeof(path), "%s/data/rules/regels.xml", g_root);
+	snprintf(xsd, sizeof(xsd), "%s/data/schemas/regels.xsd", g_root);
 	snprintf(dir, sizeof(dir), "%s/tests/data/settle", g_root);
 	memset(&g_rules, 0, sizeof(g_rules));
 	br_error_clear(&err);

@@ -1,6 +1,6 @@
 /*
  * test_settle_props.c — property tests of the settlement engine
- * (pipeline/settle.h) against the specification's rules.md, over thousands of
+ * (core/settle.h) against the specification's rules.md, over thousands of
  * generated dossiers.
  *
  * Every dossier comes from its own 64-bit seed, derived from one master
@@ -2001,8 +2001,8 @@ static int setup(void **state)
 		free(c);
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/pipeline/rules/regels.xml", root);
-	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/regels.xsd", root);
+	snprintf(path, sizeof(path), "%s/data/rules/regels.xml", root);
+	snprintf(xsd, sizeof(xsd), "%s/data/schemas/regels.xsd", root);
 	br_error_clear(&c->err);
 	if (rules_load(&c->rules, path, xsd, &c->err) < 0) {
 		fprintf(stderr, "cannot load the rules: %s (%s line %ld)\n", c->err.msg, c->err.file, c->err.line);

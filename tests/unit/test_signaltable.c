@@ -1,6 +1,6 @@
 /*
  * test_signaltable.c — the signal table (parsers/signaltable.h): the table
- * shipped in pipeline/rules/ must be exactly signals.md's, and a broken
+ * shipped in data/rules/ must be exactly signals.md's, and a broken
  * table (tests/data/signals/table_*.xml) is a configuration error with file
  * and line, with and without the schema.
  */
@@ -31,7 +31,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s", root && *root ? root : BR_SOURCE_DIR);
-	snprintf(f->xsd, sizeof(f->xsd), "%s/parsers/schemas/signaaltabel.xsd", f->root);
+	snprintf(f->xsd, sizeof(f->xsd), "%s/data/schemas/signaaltabel.xsd", f->root);
 	*state = f;
 	return 0;
 }
@@ -77,7 +77,7 @@ static void test_shipped_table_is_signals_md(void **state)
 	char path[1200];
 	int pass;
 
-	snprintf(path, sizeof(path), "%s/pipeline/rules/signaaltabel.xml", f->root);
+	snprintf(path, sizeof(path), "%s/data/rules/signaaltabel.xml", f->root);
 	for (pass = 0; pass < 2; pass++) {
 		br_error_clear(&err);
 		if (signaltable_load(&t, path, pass == 0 ? f->xsd : NULL, &err) < 0)

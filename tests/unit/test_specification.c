@@ -42,8 +42,8 @@ static int setup(void **state)
 	(void)state;
 	if (!root || !*root)
 		root = BR_SOURCE_DIR;
-	snprintf(path, sizeof(path), "%s/pipeline/rules/regels.xml", root);
-	snprintf(xsd, sizeof(xsd), "%s/parsers/schemas/regels.xsd", root);
+	snprintf(path, sizeof(path), "%s/data/rules/regels.xml", root);
+	snprintf(xsd, sizeof(xsd), "%s/data/schemas/regels.xsd", root);
 	br_error_clear(&err);
 	if (rules_load(&g_rules, path, xsd, &err) < 0) {
 		fprintf(stderr, "rules: %s\n", err.msg);

@@ -42,8 +42,8 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "levering.h"
-#include "rules_xml.h"
+#include "date.h"
+#include "rules.h"
 
 #define SETTLE_MAX_GRANTS 16
 #define SETTLE_MAX_CLAIMS 32

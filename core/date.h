@@ -18,6 +18,7 @@
 #define DATE_FMT_MAX 11      /* "YYYY-MM-DD" + NUL */
 #define TIMESTAMP_FMT_MAX 20 /* "YYYY-MM-DDThh:mm:ss" + NUL */
 #define MONTH_FMT_MAX 8      /* "YYYY-MM" + NUL */
+#define DATE_NONE INT32_MIN  /* an optional date that is absent */
 
 /* Days from a civil date; y/m/d must already be valid (see date_valid). */
 int32_t date_from_ymd(int y, int m, int d);

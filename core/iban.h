@@ -11,7 +11,7 @@
  *
  * An IBAN can be paid (formats.md §5, payments.md) when it is valid and its
  * country is in the SEPA schemes' geographical scope: the EPC's list
- * (EPC409-09), kept as data in pipeline/rules/sepa_landen.txt, from which
+ * (EPC409-09), kept as data in data/rules/sepa_landen.txt, from which
  * the build generates the table iban.c uses.
  *
  * Messages never hold the account number (log.h: no account numbers in
@@ -42,7 +42,7 @@ int iban_validate(const char *s, struct br_error *err);
 int iban_validate_iso13616(const char *s, struct br_error *err);
 
 /* Whether the first two characters of an IBAN are a country code of the
- * SEPA schemes' scope (pipeline/rules/sepa_landen.txt): 1 or 0. */
+ * SEPA schemes' scope (data/rules/sepa_landen.txt): 1 or 0. */
 int iban_sepa_country(const char country[2]);
 
 /* The source of the SEPA list ("EPC409-09 v8.0, 24 December 2025"). */

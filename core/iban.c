@@ -5,8 +5,8 @@
 #include <string.h>
 
 /* sepa_landen[] and SEPA_LANDEN_VERSIE, made by the Makefile from
- * pipeline/rules/sepa_landen.txt */
-#include "rules/sepa_landen.h"
+ * data/rules/sepa_landen.txt */
+#include "sepa_landen.h"
 
 #include "banned.h"
 
