@@ -30,6 +30,34 @@ int br_error_set(struct br_error *err, enum br_code code, const char *fmt, ...)
 	return code;
 }
 
+int br_error_prefix(struct br_error *err, const char *fmt, ...)
+{
+	char out[BR_ERROR_MSG_MAX];
+	size_t n, rest, cap = sizeof(out) - 1;
+	va_list ap;
+	int k;
+
+	if (!err || err->code == BR_OK)
+		return err ? err->code : BR_OK;
+	va_start(ap, fmt);
+	k = vsnprintf(out, sizeof(out), fmt, ap);
+	va_end(ap);
+	n = k < 0 ? 0 : (size_t)k > cap ? cap : (size_t)k;
+	if (n < cap) {
+		out[n++] = ':';
+	}
+	if (n < cap) {
+		out[n++] = ' ';
+	}
+	rest = strnlen(err->msg, sizeof(err->msg));
+	if (rest > cap - n)
+		rest = cap - n;
+	memcpy(out + n, err->msg, rest);
+	out[n + rest] = '\0';
+	memcpy(err->msg, out, n + rest + 1);
+	return err->code;
+}
+
 void br_error_at(struct br_error *err, const char *file, long line)
 {
 	if (!err)

@@ -5,7 +5,9 @@
  * and, when it fails, fills a caller-owned `struct br_error` with the code,
  * a message that says what is wrong first and then where, and (for input
  * problems) the input file and line.  The first error set wins: callers
- * propagate the code and never overwrite a message already set (libgit2).
+ * propagate the code and never overwrite a message already set (libgit2);
+ * on the way up a caller that knows more (the dossier, the file) adds it in
+ * front with br_error_prefix.
  *
  * Each code maps to one sysexits(3) exit status (cli.md "Exit codes").
  */
@@ -48,6 +50,17 @@ void br_error_clear(struct br_error *err);
  */
 int br_error_set(struct br_error *err, enum br_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Put context in front of the recorded message: after
+ * br_error_prefix(err, "dossier %s", nr) the message "no norm for 2026-11"
+ * reads "dossier PW-1: no norm for 2026-11".  Does nothing when no error is
+ * recorded or err is NULL; the code is kept and returned (so a caller can
+ * write `return br_error_prefix(err, ...)` after a failed call), and the
+ * message is cut at BR_ERROR_MSG_MAX, never overflows.
+ */
+int br_error_prefix(struct br_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Attach the input position (kept only if not set yet). */
 void br_error_at(struct br_error *err, const char *file, long line);
