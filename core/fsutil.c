@@ -375,6 +375,45 @@ out:
 	return rc;
 }
 
+int fsutil_read_file(char **out, size_t *len, const char *path, size_t max_bytes, struct br_error *err)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO, "cannot open %s: %s", path,
+				    strerror(errno));
+	if (!(buf = malloc(max_bytes + 2))) {
+		close(fd);
+		return br_error_set(err, BR_ENOMEM, "no memory to read %s", path);
+	}
+	/* one byte more than allowed tells an over-long file */
+	while (n <= max_bytes && (r = read(fd, buf + n, max_bytes + 1 - n)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			return br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(e));
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n > max_bytes) {
+		free(buf);
+		return br_error_set(err, BR_EINPUT, "%s is larger than %zu bytes", path, max_bytes);
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
 int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null,
 		       const char *path, uint64_t max_bytes, uint64_t *out_size,
 		       struct br_error *err)

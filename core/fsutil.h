@@ -34,6 +34,12 @@ int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_nu
 		       const char *path, uint64_t max_bytes, uint64_t *out_size,
 		       struct br_error *err);
 
+/* Read a whole file into a new buffer (*out, caller frees, NUL-terminated
+ * one byte past *len): BR_EIO when it cannot be read, BR_EINPUT when it
+ * holds more than `max_bytes`.  For files that are parsed and hashed from
+ * the same bytes (the rules file). */
+int fsutil_read_file(char **out, size_t *len, const char *path, size_t max_bytes, struct br_error *err);
+
 /* The same over an open descriptor, read from where it stands to its end
  * (`what` names it in messages). */
 int fsutil_digest_fd(char sha256_hex[SHA256_HEX_LEN + 1], uint64_t *out_size, int fd,

@@ -655,6 +655,8 @@ int rules_load(struct rules *out, const char *path, const char *xsd_path, struct
 	struct xmlin_limits lim;
 	struct xmlin *x = NULL;
 	struct br_error e;
+	char *bytes = NULL;
+	size_t len = 0;
 	int rc = 0, n;
 
 	memset(out, 0, sizeof(*out));
@@ -671,12 +673,19 @@ int rules_load(struct rules *out, const char *path, const char *xsd_path, struct
 	lim.max_text = 4096;
 	if (xsd_path && (rc = xmlin_schema_load(&schema, xsd_path, &e)) < 0)
 		goto out;
-	if ((rc = xmlin_open(&x, path, path, schema, &lim, &e)) < 0)
+	/* payments.md "run manifest": the hash recorded is of the very bytes
+	 * that were parsed, read once (the file may change in between) */
+	if ((rc = fsutil_read_file(&bytes, &len, path, (size_t)RULES_MAX_BYTES, &e)) < 0)
+		goto out;
+	if ((rc = fsutil_sha256_hex(out->sha256, bytes, len)) < 0) {
+		br_error_set(&e, rc, "its SHA-256 cannot be computed");
+		goto out;
+	}
+	if ((rc = xmlin_open_memory(&x, bytes, len, path, schema, &lim, &e)) < 0)
 		goto out;
 	if ((rc = read_rules(x, out, &e)) < 0)
 		goto out;
 	qsort(out->sets, out->n_sets, sizeof(*out->sets), cmp_set);
-	rc = fsutil_digest_file(out->sha256, NULL, path, RULES_MAX_BYTES, NULL, &e);
 out:
 	if (rc < 0) {
 		/* A bad or missing rules file is a configuration problem, not an input. */
@@ -693,6 +702,7 @@ out:
 	}
 	xmlin_free(x);
 	xmlin_schema_free(schema);
+	free(bytes);
 	return rc;
 }
 
