@@ -8,9 +8,19 @@
 #include "config.h"
 #include "date.h"
 #include "ledger.h"
+#include "log.h"
 #include "mem.h"
+#include "register.h"
 
 #include "banned.h"
+
+/* The store holds what intake accepted, at most the register's limits per
+ * stand (register.h); the engine's arrays hold all of it, so nothing read
+ * here can be cut off.  Reaching a limit anyway is a bug (BR_EINTERNAL). */
+_Static_assert(SETTLE_MAX_GRANTS >= REGISTER_MAX_GRANTS, "a stand's grants must fit the engine");
+_Static_assert(SETTLE_MAX_CLAIMS >= REGISTER_MAX_CLAIMS, "a stand's claims must fit the engine");
+_Static_assert(SETTLE_MAX_DERDEN >= REGISTER_MAX_DERDEN, "a stand's third parties must fit the engine");
+_Static_assert(SETTLE_KENMERK_MAX >= REGISTER_KENMERK_MAX, "a kenmerk must fit the engine");
 
 #define TEXT_ARENA 65536
 
@@ -203,10 +213,14 @@ static int load_buffer(struct settle_source *s, sqlite3_int64 id, struct settle_
 		sqlite3_stmt *g = s->c[C_BUF_GRANT].st;
 		const char *m = (const char *)sqlite3_column_text(g, 2);
 		struct settle_buffer_grant *b = &s->buf_grants[s->n_buf_grants];
-		struct br_error e;
 
-		br_error_clear(&e);
-		if (s->n_buf_grants < SETTLE_MAX_BUFFER_GRANTS && m && month_parse(&b->month, m, strlen(m), &e) == 0) {
+		if (s->n_buf_grants == SETTLE_MAX_BUFFER_GRANTS) {
+			/* rules.md §5a: a grant is paid by the first run that may
+			 * pay it; what does not fit this run stays unpaid in the
+			 * store and is paid by the next one. */
+			log_event(LOG_WARN, "bufferbudget", "dossier_id=%lld grants_left_for_next_run=1",
+				  (long long)id);
+		} else if (m && month_parse(&b->month, m, strlen(m), NULL) == 0) {
 			b->amount_cents = sqlite3_column_int64(g, 3);
 			b->job = sqlite3_column_int64(g, 1);
 			s->n_buf_grants++;
@@ -435,7 +449,10 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		const char *code = (const char *)sqlite3_column_text(g, 2);
 		int c = vrij_code_from_name(code ? code : "");
 
-		if (si >= 0 && c >= 0 && s->stands[si].n_grants < SETTLE_MAX_GRANTS) {
+		if (si >= 0 && c >= 0 && s->stands[si].n_grants == SETTLE_MAX_GRANTS)
+			return br_error_set(err, BR_EINTERNAL, "a stand of dossier %s has more than %d vrijlating grants",
+					    info->nummer, SETTLE_MAX_GRANTS);
+		if (si >= 0 && c >= 0) {
 			struct settle_grant *gr = &s->stands[si].grants[s->stands[si].n_grants++];
 			const unsigned char *p = sqlite3_column_text(g, 3);
 			gr->code = (enum vrij_code)c;
@@ -454,7 +471,10 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	s->n_claims = 0;
 	while ((rc = cursor_at(s, C_CLAIM, id, err)) == 1) {
 		sqlite3_stmt *c = s->c[C_CLAIM].st;
-		if (stand_index(s, sqlite3_column_int64(c, 1)) == rs && s->n_claims < SETTLE_MAX_CLAIMS) {
+		if (stand_index(s, sqlite3_column_int64(c, 1)) == rs && s->n_claims == SETTLE_MAX_CLAIMS)
+			return br_error_set(err, BR_EINTERNAL, "dossier %s has more than %d claims", info->nummer,
+					    SETTLE_MAX_CLAIMS);
+		if (stand_index(s, sqlite3_column_int64(c, 1)) == rs) {
 			struct settle_claim *cl = &s->claims[s->n_claims];
 			col_copy(cl->kenmerk, sizeof(cl->kenmerk), c, 2);
 			cl->saldo_cents = sqlite3_column_int64(c, 3);
@@ -472,7 +492,10 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	s->n_derden = 0;
 	while ((rc = cursor_at(s, C_DERDE, id, err)) == 1) {
 		sqlite3_stmt *d = s->c[C_DERDE].st;
-		if (stand_index(s, sqlite3_column_int64(d, 1)) == rs && s->n_derden < SETTLE_MAX_DERDEN) {
+		if (stand_index(s, sqlite3_column_int64(d, 1)) == rs && s->n_derden == SETTLE_MAX_DERDEN)
+			return br_error_set(err, BR_EINTERNAL, "dossier %s has more than %d third parties", info->nummer,
+					    SETTLE_MAX_DERDEN);
+		if (stand_index(s, sqlite3_column_int64(d, 1)) == rs) {
 			struct settle_derde *dd = &s->derden[s->n_derden];
 			col_copy(dd->kenmerk, sizeof(dd->kenmerk), d, 2);
 			dd->bedrag_cents = sqlite3_column_int64(d, 3);
