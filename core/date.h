@@ -59,14 +59,10 @@ int64_t timestamp_from(int32_t day, int hh, int mm, int ss);
 /* Now, from the system clock, in Dutch administrative time (CET/CEST,
  * see timestamp_local_from_utc); the only place that reads the clock.
  * Tests and reproducible runs set $BETAALRUN_NOW ("YYYY-MM-DDThh:mm:ss",
- * taken as local time).  A malformed $BETAALRUN_NOW is logged and ends the
- * process with exit 78; call timestamp_now_checked once at start-up to
- * report it as an ordinary error instead. */
-int64_t timestamp_now(void);
-
-/* Same as timestamp_now, but BR_ECONFIG for a malformed $BETAALRUN_NOW
- * (BR_EINTERNAL if the clock cannot be read). */
-int timestamp_now_checked(int64_t *out, struct br_error *err);
+ * taken as local time).  BR_ECONFIG for a malformed $BETAALRUN_NOW,
+ * BR_EINTERNAL if the clock cannot be read: a wrong clock must not date a
+ * payment file, so there is no silent fallback. */
+int timestamp_now(int64_t *out, struct br_error *err);
 
 /* UTC seconds to Europe/Amsterdam local seconds: UTC+1, UTC+2 from the last
  * Sunday of March 01:00 UTC until the last Sunday of October 01:00 UTC. */

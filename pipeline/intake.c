@@ -179,40 +179,6 @@ struct ingest {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int sql_step_done(struct store *st, sqlite3_stmt *s, const char *what, struct br_error *err)
-{
-	int rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_fail(st, rc, what, err);
-	return 0;
-}
-
-/*
- * Binding without a copy: the record (in its ring slot) and `buf` must
- * outlive the statement's next step, as they do in the store functions.
- */
-static void bind_date(sqlite3_stmt *s, int idx, int32_t day, char buf[DATE_FMT_MAX])
-{
-	if (day == DATE_NONE)
-		sqlite3_bind_null(s, idx);
-	else
-		sqlite3_bind_text(s, idx, date_format(buf, day), DATE_FMT_MAX - 1, SQLITE_STATIC);
-}
-
-static void bind_text(sqlite3_stmt *s, int idx, const char *text)
-{
-	sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
-}
-
-/* NULL when empty. */
-static void bind_text_or_null(sqlite3_stmt *s, int idx, const char *text)
-{
-	if (text[0])
-		sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, idx);
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
@@ -845,7 +811,7 @@ static int archive(struct intake *in, struct entry *e, const char *rel, struct e
 	if ((rc = store_prepare(in->st, &s, "UPDATE levering SET gearchiveerd = 1 WHERE sha256 = ?1", err)) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, e->sha, -1, SQLITE_STATIC);
-	rc = sql_step_done(in->st, s, "marking a delivery archived", err);
+	rc = store_step_done(in->st, s, "marking a delivery archived", err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1130,7 +1096,7 @@ static int count_record(struct ingest *g, const char *bsn, struct br_error *err)
 	    (rc = store_prepare(g->in->st, &g->person, "SELECT 1 FROM persoon WHERE bsn = ?1", err)) < 0)
 		return rc;
 	sqlite3_reset(g->person);
-	bind_text(g->person, 1, bsn);
+	store_bind_borrowed(g->person, 1, bsn, 0);
 	rc = sqlite3_step(g->person);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(g->in->st, rc, "looking up a BSN", err);
@@ -1210,27 +1176,27 @@ static int store_polis_record(struct ingest *g, const void *rec, struct br_error
 		/* formats.md §2: a correction links to what it replaces; an unknown
 		 * id is kept and flagged. */
 		sqlite3_reset(g->find);
-		bind_text(g->find, 1, r->vervangt);
+		store_bind_borrowed(g->find, 1, r->vervangt, 0);
 		if (sqlite3_step(g->find) == SQLITE_ROW)
 			replaced = sqlite3_column_int64(g->find, 0);
 		sqlite3_reset(g->find);
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	bind_text(s, 1, r->opgave_id);
+	store_bind_borrowed(s, 1, r->opgave_id, 0);
 	sqlite3_bind_int64(s, 2, g->levering);
 	sqlite3_bind_int64(s, 3, r->line);
-	bind_text_or_null(s, 4, r->vervangt);
+	store_bind_borrowed(s, 4, r->vervangt, 1);
 	if (replaced)
 		sqlite3_bind_int64(s, 5, replaced);
 	sqlite3_bind_int(s, 6, r->vervangt[0] && !replaced);
 	sqlite3_bind_int(s, 7, r->intrekking ? 1 : 0);
-	bind_text(s, 8, r->bsn);
-	bind_text(s, 9, r->lhnr);
+	store_bind_borrowed(s, 8, r->bsn, 0);
+	store_bind_borrowed(s, 9, r->lhnr, 0);
 	sqlite3_bind_int(s, 10, r->numiv);
-	bind_text(s, 11, r->soort);
-	bind_date(s, 12, r->dat_aanv_tv, van);
-	bind_date(s, 13, r->dat_eind_tv, tot);
+	store_bind_borrowed(s, 11, r->soort, 0);
+	store_bind_date(s, 12, r->dat_aanv_tv, van);
+	store_bind_date(s, 13, r->dat_eind_tv, tot);
 	sqlite3_bind_int64(s, 14, r->ln_lb_ph_cents);
 	sqlite3_bind_int64(s, 15, r->vak_bsl_cents);
 	sqlite3_bind_int64(s, 16, r->extr_per_sal_cents);
@@ -1301,16 +1267,16 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	bind_text(s, 1, r->signaal_id);
+	store_bind_borrowed(s, 1, r->signaal_id, 0);
 	sqlite3_bind_int64(s, 2, g->levering);
 	sqlite3_bind_int64(s, 3, r->line);
-	bind_text(s, 4, r->soort);
-	bind_text(s, 5, r->bsn);
-	bind_text(s, 6, r->bron);
-	bind_date(s, 7, r->signaaldatum, datum);
-	bind_date(s, 8, r->periode_begin, van);
-	bind_date(s, 9, r->periode_einde, tot);
-	bind_text_or_null(s, 10, r->omschrijving);
+	store_bind_borrowed(s, 4, r->soort, 0);
+	store_bind_borrowed(s, 5, r->bsn, 0);
+	store_bind_borrowed(s, 6, r->bron, 0);
+	store_bind_date(s, 7, r->signaaldatum, datum);
+	store_bind_date(s, 8, r->periode_begin, van);
+	store_bind_date(s, 9, r->periode_einde, tot);
+	store_bind_borrowed(s, 10, r->omschrijving, 1);
 	if ((rc = sqlite3_step(s)) != SQLITE_DONE)
 		return store_fail(g->in->st, rc, "storing a signal", err);
 	if (sqlite3_changes(store_db(g->in->st)) == 0)
@@ -1320,9 +1286,9 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 		sqlite3_reset(g->gegeven);
 		sqlite3_bind_int64(g->gegeven, 1, id);
 		sqlite3_bind_int(g->gegeven, 2, i + 1);
-		bind_text(g->gegeven, 3, r->gegevens[i].naam);
-		bind_text(g->gegeven, 4, r->gegevens[i].waarde);
-		if ((rc = sql_step_done(g->in->st, g->gegeven, "storing a signal value", err)) < 0)
+		store_bind_borrowed(g->gegeven, 3, r->gegevens[i].naam, 0);
+		store_bind_borrowed(g->gegeven, 4, r->gegevens[i].waarde, 0);
+		if ((rc = store_step_done(g->in->st, g->gegeven, "storing a signal value", err)) < 0)
 			return rc;
 	}
 	return count_record(g, r->bsn, err);
@@ -1359,16 +1325,16 @@ static int store_pain002_status(struct ingest *g, const void *rec, struct br_err
 	sqlite3_clear_bindings(s);
 	sqlite3_bind_int64(s, 1, g->levering);
 	sqlite3_bind_int64(s, 2, r->line);
-	bind_text(s, 3, r->orgnl_msg_id);
-	bind_text_or_null(s, 4, r->orgnl_pmtinf_id);
-	bind_text_or_null(s, 5, r->orgnl_e2e_id);
-	bind_text(s, 6, r->status);
-	bind_text_or_null(s, 7, r->reason);
+	store_bind_borrowed(s, 3, r->orgnl_msg_id, 0);
+	store_bind_borrowed(s, 4, r->orgnl_pmtinf_id, 1);
+	store_bind_borrowed(s, 5, r->orgnl_e2e_id, 1);
+	store_bind_borrowed(s, 6, r->status, 0);
+	store_bind_borrowed(s, 7, r->reason, 1);
 	sqlite3_bind_int(s, 8, (int)r->level);
 	sqlite3_bind_int(s, 9, r->reason_prtry);
-	bind_text_or_null(s, 10, r->info);
-	bind_text_or_null(s, 11, r->name);
-	if ((rc = sql_step_done(g->in->st, s, "storing a bank status", err)) < 0)
+	store_bind_borrowed(s, 10, r->info, 1);
+	store_bind_borrowed(s, 11, r->name, 1);
+	if ((rc = store_step_done(g->in->st, s, "storing a bank status", err)) < 0)
 		return rc;
 	g->records++;
 	return 0;
@@ -1461,19 +1427,19 @@ static int store_bankpost(struct ingest *g, const void *rec, struct br_error *er
 	sqlite3_clear_bindings(s);
 	sqlite3_bind_int64(s, 1, g->levering);
 	sqlite3_bind_int64(s, 2, p->line);
-	bind_text(s, 3, p->kind == BANKPOST_DEBIT ? "AFSCHRIJVING" : "STORNO");
-	bind_date(s, 4, p->booking_date, day);
+	store_bind_borrowed(s, 3, p->kind == BANKPOST_DEBIT ? "AFSCHRIJVING" : "STORNO", 0);
+	store_bind_date(s, 4, p->booking_date, day);
 	sqlite3_bind_int64(s, 5, p->amount_cents);
-	bind_text_or_null(s, 6, p->msg_id);
-	bind_text_or_null(s, 7, p->pmtinf_id);
-	bind_text_or_null(s, 8, p->e2e_id);
-	bind_text_or_null(s, 9, p->reason);
+	store_bind_borrowed(s, 6, p->msg_id, 1);
+	store_bind_borrowed(s, 7, p->pmtinf_id, 1);
+	store_bind_borrowed(s, 8, p->e2e_id, 1);
+	store_bind_borrowed(s, 9, p->reason, 1);
 	sqlite3_bind_int(s, 10, p->reason_prtry);
-	bind_text_or_null(s, 11, p->info);
-	bind_text_or_null(s, 12, p->btc);
-	bind_text_or_null(s, 13, p->bank_ref);
+	store_bind_borrowed(s, 11, p->info, 1);
+	store_bind_borrowed(s, 12, p->btc, 1);
+	store_bind_borrowed(s, 13, p->bank_ref, 1);
 	g->records++;
-	return sql_step_done(g->in->st, s, "storing a statement entry", err);
+	return store_step_done(g->in->st, s, "storing a statement entry", err);
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -1515,7 +1481,7 @@ static int insert_ledger(struct ingest *g, const char *archief, struct br_error 
 	sqlite3_bind_text(s, 6, in->now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)e->size);
 	sqlite3_bind_text(s, 8, archief, -1, SQLITE_STATIC);
-	rc = sql_step_done(in->st, s, "recording the delivery", err);
+	rc = store_step_done(in->st, s, "recording the delivery", err);
 	g->levering = sqlite3_last_insert_rowid(store_db(in->st));
 	sqlite3_finalize(s);
 	return rc;
@@ -1599,7 +1565,7 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 	sqlite3_bind_int64(s, 1, g->levering);
 	sqlite3_bind_int64(s, 2, g->records);
 	sqlite3_bind_int64(s, 3, g->unknown);
-	rc = sql_step_done(in->st, s, "recording the delivery", err);
+	rc = store_step_done(in->st, s, "recording the delivery", err);
 out:
 	sqlite3_finalize(s);
 	xmlin_free(x);
@@ -1645,7 +1611,7 @@ static int handle_known(struct intake *in, struct entry *e, sqlite3_int64 leveri
 	sqlite3_bind_int64(s, 1, levering);
 	sqlite3_bind_text(s, 2, e->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, in->now, -1, SQLITE_STATIC);
-	rc = sql_step_done(in->st, s, "recording a duplicate", err);
+	rc = store_step_done(in->st, s, "recording a duplicate", err);
 	sqlite3_finalize(s);
 	if (rc < 0)
 		return rc;
@@ -2065,12 +2031,10 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 	in.lim.max_bytes = (uint64_t)o->cfg->max_bestand_mb * 1024 * 1024;
 	in.lim.max_depth = o->cfg->max_diepte;
 	in.lim.max_text = (size_t)o->cfg->max_tekst_kb * 1024;
-	{
-		int64_t now = timestamp_now();
-		timestamp_format(in.now, now);
-		in.now_ts = now;
-		in.today = timestamp_day(now);
-	}
+	if ((rc = timestamp_now(&in.now_ts, err)) < 0)
+		goto out;
+	timestamp_format(in.now, in.now_ts);
+	in.today = timestamp_day(in.now_ts);
 	if ((rc = intake_dirs(&in, err)) < 0 || (rc = recover_archived(&in, err)) < 0 ||
 	    (rc = list_inbox(&v, &n, &in, err)) < 0)
 		goto out;

@@ -31,20 +31,6 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static const char *col(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? (const char *)t : "";
-}
-
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what, struct br_error *err)
-{
-	int rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_fail(st, rc, what, err);
-	return 0;
-}
-
 struct run_row {
 	int64_t id;
 	char msg_id[40], maand[8], status[16], uitvoerdatum[11], map[4096];
@@ -73,19 +59,19 @@ static int run_load(struct run_row *r, struct store *st, const char *msg_id, str
 		return br_error_set(err, BR_ENOINPUT, "no run %s (see `betaalrun runs`)", msg_id);
 	}
 	r->id = sqlite3_column_int64(s, 0);
-	snprintf(r->msg_id, sizeof(r->msg_id), "%s", col(s, 1));
-	snprintf(r->maand, sizeof(r->maand), "%s", col(s, 2));
-	snprintf(r->status, sizeof(r->status), "%s", col(s, 3));
-	snprintf(r->uitvoerdatum, sizeof(r->uitvoerdatum), "%s", col(s, 4));
-	snprintf(r->map, sizeof(r->map), "%s", col(s, 5));
-	snprintf(r->sha256, sizeof(r->sha256), "%s", col(s, 6));
-	snprintf(r->sha1, sizeof(r->sha1), "%s", col(s, 7));
-	snprintf(r->voorbereider, sizeof(r->voorbereider), "%s", col(s, 8));
-	snprintf(r->goedkeurder, sizeof(r->goedkeurder), "%s", col(s, 9));
+	snprintf(r->msg_id, sizeof(r->msg_id), "%s", store_col(s, 1));
+	snprintf(r->maand, sizeof(r->maand), "%s", store_col(s, 2));
+	snprintf(r->status, sizeof(r->status), "%s", store_col(s, 3));
+	snprintf(r->uitvoerdatum, sizeof(r->uitvoerdatum), "%s", store_col(s, 4));
+	snprintf(r->map, sizeof(r->map), "%s", store_col(s, 5));
+	snprintf(r->sha256, sizeof(r->sha256), "%s", store_col(s, 6));
+	snprintf(r->sha1, sizeof(r->sha1), "%s", store_col(s, 7));
+	snprintf(r->voorbereider, sizeof(r->voorbereider), "%s", store_col(s, 8));
+	snprintf(r->goedkeurder, sizeof(r->goedkeurder), "%s", store_col(s, 9));
 	r->aantal = (long)sqlite3_column_int64(s, 10);
 	r->totaal_cents = sqlite3_column_int64(s, 11);
 	r->aanvullend = sqlite3_column_int(s, 12);
-	snprintf(r->pain_versie, sizeof(r->pain_versie), "%s", col(s, 13));
+	snprintf(r->pain_versie, sizeof(r->pain_versie), "%s", store_col(s, 13));
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -107,7 +93,7 @@ static int set_status(struct store *st, int64_t run, const char *status, const c
 	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
 	if (col_name)
 		sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
-	rc = step_done(st, s, "updating the run", err);
+	rc = store_step_done(st, s, "updating the run", err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -150,13 +136,13 @@ static int tx_next(void *ctx, struct pain001_tx *out, struct br_error *err)
 	if (rc != SQLITE_ROW)
 		return store_fail(t->st, rc, "reading the run's payments", err);
 	memset(out, 0, sizeof(*out));
-	out->kind = strcmp(col(t->q, 0), "DERDE") == 0 ? PAIN001_DERDE : PAIN001_CLIENT;
-	snprintf(out->end_to_end_id, sizeof(out->end_to_end_id), "%s", col(t->q, 1));
+	out->kind = strcmp(store_col(t->q, 0), "DERDE") == 0 ? PAIN001_DERDE : PAIN001_CLIENT;
+	snprintf(out->end_to_end_id, sizeof(out->end_to_end_id), "%s", store_col(t->q, 1));
 	out->amount_cents = sqlite3_column_int64(t->q, 2);
-	snprintf(t->name, sizeof(t->name), "%s", col(t->q, 3));
-	snprintf(out->iban, sizeof(out->iban), "%s", col(t->q, 4));
-	snprintf(out->bic, sizeof(out->bic), "%s", col(t->q, 5));
-	snprintf(t->remit, sizeof(t->remit), "%s", col(t->q, 6));
+	snprintf(t->name, sizeof(t->name), "%s", store_col(t->q, 3));
+	snprintf(out->iban, sizeof(out->iban), "%s", store_col(t->q, 4));
+	snprintf(out->bic, sizeof(out->bic), "%s", store_col(t->q, 5));
+	snprintf(t->remit, sizeof(t->remit), "%s", store_col(t->q, 6));
 	out->creditor_name = t->name;
 	out->remittance = t->remit;
 	return 1;
@@ -266,8 +252,8 @@ static int load_rejected(struct prep *p, struct br_error *err)
 			return br_error_set(err, BR_ENOMEM, "out of memory");
 		}
 		p->rej[p->n_rej].dossier = sqlite3_column_int64(s, 0);
-		snprintf(p->rej[p->n_rej].iban, sizeof(p->rej[0].iban), "%.34s", col(s, 1));
-		snprintf(p->rej[p->n_rej].reden, sizeof(p->rej[0].reden), "%.35s", col(s, 2));
+		snprintf(p->rej[p->n_rej].iban, sizeof(p->rej[0].iban), "%.34s", store_col(s, 1));
+		snprintf(p->rej[p->n_rej].reden, sizeof(p->rej[0].reden), "%.35s", store_col(s, 2));
 		p->n_rej++;
 	}
 	sqlite3_finalize(s);
@@ -739,7 +725,7 @@ static int month_due(struct store *st, int32_t month, int32_t startmaand, struct
 		return rc;
 	if ((step = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		struct br_error ignored;
-		const char *last = col(s, 0);
+		const char *last = store_col(s, 0);
 		br_error_clear(&ignored);
 		if (month_parse(&due, last, strlen(last), &ignored) < 0)
 			rc = br_error_set(err, BR_EINTERNAL, "a run has month '%s'", last);
@@ -773,7 +759,7 @@ static int prepare_checks(struct store *st, int32_t month, int aanvullend, int32
 				" WHERE status IN ('PREPARED','APPROVED','RELEASED') ORDER BY id", err)) < 0)
 		return rc;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *id = col(s, 0), *m = col(s, 1), *status = col(s, 2);
+		const char *id = store_col(s, 0), *m = store_col(s, 1), *status = store_col(s, 2);
 		int cmp = strcmp(m, mb);
 
 		if (cmp < 0 && strcmp(status, "RELEASED") != 0) {
@@ -831,8 +817,8 @@ static int load_held(struct prep *p, struct br_error *err)
 		}
 		h = &p->held[p->n_held++];
 		h->dossier = sqlite3_column_int64(s, 0);
-		snprintf(h->vanaf, sizeof(h->vanaf), "%.10s", col(s, 1));
-		snprintf(h->reden, sizeof(h->reden), "%.110s", col(s, 2));
+		snprintf(h->vanaf, sizeof(h->vanaf), "%.10s", store_col(s, 1));
+		snprintf(h->reden, sizeof(h->reden), "%.110s", store_col(s, 2));
 		log_mask_digits(h->reden);
 	}
 	sqlite3_finalize(s);
@@ -867,7 +853,7 @@ static int write_manifest(struct prep *p, const char *folder, const char *const 
 	if ((rc = store_prepare(p->st, &s, "SELECT soort, levering_id, sha256 FROM levering ORDER BY id", err)) < 0)
 		goto out;
 	while (sqlite3_step(s) == SQLITE_ROW)
-		fprintf(f, "  <Invoer soort=\"%s\" levering=\"%s\" sha256=\"%s\"/>\n", col(s, 0), col(s, 1), col(s, 2));
+		fprintf(f, "  <Invoer soort=\"%s\" levering=\"%s\" sha256=\"%s\"/>\n", store_col(s, 0), store_col(s, 1), store_col(s, 2));
 	fprintf(f, "</Manifest>\n");
 out:
 	sqlite3_finalize(s);
@@ -894,7 +880,7 @@ static int load_previous_cells(struct store *st, int64_t run, char *prev_id, siz
 	sqlite3_bind_int64(s, 1, run);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		prev = sqlite3_column_int64(s, 0);
-		snprintf(prev_id, cap_id, "%s", col(s, 1));
+		snprintf(prev_id, cap_id, "%s", store_col(s, 1));
 	}
 	sqlite3_finalize(s);
 	if (!prev)
@@ -910,8 +896,8 @@ static int load_previous_cells(struct store *st, int64_t run, char *prev_id, siz
 	while (sqlite3_step(s) == SQLITE_ROW && *n < MAX_CELLS) {
 		struct report_cell *c = &cells[(*n)++];
 		memset(c, 0, sizeof(*c));
-		snprintf(c->gemeente, sizeof(c->gemeente), "%s", col(s, 0));
-		snprintf(c->regeling, sizeof(c->regeling), "%s", col(s, 1));
+		snprintf(c->gemeente, sizeof(c->gemeente), "%s", store_col(s, 0));
+		snprintf(c->regeling, sizeof(c->regeling), "%s", store_col(s, 1));
 		c->dossiers = (long)sqlite3_column_int64(s, 2);
 		c->client_cents = sqlite3_column_int64(s, 3);
 		c->derden_cents = sqlite3_column_int64(s, 4);
@@ -952,13 +938,13 @@ static int add_buffer_figures(struct prep *p, struct report_cell *cells, size_t 
 		struct report_cell *c = NULL;
 		size_t i;
 		for (i = 0; i < *n && !c; i++)
-			if (!strcmp(cells[i].gemeente, col(s, 0)) && !strcmp(cells[i].regeling, col(s, 1)))
+			if (!strcmp(cells[i].gemeente, store_col(s, 0)) && !strcmp(cells[i].regeling, store_col(s, 1)))
 				c = &cells[i];
 		if (!c && *n < MAX_CELLS) {
 			c = &cells[(*n)++];
 			memset(c, 0, sizeof(*c));
-			snprintf(c->gemeente, sizeof(c->gemeente), "%.4s", col(s, 0));
-			snprintf(c->regeling, sizeof(c->regeling), "%.4s", col(s, 1));
+			snprintf(c->gemeente, sizeof(c->gemeente), "%.4s", store_col(s, 0));
+			snprintf(c->regeling, sizeof(c->regeling), "%.4s", store_col(s, 1));
 		}
 		if (!c)
 			break;
@@ -985,7 +971,7 @@ static int previous_buffer(struct prep *p, struct report_cell *cells, size_t *n,
 	sqlite3_bind_int64(s, 1, p->run);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		prev = sqlite3_column_int64(s, 0);
-		snprintf(maand, sizeof(maand), "%.7s", col(s, 1));
+		snprintf(maand, sizeof(maand), "%.7s", store_col(s, 1));
 	}
 	sqlite3_finalize(s);
 	return prev ? add_buffer_figures(p, cells, n, prev, maand, 1, err) : 0;
@@ -1072,11 +1058,9 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 			    (rc = ledger_discard(st, superseded, err)) < 0)
 				goto out;
 		}
-		if ((rc = store_prepare(st, &s, "SELECT coalesce(max(id), 0) + 1 FROM run", err)) < 0)
+		if ((rc = store_query_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM run", &p.run,
+					    "allocating the run id", err)) < 0)
 			goto out;
-		sqlite3_step(s);
-		p.run = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
 		/* MsgId from a persistent run sequence (payments.md identifiers) */
 		snprintf(p.msg_id, sizeof(p.msg_id), "BR-%.4s%.2s-%04lld", mb, mb + 5, (long long)p.run);
 		if ((rc = fsutil_join(final, sizeof(final), monthdir, p.msg_id, err)) < 0)
@@ -1095,7 +1079,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		sqlite3_bind_text(s, 8, env->rules->sha256, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 9, env->cfg->pain_versie, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 10, final, -1, SQLITE_STATIC);
-		rc = step_done(st, s, "recording the run", err);
+		rc = store_step_done(st, s, "recording the run", err);
 		sqlite3_finalize(s);
 		if (rc < 0)
 			goto out;
@@ -1192,7 +1176,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		sqlite3_bind_int64(s, 1, p.run);
 		sqlite3_bind_text(s, 2, p.msg_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 3, env->cfg->max_per_batch);
-		rc = step_done(st, s, "recording batch ids", err);
+		rc = store_step_done(st, s, "recording batch ids", err);
 		sqlite3_finalize(s);
 		if (rc < 0)
 			goto out;
@@ -1212,7 +1196,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 		sqlite3_bind_int64(s, 5, out->total_cents);
 		sqlite3_bind_text(s, 6, who.subject, -1, SQLITE_STATIC);
 		store_bind_text(s, 7, who.fingerprint, 1);
-		rc = step_done(st, s, "recording the run", err);
+		rc = store_step_done(st, s, "recording the run", err);
 		sqlite3_finalize(s);
 		if (rc < 0)
 			goto out;
@@ -1351,12 +1335,12 @@ static int run_signers_load(struct run_signers *out, struct store *st, int64_t i
 	else
 		sqlite3_bind_int64(s, 1, id);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		snprintf(out->msg_id, sizeof(out->msg_id), "%s", col(s, 0));
-		snprintf(out->status, sizeof(out->status), "%s", col(s, 1));
-		snprintf(out->voorbereider, sizeof(out->voorbereider), "%s", col(s, 2));
-		snprintf(out->goedkeurder, sizeof(out->goedkeurder), "%s", col(s, 3));
-		snprintf(out->voorbereider_sha256, sizeof(out->voorbereider_sha256), "%s", col(s, 4));
-		snprintf(out->goedkeurder_sha256, sizeof(out->goedkeurder_sha256), "%s", col(s, 5));
+		snprintf(out->msg_id, sizeof(out->msg_id), "%s", store_col(s, 0));
+		snprintf(out->status, sizeof(out->status), "%s", store_col(s, 1));
+		snprintf(out->voorbereider, sizeof(out->voorbereider), "%s", store_col(s, 2));
+		snprintf(out->goedkeurder, sizeof(out->goedkeurder), "%s", store_col(s, 3));
+		snprintf(out->voorbereider_sha256, sizeof(out->voorbereider_sha256), "%s", store_col(s, 4));
+		snprintf(out->goedkeurder_sha256, sizeof(out->goedkeurder_sha256), "%s", store_col(s, 5));
 		rc = 1;
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
@@ -1424,7 +1408,7 @@ static int record_approval(struct store *st, int64_t run, const struct cms_four_
 	sqlite3_bind_text(s, 3, fe->approver.fingerprint, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, fe->preparer.fingerprint, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, ts, -1, SQLITE_STATIC);
-	rc = step_done(st, s, "recording the approval", err);
+	rc = store_step_done(st, s, "recording the approval", err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1679,7 +1663,7 @@ static void print_bank_view(sqlite3_stmt *s)
 	long batches = (long)sqlite3_column_int64(s, 11), debited = 0;
 	char from[16] = "", to[16] = "";
 
-	sscanf(col(s, 12), "%ld %15s %15s", &debited, from, to);
+	sscanf(store_col(s, 12), "%ld %15s %15s", &debited, from, to);
 	printf("  bank: %ld verwerkt, %ld geweigerd, %ld teruggestort, %ld zonder eindstatus%s\n", settled,
 	       rejected, returned, n - settled - rejected - returned,
 	       n > 0 && rejected == n ? " (DOOR DE BANK GEWEIGERD: `run --month M --aanvullend` betaalt opnieuw)" : "");
@@ -1701,11 +1685,11 @@ int payrun_list(struct store *st, struct br_error *err)
 	printf("%-18s %-8s %-11s %-10s %8s %18s  %s\n", "run", "maand", "status", "uitvoering", "aantal",
 	       "totaal", "aangemaakt");
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		printf("%-18s %-8s %-11s %-10s %8lld %18s  %s%s\n", col(s, 0), col(s, 1), col(s, 2), col(s, 4),
+		printf("%-18s %-8s %-11s %-10s %8lld %18s  %s%s\n", store_col(s, 0), store_col(s, 1), store_col(s, 2), store_col(s, 4),
 		       (long long)sqlite3_column_int64(s, 5),
-		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 6)), col(s, 7),
+		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 6)), store_col(s, 7),
 		       sqlite3_column_int(s, 3) ? " (aanvullend)" : "");
-		if (strcmp(col(s, 2), "RELEASED") == 0)
+		if (strcmp(store_col(s, 2), "RELEASED") == 0)
 			print_bank_view(s);
 	}
 	sqlite3_finalize(s);

@@ -151,57 +151,6 @@ static int jq(struct jobs *j, int which, sqlite3_stmt **out, struct br_error *er
 	return 0;
 }
 
-/* Step a statement that returns no rows. */
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what, struct br_error *err)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE) {
-		rc = store_fail(st, rc, what, err);
-		sqlite3_reset(s);
-		return rc;
-	}
-	sqlite3_reset(s);
-	return 0;
-}
-
-static void bind_text(sqlite3_stmt *s, int idx, const char *text)
-{
-	if (text)
-		sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, idx);
-}
-
-static void bind_date(sqlite3_stmt *s, int idx, int32_t day)
-{
-	char buf[DATE_FMT_MAX];
-
-	if (day == DATE_NONE)
-		sqlite3_bind_null(s, idx);
-	else
-		sqlite3_bind_text(s, idx, date_format(buf, day), -1, SQLITE_TRANSIENT);
-}
-
-/* A column as text, "" for NULL (borrowed until the next step). */
-static const char *col(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? (const char *)t : "";
-}
-
-/* A stored date; the store holds YYYY-MM-DD, anything else is a bug. */
-static int col_date(int32_t *out, sqlite3_stmt *s, int i, const char *what, struct br_error *err)
-{
-	const char *t = col(s, i);
-	struct br_error e;
-
-	br_error_clear(&e);
-	if (date_parse(out, t, strlen(t), &e) < 0)
-		return br_error_set(err, BR_EINTERNAL, "%s in the store is not a date: %s", what, e.msg);
-	return 0;
-}
-
 /* Copy free text, cut to the buffer, with every nine-digit run masked. */
 static char *masked(char *buf, size_t cap, const char *s)
 {
@@ -241,13 +190,13 @@ static int add_event(struct jobs *j, int64_t taak, const char *door, const char 
 	if ((rc = jq(j, Q_INSERT_EVENT, &s, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, taak);
-	bind_text(s, 2, j->tijd);
-	bind_text(s, 3, door);
-	bind_text(s, 4, gebeurtenis);
-	bind_text(s, 5, van);
-	bind_text(s, 6, naar);
-	bind_text(s, 7, reden);
-	return step_done(j->st, s, "recording a job event", err);
+	store_bind_text(s, 2, j->tijd, 0);
+	store_bind_text(s, 3, door, 0);
+	store_bind_text(s, 4, gebeurtenis, 0);
+	store_bind_text(s, 5, van, 0);
+	store_bind_text(s, 6, naar, 0);
+	store_bind_text(s, 7, reden, 0);
+	return store_step_done(j->st, s, "recording a job event", err);
 }
 
 /* ---- open or join ----------------------------------------------------------- */
@@ -280,13 +229,13 @@ static int job_upsert(struct jobs *j, const struct want *w, int64_t *out_id, int
 	if ((rc = jq(j, Q_OPEN_JOB, &s, err)) < 0)
 		return rc;
 	bind_dossier(s, 1, w->dossier);
-	bind_text(s, 2, w->soort);
+	store_bind_text(s, 2, w->soort, 0);
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		old_prio = sqlite3_column_int(s, 1);
-		snprintf(status, sizeof(status), "%s", col(s, 3));
-		rc = col_date(&old_due, s, 2, "a job's due date", err);
+		snprintf(status, sizeof(status), "%s", store_col(s, 3));
+		rc = store_col_date(&old_due, s, 2, 0, "a job's due date", err);
 		sqlite3_reset(s);
 		if (rc < 0)
 			return rc;
@@ -298,8 +247,8 @@ static int job_upsert(struct jobs *j, const struct want *w, int64_t *out_id, int
 				return rc;
 			sqlite3_bind_int64(s, 1, id);
 			sqlite3_bind_int(s, 2, new_prio);
-			bind_date(s, 3, new_due);
-			if ((rc = step_done(j->st, s, "making a job more urgent", err)) < 0)
+			store_bind_date(s, 3, new_due, NULL);
+			if ((rc = store_step_done(j->st, s, "making a job more urgent", err)) < 0)
 				return rc;
 		}
 		if (new_due != old_due && n < sizeof(reden))
@@ -320,13 +269,13 @@ static int job_upsert(struct jobs *j, const struct want *w, int64_t *out_id, int
 	if ((rc = jq(j, Q_INSERT_JOB, &s, err)) < 0)
 		return rc;
 	bind_dossier(s, 1, w->dossier);
-	bind_text(s, 2, w->soort);
+	store_bind_text(s, 2, w->soort, 0);
 	sqlite3_bind_int(s, 3, w->prioriteit);
-	bind_date(s, 4, w->due);
-	bind_text(s, 5, w->omschrijving);
-	bind_text(s, 6, w->sleutel);
-	bind_text(s, 7, j->tijd);
-	if ((rc = step_done(j->st, s, "opening a job", err)) < 0)
+	store_bind_date(s, 4, w->due, NULL);
+	store_bind_text(s, 5, w->omschrijving, 0);
+	store_bind_text(s, 6, w->sleutel, 0);
+	store_bind_text(s, 7, j->tijd, 0);
+	if ((rc = store_step_done(j->st, s, "opening a job", err)) < 0)
 		return rc;
 	id = sqlite3_last_insert_rowid(store_db(j->st));
 	if ((rc = add_event(j, id, JOBS_SYSTEEM, "OPEN", NULL, "OPEN", w->omschrijving, err)) < 0)
@@ -375,7 +324,7 @@ static int match_one(struct jobs *j, const struct signal_kind *k, const struct s
 		return rc;
 	sqlite3_bind_int64(s, 1, taak);
 	sqlite3_bind_int64(s, 2, g->id);
-	if ((rc = step_done(j->st, s, "joining a signal to its job", err)) < 0)
+	if ((rc = store_step_done(j->st, s, "joining a signal to its job", err)) < 0)
 		return rc;
 
 	if (k->effect != SIGNAL_EFFECT_HOLD)
@@ -385,7 +334,7 @@ static int match_one(struct jobs *j, const struct signal_kind *k, const struct s
 	if ((rc = jq(j, Q_HOLD_COVERED, &s, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, taak);
-	bind_date(s, 2, g->periode_begin);
+	store_bind_date(s, 2, g->periode_begin, NULL);
 	sqlite3_bind_int64(s, 3, dossier); /* the index: a job's holds are its dossier's */
 	step = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -397,11 +346,11 @@ static int match_one(struct jobs *j, const struct signal_kind *k, const struct s
 	if ((rc = jq(j, Q_INSERT_HOLD, &s, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, dossier);
-	bind_date(s, 2, g->periode_begin);
-	bind_text(s, 3, reden);
-	bind_text(s, 4, g->signaal_id);
+	store_bind_date(s, 2, g->periode_begin, NULL);
+	store_bind_text(s, 3, reden, 0);
+	store_bind_text(s, 4, g->signaal_id, 0);
 	sqlite3_bind_int64(s, 5, taak);
-	if ((rc = step_done(j->st, s, "holding payment for a signal", err)) < 0)
+	if ((rc = store_step_done(j->st, s, "holding payment for a signal", err)) < 0)
 		return rc;
 	res->holds++;
 	return 0;
@@ -445,9 +394,9 @@ int signals_match(struct signals_match_result *out, struct store *st, const stru
 		struct sig g;
 
 		g.id = sqlite3_column_int64(sigs, 0);
-		g.signaal_id = col(sigs, 1);
-		g.soort = col(sigs, 2);
-		masked(g.omschrijving, sizeof(g.omschrijving), col(sigs, 5));
+		g.signaal_id = store_col(sigs, 1);
+		g.soort = store_col(sigs, 2);
+		masked(g.omschrijving, sizeof(g.omschrijving), store_col(sigs, 5));
 		if (!(k = signaltable_find(t, g.soort))) {
 			/* the table is the contract (signaltable.h): intake refused
 			 * such files, so the table lost a kind it had */
@@ -456,12 +405,12 @@ int signals_match(struct signals_match_result *out, struct store *st, const stru
 					  " restore it in signaaltabel.xml", g.signaal_id, g.soort);
 			goto out;
 		}
-		if ((rc = col_date(&g.signaaldatum, sigs, 3, "a Signaaldatum", err)) < 0 ||
-		    (rc = col_date(&g.periode_begin, sigs, 4, "a PeriodeBegin", err)) < 0)
+		if ((rc = store_col_date(&g.signaaldatum, sigs, 3, 0, "a Signaaldatum", err)) < 0 ||
+		    (rc = store_col_date(&g.periode_begin, sigs, 4, 0, "a PeriodeBegin", err)) < 0)
 			goto out;
 		sqlite3_reset(dos);
 		sqlite3_clear_bindings(dos);
-		sqlite3_bind_text(dos, 1, col(sigs, 6), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(dos, 1, store_col(sigs, 6), -1, SQLITE_TRANSIENT);
 		any = 0;
 		while ((step2 = sqlite3_step(dos)) == SQLITE_ROW) {
 			any = 1;
@@ -525,8 +474,8 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 		if ((rc = jq(&j, Q_KEY_SEEN, &s, err)) < 0)
 			goto out;
 		bind_dossier(s, 1, dossier);
-		bind_text(s, 2, jk->taak);
-		bind_text(s, 3, sleutel);
+		store_bind_text(s, 2, jk->taak, 0);
+		store_bind_text(s, 3, sleutel, 0);
 		step = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (step == SQLITE_ROW)
@@ -572,7 +521,7 @@ int jobs_open_proposal(int64_t *out_id, struct store *st, const struct signaltab
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, amount_cents);
-	rc = step_done(st, s, "recording a job's amount", err);
+	rc = store_step_done(st, s, "recording a job's amount", err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -604,8 +553,8 @@ int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sle
 					" AND sleutel = ?3", err)) < 0)
 			goto out;
 		sqlite3_bind_int64(s, 1, dossier);
-		bind_text(s, 2, HERBEREKENING_TAAK);
-		bind_text(s, 3, sleutel);
+		store_bind_text(s, 2, HERBEREKENING_TAAK, 0);
+		store_bind_text(s, 3, sleutel, 0);
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			sqlite3_finalize(s);
 			s = NULL;
@@ -623,15 +572,15 @@ int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sle
 				err)) < 0)
 		goto out;
 	sqlite3_bind_int64(s, 1, dossier);
-	bind_text(s, 2, HERBEREKENING_TAAK);
+	store_bind_text(s, 2, HERBEREKENING_TAAK, 0);
 	sqlite3_bind_int(s, 3, HERBEREKENING_PRIORITEIT);
-	bind_text(s, 4, due);
+	store_bind_text(s, 4, due, 0);
 	sqlite3_bind_int64(s, 5, difference_cents);
-	bind_text(s, 6, text);
-	bind_text(s, 7, sleutel && sleutel[0] ? sleutel : NULL);
-	bind_text(s, 8, j.tijd);
-	bind_text(s, 9, JOBS_SYSTEEM);
-	if ((rc = step_done(st, s, "recording a re-settlement", err)) < 0)
+	store_bind_text(s, 6, text, 0);
+	store_bind_text(s, 7, sleutel && sleutel[0] ? sleutel : NULL, 0);
+	store_bind_text(s, 8, j.tijd, 0);
+	store_bind_text(s, 9, JOBS_SYSTEEM, 0);
+	if ((rc = store_step_done(st, s, "recording a re-settlement", err)) < 0)
 		goto out;
 	id = sqlite3_last_insert_rowid(store_db(st));
 	if ((rc = add_event(&j, id, JOBS_SYSTEEM, "OPEN", NULL, "OPEN", text, err)) < 0 ||
@@ -701,8 +650,8 @@ static int job_state(struct store *st, int64_t id, int64_t *dossier, char status
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
 		*dossier = sqlite3_column_int64(s, 0);
-		snprintf(status, STATUS_MAX, "%s", col(s, 1));
-		snprintf(closed, closed_cap, "with %s on %s by %s", col(s, 2), col(s, 3), col(s, 4));
+		snprintf(status, STATUS_MAX, "%s", store_col(s, 1));
+		snprintf(closed, closed_cap, "with %s on %s by %s", store_col(s, 2), store_col(s, 3), store_col(s, 4));
 	} else if (step == SQLITE_DONE) {
 		rc = br_error_set(err, BR_ENOINPUT, "no job %lld (see `betaalrun jobs list`)", (long long)id);
 	} else {
@@ -725,8 +674,8 @@ static int exec_job(struct store *st, const char *q, const char *what, int64_t i
 	if (sqlite3_bind_parameter_count(s) >= 2)
 		bind_dossier(s, 2, dossier);
 	for (i = 0; i < n_texts; i++)
-		bind_text(s, 3 + i, texts[i]);
-	rc = step_done(st, s, what, err);
+		store_bind_text(s, 3 + i, texts[i], 0);
+	rc = store_step_done(st, s, what, err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -786,8 +735,8 @@ static int buffer_outcome(struct store *st, const struct jobs_close_args *a, int
 		return rc;
 	sqlite3_bind_int64(s, 1, a->id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		snprintf(soort, sizeof(soort), "%s", col(s, 0));
-		snprintf(sleutel, sizeof(sleutel), "%.30s", col(s, 1));
+		snprintf(soort, sizeof(soort), "%s", store_col(s, 0));
+		snprintf(sleutel, sizeof(sleutel), "%.30s", store_col(s, 1));
 		proposal = sqlite3_column_int64(s, 2);
 	}
 	sqlite3_finalize(s);
@@ -983,10 +932,10 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	if ((rc = store_prepare(st, &s, list_sql, err)) < 0)
 		return rc;
 	if (f) {
-		bind_text(s, 1, f->gemeente && f->gemeente[0] ? f->gemeente : NULL);
-		bind_text(s, 2, f->soort && f->soort[0] ? f->soort : NULL);
+		store_bind_text(s, 1, f->gemeente && f->gemeente[0] ? f->gemeente : NULL, 0);
+		store_bind_text(s, 2, f->soort && f->soort[0] ? f->soort : NULL, 0);
 		sqlite3_bind_int(s, 3, f->overdue != 0);
-		bind_date(s, 4, f->overdue ? f->today : DATE_NONE);
+		store_bind_date(s, 4, f->overdue ? f->today : DATE_NONE, NULL);
 	} else {
 		sqlite3_bind_int(s, 3, 0);
 	}
@@ -1001,22 +950,22 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 		n++;
 		if (out)
 			fprintf(out, "%6lld  %-10s  %4d  %-20s  %-8s  %-17s  %-14s  %s\n",
-				(long long)sqlite3_column_int64(s, 0), col(s, 6), sqlite3_column_int(s, 4),
-				col(s, 1), col(s, 2), col(s, 3), col(s, 5), *col(s, 7) ? col(s, 7) : "-");
+				(long long)sqlite3_column_int64(s, 0), store_col(s, 6), sqlite3_column_int(s, 4),
+				store_col(s, 1), store_col(s, 2), store_col(s, 3), store_col(s, 5), *store_col(s, 7) ? store_col(s, 7) : "-");
 		if (!csv_path)
 			continue;
 		snprintf(num, sizeof(num), "%lld", (long long)sqlite3_column_int64(s, 0));
 		csv_field(&b, num, 1);
-		csv_field(&b, col(s, 1), 0);
-		csv_field(&b, col(s, 2), 0);
-		csv_field(&b, col(s, 3), 0);
+		csv_field(&b, store_col(s, 1), 0);
+		csv_field(&b, store_col(s, 2), 0);
+		csv_field(&b, store_col(s, 3), 0);
 		snprintf(num, sizeof(num), "%d", sqlite3_column_int(s, 4));
 		csv_field(&b, num, 0);
-		csv_field(&b, col(s, 5), 0);
-		csv_field(&b, col(s, 6), 0);
-		csv_field(&b, col(s, 7), 0);
-		csv_field(&b, masked(text, sizeof(text), col(s, 8)), 0);
-		csv_field(&b, col(s, 9), 0);
+		csv_field(&b, store_col(s, 5), 0);
+		csv_field(&b, store_col(s, 6), 0);
+		csv_field(&b, store_col(s, 7), 0);
+		csv_field(&b, masked(text, sizeof(text), store_col(s, 8)), 0);
+		csv_field(&b, store_col(s, 9), 0);
 		textbuf_add(&b, "\n", 1);
 	}
 	if (step != SQLITE_DONE)
@@ -1069,26 +1018,26 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 		sqlite3_finalize(s);
 		return rc;
 	}
-	fprintf(out, "taak %lld: %s, %s\n", (long long)sqlite3_column_int64(s, 0), col(s, 1), col(s, 2));
-	fprintf(out, "  dossier        %s (gemeente %s)\n", col(s, 5), col(s, 6));
+	fprintf(out, "taak %lld: %s, %s\n", (long long)sqlite3_column_int64(s, 0), store_col(s, 1), store_col(s, 2));
+	fprintf(out, "  dossier        %s (gemeente %s)\n", store_col(s, 5), store_col(s, 6));
 	fprintf(out, "  prioriteit     %d\n", sqlite3_column_int(s, 3));
-	fprintf(out, "  vervaldatum    %s\n", col(s, 4));
-	fprintf(out, "  aangemaakt     %s\n", col(s, 7));
-	fprintf(out, "  omschrijving   %s\n", clean(text, sizeof(text), col(s, 8)));
+	fprintf(out, "  vervaldatum    %s\n", store_col(s, 4));
+	fprintf(out, "  aangemaakt     %s\n", store_col(s, 7));
+	fprintf(out, "  omschrijving   %s\n", clean(text, sizeof(text), store_col(s, 8)));
 	if (sqlite3_column_type(s, 9) != SQLITE_NULL)
-		fprintf(out, "  sleutel        %s\n", col(s, 9));
-	if (strcmp(col(s, 2), "IN_BEHANDELING") == 0)
-		fprintf(out, "  behandelaar    %s\n", col(s, 16));
-	if (strcmp(col(s, 2), "AFGEROND") == 0) {
-		fprintf(out, "  uitkomst       %s", col(s, 10));
+		fprintf(out, "  sleutel        %s\n", store_col(s, 9));
+	if (strcmp(store_col(s, 2), "IN_BEHANDELING") == 0)
+		fprintf(out, "  behandelaar    %s\n", store_col(s, 16));
+	if (strcmp(store_col(s, 2), "AFGEROND") == 0) {
+		fprintf(out, "  uitkomst       %s", store_col(s, 10));
 		if (sqlite3_column_type(s, 11) != SQLITE_NULL)
-			fprintf(out, " per %s", col(s, 11));
+			fprintf(out, " per %s", store_col(s, 11));
 		if (sqlite3_column_type(s, 12) != SQLITE_NULL)
-			fprintf(out, " van %s tot en met %s", col(s, 12), col(s, 13));
+			fprintf(out, " van %s tot en met %s", store_col(s, 12), store_col(s, 13));
 		if (sqlite3_column_type(s, 14) != SQLITE_NULL)
 			fprintf(out, ", verschil %s",
 				money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 14)));
-		fprintf(out, "\n  afgerond       %s door %s\n", col(s, 15), col(s, 16));
+		fprintf(out, "\n  afgerond       %s door %s\n", store_col(s, 15), store_col(s, 16));
 	}
 	sqlite3_finalize(s);
 	s = NULL;
@@ -1103,9 +1052,9 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	sqlite3_bind_int64(s, 1, id);
 	fprintf(out, "signalen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		fprintf(out, "  %s  %s  bron %s  signaaldatum %s  periode %s..%s%s%s\n", col(s, 0), col(s, 1),
-			col(s, 2), col(s, 3), col(s, 4), col(s, 5), *col(s, 6) ? "  " : "",
-			clean(text, sizeof(text), col(s, 6)));
+		fprintf(out, "  %s  %s  bron %s  signaaldatum %s  periode %s..%s%s%s\n", store_col(s, 0), store_col(s, 1),
+			store_col(s, 2), store_col(s, 3), store_col(s, 4), store_col(s, 5), *store_col(s, 6) ? "  " : "",
+			clean(text, sizeof(text), store_col(s, 6)));
 	sqlite3_finalize(s);
 	s = NULL;
 	if (step != SQLITE_DONE)
@@ -1119,9 +1068,9 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	fprintf(out, "opschortingen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		fprintf(out, "  %lld  %s vanaf %s door %s: %s", (long long)sqlite3_column_int64(s, 0),
-			col(s, 1), col(s, 2), col(s, 4), clean(text, sizeof(text), col(s, 3)));
+			store_col(s, 1), store_col(s, 2), store_col(s, 4), clean(text, sizeof(text), store_col(s, 3)));
 		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-			fprintf(out, "; opgeheven %s door %s\n", col(s, 5), col(s, 6));
+			fprintf(out, "; opgeheven %s door %s\n", store_col(s, 5), store_col(s, 6));
 		else
 			fprintf(out, "; actief\n");
 	}
@@ -1137,8 +1086,8 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	sqlite3_bind_int64(s, 1, id);
 	fprintf(out, "gebeurtenissen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		fprintf(out, "  %s  %-14s  %-14s  %s -> %s  %s\n", col(s, 0), col(s, 1), col(s, 2), col(s, 3),
-			col(s, 4), clean(text, sizeof(text), col(s, 5)));
+		fprintf(out, "  %s  %-14s  %-14s  %s -> %s  %s\n", store_col(s, 0), store_col(s, 1), store_col(s, 2), store_col(s, 3),
+			store_col(s, 4), clean(text, sizeof(text), store_col(s, 5)));
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE)
 		return store_fail(st, step, "reading a job's audit trail", err);
@@ -1160,12 +1109,12 @@ int jobs_summary(struct store *st, int32_t today, FILE *out, struct br_error *er
 				" FROM taak t LEFT JOIN dossier d ON d.id = t.dossier"
 				" WHERE t.status <> 'AFGEROND' GROUP BY 1 ORDER BY d.gemeente IS NULL, 1", err)) < 0)
 		return rc;
-	bind_date(s, 1, today);
+	store_bind_date(s, 1, today, NULL);
 	fprintf(out, "%-10s %8s %8s\n", "gemeente", "open", "overdue");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		open += (long)sqlite3_column_int64(s, 1);
 		overdue += (long)sqlite3_column_int64(s, 2);
-		fprintf(out, "%-10s %8lld %8lld\n", col(s, 0), (long long)sqlite3_column_int64(s, 1),
+		fprintf(out, "%-10s %8lld %8lld\n", store_col(s, 0), (long long)sqlite3_column_int64(s, 1),
 			(long long)sqlite3_column_int64(s, 2));
 	}
 	sqlite3_finalize(s);

@@ -105,24 +105,6 @@ static sqlite3_stmt *q(struct snapshot *s, int which)
 	return st;
 }
 
-/* Bound without a copy: `buf` must outlive the statement's next step. */
-static void bind_date(sqlite3_stmt *st, int idx, int32_t day, char buf[DATE_FMT_MAX])
-{
-	if (day == DATE_NONE)
-		sqlite3_bind_null(st, idx);
-	else
-		sqlite3_bind_text(st, idx, date_format(buf, day), DATE_FMT_MAX - 1, SQLITE_STATIC);
-}
-
-/* Bound without a copy, NULL when empty. */
-static void bind_text_or_null(sqlite3_stmt *st, int idx, const char *text)
-{
-	if (text[0])
-		sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, idx);
-}
-
 static int step_done(struct snapshot *s, sqlite3_stmt *st, const char *what, struct br_error *err)
 {
 	int rc = sqlite3_step(st);
@@ -426,7 +408,7 @@ static int upsert_person(struct snapshot *s, sqlite3_int64 *out, const struct re
 		st = q(s, Q_ADD_PERSON);
 		sqlite3_bind_text(st, 1, p->bsn, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, p->naam, -1, SQLITE_STATIC);
-		bind_date(st, 3, p->geboortedatum, geb);
+		store_bind_date(st, 3, p->geboortedatum, geb);
 		if ((rc = step_done(s, st, "storing a person", err)) < 0)
 			return rc;
 		if (sqlite3_changes(store_db(s->st)) == 1) {
@@ -454,7 +436,7 @@ static int upsert_person(struct snapshot *s, sqlite3_int64 *out, const struct re
 		return q_fail(s, rc, "looking up a person", err);
 	}
 	sqlite3_bind_text(st, 2, p->naam, -1, SQLITE_STATIC);
-	bind_date(st, 3, p->geboortedatum, geb);
+	store_bind_date(st, 3, p->geboortedatum, geb);
 	if ((rc = step_done(s, st, "storing a person", err)) < 0)
 		return rc;
 	if (st == s->q[Q_INSERT_PERSON])
@@ -574,7 +556,7 @@ static int write_children(struct snapshot *s, sqlite3_int64 stand, sqlite3_int64
 			sqlite3_bind_int64(st, 1, dossier);
 			sqlite3_bind_text(st, 2, g->code, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, g->persoon, -1, SQLITE_STATIC);
-			bind_date(st, 4, g->ingangsdatum, van);
+			store_bind_date(st, 4, g->ingangsdatum, van);
 			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 				used = sqlite3_column_int(st, 0);
 			sqlite3_reset(st);
@@ -584,8 +566,8 @@ static int write_children(struct snapshot *s, sqlite3_int64 stand, sqlite3_int64
 		sqlite3_bind_int(st, 2, i + 1);
 		sqlite3_bind_text(st, 3, g->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, g->persoon, -1, SQLITE_STATIC);
-		bind_date(st, 5, g->ingangsdatum, van);
-		bind_date(st, 6, g->einddatum, tot);
+		store_bind_date(st, 5, g->ingangsdatum, van);
+		store_bind_date(st, 6, g->einddatum, tot);
 		if (used >= 0)
 			sqlite3_bind_int(st, 7, used);
 		if ((rc = step_done(s, st, "storing a vrijlating", err)) < 0)
@@ -641,7 +623,7 @@ static int sync_register_hold(struct snapshot *s, sqlite3_int64 dossier,
 			sqlite3_bind_int64(st, 1, dossier);
 			sqlite3_bind_text(st, 4, s->by, -1, SQLITE_STATIC);
 		}
-		bind_date(st, 2, d->opschorting_vanaf, vanaf);
+		store_bind_date(st, 2, d->opschorting_vanaf, vanaf);
 		sqlite3_bind_text(st, 3, d->opschorting_reden[0] ? d->opschorting_reden : "opschorting (register)",
 				  -1, SQLITE_STATIC);
 		return step_done(s, st, "storing a hold", err);
@@ -691,8 +673,8 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	}
 	sqlite3_bind_text(st, 2, d->regeling, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, d->gemeente, -1, SQLITE_STATIC);
-	bind_date(st, 4, d->ingangsdatum, d1);
-	bind_date(st, 5, d->einddatum, d2);
+	store_bind_date(st, 4, d->ingangsdatum, d1);
+	store_bind_date(st, 5, d->einddatum, d2);
 	sqlite3_bind_int64(st, 6, s->id);
 	/* dossier.nummer is the only UNIQUE column that an INSERT can repeat */
 	if ((rc = sqlite3_step(st)) == SQLITE_CONSTRAINT_UNIQUE)
@@ -744,19 +726,19 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 		if (partner)
 			sqlite3_bind_int64(st, 6, partner);
 		sqlite3_bind_text(st, 7, d->leefvorm, -1, SQLITE_STATIC);
-		bind_date(st, 8, d->jongste_kind_geb, d1);
+		store_bind_date(st, 8, d->jongste_kind_geb, d1);
 		sqlite3_bind_int(st, 9, d->kostendelers);
 		sqlite3_bind_int(st, 10, d->woonkostenverlaging_pct);
 		sqlite3_bind_text(st, 11, d->iban, -1, SQLITE_STATIC);
-		bind_text_or_null(st, 12, d->bic);
+		store_bind_borrowed(st, 12, d->bic, 1);
 		sqlite3_bind_text(st, 13, d->tenaamstelling, -1, SQLITE_STATIC);
 		if (d->has_vast_bedrag)
 			sqlite3_bind_int64(st, 14, d->vast_bedrag_cents);
 		if (d->has_opschorting) {
-			bind_date(st, 15, d->opschorting_vanaf, d2);
+			store_bind_date(st, 15, d->opschorting_vanaf, d2);
 			sqlite3_bind_text(st, 16, d->opschorting_reden, -1, SQLITE_STATIC);
 		}
-		bind_text_or_null(st, 17, problem);
+		store_bind_borrowed(st, 17, problem, 1);
 		if (stand && same_month)
 			sqlite3_bind_int64(st, 18, stand);
 		if ((rc = step_done(s, st, "storing household values", err)) < 0)

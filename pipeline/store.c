@@ -696,6 +696,57 @@ int store_bind_text(sqlite3_stmt *st, int idx, const char *text, int empty_null)
 	return sqlite3_bind_text(st, idx, text, -1, SQLITE_TRANSIENT);
 }
 
+int store_bind_borrowed(sqlite3_stmt *st, int idx, const char *text, int empty_null)
+{
+	if (!text || (empty_null && !text[0]))
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+}
+
+int store_bind_date(sqlite3_stmt *st, int idx, int32_t day, char *buf)
+{
+	char own[DATE_FMT_MAX];
+
+	if (day == DATE_NONE)
+		return sqlite3_bind_null(st, idx);
+	if (buf)
+		return sqlite3_bind_text(st, idx, date_format(buf, day), DATE_FMT_MAX - 1, SQLITE_STATIC);
+	return sqlite3_bind_text(st, idx, date_format(own, day), DATE_FMT_MAX - 1, SQLITE_TRANSIENT);
+}
+
+int store_col_date(int32_t *out, sqlite3_stmt *st, int i, int null_ok, const char *what,
+		   struct br_error *err)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	*out = DATE_NONE;
+	if (!t && null_ok)
+		return 0;
+	if (!t || date_parse(out, t, strlen(t), NULL) < 0)
+		return br_error_set(err, BR_EINTERNAL, "%s in the store is not a date: '%.20s'", what,
+				    t ? t : "NULL");
+	return 0;
+}
+
+int store_query_int64(struct store *s, const char *sql, int64_t *out, const char *what,
+		      struct br_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, sql, err)) < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = store_fail(s, rc == SQLITE_DONE ? SQLITE_ERROR : rc, what, err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct br_error *err)
 {
 	int rc = sqlite3_step(st);

@@ -23,6 +23,7 @@
 
 #include <sqlite3.h>
 
+#include "date.h"
 #include "error.h"
 
 struct store;
@@ -60,15 +61,33 @@ int store_exec(struct store *s, const char *sql, struct br_error *err);
  */
 int store_fail(struct store *s, int sqlite_rc, const char *what, struct br_error *err);
 
-/* Bind helpers: NULL-safe text (NULL or "" binds NULL when `empty_null`). */
+/* Bind helpers, the only ones (issue 11): NULL-safe text (NULL or "" binds
+ * NULL when `empty_null`), copied by SQLite; store_bind_borrowed binds
+ * without a copy, so `text` must outlive the statement's next step (the
+ * intake's hot paths).  A date binds as YYYY-MM-DD, DATE_NONE as NULL;
+ * with `buf` it is formatted there and bound without a copy (`buf` must
+ * outlive the next step), with NULL it is copied. */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text, int empty_null);
+int store_bind_borrowed(sqlite3_stmt *st, int idx, const char *text, int empty_null);
+int store_bind_date(sqlite3_stmt *st, int idx, int32_t day, char *buf);
 
 /* Step a statement that returns no rows and reset it: 0, or store_fail
  * naming `what`. */
 int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct br_error *err);
 
+/* One integer from a query that returns one row (`SELECT max(id) ...`):
+ * 0, or store_fail naming `what` when it fails or returns no row. */
+int store_query_int64(struct store *s, const char *sql, int64_t *out, const char *what,
+		      struct br_error *err);
+
 /* Column `i` as text, "" for NULL (borrowed, valid until the next step). */
 const char *store_col(sqlite3_stmt *st, int i);
+
+/* Column `i` as a date: the store holds YYYY-MM-DD, so anything else is
+ * BR_EINTERNAL naming `what`; NULL is DATE_NONE when `null_ok`, else the
+ * same error. */
+int store_col_date(int32_t *out, sqlite3_stmt *st, int i, int null_ok, const char *what,
+		   struct br_error *err);
 
 /*
  * Exclusive process lock for state-changing commands.  `lock_path` is

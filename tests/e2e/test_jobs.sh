@@ -274,6 +274,13 @@ export BETAALRUN_NOW=2026-11-30T10:00:00
 job_of() { job_row "$1" | cut -d, -f1; }
 worklist
 j_det=$(job_of IB-JOBS-01); j_sam=$(job_of IB-JOBS-02); j_vlu=$(job_of IB-JOBS-03)
+br jobs assign "$j_det" --door cons-017 --toelichting "Ik neem dit op met DJI" >"$tmp/out" 2>"$tmp/err" \
+	|| fail "assign $j_det: $(cat "$tmp/err")"
+grep -q "in behandeling bij cons-017" "$tmp/out" || fail "jobs assign says: $(cat "$tmp/out")"
+[ "$(q "SELECT status || ' ' || door FROM taak WHERE id = $j_det")" = "IN_BEHANDELING cons-017" ] \
+	|| fail "jobs assign: job $j_det is $(q "SELECT status || ' ' || door FROM taak WHERE id = $j_det")"
+set +e; br jobs assign "$j_det" --door cons-017 >/dev/null 2>"$tmp/err"; rc=$?; set -e
+[ $rc = 64 ] && grep -q -- "--toelichting" "$tmp/err" || fail "jobs assign without --toelichting: exit $rc, $(cat "$tmp/err")"
 br jobs close "$j_det" --uitkomst RECHT_VERVALLEN --van 2026-11-10 --tot 2026-11-19 --door cons-017 \
 	--toelichting "Gedetineerd 10 t/m 19 november volgens DJI" >/dev/null 2>"$tmp/err" || fail "close $j_det: $(cat "$tmp/err")"
 br jobs close "$j_sam" --uitkomst GEEN_GEVOLGEN --door cons-023 \
@@ -291,6 +298,8 @@ done
 
 br jobs show "$j_det" >"$tmp/show.txt" 2>"$tmp/err" || fail "jobs show: $(cat "$tmp/err")"
 grep -E "betaalrun +OPEN +.*IB-JOBS-01" "$tmp/show.txt" >/dev/null || fail "jobs show: no OPEN event by betaalrun naming the signal: $(cat "$tmp/show.txt")"
+grep -E "cons-017 +IN_BEHANDELING .*Ik neem dit op met DJI" "$tmp/show.txt" >/dev/null \
+	|| fail "jobs show: no IN_BEHANDELING event by the consultant: $(cat "$tmp/show.txt")"
 grep -E "cons-017 +AFGEROND .*Gedetineerd 10 t/m 19 november volgens DJI" "$tmp/show.txt" >/dev/null \
 	|| fail "jobs show: no AFGEROND event with operator and reason: $(cat "$tmp/show.txt")"
 grep -q "RECHT_VERVALLEN van 2026-11-10 tot en met 2026-11-19" "$tmp/show.txt" || fail "jobs show: outcome and period missing"

@@ -922,7 +922,8 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 
 		snprintf(now, sizeof(now), "%s-25T10:00:00", fmonth(b1, M));
 		setenv("BETAALRUN_NOW", now, 1);
-		now_ts = timestamp_now();
+		if (timestamp_now(&now_ts, &err) < 0)
+			goto fail;
 		for (s = 0; s < h->n_snaps; s++)
 			if (h->snaps[s].arrive == M && write_register(h, s, inbox) < 0)
 				goto fail_io;

@@ -1,0 +1,149 @@
+/* dossier.c — the dossier command.  Contract: dossier.h. */
+#include "dossier.h"
+
+#include <string.h>
+
+#include "bankfeedback.h"
+#include "date.h"
+#include "iban.h"
+#include "log.h"
+#include "money.h"
+#include "settle.h"
+#include "settle_store.h"
+#include "specification.h"
+#include "store.h"
+
+#include "banned.h"
+
+/*
+ * payments.md: the text `dossier` prints for a month with a run is that
+ * run's specification, as stored, followed by what the bank said about
+ * the payment afterwards.  1 when printed, 0 when the month has no run.
+ */
+static int print_run_specification(FILE *out, struct store *st, const char *nummer, int32_t month, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL, *b = NULL;
+	char mb[MONTH_FMT_MAX], amount[MONEY_FMT_MAX + 8];
+	int rc, found = 0;
+
+	if ((rc = store_prepare(st, &s, "SELECT a.specificatie, a.run, a.dossier FROM afrekening a"
+				" JOIN run r ON r.id = a.run JOIN dossier d ON d.id = a.dossier"
+				" WHERE d.nummer = ?1 AND a.run_maand = ?2 AND r.aanvullend = 0"
+				" AND r.status IN ('PREPARED','APPROVED','RELEASED') ORDER BY r.id DESC LIMIT 1", err)) < 0 ||
+	    (rc = store_prepare(st, &b, "SELECT b.soort, b.bedrag_cents, b.iban, t.reden, t.bron FROM terugboeking t"
+				" JOIN betaling b ON b.id = t.betaling WHERE b.run = ?1 AND b.dossier = ?2 ORDER BY b.id",
+				err)) < 0)
+		goto out;
+	sqlite3_bind_text(s, 1, nummer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, month_format(mb, month), -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	found = 1;
+	fputs(store_col(s, 0), out);
+	sqlite3_bind_int64(b, 1, sqlite3_column_int64(s, 1));
+	sqlite3_bind_int64(b, 2, sqlite3_column_int64(s, 2));
+	while (sqlite3_step(b) == SQLITE_ROW) {
+		const char *why = bankfeedback_reason_text(store_col(b, 3));
+		char acct[IBAN_MASKED_MAX];
+		fprintf(out, "\nNa de betaling: de bank heeft %s van %s naar rekening %s %s%s%s.\n",
+		       strcmp(store_col(b, 0), "DERDE") == 0 ? "de betaling aan een derde" : "uw betaling",
+		       money_format_nl(amount, sizeof(amount), sqlite3_column_int64(b, 1)), iban_mask(acct, store_col(b, 2)),
+		       strcmp(store_col(b, 4), "camt") == 0 ? "teruggestort" : "geweigerd",
+		       why ? ", reden: " : "", why ? why : "");
+	}
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(b);
+	return rc < 0 ? rc : found;
+}
+
+static int print_history(FILE *out, struct store *st, sqlite3_int64 dossier, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char a[MONEY_FMT_MAX + 8], b[MONEY_FMT_MAX + 8], c[MONEY_FMT_MAX + 8];
+	int n = 0, rc;
+
+	if ((rc = store_prepare(st, &s, "SELECT run_maand, voorschot_cents, verrekend_cents, client_cents"
+				" FROM afrekening WHERE dossier = ?1 ORDER BY run_maand, id", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, dossier);
+	fprintf(out, "Geschiedenis (vrijgegeven afrekeningen):\n");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		fprintf(out, "  %s: voorschot %s, verrekend %s, uitbetaald %s\n", sqlite3_column_text(s, 0),
+		       money_format_nl(a, sizeof(a), sqlite3_column_int64(s, 1)),
+		       money_format_nl(b, sizeof(b), sqlite3_column_int64(s, 2)),
+		       money_format_nl(c, sizeof(c), sqlite3_column_int64(s, 3)));
+		n++;
+	}
+	if (!n)
+		fprintf(out, "  (nog geen betaalrun vrijgegeven)\n");
+	fprintf(out, "\n");
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int dossier_show(FILE *out, const struct home *h, const struct rules *rules, const char *nummer,
+		 int32_t month, struct br_error *err)
+{
+	struct store *st = NULL;
+	struct settle_source *src = NULL;
+	struct settle_dossier_info info;
+	struct settle_input in;
+	struct settle_result res;
+	struct settle_settings set;
+	struct specification_dossier sd;
+	const char *claim_k[SETTLE_MAX_CLAIMS], *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
+	char uitbetaal[DATE_FMT_MAX];
+	int i, rc;
+
+	settle_result_init(&res);
+	if ((rc = store_open(&st, h->db, 0, err)) < 0)
+		goto out;
+	if ((rc = print_run_specification(out, st, nummer, month, err)) != 0)
+		goto out;   /* the run's own text (or an error) */
+	if (rules_stale(rules, month))
+		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+	if ((rc = settle_settings_derive(&set, st, &h->cfg, month, err)) < 0 ||
+	    (rc = settle_source_open(&src, st, month, &set, nummer, err)) < 0)
+		goto out;
+	if ((rc = settle_source_next(src, &info, &in, err)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = br_error_set(err, BR_ENOINPUT, "no dossier %s in the store", nummer);
+		goto out;
+	}
+	if ((rc = settle_dossier(&res, &in, rules, &set, month, err)) < 0)
+		goto out;
+	if ((rc = print_history(out, st, info.id, err)) < 0)
+		goto out;
+	for (i = 0; i < info.n_claim_names; i++)
+		claim_k[i] = info.claim_kenmerk[i];
+	for (i = 0; i < info.n_derde_names; i++) {
+		derde_k[i] = in.derden[i].kenmerk;
+		derde_n[i] = info.derde_naam[i];
+	}
+	{
+		int y, m, d;
+		date_to_ymd(month_first_day(month), &y, &m, &d);
+		snprintf(uitbetaal, sizeof(uitbetaal), "%04d-%02d-%02d", y, m, h->cfg.uitbetaaldag);
+	}
+	memset(&sd, 0, sizeof(sd));
+	sd.dossiernummer = info.nummer;
+	sd.gemeente = info.gemeente;
+	sd.naam = info.naam;
+	sd.iban = info.iban;
+	sd.uitbetaaldatum = uitbetaal;
+	sd.claim_kenmerk = claim_k;
+	sd.derde_kenmerk = derde_k;
+	sd.derde_naam = derde_n;
+	sd.set = &set;
+	fprintf(out, "Voorlopige berekening: er is nog geen betaalrun voor deze maand.\n\n");
+	if (info.probleem[0])
+		fprintf(out, "LET OP: betaling geblokkeerd door een registerprobleem: %s\n\n", info.probleem);
+	rc = specification_write(out, &sd, &in, &res, err);
+out:
+	settle_source_free(src);
+	settle_result_release(&res);
+	store_close(st);
+	return rc > 0 ? 0 : rc;
+}
