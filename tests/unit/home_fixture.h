@@ -5,12 +5,13 @@
  * and pipeline/main.c do it, through the public headers only:
  *
  *   BETAALRUN_NOW 2026-11-28T10:00:00 unless set; home/ (mkdtemp) with
- *   inbox/ quarantine/ archive/ out/ outbox/, the store home/betaalrun.db (store_open with create), the defaults of
- *   config.h, and the shipped signal table and rules from
- *   $BR_SOURCE_DIR/data (else the compile-time BR_SOURCE_DIR).
+ *   inbox/ quarantine/ archive/ out/ outbox/, the store home/betaalrun.db
+ *   (store_open with create), the defaults of config.h, and the shipped
+ *   signal table and rules from $BR_SOURCE_DIR/data (else the compile-time
+ *   BR_SOURCE_DIR).
  *
- * Input files are written by hand from small builders (reg_dossier,
- * polis_record) into the inbox and ingested with intake_run, as `ingest`
+ * Input files are written by hand from small builders (fx_register,
+ * fx_polis) into the inbox and ingested with intake_run, as `ingest`
  * does.  home_dump() gives the store's whole content as canonical text
  * (every table, every row, ordered by every column) so that a test can say
  * "nothing changed".
