@@ -249,9 +249,12 @@ static FX_UNUSED void fx_register(struct fx_text *t, const char *levering_id, co
 }
 
 /* One Polis record (formats.md §2): net = lnlbph − inglbph (the other
- * deductions 0.00). */
+ * deductions 0.00); `vervangt` names the record it replaces (NULL: none),
+ * `intrekking` makes it a withdrawal of that record. */
 struct fx_income {
 	const char *opgave_id, *bsn, *soort, *van, *tot, *lnlbph, *inglbph;
+	const char *vervangt;
+	int intrekking;
 };
 
 static FX_UNUSED void fx_polis(struct fx_text *t, const char *levering_id, const char *aanmaak,
@@ -262,8 +265,12 @@ static FX_UNUSED void fx_polis(struct fx_text *t, const char *levering_id, const
 	fx_addf(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<Inkomstenlevering xmlns=\"urn:nl:betaalrun:polis:1\" leveringId=\"%s\" aanmaakdatum=\"%s\">\n",
 		levering_id, aanmaak);
-	for (i = 0; i < n; i++)
-		fx_addf(t, "  <Inkomstenopgave>\n    <OpgaveId>%s</OpgaveId>\n    <BSN>%s</BSN>\n"
+	for (i = 0; i < n; i++) {
+		fx_addf(t, "  <Inkomstenopgave>\n    <OpgaveId>%s</OpgaveId>\n", r[i].opgave_id);
+		if (r[i].vervangt)
+			fx_addf(t, "    <Vervangt>%s</Vervangt>\n    <Intrekking>%s</Intrekking>\n", r[i].vervangt,
+				r[i].intrekking ? "true" : "false");
+		fx_addf(t, "    <BSN>%s</BSN>\n"
 			   "    <LhNr>123456789L01</LhNr>\n    <NumIV>1</NumIV>\n"
 			   "    <Inkomstensoort>%s</Inkomstensoort>\n"
 			   "    <DatAanvTv>%s</DatAanvTv>\n    <DatEindTv>%s</DatEindTv>\n"
@@ -272,8 +279,9 @@ static FX_UNUSED void fx_polis(struct fx_text *t, const char *levering_id, const
 			   "    <IngLbPh>%s</IngLbPh>\n    <BijdrZvw>0.00</BijdrZvw>\n"
 			   "    <PrWgaWhkWn>0.00</PrWgaWhkWn>\n    <IndHeffingskorting>true</IndHeffingskorting>\n"
 			   "  </Inkomstenopgave>\n",
-			r[i].opgave_id, r[i].bsn, r[i].soort ? r[i].soort : "ARBEID", r[i].van, r[i].tot,
+			r[i].bsn, r[i].soort ? r[i].soort : "ARBEID", r[i].van, r[i].tot,
 			r[i].lnlbph, r[i].inglbph ? r[i].inglbph : "0.00");
+	}
 	fx_addf(t, "</Inkomstenlevering>\n");
 }
 

@@ -168,13 +168,13 @@ static void test_one_bad_among_good(void **state)
 {
 	struct home_fx *fx = *state;
 	const struct fx_income good1[] = {
-		{ "P-1-0001", "100000009", "ARBEID", "2026-10-01", "2026-10-31", "500.00", "50.00" },
+		{ "P-1-0001", "100000009", "ARBEID", "2026-10-01", "2026-10-31", "500.00", "50.00", NULL, 0 },
 	};
 	const struct fx_income bad[] = {
-		{ "P-2-0001", "100000009", "ARBEID", "2026-10-01", "2026-10-31", "12.345", "0.00" },
+		{ "P-2-0001", "100000009", "ARBEID", "2026-10-01", "2026-10-31", "12.345", "0.00", NULL, 0 },
 	};
 	const struct fx_income good2[] = {
-		{ "P-3-0001", "100000010", "UITKERING", "2026-10-01", "2026-10-31", "300.00", "0.00" },
+		{ "P-3-0001", "100000010", "UITKERING", "2026-10-01", "2026-10-31", "300.00", "0.00", NULL, 0 },
 	};
 	struct fx_text t = { 0 };
 	struct intake_summary sum;
