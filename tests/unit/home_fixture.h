@@ -444,4 +444,39 @@ static FX_UNUSED const char *fx_reason_field(const char *path, const char *key)
 	return val;
 }
 
+/* ---- signing keys --------------------------------------------------------- */
+
+/*
+ * No key is committed: make in a new mkdtemp directory `dir` (cap bytes),
+ * with the openssl CLI, a throwaway CA (dir/ca.pem, the trust file) and two
+ * signers it issued, as PEM key + certificate: dir/prep.pem (CN=Preparer)
+ * and dir/appr.pem (CN=Approver).  Made once per test program (a group
+ * setup): RSA keys take a while.  0, or -1 when openssl failed.
+ */
+static FX_UNUSED int fx_make_keys(char *dir, size_t cap)
+{
+	const char *t = getenv("TMPDIR");
+	char cmd[4096];
+	int n;
+
+	snprintf(dir, cap, "%.150s/betaalrun-keys.XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(dir))
+		return -1;
+	n = snprintf(cmd, sizeof(cmd),
+		     "(set -e; cd '%s'\n"
+		     "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30"
+		     " -subj '/O=Betaalrun Test/CN=Test CA'\n"
+		     "for who in Preparer Approver; do\n"
+		     "  openssl req -newkey rsa:2048 -nodes -keyout $who.key -out $who.csr"
+		     "   -subj \"/O=WerkSaam Westfriesland/CN=$who\"\n"
+		     "  openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -out $who.crt\n"
+		     "done\n"
+		     "cat Preparer.key Preparer.crt >prep.pem; cat Approver.key Approver.crt >appr.pem\n"
+		     ") >/dev/null 2>&1",
+		     dir);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -1;
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 #endif
