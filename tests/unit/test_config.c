@@ -2,6 +2,7 @@
  * settings file can be wrong (written to a mkdtemp directory). */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -385,6 +386,60 @@ static void test_missing_and_big_files(void **state)
 	assert_true(strstr(err.msg, "larger than") != NULL);
 }
 
+/*
+ * tests/data/config/: broken settings files, each refused with exactly the
+ * message expect.tsv gives (the file's path in place of {}), at its line,
+ * leaving the configuration as it was.  Every file in the folder must be
+ * listed, so that a file added without its expectation fails.
+ */
+static void test_broken_corpus(void **state)
+{
+	char dir[512], tsv[600], line[1024], path[800], want[2048];
+	int listed = 0, files = 0;
+	const char *src = getenv("BR_SOURCE_DIR");
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/tests/data/config", src && *src ? src : BR_SOURCE_DIR);
+	snprintf(tsv, sizeof(tsv), "%s/expect.tsv", dir);
+	assert_non_null(f = fopen(tsv, "r"));
+	while (fgets(line, sizeof(line), f)) {
+		char *name = line, *lno, *msg, *brace;
+		struct config cfg, before;
+		struct br_error err;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		assert_non_null(lno = strchr(name, '\t'));
+		*lno++ = '\0';
+		assert_non_null(msg = strchr(lno, '\t'));
+		*msg++ = '\0';
+		assert_non_null(brace = strstr(msg, "{}"));
+		snprintf(path, sizeof(path), "%s/%.200s", dir, name);
+		snprintf(want, sizeof(want), "%.*s%s%s", (int)(brace - msg), msg, path, brace + 2);
+		config_init(&cfg);
+		config_init(&before);
+		br_error_clear(&err);
+		assert_int_equal(config_load(&cfg, path, &err), BR_ECONFIG);
+		assert_int_equal(err.code, BR_ECONFIG);
+		if (strcmp(err.msg, want) != 0)
+			fail_msg("%s: '%s', want '%s'", name, err.msg, want);
+		assert_int_equal(err.line, strtol(lno, NULL, 10));
+		assert_string_equal(err.file, path);
+		assert_memory_equal(&cfg, &before, sizeof(cfg));
+		listed++;
+	}
+	fclose(f);
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)))
+		files += strlen(de->d_name) > 5 && strcmp(de->d_name + strlen(de->d_name) - 5, ".conf") == 0;
+	closedir(d);
+	assert_int_equal(files, listed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_range_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_big_files, setup, teardown),
+		cmocka_unit_test(test_broken_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,13 @@
  * for a name that cannot be stored, one read of a descriptor giving both
  * a copy and the hash of the same bytes, never writing through a link.
  *
+ * Also the durable writes every stage relies on (fsutil.h "Crash safety"):
+ * an atomic write leaves the old file or the new one, never a mix and
+ * never its temporary file; copies (plain and gzip), moves, the cleanup of
+ * a killed writer's temporary files, path joining at its limit, digests.
+ * A failed write is forced with RLIMIT_FSIZE (write(2) then fails with
+ * EFBIG), a failed rename by a directory in the target's place.
+ *
  * Files are made in a mkdtemp directory (setup/teardown).
  */
 #include <stdarg.h>
@@ -12,13 +19,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include "error.h"
 #include "fsutil.h"
@@ -208,12 +220,281 @@ static void test_copy_fd_digest(void **state)
 	assert_int_equal(size, 3);
 }
 
+/* SHA-1 of "abc" (FIPS 180-2, appendix A.1). */
+#define SHA1_ABC "a9993e364706816aba3e25717850c26c9cd0d89d"
+
+/* Names in fx->dir other than "." and "..", as "a,b,c" in sorted order
+ * (at most 16 of them). */
+static const char *list_dir(const char *dir)
+{
+	static char out[1024];
+	struct dirent **names = NULL;
+	int n, i;
+
+	out[0] = '\0';
+	n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+			if (out[0])
+				strncat(out, ",", sizeof(out) - strlen(out) - 1);
+			strncat(out, names[i]->d_name, sizeof(out) - strlen(out) - 1);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return out;
+}
+
+static void test_write_atomic(void **state)
+{
+	struct fixture *fx = *state;
+	char back[64];
+	struct br_error err;
+	struct stat st;
+	mode_t old = umask(022);
+
+	br_error_clear(&err);
+	assert_int_equal(fsutil_write_atomic(path_in(fx, "out.xml"), "first", 5, 0600, &err), 0);
+	assert_int_equal(read_file(path_in(fx, "out.xml"), back, sizeof(back)), 5);
+	assert_memory_equal(back, "first", 5);
+	assert_int_equal(stat(path_in(fx, "out.xml"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_string_equal(list_dir(fx->dir), "out.xml");
+
+	/* Over an existing file (one with a wider mode): replaced whole, and
+	 * the new file has the mode asked for, not the old one's. */
+	assert_int_equal(chmod(path_in(fx, "out.xml"), 0644), 0);
+	assert_int_equal(fsutil_write_atomic(path_in(fx, "out.xml"), "second!", 7, 0600, &err), 0);
+	assert_int_equal(read_file(path_in(fx, "out.xml"), back, sizeof(back)), 7);
+	assert_memory_equal(back, "second!", 7);
+	assert_int_equal(stat(path_in(fx, "out.xml"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* An empty file is a file. */
+	assert_int_equal(fsutil_write_atomic(path_in(fx, "empty"), "", 0, 0600, &err), 0);
+	assert_int_equal(stat(path_in(fx, "empty"), &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_string_equal(list_dir(fx->dir), "empty,out.xml");
+	assert_int_equal(err.code, BR_OK);
+	umask(old);
+}
+
+static void test_write_atomic_failures(void **state)
+{
+	struct fixture *fx = *state;
+	static char big[64 * 1024];
+	char back[64];
+	struct br_error err;
+	struct rlimit lim, small;
+	void (*was)(int);
+
+	write_file(path_in(fx, "out.xml"), "old", 3);
+
+	/* The write fails half way (the file size limit): BR_EIO naming the
+	 * file, the old file untouched, no temporary file left. */
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &lim), 0);
+	small = lim;
+	small.rlim_cur = 4096;
+	was = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_write_atomic(path_in(fx, "out.xml"), big, sizeof(big), 0600, &err), BR_EIO);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	signal(SIGXFSZ, was);
+	assert_int_equal(err.code, BR_EIO);
+	assert_non_null(strstr(err.msg, "out.xml"));
+	assert_int_equal(read_file(path_in(fx, "out.xml"), back, sizeof(back)), 3);
+	assert_memory_equal(back, "old", 3);
+	assert_string_equal(list_dir(fx->dir), "out.xml");
+
+	/* The rename fails (a directory holds the name): BR_EIO, the
+	 * directory as it was, no temporary file left. */
+	assert_int_equal(mkdir(path_in(fx, "taken"), 0700), 0);
+	write_file(path_in(fx, "taken/inside"), "in", 2);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_write_atomic(path_in(fx, "taken"), "new", 3, 0600, &err), BR_EIO);
+	assert_non_null(strstr(err.msg, "rename"));
+	assert_string_equal(list_dir(fx->dir), "out.xml,taken");
+	assert_string_equal(list_dir(path_in(fx, "taken")), "inside");
+
+	/* The directory does not exist: BR_EIO, nothing made. */
+	br_error_clear(&err);
+	assert_int_equal(fsutil_write_atomic(path_in(fx, "no/such/file"), "x", 1, 0600, &err), BR_EIO);
+	assert_false(fsutil_exists(path_in(fx, "no")));
+}
+
+static void test_copy_atomic(void **state)
+{
+	struct fixture *fx = *state;
+	static char text[100000], back[100000], gz1[100000], gz2[100000];
+	unsigned long back_len = sizeof(back);
+	size_t i, n1, n2;
+	struct br_error err;
+	struct stat st;
+	z_stream zs;
+
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + (i * 7 + i / 13) % 26);
+	write_file(path_in(fx, "src"), text, sizeof(text));
+	br_error_clear(&err);
+	assert_int_equal(fsutil_copy_atomic(path_in(fx, "plain"), path_in(fx, "src"), 0, 0600, &err), 0);
+	assert_int_equal(read_file(path_in(fx, "plain"), back, sizeof(back)), sizeof(text));
+	assert_memory_equal(back, text, sizeof(text));
+	assert_false(fsutil_is_gzip(path_in(fx, "plain")));
+
+	/* gzip: RFC 1952 (magic, no name, mtime 0), the same input giving the
+	 * same bytes, and zlib gives the input back. */
+	assert_int_equal(fsutil_copy_atomic(path_in(fx, "a.gz"), path_in(fx, "src"), 1, 0600, &err), 0);
+	assert_int_equal(fsutil_copy_atomic(path_in(fx, "b.gz"), path_in(fx, "src"), 1, 0600, &err), 0);
+	assert_true(fsutil_is_gzip(path_in(fx, "a.gz")));
+	n1 = read_file(path_in(fx, "a.gz"), gz1, sizeof(gz1));
+	n2 = read_file(path_in(fx, "b.gz"), gz2, sizeof(gz2));
+	assert_true(n1 > 18 && n1 < sizeof(text));
+	assert_int_equal(n1, n2);
+	assert_memory_equal(gz1, gz2, n1);
+	assert_int_equal((unsigned char)gz1[3], 0); /* FLG: no FNAME */
+	assert_memory_equal(gz1 + 4, "\0\0\0\0", 4); /* MTIME 0 */
+	assert_int_equal(stat(path_in(fx, "a.gz"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (unsigned char *)gz1;
+	zs.avail_in = (unsigned)n1;
+	zs.next_out = (unsigned char *)back;
+	zs.avail_out = (unsigned)back_len;
+	assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(zs.total_out, sizeof(text));
+	inflateEnd(&zs);
+	assert_memory_equal(back, text, sizeof(text));
+
+	/* A missing source: BR_EIO, no destination and no temporary file. */
+	br_error_clear(&err);
+	assert_int_equal(fsutil_copy_atomic(path_in(fx, "c"), path_in(fx, "nothing"), 1, 0600, &err), BR_EIO);
+	assert_string_equal(list_dir(fx->dir), "a.gz,b.gz,plain,src");
+}
+
+static void test_move_and_trees(void **state)
+{
+	struct fixture *fx = *state;
+	char back[16];
+	struct br_error err;
+	struct stat st;
+	mode_t old = umask(022);
+
+	br_error_clear(&err);
+	/* mkdirs: every directory it makes has the mode asked for. */
+	assert_int_equal(fsutil_mkdirs(path_in(fx, "t/a/b"), 0700, &err), 0);
+	assert_int_equal(fsutil_mkdirs(path_in(fx, "t/a/b"), 0700, &err), 0); /* again: fine */
+	assert_int_equal(stat(path_in(fx, "t/a"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(path_in(fx, "t/a/b"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+
+	/* move: never over an existing file (both left as they were). */
+	write_file(path_in(fx, "m1"), "one", 3);
+	write_file(path_in(fx, "m2"), "two", 3);
+	assert_int_equal(fsutil_move(path_in(fx, "m1"), path_in(fx, "m2"), &err), BR_EIO);
+	assert_int_equal(read_file(path_in(fx, "m1"), back, sizeof(back)), 3);
+	assert_memory_equal(back, "one", 3);
+	assert_int_equal(read_file(path_in(fx, "m2"), back, sizeof(back)), 3);
+	assert_memory_equal(back, "two", 3);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_move(path_in(fx, "m1"), path_in(fx, "t/a/m1"), &err), 0);
+	assert_false(fsutil_exists(path_in(fx, "m1")));
+	assert_int_equal(read_file(path_in(fx, "t/a/m1"), back, sizeof(back)), 3);
+
+	/* clean_temp removes exactly the ".NAME.tmp-PID" files. */
+	write_file(path_in(fx, "t/.pain.001.xml.tmp-4242"), "half", 4);
+	write_file(path_in(fx, "t/.hidden"), "keep", 4);
+	write_file(path_in(fx, "t/x.tmp-1"), "keep", 4);
+	assert_int_equal(fsutil_clean_temp(path_in(fx, "t"), &err), 0);
+	assert_string_equal(list_dir(path_in(fx, "t")), ".hidden,a,x.tmp-1");
+	assert_int_equal(fsutil_clean_temp(path_in(fx, "missing"), &err), 0);
+
+	/* remove_tree does not follow a link out of the tree. */
+	write_file(path_in(fx, "outside"), "safe", 4);
+	assert_int_equal(symlink(fx->dir, path_in(fx, "t/a/b/up")), 0);
+	assert_int_equal(symlink(path_in(fx, "outside"), path_in(fx, "t/a/link")), 0);
+	assert_int_equal(fsutil_remove_tree(path_in(fx, "t"), &err), 0);
+	assert_false(fsutil_exists(path_in(fx, "t")));
+	assert_int_equal(read_file(path_in(fx, "outside"), back, sizeof(back)), 4);
+	assert_int_equal(fsutil_remove_tree(path_in(fx, "t"), &err), 0); /* missing: fine */
+	assert_int_equal(err.code, BR_OK);
+	umask(old);
+}
+
+static void test_join_and_digest(void **state)
+{
+	struct fixture *fx = *state;
+	char out[8], sha[SHA256_HEX_LEN + 1], sha1[SHA1_HEX_LEN + 1];
+	struct br_error err;
+	uint64_t size = 0;
+
+	/* "ab/cd" needs 6 bytes with its NUL. */
+	br_error_clear(&err);
+	assert_int_equal(fsutil_join(out, 6, "ab", "cd", &err), 0);
+	assert_string_equal(out, "ab/cd");
+	assert_int_equal(fsutil_join(out, 5, "ab", "cd", &err), BR_EINTERNAL);
+	assert_int_equal(err.code, BR_EINTERNAL);
+	assert_non_null(strstr(err.msg, "path too long"));
+	assert_string_equal(fsutil_basename("a/b/c.xml"), "c.xml");
+	assert_string_equal(fsutil_basename("c.xml"), "c.xml");
+	assert_string_equal(fsutil_basename("dir/"), "");
+
+	br_error_clear(&err);
+	write_file(path_in(fx, "abc"), "abc", 3);
+	assert_int_equal(fsutil_digest_file(sha, sha1, path_in(fx, "abc"), 3, &size, &err), 0);
+	assert_string_equal(sha, SHA_ABC);
+	assert_string_equal(sha1, SHA1_ABC);
+	assert_int_equal(size, 3);
+	assert_int_equal(fsutil_digest_file(sha, NULL, path_in(fx, "abc"), 2, &size, &err), BR_EINPUT);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_digest_file(sha, NULL, path_in(fx, "none"), 9, &size, &err), BR_ENOINPUT);
+}
+
+/* fsutil.h fsutil_read_file: whole file, NUL after it, a cap that counts
+ * (exactly max is fine, one more is BR_EINPUT), a missing file BR_ENOINPUT. */
+static void test_read_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct br_error err;
+	char *buf = NULL;
+	size_t len = 99;
+
+	write_file(path_in(fx, "abc"), "abc", 3);
+	br_error_clear(&err);
+	assert_int_equal(fsutil_read_file(&buf, &len, path_in(fx, "abc"), 3, &err), 0);
+	assert_int_equal(len, 3);
+	assert_memory_equal(buf, "abc", 4);
+	free(buf);
+	assert_int_equal(fsutil_read_file(&buf, &len, path_in(fx, "abc"), 2, &err), BR_EINPUT);
+	assert_null(buf);
+	assert_int_equal(len, 0);
+	assert_non_null(strstr(err.msg, "larger than 2 bytes"));
+	br_error_clear(&err);
+	assert_int_equal(fsutil_read_file(&buf, &len, path_in(fx, "none"), 9, &err), BR_ENOINPUT);
+	assert_non_null(strstr(err.msg, "none"));
+	br_error_clear(&err);
+	write_file(path_in(fx, "empty"), "", 0);
+	assert_int_equal(fsutil_read_file(&buf, &len, path_in(fx, "empty"), 9, &err), 0);
+	assert_int_equal(len, 0);
+	assert_int_equal(buf[0], '\0');
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_safe_name),
 		cmocka_unit_test(test_sha256_hex),
 		cmocka_unit_test_setup_teardown(test_copy_fd_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_atomic_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_and_trees, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_join_and_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_file, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,219 @@
+/*
+ * test_snapshot.c — which register values are in force when
+ * (pipeline/snapshot.h, formats.md §1), on hand-made snapshots ingested
+ * into a temporary data directory (home_fixture.h):
+ *
+ *  - a stand is valid from the first day of the month of its snapshot's
+ *    peildatum, also when the change (partner, leefvorm, account) happened
+ *    in the middle of the month;
+ *  - a later snapshot in the same month replaces that month's stand;
+ *  - a snapshot whose values did not change writes no stand;
+ *  - snapshots are ordered by (peildatum, aanmaakdatum): one that is not
+ *    newer than the one in force is refused as stale and changes nothing;
+ *  - a dossier that disappears ends on the peildatum;
+ *  - the month's settlement sees the stand in force on its first day
+ *    (settle_store.h: the claims of that stand).
+ *
+ * Every expected stand below is derived by hand from the snapshots.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "date.h"
+#include "home_fixture.h"
+#include "settle_store.h"
+#include "snapshot.h"
+
+#include "banned.h"
+
+static int setup(void **state)
+{
+	static struct home_fx fx;
+
+	if (home_open(&fx, "test_snapshot") < 0)
+		return -1;
+	*state = &fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	return home_close(*state);
+}
+
+static const struct fx_dossier BASE = {
+	.nummer = "PW-0405-000001", .bsn = "100000009", .naam = "P. Jansen", .iban = "NL64ABNA0417164301",
+};
+
+/* Ingest one snapshot of `n` dossiers; the number of files quarantined. */
+static int snap(struct home_fx *fx, const char *peil, const char *aanmaak, const struct fx_dossier *d, int n)
+{
+	struct fx_text t = { 0 };
+	struct intake_summary sum;
+	char id[64], name[64];
+
+	snprintf(id, sizeof(id), "REG-%s-%.2s", peil, aanmaak + 11);
+	snprintf(name, sizeof(name), "register-%s-%.2s.xml", peil, aanmaak + 11);
+	fx_register(&t, id, peil, aanmaak, d, n);
+	fx_drop(fx, name, t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	assert_int_equal(sum.ingested + sum.quarantined, 1);
+	return sum.quarantined;
+}
+
+/* The stands of dossier `nummer` as "vanaf leefvorm partner-bsn iban;..."
+ * in vanaf order. */
+static const char *stands(struct home_fx *fx, const char *nummer)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT group_concat(x, ';') FROM (SELECT s.vanaf || ' ' || s.leefvorm || ' ' ||"
+		 " coalesce(p.bsn, '-') || ' ' || s.iban AS x FROM stand s JOIN dossier d ON d.id = s.dossier"
+		 " LEFT JOIN persoon p ON p.id = s.partner WHERE d.nummer = '%s' ORDER BY s.vanaf)",
+		 nummer);
+	return fx_text1(fx, sql);
+}
+
+static void test_partner_and_leefvorm_change(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier d = BASE;
+
+	assert_int_equal(snap(fx, "2026-09-27", "2026-09-27T18:00:00", &d, 1), 0);
+	/* A partner moves in on 12 October; the October snapshot says so. */
+	d.partner_bsn = "100000022";
+	d.partner_naam = "M. Jansen";
+	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", &d, 1), 0);
+	/* They split up in November: alleenstaande ouder with a child. */
+	d.partner_bsn = NULL;
+	d.leefvorm = "ALLEENSTAANDE_OUDER";
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", &d, 1), 0);
+	assert_string_equal(stands(fx, "PW-0405-000001"),
+			    "2026-09-01 ALLEENSTAAND - NL64ABNA0417164301;"
+			    "2026-10-01 GEHUWD 100000022 NL64ABNA0417164301;"
+			    "2026-11-01 ALLEENSTAANDE_OUDER - NL64ABNA0417164301");
+}
+
+static void test_account_change_mid_month(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier d = BASE;
+
+	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", &d, 1), 0);
+	/* New account on 9 November: in force for all of November. */
+	d.iban = "NL37ABNA0417164302";
+	assert_int_equal(snap(fx, "2026-11-09", "2026-11-09T18:00:00", &d, 1), 0);
+	assert_string_equal(stands(fx, "PW-0405-000001"),
+			    "2026-10-01 ALLEENSTAAND - NL64ABNA0417164301;"
+			    "2026-11-01 ALLEENSTAAND - NL37ABNA0417164302");
+	/* Changed again on the 20th: the month's stand is replaced, not added. */
+	d.iban = "NL10ABNA0417164303";
+	assert_int_equal(snap(fx, "2026-11-20", "2026-11-20T18:00:00", &d, 1), 0);
+	assert_string_equal(stands(fx, "PW-0405-000001"),
+			    "2026-10-01 ALLEENSTAAND - NL64ABNA0417164301;"
+			    "2026-11-01 ALLEENSTAAND - NL10ABNA0417164303");
+	/* December: nothing changed, no stand written. */
+	assert_int_equal(snap(fx, "2026-12-27", "2026-12-27T18:00:00", &d, 1), 0);
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM stand"), 2);
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM snapshot"), 4);
+}
+
+static void test_peildatum_ordering(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier d = BASE;
+	char *before, *after;
+
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", &d, 1), 0);
+	before = home_dump(fx);
+	/* An older peildatum made later: stale (ordered by peildatum first). */
+	d.iban = "NL37ABNA0417164302";
+	assert_int_equal(snap(fx, "2026-11-26", "2026-11-28T08:00:00", &d, 1), 1);
+	/* The same peildatum and aanmaakdatum: not newer, stale too. */
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", &d, 1), 1);
+	after = home_dump(fx);
+	assert_string_equal(before, after);
+	free(after);
+	/* The same peildatum, made later: newer, accepted; it replaces the
+	 * month's stand. */
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T19:00:00", &d, 1), 0);
+	assert_string_equal(stands(fx, "PW-0405-000001"), "2026-11-01 ALLEENSTAAND - NL37ABNA0417164302");
+	free(before);
+}
+
+static void test_disappearing_dossier_ends(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier two[2] = { BASE, BASE };
+
+	two[1].nummer = "PW-0405-000002";
+	two[1].bsn = "100000034";
+	two[1].einde = "2026-10-15";
+	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", two, 2), 0);
+	two[0].einde = NULL;
+	/* both gone from the November snapshot: the open one ends on the
+	 * peildatum, the one that ended earlier keeps its Einddatum */
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", NULL, 0), 0);
+	assert_string_equal(fx_text1(fx, "SELECT group_concat(x, ';') FROM (SELECT nummer || '=' || einddatum AS x"
+					 " FROM dossier ORDER BY nummer)"),
+			    "PW-0405-000001=2026-11-27;PW-0405-000002=2026-10-15");
+}
+
+/* The settlement of a month sees the claims of the stand in force on its
+ * first day: October's claim for October, November's for November. */
+static void test_claims_of_stand_in_force(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier d = BASE;
+	struct settle_settings set;
+	struct settle_source *src = NULL;
+	struct settle_dossier_info info;
+	struct settle_input in;
+	int32_t month;
+
+	d.extra = "    <Inhouding>\n      <Kenmerk>TV-OKT</Kenmerk>\n      <Soort>TERUGVORDERING</Soort>\n"
+		  "      <Saldo>100.00</Saldo>\n      <Termijn>10.00</Termijn>\n    </Inhouding>\n";
+	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", &d, 1), 0);
+	d.extra = "    <Inhouding>\n      <Kenmerk>BT-NOV</Kenmerk>\n      <Soort>BOETE</Soort>\n"
+		  "      <Saldo>50.00</Saldo>\n      <Termijn>5.00</Termijn>\n    </Inhouding>\n";
+	d.iban = "NL37ABNA0417164302";
+	assert_int_equal(snap(fx, "2026-11-15", "2026-11-15T18:00:00", &d, 1), 0);
+
+	for (month = month_of(date_from_ymd(2026, 10, 1)); month <= month_of(date_from_ymd(2026, 11, 1)); month++) {
+		int oct = month == month_of(date_from_ymd(2026, 10, 1));
+
+		assert_int_equal(settle_settings_derive(&set, fx->st, &fx->cfg, month, &fx->err), 0);
+		assert_int_equal(settle_source_open(&src, fx->st, month, &set, NULL, &fx->err), 0);
+		assert_int_equal(settle_source_next(src, &info, &in, &fx->err), 1);
+		assert_int_equal(in.n_stands, 2);
+		assert_int_equal(in.stands[0].vanaf, date_from_ymd(2026, 10, 1));
+		assert_int_equal(in.stands[1].vanaf, date_from_ymd(2026, 11, 1));
+		assert_int_equal(in.n_claims, 1);
+		assert_string_equal(in.claims[0].kenmerk, oct ? "TV-OKT" : "BT-NOV");
+		assert_int_equal(in.claims[0].saldo_cents, oct ? 10000 : 5000);
+		assert_int_equal(in.claims[0].termijn_cents, oct ? 1000 : 500);
+		/* the account is the latest stand's (the one paid to) */
+		assert_string_equal(info.iban, "NL37ABNA0417164302");
+		assert_int_equal(settle_source_next(src, &info, &in, &fx->err), 0);
+		settle_source_free(src);
+		src = NULL;
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_partner_and_leefvorm_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_account_change_mid_month, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peildatum_ordering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disappearing_dossier_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claims_of_stand_in_force, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
