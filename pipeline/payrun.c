@@ -18,7 +18,9 @@
 #include "log.h"
 #include "money.h"
 #include "pain001.h"
+#include "manifest.h"
 #include "report.h"
+#include "runreport.h"
 #include "settle.h"
 #include "settle_store.h"
 #include "signals.h"
@@ -27,7 +29,6 @@
 #include "mem.h"
 #include "banned.h"
 
-#define MAX_CELLS 64
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -162,26 +163,22 @@ struct prep {
 	long e2e_seq;
 	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
-	struct report_cell cells[MAX_CELLS]; size_t n_cells;
+	struct runreport_cells cells;
 	struct report_line *lines; size_t n_lines, cap_lines;
 	sqlite3_stmt *ins_tx, *ins_rd, *ins_afr, *set_again;
 	struct ledger *ledger;
 	struct payrun_summary *sum;
+	struct settle_settings set;   /* the month's settings (settle_store.h) */
+	int64_t superseded;           /* the prepared run this one replaces, or 0 */
+	int32_t exec_day;             /* the execution date (calendar.h) */
+	int in_tx;                    /* the run's one transaction is open */
+	char mb[MONTH_FMT_MAX];       /* the month, "YYYY-MM" */
+	char monthdir[FSUTIL_PATH_MAX], final[FSUTIL_PATH_MAX]; /* out/YYYY-MM, the run folder */
 };
 
 static struct report_cell *cell_for(struct prep *p, const char *gemeente, const char *regeling)
 {
-	size_t i;
-
-	for (i = 0; i < p->n_cells; i++)
-		if (strcmp(p->cells[i].gemeente, gemeente) == 0 && strcmp(p->cells[i].regeling, regeling) == 0)
-			return &p->cells[i];
-	if (p->n_cells == MAX_CELLS)
-		return NULL;
-	memset(&p->cells[p->n_cells], 0, sizeof(p->cells[0]));
-	snprintf(p->cells[p->n_cells].gemeente, sizeof(p->cells[0].gemeente), "%s", gemeente);
-	snprintf(p->cells[p->n_cells].regeling, sizeof(p->cells[0].regeling), "%s", regeling);
-	return &p->cells[p->n_cells++];
+	return runreport_cell(&p->cells, gemeente, regeling);
 }
 
 static int add_line_for(struct prep *p, enum report_line_kind kind, const char *nummer, const char *gemeente,
@@ -825,447 +822,357 @@ static int load_held(struct prep *p, struct br_error *err)
 	return 0;
 }
 
-/* manifest.xml: every file with its SHA-256, the rules and the inputs. */
-static int write_manifest(struct prep *p, const char *folder, const char *const *files, size_t n_files,
-			  struct br_error *err)
-{
-	char path[FSUTIL_PATH_MAX], sha[SHA256_HEX_LEN + 1], mb[MONTH_FMT_MAX], ts[TIMESTAMP_FMT_MAX];
-	char *text = NULL;
-	size_t len = 0, i;
-	sqlite3_stmt *s = NULL;
-	FILE *f;
-	int rc = 0;
+/*
+ * payrun_prepare in steps.  Each step works on `struct prep`, returns 0
+ * or a negative BR_* code with `err` set, and leaves cleaning up to
+ * prep_free: one transaction (p->in_tx), one temporary folder (p->tmpdir).
+ */
 
-	if (!(f = open_memstream(&text, &len)))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Manifest xmlns=\"urn:nl:betaalrun:manifest:1\""
-		" run=\"%s\" maand=\"%s\" aangemaakt=\"%s\">\n", p->msg_id, month_format(mb, p->month),
-		timestamp_format(ts, p->env->now));
-	fprintf(f, "  <Regels sha256=\"%s\"/>\n", p->env->rules->sha256);
-	for (i = 0; i < n_files; i++) {
-		if (fsutil_join(path, sizeof(path), folder, files[i], err) < 0 || !fsutil_exists(path))
-			continue;
-		if ((rc = fsutil_digest_file(sha, NULL, path, UINT64_MAX, NULL, err)) < 0)
-			goto out;
-		fprintf(f, "  <Bestand naam=\"%s\" sha256=\"%s\"/>\n", files[i], sha);
+/* Step 1: the transaction, the checks, and what earlier commands left. */
+static int prep_begin(struct prep *p, struct br_error *err)
+{
+	const struct payrun_env *env = p->env;
+	int rc;
+
+	if ((rc = store_begin(p->st, err)) < 0)
+		return rc;
+	p->in_tx = 1;
+	if (!p->dry_run && (rc = prepare_checks(p->st, p->month, p->aanvullend, env->cfg->startmaand,
+						&p->superseded, err)) < 0)
+		return rc;
+	/* reports a store of an earlier version left for the run to process */
+	if ((rc = bankfeedback_apply_pending(&p->sum->rejected, p->st, env->signals, env->now, err)) < 0)
+		return rc;
+	if (!p->dry_run) {
+		/* signals that found their dossier since the last ingest hold it now */
+		struct signals_match_result mr;
+		if ((rc = signals_match(&mr, p->st, env->signals, env->now, err)) < 0)
+			return rc;
 	}
-	fprintf(f, "  <Specificaties map=\"specificaties\" aantal=\"%ld\"/>\n", p->sum->dossiers);
-	if ((rc = store_prepare(p->st, &s, "SELECT soort, levering_id, sha256 FROM levering ORDER BY id", err)) < 0)
-		goto out;
-	while (sqlite3_step(s) == SQLITE_ROW)
-		fprintf(f, "  <Invoer soort=\"%s\" levering=\"%s\" sha256=\"%s\"/>\n", store_col(s, 0), store_col(s, 1), store_col(s, 2));
-	fprintf(f, "</Manifest>\n");
-out:
+	if ((rc = settle_settings_derive(&p->set, p->st, env->cfg, p->month, err)) < 0)
+		return rc;
+	p->exec_day = calendar_execution_date(p->month, env->cfg->uitbetaaldag, timestamp_day(env->now));
+	date_format(p->sum->uitvoerdatum, p->exec_day);
+	return 0;
+}
+
+/* Step 2: the run record (payments.md identifiers: MsgId from the run
+ * sequence); preparing again supersedes the prepared run. */
+static int prep_record_run(struct prep *p, struct br_error *err)
+{
+	char ts[TIMESTAMP_FMT_MAX], startmb[MONTH_FMT_MAX];
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (p->superseded && ((rc = set_status(p->st, p->superseded, "SUPERSEDED", NULL, NULL, err)) < 0 ||
+			      (rc = ledger_discard(p->st, p->superseded, err)) < 0))
+		return rc;
+	if ((rc = store_query_int64(p->st, "SELECT coalesce(max(id), 0) + 1 FROM run", &p->run,
+				    "allocating the run id", err)) < 0)
+		return rc;
+	snprintf(p->msg_id, sizeof(p->msg_id), "BR-%.4s%.2s-%04lld", p->mb, p->mb + 5, (long long)p->run);
+	if ((rc = fsutil_join(p->final, sizeof(p->final), p->monthdir, p->msg_id, err)) < 0)
+		return rc;
+	if ((rc = store_prepare(p->st, &s, "INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt,"
+				" uitvoerdatum, startmaand, regels_sha256, pain_versie, map)"
+				" VALUES (?1, ?2, ?3, ?4, 'PREPARED', ?5, ?6, ?7, ?8, ?9, ?10)", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, p->run);
+	sqlite3_bind_text(s, 2, p->msg_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, p->mb, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, p->aanvullend ? 1 : 0);
+	sqlite3_bind_text(s, 5, timestamp_format(ts, p->env->now), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, p->sum->uitvoerdatum, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, month_format(startmb, p->set.startmaand), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, p->env->rules->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, p->env->cfg->pain_versie, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, p->final, -1, SQLITE_STATIC);
+	rc = store_step_done(p->st, s, "recording the run", err);
 	sqlite3_finalize(s);
-	if (fclose(f) != 0 && rc == 0)
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
-	if (rc == 0 && (rc = fsutil_join(path, sizeof(path), folder, "manifest.xml", err)) == 0)
-		rc = fsutil_write_atomic(path, text, len, 0600, err);
-	free(text);
 	return rc;
 }
 
-static int load_previous_cells(struct store *st, int64_t run, char *prev_id, size_t cap_id,
-			       struct report_cell *cells, size_t *n, struct br_error *err)
+/* Step 3: the statements every dossier uses, prepared once. */
+static int prep_statements(struct prep *p, struct br_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t prev = 0;
 	int rc;
 
-	*n = 0;
-	prev_id[0] = '\0';
-	if ((rc = store_prepare(st, &s, "SELECT id, msg_id FROM run WHERE status = 'RELEASED' AND id <> ?1"
-				" ORDER BY id DESC LIMIT 1", err)) < 0)
+	if ((rc = store_prepare(p->st, &p->ins_tx, "INSERT INTO betaling (run, dossier, soort, end_to_end_id,"
+				" bedrag_cents, iban, bic, naam, omschrijving, kenmerk)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err)) < 0 ||
+	    (rc = store_prepare(p->st, &p->ins_rd, "INSERT INTO run_dossier (run, dossier, status, reden,"
+				" client_cents, derden_cents, inhouding_cents, verrekend_cents,"
+				" toegevoegd_cents, ingehouden_cents, derden_overgeslagen)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", err)) < 0 ||
+	    (rc = store_prepare(p->st, &p->ins_afr, "INSERT INTO afrekening (dossier, run_maand, run, berekend,"
+				" regels_sha256, voorschot_cents, toevoegingen_cents, vt_cents, verrekend_cents,"
+				" doorgeschoven_cents, vordering_cents, inhoudingen_cents, derden_cents,"
+				" client_cents, specificatie) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+				" ?11, ?12, ?13, ?14, ?15)", err)) < 0 ||
+	    (rc = store_prepare(p->st, &p->set_again, "UPDATE betaling SET herbetaling_van = ?2 WHERE id = ?1",
+				err)) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, run);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		prev = sqlite3_column_int64(s, 0);
-		snprintf(prev_id, cap_id, "%s", store_col(s, 1));
-	}
-	sqlite3_finalize(s);
-	if (!prev)
-		return 0;
-	if ((rc = store_prepare(st, &s, "SELECT d.gemeente, d.regeling, count(*), sum(rd.client_cents),"
-				" sum(rd.derden_cents), sum(rd.inhouding_cents), sum(rd.verrekend_cents),"
-				" sum(rd.toegevoegd_cents), sum(rd.status = 'NUL'), sum(rd.status = 'OPGESCHORT'),"
-				" sum(rd.ingehouden_cents), sum(rd.status = 'GEBLOKKEERD')"
-				" FROM run_dossier rd JOIN dossier d ON d.id = rd.dossier WHERE rd.run = ?1"
-				" GROUP BY d.gemeente, d.regeling ORDER BY d.gemeente, d.regeling", err)) < 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, prev);
-	while (sqlite3_step(s) == SQLITE_ROW && *n < MAX_CELLS) {
-		struct report_cell *c = &cells[(*n)++];
-		memset(c, 0, sizeof(*c));
-		snprintf(c->gemeente, sizeof(c->gemeente), "%s", store_col(s, 0));
-		snprintf(c->regeling, sizeof(c->regeling), "%s", store_col(s, 1));
-		c->dossiers = (long)sqlite3_column_int64(s, 2);
-		c->client_cents = sqlite3_column_int64(s, 3);
-		c->derden_cents = sqlite3_column_int64(s, 4);
-		c->inhouding_cents = sqlite3_column_int64(s, 5);
-		c->verrekend_cents = sqlite3_column_int64(s, 6);
-		c->toegevoegd_cents = sqlite3_column_int64(s, 7);
-		c->nul = (long)sqlite3_column_int64(s, 8);
-		c->held = (long)sqlite3_column_int64(s, 9);
-		c->held_cents = sqlite3_column_int64(s, 10);
-		c->blocked = (long)sqlite3_column_int64(s, 11);
-	}
-	sqlite3_finalize(s);
-	return 0;
+	return ledger_open(&p->ledger, p->st, err);
 }
 
-/*
- * rules.md §5a: the bufferbudget of run `run` (month `maand`) per
- * municipality × regeling, and of its calendar year up to and with it
- * (released runs before it and the run itself, pending or released).
- * `with_run`: also set the run's own figure (the previous run's cells);
- * the run being prepared counts its own in prepare_dossier.
- */
-static int add_buffer_figures(struct prep *p, struct report_cell *cells, size_t *n, int64_t run, const char *maand,
-			      int with_run, struct br_error *err)
+/* Step 4: out/YYYY-MM, the run's identity, and a temporary folder that
+ * becomes the run folder when everything in it is written. */
+static int prep_folders(struct prep *p, struct br_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	char out[FSUTIL_PATH_MAX];
 	int rc;
 
-	if ((rc = store_prepare(p->st, &s, "SELECT d.gemeente, d.regeling, sum(CASE WHEN b.run = ?1 THEN"
-				" b.bedrag_cents ELSE 0 END), sum(b.bedrag_cents) FROM boeking b JOIN run r ON r.id = b.run"
-				" JOIN dossier d ON d.id = b.dossier WHERE b.soort = 'bufferbudget'"
-				" AND substr(r.maand, 1, 4) = substr(?2, 1, 4) AND (r.id = ?1 OR (r.status = 'RELEASED'"
-				" AND r.id < ?1)) GROUP BY d.gemeente, d.regeling", err)) < 0)
+	if ((rc = fsutil_join(out, sizeof(out), p->env->home, "out", err)) < 0 ||
+	    (rc = fsutil_join(p->monthdir, sizeof(p->monthdir), out, p->mb, err)) < 0 ||
+	    (rc = fsutil_mkdirs(p->monthdir, 0700, err)) < 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, run);
-	sqlite3_bind_text(s, 2, maand, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct report_cell *c = NULL;
-		size_t i;
-		for (i = 0; i < *n && !c; i++)
-			if (!strcmp(cells[i].gemeente, store_col(s, 0)) && !strcmp(cells[i].regeling, store_col(s, 1)))
-				c = &cells[i];
-		if (!c && *n < MAX_CELLS) {
-			c = &cells[(*n)++];
-			memset(c, 0, sizeof(*c));
-			snprintf(c->gemeente, sizeof(c->gemeente), "%.4s", store_col(s, 0));
-			snprintf(c->regeling, sizeof(c->regeling), "%.4s", store_col(s, 1));
+	if (!p->dry_run) {
+		if ((rc = prep_record_run(p, err)) < 0 || (rc = prep_statements(p, err)) < 0)
+			return rc;
+	} else {
+		snprintf(p->msg_id, sizeof(p->msg_id), "DRY-RUN-%.4s%.2s", p->mb, p->mb + 5);
+		if ((rc = fsutil_join(p->final, sizeof(p->final), p->monthdir, "dry-run", err)) < 0)
+			return rc;
+	}
+	snprintf(p->sum->msg_id, sizeof(p->sum->msg_id), "%s", p->msg_id);
+	snprintf(p->tmpdir, sizeof(p->tmpdir), "%.3900s/.%.40s.tmp", p->monthdir, p->dry_run ? "dry-run" : p->msg_id);
+	if ((rc = fsutil_remove_tree(p->tmpdir, err)) < 0 || (rc = fsutil_mkdirs(p->tmpdir, 0700, err)) < 0 ||
+	    (rc = fsutil_join(p->specdir, sizeof(p->specdir), p->tmpdir, "specificaties", err)) < 0)
+		return rc;
+	return fsutil_mkdirs(p->specdir, 0700, err);
+}
+
+/* Step 5: settle every dossier and decide what is paid; then pay what
+ * the bank returned and is owed again (bankfeedback.h). */
+static int prep_settle_all(struct prep *p, struct br_error *err)
+{
+	struct settle_source *src = NULL;
+	struct settle_dossier_info *info = NULL;
+	struct settle_input in;
+	struct settle_result res;
+	int rc;
+
+	settle_result_init(&res);
+	if (!(info = calloc(1, sizeof(*info))))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	if ((rc = load_held(p, err)) < 0 || (rc = load_rejected(p, err)) < 0 ||
+	    (rc = settle_source_open(&src, p->st, p->month, &p->set, NULL, err)) < 0)
+		goto out;
+	while ((rc = settle_source_next(src, info, &in, err)) == 1) {
+		if ((rc = settle_dossier(&res, &in, p->env->rules, &p->set, p->month, err)) < 0 ||
+		    (rc = prepare_dossier(p, info, &in, &res, &p->set, err)) < 0) {
+			br_error_prefix(err, "dossier %s", info->nummer);
+			goto out;
 		}
-		if (!c)
-			break;
-		if (with_run)
-			c->buffer_cents = sqlite3_column_int64(s, 2);
-		/* the run being prepared: its pending bookings are in the sum already */
-		c->buffer_year_cents = sqlite3_column_int64(s, 3);
 	}
-	sqlite3_finalize(s);
-	return 0;
+	if (rc == 0)
+		rc = bankfeedback_owed_each(p->st, month_first_day(p->month), pay_owed, p, err);
+out:
+	settle_source_free(src);
+	settle_result_release(&res);
+	free(info);
+	return rc;
 }
 
-/* The previous released run's bufferbudget figures (its run and year). */
-static int previous_buffer(struct prep *p, struct report_cell *cells, size_t *n, struct br_error *err)
+static void prep_pain_params(struct pain001_params *pp, const struct prep *p)
+{
+	const struct config *cfg = p->env->cfg;
+
+	memset(pp, 0, sizeof(*pp));
+	pp->version = strcmp(cfg->pain_versie, "001.001.03") == 0 ? 3 : 9;
+	snprintf(pp->msg_id, sizeof(pp->msg_id), "%.35s", p->msg_id);
+	pp->cre_dt_tm = p->env->now;
+	pp->initiator_name = cfg->debiteur_naam;
+	pp->debtor_name = cfg->debiteur_naam;
+	snprintf(pp->debtor_iban, sizeof(pp->debtor_iban), "%.34s", cfg->debiteur_iban);
+	snprintf(pp->debtor_bic, sizeof(pp->debtor_bic), "%.11s", cfg->debiteur_bic);
+	pp->reqd_exctn_dt = p->exec_day;
+	pp->max_per_batch = cfg->max_per_batch;
+	snprintf(pp->purp_derden, sizeof(pp->purp_derden), "%.4s", cfg->doel_derden);
+	snprintf(pp->ctgy_purp, sizeof(pp->ctgy_purp), "%.4s", cfg->categorie);
+}
+
+/* The PmtInfId of every payment, as the writer groups them, for pain.002. */
+static int prep_batch_ids(struct prep *p, struct br_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int64_t prev = 0;
-	char maand[8] = "";
 	int rc;
 
-	if ((rc = store_prepare(p->st, &s, "SELECT id, maand FROM run WHERE status = 'RELEASED' AND id <> ?1"
-				" ORDER BY id DESC LIMIT 1", err)) < 0)
+	if ((rc = store_prepare(p->st, &s, "UPDATE betaling SET pmtinf_id = ?2 || (CASE soort WHEN 'CLIENT'"
+				" THEN '-K' ELSE '-D' END) || ((n - 1) / ?3 + 1) FROM (SELECT id AS bid,"
+				" row_number() OVER (PARTITION BY soort ORDER BY id) AS n FROM betaling"
+				" WHERE run = ?1) WHERE id = bid", err)) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, p->run);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		prev = sqlite3_column_int64(s, 0);
-		snprintf(maand, sizeof(maand), "%.7s", store_col(s, 1));
-	}
+	sqlite3_bind_text(s, 2, p->msg_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, p->env->cfg->max_per_batch);
+	rc = store_step_done(p->st, s, "recording batch ids", err);
 	sqlite3_finalize(s);
-	return prev ? add_buffer_figures(p, cells, n, prev, maand, 1, err) : 0;
+	return rc;
 }
 
-static int cmp_cells(const void *a, const void *b)
+/* The file's hashes, totals and the preparer's certificate by
+ * fingerprint: release and verify check this exact certificate. */
+static int prep_record_file(struct prep *p, const struct cms_signer *who, struct br_error *err)
 {
-	const struct report_cell *x = a, *y = b;
-	int c = strcmp(x->gemeente, y->gemeente);
-	return c ? c : strcmp(x->regeling, y->regeling);
+	const struct payrun_summary *out = p->sum;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = store_prepare(p->st, &s, "UPDATE run SET sha256 = ?2, sha1 = ?3, aantal = ?4, totaal_cents = ?5,"
+				" voorbereider = ?6, voorbereider_sha256 = ?7 WHERE id = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, p->run);
+	sqlite3_bind_text(s, 2, out->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, out->sha1, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, out->tx);
+	sqlite3_bind_int64(s, 5, out->total_cents);
+	sqlite3_bind_text(s, 6, who->subject, -1, SQLITE_STATIC);
+	store_bind_text(s, 7, who->fingerprint, 1);
+	rc = store_step_done(p->st, s, "recording the run", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Step 6: the payment file and its first signature (four-eyes, cms_sign.h). */
+static int prep_payment_file(struct prep *p, const char *key_path, const char *passphrase, struct br_error *err)
+{
+	struct pain001_params pp;
+	struct pain001_stats ps;
+	struct tx_source ts_src = { p->st, p->run, NULL, "", "" };
+	struct pain001_source source = { tx_rewind, tx_next, &ts_src };
+	struct cms_signer who;
+	char path[FSUTIL_PATH_MAX], sig[FSUTIL_PATH_MAX + 8];
+	int rc;
+
+	prep_pain_params(&pp, p);
+	if ((rc = run_file(path, sizeof(path), p->tmpdir, "pain.001.xml", err)) < 0)
+		return rc;
+	rc = pain001_write(path, &pp, &source, &ps, err);
+	sqlite3_finalize(ts_src.q);
+	if (rc < 0 || (rc = prep_batch_ids(p, err)) < 0)
+		return rc;
+	snprintf(sig, sizeof(sig), "%s.p7s", path);
+	if ((rc = cms_sign_file(path, sig, key_path, passphrase, &who, err)) < 0 ||
+	    (rc = fsutil_digest_file(p->sum->sha256, p->sum->sha1, path, UINT64_MAX, NULL, err)) < 0)
+		return rc;
+	return prep_record_file(p, &who, err);
+}
+
+/* Step 7: the report beside the previous released run, and the manifest.
+ * The signature file is not in the manifest: approval adds a signer to
+ * it afterwards; `verify` checks it against the file itself. */
+static int prep_report(struct prep *p, struct br_error *err)
+{
+	static const char *const manifest_files[] = { "pain.001.xml", "rapport.html", "rapport.csv" };
+	struct runreport_cells *prev;
+	struct manifest_run mr;
+	struct report rep;
+	int rc;
+
+	if (!(prev = calloc(1, sizeof(*prev))))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	memset(&rep, 0, sizeof(rep));
+	if ((rc = runreport_previous(prev, rep.previous_run_id, sizeof(rep.previous_run_id), p->st, p->run,
+				     err)) < 0 ||
+	    (!p->dry_run && (rc = runreport_buffer(&p->cells, p->st, p->run, p->mb, 0, err)) < 0))
+		goto out;
+	runreport_sort(&p->cells);
+	snprintf(rep.run_id, sizeof(rep.run_id), "%s", p->msg_id);
+	snprintf(rep.maand, sizeof(rep.maand), "%s", p->mb);
+	snprintf(rep.status, sizeof(rep.status), "%s", p->dry_run ? "DRY-RUN" : "PREPARED");
+	snprintf(rep.uitvoerdatum, sizeof(rep.uitvoerdatum), "%s", p->sum->uitvoerdatum);
+	rep.cells = p->cells.cell;
+	rep.n_cells = p->cells.n;
+	rep.prev = prev->cell;
+	rep.n_prev = prev->n;
+	rep.lines = p->lines;
+	rep.n_lines = p->n_lines;
+	rep.n_tx = p->sum->tx;
+	rep.total_cents = p->sum->total_cents;
+	mr = (struct manifest_run){ p->msg_id, p->month, p->env->now, p->env->rules->sha256, p->sum->dossiers };
+	if ((rc = report_write(p->tmpdir, &rep, err)) == 0)
+		rc = manifest_write(p->st, p->tmpdir, &mr, manifest_files,
+				    sizeof(manifest_files) / sizeof(manifest_files[0]), err);
+out:
+	free(prev);
+	return rc;
+}
+
+/* Step 8: publish the folder, then commit: a crash in between leaves a
+ * folder without a run record, which the next preparation replaces. */
+static int prep_publish(struct prep *p, struct br_error *err)
+{
+	int rc;
+
+	if ((rc = fsutil_remove_tree(p->final, err)) < 0)
+		return rc;
+	if (rename(p->tmpdir, p->final) != 0)
+		return br_error_set(err, BR_EIO, "cannot publish the run folder %s: %s", p->final, strerror(errno));
+	p->tmpdir[0] = '\0';
+	if ((rc = fsutil_sync_dir(p->monthdir, err)) < 0)
+		return rc;
+	snprintf(p->sum->folder, sizeof(p->sum->folder), "%s", p->final);
+	p->in_tx = 0;
+	if (p->dry_run) {
+		store_rollback(p->st); /* --dry-run books nothing */
+		return 0;
+	}
+	return store_commit(p->st, err);
+}
+
+static void prep_free(struct prep *p, int failed)
+{
+	if (p->in_tx)
+		store_rollback(p->st);
+	if (failed && p->tmpdir[0]) {
+		struct br_error ignore;
+		br_error_clear(&ignore);
+		fsutil_remove_tree(p->tmpdir, &ignore);
+	}
+	sqlite3_finalize(p->ins_tx);
+	sqlite3_finalize(p->ins_rd);
+	sqlite3_finalize(p->ins_afr);
+	sqlite3_finalize(p->set_again);
+	ledger_free(p->ledger);
+	free(p->held);
+	free(p->rej);
+	free(p->lines);
 }
 
 int payrun_prepare(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
 		   int32_t month, int aanvullend, int dry_run, const char *key_path,
 		   const char *passphrase, struct br_error *err)
 {
-	/* the signature file is not listed: approval adds a signer to it after
-	 * the manifest is written; `verify` checks it against the file itself */
-	static const char *const manifest_files[] = {
-		"pain.001.xml", "rapport.html", "rapport.csv"
-	};
-	struct prep p;
-	struct settle_source *src = NULL;
-	struct settle_dossier_info *info = NULL;
-	struct settle_input in;
-	struct settle_result res;
-	struct settle_settings set;
-	struct report rep;
-	struct report_cell prev_cells[MAX_CELLS];
-	size_t n_prev = 0;
-	char mb[MONTH_FMT_MAX], monthdir[FSUTIL_PATH_MAX], final[FSUTIL_PATH_MAX], path[FSUTIL_PATH_MAX];
-	char sig[FSUTIL_PATH_MAX + 8], ts[TIMESTAMP_FMT_MAX], startmb[MONTH_FMT_MAX];
-	int64_t superseded = 0;
-	int32_t today = timestamp_day(env->now), exec_day;
-	int rc, in_tx = 0;
+	struct prep *p;
+	int rc;
 
-	memset(&p, 0, sizeof(p));
 	memset(out, 0, sizeof(*out));
-	settle_result_init(&res);
-	p.st = st;
-	p.env = env;
-	p.month = month;
-	p.dry_run = dry_run;
-	p.aanvullend = aanvullend;
-	p.sum = out;
-	month_format(mb, month);
-	if (!(info = calloc(1, sizeof(*info)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = store_begin(st, err)) < 0)
-		goto out;
-	in_tx = 1;
-	if (!dry_run && (rc = prepare_checks(st, month, aanvullend, env->cfg->startmaand, &superseded, err)) < 0)
-		goto out;
-	/* reports a store of an earlier version left for the run to process */
-	if ((rc = bankfeedback_apply_pending(&out->rejected, st, env->signals, env->now, err)) < 0)
-		goto out;
-	if (!dry_run) {
-		/* signals that found their dossier since the last ingest hold it now */
-		struct signals_match_result mr;
-		if ((rc = signals_match(&mr, st, env->signals, env->now, err)) < 0)
-			goto out;
-	}
-
-	if ((rc = settle_settings_derive(&set, st, env->cfg, month, err)) < 0)
-		goto out;
-	exec_day = calendar_execution_date(month, env->cfg->uitbetaaldag, today);
-	date_format(out->uitvoerdatum, exec_day);
-
-	if ((rc = fsutil_join(monthdir, sizeof(monthdir), env->home, "out", err)) < 0)
-		goto out;
-	if ((rc = fsutil_join(path, sizeof(path), monthdir, mb, err)) < 0)
-		goto out;
-	memcpy(monthdir, path, sizeof(monthdir));
-	if ((rc = fsutil_mkdirs(monthdir, 0700, err)) < 0)
-		goto out;
-
-	if (!dry_run) {
-		sqlite3_stmt *s = NULL;
-		if (superseded) {
-			/* payments.md: preparing again supersedes the prepared run */
-			if ((rc = set_status(st, superseded, "SUPERSEDED", NULL, NULL, err)) < 0 ||
-			    (rc = ledger_discard(st, superseded, err)) < 0)
-				goto out;
-		}
-		if ((rc = store_query_int64(st, "SELECT coalesce(max(id), 0) + 1 FROM run", &p.run,
-					    "allocating the run id", err)) < 0)
-			goto out;
-		/* MsgId from a persistent run sequence (payments.md identifiers) */
-		snprintf(p.msg_id, sizeof(p.msg_id), "BR-%.4s%.2s-%04lld", mb, mb + 5, (long long)p.run);
-		if ((rc = fsutil_join(final, sizeof(final), monthdir, p.msg_id, err)) < 0)
-			goto out;
-		if ((rc = store_prepare(st, &s, "INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt,"
-					" uitvoerdatum, startmaand, regels_sha256, pain_versie, map)"
-					" VALUES (?1, ?2, ?3, ?4, 'PREPARED', ?5, ?6, ?7, ?8, ?9, ?10)", err)) < 0)
-			goto out;
-		sqlite3_bind_int64(s, 1, p.run);
-		sqlite3_bind_text(s, 2, p.msg_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, mb, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 4, aanvullend ? 1 : 0);
-		sqlite3_bind_text(s, 5, timestamp_format(ts, env->now), -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, out->uitvoerdatum, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 7, month_format(startmb, set.startmaand), -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 8, env->rules->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 9, env->cfg->pain_versie, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 10, final, -1, SQLITE_STATIC);
-		rc = store_step_done(st, s, "recording the run", err);
-		sqlite3_finalize(s);
-		if (rc < 0)
-			goto out;
-		if ((rc = store_prepare(st, &p.ins_tx, "INSERT INTO betaling (run, dossier, soort, end_to_end_id,"
-					" bedrag_cents, iban, bic, naam, omschrijving, kenmerk)"
-					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err)) < 0 ||
-		    (rc = store_prepare(st, &p.ins_rd, "INSERT INTO run_dossier (run, dossier, status, reden,"
-					" client_cents, derden_cents, inhouding_cents, verrekend_cents,"
-					" toegevoegd_cents, ingehouden_cents, derden_overgeslagen)"
-					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", err)) < 0 ||
-		    (rc = store_prepare(st, &p.ins_afr, "INSERT INTO afrekening (dossier, run_maand, run, berekend,"
-					" regels_sha256, voorschot_cents, toevoegingen_cents, vt_cents, verrekend_cents,"
-					" doorgeschoven_cents, vordering_cents, inhoudingen_cents, derden_cents,"
-					" client_cents, specificatie) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-					" ?11, ?12, ?13, ?14, ?15)", err)) < 0 ||
-		    (rc = store_prepare(st, &p.set_again, "UPDATE betaling SET herbetaling_van = ?2 WHERE id = ?1",
-					err)) < 0 ||
-		    (rc = ledger_open(&p.ledger, st, err)) < 0)
-			goto out;
-	} else {
-		snprintf(p.msg_id, sizeof(p.msg_id), "DRY-RUN-%.4s%.2s", mb, mb + 5);
-		if ((rc = fsutil_join(final, sizeof(final), monthdir, "dry-run", err)) < 0)
-			goto out;
-	}
-	snprintf(out->msg_id, sizeof(out->msg_id), "%s", p.msg_id);
-	snprintf(path, sizeof(path), "%.3900s/.%.40s.tmp", monthdir, dry_run ? "dry-run" : p.msg_id);
-	snprintf(p.tmpdir, sizeof(p.tmpdir), "%s", path);
-	if ((rc = fsutil_remove_tree(p.tmpdir, err)) < 0 || (rc = fsutil_mkdirs(p.tmpdir, 0700, err)) < 0 ||
-	    (rc = fsutil_join(p.specdir, sizeof(p.specdir), p.tmpdir, "specificaties", err)) < 0 ||
-	    (rc = fsutil_mkdirs(p.specdir, 0700, err)) < 0)
-		goto out;
-
-	/* settle every dossier and decide what is paid */
-	if ((rc = load_held(&p, err)) < 0 || (rc = load_rejected(&p, err)) < 0 ||
-	    (rc = settle_source_open(&src, st, month, &set, NULL, err)) < 0)
-		goto out;
-	while ((rc = settle_source_next(src, info, &in, err)) == 1) {
-		if ((rc = settle_dossier(&res, &in, env->rules, &set, month, err)) < 0) {
-			br_error_set(err, rc, "dossier %s", info->nummer);
-			goto out;
-		}
-		if ((rc = prepare_dossier(&p, info, &in, &res, &set, err)) < 0)
-			goto out;
-	}
-	if (rc < 0)
-		goto out;
-	settle_source_free(src);
-	src = NULL;
-	if ((rc = bankfeedback_owed_each(st, month_first_day(month), pay_owed, &p, err)) < 0)
+	if (!(p = calloc(1, sizeof(*p))))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	p->st = st;
+	p->env = env;
+	p->month = month;
+	p->dry_run = dry_run;
+	p->aanvullend = aanvullend;
+	p->sum = out;
+	month_format(p->mb, month);
+	if ((rc = prep_begin(p, err)) < 0 || (rc = prep_folders(p, err)) < 0 || (rc = prep_settle_all(p, err)) < 0)
 		goto out;
 	if (aanvullend && !dry_run && out->tx == 0) {
 		/* nothing is due and unpaid: no run, nothing to approve */
-		store_rollback(st);
-		in_tx = 0;
 		snprintf(out->msg_id, sizeof(out->msg_id), "none");
-		out->folder[0] = '\0';
 		rc = 0;
 		goto out;
 	}
-
-	/* the payment file and its first signature */
-	if (!dry_run && out->tx > 0) {
-		struct pain001_params pp;
-		struct pain001_stats ps;
-		struct tx_source ts_src = { st, p.run, NULL, "", "" };
-		struct pain001_source source = { tx_rewind, tx_next, &ts_src };
-		struct cms_signer who;
-		sqlite3_stmt *s = NULL;
-
-		memset(&pp, 0, sizeof(pp));
-		pp.version = strcmp(env->cfg->pain_versie, "001.001.03") == 0 ? 3 : 9;
-		snprintf(pp.msg_id, sizeof(pp.msg_id), "%.35s", p.msg_id);
-		pp.cre_dt_tm = env->now;
-		pp.initiator_name = env->cfg->debiteur_naam;
-		pp.debtor_name = env->cfg->debiteur_naam;
-		snprintf(pp.debtor_iban, sizeof(pp.debtor_iban), "%.34s", env->cfg->debiteur_iban);
-		snprintf(pp.debtor_bic, sizeof(pp.debtor_bic), "%.11s", env->cfg->debiteur_bic);
-		pp.reqd_exctn_dt = exec_day;
-		pp.max_per_batch = env->cfg->max_per_batch;
-		snprintf(pp.purp_derden, sizeof(pp.purp_derden), "%.4s", env->cfg->doel_derden);
-		snprintf(pp.ctgy_purp, sizeof(pp.ctgy_purp), "%.4s", env->cfg->categorie);
-		if ((rc = run_file(path, sizeof(path), p.tmpdir, "pain.001.xml", err)) < 0)
-			goto out;
-		rc = pain001_write(path, &pp, &source, &ps, err);
-		sqlite3_finalize(ts_src.q);
-		if (rc < 0)
-			goto out;
-		/* PmtInfId per payment, as the writer groups them, for pain.002 */
-		if ((rc = store_prepare(st, &s, "UPDATE betaling SET pmtinf_id = ?2 || (CASE soort WHEN 'CLIENT'"
-					" THEN '-K' ELSE '-D' END) || ((n - 1) / ?3 + 1) FROM (SELECT id AS bid,"
-					" row_number() OVER (PARTITION BY soort ORDER BY id) AS n FROM betaling"
-					" WHERE run = ?1) WHERE id = bid", err)) < 0)
-			goto out;
-		sqlite3_bind_int64(s, 1, p.run);
-		sqlite3_bind_text(s, 2, p.msg_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, env->cfg->max_per_batch);
-		rc = store_step_done(st, s, "recording batch ids", err);
-		sqlite3_finalize(s);
-		if (rc < 0)
-			goto out;
-		snprintf(sig, sizeof(sig), "%s.p7s", path);
-		if ((rc = cms_sign_file(path, sig, key_path, passphrase, &who, err)) < 0 ||
-		    (rc = fsutil_digest_file(out->sha256, out->sha1, path, UINT64_MAX, NULL, err)) < 0)
-			goto out;
-		/* the preparer's certificate, by fingerprint: release and verify
-		 * check this exact certificate (four-eyes, issue 10) */
-		if ((rc = store_prepare(st, &s, "UPDATE run SET sha256 = ?2, sha1 = ?3, aantal = ?4, totaal_cents = ?5,"
-					" voorbereider = ?6, voorbereider_sha256 = ?7 WHERE id = ?1", err)) < 0)
-			goto out;
-		sqlite3_bind_int64(s, 1, p.run);
-		sqlite3_bind_text(s, 2, out->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, out->sha1, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, out->tx);
-		sqlite3_bind_int64(s, 5, out->total_cents);
-		sqlite3_bind_text(s, 6, who.subject, -1, SQLITE_STATIC);
-		store_bind_text(s, 7, who.fingerprint, 1);
-		rc = store_step_done(st, s, "recording the run", err);
-		sqlite3_finalize(s);
-		if (rc < 0)
-			goto out;
-	}
-
-	/* the report, beside the previous released run */
-	qsort(p.cells, p.n_cells, sizeof(p.cells[0]), cmp_cells);
-	memset(&rep, 0, sizeof(rep));
-	snprintf(rep.run_id, sizeof(rep.run_id), "%s", p.msg_id);
-	snprintf(rep.maand, sizeof(rep.maand), "%s", mb);
-	snprintf(rep.status, sizeof(rep.status), "%s", dry_run ? "DRY-RUN" : "PREPARED");
-	snprintf(rep.uitvoerdatum, sizeof(rep.uitvoerdatum), "%s", out->uitvoerdatum);
-	if ((rc = load_previous_cells(st, p.run, rep.previous_run_id, sizeof(rep.previous_run_id), prev_cells,
-				      &n_prev, err)) < 0 ||
-	    (rc = previous_buffer(&p, prev_cells, &n_prev, err)) < 0 ||
-	    (!dry_run && (rc = add_buffer_figures(&p, p.cells, &p.n_cells, p.run, mb, 0, err)) < 0))
-		goto out;
-	qsort(p.cells, p.n_cells, sizeof(p.cells[0]), cmp_cells);
-	rep.cells = p.cells;
-	rep.n_cells = p.n_cells;
-	rep.prev = prev_cells;
-	rep.n_prev = n_prev;
-	rep.lines = p.lines;
-	rep.n_lines = p.n_lines;
-	rep.n_tx = out->tx;
-	rep.total_cents = out->total_cents;
-	if ((rc = report_write(p.tmpdir, &rep, err)) < 0 ||
-	    (rc = write_manifest(&p, p.tmpdir, manifest_files, sizeof(manifest_files) / sizeof(manifest_files[0]),
-				 err)) < 0)
-		goto out;
-
-	/* publish the folder, then commit: a crash in between leaves a folder
-	 * without a run record, which the next preparation replaces */
-	if ((rc = fsutil_remove_tree(final, err)) < 0)
-		goto out;
-	if (rename(p.tmpdir, final) != 0) {
-		rc = br_error_set(err, BR_EIO, "cannot publish the run folder %s: %s", final, strerror(errno));
-		goto out;
-	}
-	if ((rc = fsutil_sync_dir(monthdir, err)) < 0)
-		goto out;
-	snprintf(out->folder, sizeof(out->folder), "%s", final);
-	if (dry_run) {
-		store_rollback(st); /* --dry-run books nothing */
-		in_tx = 0;
-	} else {
-		if ((rc = store_commit(st, err)) < 0)
-			goto out;
-		in_tx = 0;
-	}
+	if ((rc = !dry_run && out->tx > 0 ? prep_payment_file(p, key_path, passphrase, err) : 0) == 0 &&
+	    (rc = prep_report(p, err)) == 0)
+		rc = prep_publish(p, err);
 out:
-	if (in_tx)
-		store_rollback(st);
-	if (rc < 0 && p.tmpdir[0]) {
-		struct br_error ignore;
-		br_error_clear(&ignore);
-		fsutil_remove_tree(p.tmpdir, &ignore);
-	}
-	settle_source_free(src);
-	settle_result_release(&res);
-	sqlite3_finalize(p.ins_tx);
-	sqlite3_finalize(p.ins_rd);
-	sqlite3_finalize(p.ins_afr);
-	sqlite3_finalize(p.set_again);
-	ledger_free(p.ledger);
-	free(p.held);
-	free(p.rej);
-	free(p.lines);
-	free(info);
+	/* an empty supplementary run is dropped like a failed one: rolled
+	 * back, its temporary folder removed */
+	prep_free(p, rc < 0 || !strcmp(out->msg_id, "none"));
+	free(p);
 	return rc;
 }
 
