@@ -670,41 +670,27 @@ static int cmp_negative(const void *a, const void *b)
 	return x->vt - y->vt;
 }
 
-int settle_dossier(struct settle_result *out, const struct settle_input *in,
-		   const struct rules *rules, const struct settle_settings *set,
-		   int32_t run_month, struct br_error *err)
+/* What the steps of settle_dossier hand on to each other. */
+struct steps {
+	struct negative *neg;        /* negative differences, to deduct or claim */
+	size_t n_neg;
+	int64_t advance_target;      /* the norm as if there were no income */
+	int64_t remaining;           /* what is left for claims, third parties, client */
+};
+
+/* Months settled (rules.md §5): those at or after startmaand, and earlier
+ * ones only when an advance was paid for them; a month in which the
+ * dossier is not active and nothing was paid holds nothing to settle and
+ * is skipped (the run month itself is always present). */
+static int settle_months(struct engine *e, int32_t run_month, struct br_error *err)
 {
-	struct engine e;
-	struct negative *neg = NULL;
-	size_t n_neg = 0, i;
-	int32_t m0, k, vt_until;
-	int64_t available, remaining, advance_target = 0, floor_cents;
-	const struct settle_month *mm;
-	const struct rule_set *rs_run;
-	int rc = 0, order[SETTLE_MAX_DERDEN];
-	size_t n_order;
+	const struct settle_input *in = e->in;
+	const struct settle_settings *set = e->set;
+	struct settle_result *out = e->out;
+	int32_t m0 = set->startmaand, k;
+	size_t i;
+	int rc;
 
-	result_reset(out);
-	out->run_month = run_month;
-	memset(&e, 0, sizeof(e));
-	e.on_day = DATE_NONE;
-	e.in = in;
-	e.rules = rules;
-	e.set = set;
-	e.out = out;
-	if (in->n_stands == 0)
-		return br_error_set(err, BR_EINPUT, "the dossier has no register values");
-	if (!(rs_run = rules_for_month(rules, run_month))) {
-		char mb[MONTH_FMT_MAX];
-		return br_error_set(err, BR_EINPUT, "no rules set is in force for %s",
-				    month_format(mb, run_month));
-	}
-
-	/* Months settled (rules.md §5): those at or after startmaand, and
-	 * earlier ones only when an advance was paid for them; a month in which
-	 * the dossier is not active and nothing was paid holds nothing to
-	 * settle and is skipped (the run month itself is always present). */
-	m0 = set->startmaand;
 	for (i = 0; i < in->n_paid; i++)
 		if (in->paid[i].month < m0 && in->paid[i].advanced)
 			m0 = in->paid[i].month;
@@ -726,83 +712,104 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		m = &out->months[out->n_months++];
 		memset(m, 0, sizeof(*m));
 		m->month = k;
-		if ((rc = settle_month_compute(&e, m, err)) < 0)
+		if ((rc = settle_month_compute(e, m, err)) < 0)
 			return rc;
 	}
-	mm = &out->months[out->n_months - 1]; /* the run month */
-	out->active_in_run = mm->active_days > 0;
-	if (!(neg = calloc(out->n_months * 2 + NEG_MAX_EXTRA, sizeof(*neg))))
-		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+	return 0;
+}
 
-	/* 1. the advance for M: the norm as if there were no income (art. 52) */
-	advance_target = in->regeling == REGELING_PW ? excl(mm->rules, mm->norm_cents) : mm->norm_cents;
-	{
-		int64_t d = advance_target - mm->paid_cents;
-		if (d > 0) {
-			out->advance_cents = d;
-			if (book(out, BOOK_VOORSCHOT, run_month, d, -1) < 0)
-				goto nomem;
-		} else if (d < 0) {
-			neg[n_neg++] = (struct negative){ run_month, -d, 0, 0 };
-		}
+/* 1. the advance for M: the norm as if there were no income (art. 52) */
+static int step_advance(struct settle_result *out, const struct settle_input *in, const struct settle_month *mm,
+			int32_t run_month, struct steps *st)
+{
+	int64_t d;
+
+	st->advance_target = in->regeling == REGELING_PW ? excl(mm->rules, mm->norm_cents) : mm->norm_cents;
+	d = st->advance_target - mm->paid_cents;
+	if (d > 0) {
+		out->advance_cents = d;
+		return book(out, BOOK_VOORSCHOT, run_month, d, -1);
 	}
-	/* 2. differences for every earlier month */
+	if (d < 0)
+		st->neg[st->n_neg++] = (struct negative){ run_month, -d, 0, 0 };
+	return 0;
+}
+
+/* 2. differences for every earlier month */
+static int step_differences(struct settle_result *out, struct steps *st)
+{
+	size_t i;
+
 	for (i = 0; i + 1 < out->n_months; i++) {
 		struct settle_month *m = &out->months[i];
 		m->diff_cents = m->owed_cents - m->paid_cents;
 		if (m->diff_cents > 0) {
 			out->additions_cents += m->diff_cents;
 			if (book(out, BOOK_VERSCHIL, m->month, m->diff_cents, -1) < 0)
-				goto nomem;
+				return -1;
 		} else if (m->diff_cents < 0) {
-			neg[n_neg++] = (struct negative){ m->month, -m->diff_cents, 0, 0 };
+			st->neg[st->n_neg++] = (struct negative){ m->month, -m->diff_cents, 0, 0 };
 		}
 	}
-	/* 3. VT: in the VT month's run, in every run after the end, and in the
-	 * first run that pays a VT month a hold or a block kept unpaid (§2) */
-	/* IOAW/IOAZ/Bbz: no VT handling at all, a cut-over reservation included */
+	return 0;
+}
+
+/* 3. VT: in the VT month's run, in every run after the end, and in the
+ * first run that pays a VT month a hold or a block kept unpaid (§2).
+ * IOAW/IOAZ/Bbz: no VT handling at all, a cut-over reservation included. */
+static int step_vt(struct settle_result *out, const struct settle_input *in, const struct settle_settings *set,
+		   int32_t run_month, struct steps *st)
+{
+	int is_vt_month = (run_month % 12) + 1 == set->vt_uitbetaalmaand;
+	int ended = in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum;
 	/* the VT month before M, whose reservations a withheld VT run owes */
-	vt_until = in->vt_withheld ? run_month - 1 - ((run_month - 1) % 12 + 1 - set->vt_uitbetaalmaand + 12) % 12
-				   : run_month;
-	out->vt_run = in->regeling == REGELING_PW &&
-		      ((run_month % 12) + 1 == set->vt_uitbetaalmaand ||
-		       (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum) ||
-		       in->vt_withheld);
-	if ((run_month % 12) + 1 == set->vt_uitbetaalmaand ||
-	    (in->einddatum != DATE_NONE && month_first_day(run_month) > in->einddatum))
+	int32_t vt_until = in->vt_withheld ? run_month - 1 - ((run_month - 1) % 12 + 1 - set->vt_uitbetaalmaand + 12) % 12
+					   : run_month;
+	int64_t cut = in->vt_cutover_cents - in->vt_cutover_paid_cents;
+	size_t i;
+
+	out->vt_run = in->regeling == REGELING_PW && (is_vt_month || ended || in->vt_withheld);
+	if (is_vt_month || ended)
 		vt_until = run_month;
-	if (out->vt_run) {
-		int64_t cut = in->vt_cutover_cents - in->vt_cutover_paid_cents;
-		if (cut > 0) {
-			out->vt_cents += cut;
-			if (book(out, BOOK_VT, set->startmaand - 1, cut, -1) < 0)
-				goto nomem;
-		}
-		for (i = 0; i + 1 < out->n_months && out->months[i].month < vt_until; i++) {
-			struct settle_month *m = &out->months[i];
-			m->vt_diff_cents = m->vtres_cents - m->vt_paid_cents;
-			if (m->vt_diff_cents > 0) {
-				out->vt_cents += m->vt_diff_cents;
-				if (book(out, BOOK_VT, m->month, m->vt_diff_cents, -1) < 0)
-					goto nomem;
-			} else if (m->vt_diff_cents < 0) {
-				neg[n_neg++] = (struct negative){ m->month, -m->vt_diff_cents, 1, 0 };
-			}
+	if (!out->vt_run)
+		return 0;
+	if (cut > 0) {
+		out->vt_cents += cut;
+		if (book(out, BOOK_VT, set->startmaand - 1, cut, -1) < 0)
+			return -1;
+	}
+	for (i = 0; i + 1 < out->n_months && out->months[i].month < vt_until; i++) {
+		struct settle_month *m = &out->months[i];
+		m->vt_diff_cents = m->vtres_cents - m->vt_paid_cents;
+		if (m->vt_diff_cents > 0) {
+			out->vt_cents += m->vt_diff_cents;
+			if (book(out, BOOK_VT, m->month, m->vt_diff_cents, -1) < 0)
+				return -1;
+		} else if (m->vt_diff_cents < 0) {
+			st->neg[st->n_neg++] = (struct negative){ m->month, -m->vt_diff_cents, 1, 0 };
 		}
 	}
-	/* 4. negative differences: past the verrekentermijn a claim (art. 58(4)),
-	 * else deducted oldest first, never below €0, the rest carried */
-	available = out->advance_cents + out->additions_cents + out->vt_cents;
-	qsort(neg, n_neg, sizeof(*neg), cmp_negative);
-	for (i = 0; i < n_neg; i++) {
-		struct negative *n = &neg[i];
+	return 0;
+}
+
+/* 4. negative differences: past the verrekentermijn a claim (art. 58(4)),
+ * else deducted oldest first, never below €0, the rest carried */
+static int step_negatives(struct settle_result *out, const struct settle_settings *set, int32_t run_month,
+			  struct steps *st)
+{
+	int64_t available = out->advance_cents + out->additions_cents + out->vt_cents;
+	size_t i;
+
+	qsort(st->neg, st->n_neg, sizeof(*st->neg), cmp_negative);
+	for (i = 0; i < st->n_neg; i++) {
+		struct negative *n = &st->neg[i];
 		int64_t take;
 
 		if (run_month - n->month > set->verrekentermijn) {
 			out->claimed_cents += n->amount;
 			if (book(out, n->vt ? BOOK_VT_VORDERING : BOOK_VORDERING, n->month, -n->amount, -1) < 0 ||
 			    add_event(out, EVENT_INKOMEN_OUD, n->month, n->amount, -1) < 0)
-				goto nomem;
+				return -1;
 			continue;
 		}
 		take = min64(available, n->amount);
@@ -811,34 +818,47 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 			available -= take;
 			out->deducted_cents += take;
 			if (book(out, n->vt ? BOOK_VT : BOOK_VERSCHIL, n->month, -take, -1) < 0)
-				goto nomem;
+				return -1;
 		}
 		out->carried_cents += n->amount - take;
 	}
-	remaining = available;
-	/* 4a. bufferbudget (rules.md §5a) */
-	if (buffer_step(out, in, rules, set, run_month, advance_target, neg, n_neg, &remaining) < 0)
-		goto nomem;
-	/* 5. claim instalments above the beslagvrije voet */
-	floor_cents = money_mul_ratio(advance_target, set->beslagvrije_voet_pct, 100);
+	st->remaining = available;
+	return 0;
+}
+
+/* 5. claim instalments above the beslagvrije voet */
+static int step_claims(struct settle_result *out, const struct settle_input *in, const struct settle_settings *set,
+		       int32_t run_month, struct steps *st)
+{
+	int64_t floor_cents = money_mul_ratio(st->advance_target, set->beslagvrije_voet_pct, 100);
+	size_t i;
+
 	for (i = 0; i < in->n_claims; i++) {
 		const struct settle_claim *c = &in->claims[i];
 		int64_t outstanding = max64(0, c->saldo_cents - c->withheld_cents);
-		int64_t room = max64(0, remaining - floor_cents);
+		int64_t room = max64(0, st->remaining - floor_cents);
 		/* one Termijn per month, also over a supplementary run */
 		int64_t termijn = max64(0, c->termijn_cents - c->withheld_run_month_cents);
 		int64_t inst = min64(min64(termijn, outstanding), room);
 
 		if (inst <= 0)
 			continue;
-		remaining -= inst;
+		st->remaining -= inst;
 		out->instalments_cents += inst;
 		if (book(out, BOOK_INHOUDING, run_month, inst, (int)i) < 0)
-			goto nomem;
+			return -1;
 	}
-	/* 6. third parties, only while active: priority order, each in full or
-	 * skipped (and the next still tried) */
-	n_order = in->n_derden < SETTLE_MAX_DERDEN ? in->n_derden : SETTLE_MAX_DERDEN;
+	return 0;
+}
+
+/* 6. third parties, only while active: priority order, each in full or
+ * skipped (and the next still tried) */
+static int step_derden(struct settle_result *out, const struct settle_input *in, int32_t run_month,
+		       struct steps *st)
+{
+	int order[SETTLE_MAX_DERDEN];
+	size_t n_order = in->n_derden < SETTLE_MAX_DERDEN ? in->n_derden : SETTLE_MAX_DERDEN, i;
+
 	for (i = 0; i < n_order; i++)
 		order[i] = (int)i;
 	for (i = 1; i < n_order; i++) { /* stable insertion sort by priority */
@@ -854,28 +874,70 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		const struct settle_derde *d = &in->derden[order[i]];
 		if (d->paid_run_month)
 			continue; /* "once per run" month: a supplementary run does not pay it again */
-		if (d->bedrag_cents <= remaining) {
-			remaining -= d->bedrag_cents;
+		if (d->bedrag_cents <= st->remaining) {
+			st->remaining -= d->bedrag_cents;
 			out->derden_cents += d->bedrag_cents;
 			if (book(out, BOOK_DERDEN, run_month, d->bedrag_cents, order[i]) < 0)
-				goto nomem;
+				return -1;
 		} else {
 			out->derden_skipped[order[i]] = 1;
 			if (add_event(out, EVENT_DERDEN, run_month, d->bedrag_cents, order[i]) < 0)
-				goto nomem;
+				return -1;
 		}
 	}
-	/* 7. the client */
-	out->client_cents = remaining;
-	if (book(out, BOOK_CLIENT, run_month, remaining, -1) < 0)
-		goto nomem;
-	/* a PW applicant at AOW age: the SVB takes over (rules.md §2) */
-	if (in->regeling == REGELING_PW && mm->aow && out->active_in_run &&
-	    add_event(out, EVENT_AOW, run_month, 0, -1) < 0)
-		goto nomem;
-	free(neg);
 	return 0;
-nomem:
-	free(neg);
-	return br_error_set(err, BR_ENOMEM, "out of memory settling");
+}
+
+/* 7. the client; a PW applicant at AOW age: the SVB takes over (rules.md §2) */
+static int step_client(struct settle_result *out, const struct settle_input *in, const struct settle_month *mm,
+		       int32_t run_month, const struct steps *st)
+{
+	out->client_cents = st->remaining;
+	if (book(out, BOOK_CLIENT, run_month, st->remaining, -1) < 0)
+		return -1;
+	if (in->regeling == REGELING_PW && mm->aow && out->active_in_run)
+		return add_event(out, EVENT_AOW, run_month, 0, -1);
+	return 0;
+}
+
+int settle_dossier(struct settle_result *out, const struct settle_input *in,
+		   const struct rules *rules, const struct settle_settings *set,
+		   int32_t run_month, struct br_error *err)
+{
+	struct engine e;
+	struct steps st;
+	const struct settle_month *mm;
+	int rc;
+
+	result_reset(out);
+	out->run_month = run_month;
+	memset(&e, 0, sizeof(e));
+	memset(&st, 0, sizeof(st));
+	e.on_day = DATE_NONE;
+	e.in = in;
+	e.rules = rules;
+	e.set = set;
+	e.out = out;
+	if (in->n_stands == 0)
+		return br_error_set(err, BR_EINPUT, "the dossier has no register values");
+	if (!rules_for_month(rules, run_month)) {
+		char mb[MONTH_FMT_MAX];
+		return br_error_set(err, BR_EINPUT, "no rules set is in force for %s",
+				    month_format(mb, run_month));
+	}
+	if ((rc = settle_months(&e, run_month, err)) < 0)
+		return rc;
+	mm = &out->months[out->n_months - 1]; /* the run month */
+	out->active_in_run = mm->active_days > 0;
+	if (!(st.neg = calloc(out->n_months * 2 + NEG_MAX_EXTRA, sizeof(*st.neg))))
+		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+	if (step_advance(out, in, mm, run_month, &st) < 0 || step_differences(out, &st) < 0 ||
+	    step_vt(out, in, set, run_month, &st) < 0 || step_negatives(out, set, run_month, &st) < 0 ||
+	    /* 4a. bufferbudget (rules.md §5a) */
+	    buffer_step(out, in, rules, set, run_month, st.advance_target, st.neg, st.n_neg, &st.remaining) < 0 ||
+	    step_claims(out, in, set, run_month, &st) < 0 || step_derden(out, in, run_month, &st) < 0 ||
+	    step_client(out, in, mm, run_month, &st) < 0)
+		rc = br_error_set(err, BR_ENOMEM, "out of memory settling");
+	free(st.neg);
+	return rc;
 }
