@@ -412,37 +412,12 @@ static int run_stand(const struct settle_source *s)
 	return best;
 }
 
-int settle_source_next(struct settle_source *s, struct settle_dossier_info *info,
-		       struct settle_input *in, struct br_error *err)
+/* grants, into their stand */
+static int load_grants(struct settle_source *s, sqlite3_int64 id, const struct settle_dossier_info *info,
+		       struct br_error *err)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 id;
-	int rc, rs;
+	int rc;
 
-	if (!s->c[C_DOSSIER].has_row)
-		return 0;
-	st = s->c[C_DOSSIER].st;
-	/* clear what is read per dossier; the name arrays are filled up to
-	 * their counts (a full memset of this struct per dossier cost more
-	 * than the settlement itself at 500,000 dossiers) */
-	info->probleem[0] = info->naam[0] = info->iban[0] = info->tenaamstelling[0] = '\0';
-	info->n_claim_names = info->n_derde_names = 0;
-	memset(in, 0, sizeof(*in));
-	s->arena_used = 0;
-	id = info->id = sqlite3_column_int64(st, 0);
-	col_copy(info->nummer, sizeof(info->nummer), st, 1);
-	col_copy(info->regeling, sizeof(info->regeling), st, 2);
-	col_copy(info->gemeente, sizeof(info->gemeente), st, 3);
-	in->regeling = regeling_of(info->regeling);
-	in->ingangsdatum = col_date(st, 4);
-	in->einddatum = col_date(st, 5);
-	in->vt_cutover_cents = sqlite3_column_int64(st, 6);
-	if ((rc = cursor_step(s, C_DOSSIER, err)) < 0)
-		return rc;
-
-	if ((rc = load_stands(s, id, info, err)) < 0)
-		return rc;
-	/* grants, into their stand */
 	while ((rc = cursor_at(s, C_GRANT, id, err)) == 1) {
 		sqlite3_stmt *g = s->c[C_GRANT].st;
 		int si = stand_index(s, sqlite3_column_int64(g, 1));
@@ -464,10 +439,15 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		if ((rc = cursor_step(s, C_GRANT, err)) < 0)
 			return rc;
 	}
-	if (rc < 0)
-		return rc;
-	rs = run_stand(s);
-	/* claims and third parties of the stand in force for the run month */
+	return rc;
+}
+
+/* claims of the stand in force for the run month (run_stand) */
+static int load_claims(struct settle_source *s, sqlite3_int64 id, struct settle_dossier_info *info,
+		       struct br_error *err)
+{
+	int rs = run_stand(s), rc;
+
 	s->n_claims = 0;
 	while ((rc = cursor_at(s, C_CLAIM, id, err)) == 1) {
 		sqlite3_stmt *c = s->c[C_CLAIM].st;
@@ -487,8 +467,15 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		if ((rc = cursor_step(s, C_CLAIM, err)) < 0)
 			return rc;
 	}
-	if (rc < 0)
-		return rc;
+	return rc;
+}
+
+/* third parties of the stand in force for the run month */
+static int load_derden(struct settle_source *s, sqlite3_int64 id, struct settle_dossier_info *info,
+		       struct br_error *err)
+{
+	int rs = run_stand(s), rc;
+
 	s->n_derden = 0;
 	while ((rc = cursor_at(s, C_DERDE, id, err)) == 1) {
 		sqlite3_stmt *d = s->c[C_DERDE].st;
@@ -508,11 +495,15 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		if ((rc = cursor_step(s, C_DERDE, err)) < 0)
 			return rc;
 	}
-	if (rc < 0)
-		return rc;
-	info->n_claim_names = (int)s->n_claims;
-	info->n_derde_names = (int)s->n_derden;
-	/* effective income records of applicant and partner */
+	return rc;
+}
+
+/* effective income records of applicant and partner */
+static int load_incomes(struct settle_source *s, sqlite3_int64 id, const struct settle_dossier_info *info,
+			struct br_error *err)
+{
+	int rc;
+
 	s->n_incomes = 0;
 	while ((rc = cursor_at(s, C_INCOME, id, err)) == 1) {
 		sqlite3_stmt *r = s->c[C_INCOME].st;
@@ -540,9 +531,14 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		if ((rc = cursor_step(s, C_INCOME, err)) < 0)
 			return rc;
 	}
-	if (rc < 0)
-		return rc;
-	/* the released ledger per month */
+	return rc;
+}
+
+/* the released ledger per month */
+static int load_paid(struct settle_source *s, sqlite3_int64 id, struct settle_input *in, struct br_error *err)
+{
+	int rc;
+
 	s->n_paid = 0;
 	while ((rc = cursor_at(s, C_PAID, id, err)) == 1) {
 		sqlite3_stmt *p = s->c[C_PAID].st;
@@ -568,8 +564,14 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		if ((rc = cursor_step(s, C_PAID, err)) < 0)
 			return rc;
 	}
-	if (rc < 0)
-		return rc;
+	return rc;
+}
+
+/* periods the dossier was not in force */
+static int load_gaps(struct settle_source *s, sqlite3_int64 id, struct br_error *err)
+{
+	int rc;
+
 	s->n_gaps = 0;
 	while ((rc = cursor_at(s, C_GAP, id, err)) == 1) {
 		sqlite3_stmt *g = s->c[C_GAP].st;
@@ -582,9 +584,44 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 		if ((rc = cursor_step(s, C_GAP, err)) < 0)
 			return rc;
 	}
-	if (rc < 0)
+	return rc;
+}
+
+int settle_source_next(struct settle_source *s, struct settle_dossier_info *info,
+		       struct settle_input *in, struct br_error *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	int rc;
+
+	if (!s->c[C_DOSSIER].has_row)
+		return 0;
+	st = s->c[C_DOSSIER].st;
+	/* clear what is read per dossier; the name arrays are filled up to
+	 * their counts (a full memset of this struct per dossier cost more
+	 * than the settlement itself at 500,000 dossiers) */
+	info->probleem[0] = info->naam[0] = info->iban[0] = info->tenaamstelling[0] = '\0';
+	info->n_claim_names = info->n_derde_names = 0;
+	memset(in, 0, sizeof(*in));
+	s->arena_used = 0;
+	id = info->id = sqlite3_column_int64(st, 0);
+	col_copy(info->nummer, sizeof(info->nummer), st, 1);
+	col_copy(info->regeling, sizeof(info->regeling), st, 2);
+	col_copy(info->gemeente, sizeof(info->gemeente), st, 3);
+	in->regeling = regeling_of(info->regeling);
+	in->ingangsdatum = col_date(st, 4);
+	in->einddatum = col_date(st, 5);
+	in->vt_cutover_cents = sqlite3_column_int64(st, 6);
+	if ((rc = cursor_step(s, C_DOSSIER, err)) < 0)
 		return rc;
-	if ((rc = load_buffer(s, id, in, err)) < 0)
+
+	if ((rc = load_stands(s, id, info, err)) < 0 || (rc = load_grants(s, id, info, err)) < 0 ||
+	    (rc = load_claims(s, id, info, err)) < 0 || (rc = load_derden(s, id, info, err)) < 0)
+		return rc;
+	info->n_claim_names = (int)s->n_claims;
+	info->n_derde_names = (int)s->n_derden;
+	if ((rc = load_incomes(s, id, info, err)) < 0 || (rc = load_paid(s, id, in, err)) < 0 ||
+	    (rc = load_gaps(s, id, err)) < 0 || (rc = load_buffer(s, id, in, err)) < 0)
 		return rc;
 	in->gaps = s->gaps;
 	in->n_gaps = s->n_gaps;
