@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "date.h"  /* DATE_NONE */
+#include "error.h"
+#include "xmlin.h"
 
 #define LEVERING_ID_MAX 140  /* longest leveringId / MsgId in bytes: an ISO Max35Text of 35
                              * UTF-8 characters (betaalrun's own formats allow 64 ASCII) */
@@ -46,5 +48,26 @@ struct levering_header {
 /* "register", "inkomen", "signalen", "pain002", "camt053", "camt054"
  * (static strings). */
 const char *levering_kind_name(enum levering_kind kind);
+
+/* Inputs betaalrun reads: kinds × ISO versions (levering.c inputs[]). */
+#define LEVERING_N_INPUTS 9
+
+/*
+ * The schema that validates a delivery of `kind` and `iso_version`, as a
+ * path under the data directory's schemas/ (static), and its place in
+ * [0, LEVERING_N_INPUTS) into *index, for a cache of loaded schemas;
+ * NULL when there is none.
+ */
+const char *levering_schema(enum levering_kind kind, int iso_version, int *index);
+
+/*
+ * Sniff the file at `path` (named `name_shown` in errors): its kind by
+ * root element and namespace, its leveringId and aanmaakdatum (an ISO
+ * 20022 message's GrpHdr MsgId and CreDtTm), a register's peildatum.
+ * Reads only as far as it needs and does not validate.  0, or a negative
+ * BR_* code with the reason (an operator's words, with the line) in `err`.
+ */
+int levering_sniff(struct levering_header *h, const char *path, const char *name_shown,
+		   const struct xmlin_limits *lim, struct br_error *err);
 
 #endif

@@ -46,6 +46,7 @@
 #include "pain002.h"
 #include "polis.h"
 #include "register.h"
+#include "ring.h"
 #include "signals_xml.h"
 #include "snapshot.h"
 #include "xmlin.h"
@@ -82,43 +83,6 @@ struct entry {
 	int krimp_refused;            /* refused by the shrink guard only */
 };
 
-/*
- * Every input betaalrun reads: root element and namespace decide the kind
- * (formats.md; payments.md for the bank's files), the schema validates it.
- * The bank's ISO 20022 messages are validated against the official schemas
- * (data/schemas/iso20022, byte-exact copies: payments.md "whatever the
- * official ISO schema accepts is accepted"); betaalrun's own rules follow in
- * the parsers, with reasons.
- */
-static const struct input {
-	enum levering_kind kind;
-	int iso_version;
-	const char *root;
-	const char *ns;
-	const char *schema;        /* under data/schemas/ */
-} inputs[] = {
-	{ LEVERING_REGISTER, 0, "Clientregister", NS_REGISTER, "clientregister.xsd" },
-	{ LEVERING_INKOMEN, 0, "Inkomstenlevering", NS_POLIS, "polis.xsd" },
-	{ LEVERING_SIGNALEN, 0, "Signaallevering", NS_SIGNALEN, "signalen.xsd" },
-	{ LEVERING_PAIN002, 3, "Document", NS_PAIN002_03, "iso20022/pain.002.001.03.xsd" },
-	{ LEVERING_PAIN002, 10, "Document", NS_PAIN002_10, "iso20022/pain.002.001.10.xsd" },
-	{ LEVERING_CAMT053, 2, "Document", NS_CAMT053_02, "iso20022/camt.053.001.02.xsd" },
-	{ LEVERING_CAMT053, 8, "Document", NS_CAMT053_08, "iso20022/camt.053.001.08.xsd" },
-	{ LEVERING_CAMT054, 2, "Document", NS_CAMT054_02, "iso20022/camt.054.001.02.xsd" },
-	{ LEVERING_CAMT054, 8, "Document", NS_CAMT054_08, "iso20022/camt.054.001.08.xsd" },
-};
-#define N_INPUTS (sizeof(inputs) / sizeof(inputs[0]))
-
-static const struct input *input_by_root(const char *root, const char *ns)
-{
-	size_t i;
-
-	for (i = 0; i < N_INPUTS; i++)
-		if (strcmp(inputs[i].root, root) == 0 && strcmp(inputs[i].ns, ns) == 0)
-			return &inputs[i];
-	return NULL;
-}
-
 struct intake {
 	struct store *st;
 	const struct intake_opts *o;
@@ -127,37 +91,10 @@ struct intake {
 	char qdir[FSUTIL_PATH_MAX];   /* home/quarantine */
 	char work[FSUTIL_PATH_MAX];   /* home/archive: where the private copies go */
 	struct xmlin_limits lim;
-	struct xmlin_schema *schema[N_INPUTS]; /* by inputs[] index, loaded when first needed */
+	struct xmlin_schema *schema[LEVERING_N_INPUTS]; /* by levering_schema index, loaded when first needed */
 	char now[TIMESTAMP_FMT_MAX];
 	int64_t now_ts;
 	int32_t today;
-};
-
-struct ingest;
-
-/*
- * Records on their way from the parser (the calling thread) to the store
- * thread; see "the store thread" below.
- */
-#define RING_SLOTS 256
-#define RING_BATCH 32    /* wake the other side per this many records, not per record */
-
-struct ring {
-	pthread_mutex_t mu;
-	pthread_cond_t filled;       /* records waiting, or done/stop */
-	pthread_cond_t drained;      /* room, or stop */
-	unsigned char *slots;        /* RING_SLOTS records of `size` bytes, owned */
-	size_t size;
-	void (*copy)(void *slot, const void *rec);
-	int (*store)(struct ingest *g, const void *rec, struct br_error *err);
-	unsigned head, count;        /* slots [head, head + count) hold records */
-	int store_waits, parser_waits;
-	int done;                    /* the parser handed over its last record */
-	int stop;                    /* the store thread failed: take no more */
-	int store_rc;                /* its error, in store_err */
-	struct br_error store_err;
-	pthread_t thread;
-	int running;                 /* the thread was started and not yet joined */
 };
 
 /* Per-file state while its transaction is open. */
@@ -174,7 +111,8 @@ struct ingest {
 	char camt_other[16];         /* another account seen, masked */
 	long records, unknown;       /* stored (the store thread's while it runs) */
 	long parsed, last_progress;  /* handed over (the parser's) */
-	struct ring ring;
+	struct ring ring;            /* records to the store thread (ring.h) */
+	int (*store)(struct ingest *g, const void *rec, struct br_error *err); /* per kind */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -206,17 +144,14 @@ static int schema_for(struct xmlin_schema **out, struct intake *in, const struct
 		      struct br_error *err)
 {
 	char path[FSUTIL_PATH_MAX];
-	size_t i;
-	int rc;
+	const char *schema;
+	int i, rc;
 
-	for (i = 0; i < N_INPUTS; i++)
-		if (inputs[i].kind == h->kind && inputs[i].iso_version == h->iso_version)
-			break;
-	if (i == N_INPUTS)
+	if (!(schema = levering_schema(h->kind, h->iso_version, &i)))
 		return br_error_set(err, BR_EINTERNAL, "no schema for delivery kind %d", (int)h->kind);
 	if (!in->schema[i]) {
 		if ((rc = snprintf(path, sizeof(path), "%s/schemas/%s", in->o->data_dir,
-				   inputs[i].schema)) < 0 || (size_t)rc >= sizeof(path))
+				   schema)) < 0 || (size_t)rc >= sizeof(path))
 			return br_error_set(err, BR_ECONFIG, "data directory path too long");
 		if ((rc = xmlin_schema_load(&in->schema[i], path, err)) < 0)
 			return rc;
@@ -225,102 +160,11 @@ static int schema_for(struct xmlin_schema **out, struct intake *in, const struct
 	return 0;
 }
 
-/* ---- sniffing: kind, leveringId, aanmaakdatum --------------------------- */
-
-/* An ISO 20022 message: its group header's MsgId is its leveringId and
- * CreDtTm its aanmaakdatum (formats.md §4). */
-static int sniff_iso(struct xmlin *x, struct levering_header *h, struct br_error *err)
-{
-	char msg_id[LEVERING_ID_MAX + 2] = "", cre[64] = "";
-	int rc;
-
-	/* Document / CstmrPmtStsRpt | BkToCstmrStmt | BkToCstmrDbtCdtNtfctn /
-	 * GrpHdr / {MsgId, CreDtTm} */
-	while ((rc = xmlin_read(x, err)) == 1) {
-		if (xmlin_type(x) != XMLIN_START || xmlin_depth(x) != 4)
-			continue;
-		if (strcmp(xmlin_name(x), "MsgId") == 0) {
-			if ((rc = xmlin_text(x, msg_id, sizeof(msg_id), NULL, err)) < 0)
-				return rc;
-		} else if (strcmp(xmlin_name(x), "CreDtTm") == 0) {
-			if ((rc = xmlin_text(x, cre, sizeof(cre), NULL, err)) < 0)
-				return rc;
-			break;
-		}
-	}
-	if (rc < 0)
-		return rc;
-	if (!msg_id[0] || !cre[0])
-		return xmlin_fail(x, err, "ISO 20022 message without GrpHdr/MsgId and CreDtTm");
-	if (strlen(msg_id) > LEVERING_ID_MAX)
-		return xmlin_fail(x, err, "MsgId is longer than %d characters", LEVERING_ID_MAX);
-	memcpy(h->levering_id, msg_id, strlen(msg_id) + 1);
-	/* ISODateTime: the first 19 characters are YYYY-MM-DDThh:mm:ss */
-	if (strlen(cre) < 19 || timestamp_parse(&h->aanmaakdatum, cre, 19, err) < 0)
-		return xmlin_fail(x, err, "CreDtTm '%s' is not a date and time", cre);
-	return 0;
-}
+/* ---- sniffing ---------------------------------------------------------- */
 
 static int sniff(struct intake *in, struct entry *e, struct br_error *err)
 {
-	struct xmlin *x = NULL;
-	const char *ns, *name, *v;
-	const struct input *kind;
-	struct levering_header *h = &e->hdr;
-	int rc;
-
-	memset(h, 0, sizeof(*h));
-	h->peildatum = DATE_NONE;
-	if ((rc = xmlin_open(&x, e->copy, e->name, NULL, &in->lim, err)) < 0)
-		goto out;
-	do
-		rc = xmlin_read(x, err);
-	while (rc == 1 && xmlin_type(x) != XMLIN_START);
-	if (rc < 0)
-		goto out;
-	if (rc == 0) {
-		rc = xmlin_fail(x, err, "the file has no root element");
-		goto out;
-	}
-	ns = xmlin_ns(x);
-	name = xmlin_name(x);
-	/* formats.md: the kind is decided by root element and namespace */
-	if (!(kind = input_by_root(name, ns))) {
-		rc = xmlin_fail(x, err,
-				"root element <%s> in namespace '%s' is not a betaalrun input: expected"
-				" Clientregister (%s), Inkomstenlevering (%s), Signaallevering (%s),"
-				" or an ISO 20022 Document: pain.002.001.03/.10, camt.053.001.02/.08,"
-				" camt.054.001.02/.08", name, ns, NS_REGISTER, NS_POLIS, NS_SIGNALEN);
-		goto out;
-	}
-	h->kind = kind->kind;
-	h->iso_version = kind->iso_version;
-	if (h->iso_version) {
-		rc = sniff_iso(x, h, err);
-		goto out;
-	}
-	if (!(v = xmlin_attr(x, "leveringId")) || !v[0] || strlen(v) > LEVERING_ID_MAX) {
-		rc = xmlin_fail(x, err, "<%s> has no valid leveringId attribute (1..%d characters)",
-				name, LEVERING_ID_MAX);
-		goto out;
-	}
-	memcpy(h->levering_id, v, strlen(v) + 1);
-	if (!(v = xmlin_attr(x, "aanmaakdatum")) ||
-	    timestamp_parse(&h->aanmaakdatum, v, strlen(v), err) < 0) {
-		br_error_clear(err);
-		rc = xmlin_fail(x, err, "<%s> has no valid aanmaakdatum attribute (YYYY-MM-DDThh:mm:ss)", name);
-		goto out;
-	}
-	if (h->kind == LEVERING_REGISTER &&
-	    (!(v = xmlin_attr(x, "peildatum")) || date_parse(&h->peildatum, v, strlen(v), err) < 0)) {
-		br_error_clear(err);
-		rc = xmlin_fail(x, err, "<Clientregister> has no valid peildatum attribute (YYYY-MM-DD)");
-		goto out;
-	}
-	rc = 0;
-out:
-	xmlin_free(x);
-	return rc;
+	return levering_sniff(&e->hdr, e->copy, e->name, &in->lim, err);
 }
 
 /* ---- the inbox: one entry ------------------------------------------------ */
@@ -838,139 +682,36 @@ static int archive(struct intake *in, struct entry *e, const char *rel, struct e
  * whole file back.
  */
 
-static void *ring_main(void *arg)
+/* The store thread's side: one record of the file's kind. */
+static int store_one(void *ctx, const void *rec, struct br_error *err)
 {
-	struct ingest *g = arg;
-	struct ring *r = &g->ring;
-	struct br_error err;
-	int rc = 0;
+	struct ingest *g = ctx;
 
-	br_error_clear(&err);
-	pthread_mutex_lock(&r->mu);
-	for (;;) {
-		unsigned i, n, head;
-
-		/* Wait for a batch, or for whatever is left at the end. */
-		while (r->count < RING_BATCH && !r->done) {
-			r->store_waits = 1;
-			pthread_cond_wait(&r->filled, &r->mu);
-			r->store_waits = 0;
-		}
-		if (r->count == 0)
-			break; /* done, and everything stored */
-		head = r->head;
-		n = r->count < RING_BATCH ? r->count : RING_BATCH;
-		pthread_mutex_unlock(&r->mu);
-		/* These slots are the store thread's until released below. */
-		for (i = 0; i < n && rc == 0; i++)
-			rc = r->store(g, r->slots + (size_t)((head + i) % RING_SLOTS) * r->size, &err);
-		pthread_mutex_lock(&r->mu);
-		if (rc < 0) {
-			r->stop = 1;
-			r->store_rc = rc;
-			r->store_err = err;
-			pthread_cond_signal(&r->drained);
-			break;
-		}
-		r->head = (head + n) % RING_SLOTS;
-		r->count -= n;
-		if (r->parser_waits)
-			pthread_cond_signal(&r->drained);
-	}
-	pthread_mutex_unlock(&r->mu);
-	return NULL;
+	return g->store(g, rec, err);
 }
 
 /* From a header handler, once its statements are prepared. */
-static int ring_start(struct ingest *g, size_t size, void (*copy)(void *slot, const void *rec),
+static int feed_start(struct ingest *g, size_t size, void (*copy)(void *slot, const void *rec),
 		      int (*store)(struct ingest *g, const void *rec, struct br_error *err),
 		      struct br_error *err)
 {
-	struct ring *r = &g->ring;
-	int rc;
-
-	if (r->slots)
+	if (ring_running(&g->ring))
 		return br_error_set(err, BR_EINTERNAL, "two headers in %s", g->e->name);
-	if (!(r->slots = calloc(RING_SLOTS, size)))
-		return br_error_set(err, BR_ENOMEM, "out of memory for the records of %s", g->e->name);
-	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->filled, NULL);
-	pthread_cond_init(&r->drained, NULL);
-	r->size = size;
-	r->copy = copy;
-	r->store = store;
-	if ((rc = pthread_create(&r->thread, NULL, ring_main, g)) != 0)
-		return br_error_set(err, BR_ENOMEM, "cannot start the store thread: %s", strerror(rc));
-	r->running = 1;
-	return 0;
+	g->store = store;
+	return ring_start(&g->ring, size, copy, store_one, g, err);
 }
 
 /* From a record handler: hand one record over (copied: it is borrowed). */
-static int ring_push(struct ingest *g, const void *rec, struct br_error *err)
+static int feed_push(struct ingest *g, const void *rec, struct br_error *err)
 {
-	struct ring *r = &g->ring;
-	unsigned tail;
-
-	if (!r->running)
+	if (!ring_running(&g->ring))
 		return br_error_set(err, BR_EINTERNAL, "a record before its header in %s", g->e->name);
-	pthread_mutex_lock(&r->mu);
-	while (r->count == RING_SLOTS && !r->stop) {
-		r->parser_waits = 1;
-		pthread_cond_wait(&r->drained, &r->mu);
-		r->parser_waits = 0;
-	}
-	if (r->stop) {
-		/* The store thread's error replaces this one (ring_finish). */
-		pthread_mutex_unlock(&r->mu);
+	/* on failure the store thread's error replaces this one (ring_finish) */
+	if (ring_push(&g->ring, rec) < 0)
 		return br_error_set(err, BR_EINTERNAL, "storing %s failed", g->e->name);
-	}
-	tail = (r->head + r->count) % RING_SLOTS;
-	pthread_mutex_unlock(&r->mu);
-	/* A free slot is the parser's until it is counted below. */
-	r->copy(r->slots + (size_t)tail * r->size, rec);
-	pthread_mutex_lock(&r->mu);
-	r->count++;
-	if (r->store_waits && r->count >= RING_BATCH)
-		pthread_cond_signal(&r->filled);
-	pthread_mutex_unlock(&r->mu);
 	g->parsed++;
 	progress(g);
 	return 0;
-}
-
-/*
- * After the parse returned `rc`: let the store thread store what it was
- * handed, join it, and return the file's first error (see above), or 0.
- */
-static int ring_finish(struct ingest *g, int rc, struct br_error *err)
-{
-	struct ring *r = &g->ring;
-
-	if (!r->running)
-		return rc;
-	pthread_mutex_lock(&r->mu);
-	r->done = 1;
-	pthread_cond_signal(&r->filled);
-	pthread_mutex_unlock(&r->mu);
-	pthread_join(r->thread, NULL);
-	r->running = 0;
-	if (r->store_rc < 0) {
-		*err = r->store_err;
-		return r->store_rc;
-	}
-	return rc;
-}
-
-/* After ring_finish (the thread is joined). */
-static void ring_release(struct ring *r)
-{
-	if (!r->slots)
-		return;
-	pthread_cond_destroy(&r->drained);
-	pthread_cond_destroy(&r->filled);
-	pthread_mutex_destroy(&r->mu);
-	free(r->slots);
-	r->slots = NULL;
 }
 
 /*
@@ -1078,12 +819,12 @@ static int on_register_header(void *ctx, const struct levering_header *h, struct
 	if ((rc = snapshot_begin(&g->snap, g->in->st, g->levering, h, o->cfg->register_krimp_max_pct,
 				 allowed, err)) < 0)
 		return rc;
-	return ring_start(g, sizeof(struct register_dossier), copy_dossier, store_dossier, err);
+	return feed_start(g, sizeof(struct register_dossier), copy_dossier, store_dossier, err);
 }
 
 static int on_register_dossier(void *ctx, const struct register_dossier *d, struct br_error *err)
 {
-	return ring_push(ctx, d, err);
+	return feed_push(ctx, d, err);
 }
 
 /* A stored record: counted, and among the unknown BSNs when no person of
@@ -1155,12 +896,12 @@ static int on_polis_header(void *ctx, const struct levering_header *h, struct br
 	    (rc = store_prepare(g->in->st, &g->link, "UPDATE inkomen SET vervangt_inkomen = ?2,"
 				" vervangt_onbekend = 0 WHERE vervangt = ?1 AND vervangt_inkomen IS NULL", err)) < 0)
 		return rc;
-	return ring_start(g, sizeof(struct polis_record), copy_polis, store_polis_record, err);
+	return feed_start(g, sizeof(struct polis_record), copy_polis, store_polis_record, err);
 }
 
 static int on_polis_record(void *ctx, const struct polis_record *r, struct br_error *err)
 {
-	return ring_push(ctx, r, err);
+	return feed_push(ctx, r, err);
 }
 
 /* In the store thread. */
@@ -1239,12 +980,12 @@ static int on_signals_header(void *ctx, const struct levering_header *h, struct 
 				"INSERT INTO signaal_gegeven (signaal, volgnr, naam, waarde) VALUES (?1, ?2, ?3, ?4)",
 				err)) < 0)
 		return rc;
-	return ring_start(g, sizeof(struct signal_record), copy_signal, store_signal, err);
+	return feed_start(g, sizeof(struct signal_record), copy_signal, store_signal, err);
 }
 
 static int on_signal(void *ctx, const struct signal_record *r, struct br_error *err)
 {
-	return ring_push(ctx, r, err);
+	return feed_push(ctx, r, err);
 }
 
 /* In the store thread. */
@@ -1306,12 +1047,12 @@ static int on_pain002_header(void *ctx, const struct levering_header *h, struct 
 				" orgnl_e2e_id, status, reden, niveau, reden_prtry, info, naam, verwerkt)"
 				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)", err)) < 0)
 		return rc;
-	return ring_start(g, sizeof(struct pain002_status), copy_pain002, store_pain002_status, err);
+	return feed_start(g, sizeof(struct pain002_status), copy_pain002, store_pain002_status, err);
 }
 
 static int on_pain002_status(void *ctx, const struct pain002_status *r, struct br_error *err)
 {
-	return ring_push(ctx, r, err);
+	return feed_push(ctx, r, err);
 }
 
 /* In the store thread. */
@@ -1361,7 +1102,7 @@ static int on_camt_header(void *ctx, const struct levering_header *h, struct br_
 				" e2e_id, reden, reden_prtry, info, btc, bank_ref)"
 				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", err)) < 0)
 		return rc;
-	return ring_start(g, sizeof(struct bankpost), copy_bankpost, store_bankpost, err);
+	return feed_start(g, sizeof(struct bankpost), copy_bankpost, store_bankpost, err);
 }
 
 /*
@@ -1402,7 +1143,7 @@ static int on_camt_tx(void *ctx, const struct camt_tx *t, struct br_error *err)
 
 static int push_bankpost(void *ctx, const struct bankpost *p, struct br_error *err)
 {
-	return ring_push(ctx, p, err);
+	return feed_push(ctx, p, err);
 }
 
 static int on_camt_entry(void *ctx, const struct camt_entry *e, struct br_error *err)
@@ -1550,7 +1291,7 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 	default:
 		rc = br_error_set(err, BR_EINTERNAL, "unknown delivery kind");
 	}
-	if ((rc = ring_finish(g, rc, err)) < 0)
+	if ((rc = ring_finish(&g->ring, rc, err)) < 0)
 		goto out;
 	if (e->hdr.kind == LEVERING_REGISTER && g->snap && (rc = snapshot_finish(g->snap, &sr, err)) < 0) {
 		e->krimp_refused = snapshot_shrink_refused(g->snap);
@@ -1578,7 +1319,7 @@ static void ingest_release(struct ingest *g)
 
 	/* The store thread goes before what it uses (parse_into_store joined
 	 * it already), the ring's slots after the statements bound to them. */
-	ring_finish(g, 0, &ignored);
+	ring_finish(&g->ring, 0, &ignored);
 	snapshot_free(g->snap);
 	sqlite3_finalize(g->ins);
 	sqlite3_finalize(g->find);

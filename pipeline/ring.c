@@ -1,0 +1,132 @@
+/* ring.c — a bounded producer/consumer ring; see ring.h. */
+#include "ring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* Take up to RING_BATCH records at a time; the slots taken are the
+ * consumer's until `head` and `count` are moved past them. */
+static void *ring_main(void *arg)
+{
+	struct ring *r = arg;
+	struct br_error err;
+	int rc = 0;
+
+	br_error_clear(&err);
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		unsigned i, n, head;
+
+		/* Wait for a batch, or for whatever is left at the end. */
+		while (r->count < RING_BATCH && !r->done) {
+			r->consumer_waits = 1;
+			pthread_cond_wait(&r->filled, &r->mu);
+			r->consumer_waits = 0;
+		}
+		if (r->count == 0)
+			break; /* done, and everything consumed */
+		head = r->head;
+		n = r->count < RING_BATCH ? r->count : RING_BATCH;
+		pthread_mutex_unlock(&r->mu);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = r->consume(r->ctx, r->slots + (size_t)((head + i) % RING_SLOTS) * r->size, &err);
+		pthread_mutex_lock(&r->mu);
+		if (rc < 0) {
+			r->stop = 1;
+			r->consumer_rc = rc;
+			r->consumer_err = err;
+			pthread_cond_signal(&r->drained);
+			break;
+		}
+		r->head = (head + n) % RING_SLOTS;
+		r->count -= n;
+		if (r->producer_waits)
+			pthread_cond_signal(&r->drained);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+int ring_start(struct ring *r, size_t size, void (*copy)(void *slot, const void *rec),
+	       int (*consume)(void *ctx, const void *rec, struct br_error *err), void *ctx,
+	       struct br_error *err)
+{
+	int rc;
+
+	if (r->slots)
+		return br_error_set(err, BR_EINTERNAL, "the ring was started twice");
+	if (!(r->slots = calloc(RING_SLOTS, size)))
+		return br_error_set(err, BR_ENOMEM, "out of memory for %d records", RING_SLOTS);
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->filled, NULL);
+	pthread_cond_init(&r->drained, NULL);
+	r->size = size;
+	r->copy = copy;
+	r->consume = consume;
+	r->ctx = ctx;
+	if ((rc = pthread_create(&r->thread, NULL, ring_main, r)) != 0)
+		return br_error_set(err, BR_ENOMEM, "cannot start the consumer thread: %s", strerror(rc));
+	r->running = 1;
+	return 0;
+}
+
+int ring_running(const struct ring *r)
+{
+	return r->running;
+}
+
+int ring_push(struct ring *r, const void *rec)
+{
+	unsigned tail;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->count == RING_SLOTS && !r->stop) {
+		r->producer_waits = 1;
+		pthread_cond_wait(&r->drained, &r->mu);
+		r->producer_waits = 0;
+	}
+	if (r->stop) {
+		pthread_mutex_unlock(&r->mu);
+		return -1;
+	}
+	tail = (r->head + r->count) % RING_SLOTS;
+	pthread_mutex_unlock(&r->mu);
+	/* A free slot is the producer's until it is counted below. */
+	r->copy(r->slots + (size_t)tail * r->size, rec);
+	pthread_mutex_lock(&r->mu);
+	r->count++;
+	if (r->consumer_waits && r->count >= RING_BATCH)
+		pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+int ring_finish(struct ring *r, int rc, struct br_error *err)
+{
+	if (!r->running)
+		return rc;
+	pthread_mutex_lock(&r->mu);
+	r->done = 1;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->thread, NULL);
+	r->running = 0;
+	if (r->consumer_rc < 0) {
+		*err = r->consumer_err;
+		return r->consumer_rc;
+	}
+	return rc;
+}
+
+void ring_release(struct ring *r)
+{
+	if (!r->slots)
+		return;
+	pthread_cond_destroy(&r->drained);
+	pthread_cond_destroy(&r->filled);
+	pthread_mutex_destroy(&r->mu);
+	free(r->slots);
+	r->slots = NULL;
+}
