@@ -11,7 +11,7 @@
 #include "ledger.h"
 #include "mem.h"
 #include "money.h"
-#include "signals.h"
+#include "jobs.h"
 
 #include "banned.h"
 

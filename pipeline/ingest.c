@@ -14,7 +14,7 @@
 #include "date.h"
 #include "fsutil.h"
 #include "log.h"
-#include "signals.h"
+#include "jobs.h"
 #include "store.h"
 
 #include "banned.h"
@@ -46,12 +46,12 @@ int ingest_allow_shrink(char sha[SHA256_HEX_LEN + 1], const struct home *h, cons
 static int after_intake(struct store *st, const struct home *h, const struct signaltable *sig,
 			struct br_error *err)
 {
-	struct signals_match_result mr;
+	struct jobs_match_result mr;
 	long opened = 0, missing = 0;
 	int64_t now;
 	int rc;
 
-	if ((rc = timestamp_now(&now, err)) < 0 || (rc = signals_match(&mr, st, sig, now, err)) < 0 ||
+	if ((rc = timestamp_now(&now, err)) < 0 || (rc = jobs_match_signals(&mr, st, sig, now, err)) < 0 ||
 	    (rc = jobs_open_register_problems(&opened, st, sig, now, err)) < 0 ||
 	    (rc = bankfeedback_check_debits(&missing, st, sig, h->cfg.afschrijving_dagen, now, err)) < 0)
 		return rc;

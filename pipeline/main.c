@@ -21,7 +21,7 @@
 #include "money.h"
 #include "payrun.h"
 #include "runview.h"
-#include "signals.h"
+#include "jobs.h"
 #include "status.h"
 
 #include "banned.h"

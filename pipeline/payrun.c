@@ -23,7 +23,7 @@
 #include "runreport.h"
 #include "settle.h"
 #include "settle_store.h"
-#include "signals.h"
+#include "jobs.h"
 #include "specification.h"
 
 #include "mem.h"
@@ -845,8 +845,8 @@ static int prep_begin(struct prep *p, struct br_error *err)
 		return rc;
 	if (!p->dry_run) {
 		/* signals that found their dossier since the last ingest hold it now */
-		struct signals_match_result mr;
-		if ((rc = signals_match(&mr, p->st, env->signals, env->now, err)) < 0)
+		struct jobs_match_result mr;
+		if ((rc = jobs_match_signals(&mr, p->st, env->signals, env->now, err)) < 0)
 			return rc;
 	}
 	if ((rc = settle_settings_derive(&p->set, p->st, env->cfg, p->month, err)) < 0)

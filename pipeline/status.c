@@ -6,7 +6,7 @@
 
 #include "date.h"
 #include "fsutil.h"
-#include "signals.h"
+#include "jobs.h"
 #include "store.h"
 
 #include "banned.h"

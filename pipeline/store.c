@@ -20,7 +20,7 @@
  *   inkomen       Polis records; `vervangt` names the record a correction
  *                 or withdrawal replaces, whatever the order of arrival.
  *   signaal       IB signals, with signaal_gegeven.
- * Jobs (signals.c): taak (one open per dossier and kind; dossier NULL for a
+ * Jobs (jobs.c): taak (one open per dossier and kind; dossier NULL for a
  *   BANK job; bedrag_cents a BUFFER proposal or grant), taak_signaal,
  *   taak_gebeurtenis (the audit trail, triggers forbid edits), and the
  *   outcomes recht_vervallen and beeindiging.

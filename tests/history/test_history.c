@@ -51,7 +51,7 @@
 #include "rules_xml.h"
 #include "settle.h"
 #include "settle_store.h"
-#include "signals.h"
+#include "jobs.h"
 #include "signaltable.h"
 #include "store.h"
 
@@ -911,7 +911,7 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 
 	for (M = h->m0; M <= h->m1; M++) {
 		struct intake_summary sum;
-		struct signals_match_result mr;
+		struct jobs_match_result mr;
 		struct settle_source *src = NULL;
 		struct settle_dossier_info info;
 		struct settle_input in;
@@ -938,7 +938,7 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 			rc = -1;
 			goto out;
 		}
-		if (signals_match(&mr, st, &g_sig, now_ts, &err) < 0)
+		if (jobs_match_signals(&mr, st, &g_sig, now_ts, &err) < 0)
 			goto fail;
 		/* the consultant closes the jobs due this month (signals.md) */
 		for (i = 0; i < h->n_signals; i++) {

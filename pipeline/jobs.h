@@ -1,5 +1,5 @@
 /*
- * signals.h — heronderzoek jobs (the specification's signals.md): every signal
+ * jobs.h — heronderzoek jobs (the specification's signals.md): every signal
  * that matches a dossier becomes a job or joins the open job of the same
  * kind; some signals hold payment; the pipeline opens jobs of its own; a
  * consultant closes a job with an outcome that the settlement follows.
@@ -15,7 +15,7 @@
  * Rules:
  *  - matching by the BSN of the applicant or partner in the dossier's
  *    latest stand; a signal for a BSN without a dossier stays unmatched
- *    and is matched when the dossier appears (signals_match runs after
+ *    and is matched when the dossier appears (jobs_match_signals runs after
  *    every ingest and before every run);
  *  - a job's due date is the signal date plus the table's due days; a
  *    signal or event joining an open job keeps the earlier due date and the
@@ -33,8 +33,8 @@
  *    difference a re-settlement found.
  * All functions run inside the caller's transaction unless said otherwise.
  */
-#ifndef BR_SIGNALS_H
-#define BR_SIGNALS_H
+#ifndef BR_JOBS_H
+#define BR_JOBS_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -45,7 +45,7 @@
 
 #define JOBS_SYSTEEM "betaalrun"   /* the operator id of the system */
 
-struct signals_match_result {
+struct jobs_match_result {
 	long matched;     /* signals joined to a job now */
 	long new_jobs;
 	long holds;       /* holds created */
@@ -53,7 +53,7 @@ struct signals_match_result {
 };
 
 /* Match every signal not yet joined to a job (own transaction). */
-int signals_match(struct signals_match_result *out, struct store *st, const struct signaltable *t,
+int jobs_match_signals(struct jobs_match_result *out, struct store *st, const struct signaltable *t,
 		  int64_t now, struct br_error *err);
 
 /*

@@ -1,5 +1,5 @@
 /*
- * signals.c — see signals.h.  The semantics are signals.md's; the tables
+ * jobs.c — see jobs.h.  The semantics are signals.md's; the tables
  * are store.c migration 4.
  *
  * Every function that writes is atomic on its own: in a transaction of its
@@ -18,7 +18,7 @@
  * the job, and in the reason of its JOIN event ("[sleutel] omschrijving")
  * when it joins one: both count for "this event was seen already", so an
  * event that joined a job that has since been closed does not open a new
- * job either (signals.h: the same event never opens a job again once one
+ * job either (jobs.h: the same event never opens a job again once one
  * was closed for it).
  *
  * Free text from a signal (its Omschrijving) reaches hold reasons, job
@@ -26,7 +26,7 @@
  * (log_mask_digits): whatever a sender wrote there, no BSN is copied out
  * of the signal table.
  */
-#include "signals.h"
+#include "jobs.h"
 
 #include "rules.h"
 
@@ -285,7 +285,7 @@ static int job_upsert(struct jobs *j, const struct want *w, int64_t *out_id, int
 	return 0;
 }
 
-/* ---- signals_match ---------------------------------------------------------- */
+/* ---- jobs_match_signals ---------------------------------------------------------- */
 
 struct sig {
 	int64_t id;
@@ -296,7 +296,7 @@ struct sig {
 
 /* One signal for one dossier: the job, the link and, for HOLD, the hold. */
 static int match_one(struct jobs *j, const struct signal_kind *k, const struct sig *g, int64_t dossier,
-		     struct signals_match_result *res, struct br_error *err)
+		     struct jobs_match_result *res, struct br_error *err)
 {
 	char omschrijving[REDEN_MAX], waarom[REDEN_MAX], reden[REDEN_MAX];
 	const char *sep = g->omschrijving[0] ? ": " : "";
@@ -356,10 +356,10 @@ static int match_one(struct jobs *j, const struct signal_kind *k, const struct s
 	return 0;
 }
 
-int signals_match(struct signals_match_result *out, struct store *st, const struct signaltable *t,
+int jobs_match_signals(struct jobs_match_result *out, struct store *st, const struct signaltable *t,
 		  int64_t now, struct br_error *err)
 {
-	struct signals_match_result res;
+	struct jobs_match_result res;
 	struct jobs j;
 	struct tx tx;
 	sqlite3_stmt *sigs = NULL, *dos = NULL;
@@ -367,7 +367,7 @@ int signals_match(struct signals_match_result *out, struct store *st, const stru
 
 	memset(&res, 0, sizeof(res));
 	if (!st || !t)
-		return br_error_set(err, BR_EINTERNAL, "signals_match: no store or no signal table");
+		return br_error_set(err, BR_EINTERNAL, "jobs_match_signals: no store or no signal table");
 	jobs_init(&j, st, now);
 	if ((rc = tx_begin(&tx, st, err)) < 0)
 		return rc;

@@ -1,5 +1,5 @@
 /*
- * test_signals.c — heronderzoek jobs (pipeline/signals.h) against a real
+ * test_jobs.c — heronderzoek jobs (pipeline/jobs.h) against a real
  * store with the shipped signal table: every Soort opens the job kind,
  * priority, due date and hold of signals.md; joining, matching by applicant
  * and partner in the latest stand, late matching, pipeline events and their
@@ -22,7 +22,7 @@
 #include "error.h"
 #include "fsutil.h"
 #include "levering.h"
-#include "signals.h"
+#include "jobs.h"
 #include "signaltable.h"
 #include "store.h"
 
@@ -172,7 +172,7 @@ static int setup(void **state)
 	snprintf(xsd, sizeof(xsd), "%s/data/schemas/signaaltabel.xsd", root);
 	if (signaltable_load(&f->t, path, xsd, &err) != 0)
 		fail_msg("signal table: %s", err.msg);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_signals.XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_jobs.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
 	assert_int_equal(store_open(&f->st, f->db, 1, &err), 0);
@@ -204,15 +204,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct signals_match_result match(struct fx *f, const char *day)
+static struct jobs_match_result match(struct fx *f, const char *day)
 {
-	struct signals_match_result r;
+	struct jobs_match_result r;
 	struct br_error err;
 
 	br_error_clear(&err);
 	memset(&r, 0xff, sizeof(r));
-	if (signals_match(&r, f->st, &f->t, ts(day, 10), &err) != 0)
-		fail_msg("signals_match: %s", err.msg);
+	if (jobs_match_signals(&r, f->st, &f->t, ts(day, 10), &err) != 0)
+		fail_msg("jobs_match_signals: %s", err.msg);
 	return r;
 }
 
@@ -281,7 +281,7 @@ static const struct {
 static void test_every_kind(void **state)
 {
 	struct fx *f = *state;
-	struct signals_match_result r;
+	struct jobs_match_result r;
 	char buf[256], why[64], sid[32], bsn[16];
 	size_t i, j, holds = 0;
 
@@ -351,7 +351,7 @@ static void test_every_kind(void **state)
 static void test_join_keeps_earlier_due_and_higher_priority(void **state)
 {
 	struct fx *f = *state;
-	struct signals_match_result r;
+	struct jobs_match_result r;
 	char buf[512];
 	int64_t studie, woon, vermogen;
 
@@ -417,7 +417,7 @@ static void test_join_keeps_earlier_due_and_higher_priority(void **state)
 static void test_hold_once_per_date(void **state)
 {
 	struct fx *f = *state;
-	struct signals_match_result r;
+	struct jobs_match_result r;
 	int64_t id;
 
 	signal(f, "IB-D1", "DETENTIE", BSN_A, "2026-11-25", "2026-11-20", "Insluiting");
@@ -443,7 +443,7 @@ static void test_hold_once_per_date(void **state)
 static void test_partner_and_several_dossiers(void **state)
 {
 	struct fx *f = *state;
-	struct signals_match_result r;
+	struct jobs_match_result r;
 
 	/* BSN_P is the partner in dossier 1 and the applicant of dossier 2 */
 	signal(f, "IB-P1", "VOERTUIG", BSN_P, "2026-11-25", "2026-11-01", NULL);
@@ -463,7 +463,7 @@ static void test_partner_and_several_dossiers(void **state)
 static void test_unmatched_until_the_dossier_appears(void **state)
 {
 	struct fx *f = *state;
-	struct signals_match_result r;
+	struct jobs_match_result r;
 
 	signal(f, "IB-X1", "DETENTIE", BSN_X, "2026-11-25", "2026-11-20", NULL);
 	r = match(f, "2026-11-26");
@@ -492,13 +492,13 @@ static void test_unmatched_until_the_dossier_appears(void **state)
 static void test_unknown_soort_is_a_config_error(void **state)
 {
 	struct fx *f = *state;
-	struct signals_match_result r;
+	struct jobs_match_result r;
 	struct br_error err;
 
 	signal(f, "IB-K1", "DETENTIE", BSN_A, "2026-11-25", "2026-11-20", NULL);
 	signal(f, "IB-K2", "ONBEKEND", BSN_A, "2026-11-25", "2026-11-20", NULL);
 	br_error_clear(&err);
-	assert_int_equal(signals_match(&r, f->st, &f->t, ts("2026-11-26", 10), &err), BR_ECONFIG);
+	assert_int_equal(jobs_match_signals(&r, f->st, &f->t, ts("2026-11-26", 10), &err), BR_ECONFIG);
 	assert_non_null(strstr(err.msg, "ONBEKEND"));
 	assert_int_equal(qint(f, "SELECT count(*) FROM taak"), 0);
 	assert_int_equal(qint(f, "SELECT count(*) FROM opschorting"), 0);
