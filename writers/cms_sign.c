@@ -199,7 +199,9 @@ static int open_data(BIO **out, const char *data_path, struct br_error *err)
 	return 0;
 }
 
-static void subject_of(char *out, size_t cap, X509 *cert)
+/* The subject for people to read; "(unprintable subject)" and -1 when
+ * OpenSSL cannot print it (out of memory), else 0. */
+static int subject_of(char *out, size_t cap, X509 *cert)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *p = NULL;
@@ -210,7 +212,7 @@ static void subject_of(char *out, size_t cap, X509 *cert)
 		snprintf(out, cap, "(unprintable subject)");
 		BIO_free(b);
 		ERR_clear_error();
-		return;
+		return -1;
 	}
 	len = BIO_get_mem_data(b, &p);
 	if (len < 0)
@@ -221,25 +223,35 @@ static void subject_of(char *out, size_t cap, X509 *cert)
 		memcpy(out, p, (size_t)len);
 	out[len] = '\0';
 	BIO_free(b);
+	return 0;
 }
 
-static void describe_signer(struct cms_signer *out, X509 *cert)
+/*
+ * Subject and fingerprint of a signer.  Both are recorded in the ledger
+ * and decide four-eyes, so a failure (out of memory in OpenSSL) is an
+ * error, never a signer with a placeholder subject or no fingerprint.
+ */
+static int describe_signer(struct cms_signer *out, X509 *cert, struct br_error *err)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 
 	memset(out, 0, sizeof(*out));
-	subject_of(out->subject, sizeof(out->subject), cert);
-	if (X509_digest(cert, EVP_sha256(), md, &n) != 1 || n != 32) {
-		ERR_clear_error();
-		return;
+	if (subject_of(out->subject, sizeof(out->subject), cert) < 0 ||
+	    X509_digest(cert, EVP_sha256(), md, &n) != 1 || n != 32) {
+		char words[OSSL_WORDS_MAX];
+
+		memset(out, 0, sizeof(*out));
+		return br_error_set(err, BR_EINTERNAL, "cannot read a signer's certificate: %s",
+				    ossl_words(words, sizeof(words)));
 	}
 	for (i = 0; i < n; i++) {
 		out->fingerprint[2 * i] = hex[md[i] >> 4];
 		out->fingerprint[2 * i + 1] = hex[md[i] & 0xf];
 	}
 	out->fingerprint[64] = '\0';
+	return 0;
 }
 
 /* The signer certificate OpenSSL matched to `si` (borrowed), or NULL. */
@@ -1059,7 +1071,10 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 		if (!(cert[i] = signer_cert(sk_CMS_SignerInfo_value(sis, i))))  /* CMS_verify matched them */
 			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
 					    i + 1, sig_path);
-		describe_signer(&out->signers[i], cert[i]);
+		if ((rc = describe_signer(&out->signers[i], cert[i], err)) < 0) {
+			memset(out, 0, sizeof(*out));
+			return rc;
+		}
 	}
 	out->n_signers = (size_t)n;
 	if (n < 2) {
@@ -1168,6 +1183,7 @@ int cms_sign_file(const char *data_path, const char *sig_path, const char *key_p
 {
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY;
 	struct signing_key key = { 0 };
+	struct cms_signer me;
 	CMS_ContentInfo *cms = NULL;
 	BIO *data = NULL;
 	int rc;
@@ -1189,10 +1205,12 @@ int cms_sign_file(const char *data_path, const char *sig_path, const char *key_p
 				  data_path, key_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
-	if ((rc = write_signature(cms, data_path, sig_path, NULL, NULL, NULL, err)) < 0)
+	/* before the file is written: a failure leaves the old one */
+	if ((rc = describe_signer(&me, key.cert, err)) < 0 ||
+	    (rc = write_signature(cms, data_path, sig_path, NULL, NULL, NULL, err)) < 0)
 		goto out;
 	if (who)
-		describe_signer(who, key.cert);
+		*who = me;
 out:
 	CMS_ContentInfo_free(cms);
 	BIO_free(data);
@@ -1210,7 +1228,7 @@ int cms_key_signer(struct cms_signer *out, const char *key_path, const char *pas
 	ERR_clear_error();
 	memset(out, 0, sizeof(*out));
 	if ((rc = signing_key_load(&key, key_path, passphrase, err)) == 0)
-		describe_signer(out, key.cert);
+		rc = describe_signer(out, key.cert, err);
 	signing_key_release(&key);
 	ERR_clear_error();
 	return rc;
@@ -1222,7 +1240,7 @@ static int find_preparer(int *out, CMS_ContentInfo *cms, const char *sig_path,
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	struct cms_signer s[CMS_MAX_SIGNERS];
-	int i, n = sk_CMS_SignerInfo_num(sis);
+	int i, n = sk_CMS_SignerInfo_num(sis), rc;
 	int has = rec && (given(rec->preparer_sha256) || given(rec->preparer_subject));
 
 	*out = -1;
@@ -1232,7 +1250,8 @@ static int find_preparer(int *out, CMS_ContentInfo *cms, const char *sig_path,
 		if (!cert)  /* CMS_verify matched them all */
 			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
 					    i + 1, sig_path);
-		describe_signer(&s[i], cert);
+		if ((rc = describe_signer(&s[i], cert, err)) < 0)
+			return rc;
 		if (*out < 0 && has && is_recorded(&s[i], rec->preparer_sha256, rec->preparer_subject))
 			*out = i;
 	}
@@ -1332,12 +1351,14 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 	    (rc = find_preparer(&ip, cms, sig_path, rec, err)) < 0)
 		goto out;
 	prep_cert = signer_cert(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), ip));
-	describe_signer(&prep, prep_cert);
+	if ((rc = describe_signer(&prep, prep_cert, err)) < 0)
+		goto out;
 	/* 3, 4: a trusted approver, another person */
 	if ((rc = signing_key_load(&key, key_path, passphrase, err)) < 0 ||
 	    (rc = check_approver_chain(&key, store, trust_pem, err)) < 0)
 		goto out;
-	describe_signer(&me, key.cert);
+	if ((rc = describe_signer(&me, key.cert, err)) < 0)
+		goto out;
 	if (same_person(key.cert, prep_cert, &why)) {
 		rc = br_error_set(err, BR_EFOUREYES,
 				  "four-eyes rule: the approver %s is the same person as the preparer %s "
@@ -1422,8 +1443,8 @@ int cms_verify_file(const char *data_path, const char *sig_path, const char *tru
 					  i + 1, sig_path);
 			goto out;
 		}
-		if (signers)
-			describe_signer(&signers[i], cert);
+		if (signers && (rc = describe_signer(&signers[i], cert, err)) < 0)
+			goto out;
 	}
 	if (n_signers)
 		*n_signers = (size_t)i;
