@@ -908,7 +908,8 @@ out:
  * The values of attribute `nid` in `name`, folded for comparing people:
  * UTF-8, ASCII letters in lower case, white space trimmed and collapsed to
  * one space, several values separated by a newline.  The number of values
- * (0: none), or -1 when a value is unreadable or the result is too long.
+ * (0: none), -1 when the result is too long, -2 when a value is unreadable
+ * (OpenSSL out of memory, or not a string it can convert).
  */
 static int fold_values(char *out, size_t cap, X509_NAME *name, int nid)
 {
@@ -924,7 +925,7 @@ static int fold_values(char *out, size_t cap, X509_NAME *name, int nid)
 
 		if (ulen < 0) {
 			ERR_clear_error();
-			return -1;
+			return -2;
 		}
 		if (count++ > 0) {
 			if (len + 1 >= cap)
@@ -957,18 +958,24 @@ too_long:
 	return count;
 }
 
-/* Same CN, and the same O where both have one (cms_sign.h). */
+/* Same CN, and the same O where both have one (cms_sign.h): 1, 0, or -1
+ * when a value could not be read (then nobody can tell). */
 static int same_cn_and_o(X509 *a, X509 *b)
 {
 	char fa[FOLDED_MAX], fb[FOLDED_MAX];
 	X509_NAME *na = X509_get_subject_name(a), *nb = X509_get_subject_name(b);
 	int ca, cb;
 
-	if ((ca = fold_values(fa, sizeof(fa), na, NID_commonName)) <= 0 ||
-	    (cb = fold_values(fb, sizeof(fb), nb, NID_commonName)) <= 0 || strcmp(fa, fb) != 0)
+	ca = fold_values(fa, sizeof(fa), na, NID_commonName);
+	cb = fold_values(fb, sizeof(fb), nb, NID_commonName);
+	if (ca == -2 || cb == -2)
+		return -1;
+	if (ca <= 0 || cb <= 0 || strcmp(fa, fb) != 0)
 		return 0;
 	ca = fold_values(fa, sizeof(fa), na, NID_organizationName);
 	cb = fold_values(fb, sizeof(fb), nb, NID_organizationName);
+	if (ca == -2 || cb == -2)
+		return -1;
 	if (ca < 0 || cb < 0)
 		return 0;
 	return ca == 0 || cb == 0 || strcmp(fa, fb) == 0;
@@ -976,25 +983,30 @@ static int same_cn_and_o(X509 *a, X509 *b)
 
 /*
  * The one definition of "the same person" (cms_sign.h): 1 and why, in
- * words, or 0.  Never by printed subjects.
+ * words, or 0.  Never by printed subjects.  -1 (and why) when OpenSSL
+ * could not compare a name or the keys — out of memory, or a name or key
+ * it cannot read: a check that could not be made never means "two people".
  */
 static int same_person(X509 *a, X509 *b, const char **why)
 {
-	EVP_PKEY *ka, *kb;
-	int same = 0;
+	EVP_PKEY *ka = X509_get0_pubkey(a), *kb = X509_get0_pubkey(b);
+	int same = 0, names, cn = 0, keys = 0;
 
 	*why = "";
 	if (X509_cmp(a, b) == 0) {
 		*why = "the same certificate";
 		same = 1;
-	} else if (X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b)) == 0) {
+	} else if ((names = X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b))) == 0) {
 		*why = "the same subject";
 		same = 1;
-	} else if (same_cn_and_o(a, b)) {
+	} else if (names == -2 || (cn = same_cn_and_o(a, b)) < 0 || !ka || !kb ||
+		   (!cn && (keys = EVP_PKEY_eq(ka, kb)) == -2)) {
+		*why = "OpenSSL could not compare their names or keys (out of memory?)";
+		same = -1;
+	} else if (cn) {
 		*why = "the same CN and O, ignoring case";
 		same = 1;
-	} else if ((ka = X509_get0_pubkey(a)) != NULL && (kb = X509_get0_pubkey(b)) != NULL &&
-		   EVP_PKEY_eq(ka, kb) == 1) {
+	} else if (keys == 1) {
 		*why = "the same key";
 		same = 1;
 	}
@@ -1057,7 +1069,7 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 	STACK_OF(CMS_SignerInfo) *sis;
 	X509 *cert[CMS_MAX_SIGNERS];
 	const char *why = "";
-	int i, n, ip = -1, ia = -1, rc;
+	int i, n, ip = -1, ia = -1, rc, same;
 	int has_p = rec && (given(rec->preparer_sha256) || given(rec->preparer_subject));
 	int has_a = rec && (given(rec->approver_sha256) || given(rec->approver_subject));
 
@@ -1092,7 +1104,12 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 		br_error_at(err, sig_path, 0);
 		return BR_EINPUT;
 	}
-	if (same_person(cert[0], cert[1], &why)) {
+	if ((same = same_person(cert[0], cert[1], &why)) < 0) {
+		br_error_set(err, BR_EINTERNAL, "cannot tell whether the two signers of %s (%s and %s) are "
+			     "two people: %s", sig_path, out->signers[0].subject, out->signers[1].subject, why);
+		return BR_EINTERNAL;
+	}
+	if (same) {
 		br_error_set(err, BR_EFOUREYES,
 			     "four-eyes rule violated: both signatures in %s are by the same person "
 			     "(%s and %s: %s)",
@@ -1339,7 +1356,7 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 	X509_STORE *store = NULL;
 	X509 *prep_cert;
 	const char *why = "";
-	int ip = -1, mine = -1, rc;
+	int ip = -1, mine = -1, rc, same;
 
 	ERR_clear_error();
 	memset(out, 0, sizeof(*out));
@@ -1359,7 +1376,13 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 		goto out;
 	if ((rc = describe_signer(&me, key.cert, err)) < 0)
 		goto out;
-	if (same_person(key.cert, prep_cert, &why)) {
+	if ((same = same_person(key.cert, prep_cert, &why)) < 0) {
+		rc = br_error_set(err, BR_EINTERNAL,
+				  "cannot tell whether the approver %s and the preparer %s of %s are two "
+				  "people: %s; nothing was signed", me.subject, prep.subject, data_path, why);
+		goto out;
+	}
+	if (same) {
 		rc = br_error_set(err, BR_EFOUREYES,
 				  "four-eyes rule: the approver %s is the same person as the preparer %s "
 				  "(%s) of %s; the approver must be someone else",
