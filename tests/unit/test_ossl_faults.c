@@ -22,7 +22,11 @@
  *  - payrun: the store is the same content as before (home_dump); a failed
  *    prepare leaves no run record and no run folder, a failed approve a
  *    PREPARED run with its .p7s unchanged and no approval beside it, a
- *    failed release an APPROVED run and an empty outbox/.
+ *    failed release an APPROVED run and an empty outbox/;
+ *  - intake (SHA-256 of the archived copy and of each dossier's snapshot):
+ *    nothing quarantined (the file is not to blame), the file still in the
+ *    inbox, nothing archived, and the next intake ends where one that
+ *    never failed ends;
  *  - the four-eyes rule holds under every failure: an approval or a
  *    signature file by the preparer and a look-alike of the preparer
  *    (CN=preparer without O: the same person, cms_sign.h) never passes.
@@ -1035,6 +1039,142 @@ static void test_payrun(void **state)
 	sweep_release(fx);
 }
 
+/* ---- intake: digests of what is archived -------------------------------- */
+
+/* `text` with every occurrence of the data directory's path taken out
+ * (the dumps of two data directories compare equal). */
+static char *without_home(char *text, const struct home_fx *h)
+{
+	size_t hl = strlen(h->dir);
+	char *p;
+
+	while ((p = strstr(text, h->dir)))
+		memmove(p, p + hl, strlen(p + hl) + 1);
+	return text;
+}
+
+/* A new data directory with register.xml in its inbox. */
+static void intake_home(struct ofx *fx)
+{
+	struct fx_text t = { 0 };
+
+	if (fx->h.st)
+		assert_int_equal(home_close(&fx->h), 0);
+	assert_int_equal(home_open(&fx->h, "test_ossl_faults"), 0);
+	fx_register(&t, "REG-1", "2026-10-27", "2026-10-27T18:00:00", DOSSIERS, 2);
+	fx_drop(&fx->h, "register.xml", t.s);
+	fx_text_free(&t);
+}
+
+/* The archive without the private copies a failed run may leave for the
+ * next one to remove (".inbox-N.tmp-PID", intake.c). */
+static char *archive_tree(const struct ofx *fx)
+{
+	char *tree = fx_tree(fx->h.archive), *line = tree, *nl;
+
+	while ((nl = strchr(line, '\n')) != NULL) {
+		const char *tmp = strstr(line, ".tmp-");
+
+		if (strncmp(line, ".inbox-", 7) == 0 && tmp && tmp < nl)
+			memmove(line, nl + 1, strlen(nl + 1) + 1);
+		else
+			line = nl + 1;
+	}
+	return tree;
+}
+
+/* Every line of a tree names a folder. */
+static int only_folders(const char *tree)
+{
+	const char *nl;
+
+	for (; (nl = strchr(tree, '\n')) != NULL; tree = nl + 1)
+		if (nl == tree || nl[-1] != '/')
+			return 0;
+	return 1;
+}
+
+/*
+ * Intake of a register (SHA-256 of the copy it archives, of each
+ * dossier's snapshot) with the Nth OpenSSL allocation failing, each N in a
+ * new data directory.  A failure is the machinery's, not the file's:
+ * nothing quarantined, the store as before, the file still in the inbox,
+ * nothing archived; and the next intake without failures ends exactly
+ * where an intake that never failed ends.
+ */
+static void test_intake(void **state)
+{
+	struct ofx *fx = *state;
+	struct sweep sw = { "intake_run", seconds(), FAULTS_POINTS, 0, 0, 0 };
+	struct intake_summary sum;
+	char *ref, *ref_archive, *before, *after, *tree;
+	long n;
+	int rc;
+
+	intake_home(fx);
+	arm(0);
+	rc = fx_ingest(&fx->h, &sum);
+	sw.total = g_allocs;
+	disarm();
+	assert_int_equal(rc, 0);
+	assert_int_equal(sum.ingested, 1);
+	ref = without_home(home_dump(&fx->h), &fx->h);
+	ref_archive = archive_tree(fx);
+	assert_string_equal(ref_archive, "2026/\n2026/11/\n2026/11/register.xml.gz\n");
+
+	for (n = 1;; n = next_n(n, sw.total, sw.points)) {
+		intake_home(fx);
+		before = home_dump(&fx->h);
+		arm(n);
+		rc = fx_ingest(&fx->h, &sum);
+		disarm();
+		if (!g_injected) {
+			free(before);
+			break;
+		}
+		check_error(&sw, n, rc, &fx->h.err);
+		if (rc == 0 && sum.ingested == 1) {
+			sw.absorbed++;
+		} else {
+			if (rc == 0)
+				fail_msg("%s, N=%ld: succeeded, but ingested %d, quarantined %d", sw.what, n, sum.ingested,
+					 sum.quarantined);
+			sw.failed++;
+			assert_tree(&sw, n, fx->h.quarantine, "");
+			assert_tree(&sw, n, fx->h.inbox, "register.xml\n");
+			after = home_dump(&fx->h);
+			if (strcmp(after, before) != 0)
+				fail_msg("%s, N=%ld: the store changed", sw.what, n);
+			free(after);
+			/* at most the month's folders, empty */
+			tree = archive_tree(fx);
+			if (!only_folders(tree))
+				fail_msg("%s, N=%ld: nothing was ingested, yet the archive holds:\n%s", sw.what, n, tree);
+			free(tree);
+			/* the next run does the job */
+			assert_int_equal(fx_ingest(&fx->h, &sum), 0);
+			assert_int_equal(sum.ingested, 1);
+		}
+		after = without_home(home_dump(&fx->h), &fx->h);
+		if (strcmp(after, ref) != 0)
+			fail_msg("%s, N=%ld: the store differs from an intake that never failed:\n%s", sw.what, n, after);
+		free(after);
+		assert_tree(&sw, n, fx->h.quarantine, "");
+		assert_tree(&sw, n, fx->h.inbox, "");
+		tree = archive_tree(fx);
+		assert_string_equal(tree, ref_archive);
+		free(tree);
+		free(before);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(sw.failed > 0);
+	report(&sw, n);
+	free(ref);
+	free(ref_archive);
+}
+
+/* ---- main --------------------------------------------------------------- */
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -1045,6 +1185,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_four_eyes, setup_cms, teardown_cms),
 		cmocka_unit_test_setup_teardown(test_verify_same_person, setup_cms, teardown_cms),
 		cmocka_unit_test_setup_teardown(test_payrun, setup_home, teardown_home),
+		cmocka_unit_test_setup_teardown(test_intake, setup_home, teardown_home),
 	};
 
 	struct stat st;
