@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/err.h>
 
 #include "bsn.h"
 #include "date.h"
@@ -694,10 +695,16 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	canon_dossier(s, d, problem);
 	if (s->canon_overflow)
 		return br_error_set(err, BR_EINTERNAL, "dossier %s: values too large to compare", d->nummer);
+	/* OpenSSL failing here (out of memory, no provider) is never the
+	 * register's fault: BR_ENOMEM, which intake treats as a failure of the
+	 * machinery and leaves the file in the inbox; BR_EINTERNAL would
+	 * quarantine a good file. */
 	if (EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(s->md, s->canon, s->canon_len) != 1 ||
-	    EVP_DigestFinal_ex(s->md, hash, &hash_len) != 1)
-		return br_error_set(err, BR_EINTERNAL, "OpenSSL SHA-256 failed");
+	    EVP_DigestFinal_ex(s->md, hash, &hash_len) != 1) {
+		ERR_clear_error();
+		return br_error_set(err, BR_ENOMEM, "OpenSSL cannot compute a SHA-256 (out of memory?)");
+	}
 
 	/* A new dossier has no stand and no hold yet: skip the lookups (the
 	 * first register of an installation is all new dossiers). */

@@ -199,7 +199,9 @@ static int open_data(BIO **out, const char *data_path, struct br_error *err)
 	return 0;
 }
 
-static void subject_of(char *out, size_t cap, X509 *cert)
+/* The subject for people to read; "(unprintable subject)" and -1 when
+ * OpenSSL cannot print it (out of memory), else 0. */
+static int subject_of(char *out, size_t cap, X509 *cert)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *p = NULL;
@@ -210,7 +212,7 @@ static void subject_of(char *out, size_t cap, X509 *cert)
 		snprintf(out, cap, "(unprintable subject)");
 		BIO_free(b);
 		ERR_clear_error();
-		return;
+		return -1;
 	}
 	len = BIO_get_mem_data(b, &p);
 	if (len < 0)
@@ -221,25 +223,35 @@ static void subject_of(char *out, size_t cap, X509 *cert)
 		memcpy(out, p, (size_t)len);
 	out[len] = '\0';
 	BIO_free(b);
+	return 0;
 }
 
-static void describe_signer(struct cms_signer *out, X509 *cert)
+/*
+ * Subject and fingerprint of a signer.  Both are recorded in the ledger
+ * and decide four-eyes, so a failure (out of memory in OpenSSL) is an
+ * error, never a signer with a placeholder subject or no fingerprint.
+ */
+static int describe_signer(struct cms_signer *out, X509 *cert, struct br_error *err)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 
 	memset(out, 0, sizeof(*out));
-	subject_of(out->subject, sizeof(out->subject), cert);
-	if (X509_digest(cert, EVP_sha256(), md, &n) != 1 || n != 32) {
-		ERR_clear_error();
-		return;
+	if (subject_of(out->subject, sizeof(out->subject), cert) < 0 ||
+	    X509_digest(cert, EVP_sha256(), md, &n) != 1 || n != 32) {
+		char words[OSSL_WORDS_MAX];
+
+		memset(out, 0, sizeof(*out));
+		return br_error_set(err, BR_EINTERNAL, "cannot read a signer's certificate: %s",
+				    ossl_words(words, sizeof(words)));
 	}
 	for (i = 0; i < n; i++) {
 		out->fingerprint[2 * i] = hex[md[i] >> 4];
 		out->fingerprint[2 * i + 1] = hex[md[i] & 0xf];
 	}
 	out->fingerprint[64] = '\0';
+	return 0;
 }
 
 /* The signer certificate OpenSSL matched to `si` (borrowed), or NULL. */
@@ -896,7 +908,8 @@ out:
  * The values of attribute `nid` in `name`, folded for comparing people:
  * UTF-8, ASCII letters in lower case, white space trimmed and collapsed to
  * one space, several values separated by a newline.  The number of values
- * (0: none), or -1 when a value is unreadable or the result is too long.
+ * (0: none), -1 when the result is too long, -2 when a value is unreadable
+ * (OpenSSL out of memory, or not a string it can convert).
  */
 static int fold_values(char *out, size_t cap, X509_NAME *name, int nid)
 {
@@ -912,7 +925,7 @@ static int fold_values(char *out, size_t cap, X509_NAME *name, int nid)
 
 		if (ulen < 0) {
 			ERR_clear_error();
-			return -1;
+			return -2;
 		}
 		if (count++ > 0) {
 			if (len + 1 >= cap)
@@ -945,18 +958,24 @@ too_long:
 	return count;
 }
 
-/* Same CN, and the same O where both have one (cms_sign.h). */
+/* Same CN, and the same O where both have one (cms_sign.h): 1, 0, or -1
+ * when a value could not be read (then nobody can tell). */
 static int same_cn_and_o(X509 *a, X509 *b)
 {
 	char fa[FOLDED_MAX], fb[FOLDED_MAX];
 	X509_NAME *na = X509_get_subject_name(a), *nb = X509_get_subject_name(b);
 	int ca, cb;
 
-	if ((ca = fold_values(fa, sizeof(fa), na, NID_commonName)) <= 0 ||
-	    (cb = fold_values(fb, sizeof(fb), nb, NID_commonName)) <= 0 || strcmp(fa, fb) != 0)
+	ca = fold_values(fa, sizeof(fa), na, NID_commonName);
+	cb = fold_values(fb, sizeof(fb), nb, NID_commonName);
+	if (ca == -2 || cb == -2)
+		return -1;
+	if (ca <= 0 || cb <= 0 || strcmp(fa, fb) != 0)
 		return 0;
 	ca = fold_values(fa, sizeof(fa), na, NID_organizationName);
 	cb = fold_values(fb, sizeof(fb), nb, NID_organizationName);
+	if (ca == -2 || cb == -2)
+		return -1;
 	if (ca < 0 || cb < 0)
 		return 0;
 	return ca == 0 || cb == 0 || strcmp(fa, fb) == 0;
@@ -964,25 +983,30 @@ static int same_cn_and_o(X509 *a, X509 *b)
 
 /*
  * The one definition of "the same person" (cms_sign.h): 1 and why, in
- * words, or 0.  Never by printed subjects.
+ * words, or 0.  Never by printed subjects.  -1 (and why) when OpenSSL
+ * could not compare a name or the keys — out of memory, or a name or key
+ * it cannot read: a check that could not be made never means "two people".
  */
 static int same_person(X509 *a, X509 *b, const char **why)
 {
-	EVP_PKEY *ka, *kb;
-	int same = 0;
+	EVP_PKEY *ka = X509_get0_pubkey(a), *kb = X509_get0_pubkey(b);
+	int same = 0, names, cn = 0, keys = 0;
 
 	*why = "";
 	if (X509_cmp(a, b) == 0) {
 		*why = "the same certificate";
 		same = 1;
-	} else if (X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b)) == 0) {
+	} else if ((names = X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b))) == 0) {
 		*why = "the same subject";
 		same = 1;
-	} else if (same_cn_and_o(a, b)) {
+	} else if (names == -2 || (cn = same_cn_and_o(a, b)) < 0 || !ka || !kb ||
+		   (!cn && (keys = EVP_PKEY_eq(ka, kb)) == -2)) {
+		*why = "OpenSSL could not compare their names or keys (out of memory?)";
+		same = -1;
+	} else if (cn) {
 		*why = "the same CN and O, ignoring case";
 		same = 1;
-	} else if ((ka = X509_get0_pubkey(a)) != NULL && (kb = X509_get0_pubkey(b)) != NULL &&
-		   EVP_PKEY_eq(ka, kb) == 1) {
+	} else if (keys == 1) {
 		*why = "the same key";
 		same = 1;
 	}
@@ -1045,7 +1069,7 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 	STACK_OF(CMS_SignerInfo) *sis;
 	X509 *cert[CMS_MAX_SIGNERS];
 	const char *why = "";
-	int i, n, ip = -1, ia = -1, rc;
+	int i, n, ip = -1, ia = -1, rc, same;
 	int has_p = rec && (given(rec->preparer_sha256) || given(rec->preparer_subject));
 	int has_a = rec && (given(rec->approver_sha256) || given(rec->approver_subject));
 
@@ -1059,7 +1083,10 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 		if (!(cert[i] = signer_cert(sk_CMS_SignerInfo_value(sis, i))))  /* CMS_verify matched them */
 			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
 					    i + 1, sig_path);
-		describe_signer(&out->signers[i], cert[i]);
+		if ((rc = describe_signer(&out->signers[i], cert[i], err)) < 0) {
+			memset(out, 0, sizeof(*out));
+			return rc;
+		}
 	}
 	out->n_signers = (size_t)n;
 	if (n < 2) {
@@ -1077,7 +1104,12 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 		br_error_at(err, sig_path, 0);
 		return BR_EINPUT;
 	}
-	if (same_person(cert[0], cert[1], &why)) {
+	if ((same = same_person(cert[0], cert[1], &why)) < 0) {
+		br_error_set(err, BR_EINTERNAL, "cannot tell whether the two signers of %s (%s and %s) are "
+			     "two people: %s", sig_path, out->signers[0].subject, out->signers[1].subject, why);
+		return BR_EINTERNAL;
+	}
+	if (same) {
 		br_error_set(err, BR_EFOUREYES,
 			     "four-eyes rule violated: both signatures in %s are by the same person "
 			     "(%s and %s: %s)",
@@ -1168,6 +1200,7 @@ int cms_sign_file(const char *data_path, const char *sig_path, const char *key_p
 {
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY;
 	struct signing_key key = { 0 };
+	struct cms_signer me;
 	CMS_ContentInfo *cms = NULL;
 	BIO *data = NULL;
 	int rc;
@@ -1189,10 +1222,12 @@ int cms_sign_file(const char *data_path, const char *sig_path, const char *key_p
 				  data_path, key_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
-	if ((rc = write_signature(cms, data_path, sig_path, NULL, NULL, NULL, err)) < 0)
+	/* before the file is written: a failure leaves the old one */
+	if ((rc = describe_signer(&me, key.cert, err)) < 0 ||
+	    (rc = write_signature(cms, data_path, sig_path, NULL, NULL, NULL, err)) < 0)
 		goto out;
 	if (who)
-		describe_signer(who, key.cert);
+		*who = me;
 out:
 	CMS_ContentInfo_free(cms);
 	BIO_free(data);
@@ -1210,7 +1245,7 @@ int cms_key_signer(struct cms_signer *out, const char *key_path, const char *pas
 	ERR_clear_error();
 	memset(out, 0, sizeof(*out));
 	if ((rc = signing_key_load(&key, key_path, passphrase, err)) == 0)
-		describe_signer(out, key.cert);
+		rc = describe_signer(out, key.cert, err);
 	signing_key_release(&key);
 	ERR_clear_error();
 	return rc;
@@ -1222,7 +1257,7 @@ static int find_preparer(int *out, CMS_ContentInfo *cms, const char *sig_path,
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
 	struct cms_signer s[CMS_MAX_SIGNERS];
-	int i, n = sk_CMS_SignerInfo_num(sis);
+	int i, n = sk_CMS_SignerInfo_num(sis), rc;
 	int has = rec && (given(rec->preparer_sha256) || given(rec->preparer_subject));
 
 	*out = -1;
@@ -1232,7 +1267,8 @@ static int find_preparer(int *out, CMS_ContentInfo *cms, const char *sig_path,
 		if (!cert)  /* CMS_verify matched them all */
 			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
 					    i + 1, sig_path);
-		describe_signer(&s[i], cert);
+		if ((rc = describe_signer(&s[i], cert, err)) < 0)
+			return rc;
 		if (*out < 0 && has && is_recorded(&s[i], rec->preparer_sha256, rec->preparer_subject))
 			*out = i;
 	}
@@ -1320,7 +1356,7 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 	X509_STORE *store = NULL;
 	X509 *prep_cert;
 	const char *why = "";
-	int ip = -1, mine = -1, rc;
+	int ip = -1, mine = -1, rc, same;
 
 	ERR_clear_error();
 	memset(out, 0, sizeof(*out));
@@ -1332,13 +1368,21 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 	    (rc = find_preparer(&ip, cms, sig_path, rec, err)) < 0)
 		goto out;
 	prep_cert = signer_cert(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), ip));
-	describe_signer(&prep, prep_cert);
+	if ((rc = describe_signer(&prep, prep_cert, err)) < 0)
+		goto out;
 	/* 3, 4: a trusted approver, another person */
 	if ((rc = signing_key_load(&key, key_path, passphrase, err)) < 0 ||
 	    (rc = check_approver_chain(&key, store, trust_pem, err)) < 0)
 		goto out;
-	describe_signer(&me, key.cert);
-	if (same_person(key.cert, prep_cert, &why)) {
+	if ((rc = describe_signer(&me, key.cert, err)) < 0)
+		goto out;
+	if ((same = same_person(key.cert, prep_cert, &why)) < 0) {
+		rc = br_error_set(err, BR_EINTERNAL,
+				  "cannot tell whether the approver %s and the preparer %s of %s are two "
+				  "people: %s; nothing was signed", me.subject, prep.subject, data_path, why);
+		goto out;
+	}
+	if (same) {
 		rc = br_error_set(err, BR_EFOUREYES,
 				  "four-eyes rule: the approver %s is the same person as the preparer %s "
 				  "(%s) of %s; the approver must be someone else",
@@ -1422,8 +1466,8 @@ int cms_verify_file(const char *data_path, const char *sig_path, const char *tru
 					  i + 1, sig_path);
 			goto out;
 		}
-		if (signers)
-			describe_signer(&signers[i], cert);
+		if (signers && (rc = describe_signer(&signers[i], cert, err)) < 0)
+			goto out;
 	}
 	if (n_signers)
 		*n_signers = (size_t)i;

@@ -29,6 +29,9 @@
  *   - they certify the same public key.
  * Subjects are never compared as printed text.  Non-ASCII letters are not
  * case-folded (CN=Ömer and CN=ömer are two names); CAs issue one spelling.
+ * When OpenSSL cannot make a comparison (out of memory, a name value or a
+ * key it cannot read), the check fails with BR_EINTERNAL: a comparison
+ * that was not made never counts as "two people".
  *
  * Exit codes (cli.md): the same person twice is BR_EFOUREYES (77).  A
  * signer whose certificate does not chain to the trust file, a signature
