@@ -27,9 +27,12 @@ OPT     ?= -O2 -g
 # Where the binary finds its shipped data (schemas/, rules/) unless
 # $BETAALRUN_DATADIR says otherwise: this tree's data/ for a build here.
 DATADIR ?= $(CURDIR)/data
+# The program's version, in one place: the VERSION file (`betaalrun --version`).
+VERSION := $(shell cat $(CURDIR)/VERSION)
 CFLAGS  += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
            -Icore -Iparsers -Iwriters -Ipipeline $(PKG_CFLAGS) \
-           -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"'
+           -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"' \
+           -DBR_VERSION='"$(VERSION)"'
 LDLIBS  += $(PKG_LIBS) -pthread
 ifneq ($(XMLIN_CHUNK),)
 CFLAGS  += -DXMLIN_CHUNK=$(XMLIN_CHUNK)
@@ -71,6 +74,7 @@ core/sepa_landen.h: data/rules/sepa_landen.txt
 	    print "#define SEPA_LANDEN_VERSIE \"" versie "\""; \
 	    print "static const char sepa_landen[][3] = {" codes "\n};" }' $< >$@.tmp && mv $@.tmp $@
 $(B)/core/iban.o: core/sepa_landen.h
+$(B)/pipeline/version.o: VERSION
 
 $(B)/libbetaalrun.a: $(LIB_OBJ)
 	@rm -f $@
@@ -133,7 +137,7 @@ FUZZ_CC := clang
 FUZZ_CHUNK ?= 61
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
         -fsanitize=fuzzer,address,undefined -Icore -Iparsers -Iwriters -Ipipeline $(PKG_CFLAGS) \
-        -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"' -DXMLIN_CHUNK=$(FUZZ_CHUNK)
+        -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"' -DBR_VERSION='"$(VERSION)"' -DXMLIN_CHUNK=$(FUZZ_CHUNK)
 fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) core/sepa_landen.h
 	@mkdir -p $(dir $@)

@@ -23,6 +23,7 @@
 #include "runview.h"
 #include "signals.h"
 #include "status.h"
+#include "version.h"
 
 #include "banned.h"
 
@@ -49,6 +50,7 @@ static const char usage_text[] =
 	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door OPERATOR --toelichting TEXT\n"
 	"  dossier NUMBER [--month YYYY-MM]\n"
 	"                             a dossier's settlement history and a month's calculation\n"
+	"  version | --version        the program's and its libraries' versions\n"
 	"\n"
 	"The data directory is --home DIR, else $BETAALRUN_HOME, else ./betaalrun-data.\n"
 	"Every command has --help.  Exit codes: 0 ok, 64 usage, 65 refused by a rule,\n"
@@ -498,6 +500,17 @@ static int cmd_jobs_close(const struct command *self, const char *dir, int argc,
 	return finish(rc, &err);
 }
 
+static int cmd_version(const struct command *self, const char *dir, int argc, char **argv)
+{
+	const char *pos[MAX_POS];
+	int n, rc;
+
+	(void)dir;
+	if ((rc = parse_args(self, argc, argv, NULL, pos, 0, &n)) != 0)
+		return rc;
+	return version_print(stdout) == 0 ? 0 : 74;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const struct command commands[] = {
@@ -539,6 +552,8 @@ static const struct command commands[] = {
 	  "  in Dutch, as the client's specification shows it\n" },
 	{ "status", cmd_status, "betaalrun [--home DIR] status\n"
 	  "  what an operator checks first: inbox, quarantine, register, deliveries\n" },
+	{ "version", cmd_version, "betaalrun version | betaalrun --version\n"
+	  "  the program's version and the versions of libxml2, OpenSSL, SQLite and zlib in use\n" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -603,6 +618,9 @@ int main(int argc, char **argv)
 			a++;
 		} else if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
 			return usage(stdout, 0);
+		} else if (strcmp(argv[a], "--version") == 0) {
+			argv[a] = "version";
+			break;
 		} else {
 			fprintf(stderr, "betaalrun: unknown option %s\n\n", argv[a]);
 			return usage(stderr, 64);
