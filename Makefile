@@ -4,6 +4,7 @@
 #   make test       layering check, unit tests (cmocka), fuzz-corpus replay, end-to-end tests
 #   make demo       install what is missing, build, run the pipeline on samples/
 #   make deps       apt-get install the Debian packages a fresh machine lacks
+#   make install    PREFIX=/usr/local DESTDIR= : binary, shipped data, man pages, docs
 #   make fuzz       libFuzzer targets with clang (build/fuzz/)
 #   make bench      national-scale benchmark (500,000 dossiers)
 #   make SANITIZE=address,undefined   build everything with sanitizers
@@ -51,12 +52,13 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 GEN      := $(B)/brgen
 
-.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps
+.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps \
+        install install-build uninstall
 all: betaalrun $(GEN)
 
 $(B)/%.o: %.c $(wildcard core/*.h parsers/*.h writers/*.h pipeline/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The EPC's list of SEPA countries (data/rules/sepa_landen.txt, data
 # reviewed like code) as a C table for iban.c: the distinct IBAN country
@@ -170,5 +172,42 @@ bench: all $(B)/settle_bench
 	SETTLE_BENCH=$(CURDIR)/$(B)/settle_bench bash tests/bench/bench_settle.sh
 	bash tests/bench/bench_bank.sh
 
+# ---- install (FHS) ----------------------------------------------------------
+# `make install PREFIX=/usr DESTDIR=/tmp/stage`.  The installed binary is
+# built apart, in $(IB), with BR_DATADIR = $(PKGDATADIR) compiled in, so
+# that ./betaalrun keeps reading this tree's data/; $(IB)/.datadir records
+# the DATADIR it was built for and a different one rebuilds it.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+PKGDATADIR ?= $(PREFIX)/share/betaalrun
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/betaalrun
+IB         ?= build-install
+DOCS       := README.md $(wildcard docs/*.md)
+
+install-build:
+	@if [ "$$(cat $(IB)/.datadir 2>/dev/null)" != "$(PKGDATADIR)" ]; then \
+	  rm -rf $(IB); mkdir -p $(IB); echo "$(PKGDATADIR)" >$(IB)/.datadir; fi
+	$(MAKE) B=$(IB) DATADIR=$(PKGDATADIR) $(IB)/betaalrun $(IB)/betaalrun.conf.example
+
+# The example configuration is the commented one `betaalrun init` writes.
+$(B)/betaalrun.conf.example: $(B)/betaalrun
+	@rm -rf $(B)/example-home
+	$(B)/betaalrun --home $(B)/example-home init >/dev/null
+	cp $(B)/example-home/betaalrun.conf $@
+	@rm -rf $(B)/example-home
+
+install: install-build
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR)/examples
+	install -m 755 $(IB)/betaalrun $(DESTDIR)$(BINDIR)/betaalrun
+	@set -e; for f in $$(cd data && find schemas rules -type f | LC_ALL=C sort); do \
+	  echo "install data/$$f"; install -D -m 644 data/$$f $(DESTDIR)$(PKGDATADIR)/$$f; done
+	@set -e; for f in $(DOCS); do install -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f; done
+	install -m 644 $(IB)/betaalrun.conf.example $(DESTDIR)$(DOCDIR)/examples/betaalrun.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/betaalrun
+	rm -rf $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR)
+
 clean:
-	rm -rf build build-san betaalrun
+	rm -rf build build-san build-install betaalrun
