@@ -147,7 +147,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) core/sepa_landen.h
 
 DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
             libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3 \
-            clang libclang-rt-14-dev bc time util-linux
+            clang libclang-rt-14-dev bc time util-linux \
+            mandoc man-db groff-base bsdextrautils binutils git
 deps:
 	@missing=""; for p in $(DEPS_DEB); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -202,11 +203,13 @@ install: install-build
 	install -m 755 $(IB)/betaalrun $(DESTDIR)$(BINDIR)/betaalrun
 	@set -e; for f in $$(cd data && find schemas rules -type f | LC_ALL=C sort); do \
 	  echo "install data/$$f"; install -D -m 644 data/$$f $(DESTDIR)$(PKGDATADIR)/$$f; done
+	install -D -m 644 man/betaalrun.1 $(DESTDIR)$(MANDIR)/man1/betaalrun.1
+	install -D -m 644 man/betaalrun.conf.5 $(DESTDIR)$(MANDIR)/man5/betaalrun.conf.5
 	@set -e; for f in $(DOCS); do install -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f; done
 	install -m 644 $(IB)/betaalrun.conf.example $(DESTDIR)$(DOCDIR)/examples/betaalrun.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/betaalrun
+	rm -f $(DESTDIR)$(BINDIR)/betaalrun $(DESTDIR)$(MANDIR)/man1/betaalrun.1 $(DESTDIR)$(MANDIR)/man5/betaalrun.conf.5
 	rm -rf $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR)
 
 clean:

@@ -35,6 +35,8 @@ exp=$tmp/expected.txt
 {
 	echo bin/betaalrun
 	(cd data && find schemas rules -type f) | sed 's|^|share/betaalrun/|'
+	echo share/man/man1/betaalrun.1
+	echo share/man/man5/betaalrun.conf.5
 	echo share/doc/betaalrun/README.md
 	ls docs/*.md 2>/dev/null | sed 's|^|share/doc/betaalrun/|' || true
 	echo share/doc/betaalrun/examples/betaalrun.conf
@@ -46,8 +48,13 @@ diff "$exp" "$tmp/got.txt" >"$tmp/diff" || fail "installed files differ from the
 done
 [ "$(stat -c %a "$prefix/bin/betaalrun")" = 755 ] || fail "bin/betaalrun is not 0755"
 [ -z "$(find "$prefix" -type f ! -perm 644 ! -path '*/bin/*')" ] || fail "a data or doc file is not 0644"
-ok "installed: bin/betaalrun, share/betaalrun/{schemas,rules} (= data/), share/doc/betaalrun"
+ok "installed: bin/betaalrun, share/betaalrun/{schemas,rules} (= data/), share/man, share/doc/betaalrun"
 
+for page in man1/betaalrun.1 man5/betaalrun.conf.5; do
+	cmp -s "man/$(basename "$page")" "$prefix/share/man/$page" || fail "share/man/$page is not man/$(basename "$page")"
+done
+MANPATH=$prefix/share/man man -w betaalrun.conf >/dev/null 2>&1 || fail "man does not find betaalrun.conf(5) under $prefix/share/man"
+MANPATH=$prefix/share/man MANWIDTH=80 man 1 betaalrun 2>/dev/null | grep -q "betaalrun backup\|backup file" || fail "man 1 betaalrun does not show the installed page"
 bin=$prefix/bin/betaalrun
 unset BETAALRUN_DATADIR BETAALRUN_HOME
 # the shipped-data path compiled in is PREFIX's, and no source tree is named
