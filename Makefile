@@ -148,7 +148,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) core/sepa_landen.h
 DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
             libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3 \
             clang libclang-rt-14-dev bc time util-linux \
-            mandoc man-db groff-base bsdextrautils binutils git
+            mandoc man-db groff-base bsdextrautils binutils git systemd
 deps:
 	@missing=""; for p in $(DEPS_DEB); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -183,6 +183,8 @@ BINDIR     ?= $(PREFIX)/bin
 PKGDATADIR ?= $(PREFIX)/share/betaalrun
 MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/betaalrun
+# The systemd unit; empty UNITDIR installs none (debian/rules places it).
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 IB         ?= build-install
 DOCS       := README.md $(wildcard docs/*.md)
 
@@ -207,10 +209,15 @@ install: install-build
 	install -D -m 644 man/betaalrun.conf.5 $(DESTDIR)$(MANDIR)/man5/betaalrun.conf.5
 	@set -e; for f in $(DOCS); do install -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f; done
 	install -m 644 $(IB)/betaalrun.conf.example $(DESTDIR)$(DOCDIR)/examples/betaalrun.conf
+	@set -e; if [ -n "$(UNITDIR)" ]; then install -d -m 755 $(DESTDIR)$(UNITDIR); \
+	  echo "install dist/betaalrun-watch.service (ExecStart $(BINDIR)/betaalrun)"; \
+	  sed 's|/usr/bin/betaalrun|$(BINDIR)/betaalrun|g' dist/betaalrun-watch.service >$(DESTDIR)$(UNITDIR)/betaalrun-watch.service; \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/betaalrun-watch.service; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/betaalrun $(DESTDIR)$(MANDIR)/man1/betaalrun.1 $(DESTDIR)$(MANDIR)/man5/betaalrun.conf.5
 	rm -rf $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR)
+	@if [ -n "$(UNITDIR)" ]; then rm -f $(DESTDIR)$(UNITDIR)/betaalrun-watch.service; fi
 
 clean:
 	rm -rf build build-san build-install betaalrun

@@ -40,6 +40,7 @@ exp=$tmp/expected.txt
 	echo share/doc/betaalrun/README.md
 	ls docs/*.md 2>/dev/null | sed 's|^|share/doc/betaalrun/|' || true
 	echo share/doc/betaalrun/examples/betaalrun.conf
+	echo lib/systemd/system/betaalrun-watch.service
 } | LC_ALL=C sort >"$exp"
 (cd "$prefix" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) >"$tmp/got.txt"
 diff "$exp" "$tmp/got.txt" >"$tmp/diff" || fail "installed files differ from the expected list: $(cat "$tmp/diff")"
@@ -50,6 +51,9 @@ done
 [ -z "$(find "$prefix" -type f ! -perm 644 ! -path '*/bin/*')" ] || fail "a data or doc file is not 0644"
 ok "installed: bin/betaalrun, share/betaalrun/{schemas,rules} (= data/), share/man, share/doc/betaalrun"
 
+# the unit, its ExecStart pointing at the installed binary
+sed "s|/usr/bin/betaalrun|$prefix/bin/betaalrun|g" dist/betaalrun-watch.service |
+	cmp -s - "$prefix/lib/systemd/system/betaalrun-watch.service" || fail "the installed unit is not dist/'s with ExecStart under PREFIX"
 for page in man1/betaalrun.1 man5/betaalrun.conf.5; do
 	cmp -s "man/$(basename "$page")" "$prefix/share/man/$page" || fail "share/man/$page is not man/$(basename "$page")"
 done
