@@ -4,6 +4,7 @@
 #   make test       layering check, unit tests (cmocka), fuzz-corpus replay, end-to-end tests
 #   make demo       install what is missing, build, run the pipeline on samples/
 #   make deps       apt-get install the Debian packages a fresh machine lacks
+#   make deps-package   ... and those to build the .deb (tests/package/build_deb.sh)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, shipped data, man pages, docs
 #   make fuzz       libFuzzer targets with clang (build/fuzz/)
 #   make bench      national-scale benchmark (500,000 dossiers)
@@ -53,7 +54,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 GEN      := $(B)/brgen
 
 .PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps \
-        install install-build uninstall
+        install install-build uninstall deps-package
 all: betaalrun $(GEN)
 
 $(B)/%.o: %.c $(wildcard core/*.h parsers/*.h writers/*.h pipeline/*.h)
@@ -149,8 +150,14 @@ DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
             libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3 \
             clang libclang-rt-14-dev bc time util-linux \
             mandoc man-db groff-base bsdextrautils binutils git systemd
-deps:
-	@missing=""; for p in $(DEPS_DEB); do \
+# Packages to build the Debian package (tests/package/build_deb.sh, CI
+# only; not needed by make test).
+DEPS_PACKAGE := $(DEPS_DEB) debhelper dpkg-dev devscripts lintian fakeroot
+
+deps: DEPS_WANTED = $(DEPS_DEB)
+deps-package: DEPS_WANTED = $(DEPS_PACKAGE)
+deps deps-package:
+	@missing=""; for p in $(DEPS_WANTED); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
