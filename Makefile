@@ -4,6 +4,8 @@
 #   make test       layering check, unit tests (cmocka), fuzz-corpus replay, end-to-end tests
 #   make demo       install what is missing, build, run the pipeline on samples/
 #   make deps       apt-get install the Debian packages a fresh machine lacks
+#   make deps-package   ... and those to build the .deb (tests/package/build_deb.sh)
+#   make install    PREFIX=/usr/local DESTDIR= : binary, shipped data, man pages, docs
 #   make fuzz       libFuzzer targets with clang (build/fuzz/)
 #   make bench      national-scale benchmark (500,000 dossiers)
 #   make SANITIZE=address,undefined   build everything with sanitizers
@@ -27,9 +29,12 @@ OPT     ?= -O2 -g
 # Where the binary finds its shipped data (schemas/, rules/) unless
 # $BETAALRUN_DATADIR says otherwise: this tree's data/ for a build here.
 DATADIR ?= $(CURDIR)/data
+# The program's version, in one place: the VERSION file (`betaalrun --version`).
+VERSION := $(shell cat $(CURDIR)/VERSION)
 CFLAGS  += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
            -Icore -Iparsers -Iwriters -Ipipeline $(PKG_CFLAGS) \
-           -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"'
+           -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"' \
+           -DBR_VERSION='"$(VERSION)"'
 LDLIBS  += $(PKG_LIBS) -pthread
 ifneq ($(XMLIN_CHUNK),)
 CFLAGS  += -DXMLIN_CHUNK=$(XMLIN_CHUNK)
@@ -48,12 +53,13 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 GEN      := $(B)/brgen
 
-.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps
+.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps \
+        install install-build uninstall deps-package
 all: betaalrun $(GEN)
 
 $(B)/%.o: %.c $(wildcard core/*.h parsers/*.h writers/*.h pipeline/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The EPC's list of SEPA countries (data/rules/sepa_landen.txt, data
 # reviewed like code) as a C table for iban.c: the distinct IBAN country
@@ -71,6 +77,7 @@ core/sepa_landen.h: data/rules/sepa_landen.txt
 	    print "#define SEPA_LANDEN_VERSIE \"" versie "\""; \
 	    print "static const char sepa_landen[][3] = {" codes "\n};" }' $< >$@.tmp && mv $@.tmp $@
 $(B)/core/iban.o: core/sepa_landen.h
+$(B)/pipeline/version.o: VERSION
 
 $(B)/libbetaalrun.a: $(LIB_OBJ)
 	@rm -f $@
@@ -133,7 +140,7 @@ FUZZ_CC := clang
 FUZZ_CHUNK ?= 61
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
         -fsanitize=fuzzer,address,undefined -Icore -Iparsers -Iwriters -Ipipeline $(PKG_CFLAGS) \
-        -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"' -DXMLIN_CHUNK=$(FUZZ_CHUNK)
+        -DBR_SOURCE_DIR='"$(CURDIR)"' -DBR_DATADIR='"$(DATADIR)"' -DBR_VERSION='"$(VERSION)"' -DXMLIN_CHUNK=$(FUZZ_CHUNK)
 fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) core/sepa_landen.h
 	@mkdir -p $(dir $@)
@@ -141,9 +148,16 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) core/sepa_landen.h
 
 DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
             libsqlite3-dev libcmocka-dev libxml2-utils openssl sqlite3 \
-            clang libclang-rt-14-dev bc time util-linux
-deps:
-	@missing=""; for p in $(DEPS_DEB); do \
+            clang libclang-rt-14-dev bc time util-linux \
+            mandoc man-db groff-base bsdextrautils binutils git systemd
+# Packages to build the Debian package (tests/package/build_deb.sh, CI
+# only; not needed by make test).
+DEPS_PACKAGE := $(DEPS_DEB) debhelper dpkg-dev devscripts lintian fakeroot
+
+deps: DEPS_WANTED = $(DEPS_DEB)
+deps-package: DEPS_WANTED = $(DEPS_PACKAGE)
+deps deps-package:
+	@missing=""; for p in $(DEPS_WANTED); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -166,5 +180,51 @@ bench: all $(B)/settle_bench
 	SETTLE_BENCH=$(CURDIR)/$(B)/settle_bench bash tests/bench/bench_settle.sh
 	bash tests/bench/bench_bank.sh
 
+# ---- install (FHS) ----------------------------------------------------------
+# `make install PREFIX=/usr DESTDIR=/tmp/stage`.  The installed binary is
+# built apart, in $(IB), with BR_DATADIR = $(PKGDATADIR) compiled in, so
+# that ./betaalrun keeps reading this tree's data/; $(IB)/.datadir records
+# the DATADIR it was built for and a different one rebuilds it.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+PKGDATADIR ?= $(PREFIX)/share/betaalrun
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/betaalrun
+# The systemd unit; empty UNITDIR installs none (debian/rules places it).
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+IB         ?= build-install
+DOCS       := README.md $(wildcard docs/*.md)
+
+install-build:
+	@if [ "$$(cat $(IB)/.datadir 2>/dev/null)" != "$(PKGDATADIR)" ]; then \
+	  rm -rf $(IB); mkdir -p $(IB); echo "$(PKGDATADIR)" >$(IB)/.datadir; fi
+	$(MAKE) B=$(IB) DATADIR=$(PKGDATADIR) $(IB)/betaalrun $(IB)/betaalrun.conf.example
+
+# The example configuration is the commented one `betaalrun init` writes.
+$(B)/betaalrun.conf.example: $(B)/betaalrun
+	@rm -rf $(B)/example-home
+	$(B)/betaalrun --home $(B)/example-home init >/dev/null
+	cp $(B)/example-home/betaalrun.conf $@
+	@rm -rf $(B)/example-home
+
+install: install-build
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR)/examples
+	install -m 755 $(IB)/betaalrun $(DESTDIR)$(BINDIR)/betaalrun
+	@set -e; for f in $$(cd data && find schemas rules -type f | LC_ALL=C sort); do \
+	  echo "install data/$$f"; install -D -m 644 data/$$f $(DESTDIR)$(PKGDATADIR)/$$f; done
+	install -D -m 644 man/betaalrun.1 $(DESTDIR)$(MANDIR)/man1/betaalrun.1
+	install -D -m 644 man/betaalrun.conf.5 $(DESTDIR)$(MANDIR)/man5/betaalrun.conf.5
+	@set -e; for f in $(DOCS); do install -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f; done
+	install -m 644 $(IB)/betaalrun.conf.example $(DESTDIR)$(DOCDIR)/examples/betaalrun.conf
+	@set -e; if [ -n "$(UNITDIR)" ]; then install -d -m 755 $(DESTDIR)$(UNITDIR); \
+	  echo "install dist/betaalrun-watch.service (ExecStart $(BINDIR)/betaalrun)"; \
+	  sed 's|/usr/bin/betaalrun|$(BINDIR)/betaalrun|g' dist/betaalrun-watch.service >$(DESTDIR)$(UNITDIR)/betaalrun-watch.service; \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/betaalrun-watch.service; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/betaalrun $(DESTDIR)$(MANDIR)/man1/betaalrun.1 $(DESTDIR)$(MANDIR)/man5/betaalrun.conf.5
+	rm -rf $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(DOCDIR)
+	@if [ -n "$(UNITDIR)" ]; then rm -f $(DESTDIR)$(UNITDIR)/betaalrun-watch.service; fi
+
 clean:
-	rm -rf build build-san betaalrun
+	rm -rf build build-san build-install betaalrun

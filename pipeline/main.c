@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backup.h"
 #include "date.h"
 #include "dossier.h"
 #include "error.h"
@@ -23,6 +24,7 @@
 #include "runview.h"
 #include "jobs.h"
 #include "status.h"
+#include "version.h"
 
 #include "banned.h"
 
@@ -49,6 +51,8 @@ static const char usage_text[] =
 	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door OPERATOR --toelichting TEXT\n"
 	"  dossier NUMBER [--month YYYY-MM]\n"
 	"                             a dossier's settlement history and a month's calculation\n"
+	"  backup FILE [--force]      a consistent copy of the store, while other commands run\n"
+	"  version | --version        the program's and its libraries' versions\n"
 	"\n"
 	"The data directory is --home DIR, else $BETAALRUN_HOME, else ./betaalrun-data.\n"
 	"Every command has --help.  Exit codes: 0 ok, 64 usage, 65 refused by a rule,\n"
@@ -498,6 +502,38 @@ static int cmd_jobs_close(const struct command *self, const char *dir, int argc,
 	return finish(rc, &err);
 }
 
+static int cmd_backup(const struct command *self, const char *dir, int argc, char **argv)
+{
+	const char *pos[MAX_POS];
+	int n, rc, force = 0;
+	const struct opt opts[] = { { "--force", NULL, &force }, { NULL, NULL, NULL } };
+	struct backup_result res;
+	struct br_error err;
+	struct home h;
+
+	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
+		return rc;
+	if (n != 1)
+		return usage_error(self, "where to? give the FILE to write the copy to");
+	br_error_clear(&err);
+	umask(077);
+	if ((rc = home_init(&h, dir, 0, &err)) == 0 && (rc = backup_store(h.db, pos[0], force, &res, &err)) == 0)
+		printf("backup written: %s (%lld bytes, %lld pages, schema %d)\n", pos[0], (long long)res.bytes,
+		       (long long)res.pages, res.schema_version);
+	return finish(rc, &err);
+}
+
+static int cmd_version(const struct command *self, const char *dir, int argc, char **argv)
+{
+	const char *pos[MAX_POS];
+	int n, rc;
+
+	(void)dir;
+	if ((rc = parse_args(self, argc, argv, NULL, pos, 0, &n)) != 0)
+		return rc;
+	return version_print(stdout) == 0 ? 0 : 74;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const struct command commands[] = {
@@ -539,6 +575,12 @@ static const struct command commands[] = {
 	  "  in Dutch, as the client's specification shows it\n" },
 	{ "status", cmd_status, "betaalrun [--home DIR] status\n"
 	  "  what an operator checks first: inbox, quarantine, register, deliveries\n" },
+	{ "backup", cmd_backup, "betaalrun [--home DIR] backup FILE [--force]\n"
+	  "  copy the store (betaalrun.db) to FILE while other commands go on (SQLite online backup),\n"
+	  "  check the copy (integrity_check), write it 0600 under a temporary name and rename it;\n"
+	  "  an existing FILE is refused (exit 65) unless --force; restore: copy FILE to HOME/betaalrun.db\n" },
+	{ "version", cmd_version, "betaalrun version | betaalrun --version\n"
+	  "  the program's version and the versions of libxml2, OpenSSL, SQLite and zlib in use\n" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -603,6 +645,9 @@ int main(int argc, char **argv)
 			a++;
 		} else if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
 			return usage(stdout, 0);
+		} else if (strcmp(argv[a], "--version") == 0) {
+			argv[a] = "version";
+			break;
 		} else {
 			fprintf(stderr, "betaalrun: unknown option %s\n\n", argv[a]);
 			return usage(stderr, 64);
