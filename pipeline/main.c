@@ -23,6 +23,7 @@
 #include "runview.h"
 #include "signals.h"
 #include "status.h"
+#include "tty.h"
 
 #include "banned.h"
 
@@ -43,7 +44,7 @@ static const char usage_text[] =
 	"  watch                      keep ingesting as files arrive; stops on SIGTERM/SIGINT\n"
 	"  status                     inbox, quarantine, register, deliveries\n"
 	"  run --month YYYY-MM --key K [--aanvullend] [--pass-fd N] | run --month YYYY-MM --dry-run\n"
-	"  approve RUN --key K [--pass-fd N] | cancel RUN | release RUN | verify FILE | runs\n"
+	"  approve RUN --key K [--pass-fd N] [--ja] | cancel RUN | release RUN | verify FILE | runs\n"
 	"  jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE] | jobs show ID\n"
 	"  jobs assign ID --door OPERATOR --toelichting TEXT\n"
 	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door OPERATOR --toelichting TEXT\n"
@@ -327,7 +328,7 @@ static int cmd_run(const struct command *self, const char *dir, int argc, char *
 		goto out;
 	if (rules_stale(&s.rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
-	if ((rc = payrun_prepare(&sum, s.st, &s.env, month, aanvullend, dry, key, s.pass, &err)) < 0)
+	if ((rc = payrun_prepare(&sum, s.st, &s.env, month, aanvullend, dry, key, home_session_pass(&s), &err)) < 0)
 		goto out;
 	runview_print(stdout, dry ? RUNVIEW_DRY_RUN : RUNVIEW_PREPARED, &sum);
 out:
@@ -335,28 +336,78 @@ out:
 	return finish(rc, &err);
 }
 
+#define APPROVE_DECLINED 1  /* the person answered no: exit 1, nothing signed */
+
+/* What `approve` is about to sign, shown before the question (issue 12);
+ * `shown` keeps it to check after the lock that nothing changed since. */
+static int approve_ask(struct home_session *s, const char *run, int ja, struct payrun_summary *shown,
+		       char status[16], struct br_error *err)
+{
+	int rc;
+
+	if ((rc = payrun_describe(shown, status, s->st, run, err)) < 0)
+		return rc;
+	if (ja || strcmp(status, "PREPARED") != 0)
+		return 0; /* payrun_approve says why it will not, or resumes */
+	runview_print(stdout, RUNVIEW_TO_APPROVE, shown);
+	fflush(stdout);
+	return tty_confirm("Goedkeuren? [j/N] ") ? 0 : APPROVE_DECLINED;
+}
+
+/* Under the lock: the run is still the one that was shown. */
+static int approve_unchanged(struct home_session *s, const char *run, const struct payrun_summary *shown,
+			     const char *status, struct br_error *err)
+{
+	struct payrun_summary now;
+	char st[16];
+	int rc;
+
+	if ((rc = payrun_describe(&now, st, s->st, run, err)) < 0)
+		return rc;
+	if (strcmp(st, status) != 0 || strcmp(now.sha256, shown->sha256) != 0 || now.tx != shown->tx ||
+	    now.total_cents != shown->total_cents)
+		return br_error_set(err, BR_EBUSY, "run %s is gewijzigd sinds hij werd getoond (nu %s); er is niets"
+				    " getekend: begin opnieuw", run, st);
+	return 0;
+}
+
 static int cmd_approve(const struct command *self, const char *dir, int argc, char **argv)
 {
 	const char *key = NULL, *fd_arg = NULL, *pos[MAX_POS];
-	const struct opt opts[] = { { "--key", &key, NULL }, { "--pass-fd", &fd_arg, NULL }, { NULL, NULL, NULL } };
+	int n, rc, pass_fd, ja = 0;
+	const struct opt opts[] = { { "--key", &key, NULL }, { "--pass-fd", &fd_arg, NULL }, { "--ja", NULL, &ja },
+				    { NULL, NULL, NULL } };
 	struct home_session s;
-	struct payrun_summary sum;
+	struct payrun_summary shown, sum;
 	struct br_error err;
-	int n, rc, pass_fd;
+	char status[16];
 
 	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
 		return rc;
 	if (n != 1)
-		return usage_error(self, "which run? give its id, e.g. BR-202611-0001");
+		return usage_error(self, "welke run? geef het run-id, bijvoorbeeld BR-202611-0001");
 	if (!key)
-		return usage_error(self, "the approval is a second signature: give --key FILE");
+		return usage_error(self, "goedkeuren is een tweede handtekening: geef --key BESTAND");
 	if ((rc = parse_fd(self, fd_arg, &pass_fd)) != 0)
 		return rc;
+	/* Nobody at a terminal to ask: a script says --ja, so that approving
+	 * is always a decision someone wrote down (issue 12). */
+	if (!ja && !tty_present())
+		return usage_error(self, "er is geen terminal om te vragen of %s goedgekeurd wordt: geef --ja", pos[0]);
 	br_error_clear(&err);
-	if ((rc = home_session_open(&s, dir, HOME_LOCKED | HOME_PASS, pass_fd, &err)) == 0 &&
-	    (rc = payrun_approve(&sum, s.st, &s.env, pos[0], key, s.pass, &err)) == 0)
+	/* show and ask before the passphrase and the lock: nobody waits
+	 * for a person who is still reading */
+	if ((rc = home_session_open(&s, dir, 0, -1, &err)) == 0 &&
+	    (rc = approve_ask(&s, pos[0], ja, &shown, status, &err)) == 0 &&
+	    (rc = home_session_passphrase(&s, pass_fd, &err)) == 0 && (rc = home_session_lock(&s, &err)) == 0 &&
+	    (rc = approve_unchanged(&s, pos[0], &shown, status, &err)) == 0 &&
+	    (rc = payrun_approve(&sum, s.st, &s.env, pos[0], key, home_session_pass(&s), &err)) == 0)
 		runview_print(stdout, RUNVIEW_APPROVED, &sum);
 	home_session_close(&s);
+	if (rc == APPROVE_DECLINED) {
+		log_event(LOG_WARN, "niet goedgekeurd: er is niets getekend", "run=%s", shown.msg_id);
+		return 1;
+	}
 	return finish(rc, &err);
 }
 
@@ -515,10 +566,12 @@ static const struct command commands[] = {
 	  "  (PKCS#12 or PEM; passphrase from $BETAALRUN_KEY_PASS or fd N); prints the run id first;\n"
 	  "  --aanvullend pays only what is due and unpaid after the month was released;\n"
 	  "  --dry-run writes the report under out/YYYY-MM/dry-run/ and books nothing\n" },
-	{ "approve", cmd_approve, "betaalrun [--home DIR] approve RUN --key K [--pass-fd N]\n"
+	{ "approve", cmd_approve, "betaalrun [--home DIR] approve RUN --key K [--pass-fd N] [--ja]\n"
 	  "  second signature (four-eyes: the approver must be another person than the preparer,\n"
 	  "  exit 77; the approver's certificate must chain to vertrouwen, exit 65); running it\n"
-	  "  again after an interruption finishes the approval\n" },
+	  "  again after an interruption finishes the approval.  Shows the run (count, total,\n"
+	  "  execution date, file hash, report) and asks \"Goedkeuren? [j/N]\" (no: exit 1, nothing\n"
+	  "  signed); --ja approves without asking and is required when stdin is not a terminal\n" },
 	{ "cancel", cmd_one_arg, "betaalrun [--home DIR] cancel RUN\n  cancel a prepared or approved run\n" },
 	{ "release", cmd_one_arg, "betaalrun [--home DIR] release RUN\n"
 	  "  verify both signatures and the file, copy it to outbox/, book the payments as paid\n" },

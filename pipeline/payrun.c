@@ -1424,6 +1424,20 @@ static void approve_summary(struct payrun_summary *out, const struct run_row *r)
 	out->total_cents = r->totaal_cents;
 }
 
+int payrun_describe(struct payrun_summary *out, char status[16], struct store *st, const char *run,
+		    struct br_error *err)
+{
+	struct run_row r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = run_load(&r, st, run, err)) < 0)
+		return rc;
+	approve_summary(out, &r);
+	snprintf(status, 16, "%s", r.status);
+	return 0;
+}
+
 /* `approve` of an APPROVED run: done already when it is the recorded
  * approver's certificate (a rerun after a kill); refused for anyone else. */
 static int approve_again(struct payrun_summary *out, struct store *st, const struct payrun_env *env,

@@ -27,8 +27,8 @@ refused "unknown option --maand" run --maand 2026-11
 refused "--month needs a value" run --key k --month
 refused "--key is given twice" run --month 2026-11 --key a --key b
 refused "--pass-fd x3 is not a file descriptor number" run --month 2026-11 --key k --pass-fd x3
-refused "which run? give its id" approve --key k.p12
-refused "the approval is a second signature: give --key FILE" approve BR-202611-0001
+refused "welke run? geef het run-id" approve --key k.p12
+refused "goedkeuren is een tweede handtekening: geef --key BESTAND" approve BR-202611-0001
 refused "unexpected argument 'extra'" cancel BR-202611-0001 extra
 refused "which file?" verify
 refused "--datum 31-10-2026 is not a date; write it as YYYY-MM-DD" jobs close 1 --uitkomst BEEINDIGD --datum 31-10-2026 --door a --toelichting b

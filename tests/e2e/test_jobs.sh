@@ -59,7 +59,7 @@ payrun() {
 	run=$(head -n1 "$tmp/run-$1.out")
 	[[ "$run" =~ ^BR-[0-9]{6}-[0-9]{4}$ ]] || fail "run $1: first line is not a run id: $run"
 	if [ "${2:-}" != norelease ]; then
-		br approve "$run" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
+		br approve "$run" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
 			|| fail "approve $run: $(cat "$tmp/err")"
 		br release "$run" >/dev/null 2>"$tmp/err" || fail "release $run: $(cat "$tmp/err")"
 	fi
