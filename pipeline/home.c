@@ -14,6 +14,26 @@
 
 #include "banned.h"
 
+static const char *home_cmd = "betaalrun";
+
+void home_set_command(const char *name)
+{
+	home_cmd = name;
+}
+
+char *home_lock_holder(char out[STORE_HOLDER_MAX])
+{
+	char ts[TIMESTAMP_UTC_FMT_MAX] = "?";
+	struct br_error e;
+	int64_t now;
+
+	br_error_clear(&e);
+	if (timestamp_now(&now, &e) == 0)
+		timestamp_format_utc(ts, now);
+	snprintf(out, STORE_HOLDER_MAX, "betaalrun %s (pid %ld) sinds %s", home_cmd, (long)getpid(), ts);
+	return out;
+}
+
 int home_init(struct home *h, const char *dir, int need_conf, struct br_error *err)
 {
 	const char *data = getenv("BETAALRUN_DATADIR");
@@ -165,7 +185,9 @@ int home_session_lock(struct home_session *s, struct br_error *err)
 {
 	if (s->lock >= 0)
 		return 0;
-	s->lock = store_lock(s->h.lock, HOME_LOCK_WAIT_MS, err);
+	char who[STORE_HOLDER_MAX];
+
+	s->lock = store_lock(s->h.lock, HOME_LOCK_WAIT_MS, home_lock_holder(who), err);
 	return s->lock < 0 ? s->lock : 0;
 }
 

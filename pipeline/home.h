@@ -34,6 +34,14 @@ struct home {
 	struct config cfg;
 };
 
+/* The command this process runs ("run", "jobs close"), for the lock
+ * file's holder line; main.c sets it once.  The string is borrowed for
+ * the life of the process. */
+void home_set_command(const char *name);
+/* "betaalrun run (pid 1234) sinds 2026-12-07T10:00:00Z" (UTC, from
+ * timestamp_now so $BETAALRUN_NOW fixes it): what store_lock writes. */
+char *home_lock_holder(char out[STORE_HOLDER_MAX]);
+
 /* Fill the paths of `dir`; with `need_conf`, require the directory and
  * load its betaalrun.conf (BR_ENOINPUT naming `betaalrun init` when the
  * directory is missing, BR_ECONFIG for a bad configuration). */

@@ -69,9 +69,10 @@ int ingest_once(struct intake_summary *sum, const struct home *h, const struct s
 {
 	struct intake_opts o;
 	struct store *st = NULL;
+	char who[STORE_HOLDER_MAX];
 	int lock, rc;
 
-	if ((lock = store_lock(h->lock, HOME_LOCK_WAIT_MS, err)) < 0)
+	if ((lock = store_lock(h->lock, HOME_LOCK_WAIT_MS, home_lock_holder(who), err)) < 0)
 		return lock;
 	if ((rc = store_open(&st, h->db, 0, err)) < 0)
 		goto out;

@@ -678,6 +678,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "betaalrun: unknown command '%s'\n\n", argv[a]);
 		return usage(stderr, 64);
 	}
+	home_set_command(c->name);
 	if (wants_help(argc - a - used + 1, argv + a + used - 1)) {
 		fputs(c->help, stdout);
 		return 0;

@@ -55,7 +55,7 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 75 ] || fail "a second writer got exit $rc, expected 75"
-grep -q busy "$tmp/busy" || fail "no 'busy' message"
+grep -q "de opslag is bezet" "$tmp/busy" || fail "no busy message"
 wait
 ok "a concurrent writer exits 75"
 

@@ -81,3 +81,18 @@ grep -q "geheim-2" "$tmp/yes.tty" && fail "the approver's passphrase was echoed"
 grep -q "^$run goedgekeurd" "$tmp/yes.tty" || fail "approve yes: $(cat "$tmp/yes.tty")"
 case $(appr_of "$run") in *CN=Approver*"|APPROVED") ;; *) fail "approve yes: $(appr_of "$run")" ;; esac
 ok "approve 'j' then the passphrase (echo off): approved"
+
+# ---- the lock names its holder ---------------------------------------------------------
+"$BR" --home "$home" release "$run" >"$tmp/out" 2>"$tmp/err" & pid=$!
+wait $pid || fail "release: $(cat "$tmp/err")"
+# BETAALRUN_NOW 2026-11-20T09:00:00 is CET (UTC+1): 08:00 UTC
+want="betaalrun release (pid $pid) sinds 2026-11-20T08:00:00Z"
+[ "$(cat "$home/betaalrun.lock")" = "$want" ] || fail "lock file: '$(cat "$home/betaalrun.lock")', want '$want'"
+# while that line's holder (here flock(1)) has the lock, a writer gives up naming it
+flock "$home/betaalrun.lock" sleep 8 & holder=$!
+sleep 0.3
+set +e; "$BR" --home "$home" cancel "$run" >"$tmp/out" 2>"$tmp/err"; rc=$?; set -e
+kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true
+[ $rc = 75 ] || fail "cancel while the store is locked: exit $rc"
+grep -qF "de opslag is bezet: $want" "$tmp/err" || fail "busy message: $(cat "$tmp/err")"
+ok "the lock holder writes command, pid and start (UTC); a waiter that gives up names them (75)"
