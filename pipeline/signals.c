@@ -597,6 +597,11 @@ out:
 static const char *const outcomes[] = { "GEEN_GEVOLGEN", "AANGEPAST", "BEEINDIGD", "RECHT_VERVALLEN",
 					 "TOEKENNEN", "AFWIJZEN" };
 
+const char *jobs_outcome(size_t i)
+{
+	return i < sizeof(outcomes) / sizeof(outcomes[0]) ? outcomes[i] : NULL;
+}
+
 static int check_close_args(const struct jobs_close_args *a, struct br_error *err)
 {
 	size_t i;
@@ -973,7 +978,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	else if (b.rc)
 		rc = b.rc;
 	if (rc == 0 && out && n == 0)
-		fprintf(out, "(no open jobs)\n");
+		fprintf(out, "(geen open taken)\n");
 	if (rc == 0 && csv_path)
 		rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err);
 	sqlite3_finalize(s);

@@ -219,7 +219,10 @@ filtered '$3 == "0420"' --gemeente 0420
 filtered '$4 == "VERMOGEN"' --soort VERMOGEN
 filtered '$7 < "2026-11-14"' --overdue
 filtered '$3 == "0420" && $4 == "VERMOGEN"' --gemeente 0420 --soort VERMOGEN
-ok "jobs list --gemeente, --soort and --overdue select the right jobs"
+# a municipality by name, any case (0420 is Medemblik)
+filtered '$3 == "0420"' --gemeente medemblik
+filtered '$3 == "0420" && $4 == "VERMOGEN"' --gemeente MEDEMBLIK --soort VERMOGEN
+ok "jobs list --gemeente (code or name), --soort and --overdue select the right jobs"
 
 # ---- 5. a Soort the signal table does not know ---------------------------------------
 
