@@ -225,8 +225,10 @@ grep -qxF 'file: evil\nproblem: none (file OK)\naction: delete this file.xml' "$
 ok "$nreasons reasons: one line per key, no control byte, valid UTF-8, no forged line"
 
 # ---- the log: one event per line ---------------------------------------------
-if LC_ALL=C grep -qvE '^level=(debug|info|warn|error) ' "$tmp/err"; then
-	fail "a log line does not start an event: $(LC_ALL=C grep -vE '^level=' "$tmp/err" | head -n 1 | cat -v)"
+# every event starts with its time (lib.sh fixes BETAALRUN_NOW, Dutch winter time: UTC+1)
+ev="^ts=$(date -u -d "${BETAALRUN_NOW/T/ } CET" +%Y-%m-%dT%H:%M:%SZ) level=(debug|info|warn|error) "
+if LC_ALL=C grep -qvE "$ev" "$tmp/err"; then
+	fail "a log line does not start an event: $(LC_ALL=C grep -vE "$ev" "$tmp/err" | head -n 1 | cat -v)"
 fi
 if LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]' "$tmp/err" "$tmp/out"; then fail "a control byte reached the log"; fi
 if grep -Eq '(^|[^0-9])[0-9]{9}([^0-9]|$)' "$tmp/err" "$tmp/out"; then fail "a 9-digit number (BSN?) in the output"; fi
