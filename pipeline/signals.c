@@ -1115,7 +1115,7 @@ int jobs_summary(struct store *st, int32_t today, FILE *out, struct br_error *er
 				" WHERE t.status <> 'AFGEROND' GROUP BY 1 ORDER BY d.gemeente IS NULL, 1", err)) < 0)
 		return rc;
 	store_bind_date(s, 1, today, NULL);
-	fprintf(out, "%-10s %8s %8s\n", "gemeente", "open", "overdue");
+	fprintf(out, "%-10s %8s %8s\n", "gemeente", "open", "te laat");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		open += (long)sqlite3_column_int64(s, 1);
 		overdue += (long)sqlite3_column_int64(s, 2);

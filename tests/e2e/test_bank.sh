@@ -1017,8 +1017,8 @@ ingest "$hd"
 	|| fail "the proprietary reason is not kept as such"
 [ "$(q "$hd" "SELECT coalesce(status, '') FROM betaling WHERE id = $U_ID")" = "" ] || fail "a lower-case EndToEndId changed $U_E2E"
 "$BR" --home "$hd" status >"$tmp/status.out" 2>&1 || fail "status: $(cat "$tmp/status.out")"
-grep -q "^  $RU line [0-9]*: BR-202611-0099 $U_E2E RJCT RABO-REK-GESLOTEN-BEGUNSTIGDE" "$tmp/status.out" \
-	&& grep -q "^  $RL line [0-9]*: $run $U_LOW RJCT AC01" "$tmp/status.out" \
+grep -q "^  $RU regel [0-9]*: BR-202611-0099 $U_E2E RJCT RABO-REK-GESLOTEN-BEGUNSTIGDE" "$tmp/status.out" \
+	&& grep -q "^  $RL regel [0-9]*: $run $U_LOW RJCT AC01" "$tmp/status.out" \
 	|| fail "status does not list the unmatched lines: $(cat "$tmp/status.out")"
 for r in "$RU" "$RL"; do
 	[ "$(q "$hd" "SELECT count(*) FROM taak WHERE soort = 'BANK' AND dossier IS NULL AND sleutel = 'pain002 $r' AND omschrijving LIKE '%$r%'")" = 1 ] \

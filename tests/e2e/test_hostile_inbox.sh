@@ -245,7 +245,7 @@ set -e
 	|| fail "the completed file is not in quarantine/ whole"
 grep -qx "sha256: $sha_final" "$q/growing.xml.reason" || fail "the reason does not give the sha256 of the whole file"
 "$BR" --home "$home" status >"$tmp/status" 2>/dev/null || true
-grep -q '^inbox *0 file(s) waiting' "$tmp/status" || fail "status does not say the inbox is empty: $(head -n 3 "$tmp/status")"
+grep -q '^inbox *0 bestand(en) wachten' "$tmp/status" || fail "status does not say the inbox is empty: $(head -n 3 "$tmp/status")"
 ok "the next pass, the writer gone, reads the file whole and quarantines it; nothing is left waiting"
 
 # ---- ingest DIR on another file system ----------------------------------------

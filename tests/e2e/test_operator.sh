@@ -96,3 +96,15 @@ kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true
 [ $rc = 75 ] || fail "cancel while the store is locked: exit $rc"
 grep -qF "de opslag is bezet: $want" "$tmp/err" || fail "busy message: $(cat "$tmp/err")"
 ok "the lock holder writes command, pid and start (UTC); a waiter that gives up names them (75)"
+
+# ---- status: Dutch, amounts as € 1.234,56, the command's clock -------------------------
+"$BR" --home "$home" status >"$tmp/status" 2>"$tmp/err" || fail "status: $(cat "$tmp/err")"
+grep -q "^laatste run *$run  2026-11  RELEASED  $n betalingen  $euro$" "$tmp/status" \
+	|| fail "status, last run: $(grep 'laatste run' "$tmp/status")"
+for day in 2026-11-20 2026-12-31 2030-01-01; do
+	want=$(count "$home" "SELECT count(*) FROM dossier WHERE einddatum IS NULL OR einddatum >= '$day'")
+	BETAALRUN_NOW=${day}T12:00:00 "$BR" --home "$home" status >"$tmp/status" 2>/dev/null
+	grep -q "^lopende dossiers *$want$" "$tmp/status" || fail "status on $day: $(grep lopende "$tmp/status"), want $want"
+done
+grep -q "EUR\|file(s)\|matching nothing" "$tmp/status" && fail "status still speaks English: $(cat "$tmp/status")"
+ok "status: the last run's total as $euro, dossiers in force on BETAALRUN_NOW's day"
