@@ -95,9 +95,9 @@ out:
 
 void ingest_print_summary(FILE *out, const struct intake_summary *s)
 {
-	fprintf(out, "ingested %d, duplicates %d, quarantined %d, records %ld, unknown BSN %ld%s\n",
+	fprintf(out, "ingelezen %d, dubbel %d, quarantaine %d, records %ld, onbekend BSN %ld%s\n",
 		s->ingested, s->duplicates, s->quarantined, s->records, s->unknown_bsn,
-		s->recovered ? " (finished interrupted archives)" : "");
+		s->recovered ? " (onderbroken archivering afgemaakt)" : "");
 }
 
 static volatile sig_atomic_t stop_requested;

@@ -1622,7 +1622,7 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 
 	if ((rc = fsutil_digest_file(sha, sha1, file, UINT64_MAX, NULL, err)) < 0)
 		return rc;
-	printf("file      %s\nsha256    %s\nsha1      %s\n", file, sha, sha1);
+	printf("bestand       %s\nsha256        %s\nsha1          %s\n", file, sha, sha1);
 	snprintf(sig, sizeof(sig), "%s.p7s", file);
 	if (!fsutil_exists(sig))
 		return br_error_set(err, BR_EINPUT, "no signature file %s beside the payment file", sig);
@@ -1632,10 +1632,10 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	/* the one four-eyes check, against the run's recorded signers if any */
 	rc = cms_verify_four_eyes(&fe, file, sig, env->trust_pem, found ? &rec : NULL, err);
 	for (i = 0; i < fe.n_signers; i++)
-		printf("signer %zu  %s (certificate sha256 %s)\n", i + 1, fe.signers[i].subject,
+		printf("ondertekenaar %zu  %s (certificaat sha256 %s)\n", i + 1, fe.signers[i].subject,
 		       fe.signers[i].fingerprint);
 	if (found)
-		printf("run       %s (%s)\n", rs.msg_id, rs.status);
+		printf("run           %s (%s)\n", rs.msg_id, rs.status);
 	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
 	if (rc < 0 && fe.n_signers == 1 && fsutil_exists(pending))
 		log_event(LOG_WARN, "an interrupted approve left its approval beside the signature file:"
@@ -1648,9 +1648,9 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	if (!rs.goedkeurder[0] && !rs.goedkeurder_sha256[0])
 		return br_error_set(err, BR_EINPUT, "run %s recorded no approval (it is %s): the second signature, by"
 				    " %s, is not its approver's", rs.msg_id, rs.status, fe.approver.subject);
-	printf("preparer  %s\napprover  %s\n", fe.preparer.subject, fe.approver.subject);
-	printf("verified: two trusted signatures by different people, the preparer and the approver recorded for"
-	       " run %s; the ledger knows this file\n", rs.msg_id);
+	printf("voorbereider  %s\ngoedkeurder   %s\n", fe.preparer.subject, fe.approver.subject);
+	printf("geverifieerd: twee vertrouwde handtekeningen van verschillende mensen, de voorbereider en de"
+	       " goedkeurder die run %s vastlegde; het grootboek kent dit bestand\n", rs.msg_id);
 	return 0;
 }
 

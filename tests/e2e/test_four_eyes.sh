@@ -231,9 +231,9 @@ h=$(fresh good); f=$h/$rel
 approve 0 "approve" "$h" Approver
 approve 0 "approve again by the same certificate" "$h" Approver
 expect 0 "verify of a good file" "$h" verify "$f"
-grep -q "^verified: " "$tmp/out" && grep -q "^preparer  CN=Preparer" "$tmp/out" && grep -q "^approver  CN=Approver" "$tmp/out" \
+grep -q "^geverifieerd: " "$tmp/out" && grep -q "^voorbereider  CN=Preparer" "$tmp/out" && grep -q "^goedkeurder   CN=Approver" "$tmp/out" \
 	|| fail "verify output: $(cat "$tmp/out")"
-grep -q "certificate sha256 $(fp Approver)" "$tmp/out" || fail "verify does not show the approver's certificate"
+grep -q "certificaat sha256 $(fp Approver)" "$tmp/out" || fail "verify does not show the approver's certificate"
 expect 0 "release" "$h" release "$run"
 expect 0 "verify of the released file in the outbox" "$h" verify "$h/outbox/$run.xml"
 ok "a good file: verify passes and names preparer and approver; approving again with the same certificate is a no-op; release"

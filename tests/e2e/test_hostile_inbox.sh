@@ -107,7 +107,7 @@ set -e
 size_during=$(stat -c %s "$inbox/growing.xml")
 [ "$rc" != 124 ] || fail "ingest hung (a FIFO opened?)"
 [ "$rc" = 65 ] || fail "ingest exited $rc, expected 65: $(cat "$tmp/err")"
-grep -q '^ingested 2, duplicates 0, quarantined '"$expected"',' "$tmp/out" \
+grep -q '^ingelezen 2, dubbel 0, quarantaine '"$expected"',' "$tmp/out" \
 	|| fail "expected 2 ingested and $expected quarantined in one pass: $(cat "$tmp/out")"
 ok "one pass: the register and the signals ingested, $expected hostile entries quarantined, exit 65"
 
@@ -261,7 +261,7 @@ if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -
 	rc=$?
 	set -e
 	[ "$rc" = 65 ] || fail "ingest of another file system's DIR exited $rc: $(cat "$tmp/err3")"
-	grep -q '^ingested 1, duplicates 0, quarantined 3,' "$tmp/out3" || fail "ingest DIR: $(cat "$tmp/out3")"
+	grep -q '^ingelezen 1, dubbel 0, quarantaine 3,' "$tmp/out3" || fail "ingest DIR: $(cat "$tmp/out3")"
 	[ -L "$shm/.quarantined-link.xml" ] && [ -p "$shm/.quarantined-pipe2.xml" ] \
 		|| fail "the link and the FIFO were not moved aside inside DIR: $(ls -A "$shm")"
 	grep -qx 'stored-as: inbox/.quarantined-link.xml (another file system than quarantine/)' "$q/link.xml.reason" \
