@@ -343,6 +343,22 @@ int64_t timestamp_local_from_utc(int64_t utc)
 	return utc + (utc >= start && utc < end ? 7200 : 3600);
 }
 
+int64_t timestamp_utc_from_local(int64_t local)
+{
+	/* local = utc + 7200 (summer) or utc + 3600 (winter); summer first */
+	if (timestamp_local_from_utc(local - 7200) == local)
+		return local - 7200;
+	return local - 3600;
+}
+
+char *timestamp_format_utc(char buf[TIMESTAMP_UTC_FMT_MAX], int64_t local)
+{
+	timestamp_format(buf, timestamp_utc_from_local(local));
+	buf[19] = 'Z';
+	buf[20] = '\0';
+	return buf;
+}
+
 int timestamp_now(int64_t *out, struct br_error *err)
 {
 	const char *fixed = getenv("BETAALRUN_NOW");

@@ -18,6 +18,7 @@
 #define DATE_FMT_MAX 11      /* "YYYY-MM-DD" + NUL */
 #define TIMESTAMP_FMT_MAX 20 /* "YYYY-MM-DDThh:mm:ss" + NUL */
 #define MONTH_FMT_MAX 8      /* "YYYY-MM" + NUL */
+#define TIMESTAMP_UTC_FMT_MAX 21 /* "YYYY-MM-DDThh:mm:ssZ" + NUL */
 #define DATE_NONE INT32_MIN  /* an optional date that is absent */
 
 /* Days from a civil date; y/m/d must already be valid (see date_valid). */
@@ -67,5 +68,14 @@ int timestamp_now(int64_t *out, struct br_error *err);
 /* UTC seconds to Europe/Amsterdam local seconds: UTC+1, UTC+2 from the last
  * Sunday of March 01:00 UTC until the last Sunday of October 01:00 UTC. */
 int64_t timestamp_local_from_utc(int64_t utc);
+
+/* The inverse: Europe/Amsterdam local seconds to UTC.  A local time that
+ * occurs twice (the last hour of summer time in October) is read as summer
+ * time; one that does not occur (the skipped hour in March) as winter time. */
+int64_t timestamp_utc_from_local(int64_t local);
+
+/* RFC 3339 in UTC of a *local* timestamp (as timestamp_now gives it):
+ * "YYYY-MM-DDThh:mm:ssZ", for logs and the lock file. */
+char *timestamp_format_utc(char buf[TIMESTAMP_UTC_FMT_MAX], int64_t local);
 
 #endif

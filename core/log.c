@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
+
 #include "banned.h"
 
 /* -1 until set: the first event reads $BETAALRUN_LOG unless
@@ -298,9 +300,20 @@ const char *log_q(char *buf, unsigned cap, const char *value)
 	return buf;
 }
 
+/* The event's time: "unknown" when the clock (or a malformed
+ * $BETAALRUN_NOW, which the command itself reports) gives none. */
+static const char *log_ts(char buf[TIMESTAMP_UTC_FMT_MAX])
+{
+	int64_t now;
+
+	if (timestamp_now(&now, NULL) < 0)
+		return "unknown";
+	return timestamp_format_utc(buf, now);
+}
+
 void log_event(enum log_level level, const char *msg, const char *fields, ...)
 {
-	char line[LOG_LINE_MAX];
+	char line[LOG_LINE_MAX], ts[TIMESTAMP_UTC_FMT_MAX];
 	char qmsg[LOG_LINE_MAX / 2];
 	va_list ap;
 	size_t n;
@@ -310,8 +323,9 @@ void log_event(enum log_level level, const char *msg, const char *fields, ...)
 		level = LOG_ERROR;
 	if ((int)level < (int)log_current())
 		return;
-	/* The header says msg="..." for a message with spaces (log.h). */
-	w = snprintf(line, sizeof(line) - 1, "level=%s msg=%s", log_names[level],
+	/* log.h: ts first, RFC 3339 UTC of timestamp_now ($BETAALRUN_NOW
+	 * fixes it); the header says msg="..." for a message with spaces. */
+	w = snprintf(line, sizeof(line) - 1, "ts=%s level=%s msg=%s", log_ts(ts), log_names[level],
 		log_q(qmsg, sizeof(qmsg), msg));
 	n = w < 0 ? 0 : (size_t)w;
 	if (fields && n + 1 < sizeof(line) - 1) {

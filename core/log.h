@@ -1,8 +1,10 @@
 /*
  * log.h — one line per event on stderr in logfmt (cli.md):
  *
- *   level=info msg="file ingested" file=reg.xml records=2814
+ *   ts=2026-11-27T17:00:00Z level=info msg="file ingested" file=reg.xml records=2814
  *
+ * ts is the time of the event in UTC (RFC 3339), from timestamp_now, so
+ * that $BETAALRUN_NOW fixes it for tests ("unknown" if it is malformed).
  * Values containing spaces, '"' or '=', or anything log_escape() would
  * escape, are quoted with '"' and '\\' escaping.  Personal data is masked
  * at the last moment: every run of nine or more digits in the finished line

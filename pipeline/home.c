@@ -10,8 +10,29 @@
 #include "cms_sign.h"
 #include "date.h"
 #include "rules_xml.h"
+#include "tty.h"
 
 #include "banned.h"
+
+static const char *home_cmd = "betaalrun";
+
+void home_set_command(const char *name)
+{
+	home_cmd = name;
+}
+
+char *home_lock_holder(char out[STORE_HOLDER_MAX])
+{
+	char ts[TIMESTAMP_UTC_FMT_MAX] = "?";
+	struct br_error e;
+	int64_t now;
+
+	br_error_clear(&e);
+	if (timestamp_now(&now, &e) == 0)
+		timestamp_format_utc(ts, now);
+	snprintf(out, STORE_HOLDER_MAX, "betaalrun %s (pid %ld) sinds %s", home_cmd, (long)getpid(), ts);
+	return out;
+}
 
 int home_init(struct home *h, const char *dir, int need_conf, struct br_error *err)
 {
@@ -126,14 +147,10 @@ int home_session_open(struct home_session *s, const char *dir, int flags, int pa
 		snprintf(s->trust, sizeof(s->trust), "%s", s->h.cfg.vertrouwen);
 	else if ((rc = fsutil_join(s->trust, sizeof(s->trust), s->h.dir, s->h.cfg.vertrouwen, err)) < 0)
 		return rc;
-	/* No core dump may hold the passphrase or the key (issue 10): the
-	 * process is made non-dumpable before either is in memory, for the
-	 * rest of the command (cms_no_core_dumps in cms_sign.h). */
-	if ((flags & HOME_PASS) && ((rc = cms_no_core_dumps(err)) < 0 ||
-				    (rc = cms_read_passphrase(s->pass, sizeof(s->pass), pass_fd, err)) < 0))
+	if ((flags & HOME_PASS) && (rc = home_session_passphrase(s, pass_fd, err)) < 0)
 		return rc;
-	if ((flags & HOME_LOCKED) && (s->lock = store_lock(s->h.lock, HOME_LOCK_WAIT_MS, err)) < 0)
-		return s->lock;
+	if ((flags & HOME_LOCKED) && (rc = home_session_lock(s, err)) < 0)
+		return rc;
 	if ((rc = store_open(&s->st, s->h.db, 0, err)) < 0)
 		return rc;
 	s->env.home = s->h.dir;
@@ -142,6 +159,41 @@ int home_session_open(struct home_session *s, const char *dir, int flags, int pa
 	s->env.trust_pem = s->trust;
 	s->env.signals = &s->sig;
 	return timestamp_now(&s->env.now, err);
+}
+
+int home_session_passphrase(struct home_session *s, int pass_fd, struct br_error *err)
+{
+	int rc;
+
+	/* No core dump may hold the passphrase or the key (issue 10): the
+	 * process is made non-dumpable before either is in memory, for the
+	 * rest of the command (cms_no_core_dumps in cms_sign.h). */
+	if ((rc = cms_no_core_dumps(err)) < 0 ||
+	    (rc = cms_read_passphrase(s->pass, sizeof(s->pass), pass_fd, err)) < 0)
+		return rc;
+	s->pass_given = pass_fd >= 0 || getenv("BETAALRUN_KEY_PASS") != NULL;
+	/* issue 12: a person at a terminal who gave none is asked, echo off */
+	if (!s->pass_given && tty_present()) {
+		if ((rc = tty_read_secret(s->pass, sizeof(s->pass), "Wachtwoordzin van de sleutel: ", err)) < 0)
+			return rc;
+		s->pass_given = 1;
+	}
+	return 0;
+}
+
+int home_session_lock(struct home_session *s, struct br_error *err)
+{
+	if (s->lock >= 0)
+		return 0;
+	char who[STORE_HOLDER_MAX];
+
+	s->lock = store_lock(s->h.lock, HOME_LOCK_WAIT_MS, home_lock_holder(who), err);
+	return s->lock < 0 ? s->lock : 0;
+}
+
+const char *home_session_pass(const struct home_session *s)
+{
+	return s->pass_given ? s->pass : NULL;
 }
 
 void home_session_close(struct home_session *s)

@@ -34,6 +34,14 @@ struct home {
 	struct config cfg;
 };
 
+/* The command this process runs ("run", "jobs close"), for the lock
+ * file's holder line; main.c sets it once.  The string is borrowed for
+ * the life of the process. */
+void home_set_command(const char *name);
+/* "betaalrun run (pid 1234) sinds 2026-12-07T10:00:00Z" (UTC, from
+ * timestamp_now so $BETAALRUN_NOW fixes it): what store_lock writes. */
+char *home_lock_holder(char out[STORE_HOLDER_MAX]);
+
 /* Fill the paths of `dir`; with `need_conf`, require the directory and
  * load its betaalrun.conf (BR_ENOINPUT naming `betaalrun init` when the
  * directory is missing, BR_ECONFIG for a bad configuration). */
@@ -57,12 +65,13 @@ struct home_session {
 	int lock;                    /* store_lock descriptor, -1 when not locked */
 	char trust[FSUTIL_PATH_MAX]; /* [ondertekening] vertrouwen, resolved */
 	char pass[HOME_PASS_MAX];    /* the key's passphrase; wiped on close */
+	int pass_given;              /* a passphrase was given (fd, environment, terminal) */
 	struct payrun_env env;
 };
 
 enum {
 	HOME_LOCKED = 1,   /* take the store's lock (a writing command) */
-	HOME_PASS = 2      /* read the key's passphrase (see cms_read_passphrase) */
+	HOME_PASS = 2      /* read the key's passphrase (home_session_passphrase) */
 };
 
 /* Open a session on `dir` with HOME_* `flags`; `pass_fd` is --pass-fd or
@@ -71,5 +80,21 @@ enum {
 int home_session_open(struct home_session *s, const char *dir, int flags, int pass_fd,
 		      struct br_error *err);
 void home_session_close(struct home_session *s);
+
+/*
+ * The key's passphrase: from --pass-fd `pass_fd` (>= 0) or
+ * $BETAALRUN_KEY_PASS (cms_read_passphrase); when neither is given and
+ * stdin is a terminal, asked there with echo off (tty.h).  Makes the
+ * process non-dumpable first.  Done by home_session_open with HOME_PASS.
+ */
+int home_session_passphrase(struct home_session *s, int pass_fd, struct br_error *err);
+
+/* Take the store's lock now (HOME_LOCKED does it at open); BR_EBUSY naming
+ * the holder after HOME_LOCK_WAIT_MS.  A no-op when held already. */
+int home_session_lock(struct home_session *s, struct br_error *err);
+
+/* The passphrase for cms_sign: NULL when none was given at all, so that a
+ * key that needs one says "no passphrase given", not "wrong passphrase". */
+const char *home_session_pass(const struct home_session *s);
 
 #endif

@@ -69,9 +69,10 @@ int ingest_once(struct intake_summary *sum, const struct home *h, const struct s
 {
 	struct intake_opts o;
 	struct store *st = NULL;
+	char who[STORE_HOLDER_MAX];
 	int lock, rc;
 
-	if ((lock = store_lock(h->lock, HOME_LOCK_WAIT_MS, err)) < 0)
+	if ((lock = store_lock(h->lock, HOME_LOCK_WAIT_MS, home_lock_holder(who), err)) < 0)
 		return lock;
 	if ((rc = store_open(&st, h->db, 0, err)) < 0)
 		goto out;
@@ -94,9 +95,9 @@ out:
 
 void ingest_print_summary(FILE *out, const struct intake_summary *s)
 {
-	fprintf(out, "ingested %d, duplicates %d, quarantined %d, records %ld, unknown BSN %ld%s\n",
+	fprintf(out, "ingelezen %d, dubbel %d, quarantaine %d, records %ld, onbekend BSN %ld%s\n",
 		s->ingested, s->duplicates, s->quarantined, s->records, s->unknown_bsn,
-		s->recovered ? " (finished interrupted archives)" : "");
+		s->recovered ? " (onderbroken archivering afgemaakt)" : "");
 }
 
 static volatile sig_atomic_t stop_requested;

@@ -155,7 +155,7 @@ static int schema_for(struct xmlin_schema **out, struct intake *in, const struct
 			return br_error_set(err, BR_ECONFIG, "data directory path too long");
 		if (access(path, R_OK) != 0)
 			return br_error_set(err, BR_ECONFIG, "%s is missing or unreadable (%s); the shipped data is"
-					    " read from %s (set BETAALRUN_DATADIR)", inputs[i].schema, path,
+					    " read from %s (set BETAALRUN_DATADIR)", schema, path,
 					    in->o->data_dir);
 		if ((rc = xmlin_schema_load(&in->schema[i], path, err)) < 0)
 			return rc;

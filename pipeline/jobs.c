@@ -597,6 +597,11 @@ out:
 static const char *const outcomes[] = { "GEEN_GEVOLGEN", "AANGEPAST", "BEEINDIGD", "RECHT_VERVALLEN",
 					 "TOEKENNEN", "AFWIJZEN" };
 
+const char *jobs_outcome(size_t i)
+{
+	return i < sizeof(outcomes) / sizeof(outcomes[0]) ? outcomes[i] : NULL;
+}
+
 static int check_close_args(const struct jobs_close_args *a, struct br_error *err)
 {
 	size_t i;
@@ -973,7 +978,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	else if (b.rc)
 		rc = b.rc;
 	if (rc == 0 && out && n == 0)
-		fprintf(out, "(no open jobs)\n");
+		fprintf(out, "(geen open taken)\n");
 	if (rc == 0 && csv_path)
 		rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err);
 	sqlite3_finalize(s);
@@ -1110,7 +1115,7 @@ int jobs_summary(struct store *st, int32_t today, FILE *out, struct br_error *er
 				" WHERE t.status <> 'AFGEROND' GROUP BY 1 ORDER BY d.gemeente IS NULL, 1", err)) < 0)
 		return rc;
 	store_bind_date(s, 1, today, NULL);
-	fprintf(out, "%-10s %8s %8s\n", "gemeente", "open", "overdue");
+	fprintf(out, "%-10s %8s %8s\n", "gemeente", "open", "te laat");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		open += (long)sqlite3_column_int64(s, 1);
 		overdue += (long)sqlite3_column_int64(s, 2);

@@ -109,6 +109,10 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 int jobs_assign(struct store *st, int64_t id, const char *door, const char *toelichting, int64_t now,
 		struct br_error *err);
 
+/* The i-th outcome `jobs close --uitkomst` accepts (i from 0), NULL past
+ * the last. */
+const char *jobs_outcome(size_t i);
+
 struct jobs_filter {
 	const char *gemeente;     /* CBS code or NULL */
 	const char *soort;        /* job kind or NULL */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "backup.h"
+#include "choices.h"
 #include "date.h"
 #include "dossier.h"
 #include "error.h"
@@ -24,6 +25,7 @@
 #include "runview.h"
 #include "jobs.h"
 #include "status.h"
+#include "tty.h"
 #include "version.h"
 
 #include "banned.h"
@@ -37,26 +39,37 @@ struct command {
 };
 
 static const char usage_text[] =
-	"usage: betaalrun [--home DIR] COMMAND [ARGS]\n"
+	"gebruik: betaalrun [--home MAP] COMMANDO [ARGUMENTEN]\n"
 	"\n"
-	"  init                       create the data directory, store and betaalrun.conf\n"
-	"  ingest [DIR] [--krimp-toestaan FILE]\n"
-	"                             ingest every complete file in the inbox (or DIR)\n"
-	"  watch                      keep ingesting as files arrive; stops on SIGTERM/SIGINT\n"
-	"  status                     inbox, quarantine, register, deliveries\n"
-	"  run --month YYYY-MM --key K [--aanvullend] [--pass-fd N] | run --month YYYY-MM --dry-run\n"
-	"  approve RUN --key K [--pass-fd N] | cancel RUN | release RUN | verify FILE | runs\n"
-	"  jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE] | jobs show ID\n"
-	"  jobs assign ID --door OPERATOR --toelichting TEXT\n"
-	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door OPERATOR --toelichting TEXT\n"
-	"  dossier NUMBER [--month YYYY-MM]\n"
-	"                             a dossier's settlement history and a month's calculation\n"
-	"  backup FILE [--force]      a consistent copy of the store, while other commands run\n"
-	"  version | --version        the program's and its libraries' versions\n"
+	"  init                       maak de datamap, de opslag en betaalrun.conf\n"
+	"  ingest [MAP] [--krimp-toestaan BESTAND]\n"
+	"                             lees elk compleet bestand in de inbox (of MAP) in\n"
+	"  watch                      lees bestanden in zodra ze binnenkomen; stopt op SIGTERM/SIGINT\n"
+	"  status                     inbox, quarantaine, register, leveringen, runs, taken\n"
+	"  run --month JJJJ-MM --key K [--aanvullend] [--pass-fd N] | run --month JJJJ-MM --dry-run\n"
+	"  approve RUN --key K [--pass-fd N] [--ja] | cancel RUN | release RUN | verify BESTAND | runs\n"
+	"  jobs list [--gemeente C] [--soort S] [--overdue] [--csv BESTAND] | jobs show ID\n"
+	"  jobs assign ID --door MEDEWERKER --toelichting TEKST\n"
+	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door MEDEWERKER --toelichting TEKST\n"
+	"  dossier NUMMER [--month JJJJ-MM]\n"
+	"                             de afrekeningen van een dossier en de berekening van een maand\n"
+	"  help [COMMANDO]            uitleg bij een commando en de waarden die de opties aannemen\n"
+	"  backup BESTAND [--force]   een consistente kopie van de opslag, terwijl andere commando's doorgaan\n"
+	"  version | --version        de versie van het programma en van de gebruikte bibliotheken\n"
 	"\n"
-	"The data directory is --home DIR, else $BETAALRUN_HOME, else ./betaalrun-data.\n"
-	"Every command has --help.  Exit codes: 0 ok, 64 usage, 65 refused by a rule,\n"
-	"66 missing input, 70 internal, 74 I/O, 75 busy (try again), 78 configuration.\n";
+	"De datamap is --home MAP, anders $BETAALRUN_HOME, anders ./betaalrun-data.\n"
+	"Elk commando heeft --help.  Afsluitcodes: 0 goed, 64 verkeerd aangeroepen, 65 geweigerd\n"
+	"door een regel, 66 invoer ontbreekt, 70 interne fout, 74 lees-/schrijffout, 75 bezet\n"
+	"(probeer later opnieuw), 77 vier-ogen geschonden, 78 configuratie.\n"
+	"\n"
+	"Omgeving:\n"
+	"  BETAALRUN_HOME      de datamap als --home ontbreekt\n"
+	"  BETAALRUN_DATADIR   de meegeleverde gegevens (schemas/, rules/); standaard " BR_DATADIR "\n"
+	"  BETAALRUN_KEY_PASS  de wachtwoordzin van de sleutel (anders --pass-fd N, of gevraagd\n"
+	"                      op de terminal); nooit als argument\n"
+	"  BETAALRUN_LOG       debug, info (standaard), warn of error: vanaf welk niveau gelogd wordt\n"
+	"  BETAALRUN_NOW       vaste tijd JJJJ-MM-DDTuu:mm:ss (Nederlandse tijd) voor tests en\n"
+	"                      reproduceerbare runs; anders de klok\n";
 
 static int usage(FILE *f, int status)
 {
@@ -74,7 +87,7 @@ static int usage_error(const struct command *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n\nusage:\n%s", c->help);
+	fprintf(stderr, "\n\ngebruik:\n%s", c->help);
 	return 64;
 }
 
@@ -128,16 +141,16 @@ static int parse_args(const struct command *c, int argc, char **argv, const stru
 			if (o->flag) {
 				*o->flag = 1;
 			} else if (i + 1 >= argc) {
-				return usage_error(c, "%s needs a value", o->name);
+				return usage_error(c, "%s heeft een waarde nodig", o->name);
 			} else if (*o->value) {
-				return usage_error(c, "%s is given twice", o->name);
+				return usage_error(c, "%s is twee keer gegeven", o->name);
 			} else {
 				*o->value = argv[++i];
 			}
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error(c, "unknown option %s", argv[i]);
+			return usage_error(c, "onbekende optie %s", argv[i]);
 		} else if (*n_pos >= max_pos) {
-			return usage_error(c, "unexpected argument '%s'", argv[i]);
+			return usage_error(c, "onverwacht argument '%s'", argv[i]);
 		} else {
 			pos[(*n_pos)++] = argv[i];
 		}
@@ -151,7 +164,7 @@ static int parse_month(const struct command *c, const char *opt, const char *s, 
 
 	br_error_clear(&e);
 	if (month_parse(out, s, strlen(s), &e) < 0)
-		return usage_error(c, "%s %s is not a month; write it as YYYY-MM, e.g. 2026-11", opt, s);
+		return usage_error(c, "%s %s is geen maand; schrijf JJJJ-MM, bijvoorbeeld 2026-11", opt, s);
 	return 0;
 }
 
@@ -164,7 +177,7 @@ static int parse_date(const struct command *c, const char *opt, const char *s, i
 		return 0;
 	br_error_clear(&e);
 	if (date_parse(out, s, strlen(s), &e) < 0)
-		return usage_error(c, "%s %s is not a date; write it as YYYY-MM-DD, e.g. 2026-10-31", opt, s);
+		return usage_error(c, "%s %s is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-10-31", opt, s);
 	return 0;
 }
 
@@ -179,7 +192,7 @@ static int parse_fd(const struct command *c, const char *s, int *out)
 		return 0;
 	v = strtol(s, &end, 10);
 	if (!end || *end || end == s || v < 0 || v > 65535)
-		return usage_error(c, "--pass-fd %s is not a file descriptor number", s);
+		return usage_error(c, "--pass-fd %s is geen bestandsdescriptor (een getal)", s);
 	*out = (int)v;
 	return 0;
 }
@@ -190,9 +203,9 @@ static int parse_id(const struct command *c, const char *s, int64_t *out)
 	long long v = s ? strtoll(s, &end, 10) : 0;
 
 	if (!s)
-		return usage_error(c, "which job? give its number");
+		return usage_error(c, "welke taak? geef het nummer");
 	if (!end || *end || end == s || v <= 0)
-		return usage_error(c, "'%s' is not a job number", s);
+		return usage_error(c, "'%s' is geen taaknummer", s);
 	*out = (int64_t)v;
 	return 0;
 }
@@ -210,7 +223,7 @@ static int cmd_init(const struct command *self, const char *dir, int argc, char 
 	br_error_clear(&err);
 	if ((rc = home_create(dir, &err)) < 0)
 		return fail(&err);
-	printf("data directory ready: %s\n", dir);
+	printf("datamap klaar: %s\n", dir);
 	return 0;
 }
 
@@ -290,7 +303,7 @@ static int cmd_dossier(const struct command *self, const char *dir, int argc, ch
 	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
 		return rc;
 	if (n != 1)
-		return usage_error(self, "which dossier? give its number, e.g. PW-0405-000123");
+		return usage_error(self, "welk dossier? geef het nummer, bijvoorbeeld PW-0405-000123");
 	if (month_arg && (rc = parse_month(self, "--month", month_arg, &month)) != 0)
 		return rc;
 	br_error_clear(&err);
@@ -318,11 +331,11 @@ static int cmd_run(const struct command *self, const char *dir, int argc, char *
 	if ((rc = parse_args(self, argc, argv, opts, pos, 0, &n)) != 0)
 		return rc;
 	if (!month_arg)
-		return usage_error(self, "which month? give --month YYYY-MM");
+		return usage_error(self, "welke maand? geef --month JJJJ-MM");
 	if (dry && (key || aanvullend))
-		return usage_error(self, "a dry run signs and books nothing: leave out %s", key ? "--key" : "--aanvullend");
+		return usage_error(self, "een proefrun tekent en boekt niets: laat %s weg", key ? "--key" : "--aanvullend");
 	if (!dry && !key)
-		return usage_error(self, "the payment file is signed: give --key FILE (or --dry-run)");
+		return usage_error(self, "het betaalbestand wordt getekend: geef --key BESTAND (of --dry-run)");
 	if ((rc = parse_month(self, "--month", month_arg, &month)) != 0 ||
 	    (rc = parse_fd(self, fd_arg, &pass_fd)) != 0)
 		return rc;
@@ -331,7 +344,7 @@ static int cmd_run(const struct command *self, const char *dir, int argc, char *
 		goto out;
 	if (rules_stale(&s.rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
-	if ((rc = payrun_prepare(&sum, s.st, &s.env, month, aanvullend, dry, key, s.pass, &err)) < 0)
+	if ((rc = payrun_prepare(&sum, s.st, &s.env, month, aanvullend, dry, key, home_session_pass(&s), &err)) < 0)
 		goto out;
 	runview_print(stdout, dry ? RUNVIEW_DRY_RUN : RUNVIEW_PREPARED, &sum);
 out:
@@ -339,28 +352,78 @@ out:
 	return finish(rc, &err);
 }
 
+#define APPROVE_DECLINED 1  /* the person answered no: exit 1, nothing signed */
+
+/* What `approve` is about to sign, shown before the question (issue 12);
+ * `shown` keeps it to check after the lock that nothing changed since. */
+static int approve_ask(struct home_session *s, const char *run, int ja, struct payrun_summary *shown,
+		       char status[16], struct br_error *err)
+{
+	int rc;
+
+	if ((rc = payrun_describe(shown, status, s->st, run, err)) < 0)
+		return rc;
+	if (ja || strcmp(status, "PREPARED") != 0)
+		return 0; /* payrun_approve says why it will not, or resumes */
+	runview_print(stdout, RUNVIEW_TO_APPROVE, shown);
+	fflush(stdout);
+	return tty_confirm("Goedkeuren? [j/N] ") ? 0 : APPROVE_DECLINED;
+}
+
+/* Under the lock: the run is still the one that was shown. */
+static int approve_unchanged(struct home_session *s, const char *run, const struct payrun_summary *shown,
+			     const char *status, struct br_error *err)
+{
+	struct payrun_summary now;
+	char st[16];
+	int rc;
+
+	if ((rc = payrun_describe(&now, st, s->st, run, err)) < 0)
+		return rc;
+	if (strcmp(st, status) != 0 || strcmp(now.sha256, shown->sha256) != 0 || now.tx != shown->tx ||
+	    now.total_cents != shown->total_cents)
+		return br_error_set(err, BR_EBUSY, "run %s is gewijzigd sinds hij werd getoond (nu %s); er is niets"
+				    " getekend: begin opnieuw", run, st);
+	return 0;
+}
+
 static int cmd_approve(const struct command *self, const char *dir, int argc, char **argv)
 {
 	const char *key = NULL, *fd_arg = NULL, *pos[MAX_POS];
-	const struct opt opts[] = { { "--key", &key, NULL }, { "--pass-fd", &fd_arg, NULL }, { NULL, NULL, NULL } };
+	int n, rc, pass_fd, ja = 0;
+	const struct opt opts[] = { { "--key", &key, NULL }, { "--pass-fd", &fd_arg, NULL }, { "--ja", NULL, &ja },
+				    { NULL, NULL, NULL } };
 	struct home_session s;
-	struct payrun_summary sum;
+	struct payrun_summary shown, sum;
 	struct br_error err;
-	int n, rc, pass_fd;
+	char status[16];
 
 	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
 		return rc;
 	if (n != 1)
-		return usage_error(self, "which run? give its id, e.g. BR-202611-0001");
+		return usage_error(self, "welke run? geef het run-id, bijvoorbeeld BR-202611-0001");
 	if (!key)
-		return usage_error(self, "the approval is a second signature: give --key FILE");
+		return usage_error(self, "goedkeuren is een tweede handtekening: geef --key BESTAND");
 	if ((rc = parse_fd(self, fd_arg, &pass_fd)) != 0)
 		return rc;
+	/* Nobody at a terminal to ask: a script says --ja, so that approving
+	 * is always a decision someone wrote down (issue 12). */
+	if (!ja && !tty_present())
+		return usage_error(self, "er is geen terminal om te vragen of %s goedgekeurd wordt: geef --ja", pos[0]);
 	br_error_clear(&err);
-	if ((rc = home_session_open(&s, dir, HOME_LOCKED | HOME_PASS, pass_fd, &err)) == 0 &&
-	    (rc = payrun_approve(&sum, s.st, &s.env, pos[0], key, s.pass, &err)) == 0)
+	/* show and ask before the passphrase and the lock: nobody waits
+	 * for a person who is still reading */
+	if ((rc = home_session_open(&s, dir, 0, -1, &err)) == 0 &&
+	    (rc = approve_ask(&s, pos[0], ja, &shown, status, &err)) == 0 &&
+	    (rc = home_session_passphrase(&s, pass_fd, &err)) == 0 && (rc = home_session_lock(&s, &err)) == 0 &&
+	    (rc = approve_unchanged(&s, pos[0], &shown, status, &err)) == 0 &&
+	    (rc = payrun_approve(&sum, s.st, &s.env, pos[0], key, home_session_pass(&s), &err)) == 0)
 		runview_print(stdout, RUNVIEW_APPROVED, &sum);
 	home_session_close(&s);
+	if (rc == APPROVE_DECLINED) {
+		log_event(LOG_WARN, "niet goedgekeurd: er is niets getekend", "run=%s", shown.msg_id);
+		return 1;
+	}
 	return finish(rc, &err);
 }
 
@@ -376,8 +439,8 @@ static int cmd_one_arg(const struct command *self, const char *dir, int argc, ch
 	if ((rc = parse_args(self, argc, argv, NULL, pos, 1, &n)) != 0)
 		return rc;
 	if (n != 1)
-		return usage_error(self, verify ? "which file? give the path of a pain.001 file" :
-				   "which run? give its id, e.g. BR-202611-0001");
+		return usage_error(self, verify ? "welk bestand? geef het pad van een pain.001-bestand" :
+				   "welke run? geef het run-id, bijvoorbeeld BR-202611-0001");
 	br_error_clear(&err);
 	if ((rc = home_session_open(&s, dir, verify ? 0 : HOME_LOCKED, -1, &err)) < 0)
 		goto out;
@@ -385,7 +448,7 @@ static int cmd_one_arg(const struct command *self, const char *dir, int argc, ch
 		rc = payrun_verify(s.st, &s.env, pos[0], &err);
 	} else if (strcmp(self->name, "cancel") == 0) {
 		if ((rc = payrun_cancel(s.st, &s.env, pos[0], &err)) == 0)
-			printf("%s cancelled\n", pos[0]);
+			printf("%s geannuleerd\n", pos[0]);
 	} else if ((rc = payrun_release(&sum, s.st, &s.env, pos[0], &err)) == 0) {
 		runview_print(stdout, RUNVIEW_RELEASED, &sum);
 	}
@@ -420,11 +483,24 @@ static int cmd_jobs_list(const struct command *self, const char *dir, int argc, 
 	struct br_error err;
 	int n, rc;
 
+	char cbs[5];
+
 	memset(&f, 0, sizeof(f));
 	if ((rc = parse_args(self, argc, argv, opts, pos, 0, &n)) != 0)
 		return rc;
 	br_error_clear(&err);
-	if ((rc = home_session_open(&s, dir, 0, -1, &err)) == 0) {
+	/* issue 12: a name is as good as the code; an unknown value is refused
+	 * with the valid ones, never answered with an empty list */
+	if (f.gemeente && choices_gemeente(cbs, f.gemeente, &err) < 0)
+		return usage_error(self, "%s", err.msg);
+	if (f.gemeente)
+		f.gemeente = cbs;
+	if ((rc = home_session_open(&s, dir, 0, -1, &err)) == 0 && f.soort &&
+	    choices_check_soort(&s.sig, f.soort, &err) < 0) {
+		home_session_close(&s);
+		return usage_error(self, "%s", err.msg);
+	}
+	if (rc == 0) {
 		f.today = timestamp_day(s.env.now);
 		rc = jobs_list(s.st, &f, stdout, csv, &err);
 	}
@@ -463,11 +539,11 @@ static int cmd_jobs_assign(const struct command *self, const char *dir, int argc
 	    (rc = parse_id(self, n ? pos[0] : NULL, &id)) != 0)
 		return rc;
 	if (!door || !why)
-		return usage_error(self, "say who takes the job and why: give --door OPERATOR and --toelichting TEXT");
+		return usage_error(self, "zeg wie de taak oppakt en waarom: geef --door MEDEWERKER en --toelichting TEKST");
 	br_error_clear(&err);
 	if ((rc = home_session_open(&s, dir, HOME_LOCKED, -1, &err)) == 0 &&
 	    (rc = jobs_assign(s.st, id, door, why, s.env.now, &err)) == 0)
-		printf("job %lld in behandeling bij %s\n", (long long)id, door);
+		printf("taak %lld in behandeling bij %s\n", (long long)id, door);
 	home_session_close(&s);
 	return finish(rc, &err);
 }
@@ -491,12 +567,12 @@ static int cmd_jobs_close(const struct command *self, const char *dir, int argc,
 		return rc;
 	br_error_clear(&err);
 	if (bedrag && (money_parse(&a.bedrag_cents, bedrag, strlen(bedrag), &err) < 0 || a.bedrag_cents <= 0))
-		return usage_error(self, "--bedrag %s is not an amount above 0 like 250.00", bedrag);
+		return usage_error(self, "--bedrag %s is geen bedrag boven 0 zoals 250.00", bedrag);
 	br_error_clear(&err);
 	if ((rc = home_session_open(&s, dir, HOME_LOCKED, -1, &err)) == 0) {
 		a.rules = &s.rules;
 		if ((rc = jobs_close(s.st, &a, s.env.now, &err)) == 0)
-			printf("job %lld closed: %s\n", (long long)a.id, a.uitkomst);
+			printf("taak %lld afgerond: %s\n", (long long)a.id, a.uitkomst);
 	}
 	home_session_close(&s);
 	return finish(rc, &err);
@@ -537,50 +613,57 @@ static int cmd_version(const struct command *self, const char *dir, int argc, ch
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const struct command commands[] = {
-	{ "init", cmd_init, "betaalrun [--home DIR] init\n  create the data directory, the store and a commented betaalrun.conf\n" },
-	{ "ingest", cmd_ingest, "betaalrun [--home DIR] ingest [DIR] [--krimp-toestaan FILE]\n"
-	  "  ingest every complete file in the inbox (or DIR) exactly once, or quarantine it with a reason;\n"
-	  "  --krimp-toestaan FILE accepts a register snapshot that ends more dossiers than\n"
-	  "  register_krimp_max_pct allows (FILE may be the quarantined copy)\n"
-	  "  exit 0 all ingested, 65 some file quarantined, 75 store busy\n" },
-	{ "watch", cmd_watch, "betaalrun [--home DIR] watch\n"
-	  "  ingest files as they arrive in the inbox (inotify); stops cleanly on SIGTERM/SIGINT\n" },
-	{ "run", cmd_run, "betaalrun [--home DIR] run --month YYYY-MM --key K [--aanvullend] [--pass-fd N]\n"
-	  "betaalrun [--home DIR] run --month YYYY-MM --dry-run\n"
-	  "  prepare the month's payment run: settle every dossier, write the SEPA file, sign it with K\n"
-	  "  (PKCS#12 or PEM; passphrase from $BETAALRUN_KEY_PASS or fd N); prints the run id first;\n"
-	  "  --aanvullend pays only what is due and unpaid after the month was released;\n"
-	  "  --dry-run writes the report under out/YYYY-MM/dry-run/ and books nothing\n" },
-	{ "approve", cmd_approve, "betaalrun [--home DIR] approve RUN --key K [--pass-fd N]\n"
-	  "  second signature (four-eyes: the approver must be another person than the preparer,\n"
-	  "  exit 77; the approver's certificate must chain to vertrouwen, exit 65); running it\n"
-	  "  again after an interruption finishes the approval\n" },
-	{ "cancel", cmd_one_arg, "betaalrun [--home DIR] cancel RUN\n  cancel a prepared or approved run\n" },
-	{ "release", cmd_one_arg, "betaalrun [--home DIR] release RUN\n"
-	  "  verify both signatures and the file, copy it to outbox/, book the payments as paid\n" },
-	{ "verify", cmd_one_arg, "betaalrun [--home DIR] verify FILE\n"
-	  "  check FILE and FILE.p7s: signatures, trust chain, four-eyes, the ledger's SHA-256\n" },
-	{ "runs", cmd_runs, "betaalrun [--home DIR] runs\n  list the runs with status and totals\n" },
-	{ "jobs list", cmd_jobs_list, "betaalrun [--home DIR] jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE]\n"
-	  "  the open heronderzoek worklist, most urgent first; --csv also writes it to FILE (0600)\n" },
-	{ "jobs show", cmd_jobs_show, "betaalrun [--home DIR] jobs show ID\n  one job with its signals and its audit trail\n" },
-	{ "jobs assign", cmd_jobs_assign, "betaalrun [--home DIR] jobs assign ID --door OPERATOR --toelichting TEXT\n"
-	  "  take an open job in hand (OPEN -> IN_BEHANDELING), recorded in its audit trail\n" },
-	{ "jobs close", cmd_jobs_close, "betaalrun [--home DIR] jobs close ID --uitkomst U [--datum D] [--van D --tot D]"
-	  " [--bedrag X] --door OPERATOR --toelichting TEXT\n"
-	  "  U is GEEN_GEVOLGEN, AANGEPAST, BEEINDIGD (--datum) or RECHT_VERVALLEN (--van/--tot);\n"
-	  "  a BUFFER job: TOEKENNEN [--bedrag X] or AFWIJZEN\n" },
-	{ "dossier", cmd_dossier, "betaalrun [--home DIR] dossier NUMBER [--month YYYY-MM]\n"
-	  "  the dossier's settlement history and the full calculation for a month (default: this month),\n"
-	  "  in Dutch, as the client's specification shows it\n" },
-	{ "status", cmd_status, "betaalrun [--home DIR] status\n"
-	  "  what an operator checks first: inbox, quarantine, register, deliveries\n" },
-	{ "backup", cmd_backup, "betaalrun [--home DIR] backup FILE [--force]\n"
-	  "  copy the store (betaalrun.db) to FILE while other commands go on (SQLite online backup),\n"
-	  "  check the copy (integrity_check), write it 0600 under a temporary name and rename it;\n"
-	  "  an existing FILE is refused (exit 65) unless --force; restore: copy FILE to HOME/betaalrun.db\n" },
+	{ "init", cmd_init, "betaalrun [--home MAP] init\n  maak de datamap, de opslag en een betaalrun.conf met uitleg\n" },
+	{ "ingest", cmd_ingest, "betaalrun [--home MAP] ingest [MAP] [--krimp-toestaan BESTAND]\n"
+	  "  lees elk compleet bestand in de inbox (of MAP) precies een keer in, of zet het met een reden\n"
+	  "  in quarantaine; --krimp-toestaan BESTAND aanvaardt een registerstand die meer dossiers\n"
+	  "  beeindigt dan register_krimp_max_pct toestaat (BESTAND mag de kopie in quarantaine zijn)\n"
+	  "  afsluitcode 0 alles ingelezen, 65 een bestand in quarantaine, 75 opslag bezet\n" },
+	{ "watch", cmd_watch, "betaalrun [--home MAP] watch\n"
+	  "  lees bestanden in zodra ze in de inbox komen (inotify); stopt netjes op SIGTERM/SIGINT\n" },
+	{ "run", cmd_run, "betaalrun [--home MAP] run --month JJJJ-MM --key K [--aanvullend] [--pass-fd N]\n"
+	  "betaalrun [--home MAP] run --month JJJJ-MM --dry-run\n"
+	  "  bereid de betaalrun van de maand voor: reken elk dossier af, schrijf het SEPA-bestand en\n"
+	  "  teken het met K (PKCS#12 of PEM; wachtwoordzin uit $BETAALRUN_KEY_PASS of descriptor N,\n"
+	  "  anders gevraagd op de terminal); de eerste regel is het run-id;\n"
+	  "  --aanvullend betaalt alleen wat na de vrijgave van de maand nog verschuldigd is;\n"
+	  "  --dry-run schrijft het rapport in out/JJJJ-MM/dry-run/ en boekt niets\n" },
+	{ "approve", cmd_approve, "betaalrun [--home MAP] approve RUN --key K [--pass-fd N] [--ja]\n"
+	  "  tweede handtekening (vier ogen: de goedkeurder is een ander dan de voorbereider, anders\n"
+	  "  afsluitcode 77; zijn certificaat moet tot vertrouwen herleiden, anders 65); opnieuw\n"
+	  "  starten na een onderbreking maakt de goedkeuring af.  Toont de run (aantal, totaal,\n"
+	  "  uitvoerdatum, hash van het bestand, rapport) en vraagt \"Goedkeuren? [j/N]\" (nee:\n"
+	  "  afsluitcode 1, niets getekend); --ja keurt goed zonder te vragen en is verplicht als\n"
+	  "  stdin geen terminal is\n" },
+	{ "cancel", cmd_one_arg, "betaalrun [--home MAP] cancel RUN\n  annuleer een voorbereide of goedgekeurde run\n" },
+	{ "release", cmd_one_arg, "betaalrun [--home MAP] release RUN\n"
+	  "  controleer beide handtekeningen en het bestand, kopieer het naar outbox/, boek de betalingen\n" },
+	{ "verify", cmd_one_arg, "betaalrun [--home MAP] verify BESTAND\n"
+	  "  controleer BESTAND en BESTAND.p7s: handtekeningen, vertrouwensketen, vier ogen, de SHA-256\n"
+	  "  in het grootboek\n" },
+	{ "runs", cmd_runs, "betaalrun [--home MAP] runs\n  de runs met status en totalen\n" },
+	{ "jobs list", cmd_jobs_list, "betaalrun [--home MAP] jobs list [--gemeente C] [--soort S] [--overdue] [--csv BESTAND]\n"
+	  "  de open taken voor heronderzoek, de dringendste eerst; --overdue alleen die over hun\n"
+	  "  termijn zijn; --csv schrijft ze ook naar BESTAND (0600)\n" },
+	{ "jobs show", cmd_jobs_show, "betaalrun [--home MAP] jobs show ID\n  een taak met haar signalen en logboek\n" },
+	{ "jobs assign", cmd_jobs_assign, "betaalrun [--home MAP] jobs assign ID --door MEDEWERKER --toelichting TEKST\n"
+	  "  neem een open taak in behandeling (OPEN -> IN_BEHANDELING), vastgelegd in het logboek\n" },
+	{ "jobs close", cmd_jobs_close, "betaalrun [--home MAP] jobs close ID --uitkomst U [--datum D] [--van D --tot D]"
+	  " [--bedrag X] --door MEDEWERKER --toelichting TEKST\n"
+	  "  rond een taak af: BEEINDIGD met --datum, RECHT_VERVALLEN met --van en --tot; een\n"
+	  "  BUFFER-taak: TOEKENNEN [--bedrag X] of AFWIJZEN\n" },
+	{ "dossier", cmd_dossier, "betaalrun [--home MAP] dossier NUMMER [--month JJJJ-MM]\n"
+	  "  de afrekeningen van het dossier en de volledige berekening van een maand (standaard deze\n"
+	  "  maand), zoals de specificatie van de klant die toont\n" },
+	{ "status", cmd_status, "betaalrun [--home MAP] status\n"
+	  "  wat een medewerker eerst bekijkt: inbox, quarantaine, register, leveringen, runs, taken\n" },
+	{ "backup", cmd_backup, "betaalrun [--home MAP] backup BESTAND [--force]\n"
+	  "  kopieer de opslag (betaalrun.db) naar BESTAND terwijl andere commando's doorgaan (SQLite\n"
+	  "  online backup), controleer de kopie (integrity_check), schrijf haar 0600 onder een tijdelijke\n"
+	  "  naam en hernoem haar; een bestaand BESTAND wordt geweigerd (afsluitcode 65) tenzij --force;\n"
+	  "  terugzetten: kopieer BESTAND naar MAP/betaalrun.db (zie docs/backup.md)\n" },
 	{ "version", cmd_version, "betaalrun version | betaalrun --version\n"
-	  "  the program's version and the versions of libxml2, OpenSSL, SQLite and zlib in use\n" },
+	  "  de versie van het programma en van libxml2, OpenSSL, SQLite en zlib die het gebruikt\n" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -627,6 +710,53 @@ static int group_usage(const char *group, int status)
 	return status;
 }
 
+/*
+ * `CMD --help` and `help CMD`: the command's usage, then the values its
+ * options accept (issue 12).  The job kinds are the signal table's: the
+ * data directory's own ([regels] map) when it has one, else the shipped
+ * table; when neither loads, the help says where they are written down.
+ */
+static int command_help(const struct command *c, const char *dir)
+{
+	char list[CHOICES_LIST_MAX];
+
+	fputs(c->help, stdout);
+	if (strcmp(c->name, "jobs list") == 0) {
+		struct home h;
+		struct signaltable t;
+		struct br_error e;
+
+		br_error_clear(&e);
+		memset(&t, 0, sizeof(t));
+		if ((home_init(&h, dir, 1, &e) == 0 || (br_error_clear(&e), home_init(&h, dir, 0, &e) == 0)) &&
+		    home_load_signaltable(&t, &h, &e) == 0)
+			printf("  --soort S      een soort taak: %s\n", choices_soorten(list, &t));
+		else
+			printf("  --soort S      een soort taak uit signaaltabel.xml (%s)\n", e.msg);
+		signaltable_release(&t);
+		printf("  --gemeente C   CBS-code of naam: %s\n", choices_gemeenten(list));
+	} else if (strcmp(c->name, "jobs close") == 0) {
+		printf("  --uitkomst U   %s\n", choices_uitkomsten(list));
+	}
+	return 0;
+}
+
+/* `help`, `help CMD`, `help jobs`, `help jobs list`. */
+static int help(int argc, char **argv, const char *dir)
+{
+	const struct command *c;
+	int used = 0;
+
+	if (argc < 2)
+		return usage(stdout, 0);
+	if ((c = find_command(argc - 1, argv + 1, &used)) && used == argc - 1)
+		return command_help(c, dir);
+	if (argc == 2 && strcmp(argv[1], "jobs") == 0)
+		return group_usage("jobs", 0);
+	fprintf(stderr, "betaalrun help: geen commando '%s'\n\n", argv[1]);
+	return usage(stderr, 64);
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
@@ -649,30 +779,31 @@ int main(int argc, char **argv)
 			argv[a] = "version";
 			break;
 		} else {
-			fprintf(stderr, "betaalrun: unknown option %s\n\n", argv[a]);
+			fprintf(stderr, "betaalrun: onbekende optie %s\n\n", argv[a]);
 			return usage(stderr, 64);
 		}
 	}
 	if (!home || !home[0])
 		home = "./betaalrun-data";
 	if (a >= argc) {
-		fprintf(stderr, "betaalrun: which command?\n\n");
+		fprintf(stderr, "betaalrun: welk commando?\n\n");
 		return usage(stderr, 64);
 	}
+	if (strcmp(argv[a], "help") == 0)
+		return help(argc - a, argv + a, home);
 	if (!(c = find_command(argc - a, argv + a, &used))) {
 		if (strcmp(argv[a], "jobs") == 0) {
 			if (wants_help(argc - a, argv + a))
 				return group_usage("jobs", 0);
-			fprintf(stderr, "betaalrun jobs: %s%s\n\nusage:\n", argc - a > 1 ? "unknown subcommand " :
-				"which subcommand?", argc - a > 1 ? argv[a + 1] : "");
+			fprintf(stderr, "betaalrun jobs: %s%s\n\ngebruik:\n", argc - a > 1 ? "onbekend subcommando " :
+				"welk subcommando?", argc - a > 1 ? argv[a + 1] : "");
 			return group_usage("jobs", 64);
 		}
-		fprintf(stderr, "betaalrun: unknown command '%s'\n\n", argv[a]);
+		fprintf(stderr, "betaalrun: onbekend commando '%s'\n\n", argv[a]);
 		return usage(stderr, 64);
 	}
-	if (wants_help(argc - a - used + 1, argv + a + used - 1)) {
-		fputs(c->help, stdout);
-		return 0;
-	}
+	home_set_command(c->name);
+	if (wants_help(argc - a - used + 1, argv + a + used - 1))
+		return command_help(c, home);
 	return c->fn(c, home, argc - a - used + 1, argv + a + used - 1);
 }

@@ -1331,6 +1331,20 @@ static void approve_summary(struct payrun_summary *out, const struct run_row *r)
 	out->total_cents = r->totaal_cents;
 }
 
+int payrun_describe(struct payrun_summary *out, char status[16], struct store *st, const char *run,
+		    struct br_error *err)
+{
+	struct run_row r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = run_load(&r, st, run, err)) < 0)
+		return rc;
+	approve_summary(out, &r);
+	snprintf(status, 16, "%s", r.status);
+	return 0;
+}
+
 /* `approve` of an APPROVED run: done already when it is the recorded
  * approver's certificate (a rerun after a kill); refused for anyone else. */
 static int approve_again(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
@@ -1515,7 +1529,7 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 
 	if ((rc = fsutil_digest_file(sha, sha1, file, UINT64_MAX, NULL, err)) < 0)
 		return rc;
-	printf("file      %s\nsha256    %s\nsha1      %s\n", file, sha, sha1);
+	printf("bestand       %s\nsha256        %s\nsha1          %s\n", file, sha, sha1);
 	snprintf(sig, sizeof(sig), "%s.p7s", file);
 	if (!fsutil_exists(sig))
 		return br_error_set(err, BR_EINPUT, "no signature file %s beside the payment file", sig);
@@ -1525,10 +1539,10 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	/* the one four-eyes check, against the run's recorded signers if any */
 	rc = cms_verify_four_eyes(&fe, file, sig, env->trust_pem, found ? &rec : NULL, err);
 	for (i = 0; i < fe.n_signers; i++)
-		printf("signer %zu  %s (certificate sha256 %s)\n", i + 1, fe.signers[i].subject,
+		printf("ondertekenaar %zu  %s (certificaat sha256 %s)\n", i + 1, fe.signers[i].subject,
 		       fe.signers[i].fingerprint);
 	if (found)
-		printf("run       %s (%s)\n", rs.msg_id, rs.status);
+		printf("run           %s (%s)\n", rs.msg_id, rs.status);
 	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
 	if (rc < 0 && fe.n_signers == 1 && fsutil_exists(pending))
 		log_event(LOG_WARN, "an interrupted approve left its approval beside the signature file:"
@@ -1541,9 +1555,9 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	if (!rs.goedkeurder[0] && !rs.goedkeurder_sha256[0])
 		return br_error_set(err, BR_EINPUT, "run %s recorded no approval (it is %s): the second signature, by"
 				    " %s, is not its approver's", rs.msg_id, rs.status, fe.approver.subject);
-	printf("preparer  %s\napprover  %s\n", fe.preparer.subject, fe.approver.subject);
-	printf("verified: two trusted signatures by different people, the preparer and the approver recorded for"
-	       " run %s; the ledger knows this file\n", rs.msg_id);
+	printf("voorbereider  %s\ngoedkeurder   %s\n", fe.preparer.subject, fe.approver.subject);
+	printf("geverifieerd: twee vertrouwde handtekeningen van verschillende mensen, de voorbereider en de"
+	       " goedkeurder die run %s vastlegde; het grootboek kent dit bestand\n", rs.msg_id);
 	return 0;
 }
 

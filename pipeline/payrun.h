@@ -59,6 +59,11 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 int payrun_approve(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
 		   const char *run, const char *key_path, const char *passphrase, struct br_error *err);
 
+/* What `approve` shows before it asks: the run's id, folder, count, total,
+ * execution date and file hashes as recorded, and its status; nothing is
+ * changed or checked.  BR_ENOINPUT for an unknown run. */
+int payrun_describe(struct payrun_summary *out, char status[16], struct store *st, const char *run,
+		    struct br_error *err);
 int payrun_cancel(struct store *st, const struct payrun_env *env, const char *run, struct br_error *err);
 
 int payrun_release(struct payrun_summary *out, struct store *st, const struct payrun_env *env,

@@ -39,15 +39,23 @@ void runview_print(FILE *out, enum runview_what what, const struct payrun_summar
 	case RUNVIEW_DRY_RUN:
 		print_prepared(out, what == RUNVIEW_DRY_RUN, s);
 		break;
+	case RUNVIEW_TO_APPROVE:
+		fprintf(out, "%s ter goedkeuring\n", s->msg_id);
+		fprintf(out, "%-16s%ld\n", "transacties", s->tx);
+		amount_line(out, "totaal", s->total_cents);
+		fprintf(out, "%-16s%s\n%-16s%s\n%-16s%s (controlegetal van de bank)\n", "uitvoerdatum", s->uitvoerdatum,
+			"sha256", s->sha256, "sha1", s->sha1);
+		fprintf(out, "%-16s%s/rapport.html\n", "rapport", s->folder);
+		break;
 	case RUNVIEW_APPROVED:
-		fprintf(out, "%s approved\n", s->msg_id);
+		fprintf(out, "%s goedgekeurd\n", s->msg_id);
 		fprintf(out, "%-16s%ld\n", "transacties", s->tx);
 		amount_line(out, "totaal", s->total_cents);
 		fprintf(out, "%-16s%s\n%-16s%s\n%-16s%s\n", "sha256", s->sha256, "sha1", s->sha1, "uitvoerdatum",
 			s->uitvoerdatum);
 		break;
 	case RUNVIEW_RELEASED:
-		fprintf(out, "%s released to %s\n", s->msg_id, s->folder);
+		fprintf(out, "%s vrijgegeven naar %s\n", s->msg_id, s->folder);
 		fprintf(out, "%-16s%ld\n", "transacties", s->tx);
 		amount_line(out, "totaal", s->total_cents);
 		fprintf(out, "%-16s%s\n%-16s%s\n", "sha256", s->sha256, "sha1", s->sha1);

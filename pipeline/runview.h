@@ -14,6 +14,7 @@
 enum runview_what {
 	RUNVIEW_PREPARED = 0,  /* `run` */
 	RUNVIEW_DRY_RUN,       /* `run --dry-run` */
+	RUNVIEW_TO_APPROVE,    /* `approve`, before it asks */
 	RUNVIEW_APPROVED,      /* `approve` */
 	RUNVIEW_RELEASED       /* `release` */
 };

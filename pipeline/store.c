@@ -985,27 +985,68 @@ void store_close(struct store *s)
 	free(s);
 }
 
-int store_lock(const char *lock_path, int wait_ms, struct br_error *err)
+/* The holder line of a busy lock, printable ASCII and UTF-8 only (the
+ * file is ours, but a message must not carry control bytes); "" when
+ * there is none. */
+static void lock_holder_read(char out[STORE_HOLDER_MAX], int fd)
+{
+	ssize_t n = pread(fd, out, STORE_HOLDER_MAX - 1, 0);
+	ssize_t i;
+
+	if (n < 0)
+		n = 0;
+	out[n] = '\0';
+	for (i = 0; i < n; i++) {
+		if (out[i] == '\n') {
+			out[i] = '\0';
+			break;
+		}
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+	}
+}
+
+/* Once the lock is ours: who holds it, for whoever waits next. */
+static void lock_holder_write(int fd, const char *holder)
+{
+	size_t len = strlen(holder);
+
+	/* best effort: a lock whose holder line cannot be written still
+	 * excludes; the waiter then says only that the store is busy */
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, holder, len, 0) == (ssize_t)len)
+		(void)pwrite(fd, "\n", 1, (off_t)len);
+}
+
+int store_lock(const char *lock_path, int wait_ms, const char *holder, struct br_error *err)
 {
 	int fd, waited = 0;
 
 	if ((fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
-		return br_error_set(err, BR_EIO, "cannot open the lock file %s: %s", lock_path, strerror(errno));
+		return br_error_set(err, BR_EIO, "het slotbestand %s kan niet worden geopend: %s", lock_path,
+				    strerror(errno));
 	for (;;) {
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		char who[STORE_HOLDER_MAX];
 
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (holder)
+				lock_holder_write(fd, holder);
 			return fd;
+		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			int e = errno;
 			close(fd);
-			return br_error_set(err, BR_EIO, "cannot lock %s: %s", lock_path, strerror(e));
+			return br_error_set(err, BR_EIO, "%s kan niet worden vergrendeld: %s", lock_path, strerror(e));
 		}
 		if (waited >= wait_ms) {
+			lock_holder_read(who, fd);
 			close(fd);
+			if (who[0])
+				return br_error_set(err, BR_EBUSY, "de opslag is bezet: %s; probeer het later opnieuw"
+						    " (slot %s)", who, lock_path);
 			return br_error_set(err, BR_EBUSY,
-					    "the store is busy: another betaalrun command holds %s; try again later",
-					    lock_path);
+					    "de opslag is bezet: een ander betaalrun-commando houdt %s vast;"
+					    " probeer het later opnieuw", lock_path);
 		}
 		nanosleep(&ts, NULL);
 		waited += 50;

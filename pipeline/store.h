@@ -93,8 +93,13 @@ int store_col_date(int32_t *out, sqlite3_stmt *st, int i, int null_ok, const cha
  * Exclusive process lock for state-changing commands.  `lock_path` is
  * created 0600.  Waits up to `wait_ms` (0 = do not wait).  Returns a file
  * descriptor (>= 0) to pass to store_unlock, or BR_EBUSY / BR_EIO.
+ * The holder writes `holder` (one line: command, PID, since when) into the
+ * lock file once it has the lock; a command that gives up waiting names
+ * that holder in its BR_EBUSY message (issue 12).  `holder` may be NULL.
  */
-int store_lock(const char *lock_path, int wait_ms, struct br_error *err);
+int store_lock(const char *lock_path, int wait_ms, const char *holder, struct br_error *err);
+
+#define STORE_HOLDER_MAX 160  /* the holder line in the lock file */
 void store_unlock(int fd);
 
 #endif

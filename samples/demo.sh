@@ -38,7 +38,7 @@ echo "== run, approve, release: November 2026"
 out=$("$BR" --home "$home" run --month 2026-11 --key "$keys/Preparer.bundle.pem" --pass-fd 3 3</dev/null)
 printf '%s\n' "$out"
 run=$(printf '%s\n' "$out" | sed -n 1p)
-"$BR" --home "$home" approve "$run" --key "$keys/Approver.bundle.pem" --pass-fd 3 3</dev/null
+"$BR" --home "$home" approve "$run" --ja --key "$keys/Approver.bundle.pem" --pass-fd 3 3</dev/null
 "$BR" --home "$home" release "$run"
 "$BR" --home "$home" verify "$home/outbox/$run.xml"
 echo

@@ -390,12 +390,19 @@ static int pem_pass_cb(char *buf, int size, int rwflag, void *u)
 	return (int)n;
 }
 
-/* `words`: the OpenSSL reason, already taken from the queue. */
-static int bad_key(struct br_error *err, const char *key_path, const char *words)
+/* `words`: the OpenSSL reason, already taken from the queue.  `pass` NULL:
+ * no passphrase was given at all, which is said as such (issue 12): the
+ * operator has to give one, not retype it. */
+static int bad_key(struct br_error *err, const char *key_path, const char *pass, const char *words)
 {
-	br_error_set(err, BR_ECONFIG,
-		     "cannot use the key in %s: wrong passphrase or unreadable key (%s)",
-		     key_path, words);
+	if (!pass)
+		br_error_set(err, BR_ECONFIG,
+			     "geen wachtwoordzin opgegeven voor de sleutel in %s: zet $BETAALRUN_KEY_PASS,"
+			     " geef --pass-fd N of start het commando op een terminal (%s)", key_path, words);
+	else
+		br_error_set(err, BR_ECONFIG,
+			     "de sleutel in %s is niet te gebruiken: verkeerde wachtwoordzin of onleesbare"
+			     " sleutel (%s)", key_path, words);
 	br_error_at(err, key_path, 0);
 	return BR_ECONFIG;
 }
@@ -419,7 +426,7 @@ static int load_pkcs12(struct signing_key *k, const unsigned char *buf, size_t l
 		br_error_at(err, key_path, 0);
 		goto out;
 	}
-	if (!PKCS12_parse(p12, pass, &k->pkey, &k->cert, &k->chain)) {
+	if (!PKCS12_parse(p12, pass ? pass : "", &k->pkey, &k->cert, &k->chain)) {
 		char words[OSSL_WORDS_MAX];
 		int legacy = 0;
 
@@ -433,7 +440,7 @@ static int load_pkcs12(struct signing_key *k, const unsigned char *buf, size_t l
 					  key_path);
 			br_error_at(err, key_path, 0);
 		} else {
-			rc = bad_key(err, key_path, words);
+			rc = bad_key(err, key_path, pass, words);
 		}
 		goto out;
 	}
@@ -471,10 +478,10 @@ static int load_pem(struct signing_key *k, const unsigned char *buf, size_t len,
 		br_error_at(err, key_path, 0);
 		goto out;
 	}
-	if (!(k->pkey = PEM_read_bio_PrivateKey(in, NULL, pem_pass_cb, (void *)pass))) {
+	if (!(k->pkey = PEM_read_bio_PrivateKey(in, NULL, pem_pass_cb, (void *)(pass ? pass : "")))) {
 		char words[OSSL_WORDS_MAX];
 
-		rc = bad_key(err, key_path, ossl_words(words, sizeof(words)));
+		rc = bad_key(err, key_path, pass, ossl_words(words, sizeof(words)));
 		goto out;
 	}
 	BIO_free(in);  /* read the certificates from the start again */
@@ -520,8 +527,6 @@ static int signing_key_load(struct signing_key *k, const char *key_path, const c
 	int rc;
 
 	memset(k, 0, sizeof(*k));
-	if (!pass)
-		pass = "";
 	/* before the first byte of the key is read */
 	if ((rc = cms_no_core_dumps(err)) < 0 ||
 	    (rc = read_small_file(&buf, &len, key_path, CMS_KEY_FILE_MAX, BR_ECONFIG, "key file",

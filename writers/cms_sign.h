@@ -118,7 +118,9 @@ int cms_read_passphrase(char *out, size_t cap, int pass_fd, struct br_error *err
  * key or wrong passphrase (said in words, the passphrase never shown).
  * Also BR_ECONFIG: a certificate not valid today or not matching the key,
  * a legacy-encrypted (RC2/DES) PKCS#12.  BR_ENOINPUT: no `data_path`.
- * `passphrase` NULL means "".  `who` may be NULL.  Further certificates in
+ * `passphrase` NULL means none was given: "" is tried, and a key that needs
+ * one fails with "geen wachtwoordzin opgegeven" instead of the wrong
+ * passphrase message.  `who` may be NULL.  Further certificates in
  * the key file (intermediates) are included too.  An existing `sig_path` is
  * replaced.  The new DER is verified over the file before it is written.
  * Calls cms_no_core_dumps() before the key is read. */

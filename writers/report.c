@@ -180,6 +180,11 @@ const char *report_gemeente_naam(const char *cbs)
 	return NULL;
 }
 
+const char *report_gemeente_at(size_t i)
+{
+	return i < sizeof(gemeenten) / sizeof(gemeenten[0]) ? gemeenten[i].code : NULL;
+}
+
 static const char *naam_of(const char *cbs)
 {
 	const char *n = report_gemeente_naam(cbs);

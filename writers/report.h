@@ -71,5 +71,8 @@ int report_write(const char *dir, const struct report *r, struct br_error *err);
 
 /* The municipality's name for a CBS code ("Hoorn"), or NULL. */
 const char *report_gemeente_naam(const char *cbs);
+/* The i-th municipality's CBS code (i from 0), NULL past the last: for
+ * listing and for finding a code by name. */
+const char *report_gemeente_at(size_t i);
 
 #endif

@@ -32,7 +32,7 @@ cp samples/inkomen-*.xml* samples/signalen-*.xml "$home/inbox/"; "$BR" --home "$
 export BETAALRUN_NOW=2026-11-20T09:00:00
 run=$("$BR" --home "$home" run --month 2026-11 --key "$keys/Preparer.bundle.pem" --pass-fd 3 3</dev/null 2>"$tmp/err" | head -1) ||
 	fail "run: $(cat "$tmp/err")"
-"$BR" --home "$home" approve "$run" --key "$keys/Approver.bundle.pem" --pass-fd 3 3</dev/null >/dev/null 2>&1 || fail "approve"
+"$BR" --home "$home" approve "$run" --key "$keys/Approver.bundle.pem" --ja --pass-fd 3 3</dev/null >/dev/null 2>&1 || fail "approve"
 "$BR" --home "$home" release "$run" >/dev/null 2>&1 || fail "release"
 ok "November released: $run"
 

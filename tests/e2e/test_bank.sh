@@ -90,7 +90,7 @@ export BETAALRUN_NOW=2026-11-20T09:00:00
 "$BR" --home "$home" run --month 2026-11 --key "$keys/prep.p12" >"$tmp/run.out" 2>"$tmp/err" || fail "run: $(cat "$tmp/err")"
 run=$(head -n1 "$tmp/run.out")
 [[ "$run" =~ ^BR-202611-[0-9]{4}$ ]] || fail "first line is not the run id: $run"
-"$BR" --home "$home" approve "$run" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" || fail "approve: $(cat "$tmp/err")"
+"$BR" --home "$home" approve "$run" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" || fail "approve: $(cat "$tmp/err")"
 "$BR" --home "$home" release "$run" >/dev/null 2>"$tmp/err" || fail "release: $(cat "$tmp/err")"
 [ "$(q "$home" "SELECT status FROM run WHERE msg_id = '$run'")" = RELEASED ] || fail "the November run is not RELEASED"
 rid=$(q "$home" "SELECT id FROM run WHERE msg_id = '$run'")
@@ -833,7 +833,7 @@ grep "^$D2_NR|CLIENT|" "$tmp/dec.real" | diff - <(grep "^$D2_NR|CLIENT|" "$tmp/d
 [ "$(grep -c "^$D2_NR|DERDE|$NEW_DERDE|$Q2_AMT|$Q2$" "$tmp/dec.real")" = 1 ] || fail "the third party's money is not paid again once to its new account"
 ok "B5: December = CONTROL + P1's $(amt "$P1_AMT") to $P1_NR's new account + the third party's $(amt "$Q2_AMT") to its new account (herbetaling_van $Q2); D2's client payment unchanged"
 
-"$BR" --home "$home" approve "$dec" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" || fail "approve December: $(cat "$tmp/err")"
+"$BR" --home "$home" approve "$dec" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" || fail "approve December: $(cat "$tmp/err")"
 "$BR" --home "$home" release "$dec" >/dev/null 2>"$tmp/err" || fail "release December: $(cat "$tmp/err")"
 again=$(q "$home" "SELECT id FROM betaling WHERE herbetaling_van = $Q2 AND run = (SELECT id FROM run WHERE msg_id = '$dec')")
 [ -n "$again" ] && [ "$(q "$home" "SELECT herbetaald FROM terugboeking WHERE betaling = $Q2")" = "$again" ] \
@@ -927,7 +927,7 @@ diff "$tmp/c.nov" "$tmp/c.aanv" >"$tmp/diff" || fail "the supplementary run does
 [ "$(q "$hc" "SELECT count(*) FROM betaling WHERE run = (SELECT id FROM run WHERE msg_id = '$aanv') AND soort = 'DERDE'
 	AND herbetaling_van IS NOT NULL")" = "$(q "$hc" "SELECT count(*) FROM betaling WHERE run = $rid AND soort = 'DERDE'")" ] \
 	|| fail "the third parties' payments are not marked as paid again"
-"$BR" --home "$hc" approve "$aanv" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" || fail "approve $aanv: $(cat "$tmp/err")"
+"$BR" --home "$hc" approve "$aanv" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" || fail "approve $aanv: $(cat "$tmp/err")"
 "$BR" --home "$hc" release "$aanv" >/dev/null 2>"$tmp/err" || fail "release $aanv: $(cat "$tmp/err")"
 [ "$(q "$hc" "SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling WHERE b.soort = 'DERDE' AND t.herbetaald IS NULL")" = 0 ] \
 	|| fail "third parties' payments still owed after the supplementary run's release"
@@ -1017,8 +1017,8 @@ ingest "$hd"
 	|| fail "the proprietary reason is not kept as such"
 [ "$(q "$hd" "SELECT coalesce(status, '') FROM betaling WHERE id = $U_ID")" = "" ] || fail "a lower-case EndToEndId changed $U_E2E"
 "$BR" --home "$hd" status >"$tmp/status.out" 2>&1 || fail "status: $(cat "$tmp/status.out")"
-grep -q "^  $RU line [0-9]*: BR-202611-0099 $U_E2E RJCT RABO-REK-GESLOTEN-BEGUNSTIGDE" "$tmp/status.out" \
-	&& grep -q "^  $RL line [0-9]*: $run $U_LOW RJCT AC01" "$tmp/status.out" \
+grep -q "^  $RU regel [0-9]*: BR-202611-0099 $U_E2E RJCT RABO-REK-GESLOTEN-BEGUNSTIGDE" "$tmp/status.out" \
+	&& grep -q "^  $RL regel [0-9]*: $run $U_LOW RJCT AC01" "$tmp/status.out" \
 	|| fail "status does not list the unmatched lines: $(cat "$tmp/status.out")"
 for r in "$RU" "$RL"; do
 	[ "$(q "$hd" "SELECT count(*) FROM taak WHERE soort = 'BANK' AND dossier IS NULL AND sleutel = 'pain002 $r' AND omschrijving LIKE '%$r%'")" = 1 ] \

@@ -26,7 +26,7 @@ sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^startmaand *=.*/start
 cp samples/register-*.xml "$base/inbox/"; "$BR" --home "$base" ingest >/dev/null 2>&1
 cp samples/inkomen-*.xml* "$base/inbox/"; "$BR" --home "$base" ingest >/dev/null 2>&1
 run=$("$BR" --home "$base" run --month 2026-11 --key "$keys/P.bundle" --pass-fd 3 3</dev/null | sed -n 1p)
-"$BR" --home "$base" approve "$run" --key "$keys/A.bundle" --pass-fd 3 3</dev/null >/dev/null
+"$BR" --home "$base" approve "$run" --ja --key "$keys/A.bundle" --pass-fd 3 3</dev/null >/dev/null
 "$BR" --home "$base" release "$run" >/dev/null
 export BETAALRUN_NOW=2026-11-26T09:00:00
 # the end state: the store with the home's path taken out, the archive, the

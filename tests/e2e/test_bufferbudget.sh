@@ -131,7 +131,7 @@ prepare() {
 	head -n1 "$tmp/run.out"
 }
 approve_release() {
-	"$BR" --home "$1" approve "$2" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
+	"$BR" --home "$1" approve "$2" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
 		|| fail "approve $2: $(cat "$tmp/err")"
 	"$BR" --home "$1" release "$2" >/dev/null 2>"$tmp/err" || fail "release $2: $(cat "$tmp/err")"
 	[ "$(q "$1" "SELECT status FROM run WHERE msg_id = '$2'")" = RELEASED ] || fail "$2 is not RELEASED"

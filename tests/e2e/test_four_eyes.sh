@@ -63,7 +63,7 @@ expect() {
 	set -e
 	[ "$got" = "$want" ] || fail "$label: exit $got, expected $want: $(cat "$tmp/err")"
 }
-approve() { expect "$1" "$2" "$3" approve "$run" --key "$keys/$4.bundle" --pass-fd 3; }
+approve() { expect "$1" "$2" "$3" approve "$run" --ja --key "$keys/$4.bundle" --pass-fd 3; }
 # a copy of the prepared home (the run records its folder as an absolute path)
 fresh() {
 	rm -rf "$tmp/$1"; cp -a "$base" "$tmp/$1"
@@ -85,7 +85,7 @@ approve 77 "approval by CN=PREPARER after CN=Preparer" "$h" PREPARER
 grep -q "four-eyes" "$tmp/err" && grep -q "CN=PREPARER" "$tmp/err" && grep -q "the same subject" "$tmp/err" \
 	|| fail "the case-variant refusal does not say why: $(cat "$tmp/err")"
 untouched "$h" "CN=PREPARER"
-BETAALRUN_KEY_PASS=geheim-1 expect 77 "approval with the preparer's own certificate" "$h" approve "$run" --key "$keys/prep.p12"
+BETAALRUN_KEY_PASS=geheim-1 expect 77 "approval with the preparer's own certificate" "$h" approve "$run" --ja --key "$keys/prep.p12"
 grep -q "the same certificate" "$tmp/err" || fail "no reason: $(cat "$tmp/err")"
 untouched "$h" "the preparer's certificate"
 # recorded: the preparer and the real approver; then files the four-eyes
@@ -204,7 +204,7 @@ while [ "$kills" -lt "$KILLS" ]; do
 	rounds=$((rounds + 1))
 	[ "$rounds" -le $((KILLS * 20)) ] || fail "only $kills of $rounds approvals could be killed"
 	h=$(fresh k); f=$h/$rel
-	"$BR" --home "$h" approve "$run" --key "$keys/Approver.bundle" --pass-fd 3 3</dev/null >/dev/null 2>&1 &
+	"$BR" --home "$h" approve "$run" --ja --key "$keys/Approver.bundle" --pass-fd 3 3</dev/null >/dev/null 2>&1 &
 	# within the first three quarters of what approve took: most tries hit
 	pid=$!; d=$(( RANDOM % (appr_ms * 3 / 4 + 1) ))
 	sleep "$((d / 1000)).$(printf '%03d' $((d % 1000)))"
@@ -231,9 +231,9 @@ h=$(fresh good); f=$h/$rel
 approve 0 "approve" "$h" Approver
 approve 0 "approve again by the same certificate" "$h" Approver
 expect 0 "verify of a good file" "$h" verify "$f"
-grep -q "^verified: " "$tmp/out" && grep -q "^preparer  CN=Preparer" "$tmp/out" && grep -q "^approver  CN=Approver" "$tmp/out" \
+grep -q "^geverifieerd: " "$tmp/out" && grep -q "^voorbereider  CN=Preparer" "$tmp/out" && grep -q "^goedkeurder   CN=Approver" "$tmp/out" \
 	|| fail "verify output: $(cat "$tmp/out")"
-grep -q "certificate sha256 $(fp Approver)" "$tmp/out" || fail "verify does not show the approver's certificate"
+grep -q "certificaat sha256 $(fp Approver)" "$tmp/out" || fail "verify does not show the approver's certificate"
 expect 0 "release" "$h" release "$run"
 expect 0 "verify of the released file in the outbox" "$h" verify "$h/outbox/$run.xml"
 ok "a good file: verify passes and names preparer and approver; approving again with the same certificate is a no-op; release"

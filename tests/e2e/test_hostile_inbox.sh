@@ -107,7 +107,7 @@ set -e
 size_during=$(stat -c %s "$inbox/growing.xml")
 [ "$rc" != 124 ] || fail "ingest hung (a FIFO opened?)"
 [ "$rc" = 65 ] || fail "ingest exited $rc, expected 65: $(cat "$tmp/err")"
-grep -q '^ingested 2, duplicates 0, quarantined '"$expected"',' "$tmp/out" \
+grep -q '^ingelezen 2, dubbel 0, quarantaine '"$expected"',' "$tmp/out" \
 	|| fail "expected 2 ingested and $expected quarantined in one pass: $(cat "$tmp/out")"
 ok "one pass: the register and the signals ingested, $expected hostile entries quarantined, exit 65"
 
@@ -225,8 +225,10 @@ grep -qxF 'file: evil\nproblem: none (file OK)\naction: delete this file.xml' "$
 ok "$nreasons reasons: one line per key, no control byte, valid UTF-8, no forged line"
 
 # ---- the log: one event per line ---------------------------------------------
-if LC_ALL=C grep -qvE '^level=(debug|info|warn|error) ' "$tmp/err"; then
-	fail "a log line does not start an event: $(LC_ALL=C grep -vE '^level=' "$tmp/err" | head -n 1 | cat -v)"
+# every event starts with its time (lib.sh fixes BETAALRUN_NOW, Dutch winter time: UTC+1)
+ev="^ts=$(date -u -d "${BETAALRUN_NOW/T/ } CET" +%Y-%m-%dT%H:%M:%SZ) level=(debug|info|warn|error) "
+if LC_ALL=C grep -qvE "$ev" "$tmp/err"; then
+	fail "a log line does not start an event: $(LC_ALL=C grep -vE "$ev" "$tmp/err" | head -n 1 | cat -v)"
 fi
 if LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]' "$tmp/err" "$tmp/out"; then fail "a control byte reached the log"; fi
 if grep -Eq '(^|[^0-9])[0-9]{9}([^0-9]|$)' "$tmp/err" "$tmp/out"; then fail "a 9-digit number (BSN?) in the output"; fi
@@ -243,7 +245,7 @@ set -e
 	|| fail "the completed file is not in quarantine/ whole"
 grep -qx "sha256: $sha_final" "$q/growing.xml.reason" || fail "the reason does not give the sha256 of the whole file"
 "$BR" --home "$home" status >"$tmp/status" 2>/dev/null || true
-grep -q '^inbox *0 file(s) waiting' "$tmp/status" || fail "status does not say the inbox is empty: $(head -n 3 "$tmp/status")"
+grep -q '^inbox *0 bestand(en) wachten' "$tmp/status" || fail "status does not say the inbox is empty: $(head -n 3 "$tmp/status")"
 ok "the next pass, the writer gone, reads the file whole and quarantines it; nothing is left waiting"
 
 # ---- ingest DIR on another file system ----------------------------------------
@@ -259,7 +261,7 @@ if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -
 	rc=$?
 	set -e
 	[ "$rc" = 65 ] || fail "ingest of another file system's DIR exited $rc: $(cat "$tmp/err3")"
-	grep -q '^ingested 1, duplicates 0, quarantined 3,' "$tmp/out3" || fail "ingest DIR: $(cat "$tmp/out3")"
+	grep -q '^ingelezen 1, dubbel 0, quarantaine 3,' "$tmp/out3" || fail "ingest DIR: $(cat "$tmp/out3")"
 	[ -L "$shm/.quarantined-link.xml" ] && [ -p "$shm/.quarantined-pipe2.xml" ] \
 		|| fail "the link and the FIFO were not moved aside inside DIR: $(ls -A "$shm")"
 	grep -qx 'stored-as: inbox/.quarantined-link.xml (another file system than quarantine/)' "$q/link.xml.reason" \

@@ -93,7 +93,7 @@ month() {
 	"$br" --home "$home" ingest >/dev/null 2>"$tmp/err" || fail "ingest income, signals with $br: $(cat "$tmp/err")"
 	run=$("$br" --home "$home" run --month 2026-11 --key "$keys/Preparer.bundle.pem" --pass-fd 3 3</dev/null 2>"$tmp/err" | head -1)
 	[[ "$run" =~ ^BR-202611-[0-9]{4}$ ]] || fail "run with $br: $(cat "$tmp/err")"
-	"$br" --home "$home" approve "$run" --key "$keys/Approver.bundle.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" ||
+	"$br" --home "$home" approve "$run" --key "$keys/Approver.bundle.pem" --ja --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" ||
 		fail "approve with $br: $(cat "$tmp/err")"
 	"$br" --home "$home" release "$run" >/dev/null 2>"$tmp/err" || fail "release with $br: $(cat "$tmp/err")"
 	"$br" --home "$home" verify "$home/outbox/$run.xml" >/dev/null 2>"$tmp/err" || fail "verify with $br: $(cat "$tmp/err")"

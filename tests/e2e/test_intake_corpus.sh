@@ -355,7 +355,7 @@ dump "$db" >"$home.before"
 cp "$good/inkomen.xml" "$home/inbox/"
 ingest
 [ "$rc" = 0 ] || bad "second ingest exited $rc, expected 0"
-grep -q 'duplicates 1' "$home.out" || bad "stdout does not report 1 duplicate: $(cat "$home.out")"
+grep -q 'dubbel 1' "$home.out" || bad "stdout does not report 1 duplicate: $(cat "$home.out")"
 n=$(q "$db" "SELECT count(*) FROM duplicaat WHERE levering = $lev AND bestandsnaam = 'inkomen.xml'")
 [ "$n" = 1 ] || bad "the duplicate is not recorded in table duplicaat"
 [ -z "$(ls -A "$home/inbox")" ] || bad "the duplicate was not removed from the inbox"
@@ -371,7 +371,7 @@ cp "$good/inkomen.xml" "$home/inbox/inkomen.xml"
 cp "$good/inkomen.xml" "$home/inbox/inkomen-again.xml"
 ingest
 [ "$rc" = 0 ] || bad "ingest exited $rc, expected 0"
-grep -q 'ingested 1, duplicates 1' "$home.out" || bad "stdout: $(cat "$home.out")"
+grep -q 'ingelezen 1, dubbel 1' "$home.out" || bad "stdout: $(cat "$home.out")"
 n=$(q "$db" "SELECT count(*) FROM levering")/$(q "$db" "SELECT count(*) FROM duplicaat")
 [ "$n" = 1/1 ] || bad "levering/duplicaat rows are $n, expected 1/1"
 [ -z "$(ls -A "$home/inbox")" ] || bad "the inbox is not empty"

@@ -39,7 +39,7 @@ ok "samples ingested: $nfiles files, $dossiers dossiers"
 store_dump "$home" | grep -v 'INSERT INTO duplicaat' >"$tmp/before"
 cp samples/*.xml samples/*.xml.gz "$home/inbox/"
 "$BR" --home "$home" ingest >"$tmp/out2" 2>/dev/null || fail "second ingest failed"
-grep -q "duplicates $nfiles" "$tmp/out2" || fail "second ingest did not report $nfiles duplicates: $(cat "$tmp/out2")"
+grep -q "dubbel $nfiles" "$tmp/out2" || fail "second ingest did not report $nfiles duplicates: $(cat "$tmp/out2")"
 [ -z "$(ls "$home/inbox")" ] || fail "duplicates were left in the inbox"
 [ "$(count "$home" 'SELECT count(*) FROM duplicaat')" = "$nfiles" ] || fail "duplicates not recorded"
 store_dump "$home" | grep -v 'INSERT INTO duplicaat' >"$tmp/after"
@@ -55,7 +55,7 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 75 ] || fail "a second writer got exit $rc, expected 75"
-grep -q busy "$tmp/busy" || fail "no 'busy' message"
+grep -q "de opslag is bezet" "$tmp/busy" || fail "no busy message"
 wait
 ok "a concurrent writer exits 75"
 

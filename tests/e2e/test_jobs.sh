@@ -59,7 +59,7 @@ payrun() {
 	run=$(head -n1 "$tmp/run-$1.out")
 	[[ "$run" =~ ^BR-[0-9]{6}-[0-9]{4}$ ]] || fail "run $1: first line is not a run id: $run"
 	if [ "${2:-}" != norelease ]; then
-		br approve "$run" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
+		br approve "$run" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
 			|| fail "approve $run: $(cat "$tmp/err")"
 		br release "$run" >/dev/null 2>"$tmp/err" || fail "release $run: $(cat "$tmp/err")"
 	fi
@@ -219,7 +219,10 @@ filtered '$3 == "0420"' --gemeente 0420
 filtered '$4 == "VERMOGEN"' --soort VERMOGEN
 filtered '$7 < "2026-11-14"' --overdue
 filtered '$3 == "0420" && $4 == "VERMOGEN"' --gemeente 0420 --soort VERMOGEN
-ok "jobs list --gemeente, --soort and --overdue select the right jobs"
+# a municipality by name, any case (0420 is Medemblik)
+filtered '$3 == "0420"' --gemeente medemblik
+filtered '$3 == "0420" && $4 == "VERMOGEN"' --gemeente MEDEMBLIK --soort VERMOGEN
+ok "jobs list --gemeente (code or name), --soort and --overdue select the right jobs"
 
 # ---- 5. a Soort the signal table does not know ---------------------------------------
 

@@ -79,13 +79,13 @@ ok "prepared $run: $nb payments, valid against ISO and EPC schemas, signed, tota
 
 # four-eyes: the preparer cannot approve
 set +e
-BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" approve "$run" --key "$keys/prep.p12" >/dev/null 2>&1; rc=$?
+BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" approve "$run" --ja --key "$keys/prep.p12" >/dev/null 2>&1; rc=$?
 "$BR" --home "$home" release "$run" >/dev/null 2>&1; rc2=$?
 set -e
 [ "$rc" = 77 ] || fail "approval by the preparer: exit $rc, expected 77"
 [ "$rc2" = 65 ] || fail "releasing an unapproved run: exit $rc2, expected 65"
 # the approver, passphrase-less PEM, through --pass-fd
-"$BR" --home "$home" approve "$run" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >"$tmp/appr.out" 2>"$tmp/err" || fail "approve: $(cat "$tmp/err")"
+"$BR" --home "$home" approve "$run" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >"$tmp/appr.out" 2>"$tmp/err" || fail "approve: $(cat "$tmp/err")"
 openssl cms -verify -binary -inform DER -in "$f.p7s" -content "$f" -CAfile "$keys/ca.pem" -purpose any -out /dev/null 2>/dev/null \
 	|| fail "openssl rejects the two signatures"
 [ "$(openssl cms -cmsout -print -inform DER -in "$f.p7s" | grep -c 'signatureAlgorithm')" -ge 2 ] || fail "not two signers"
@@ -223,7 +223,7 @@ run4=$(sed -n 1p "$tmp/run4.out")
 [ "$(count "$home" "SELECT status FROM run WHERE msg_id = '$run2'")" = SUPERSEDED ] || fail "the earlier preparation was not superseded"
 [ "$(count "$home" "SELECT count(*) FROM run WHERE maand = '2026-12' AND status IN ('PREPARED','APPROVED')")" = 1 ] \
 	|| fail "more than one live run for December"
-"$BR" --home "$home" approve "$run4" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null || fail "approve December"
+"$BR" --home "$home" approve "$run4" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null || fail "approve December"
 "$BR" --home "$home" release "$run4" >/dev/null || fail "release December"
 set +e
 BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2026-12 --aanvullend --key "$keys/prep.p12" >"$tmp/aanv.out" 2>"$tmp/err"
@@ -236,7 +236,7 @@ set -e
 ok "preparing again supersedes; a supplementary run right after release pays nothing twice"
 
 # release refuses a requested execution date that has passed
-"$BR" --home "$tmp/v03" approve "$run3" --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null || fail "approve V03 run"
+"$BR" --home "$tmp/v03" approve "$run3" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null || fail "approve V03 run"
 exec3=$(count "$tmp/v03" "SELECT uitvoerdatum FROM run WHERE msg_id = '$run3'")
 set +e
 BETAALRUN_NOW=2026-12-31T09:00:00 "$BR" --home "$tmp/v03" release "$run3" >/dev/null 2>"$tmp/late.err"; rc=$?

@@ -64,7 +64,7 @@ done
 ok "$kills kills during prepare: never a half-prepared run (prepare takes ${prep_ms} ms)"
 
 # kill -9 during release
-"$BR" --home "$tmp/r1" approve "$run" --key "$keys/A.bundle" --pass-fd 3 3</dev/null >/dev/null
+"$BR" --home "$tmp/r1" approve "$run" --ja --key "$keys/A.bundle" --pass-fd 3 3</dev/null >/dev/null
 cp -a "$tmp/r1" "$tmp/approved"
 t0=$(date +%s%N); "$BR" --home "$tmp/r1" release "$run" >/dev/null; t1=$(date +%s%N)
 rel_ms=$(( (t1 - t0) / 1000000 ))

@@ -103,7 +103,7 @@ cp "$work"/input/inkomen-* "$work"/input/signalen-*.xml "$work/home/inbox/"; cho
 as ingest >/dev/null 2>"$work/err" || fail "ingest: $(cat "$work/err")"
 run=$(as run --month 2026-11 --key "$keys/Preparer.bundle.pem" --pass-fd 3 3</dev/null 2>"$work/err" | head -1)
 [[ "$run" =~ ^BR-202611-[0-9]{4}$ ]] || fail "run: $(cat "$work/err")"
-as approve "$run" --key "$keys/Approver.bundle.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$work/err" || fail "approve: $(cat "$work/err")"
+as approve "$run" --key "$keys/Approver.bundle.pem" --ja --pass-fd 3 3</dev/null >/dev/null 2>"$work/err" || fail "approve: $(cat "$work/err")"
 as release "$run" >/dev/null 2>"$work/err" || fail "release: $(cat "$work/err")"
 as verify "$work/home/outbox/$run.xml" >/dev/null 2>"$work/err" || fail "verify: $(cat "$work/err")"
 [ "$(stat -c %U "$work/home/betaalrun.db")" = betaalrun ] || fail "the store is not betaalrun's"

@@ -569,7 +569,7 @@ static void test_wrong_passphrase(void **state)
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, WRONG_PASS, &who, &err),
 			 BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "wrong passphrase or unreadable key"));
+	assert_non_null(strstr(err.msg, "verkeerde wachtwoordzin of onleesbare sleutel"));
 	assert_null(strstr(err.msg, WRONG_PASS));
 	assert_null(strstr(err.msg, PREP_PASS));
 	assert_int_equal(access(p.sig, F_OK), -1);
@@ -577,17 +577,23 @@ static void test_wrong_passphrase(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, "", &who, &err), BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "wrong passphrase or unreadable key"));
+	assert_non_null(strstr(err.msg, "verkeerde wachtwoordzin of onleesbare sleutel"));
 
 	/* encrypted PEM key, for the approver */
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
 	br_error_clear(&err);
 	assert_int_equal(approve(&p, p.appr_enc, WRONG_PASS, &err), BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "wrong passphrase or unreadable key"));
+	assert_non_null(strstr(err.msg, "verkeerde wachtwoordzin of onleesbare sleutel"));
 	assert_null(strstr(err.msg, WRONG_PASS));
 	assert_null(strstr(err.msg, APPR_PASS));
 	br_error_clear(&err);
 	assert_int_equal(approve(&p, p.appr_enc, NULL, &err), BR_ECONFIG);
+	/* none given at all is another mistake than a wrong one (issue 12) */
+	assert_non_null(strstr(err.msg, "geen wachtwoordzin opgegeven"));
+	assert_null(strstr(err.msg, "verkeerde wachtwoordzin"));
+	br_error_clear(&err);
+	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, NULL, &who, &err), BR_ECONFIG);
+	assert_non_null(strstr(err.msg, "geen wachtwoordzin opgegeven"));
 }
 
 static void test_unusable_keys(void **state)

@@ -303,6 +303,30 @@ static void test_dutch_local_time(void **state)
 		"2024-03-31T03:00:00");
 }
 
+/* Local back to UTC, written as RFC 3339: the hours by hand from the
+ * CET/CEST rule (UTC+1 in winter, UTC+2 in summer). */
+static void test_utc_from_local(void **state)
+{
+	char buf[TIMESTAMP_UTC_FMT_MAX];
+
+	(void)state;
+	assert_string_equal(timestamp_format_utc(buf, timestamp_from(ymd(2026, 12, 7), 11, 0, 0)),
+			    "2026-12-07T10:00:00Z");
+	assert_string_equal(timestamp_format_utc(buf, timestamp_from(ymd(2026, 7, 1), 12, 0, 0)),
+			    "2026-07-01T10:00:00Z");
+	/* just after the March jump (03:00 local = 01:00 UTC) */
+	assert_string_equal(timestamp_format_utc(buf, timestamp_from(ymd(2026, 3, 29), 3, 0, 0)),
+			    "2026-03-29T01:00:00Z");
+	/* the skipped 02:30 is read as winter time */
+	assert_string_equal(timestamp_format_utc(buf, timestamp_from(ymd(2026, 3, 29), 2, 30, 0)),
+			    "2026-03-29T01:30:00Z");
+	/* the repeated 02:30 of 25 October is read as summer time */
+	assert_string_equal(timestamp_format_utc(buf, timestamp_from(ymd(2026, 10, 25), 2, 30, 0)),
+			    "2026-10-25T00:30:00Z");
+	assert_string_equal(timestamp_format_utc(buf, timestamp_from(ymd(2027, 1, 1), 0, 30, 0)),
+			    "2026-12-31T23:30:00Z");
+}
+
 static void test_now(void **state)
 {
 	struct br_error err;
@@ -343,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_ages),
 		cmocka_unit_test(test_add_months),
 		cmocka_unit_test(test_dutch_local_time),
+		cmocka_unit_test(test_utc_from_local),
 		cmocka_unit_test(test_now),
 	};
 

@@ -59,7 +59,7 @@ static void test_env_debug(void **state)
 	assert_int_equal(setenv("BETAALRUN_LOG", "debug", 1), 0);
 	capture_start(&c);
 	log_event(LOG_DEBUG, "looking", "n=%d", 1);
-	assert_string_equal(capture_stop(&c), "level=debug msg=looking n=1\n");
+	assert_string_equal(capture_stop(&c), "ts=2026-11-27T17:00:00Z level=debug msg=looking n=1\n");
 	unsetenv("BETAALRUN_LOG");
 }
 
@@ -78,10 +78,10 @@ static void test_line_format(void **state)
 	log_event(LOG_ERROR, "bad file", "file=%s", log_q(b, sizeof(b), "my file.xml"));
 	log_event(LOG_INFO, NULL, NULL);
 	assert_string_equal(capture_stop(&c),
-		"level=info msg=\"file ingested\" file=reg.xml records=2814\n"
-		"level=warn msg=started\n"
-		"level=error msg=\"bad file\" file=\"my file.xml\"\n"
-		"level=info msg=\"\"\n");
+		"ts=2026-11-27T17:00:00Z level=info msg=\"file ingested\" file=reg.xml records=2814\n"
+		"ts=2026-11-27T17:00:00Z level=warn msg=started\n"
+		"ts=2026-11-27T17:00:00Z level=error msg=\"bad file\" file=\"my file.xml\"\n"
+		"ts=2026-11-27T17:00:00Z level=info msg=\"\"\n");
 }
 
 static void test_levels(void **state)
@@ -95,12 +95,12 @@ static void test_levels(void **state)
 	log_event(LOG_INFO, "i", NULL);
 	log_event(LOG_WARN, "w", NULL);
 	log_event(LOG_ERROR, "e", NULL);
-	assert_string_equal(capture_stop(&c), "level=warn msg=w\nlevel=error msg=e\n");
+	assert_string_equal(capture_stop(&c), "ts=2026-11-27T17:00:00Z level=warn msg=w\nts=2026-11-27T17:00:00Z level=error msg=e\n");
 
 	log_set_level(LOG_DEBUG);
 	capture_start(&c);
 	log_event(LOG_DEBUG, "d", NULL);
-	assert_string_equal(capture_stop(&c), "level=debug msg=d\n");
+	assert_string_equal(capture_stop(&c), "ts=2026-11-27T17:00:00Z level=debug msg=d\n");
 	log_set_level(LOG_INFO);
 }
 
@@ -189,7 +189,7 @@ static void test_event_masks_bsn(void **state)
 	log_event(LOG_WARN, "BSN 123456782 fails the elfproef", "bsn=%s naam=%s rekening=%s",
 		"123456781", log_q(b, sizeof(b), "J. de Vries 111222333"), "NL91ABNA0417164300");
 	assert_string_equal(capture_stop(&c),
-		"level=warn msg=\"BSN *****6782 fails the elfproef\" bsn=*****6781 "
+		"ts=2026-11-27T17:00:00Z level=warn msg=\"BSN *****6782 fails the elfproef\" bsn=*****6781 "
 		"naam=\"J. de Vries *****2333\" rekening=NL91ABNA******4300\n");
 }
 
@@ -202,7 +202,7 @@ static void test_event_raw_control(void **state)
 	log_set_level(LOG_INFO);
 	capture_start(&c);
 	log_event(LOG_WARN, "m", "file=%s", "a\nlevel=error msg=forged\x1b[2J");
-	assert_string_equal(capture_stop(&c), "level=warn msg=m file=a?level=error msg=forged?[2J\n");
+	assert_string_equal(capture_stop(&c), "ts=2026-11-27T17:00:00Z level=warn msg=m file=a?level=error msg=forged?[2J\n");
 }
 
 static void test_quote_hidden(void **state)
@@ -346,5 +346,7 @@ int main(void)
 		cmocka_unit_test(test_long_line_cut),
 	};
 
+	/* a fixed clock: 18:00 in Dutch winter time is 17:00 UTC */
+	setenv("BETAALRUN_NOW", "2026-11-27T18:00:00", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
