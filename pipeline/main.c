@@ -49,6 +49,8 @@ static const char usage_text[] =
 	"  jobs close ID --uitkomst U [--datum D] [--van D --tot D] [--bedrag X] --door OPERATOR --toelichting TEXT\n"
 	"  dossier NUMBER [--month YYYY-MM]\n"
 	"                             a dossier's settlement history and a month's calculation\n"
+	"  specificatie NUMBER --month YYYY-MM | --run RUN [-o FILE|-]\n"
+	"                             a dossier's specification as its run made it\n"
 	"\n"
 	"The data directory is --home DIR, else $BETAALRUN_HOME, else ./betaalrun-data.\n"
 	"Every command has --help.  Exit codes: 0 ok, 64 usage, 65 refused by a rule,\n"
@@ -299,6 +301,30 @@ static int cmd_dossier(const struct command *self, const char *dir, int argc, ch
 	return finish(rc, &err);
 }
 
+static int cmd_specificatie(const struct command *self, const char *dir, int argc, char **argv)
+{
+	const char *month_arg = NULL, *run = NULL, *path = NULL, *pos[MAX_POS];
+	const struct opt opts[] = { { "--month", &month_arg, NULL }, { "--run", &run, NULL }, { "-o", &path, NULL },
+				    { NULL, NULL, NULL } };
+	struct br_error err;
+	struct home h;
+	int32_t month = 0;
+	int n, rc;
+
+	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
+		return rc;
+	if (n != 1)
+		return usage_error(self, "which dossier? give its number, e.g. PW-0405-000123");
+	if (!month_arg == !run)
+		return usage_error(self, "give the run's month (--month YYYY-MM) or the run (--run RUN), one of them");
+	if (month_arg && (rc = parse_month(self, "--month", month_arg, &month)) != 0)
+		return rc;
+	br_error_clear(&err);
+	if ((rc = home_init(&h, dir, 1, &err)) == 0)
+		rc = dossier_write_specification(&h, pos[0], month, run, path, &err);
+	return finish(rc, &err);
+}
+
 static int cmd_run(const struct command *self, const char *dir, int argc, char **argv)
 {
 	const char *month_arg = NULL, *key = NULL, *fd_arg = NULL, *pos[MAX_POS];
@@ -537,6 +563,10 @@ static const struct command commands[] = {
 	{ "dossier", cmd_dossier, "betaalrun [--home DIR] dossier NUMBER [--month YYYY-MM]\n"
 	  "  the dossier's settlement history and the full calculation for a month (default: this month),\n"
 	  "  in Dutch, as the client's specification shows it\n" },
+	{ "specificatie", cmd_specificatie, "betaalrun [--home DIR] specificatie NUMBER --month YYYY-MM [-o FILE|-]\n"
+	  "betaalrun [--home DIR] specificatie NUMBER --run RUN [-o FILE|-]\n"
+	  "  the dossier's specification as the month's regular run (or run RUN) made it, byte for byte the\n"
+	  "  text in the run folder's specificaties-GGGG.txt.gz; to FILE (0600) or standard output\n" },
 	{ "status", cmd_status, "betaalrun [--home DIR] status\n"
 	  "  what an operator checks first: inbox, quarantine, register, deliveries\n" },
 };

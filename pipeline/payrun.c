@@ -24,6 +24,7 @@
 #include "settle.h"
 #include "settle_store.h"
 #include "jobs.h"
+#include "specbundle.h"
 #include "specification.h"
 
 #include "mem.h"
@@ -159,7 +160,8 @@ struct prep {
 	int aanvullend;
 	int64_t run;
 	char msg_id[40];
-	char tmpdir[FSUTIL_PATH_MAX], specdir[FSUTIL_PATH_MAX];
+	char tmpdir[FSUTIL_PATH_MAX];
+	struct specbundle *bundle;    /* the specifications (specbundle.h) */
 	long e2e_seq;
 	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
@@ -341,7 +343,7 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	return 0;
 }
 
-/* The specification text, into the run folder and the store. */
+/* The specification text, into the run's bundles and the store. */
 static int write_specification(struct prep *p, const struct settle_dossier_info *info,
 			       const struct settle_input *in, const struct settle_result *res,
 			       const struct settle_settings *set, const char *status, const char *why,
@@ -349,7 +351,7 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 {
 	struct specification_dossier sd;
 	const char *claim_k[SETTLE_MAX_CLAIMS], *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
-	char path[FSUTIL_PATH_MAX], name[64], uitbetaal[DATE_FMT_MAX];
+	char key[64], uitbetaal[DATE_FMT_MAX];
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = NULL;
@@ -388,13 +390,13 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 		rc = br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
 	if (rc < 0)
 		goto out;
-	/* a dossier number with a BSN-like run (a record problem) is not a file name */
+	/* a dossier number with a BSN-like run (a record problem) is not an
+	 * index key; the dossier's store id is */
 	if (has_digit_run(info->nummer))
-		snprintf(name, sizeof(name), "dossier-%lld.txt", (long long)info->id);
+		snprintf(key, sizeof(key), "dossier-%lld", (long long)info->id);
 	else
-		snprintf(name, sizeof(name), "%s.txt", info->nummer);
-	if ((rc = fsutil_join(path, sizeof(path), p->specdir, name, err)) < 0 ||
-	    (rc = fsutil_write_atomic(path, text, len, 0600, err)) < 0)
+		snprintf(key, sizeof(key), "%s", info->nummer);
+	if ((rc = specbundle_add(p->bundle, info->gemeente, key, text, len, err)) < 0)
 		goto out;
 	if (!p->dry_run) {
 		sqlite3_stmt *s = p->ins_afr;
@@ -936,10 +938,9 @@ static int prep_folders(struct prep *p, struct br_error *err)
 	}
 	snprintf(p->sum->msg_id, sizeof(p->sum->msg_id), "%s", p->msg_id);
 	snprintf(p->tmpdir, sizeof(p->tmpdir), "%.3900s/.%.40s.tmp", p->monthdir, p->dry_run ? "dry-run" : p->msg_id);
-	if ((rc = fsutil_remove_tree(p->tmpdir, err)) < 0 || (rc = fsutil_mkdirs(p->tmpdir, 0700, err)) < 0 ||
-	    (rc = fsutil_join(p->specdir, sizeof(p->specdir), p->tmpdir, "specificaties", err)) < 0)
+	if ((rc = fsutil_remove_tree(p->tmpdir, err)) < 0 || (rc = fsutil_mkdirs(p->tmpdir, 0700, err)) < 0)
 		return rc;
-	return fsutil_mkdirs(p->specdir, 0700, err);
+	return specbundle_open(&p->bundle, p->tmpdir, err);
 }
 
 /* Step 5: settle every dossier and decide what is paid; then pay what
@@ -1059,14 +1060,30 @@ static int prep_payment_file(struct prep *p, const char *key_path, const char *p
 	return prep_record_file(p, &who, err);
 }
 
-/* Step 7: the report beside the previous released run, and the manifest.
- * The signature file is not in the manifest: approval adds a signer to
- * it afterwards; `verify` checks it against the file itself. */
+/* The manifest: the payment file, the report, the specification
+ * bundles and their index (specbundle.h), each with its SHA-256.  The
+ * signature file is not in it: approval adds a signer to it afterwards;
+ * `verify` checks it against the file itself. */
+static int prep_manifest(struct prep *p, struct br_error *err)
+{
+	const char *files[3 + SPECBUNDLE_MAX_GEMEENTEN + 1] = { "pain.001.xml", "rapport.html", "rapport.csv" };
+	const char *const *bundles;
+	struct manifest_run mr;
+	size_t i, n_bundles;
+	int rc;
+
+	if ((rc = specbundle_finish(p->bundle, &bundles, &n_bundles, err)) < 0)
+		return rc;
+	for (i = 0; i < n_bundles && i < SPECBUNDLE_MAX_GEMEENTEN + 1; i++)
+		files[3 + i] = bundles[i];
+	mr = (struct manifest_run){ p->msg_id, p->month, p->env->now, p->env->rules->sha256, p->sum->dossiers };
+	return manifest_write(p->st, p->tmpdir, &mr, files, 3 + i, err);
+}
+
+/* Step 7: the report beside the previous released run, and the manifest. */
 static int prep_report(struct prep *p, struct br_error *err)
 {
-	static const char *const manifest_files[] = { "pain.001.xml", "rapport.html", "rapport.csv" };
 	struct runreport_cells *prev;
-	struct manifest_run mr;
 	struct report rep;
 	int rc;
 
@@ -1090,10 +1107,8 @@ static int prep_report(struct prep *p, struct br_error *err)
 	rep.n_lines = p->n_lines;
 	rep.n_tx = p->sum->tx;
 	rep.total_cents = p->sum->total_cents;
-	mr = (struct manifest_run){ p->msg_id, p->month, p->env->now, p->env->rules->sha256, p->sum->dossiers };
 	if ((rc = report_write(p->tmpdir, &rep, err)) == 0)
-		rc = manifest_write(p->st, p->tmpdir, &mr, manifest_files,
-				    sizeof(manifest_files) / sizeof(manifest_files[0]), err);
+		rc = prep_manifest(p, err);
 out:
 	free(prev);
 	return rc;
@@ -1135,6 +1150,7 @@ static void prep_free(struct prep *p, int failed)
 	sqlite3_finalize(p->ins_afr);
 	sqlite3_finalize(p->set_again);
 	ledger_free(p->ledger);
+	specbundle_free(p->bundle);
 	free(p->held);
 	free(p->rej);
 	free(p->lines);

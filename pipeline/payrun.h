@@ -8,8 +8,9 @@
  * nothing), records the run, its transactions (each with an EndToEndId
  * unique for all time) and its pending bookings, stores every settlement
  * with its specification, and writes the run folder
- * out/YYYY-MM/RUN/ (pain.001.xml, .p7s, rapport.html/.csv, specificaties/,
- * manifest.xml) before committing: a crash leaves either a complete
+ * out/YYYY-MM/RUN/ (pain.001.xml, .p7s, rapport.html/.csv, the
+ * specifications as one bundle per municipality with an index —
+ * specbundle.h —, manifest.xml) before committing: a crash leaves either a complete
  * prepared run or none (a folder without a run record is replaced by the
  * next preparation, which gets the same id).  The payment file depends only
  * on the stored run, so the same state and run id give the same bytes.
