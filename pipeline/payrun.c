@@ -100,6 +100,40 @@ static int set_status(struct store *st, int64_t run, const char *status, const c
 	return rc;
 }
 
+/*
+ * A preparation that no longer counts (SUPERSEDED, CANCELLED) frees what
+ * it stored: its pending bookings (ledger_discard), its payments, its
+ * per-dossier decisions and its settlements.  The run row stays, with its
+ * status and the hashes of the file it made.  Only a run that was never
+ * released comes here, so no bank return names its payments; the NOT
+ * EXISTS keeps any that one would rather than fail on the foreign key.
+ */
+static int run_discard(struct store *st, int64_t run, struct br_error *err)
+{
+	static const char *const sql[] = {
+		"DELETE FROM afrekening WHERE run = ?1",
+		"DELETE FROM run_dossier WHERE run = ?1",
+		"DELETE FROM betaling WHERE run = ?1 AND NOT EXISTS (SELECT 1 FROM terugboeking t"
+		" WHERE t.betaling = betaling.id OR t.herbetaald = betaling.id)",
+	};
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = ledger_discard(st, run, err)) < 0)
+		return rc;
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((rc = store_prepare(st, &s, sql[i], err)) < 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, run);
+		rc = store_step_done(st, s, "freeing a run that no longer counts", err);
+		sqlite3_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The paths of a run's files. */
 static int run_file(char *out, size_t cap, const char *folder, const char *name, struct br_error *err)
 {
@@ -867,7 +901,7 @@ static int prep_record_run(struct prep *p, struct br_error *err)
 	int rc;
 
 	if (p->superseded && ((rc = set_status(p->st, p->superseded, "SUPERSEDED", NULL, NULL, err)) < 0 ||
-			      (rc = ledger_discard(p->st, p->superseded, err)) < 0))
+			      (rc = run_discard(p->st, p->superseded, err)) < 0))
 		return rc;
 	if ((rc = store_query_int64(p->st, "SELECT coalesce(max(id), 0) + 1 FROM run", &p->run,
 				    "allocating the run id", err)) < 0)
@@ -1438,7 +1472,7 @@ int payrun_cancel(struct store *st, const struct payrun_env *env, const char *ru
 	if ((rc = store_begin(st, err)) < 0)
 		return rc;
 	if ((rc = set_status(st, r.id, "CANCELLED", "geannuleerd", timestamp_format(ts, env->now), err)) < 0 ||
-	    (rc = ledger_discard(st, r.id, err)) < 0 || (rc = store_commit(st, err)) < 0) {
+	    (rc = run_discard(st, r.id, err)) < 0 || (rc = store_commit(st, err)) < 0) {
 		store_rollback(st);
 		return rc;
 	}

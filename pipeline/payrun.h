@@ -60,6 +60,10 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 int payrun_approve(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
 		   const char *run, const char *key_path, const char *passphrase, struct br_error *err);
 
+/* Cancel a prepared or approved run.  Like a preparation superseded by the
+ * next one, a cancelled run keeps only its run row (status, the file's
+ * hashes): its payments, decisions, settlements and pending bookings are
+ * deleted in the same transaction. */
 int payrun_cancel(struct store *st, const struct payrun_env *env, const char *run, struct br_error *err);
 
 int payrun_release(struct payrun_summary *out, struct store *st, const struct payrun_env *env,
