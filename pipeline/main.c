@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "date.h"
@@ -353,6 +354,7 @@ static int cmd_run(const struct command *self, const char *dir, int argc, char *
 		goto out;
 	if (rules_stale(&s.rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+	s.env.progress = isatty(2) ? stderr : NULL;   /* cli.md: progress on a terminal only */
 	if ((rc = payrun_prepare(&sum, s.st, &s.env, month, aanvullend, dry, key, s.pass, &err)) < 0)
 		goto out;
 	runview_print(stdout, dry ? RUNVIEW_DRY_RUN : RUNVIEW_PREPARED, &sum);

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "money.h"
 #include "pain001.h"
+#include "progress.h"
 #include "manifest.h"
 #include "report.h"
 #include "runreport.h"
@@ -987,22 +988,33 @@ static int prep_settle_all(struct prep *p, struct br_error *err)
 	struct settle_result res;
 	int rc;
 
+	struct progress bar;
+	int64_t total = 0;
+	uint64_t done = 0;
+
 	settle_result_init(&res);
+	progress_start(&bar, NULL, "", "", 0);
 	if (!(info = calloc(1, sizeof(*info))))
 		return br_error_set(err, BR_ENOMEM, "out of memory");
 	if ((rc = load_held(p, err)) < 0 || (rc = load_rejected(p, err)) < 0 ||
 	    (rc = settle_source_open(&src, p->st, p->month, &p->set, NULL, err)) < 0)
 		goto out;
+	if (p->env->progress && (rc = store_query_int64(p->st, "SELECT count(*) FROM dossier", &total,
+							"counting the dossiers", err)) < 0)
+		goto out;
+	progress_start(&bar, p->env->progress, "voorbereiden", "dossiers", (uint64_t)total);
 	while ((rc = settle_source_next(src, info, &in, err)) == 1) {
 		if ((rc = settle_dossier(&res, &in, p->env->rules, &p->set, p->month, err)) < 0 ||
 		    (rc = prepare_dossier(p, info, &in, &res, &p->set, err)) < 0) {
 			br_error_prefix(err, "dossier %s", info->nummer);
 			goto out;
 		}
+		progress_update(&bar, ++done);
 	}
 	if (rc == 0)
 		rc = bankfeedback_owed_each(p->st, month_first_day(p->month), pay_owed, p, err);
 out:
+	progress_end(&bar);
 	settle_source_free(src);
 	settle_result_release(&res);
 	free(info);

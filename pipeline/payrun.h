@@ -24,6 +24,7 @@
 #define BR_PAYRUN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "error.h"
@@ -38,6 +39,7 @@ struct payrun_env {
 	const char *trust_pem;        /* [ondertekening] vertrouwen, resolved */
 	const struct signaltable *signals; /* job kinds for the jobs a run opens */
 	int64_t now;                  /* timestamp of this command */
+	FILE *progress;               /* a terminal for prepare's progress line, or NULL (progress.h) */
 };
 
 struct payrun_summary {
