@@ -1361,6 +1361,11 @@ const char *xmlin_ns(const struct xmlin *x)
 	return e ? x->arena + e->ns : "";
 }
 
+uint64_t xmlin_bytes_read(const struct xmlin *x)
+{
+	return x->src.raw_total;
+}
+
 int xmlin_depth(const struct xmlin *x)
 {
 	const struct xmlin_ev *e = cur_ev(x);

@@ -94,6 +94,9 @@ enum xmlin_node xmlin_type(const struct xmlin *x);
 const char *xmlin_name(const struct xmlin *x);  /* local name, or "" */
 const char *xmlin_ns(const struct xmlin *x);    /* namespace URI, or "" */
 int xmlin_depth(const struct xmlin *x);         /* root element = 1 */
+/* Bytes read from the file so far (as stored: compressed for a .gz), for
+ * progress against the file's size. */
+uint64_t xmlin_bytes_read(const struct xmlin *x);
 int xmlin_is_empty(const struct xmlin *x);      /* <a/> */
 long xmlin_line(const struct xmlin *x);
 const char *xmlin_label(const struct xmlin *x);

@@ -1,10 +1,12 @@
 /* dossier.c — the dossier command.  Contract: dossier.h. */
 #include "dossier.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "bankfeedback.h"
 #include "date.h"
+#include "fsutil.h"
 #include "iban.h"
 #include "log.h"
 #include "money.h"
@@ -146,4 +148,82 @@ out:
 	settle_result_release(&res);
 	store_close(st);
 	return rc > 0 ? 0 : rc;
+}
+
+/* The stored text of dossier `nummer` in the month's regular run or in
+ * run `run`: *out (caller frees), *len bytes.  1 found, 0 not. */
+static int stored_specification(char **out, size_t *len, struct store *st, const char *nummer, int32_t month,
+				const char *run, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char mb[MONTH_FMT_MAX];
+	int rc, found = 0;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = store_prepare(st, &s, run
+				? "SELECT a.specificatie FROM afrekening a JOIN run r ON r.id = a.run"
+				  " JOIN dossier d ON d.id = a.dossier WHERE d.nummer = ?1 AND r.msg_id = ?3"
+				: "SELECT a.specificatie FROM afrekening a JOIN run r ON r.id = a.run"
+				  " JOIN dossier d ON d.id = a.dossier WHERE d.nummer = ?1 AND a.run_maand = ?2"
+				  " AND r.aanvullend = 0 AND r.status IN ('PREPARED','APPROVED','RELEASED')"
+				  " ORDER BY r.id DESC LIMIT 1", err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, nummer, -1, SQLITE_STATIC);
+	if (run)
+		sqlite3_bind_text(s, 3, run, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(s, 2, month_format(mb, month), -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		const void *text = sqlite3_column_blob(s, 0);
+		if (!(*out = malloc(n + 1))) {
+			rc = br_error_set(err, BR_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (n)
+			memcpy(*out, text, n);
+		(*out)[n] = '\0';
+		*len = n;
+		found = 1;
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = store_fail(st, rc, "reading a specification", err);
+	}
+out:
+	sqlite3_finalize(s);
+	return rc < 0 ? rc : found;
+}
+
+int dossier_write_specification(const struct home *h, const char *nummer, int32_t month, const char *run,
+				const char *path, struct br_error *err)
+{
+	struct store *st = NULL;
+	char *text = NULL, mb[MONTH_FMT_MAX];
+	size_t len = 0;
+	int rc;
+
+	if ((rc = store_open(&st, h->db, 0, err)) < 0)
+		goto out;
+	if ((rc = stored_specification(&text, &len, st, nummer, month, run, err)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = run ? br_error_set(err, BR_ENOINPUT, "run %s has no specification for dossier %s", run, nummer)
+			 : br_error_set(err, BR_ENOINPUT, "no specification for dossier %s in %s: the month has no"
+					" prepared, approved or released regular run with that dossier", nummer,
+					month_format(mb, month));
+		goto out;
+	}
+	if (path && strcmp(path, "-") != 0)
+		rc = fsutil_write_atomic(path, text, len, 0600, err);
+	else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		rc = br_error_set(err, BR_EIO, "cannot write the specification to standard output");
+	else
+		rc = 0;
+out:
+	free(text);
+	store_close(st);
+	return rc;
 }

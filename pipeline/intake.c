@@ -52,6 +52,7 @@
 #include "xmlin.h"
 
 #include "mem.h"
+#include "progress.h"
 #include "banned.h"
 
 #define INBOX_MAX_FILES 100000
@@ -110,7 +111,9 @@ struct ingest {
 	int camt_accounts_ours;      /* statements of the debtor account in the file */
 	char camt_other[16];         /* another account seen, masked */
 	long records, unknown;       /* stored (the store thread's while it runs) */
-	long parsed, last_progress;  /* handed over (the parser's) */
+	long parsed;                 /* handed over (the parser's) */
+	struct xmlin *x;             /* the file being read, for progress */
+	struct progress bar;         /* progress.h: silent unless on a terminal */
 	struct ring ring;            /* records to the store thread (ring.h) */
 	int (*store)(struct ingest *g, const void *rec, struct br_error *err); /* per kind */
 };
@@ -129,13 +132,11 @@ static int name_is_complete(const char *name)
 	return name[0] != '.' && !ends_with(name, ".part") && !ends_with(name, ".tmp");
 }
 
+/* The bytes of the file read so far, against its size (progress.h). */
 static void progress(struct ingest *g)
 {
-	if (!g->in->o->progress || g->parsed - g->last_progress < 10000)
-		return;
-	g->last_progress = g->parsed;
-	fprintf(stderr, "\r%s: %ld records", g->e->name, g->parsed);
-	fflush(stderr);
+	if (g->x)
+		progress_update(&g->bar, xmlin_bytes_read(g->x));
 }
 
 /* ---- schemas ------------------------------------------------------------ */
@@ -1263,6 +1264,11 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 		goto out;
 	if ((rc = xmlin_open(&x, e->copy, e->name, schema, &in->lim, err)) < 0)
 		goto out;
+	if (in->o->progress) {
+		struct stat sb;
+		g->x = x;
+		progress_start(&g->bar, stderr, e->name, "MB", stat(e->copy, &sb) == 0 ? (uint64_t)sb.st_size : 0);
+	}
 	switch (e->hdr.kind) {
 	case LEVERING_REGISTER: {
 		struct register_handler h = { on_register_header, on_register_dossier, g };
@@ -1313,6 +1319,7 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 	rc = store_step_done(in->st, s, "recording the delivery", err);
 out:
 	sqlite3_finalize(s);
+	g->x = NULL;
 	xmlin_free(x);
 	return rc;
 }
@@ -1424,8 +1431,7 @@ static int ingest_file(struct intake *in, struct entry *e, struct br_error *err)
 		ingest_release(&g);
 		store_rollback(in->st);
 		early_archive_discard(&early);
-		if (in->o->progress)
-			fputc('\n', stderr);
+		progress_end(&g.bar);
 		/* The store or the disk failing is not the file's fault. */
 		if (rc == BR_EBUSY || rc == BR_EIO || rc == BR_ENOMEM || rc == BR_ECONFIG) {
 			*err = why;
@@ -1434,8 +1440,7 @@ static int ingest_file(struct intake *in, struct entry *e, struct br_error *err)
 		br_error_at(&why, e->name, 0);
 		return quarantine(in, e, &why, e->krimp_refused ? QA_KRIMP : QA_CORRECT, err);
 	}
-	if (in->o->progress)
-		fputc('\n', stderr);
+	progress_end(&g.bar);
 	{
 		char b1[300], b2[100];
 		log_event(LOG_INFO, "file ingested", "file=%s kind=%s levering=%s records=%ld unknown_bsn=%ld",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "backup.h"
@@ -56,6 +57,8 @@ static const char usage_text[] =
 	"  help [COMMANDO]            uitleg bij een commando en de waarden die de opties aannemen\n"
 	"  backup BESTAND [--force]   een consistente kopie van de opslag, terwijl andere commando's doorgaan\n"
 	"  version | --version        de versie van het programma en van de gebruikte bibliotheken\n"
+	"  specificatie NUMMER --month JJJJ-MM | --run RUN [-o BESTAND|-]\n"
+	"                             de specificatie van een dossier zoals de run haar maakte\n"
 	"\n"
 	"De datamap is --home MAP, anders $BETAALRUN_HOME, anders ./betaalrun-data.\n"
 	"Elk commando heeft --help.  Afsluitcodes: 0 goed, 64 verkeerd aangeroepen, 65 geweigerd\n"
@@ -316,6 +319,30 @@ static int cmd_dossier(const struct command *self, const char *dir, int argc, ch
 	return finish(rc, &err);
 }
 
+static int cmd_specificatie(const struct command *self, const char *dir, int argc, char **argv)
+{
+	const char *month_arg = NULL, *run = NULL, *path = NULL, *pos[MAX_POS];
+	const struct opt opts[] = { { "--month", &month_arg, NULL }, { "--run", &run, NULL }, { "-o", &path, NULL },
+				    { NULL, NULL, NULL } };
+	struct br_error err;
+	struct home h;
+	int32_t month = 0;
+	int n, rc;
+
+	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
+		return rc;
+	if (n != 1)
+		return usage_error(self, "which dossier? give its number, e.g. PW-0405-000123");
+	if (!month_arg == !run)
+		return usage_error(self, "give the run's month (--month YYYY-MM) or the run (--run RUN), one of them");
+	if (month_arg && (rc = parse_month(self, "--month", month_arg, &month)) != 0)
+		return rc;
+	br_error_clear(&err);
+	if ((rc = home_init(&h, dir, 1, &err)) == 0)
+		rc = dossier_write_specification(&h, pos[0], month, run, path, &err);
+	return finish(rc, &err);
+}
+
 static int cmd_run(const struct command *self, const char *dir, int argc, char **argv)
 {
 	const char *month_arg = NULL, *key = NULL, *fd_arg = NULL, *pos[MAX_POS];
@@ -344,6 +371,7 @@ static int cmd_run(const struct command *self, const char *dir, int argc, char *
 		goto out;
 	if (rules_stale(&s.rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+	s.env.progress = isatty(2) ? stderr : NULL;   /* issue 13: progress on a terminal only */
 	if ((rc = payrun_prepare(&sum, s.st, &s.env, month, aanvullend, dry, key, home_session_pass(&s), &err)) < 0)
 		goto out;
 	runview_print(stdout, dry ? RUNVIEW_DRY_RUN : RUNVIEW_PREPARED, &sum);
@@ -664,6 +692,11 @@ static const struct command commands[] = {
 	  "  terugzetten: kopieer BESTAND naar MAP/betaalrun.db (zie docs/backup.md)\n" },
 	{ "version", cmd_version, "betaalrun version | betaalrun --version\n"
 	  "  de versie van het programma en van libxml2, OpenSSL, SQLite en zlib die het gebruikt\n" },
+	{ "specificatie", cmd_specificatie, "betaalrun [--home MAP] specificatie NUMMER --month JJJJ-MM [-o BESTAND|-]\n"
+	  "betaalrun [--home MAP] specificatie NUMMER --run RUN [-o BESTAND|-]\n"
+	  "  de specificatie van het dossier zoals de gewone run van de maand (of run RUN) haar maakte,\n"
+	  "  byte voor byte de tekst in specificaties-GGGG.txt.gz van de runmap; naar BESTAND (0600)\n"
+	  "  of standaarduitvoer (-)\n" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -60,7 +60,7 @@ int manifest_write(struct store *st, const char *folder, const struct manifest_r
 		timestamp_format(ts, run->now));
 	fprintf(f, "  <Regels sha256=\"%s\"/>\n", run->rules_sha256);
 	if ((rc = manifest_files(f, folder, files, n_files, err)) == 0) {
-		fprintf(f, "  <Specificaties map=\"specificaties\" aantal=\"%ld\"/>\n", run->specifications);
+		fprintf(f, "  <Specificaties aantal=\"%ld\"/>\n", run->specifications);
 		rc = manifest_inputs(f, st, err);
 	}
 	if (rc == 0)

@@ -3,7 +3,8 @@
  *
  * The manifest ties a run folder to what produced it: the run id and
  * month, the SHA-256 of the rules that were parsed, the SHA-256 of every
- * listed file present in the folder, the number of specifications, and
+ * listed file present in the folder (the payment file, the report, the
+ * specification bundles and their index), the number of specifications, and
  * every delivery (levering) in the store with its hash.  `verify` and an
  * auditor read it; nothing in the program parses it back.
  */

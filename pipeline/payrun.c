@@ -18,12 +18,14 @@
 #include "log.h"
 #include "money.h"
 #include "pain001.h"
+#include "progress.h"
 #include "manifest.h"
 #include "report.h"
 #include "runreport.h"
 #include "settle.h"
 #include "settle_store.h"
 #include "jobs.h"
+#include "specbundle.h"
 #include "specification.h"
 
 #include "mem.h"
@@ -99,6 +101,40 @@ static int set_status(struct store *st, int64_t run, const char *status, const c
 	return rc;
 }
 
+/*
+ * A preparation that no longer counts (SUPERSEDED, CANCELLED) frees what
+ * it stored: its pending bookings (ledger_discard), its payments, its
+ * per-dossier decisions and its settlements.  The run row stays, with its
+ * status and the hashes of the file it made.  Only a run that was never
+ * released comes here, so no bank return names its payments; the NOT
+ * EXISTS keeps any that one would rather than fail on the foreign key.
+ */
+static int run_discard(struct store *st, int64_t run, struct br_error *err)
+{
+	static const char *const sql[] = {
+		"DELETE FROM afrekening WHERE run = ?1",
+		"DELETE FROM run_dossier WHERE run = ?1",
+		"DELETE FROM betaling WHERE run = ?1 AND NOT EXISTS (SELECT 1 FROM terugboeking t"
+		" WHERE t.betaling = betaling.id OR t.herbetaald = betaling.id)",
+	};
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = ledger_discard(st, run, err)) < 0)
+		return rc;
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((rc = store_prepare(st, &s, sql[i], err)) < 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, run);
+		rc = store_step_done(st, s, "freeing a run that no longer counts", err);
+		sqlite3_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The paths of a run's files. */
 static int run_file(char *out, size_t cap, const char *folder, const char *name, struct br_error *err)
 {
@@ -159,7 +195,8 @@ struct prep {
 	int aanvullend;
 	int64_t run;
 	char msg_id[40];
-	char tmpdir[FSUTIL_PATH_MAX], specdir[FSUTIL_PATH_MAX];
+	char tmpdir[FSUTIL_PATH_MAX];
+	struct specbundle *bundle;    /* the specifications (specbundle.h) */
 	long e2e_seq;
 	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
@@ -341,7 +378,7 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	return 0;
 }
 
-/* The specification text, into the run folder and the store. */
+/* The specification text, into the run's bundles and the store. */
 static int write_specification(struct prep *p, const struct settle_dossier_info *info,
 			       const struct settle_input *in, const struct settle_result *res,
 			       const struct settle_settings *set, const char *status, const char *why,
@@ -349,7 +386,7 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 {
 	struct specification_dossier sd;
 	const char *claim_k[SETTLE_MAX_CLAIMS], *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
-	char path[FSUTIL_PATH_MAX], name[64], uitbetaal[DATE_FMT_MAX];
+	char key[64], uitbetaal[DATE_FMT_MAX];
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = NULL;
@@ -388,13 +425,13 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 		rc = br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
 	if (rc < 0)
 		goto out;
-	/* a dossier number with a BSN-like run (a record problem) is not a file name */
+	/* a dossier number with a BSN-like run (a record problem) is not an
+	 * index key; the dossier's store id is */
 	if (has_digit_run(info->nummer))
-		snprintf(name, sizeof(name), "dossier-%lld.txt", (long long)info->id);
+		snprintf(key, sizeof(key), "dossier-%lld", (long long)info->id);
 	else
-		snprintf(name, sizeof(name), "%s.txt", info->nummer);
-	if ((rc = fsutil_join(path, sizeof(path), p->specdir, name, err)) < 0 ||
-	    (rc = fsutil_write_atomic(path, text, len, 0600, err)) < 0)
+		snprintf(key, sizeof(key), "%s", info->nummer);
+	if ((rc = specbundle_add(p->bundle, info->gemeente, key, text, len, err)) < 0)
 		goto out;
 	if (!p->dry_run) {
 		sqlite3_stmt *s = p->ins_afr;
@@ -865,7 +902,7 @@ static int prep_record_run(struct prep *p, struct br_error *err)
 	int rc;
 
 	if (p->superseded && ((rc = set_status(p->st, p->superseded, "SUPERSEDED", NULL, NULL, err)) < 0 ||
-			      (rc = ledger_discard(p->st, p->superseded, err)) < 0))
+			      (rc = run_discard(p->st, p->superseded, err)) < 0))
 		return rc;
 	if ((rc = store_query_int64(p->st, "SELECT coalesce(max(id), 0) + 1 FROM run", &p->run,
 				    "allocating the run id", err)) < 0)
@@ -936,10 +973,9 @@ static int prep_folders(struct prep *p, struct br_error *err)
 	}
 	snprintf(p->sum->msg_id, sizeof(p->sum->msg_id), "%s", p->msg_id);
 	snprintf(p->tmpdir, sizeof(p->tmpdir), "%.3900s/.%.40s.tmp", p->monthdir, p->dry_run ? "dry-run" : p->msg_id);
-	if ((rc = fsutil_remove_tree(p->tmpdir, err)) < 0 || (rc = fsutil_mkdirs(p->tmpdir, 0700, err)) < 0 ||
-	    (rc = fsutil_join(p->specdir, sizeof(p->specdir), p->tmpdir, "specificaties", err)) < 0)
+	if ((rc = fsutil_remove_tree(p->tmpdir, err)) < 0 || (rc = fsutil_mkdirs(p->tmpdir, 0700, err)) < 0)
 		return rc;
-	return fsutil_mkdirs(p->specdir, 0700, err);
+	return specbundle_open(&p->bundle, p->tmpdir, err);
 }
 
 /* Step 5: settle every dossier and decide what is paid; then pay what
@@ -952,22 +988,33 @@ static int prep_settle_all(struct prep *p, struct br_error *err)
 	struct settle_result res;
 	int rc;
 
+	struct progress bar;
+	int64_t total = 0;
+	uint64_t done = 0;
+
 	settle_result_init(&res);
+	progress_start(&bar, NULL, "", "", 0);
 	if (!(info = calloc(1, sizeof(*info))))
 		return br_error_set(err, BR_ENOMEM, "out of memory");
 	if ((rc = load_held(p, err)) < 0 || (rc = load_rejected(p, err)) < 0 ||
 	    (rc = settle_source_open(&src, p->st, p->month, &p->set, NULL, err)) < 0)
 		goto out;
+	if (p->env->progress && (rc = store_query_int64(p->st, "SELECT count(*) FROM dossier", &total,
+							"counting the dossiers", err)) < 0)
+		goto out;
+	progress_start(&bar, p->env->progress, "voorbereiden", "dossiers", (uint64_t)total);
 	while ((rc = settle_source_next(src, info, &in, err)) == 1) {
 		if ((rc = settle_dossier(&res, &in, p->env->rules, &p->set, p->month, err)) < 0 ||
 		    (rc = prepare_dossier(p, info, &in, &res, &p->set, err)) < 0) {
 			br_error_prefix(err, "dossier %s", info->nummer);
 			goto out;
 		}
+		progress_update(&bar, ++done);
 	}
 	if (rc == 0)
 		rc = bankfeedback_owed_each(p->st, month_first_day(p->month), pay_owed, p, err);
 out:
+	progress_end(&bar);
 	settle_source_free(src);
 	settle_result_release(&res);
 	free(info);
@@ -1059,14 +1106,30 @@ static int prep_payment_file(struct prep *p, const char *key_path, const char *p
 	return prep_record_file(p, &who, err);
 }
 
-/* Step 7: the report beside the previous released run, and the manifest.
- * The signature file is not in the manifest: approval adds a signer to
- * it afterwards; `verify` checks it against the file itself. */
+/* The manifest: the payment file, the report, the specification
+ * bundles and their index (specbundle.h), each with its SHA-256.  The
+ * signature file is not in it: approval adds a signer to it afterwards;
+ * `verify` checks it against the file itself. */
+static int prep_manifest(struct prep *p, struct br_error *err)
+{
+	const char *files[3 + SPECBUNDLE_MAX_GEMEENTEN + 1] = { "pain.001.xml", "rapport.html", "rapport.csv" };
+	const char *const *bundles;
+	struct manifest_run mr;
+	size_t i, n_bundles;
+	int rc;
+
+	if ((rc = specbundle_finish(p->bundle, &bundles, &n_bundles, err)) < 0)
+		return rc;
+	for (i = 0; i < n_bundles && i < SPECBUNDLE_MAX_GEMEENTEN + 1; i++)
+		files[3 + i] = bundles[i];
+	mr = (struct manifest_run){ p->msg_id, p->month, p->env->now, p->env->rules->sha256, p->sum->dossiers };
+	return manifest_write(p->st, p->tmpdir, &mr, files, 3 + i, err);
+}
+
+/* Step 7: the report beside the previous released run, and the manifest. */
 static int prep_report(struct prep *p, struct br_error *err)
 {
-	static const char *const manifest_files[] = { "pain.001.xml", "rapport.html", "rapport.csv" };
 	struct runreport_cells *prev;
-	struct manifest_run mr;
 	struct report rep;
 	int rc;
 
@@ -1090,10 +1153,8 @@ static int prep_report(struct prep *p, struct br_error *err)
 	rep.n_lines = p->n_lines;
 	rep.n_tx = p->sum->tx;
 	rep.total_cents = p->sum->total_cents;
-	mr = (struct manifest_run){ p->msg_id, p->month, p->env->now, p->env->rules->sha256, p->sum->dossiers };
 	if ((rc = report_write(p->tmpdir, &rep, err)) == 0)
-		rc = manifest_write(p->st, p->tmpdir, &mr, manifest_files,
-				    sizeof(manifest_files) / sizeof(manifest_files[0]), err);
+		rc = prep_manifest(p, err);
 out:
 	free(prev);
 	return rc;
@@ -1135,6 +1196,7 @@ static void prep_free(struct prep *p, int failed)
 	sqlite3_finalize(p->ins_afr);
 	sqlite3_finalize(p->set_again);
 	ledger_free(p->ledger);
+	specbundle_free(p->bundle);
 	free(p->held);
 	free(p->rej);
 	free(p->lines);
@@ -1436,7 +1498,7 @@ int payrun_cancel(struct store *st, const struct payrun_env *env, const char *ru
 	if ((rc = store_begin(st, err)) < 0)
 		return rc;
 	if ((rc = set_status(st, r.id, "CANCELLED", "geannuleerd", timestamp_format(ts, env->now), err)) < 0 ||
-	    (rc = ledger_discard(st, r.id, err)) < 0 || (rc = store_commit(st, err)) < 0) {
+	    (rc = run_discard(st, r.id, err)) < 0 || (rc = store_commit(st, err)) < 0) {
 		store_rollback(st);
 		return rc;
 	}

@@ -8,8 +8,9 @@
  * nothing), records the run, its transactions (each with an EndToEndId
  * unique for all time) and its pending bookings, stores every settlement
  * with its specification, and writes the run folder
- * out/YYYY-MM/RUN/ (pain.001.xml, .p7s, rapport.html/.csv, specificaties/,
- * manifest.xml) before committing: a crash leaves either a complete
+ * out/YYYY-MM/RUN/ (pain.001.xml, .p7s, rapport.html/.csv, the
+ * specifications as one bundle per municipality with an index —
+ * specbundle.h —, manifest.xml) before committing: a crash leaves either a complete
  * prepared run or none (a folder without a run record is replaced by the
  * next preparation, which gets the same id).  The payment file depends only
  * on the stored run, so the same state and run id give the same bytes.
@@ -23,6 +24,7 @@
 #define BR_PAYRUN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "error.h"
@@ -37,6 +39,7 @@ struct payrun_env {
 	const char *trust_pem;        /* [ondertekening] vertrouwen, resolved */
 	const struct signaltable *signals; /* job kinds for the jobs a run opens */
 	int64_t now;                  /* timestamp of this command */
+	FILE *progress;               /* a terminal for prepare's progress line, or NULL (progress.h) */
 };
 
 struct payrun_summary {
@@ -64,6 +67,11 @@ int payrun_approve(struct payrun_summary *out, struct store *st, const struct pa
  * changed or checked.  BR_ENOINPUT for an unknown run. */
 int payrun_describe(struct payrun_summary *out, char status[16], struct store *st, const char *run,
 		    struct br_error *err);
+
+/* Cancel a prepared or approved run.  Like a preparation superseded by the
+ * next one, a cancelled run keeps only its run row (status, the file's
+ * hashes): its payments, decisions, settlements and pending bookings are
+ * deleted in the same transaction. */
 int payrun_cancel(struct store *st, const struct payrun_env *env, const char *run, struct br_error *err);
 
 int payrun_release(struct payrun_summary *out, struct store *st, const struct payrun_env *env,

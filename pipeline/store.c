@@ -1,6 +1,6 @@
 /*
  * store.c — see store.h.  The schema lives here, as migrations; this is
- * the current schema (version 7) in prose, table by table (style.md: the
+ * the current schema (version 8) in prose, table by table (style.md: the
  * store's schema is a contract between stages).
  *
  * Deliveries and the register (intake):
@@ -42,6 +42,10 @@
  *                 unique.
  *   grootboek     per dossier the released paid(k)/vtpaid(k) summary.
  *   afrekening    per dossier and run the settlement and its specification.
+ *   A run that is SUPERSEDED or CANCELLED keeps only its run row (status,
+ *   dates, the file's hashes, totals, signers): its betaling, run_dossier,
+ *   afrekening and pending boeking rows are deleted when it stops counting
+ *   (payrun.c run_discard; runs stopped before version 8 kept theirs).
  * The bank (bankfeedback.h):
  *   bankstatus    every pain.002 status line (level, status, reason, name),
  *                 onbekend when it matches nothing.
@@ -622,6 +626,19 @@ struct migration {
 	int (*apply)(struct store *s, struct br_error *err); /* or NULL */
 };
 
+/*
+ * 8: a superseded or cancelled preparation frees its rows (payrun.c
+ * run_discard): afrekening by run needs an index, or each discard would
+ * read every settlement ever stored; and deleting a payment makes SQLite
+ * look for payments that name it in herbetaling_van (foreign keys are
+ * on), a whole-table scan per payment without this index.
+ */
+static const char *const migration_8[] = {
+	"CREATE INDEX afrekening_run ON afrekening(run);\n",
+	"CREATE INDEX betaling_herbetaling ON betaling(herbetaling_van) WHERE herbetaling_van IS NOT NULL;\n",
+	NULL
+};
+
 static const struct migration migrations[] = {
 	{ migration_1, NULL },
 	{ migration_2, NULL },
@@ -630,6 +647,7 @@ static const struct migration migrations[] = {
 	{ NULL, migration_5 },
 	{ migration_6_sql, migration_6 },
 	{ migration_7, NULL },
+	{ migration_8, NULL },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -43,12 +43,13 @@ run=$(printf '%s\n' "$out" | sed -n 1p)
 "$BR" --home "$home" verify "$home/outbox/$run.xml"
 echo
 "$BR" --home "$home" status
-nr=$(ls "$home/out/2026-11/$run/specificaties" | sed -n 1p)
+nr=$(sed -n 2p "$home/out/2026-11/$run/specificaties.idx" | cut -f1)
 cat <<MSG
 
 Done. Everything is in $home:
   payment file     $home/outbox/$run.xml (+ .p7s, two signatures)
   run folder       $home/out/2026-11/$run/ (rapport.html, rapport.csv, manifest.xml)
-  specifications   $home/out/2026-11/$run/specificaties/ (e.g. $nr)
-  one dossier      $BR --home $home dossier ${nr%.txt} --month 2026-11
+  specifications   $home/out/2026-11/$run/specificaties-*.txt.gz (index: specificaties.idx)
+  one dossier      $BR --home $home dossier $nr --month 2026-11
+  its specification $BR --home $home specificatie $nr --month 2026-11 -o $nr.txt
 MSG

@@ -221,8 +221,8 @@ got=$(bookings "$auto" "$jan" bufferbudget)
 [ "$got" = "2026-12 $BUF;" ] || fail "automatisch: bufferbudget bookings '$got', expected '2026-12 $BUF;'"
 got=$(bookings "$auto" "$jan" verschil)
 [ "$got" = "2026-12 -$D;" ] || fail "automatisch: verschil bookings '$got', expected '2026-12 -$D;'"
-spec=$dir/specificaties/$nr.txt
-[ -f "$spec" ] || fail "no specification for $nr"
+spec=$tmp/spec-auto.txt
+spec_text "$dir" "$nr" >"$spec" || fail "no specification for $nr"
 says "$spec" "betalen wij $(nl_money $BUF) uit het bufferbudget (art. 34b Pw)" \
 	|| fail "automatisch: the specification does not say $(nl_money $BUF) from the bufferbudget: $(cat "$spec")"
 says "$spec" "Van het bufferbudget voor 2027 is nog $(nl_money $LEFT_AUTO) over." \
@@ -269,7 +269,8 @@ job=${got%% *}
 [ "$(q "$voor" "SELECT count(*) FROM taak WHERE soort = 'BUFFER'")" = 1 ] || fail "voorstel: BUFFER jobs for other dossiers"
 "$BR" --home "$voor" jobs list --soort BUFFER >"$tmp/jobs.txt" 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
 grep -q "$nr" "$tmp/jobs.txt" || fail "voorstel: jobs list --soort BUFFER does not list $nr: $(cat "$tmp/jobs.txt")"
-spec=$dir/specificaties/$nr.txt
+spec=$tmp/spec-voor.txt
+spec_text "$dir" "$nr" >"$spec" || fail "no specification for $nr"
 says "$spec" "bekijkt of wij $(nl_money $BUF) uit het bufferbudget (art. 34b Pw) kunnen betalen" \
 	|| fail "voorstel: the specification does not say the consultant considers $(nl_money $BUF): $(grep -i -B2 -A2 buffer "$spec")"
 says "$spec" "uit het bufferbudget (art. 34b Pw). Dit hoeft u niet terug" && fail "voorstel: the specification says the bufferbudget was paid"
@@ -351,7 +352,8 @@ got=$(file_amounts "$uit" "$jan" 2027-01)
 [ "$(paid "$uit" "$jan")" = "1 $AFTER4" ] || fail "uit: the ledger pays $(paid "$uit" "$jan"), expected 1 $AFTER4"
 [ "$(q "$uit" "SELECT count(*) FROM taak WHERE soort = 'BUFFER'")" = 0 ] || fail "uit: a BUFFER job was opened"
 [ "$(q "$uit" "SELECT count(*) FROM boeking WHERE soort = 'bufferbudget'")" = 0 ] || fail "uit: a bufferbudget booking"
-grep -q -i bufferbudget "$uit/out/2027-01/$jan/specificaties/$nr.txt" && fail "uit: the specification mentions the bufferbudget"
+spec_text "$uit/out/2027-01/$jan" "$nr" >"$tmp/spec-uit.txt" || fail "uit: no specification for $nr"
+grep -q -i bufferbudget "$tmp/spec-uit.txt" && fail "uit: the specification mentions the bufferbudget"
 ok "uit: January pays $nr $(nl_money $AFTER4); no BUFFER job, no bufferbudget booking"
 }
 section uit uit

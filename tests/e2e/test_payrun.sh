@@ -68,7 +68,7 @@ settled=$(count "$home" "SELECT sum(client_cents + derden_cents) FROM run_dossie
 # no BSN anywhere in the file
 sqlite3 "$db" 'SELECT bsn FROM persoon' >"$tmp/bsns"
 grep -F -f "$tmp/bsns" "$f" >/dev/null && fail "a BSN is in the payment file"
-[ "$(ls "$dir/specificaties" | wc -l)" -gt 2000 ] || fail "too few specifications"
+[ "$(spec_keys "$dir" | wc -l)" -gt 2000 ] || fail "too few specifications"
 [ -f "$dir/rapport.html" ] && [ -f "$dir/rapport.csv" ] && [ -f "$dir/manifest.xml" ] || fail "report or manifest missing"
 [ "$(count "$home" "SELECT count(*) FROM boeking WHERE vrijgegeven IS NOT NULL")" = 0 ] || fail "bookings released before release"
 # the dry run said what it would pay: the same count and total, marked as not booked
@@ -116,25 +116,60 @@ set -e
 [ "$(count "$home" "SELECT count(*) FROM run")" = 1 ] || fail "a refused month left a run"
 ok "released to outbox/, ledger booked, the month is closed (65), a month typo refused with the month due"
 
-# specifications say what happened to the money (payments.md); every file
-# is the text the store keeps, and `dossier` prints it for the run's month
-specs=$dir/specificaties
-sqlite3 "$db" "SELECT d.nummer || char(30) || a.specificatie || char(29) FROM afrekening a
-	JOIN dossier d ON d.id = a.dossier WHERE a.run = (SELECT id FROM run WHERE msg_id = '$run') ORDER BY d.nummer" \
-	| tr -d '\n' >"$tmp/stored.txt"
-for f in $(ls "$specs" | LC_ALL=C sort); do printf '%s\036' "${f%.txt}"; cat "$specs/$f"; printf '\035'; done \
-	| tr -d '\n' >"$tmp/files.txt"
-cmp -s "$tmp/stored.txt" "$tmp/files.txt" || fail "the specification files differ from the texts the store keeps"
+# specifications say what happened to the money (payments.md); the run
+# folder's bundles hold, by the index, exactly the texts the store keeps,
+# one after the other; `specificatie` writes a dossier's text from the store
+# and `dossier` prints it for the run's month
+[ "$(find "$dir" -type f | wc -l)" -le 20 ] || fail "more than 20 files in the run folder: $(ls "$dir")"
+[ "$(head -n1 "$dir/specificaties.idx")" = "# betaalrun specificaties 1" ] || fail "index header"
+[ "$(spec_keys "$dir" | wc -l)" = "$(count "$home" "SELECT count(*) FROM afrekening WHERE run = (SELECT id FROM run WHERE msg_id = '$run')")" ] \
+	|| fail "the index does not list every stored specification"
+for b in "$dir"/specificaties-*.txt.gz; do
+	g=${b##*/specificaties-}; g=${g%.txt.gz}
+	[ "$(stat -c %a "$b")" = 600 ] || fail "$b is not 0600"
+	[ "$(od -An -tx1 -j3 -N7 "$b" | tr -d ' ')" = "00000000000403" ] || fail "$b: gzip header (no flags, mtime 0, fastest, Unix) differs"
+	grep -q "<Bestand naam=\"specificaties-$g.txt.gz\" sha256=\"$(sha256sum "$b" | cut -c1-64)\"/>" "$dir/manifest.xml" \
+		|| fail "the manifest does not list $b with its SHA-256"
+	# the offsets tile the uncompressed stream, in index order
+	awk -F'\t' -v g="$g" 'NR > 1 && $2 == g { if ($3 != next_off) bad = 1; next_off = $3 + $4 }
+		END { print bad ? "gap" : next_off + 0 }' "$dir/specificaties.idx" >"$tmp/end"
+	[ "$(cat "$tmp/end")" = "$(zcat "$b" | wc -c)" ] || fail "$b: the index does not tile it ($(cat "$tmp/end"))"
+	# and the stream is the stored texts of its dossiers in index order
+	awk -F'\t' -v g="$g" 'NR > 1 && $2 == g { print NR "\t" $1 }' "$dir/specificaties.idx" >"$tmp/idx.tsv"
+	sqlite3 "$db" ".mode tabs" "CREATE TEMP TABLE idx (rij INTEGER, nummer TEXT)" ".import $tmp/idx.tsv idx" \
+		"SELECT a.specificatie FROM idx JOIN dossier d ON d.nummer = idx.nummer JOIN afrekening a ON a.dossier = d.id
+		 AND a.run = (SELECT id FROM run WHERE msg_id = '$run') ORDER BY idx.rij" >"$tmp/stored.txt"
+	zcat "$b" >"$tmp/bundle.txt"
+	# sqlite3 ends each value with a line break of its own
+	cmp -s <(tr -d '\n' <"$tmp/stored.txt") <(tr -d '\n' <"$tmp/bundle.txt") || fail "$b is not the stored texts"
+done
+grep -q '<Specificaties aantal="[0-9]*"/>' "$dir/manifest.xml" || fail "the manifest does not count the specifications"
 mapfile -t held < <(sqlite3 "$db" "SELECT d.nummer FROM run_dossier rd JOIN dossier d ON d.id = rd.dossier
 	WHERE rd.run = (SELECT id FROM run WHERE msg_id = '$run') AND rd.status = 'OPGESCHORT' ORDER BY d.nummer")
 mapfile -t paid < <(sqlite3 "$db" "SELECT d.nummer FROM run_dossier rd JOIN dossier d ON d.id = rd.dossier
 	WHERE rd.run = (SELECT id FROM run WHERE msg_id = '$run') AND rd.status = 'BETAALD' AND rd.client_cents > 0
 	ORDER BY d.nummer LIMIT 40")
 [ "${#held[@]}" -gt 0 ] || fail "the samples hold no dossier"
+specs=$tmp/specs; mkdir -p "$specs"
 for nr in "${held[@]}" "${paid[@]}"; do
+	spec_text "$dir" "$nr" >"$specs/$nr.txt" || fail "$nr is not in the index"
+	"$BR" --home "$home" specificatie "$nr" --month 2026-11 -o "$tmp/s.txt" 2>"$tmp/err" || fail "specificatie $nr: $(cat "$tmp/err")"
+	[ "$(stat -c %a "$tmp/s.txt")" = 600 ] || fail "specificatie -o wrote a file that is not 0600"
+	cmp -s "$tmp/s.txt" "$specs/$nr.txt" || fail "specificatie $nr --month 2026-11 is not its text in the bundle"
+	"$BR" --home "$home" specificatie "$nr" --run "$run" >"$tmp/s2.txt" 2>"$tmp/err" || fail "specificatie --run: $(cat "$tmp/err")"
+	cmp -s "$tmp/s2.txt" "$specs/$nr.txt" || fail "specificatie $nr --run $run (stdout) is not its text in the bundle"
 	"$BR" --home "$home" dossier "$nr" --month 2026-11 >"$tmp/d.txt" 2>/dev/null || fail "dossier $nr"
 	cmp -s "$tmp/d.txt" "$specs/$nr.txt" || fail "dossier $nr --month 2026-11 is not the run's specification"
 done
+set +e
+"$BR" --home "$home" specificatie "${paid[0]}" --month 2026-10 >"$tmp/s.txt" 2>"$tmp/err"; rc=$?
+"$BR" --home "$home" specificatie GEEN-DOSSIER --month 2026-11 >/dev/null 2>&1; rc2=$?
+"$BR" --home "$home" specificatie "${paid[0]}" >/dev/null 2>&1; rc3=$?
+set -e
+[ "$rc" = 66 ] && [ ! -s "$tmp/s.txt" ] && grep -q "no specification for dossier" "$tmp/err" \
+	|| fail "specificatie for a month without a run: exit $rc, $(cat "$tmp/err")"
+[ "$rc2" = 66 ] || fail "specificatie of an unknown dossier: exit $rc2, expected 66"
+[ "$rc3" = 64 ] || fail "specificatie without --month or --run: exit $rc3, expected 64"
 for nr in "${held[@]}"; do
 	f=$specs/$nr.txt
 	grep -q "Niet betaald: uw uitkering is opgeschort sinds [0-9][0-9]-[0-9][0-9]-2026" "$f" \
@@ -145,7 +180,7 @@ for nr in "${paid[@]}"; do
 	grep -q "^  Uitbetaald aan u" "$specs/$nr.txt" && grep -q "Op rekening .*, op 25-11-2026" "$specs/$nr.txt" \
 		|| fail "$nr was paid, its specification does not say where and when"
 done
-ok "specifications: ${#held[@]} on hold say since when and why and that nothing was paid; every file is the stored text; dossier prints it"
+ok "specifications: bundles per municipality hold the stored texts by the index, listed in the manifest; ${#held[@]} on hold say since when and why and that nothing was paid; specificatie and dossier print a dossier's text byte for byte"
 
 # the bank rejects two payments (pain.002.001.03)
 mapfile -t rej < <(sqlite3 "$db" "SELECT b.end_to_end_id, b.pmtinf_id, d.nummer, b.bedrag_cents FROM betaling b
@@ -223,6 +258,16 @@ run4=$(sed -n 1p "$tmp/run4.out")
 [ "$(count "$home" "SELECT status FROM run WHERE msg_id = '$run2'")" = SUPERSEDED ] || fail "the earlier preparation was not superseded"
 [ "$(count "$home" "SELECT count(*) FROM run WHERE maand = '2026-12' AND status IN ('PREPARED','APPROVED')")" = 1 ] \
 	|| fail "more than one live run for December"
+# reproducible: the same texts give the same bundle bytes
+same=0
+for b in "$home/out/2026-12/$run2"/specificaties-*.txt.gz; do
+	b4=$home/out/2026-12/$run4/${b##*/}
+	if cmp -s <(zcat "$b") <(zcat "$b4"); then
+		cmp -s "$b" "$b4" || fail "${b##*/}: the same texts, other bytes in $run2 and $run4"
+		same=$((same + 1))
+	fi
+done
+[ "$same" -gt 0 ] || fail "no bundle of $run2 and $run4 holds the same texts: nothing shows they are reproducible"
 "$BR" --home "$home" approve "$run4" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null || fail "approve December"
 "$BR" --home "$home" release "$run4" >/dev/null || fail "release December"
 set +e

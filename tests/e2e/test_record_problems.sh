@@ -167,13 +167,16 @@ grep -qF "$NR9" "$f" && fail "the nine-digit dossier number is in the payment fi
 scan=("$tmp/reasons")
 for dir in "$D/out/2026-11/dry-run" "$D/out/2026-11/$run_defect"; do
 	scan+=("$dir/rapport.html" "$dir/rapport.csv")
-	ls "$dir/specificaties" | grep -E '[0-9]{9}' && fail "a specification's file name in $dir holds nine digits in a row"
+	spec_keys "$dir" | grep -E '[0-9]{9}' && fail "a specification's index key in $dir holds nine digits in a row"
 	cdir=$C/out/2026-11/$run_control
 	[ "${dir##*/}" = dry-run ] && cdir=$C/out/2026-11/dry-run
 	# the blocked dossiers' specifications: those the control home has not
-	comm -23 <(ls "$dir/specificaties") <(ls "$cdir/specificaties") >"$tmp/specs"
+	LC_ALL=C comm -23 <(spec_keys "$dir" | LC_ALL=C sort) <(spec_keys "$cdir" | LC_ALL=C sort) >"$tmp/specs"
 	[ "$(wc -l <"$tmp/specs")" = 6 ] || fail "$dir: $(wc -l <"$tmp/specs") specifications of blocked dossiers, expected 6"
-	while read -r spec; do scan+=("$dir/specificaties/$spec"); done <"$tmp/specs"
+	while read -r key; do
+		spec_text "$dir" "$key" >"$tmp/spec-${dir##*/}-$key.txt" || fail "$key: no text in $dir"
+		scan+=("$tmp/spec-${dir##*/}-$key.txt")
+	done <"$tmp/specs"
 done
 for iban in "$SA" "$BR_IBAN" "$AE" "$mod97_iban" "$len_iban"; do
 	grep -lF "$iban" "${scan[@]}" && fail "$iban is in a reason, job, report or specification"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A preparation that no longer counts frees what it stored (issue 13):
+# preparing one month three times leaves one run's rows and a store no
+# larger than after the first; a superseded or cancelled run keeps its run
+# row, status and file hash, and nothing else.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+home=$tmp/home
+export BETAALRUN_NOW=2026-11-20T09:00:00
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ca.key" -out "$tmp/ca.pem" -days 30 -subj "/CN=Test CA" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -keyout "$tmp/p.key" -out "$tmp/p.csr" -subj "/CN=Preparer" >/dev/null 2>&1
+openssl x509 -req -in "$tmp/p.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial -out "$tmp/p.pem" -days 30 >/dev/null 2>&1
+cat "$tmp/p.key" "$tmp/p.pem" >"$tmp/prep.pem"
+"$BRGEN" --seed 7 --dossiers 3000 --peildatum 2026-10-27 --out "$tmp/drop" >/dev/null
+"$BR" --home "$home" init >/dev/null
+sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^bic *=.*/bic = ABNANL2A/' \
+	-e 's/^startmaand *=.*/startmaand = 2026-10/' -e "s|^vertrouwen *=.*|vertrouwen = $tmp/ca.pem|" "$home/betaalrun.conf"
+cp "$tmp"/drop/* "$home/inbox/"
+"$BR" --home "$home" ingest >/dev/null 2>&1 || fail "ingest"
+
+pages() { sqlite3 "$home/betaalrun.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	sqlite3 "$home/betaalrun.db" 'PRAGMA page_count'; }
+prepare() { "$BR" --home "$home" run --month 2026-11 --key "$tmp/prep.pem" --pass-fd 3 3</dev/null | sed -n 1p; }
+rows() { # run id: its afrekening, run_dossier, betaling and boeking rows
+	local id="(SELECT id FROM run WHERE msg_id = '$1')"
+	count "$home" "SELECT (SELECT count(*) FROM afrekening WHERE run = $id) || ' ' ||
+		(SELECT count(*) FROM run_dossier WHERE run = $id) || ' ' ||
+		(SELECT count(*) FROM betaling WHERE run = $id) || ' ' || (SELECT count(*) FROM boeking WHERE run = $id)"
+}
+
+r1=$(prepare); p1=$(pages)
+read -r a1 d1 b1 k1 <<<"$(rows "$r1")"
+[ "$a1" -gt 2000 ] && [ "$d1" = "$a1" ] && [ "$b1" -gt 2000 ] && [ "$k1" -gt "$b1" ] || fail "the first run stored $a1 $d1 $b1 $k1"
+sha1=$(count "$home" "SELECT sha256 FROM run WHERE msg_id = '$r1'")
+r2=$(prepare); p2=$(pages)
+r3=$(prepare); p3=$(pages)
+[ "$(count "$home" "SELECT status FROM run WHERE msg_id = '$r1'")" = SUPERSEDED ] || fail "$r1 not superseded"
+[ "$(count "$home" "SELECT sha256 FROM run WHERE msg_id = '$r1'")" = "$sha1" ] || fail "$r1 lost its file's hash"
+[ "$(rows "$r1")" = "0 0 0 0" ] && [ "$(rows "$r2")" = "0 0 0 0" ] || fail "superseded runs kept rows: $(rows "$r1"), $(rows "$r2")"
+[ "$(rows "$r3")" = "$a1 $d1 $b1 $k1" ] || fail "the third run stored $(rows "$r3"), the first $a1 $d1 $b1 $k1"
+[ "$(count "$home" "SELECT count(*) FROM afrekening")" = "$a1" ] || fail "afrekening holds more than one run's settlements"
+# the freed pages are used again: no growth beyond SQLite's page slack
+[ "$p3" -le $((p1 + p1 / 100)) ] && [ "$p2" -le $((p1 + p1 / 100)) ] \
+	|| fail "the store grew over three preparations: $p1, $p2, $p3 pages"
+ok "three preparations of one month: the superseded two keep their run row and hash, no rows; $p1, $p2, $p3 pages"
+
+"$BR" --home "$home" cancel "$r3" >/dev/null || fail "cancel"
+[ "$(count "$home" "SELECT status || ' ' || length(sha256) FROM run WHERE msg_id = '$r3'")" = "CANCELLED 64" ] \
+	|| fail "the cancelled run lost its status or hash"
+[ "$(rows "$r3")" = "0 0 0 0" ] || fail "the cancelled run kept rows: $(rows "$r3")"
+[ "$(count "$home" "SELECT count(*) FROM run")" = 3 ] || fail "a run row was deleted"
+ok "a cancelled run keeps its run row, status and hash, no rows"
