@@ -32,7 +32,7 @@ for f in i.out i.err r.out r.err; do
 	grep -q $'\r' "$tmp/$f" && fail "$f holds a carriage return without a terminal"
 	grep -Eq 'voorbereiden:|MB/s|nog [0-9]+ s' "$tmp/$f" && fail "$f shows progress without a terminal: $(head -c 300 "$tmp/$f")"
 done
-grep -q '^ingested 3, ' "$tmp/i.out" || fail "ingest did not print its summary: $(cat "$tmp/i.out")"
+grep -q '^ingelezen 3, ' "$tmp/i.out" || fail "ingest did not print its summary: $(cat "$tmp/i.out")"
 ok "not a terminal: ingest and run print no progress"
 
 # a terminal (script allocates one); its output is the typescript
