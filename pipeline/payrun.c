@@ -1064,15 +1064,23 @@ static int prep_payment_file(struct prep *p, const char *key_path, const char *p
  * it afterwards; `verify` checks it against the file itself. */
 static int prep_report(struct prep *p, struct br_error *err)
 {
-	static const char *const manifest_files[] = { "pain.001.xml", "rapport.html", "rapport.csv" };
+	const char *manifest_files[1 + REPORT_N_FILES] = { "pain.001.xml" };
 	struct runreport_cells *prev;
 	struct manifest_run mr;
 	struct report rep;
+	size_t i;
 	int rc;
 
 	if (!(prev = calloc(1, sizeof(*prev))))
 		return br_error_set(err, BR_ENOMEM, "out of memory");
 	memset(&rep, 0, sizeof(rep));
+	for (i = 0; i < REPORT_N_FILES; i++)
+		manifest_files[1 + i] = report_file_name(i);
+	/* config_load checked the word (config.c) */
+	if (csvout_dialect_parse(&rep.csv, p->env->cfg->rapport_csv) < 0) {
+		rc = br_error_set(err, BR_EINTERNAL, "unknown [rapport] csv '%s'", p->env->cfg->rapport_csv);
+		goto out;
+	}
 	if ((rc = runreport_previous(prev, rep.previous_run_id, sizeof(rep.previous_run_id), p->st, p->run,
 				     err)) < 0 ||
 	    (!p->dry_run && (rc = runreport_buffer(&p->cells, p->st, p->run, p->mb, 0, err)) < 0))
@@ -1082,6 +1090,7 @@ static int prep_report(struct prep *p, struct br_error *err)
 	snprintf(rep.maand, sizeof(rep.maand), "%s", p->mb);
 	snprintf(rep.status, sizeof(rep.status), "%s", p->dry_run ? "DRY-RUN" : "PREPARED");
 	snprintf(rep.uitvoerdatum, sizeof(rep.uitvoerdatum), "%s", p->sum->uitvoerdatum);
+	timestamp_format(rep.opgesteld, p->env->now);
 	rep.cells = p->cells.cell;
 	rep.n_cells = p->cells.n;
 	rep.prev = prev->cell;

@@ -253,13 +253,13 @@ D_NUL=PW-1598-000107   # income above the norm, then corrected (part 4)
 export BETAALRUN_NOW=2026-11-20T09:00:00
 run_nov=$(payrun 2026-11)
 f=$home/out/2026-11/$run_nov/pain.001.xml
-csv=$home/out/2026-11/$run_nov/rapport.csv
+csv=$home/out/2026-11/$run_nov/rapport-aangehouden.csv
 for nr in $D_DET $D_SAM $D_VLU $D_OVL; do
 	if grep -q "dossier $nr" "$f"; then fail "November: held dossier $nr has a transaction in pain.001.xml"; fi
 	[ "$(rd_status "$run_nov" $nr)" = OPGESCHORT ] || fail "November: $nr is $(rd_status "$run_nov" $nr), expected OPGESCHORT"
 	[ "$(client_paid "$run_nov" $nr)" = 0 ] || fail "November: held $nr has a payment"
 	# the report lists it with what the hold withholds: November's advance
-	grep -q "^opschortingen,$nr,.*,$(cents "$adv")$" "$csv" || fail "November: rapport.csv does not list $nr withholding $(cents "$adv")"
+	grep -q "^$nr;.*;$(cents "$adv" | tr . ,)"$'\r'"\$" "$csv" || fail "November: rapport-aangehouden.csv does not list $nr withholding $(cents "$adv")"
 done
 [ "$(q "SELECT count(*) FROM boeking b JOIN dossier d ON d.id = b.dossier WHERE d.nummer IN ('$D_DET','$D_SAM','$D_VLU','$D_OVL')")" = 0 ] \
 	|| fail "November: something was booked for a held dossier"
@@ -267,7 +267,7 @@ done
 [ "$(rd_status "$run_nov" $D_EMI)" = BETAALD ] && [ "$(client_paid "$run_nov" $D_EMI)" = "$adv" ] \
 	|| fail "November: $D_EMI (hold from 2026-12-01) is $(rd_status "$run_nov" $D_EMI), paid $(client_paid "$run_nov" $D_EMI)"
 grep -q "dossier $D_EMI" "$f" || fail "November: $D_EMI not in pain.001.xml"
-ok "November ($run_nov): 4 held dossiers not in pain.001.xml, OPGESCHORT, in rapport.csv with $(cents "$adv"); a December hold pays November"
+ok "November ($run_nov): 4 held dossiers not in pain.001.xml, OPGESCHORT, in rapport-aangehouden.csv with $(cents "$adv"); a December hold pays November"
 
 # consultants close three of the holds
 export BETAALRUN_NOW=2026-11-30T10:00:00

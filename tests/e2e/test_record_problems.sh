@@ -166,7 +166,7 @@ grep -qF "$NR9" "$f" && fail "the nine-digit dossier number is in the payment fi
 # reasons, the jobs, the reports and the blocked dossiers' specifications
 scan=("$tmp/reasons")
 for dir in "$D/out/2026-11/dry-run" "$D/out/2026-11/$run_defect"; do
-	scan+=("$dir/rapport.html" "$dir/rapport.csv")
+	scan+=("$dir/rapport.html" "$dir"/rapport-*.csv)
 	ls "$dir/specificaties" | grep -E '[0-9]{9}' && fail "a specification's file name in $dir holds nine digits in a row"
 	cdir=$C/out/2026-11/$run_control
 	[ "${dir##*/}" = dry-run ] && cdir=$C/out/2026-11/dry-run
@@ -183,7 +183,7 @@ done
 grep -lE '[0-9]{9}' "${scan[@]}" && fail "a run of nine digits is in a reason, job, report or specification"
 for nr in $blocked; do
 	shown=$(sed -E 's/[0-9]{5}([0-9]{4})/*****\1/' <<<"$nr")
-	grep -qF -- "$shown" "$D/out/2026-11/$run_defect/rapport.csv" || fail "$nr is not listed in the report"
+	grep -qF -- "$shown" "$D/out/2026-11/$run_defect/rapport-geblokkeerd.csv" || fail "$nr is not listed in the report"
 done
 ok "the 6 dossiers are GEBLOKKEERD, unpaid, listed; no account number or nine-digit run in reasons, jobs, report, specifications"
 
