@@ -422,7 +422,10 @@ static int cmd_jobs_list(const struct command *self, const char *dir, int argc, 
 	br_error_clear(&err);
 	if ((rc = home_session_open(&s, dir, 0, -1, &err)) == 0) {
 		f.today = timestamp_day(s.env.now);
-		rc = jobs_list(s.st, &f, stdout, csv, &err);
+		if (csvout_dialect_parse(&f.csv, s.h.cfg.rapport_csv) < 0)
+			rc = br_error_set(&err, BR_EINTERNAL, "unknown [rapport] csv '%s'", s.h.cfg.rapport_csv);
+		else
+			rc = jobs_list(s.st, &f, stdout, csv, &err);
 	}
 	home_session_close(&s);
 	return finish(rc, &err);
@@ -526,7 +529,8 @@ static const struct command commands[] = {
 	  "  check FILE and FILE.p7s: signatures, trust chain, four-eyes, the ledger's SHA-256\n" },
 	{ "runs", cmd_runs, "betaalrun [--home DIR] runs\n  list the runs with status and totals\n" },
 	{ "jobs list", cmd_jobs_list, "betaalrun [--home DIR] jobs list [--gemeente C] [--soort S] [--overdue] [--csv FILE]\n"
-	  "  the open heronderzoek worklist, most urgent first; --csv also writes it to FILE (0600)\n" },
+	  "  the open heronderzoek worklist, most urgent first; --csv FILE writes it as CSV to FILE (0600)\n"
+	  "  instead of the table, --csv - to standard output ([rapport] csv: excel-nl or rfc4180)\n" },
 	{ "jobs show", cmd_jobs_show, "betaalrun [--home DIR] jobs show ID\n  one job with its signals and its audit trail\n" },
 	{ "jobs assign", cmd_jobs_assign, "betaalrun [--home DIR] jobs assign ID --door OPERATOR --toelichting TEXT\n"
 	  "  take an open job in hand (OPEN -> IN_BEHANDELING), recorded in its audit trail\n" },
