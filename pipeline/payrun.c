@@ -1417,6 +1417,41 @@ int payrun_approve(struct payrun_summary *out, struct store *st, const struct pa
 	return 0;
 }
 
+/*
+ * A cancelled run's payment file must not look like one ready to upload:
+ * pain.001.xml, its signatures and an approval waiting beside them are
+ * renamed CANCELLED_PREFIX + name with ".txt" after "pain.001.xml" (a bank
+ * portal takes .xml, and the name says what it is).  Renamed, not removed:
+ * the bytes stay as evidence of what was signed and cancelled, the run
+ * keeps their SHA-256 (run.sha256, manifest.xml), and `verify` of the
+ * renamed file finds the run and says it was cancelled.  `dir` 1 renames,
+ * 0 renames back (cancel could not be recorded); a name already renamed
+ * (a cancel killed before its commit, run again) is left as it is.
+ */
+#define CANCELLED_PREFIX "GEANNULEERD-"
+
+static int cancel_rename_files(const struct run_row *r, int dir, struct br_error *err)
+{
+	static const char *const names[] = { "", ".p7s", ".p7s" APPROVAL_SUFFIX };
+	char live[FSUTIL_PATH_MAX], name[64], gone[FSUTIL_PATH_MAX];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(name, sizeof(name), "pain.001.xml%s", names[i]);
+		if ((rc = run_file(live, sizeof(live), r->map, name, err)) < 0)
+			return rc;
+		snprintf(name, sizeof(name), CANCELLED_PREFIX "pain.001.xml.txt%s", names[i]);
+		if ((rc = run_file(gone, sizeof(gone), r->map, name, err)) < 0)
+			return rc;
+		if (!fsutil_exists(dir ? live : gone))
+			continue;
+		if (rename(dir ? live : gone, dir ? gone : live) != 0)
+			return br_error_set(err, BR_EIO, "cannot rename %s: %s", dir ? live : gone, strerror(errno));
+	}
+	return fsutil_exists(r->map) ? fsutil_sync_dir(r->map, err) : 0;
+}
+
 int payrun_cancel(struct store *st, const struct payrun_env *env, const char *run, struct br_error *err)
 {
 	struct run_row r;
@@ -1428,11 +1463,15 @@ int payrun_cancel(struct store *st, const struct payrun_env *env, const char *ru
 	if (strcmp(r.status, "PREPARED") != 0 && strcmp(r.status, "APPROVED") != 0)
 		return br_error_set(err, BR_EINPUT, "run %s is %s: only a prepared or approved run can be cancelled",
 				    run, r.status);
-	if ((rc = store_begin(st, err)) < 0)
+	if ((rc = cancel_rename_files(&r, 1, err)) < 0 || (rc = store_begin(st, err)) < 0)
 		return rc;
 	if ((rc = set_status(st, r.id, "CANCELLED", "geannuleerd", timestamp_format(ts, env->now), err)) < 0 ||
 	    (rc = ledger_discard(st, r.id, err)) < 0 || (rc = store_commit(st, err)) < 0) {
+		struct br_error ignore;
+
 		store_rollback(st);
+		br_error_clear(&ignore);
+		cancel_rename_files(&r, 0, &ignore);
 		return rc;
 	}
 	return 0;
@@ -1538,6 +1577,15 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 		       fe.signers[i].fingerprint);
 	if (found)
 		printf("run       %s (%s)\n", rs.msg_id, rs.status);
+	/* a cancelled run's file is evidence, never a payment (payrun_cancel):
+	 * that is the answer, whatever its signatures say (a run cancelled
+	 * before approval has one) */
+	if (found && strcmp(rs.status, "CANCELLED") == 0) {
+		if (err)
+			br_error_clear(err);
+		return br_error_set(err, BR_EINPUT, "run %s was cancelled: this file must not be sent to the bank",
+				    rs.msg_id);
+	}
 	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
 	if (rc < 0 && fe.n_signers == 1 && fsutil_exists(pending))
 		log_event(LOG_WARN, "an interrupted approve left its approval beside the signature file:"
