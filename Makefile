@@ -4,6 +4,7 @@
 #   make test       layering check, unit tests (cmocka), fuzz-corpus replay, end-to-end tests
 #   make demo       install what is missing, build, run the pipeline on samples/
 #   make deps       apt-get install the Debian packages a fresh machine lacks
+#   make deps-tools apt-get install LibreOffice Calc and Chromium for the report tests
 #   make fuzz       libFuzzer targets with clang (build/fuzz/)
 #   make bench      national-scale benchmark (500,000 dossiers)
 #   make SANITIZE=address,undefined   build everything with sanitizers
@@ -48,7 +49,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 GEN      := $(B)/brgen
 
-.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps
+.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps deps-tools bench clean check-deps
 all: betaalrun $(GEN)
 
 $(B)/%.o: %.c $(wildcard core/*.h parsers/*.h writers/*.h pipeline/*.h)
@@ -151,6 +152,20 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "all build dependencies present"; fi
+
+# The tools the end-to-end tests open the reports with (test_report_tools.sh:
+# the CSV files in LibreOffice Calc, rapport.html in Chromium); without
+# them those checks say SKIP.  .ci/run installs them, so CI runs them.
+DEPS_TOOLS_DEB := libreoffice-calc-nogui chromium
+deps-tools:
+	@missing=""; for p in $(DEPS_TOOLS_DEB); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "all test tools present"; fi
 
 demo: deps
 	$(MAKE) all
