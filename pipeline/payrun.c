@@ -204,6 +204,20 @@ static int add_line_for(struct prep *p, enum report_line_kind kind, const char *
 	return 0;
 }
 
+/* A payment the bank booked back since the previous released run, for the
+ * report's action part (bankfeedback_returned_each). */
+static int add_returned(void *ctx, const struct bankfeedback_returned *r, struct br_error *err)
+{
+	char aan[sizeof(((struct report_line *)0)->kenmerk)];
+
+	if (r->client)
+		snprintf(aan, sizeof(aan), "cli\xc3\xabnt");
+	else
+		snprintf(aan, sizeof(aan), "derde %.29s", r->kenmerk);
+	return add_line_for(ctx, REPORT_BOOKED_BACK, r->nummer, r->gemeente, aan, r->reden, r->amount_cents) < 0
+		? br_error_set(err, BR_ENOMEM, "out of memory") : 0;
+}
+
 static int add_line(struct prep *p, enum report_line_kind kind, const struct settle_dossier_info *info,
 		    const char *kenmerk, const char *reden, int64_t amount)
 {
@@ -1083,6 +1097,7 @@ static int prep_report(struct prep *p, struct br_error *err)
 	}
 	if ((rc = runreport_previous(prev, rep.previous_run_id, sizeof(rep.previous_run_id), p->st, p->run,
 				     err)) < 0 ||
+	    (rc = bankfeedback_returned_each(p->st, rep.previous_run_id, add_returned, p, err)) < 0 ||
 	    (!p->dry_run && (rc = runreport_buffer(&p->cells, p->st, p->run, p->mb, 0, err)) < 0))
 		goto out;
 	runreport_sort(&p->cells);

@@ -36,6 +36,11 @@
  *        rapport-geblokkeerd.csv          reden, bedrag (not paid)
  *        rapport-derden-niet-betaald.csv  kenmerk, reden, bedrag
  *        rapport-inhoudingen.csv          kenmerk, bedrag
+ *        rapport-teruggeboekt.csv         betaling aan ("cliënt" or "derde
+ *                                         KENMERK"), reden, bedrag: booked
+ *                                         back by the bank since the previous
+ *                                         run (its dossier need not be in
+ *                                         this run)
  *      Rows ordered by gemeente, dossier, then the caller's order.  An empty
  *      list still has its header row.  Lists carry no total row: the
  *      administration books every data row, and a total would be booked
@@ -50,7 +55,8 @@
  * the state at preparation, report.h), a summary (run, maand, status at
  * preparation, uitvoerdatum, transactions, total, previous run); what
  * needs action, open: counts and amounts of held dossiers, blocked
- * payments and third-party payments not made, then each list; the routine
+ * payments, payments booked back and third-party payments not made, then
+ * each list; the routine
  * part: all municipalities together (the total with this run, the
  * previous run and the change, then a column per regeling with this run
  * and the change), then per municipality in a closed <details> its table
@@ -403,7 +409,7 @@ struct model {
 	struct grp *grps; size_t n_grps;
 	struct line_ref *lines;            /* sorted */
 	int64_t tot_cur[F_COUNT], tot_prev[F_COUNT];
-	int64_t dskip_cents, blocked_cents; /* list totals, bounded */
+	int64_t dskip_cents, blocked_cents, booked_cents; /* list totals, bounded */
 };
 
 static void model_release(struct model *m)
@@ -498,6 +504,7 @@ static const char *list_name(enum report_line_kind k)
 	case REPORT_HOLD: return "opschortingen";
 	case REPORT_BLOCKED: return "geblokkeerd";
 	case REPORT_DERDEN_SKIPPED: return "derden_niet_betaald";
+	case REPORT_BOOKED_BACK: return "teruggeboekt";
 	}
 	return "?";
 }
@@ -534,7 +541,8 @@ static int build_lines(struct model *m, struct br_error *err)
 		struct grp *g;
 
 		if (l->kind != REPORT_INHOUDING && l->kind != REPORT_HOLD &&
-		    l->kind != REPORT_BLOCKED && l->kind != REPORT_DERDEN_SKIPPED)
+		    l->kind != REPORT_BLOCKED && l->kind != REPORT_DERDEN_SKIPPED &&
+		    l->kind != REPORT_BOOKED_BACK)
 			return br_error_set(err, BR_EINTERNAL,
 					    "report: line %zu has an unknown kind %d; report not written",
 					    i, (int)l->kind);
@@ -547,6 +555,15 @@ static int build_lines(struct model *m, struct br_error *err)
 			return br_error_set(err, BR_EINTERNAL,
 					    "report: amount of line %zu (%s) is out of range; "
 					    "report not written", i, list_name(l->kind));
+		m->lines[i].l = l;
+		m->lines[i].idx = i;
+		/* booked back: a payment of an earlier run, whose dossier need
+		 * not be in this one; no figure counts it */
+		if (l->kind == REPORT_BOOKED_BACK) {
+			if ((rc = add_line(&m->booked_cents, l, i, err)) < 0)
+				return rc;
+			continue;
+		}
 		g = m->n_grps ? bsearch(l->gemeente, m->grps, m->n_grps, sizeof(*m->grps), grp_find)
 			      : NULL;
 		if (!g)
@@ -568,11 +585,11 @@ static int build_lines(struct model *m, struct br_error *err)
 			rc = add_line(&m->dskip_cents, l, i, err);
 			g->line_dskip++;
 			break;
+		case REPORT_BOOKED_BACK:
+			break;      /* counted above */
 		}
 		if (rc < 0)
 			return rc;
-		m->lines[i].l = l;
-		m->lines[i].idx = i;
 	}
 	for (i = 0; i < m->n_grps; i++) {
 		const struct grp *g = &m->grps[i];
@@ -712,7 +729,7 @@ static void build_csv_totals(struct textbuf *b, const struct model *m)
  * administration books every row, and a total would be booked twice. */
 static void build_csv_list(struct textbuf *b, const struct model *m, enum report_line_kind kind)
 {
-	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
+	const int kenmerk = kind != REPORT_HOLD && kind != REPORT_BLOCKED;
 	const int reden = kind != REPORT_INHOUDING;
 	char nl[sizeof(((struct report_line *)0)->reden) * 2];
 	struct csvout c;
@@ -722,7 +739,9 @@ static void build_csv_list(struct textbuf *b, const struct model *m, enum report
 	csv_head(&c, "Dossier", "dossier");
 	csv_head(&c, "Gemeente", "gemeente");
 	csv_head(&c, "Gemeentenaam", "gemeentenaam");
-	if (kenmerk)
+	if (kenmerk && kind == REPORT_BOOKED_BACK)
+		csv_head(&c, "Betaling aan", "betaling_aan");
+	else if (kenmerk)
 		csv_head(&c, "Kenmerk", "kenmerk");
 	if (reden)
 		csv_head(&c, "Reden", "reden");
@@ -999,7 +1018,7 @@ static void list_tally(const struct model *m, enum report_line_kind kind, int64_
 /* The rows of a list, with a total row. */
 static void html_list_table(struct textbuf *b, const struct model *m, enum report_line_kind kind)
 {
-	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
+	const int kenmerk = kind != REPORT_HOLD && kind != REPORT_BLOCKED;
 	const int reden = kind != REPORT_INHOUDING;
 	char v[AMT_NL], c[COUNT_FMT_MAX], nl[sizeof(((struct report_line *)0)->reden) * 2];
 	int64_t n, sum;
@@ -1009,7 +1028,8 @@ static void html_list_table(struct textbuf *b, const struct model *m, enum repor
 	textbuf_puts(b, "<div class=\"breed\"><table>\n<thead><tr><th scope=\"col\">Dossier</th>"
 		   "<th scope=\"col\">Gemeente</th>");
 	if (kenmerk)
-		textbuf_puts(b, "<th scope=\"col\">Kenmerk</th>");
+		textbuf_puts(b, kind == REPORT_BOOKED_BACK ? "<th scope=\"col\">Betaling aan</th>"
+			     : "<th scope=\"col\">Kenmerk</th>");
 	if (reden)
 		textbuf_puts(b, "<th scope=\"col\">Reden</th>");
 	textbuf_puts(b, "<th scope=\"col\" class=\"n\">Bedrag</th></tr></thead>\n<tbody>\n");
@@ -1168,11 +1188,15 @@ static void html_head(struct textbuf *b, const struct model *m)
 }
 
 /* What needs someone's action, first: counts and amounts, then the lists. */
+#define N_ACTION 4
+
 static void html_action(struct textbuf *b, const struct model *m)
 {
-	static const struct { enum report_line_kind kind; const char *title, *none; } act[3] = {
+	static const struct { enum report_line_kind kind; const char *title, *none; } act[N_ACTION] = {
 		{ REPORT_HOLD, "Opgeschorte dossiers", "Geen opgeschorte dossiers." },
 		{ REPORT_BLOCKED, "Geblokkeerde betalingen", "Geen geblokkeerde betalingen." },
+		{ REPORT_BOOKED_BACK, "Teruggeboekt door de bank",
+		  "De bank heeft niets teruggeboekt sinds de vorige vrijgegeven run." },
 		{ REPORT_DERDEN_SKIPPED, "Betalingen aan derden niet gedaan",
 		  "Alle betalingen aan derden zijn gedaan." },
 	};
@@ -1184,7 +1208,7 @@ static void html_action(struct textbuf *b, const struct model *m)
 		   "<table class=\"actie\">\n<thead><tr><th scope=\"col\">Wat</th>"
 		   "<th scope=\"col\" class=\"n\">Aantal</th><th scope=\"col\" class=\"n\">Bedrag</th>"
 		   "</tr></thead>\n<tbody>\n");
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < N_ACTION; i++) {
 		list_tally(m, act[i].kind, &n, &sum);
 		textbuf_printf(b, "<tr><th scope=\"row\"><a href=\"#%s\">", list_name(act[i].kind));
 		html(b, act[i].title);
@@ -1195,7 +1219,7 @@ static void html_action(struct textbuf *b, const struct model *m)
 		textbuf_puts(b, "</td></tr>\n");
 	}
 	textbuf_puts(b, "</tbody>\n</table>\n");
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < N_ACTION; i++)
 		html_action_list(b, m, act[i].kind, act[i].title, act[i].none);
 	textbuf_puts(b, "</section>\n");
 }
@@ -1296,7 +1320,8 @@ out:
  * that points to them last. */
 static const char *const report_files[REPORT_N_FILES] = {
 	"rapport-totalen.csv", "rapport-aangehouden.csv", "rapport-geblokkeerd.csv",
-	"rapport-derden-niet-betaald.csv", "rapport-inhoudingen.csv", "rapport.html",
+	"rapport-derden-niet-betaald.csv", "rapport-inhoudingen.csv", "rapport-teruggeboekt.csv",
+	"rapport.html",
 };
 
 const char *report_file_name(size_t i)
@@ -1306,8 +1331,8 @@ const char *report_file_name(size_t i)
 
 int report_write(const char *dir, const struct report *r, struct br_error *err)
 {
-	static const enum report_line_kind list_of[4] = {
-		REPORT_HOLD, REPORT_BLOCKED, REPORT_DERDEN_SKIPPED, REPORT_INHOUDING
+	static const enum report_line_kind list_of[REPORT_N_FILES - 2] = {
+		REPORT_HOLD, REPORT_BLOCKED, REPORT_DERDEN_SKIPPED, REPORT_INHOUDING, REPORT_BOOKED_BACK
 	};
 	struct model m;
 	struct textbuf t[REPORT_N_FILES];
@@ -1330,9 +1355,9 @@ int report_write(const char *dir, const struct report *r, struct br_error *err)
 	    (rc = build_lines(&m, err)) < 0)
 		goto out;
 	build_csv_totals(&t[0], &m);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < REPORT_N_FILES - 2; i++)
 		build_csv_list(&t[1 + i], &m, list_of[i]);
-	if ((rc = build_html(&t[5], &m, err)) < 0)
+	if ((rc = build_html(&t[REPORT_N_FILES - 1], &m, err)) < 0)
 		goto out;
 	for (i = 0; i < REPORT_N_FILES; i++)
 		if ((rc = t[i].rc) < 0)

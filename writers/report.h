@@ -15,6 +15,8 @@
  *   rapport-geblokkeerd.csv         blocked payments
  *   rapport-derden-niet-betaald.csv third-party payments not made
  *   rapport-inhoudingen.csv         claim instalments withheld
+ *   rapport-teruggeboekt.csv        payments the bank booked back since the
+ *                                   previous run
  *
  * The report is the state at preparation and says so ("stand bij
  * voorbereiding op <datum>"): it is part of the run's manifest, and
@@ -57,7 +59,10 @@ enum report_line_kind {
 	REPORT_INHOUDING = 0,       /* a claim instalment: dossier, kenmerk, amount */
 	REPORT_HOLD,                /* a held dossier: dossier, reason, amount withheld */
 	REPORT_BLOCKED,             /* a blocked dossier: dossier, reason, amount not paid */
-	REPORT_DERDEN_SKIPPED       /* a third-party payment not made: dossier, kenmerk, amount */
+	REPORT_DERDEN_SKIPPED,      /* a third-party payment not made: dossier, kenmerk, amount */
+	REPORT_BOOKED_BACK          /* a payment of an earlier run the bank booked back: dossier,
+				     * to whom (kenmerk), reason, amount; the dossier need not
+				     * be in this run */
 };
 
 struct report_line {
@@ -89,7 +94,7 @@ struct report {
 int report_write(const char *dir, const struct report *r, struct br_error *err);
 
 /* The name of the report's file i (0 ≤ i < REPORT_N_FILES), or NULL. */
-#define REPORT_N_FILES 6
+#define REPORT_N_FILES 7
 const char *report_file_name(size_t i);
 
 /* The municipality's name for a CBS code ("Hoorn"), or NULL. */

@@ -70,7 +70,7 @@ sqlite3 "$db" 'SELECT bsn FROM persoon' >"$tmp/bsns"
 grep -F -f "$tmp/bsns" "$f" >/dev/null && fail "a BSN is in the payment file"
 [ "$(ls "$dir/specificaties" | wc -l)" -gt 2000 ] || fail "too few specifications"
 for name in rapport.html rapport-totalen.csv rapport-aangehouden.csv rapport-geblokkeerd.csv \
-	rapport-derden-niet-betaald.csv rapport-inhoudingen.csv manifest.xml; do
+	rapport-derden-niet-betaald.csv rapport-inhoudingen.csv rapport-teruggeboekt.csv manifest.xml; do
 	[ -f "$dir/$name" ] || fail "$name missing"
 done
 [ "$(count "$home" "SELECT count(*) FROM boeking WHERE vrijgegeven IS NOT NULL")" = 0 ] || fail "bookings released before release"

@@ -55,7 +55,7 @@ export BETAALRUN_NOW=2026-11-20T09:00:00
 nov=$(prepare "$home" 2026-11); [ -n "$nov" ] || fail "prepare 2026-11: $(cat "$tmp/err")"
 dir=$home/out/2026-11/$nov
 for f in rapport.html rapport-totalen.csv rapport-aangehouden.csv rapport-geblokkeerd.csv \
-	rapport-derden-niet-betaald.csv rapport-inhoudingen.csv; do
+	rapport-derden-niet-betaald.csv rapport-inhoudingen.csv rapport-teruggeboekt.csv; do
 	[ -f "$dir/$f" ] && [ "$(stat -c %a "$dir/$f")" = 600 ] || fail "$f missing or not 0600"
 	grep -q "naam=\"$f\" sha256=\"$(sha256sum "$dir/$f" | cut -c1-64)\"" "$dir/manifest.xml" || fail "$f not in manifest.xml"
 	case $f in *.csv)
@@ -64,7 +64,7 @@ for f in rapport.html rapport-totalen.csv rapport-aangehouden.csv rapport-geblok
 	esac
 done
 [ ! -e "$dir/rapport.csv" ] || fail "the old rapport.csv is still written"
-ok "$nov: rapport.html and five CSV files (BOM, CRLF), 0600, each in manifest.xml"
+ok "$nov: rapport.html and six CSV files (BOM, CRLF), 0600, each in manifest.xml"
 
 "$BR" --home "$home" jobs list --csv "$tmp/werklijst.csv" >/dev/null 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
 mkdir -p "$tmp/calc"

@@ -33,7 +33,7 @@
 struct fx {
 	char dir[64];
 	char csv[128], html[128];   /* rapport-totalen.csv, rapport.html */
-	char inh[128], hold[128], blk[128], dskip[128];
+	char inh[128], hold[128], blk[128], dskip[128], back[128];
 	struct report_cell cells[8];
 	struct report_cell prev[8];
 	struct report_line lines[16];
@@ -197,6 +197,7 @@ static int setup(void **state)
 	snprintf(f->hold, sizeof(f->hold), "%s/rapport-aangehouden.csv", f->dir);
 	snprintf(f->blk, sizeof(f->blk), "%s/rapport-geblokkeerd.csv", f->dir);
 	snprintf(f->dskip, sizeof(f->dskip), "%s/rapport-derden-niet-betaald.csv", f->dir);
+	snprintf(f->back, sizeof(f->back), "%s/rapport-teruggeboekt.csv", f->dir);
 	fill(f);
 	*state = f;
 	return 0;
@@ -277,6 +278,7 @@ static void file_is(const char *path, const char *want)
 #define HOLD_HEADER "dossier,gemeente,gemeentenaam,reden,bedrag\r\n"
 #define BLK_HEADER "dossier,gemeente,gemeentenaam,reden,bedrag\r\n"
 #define DSKIP_HEADER "dossier,gemeente,gemeentenaam,kenmerk,reden,bedrag\r\n"
+#define BACK_HEADER "dossier,gemeente,gemeentenaam,betaling_aan,reden,bedrag\r\n"
 
 static void test_csv_exact(void **state)
 {
@@ -438,6 +440,44 @@ static void test_reasons_in_dutch(void **state)
 				    " is GEHUWD, maar er is geen partner opgegeven</td>"
 				    "<td class=\"n\">\xe2\x82\xac 875,00</td>"));
 	assert_null(strstr(got, "fails"));
+	free(got);
+}
+
+/*
+ * Booked back since the previous run: a client's payment in Medemblik,
+ * which has no figures in this run, and a third party's in Hoorn.  Listed
+ * in the action part with their total, 1348.49 + 350.00 = 1698.49.
+ */
+static void test_booked_back(void **state)
+{
+	struct fx *f = *state;
+	char *got;
+
+	f->lines[6] = line(REPORT_BOOKED_BACK, "PW-0420-000009", "0420", "cli\xc3\xabnt",
+			   "AC04 (rekening opgeheven)", 134849);
+	f->lines[7] = line(REPORT_BOOKED_BACK, "PW-0405-000001", "0405", "derde HUUR-77",
+			   "MD07 (rekeninghouder overleden)", 35000);
+	f->r.n_lines = 8;
+	write_ok(f);
+	file_is(f->back, BACK_HEADER
+		"PW-0405-000001,0405,Hoorn,derde HUUR-77,MD07 (rekeninghouder overleden),350.00\r\n"
+		"PW-0420-000009,0420,Medemblik,cli\xc3\xabnt,AC04 (rekening opgeheven),1348.49\r\n");
+	got = slurp(f->html);
+	assert_non_null(strstr(got, "Teruggeboekt door de bank</a></th><td class=\"n\">2</td>"
+				    "<td class=\"n\">\xe2\x82\xac 1.698,49</td>"));
+	assert_non_null(strstr(got, "<td>PW-0420-000009</td><td>Medemblik</td><td>cli\xc3\xabnt</td>"
+				    "<td>AC04 (rekening opgeheven)</td><td class=\"n\">\xe2\x82\xac 1.348,49</td>"));
+	/* in the action part, before the routine figures */
+	assert_true(strstr(got, "PW-0420-000009") < strstr(got, "Alle gemeenten</h2>"));
+	/* Medemblik has no figures in this run and gets none from it */
+	assert_null(strstr(got, "0420 Medemblik:"));
+	assert_true(xmllint_ok(f->html));
+	free(got);
+	/* without any: the action part says so */
+	f->r.n_lines = 6;
+	write_ok(f);
+	got = slurp(f->html);
+	assert_non_null(strstr(got, "De bank heeft niets teruggeboekt sinds de vorige vrijgegeven run."));
 	free(got);
 }
 
@@ -603,6 +643,7 @@ static void test_empty_report(void **state)
 	file_is(f->hold, HOLD_HEADER);
 	file_is(f->blk, BLK_HEADER);
 	file_is(f->dskip, DSKIP_HEADER);
+	file_is(f->back, BACK_HEADER);
 	got = slurp(f->html);
 	assert_non_null(strstr(got, "Proefrun"));
 	assert_int_equal(count(got, "<svg"), 0);
@@ -723,6 +764,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_csv_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_excel_nl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reasons_in_dutch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_booked_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_without_previous_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_row_only_in_previous_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_text_is_made_safe, setup, teardown),
