@@ -927,16 +927,20 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 			"prio", "dossier", "gemeente", "soort", "status", "signalen");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct worklist_row w;
+		char nr[64];
 
 		n++;
+		/* a dossier number with nine digits in a row could be a BSN: it
+		 * is a record problem (REGISTER job), shown masked as everywhere */
+		masked(nr, sizeof(nr), store_col(s, 1));
 		if (table)
 			fprintf(table, "%6lld  %-10s  %4d  %-20s  %-8s  %-17s  %-14s  %s\n",
 				(long long)sqlite3_column_int64(s, 0), store_col(s, 6), sqlite3_column_int(s, 4),
-				store_col(s, 1), store_col(s, 2), store_col(s, 3), store_col(s, 5), *store_col(s, 7) ? store_col(s, 7) : "-");
+				nr, store_col(s, 2), store_col(s, 3), store_col(s, 5), *store_col(s, 7) ? store_col(s, 7) : "-");
 		if (!csv_path)
 			continue;
 		w.id = sqlite3_column_int64(s, 0);
-		w.dossier = store_col(s, 1);
+		w.dossier = nr;
 		w.gemeente = store_col(s, 2);
 		w.soort = store_col(s, 3);
 		w.prioriteit = sqlite3_column_int(s, 4);

@@ -13,6 +13,8 @@
  * the same order).  Source of each English text in the comment.
  */
 static const struct { const char *en, *nl; } templates[] = {
+	/* pipeline/signals.c jobs_open_register_problems: a REGISTER job's text */
+	{ "register data blocks payment: *", "registergegevens houden de betaling tegen: *" },
 	/* pipeline/snapshot.c snapshot_record_problems */
 	{ "the Dossiernummer holds a run of nine or more digits (it could be a BSN and would reach the"
 	  " payment file)",
@@ -54,34 +56,73 @@ static const struct { const char *en, *nl; } templates[] = {
 
 struct span { const char *p; size_t n; };
 
+/* The Dutch text being written, and how many match steps are left: a
+ * text built to make the matching slow (a kenmerk full of "; " and ": ")
+ * runs out of steps and is kept as it is from there on. */
+#define STEPS_MAX 200000L
+struct out { char *p; size_t len, cap; long steps; };
+
+/* Does s[0..n) hold "; " (which joins problems, snapshot.c problem_add)? */
+static int has_sep(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == ';' && s[i + 1] == ' ')
+			return 1;
+	return 0;
+}
+
+static int whole_matches(struct out *o, const char *s, size_t n, int depth);
+
 /*
  * Does s[0..n) match `t`?  Each '*' takes the shortest text (at least one
- * byte, never holding "; ", which joins problems) after which the rest
- * matches; the parts go to cap[].
+ * byte) after which the rest matches; the parts go to cap[].  A part that
+ * holds "; " must itself be one message a template knows ("IBAN … has 17
+ * characters; an IBAN of NL has 18" after "account: "), so a part never
+ * swallows the next problem.
  */
-static int match(const char *t, const char *s, size_t n, struct span *cap, int ncap)
+static int match(struct out *o, const char *t, const char *s, size_t n, struct span *cap, int ncap, int depth)
 {
 	const char *star = strchr(t, '*');
-	size_t lit = star ? (size_t)(star - t) : strlen(t), i;
+	size_t lit = star ? (size_t)(star - t) : strlen(t), i, next;
 
-	if (n < lit || memcmp(t, s, lit) != 0)
+	if (o->steps-- <= 0 || n < lit || memcmp(t, s, lit) != 0)
 		return 0;
 	if (!star)
 		return n == lit;
 	if (ncap == CAPTURES)
 		return 0;
+	/* the text after this part: up to the next '*', or the end */
+	next = strcspn(star + 1, "*");
 	for (i = lit + 1; i <= n; i++) {
-		if (i >= lit + 2 && s[i - 2] == ';' && s[i - 1] == ' ')
-			break;
+		/* cheap checks first: the literal after the part must follow
+		 * it, and end the text when it is the template's last */
+		if (n - i < next || memcmp(star + 1, s + i, next) != 0 || (!star[1 + next] && i + next != n))
+			continue;
+		if (has_sep(s + lit, i - lit) && !whole_matches(o, s + lit, i - lit, depth + 1))
+			continue;
 		cap[ncap].p = s + lit;
 		cap[ncap].n = i - lit;
-		if (match(star + 1, s + i, n - i, cap, ncap + 1))
+		if (match(o, star + 1, s + i, n - i, cap, ncap + 1, depth))
 			return 1;
 	}
 	return 0;
 }
 
-struct out { char *p; size_t len, cap; };
+#define N_TEMPLATES (sizeof(templates) / sizeof(templates[0]))
+
+static int whole_matches(struct out *o, const char *s, size_t n, int depth)
+{
+	struct span cap[CAPTURES];
+	size_t i;
+
+	for (i = 0; depth < DEPTH_MAX && i < N_TEMPLATES; i++)
+		if (match(o, templates[i].en, s, n, cap, 0, depth))
+			return 1;
+	return 0;
+}
+
 
 static void put(struct out *o, const char *s, size_t n)
 {
@@ -100,6 +141,8 @@ static void put(struct out *o, const char *s, size_t n)
 
 static void part(struct out *o, const char *s, size_t n, int depth);
 
+/* s[0..n) in Dutch when a template matches it whole: 1, else 0 (nothing
+ * written). */
 static int translate(struct out *o, const char *s, size_t n, int depth)
 {
 	struct span cap[CAPTURES];
@@ -107,8 +150,8 @@ static int translate(struct out *o, const char *s, size_t n, int depth)
 	const char *t, *star;
 	int k;
 
-	for (i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
-		if (!match(templates[i].en, s, n, cap, 0))
+	for (i = 0; depth < DEPTH_MAX && i < N_TEMPLATES; i++) {
+		if (!match(o, templates[i].en, s, n, cap, 0, depth))
 			continue;
 		for (t = templates[i].nl, k = 0; (star = strchr(t, '*')); t = star + 1, k++) {
 			put(o, t, (size_t)(star - t));
@@ -120,47 +163,48 @@ static int translate(struct out *o, const char *s, size_t n, int depth)
 	return 0;
 }
 
-/* The next "; " in s[from..n), or NULL. */
-static const char *next_sep(const char *s, size_t n, size_t from)
-{
-	size_t i;
-
-	for (i = from; i + 1 < n; i++)
-		if (s[i] == ';' && s[i + 1] == ' ')
-			return s + i;
-	return NULL;
-}
+#define SEPS_MAX 64
 
 /*
- * A text that may hold several problems joined by "; " (snapshot.c
- * problem_add; a template may hold "; " itself): the whole when a template
- * matches it, else the shortest first part that a template matches, then
- * the rest; a first part no template matches is kept as it is.
+ * A text that may hold several problems joined by "; ": from the start,
+ * the longest run of whole problems that a template matches, translated;
+ * a problem no template matches is kept as it is; then the rest.
  */
 static void part(struct out *o, const char *s, size_t n, int depth)
 {
-	const char *sep, *first;
+	size_t sep[SEPS_MAX], n_sep = 0, pos = 0, end, i;
+	int k;
 
-	if (depth < DEPTH_MAX && translate(o, s, n, depth))
-		return;
-	if (!(first = next_sep(s, n, 0))) {
-		put(o, s, n);
-		return;
-	}
-	for (sep = first; depth < DEPTH_MAX && sep; sep = next_sep(s, n, (size_t)(sep - s) + 2))
-		if (translate(o, s, (size_t)(sep - s), depth))
+	for (i = 0; i + 1 < n && n_sep < SEPS_MAX; i++)
+		if (s[i] == ';' && s[i + 1] == ' ')
+			sep[n_sep++] = i;
+	while (pos < n || (pos == 0 && n == 0)) {
+		/* the ends to try: the whole rest, then each "; " after pos,
+		 * the farthest first */
+		end = n;
+		if (translate(o, s + pos, n - pos, depth))
 			break;
-	if (!sep || depth >= DEPTH_MAX) {
-		sep = first;
-		put(o, s, (size_t)(sep - s));
+		for (k = (int)n_sep - 1; k >= 0 && sep[k] > pos; k--)
+			if (translate(o, s + pos, sep[k] - pos, depth))
+				break;
+		if (k >= 0 && sep[k] > pos) {
+			end = sep[k];
+		} else {
+			for (i = 0; i < n_sep && sep[i] <= pos; i++)
+				;
+			end = i < n_sep ? sep[i] : n;
+			put(o, s + pos, end - pos);
+		}
+		if (end >= n)
+			break;
+		put(o, "; ", 2);
+		pos = end + 2;
 	}
-	put(o, "; ", 2);
-	part(o, sep + 2, n - (size_t)(sep + 2 - s), depth);
 }
 
 char *reden_nl(char *out, size_t cap, const char *in)
 {
-	struct out o = { out, 0, cap };
+	struct out o = { out, 0, cap, STEPS_MAX };
 
 	if (!out || cap == 0)
 		return out;

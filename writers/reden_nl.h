@@ -1,7 +1,9 @@
 /*
  * reden_nl.h — the reasons a report shows, in Dutch.
  *
- * A blocked payment's reason is the register's record problem as the
+ * A blocked payment's reason (and a REGISTER job's text on the worklist,
+ * "register data blocks payment: " and the problem) is the register's
+ * record problem as the
  * store keeps it (pipeline/snapshot.c, snapshot_record_problems, whose
  * account checks quote core/iban.c's messages): English, several problems
  * joined by "; ".  The store keeps the English text on purpose (REGISTER

@@ -1,8 +1,11 @@
 /* worklist.c — the worklist CSV; see worklist.h. */
 #include "worklist.h"
 
+#include "reden_nl.h"
 #include "report.h"
 #include "banned.h"
+
+#define OMSCHRIJVING_MAX 2048
 
 void worklist_begin(struct csvout *c, struct textbuf *b, enum csv_dialect d)
 {
@@ -22,6 +25,7 @@ void worklist_begin(struct csvout *c, struct textbuf *b, enum csv_dialect d)
 void worklist_row(struct csvout *c, const struct worklist_row *r)
 {
 	const char *naam = report_gemeente_naam(r->gemeente);
+	char nl[OMSCHRIJVING_MAX];
 
 	csvout_count(c, r->id);
 	csvout_text(c, r->dossier);
@@ -32,7 +36,9 @@ void worklist_row(struct csvout *c, const struct worklist_row *r)
 	csvout_text(c, r->status);
 	csvout_text(c, r->vervaldatum);
 	csvout_text(c, r->signalen);
-	csvout_text(c, r->omschrijving);
+	/* a consultant reads Dutch: a REGISTER job's English record problem
+	 * is translated as in the run report (reden_nl.h) */
+	csvout_text(c, reden_nl(nl, sizeof(nl), r->omschrijving));
 	csvout_text(c, r->behandelaar);
 	csvout_end_row(c);
 }

@@ -8,6 +8,8 @@
  * beside its CBS code so a consultant need not know the codes.  Dialect
  * (csvout.h): excel-nl for a Dutch spreadsheet (the default), rfc4180 for
  * programs; a text that starts like a formula gets a leading apostrophe.
+ * The omschrijving is in Dutch (reden_nl.h translates a REGISTER job's
+ * record problem).
  *
  * The caller (pipeline/signals.c) reads the jobs from the store and hands
  * them over one by one; it masks digit runs in the free text first (no

@@ -90,6 +90,24 @@ static void test_register_problems(void **state)
 		 " voldoet niet aan de mod-97-controle; de leefvorm is GEHUWD, maar er is geen partner opgegeven",
 		 shown, shown);
 	nl_is(en, want);
+	/* a message with "; " of its own, then another problem */
+	iban_mask(shown, "NL91ABNA041716430");
+	snprintf(m, sizeof(m), "%s", iban_msg(&e, "NL91ABNA041716430"));
+	snprintf(en, sizeof(en), "account: %s; Leefvorm is GEHUWD but no Partner is given; third party X-1: %s", m, m);
+	snprintf(want, sizeof(want), "rekening: IBAN %s heeft 17 tekens; een IBAN van NL heeft er 18; de leefvorm is"
+		 " GEHUWD, maar er is geen partner opgegeven; derde X-1: IBAN %s heeft 17 tekens; een IBAN van NL heeft"
+		 " er 18", shown, shown);
+	nl_is(en, want);
+	/* an unknown problem between two known ones stays as it is */
+	nl_is("IBAN is empty; something new; Leefvorm is GEHUWD but no Partner is given",
+	      "het IBAN is leeg; something new; de leefvorm is GEHUWD, maar er is geen partner opgegeven");
+	iban_mask(shown, "NL91ABNA0417164301");
+	snprintf(m, sizeof(m), "%s", iban_msg(&e, "NL91ABNA0417164301"));
+	/* a REGISTER job's text (signals.c), as the worklist shows it */
+	snprintf(en, sizeof(en), "register data blocks payment: account: %s", m);
+	snprintf(want, sizeof(want), "registergegevens houden de betaling tegen: rekening: IBAN %s voldoet niet aan"
+		 " de mod-97-controle", shown);
+	nl_is(en, want);
 	nl_is("a Partner is given but Leefvorm is ALLEENSTAAND, not GEHUWD",
 	      "er is een partner opgegeven, maar de leefvorm is ALLEENSTAAND, niet GEHUWD");
 	nl_is("vrijlating ALO is granted to the PARTNER but there is no Partner",
@@ -129,6 +147,20 @@ static void test_cut_on_a_character(void **state)
 	assert_null(reden_nl(NULL, 4, "x"));
 }
 
+/* A reason built to make the matching slow ends in time, whole. */
+static void test_hostile_text(void **state)
+{
+	char in[600], out[CAP];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i + 1 < sizeof(in); i++)
+		in[i] = "third party ; : account: ; IBAN "[i % 32];
+	in[sizeof(in) - 1] = '\0';
+	reden_nl(out, sizeof(out), in);
+	assert_true(strlen(out) >= 500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_register_problems),
 		cmocka_unit_test(test_dutch_passes_unchanged),
 		cmocka_unit_test(test_cut_on_a_character),
+		cmocka_unit_test(test_hostile_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
