@@ -784,6 +784,7 @@ static const char html_style[] =
 	"vertical-align:top}\n"
 	"thead th{background:#eef3f8;border-bottom:2px solid #9fb3c8}\n"
 	"td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+	"td.dossier{white-space:nowrap}\n"
 	"td.vorig{color:#555}\n"
 	"td.verschil{color:#555;font-style:italic}\n"
 	"td.tot{background:#f5f8fb}\n"
@@ -1038,7 +1039,7 @@ static void html_list_table(struct textbuf *b, const struct model *m, enum repor
 
 		if (l->kind != kind)
 			continue;
-		textbuf_puts(b, "<tr><td>");
+		textbuf_puts(b, "<tr><td class=\"dossier\">");
 		html(b, l->dossier);
 		textbuf_puts(b, "</td><td>");
 		html(b, naam_of(l->gemeente));

@@ -465,7 +465,7 @@ static void test_booked_back(void **state)
 	got = slurp(f->html);
 	assert_non_null(strstr(got, "Teruggeboekt door de bank</a></th><td class=\"n\">2</td>"
 				    "<td class=\"n\">\xe2\x82\xac 1.698,49</td>"));
-	assert_non_null(strstr(got, "<td>PW-0420-000009</td><td>Medemblik</td><td>cli\xc3\xabnt</td>"
+	assert_non_null(strstr(got, "<td class=\"dossier\">PW-0420-000009</td><td>Medemblik</td><td>cli\xc3\xabnt</td>"
 				    "<td>AC04 (rekening opgeheven)</td><td class=\"n\">\xe2\x82\xac 1.348,49</td>"));
 	/* in the action part, before the routine figures */
 	assert_true(strstr(got, "PW-0420-000009") < strstr(got, "Alle gemeenten</h2>"));
