@@ -6,6 +6,7 @@
 #   make deps       apt-get install the Debian packages a fresh machine lacks
 #   make deps-package   ... and those to build the .deb (tests/package/build_deb.sh)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, shipped data, man pages, docs
+#   make deps-tools apt-get install LibreOffice Calc and Chromium for the report tests
 #   make fuzz       libFuzzer targets with clang (build/fuzz/)
 #   make bench      national-scale benchmark (500,000 dossiers)
 #   make SANITIZE=address,undefined   build everything with sanitizers
@@ -53,7 +54,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 GEN      := $(B)/brgen
 
-.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps bench clean check-deps \
+.PHONY: all layers test unit e2e fuzz fuzz-replay demo deps deps-tools bench clean check-deps \
         install install-build uninstall deps-package
 all: betaalrun $(GEN)
 
@@ -165,6 +166,20 @@ deps deps-package:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "all build dependencies present"; fi
+
+# The tools the end-to-end tests open the reports with (test_report_tools.sh:
+# the CSV files in LibreOffice Calc, rapport.html in Chromium); without
+# them those checks say SKIP.  .ci/run installs them, so CI runs them.
+DEPS_TOOLS_DEB := libreoffice-calc-nogui chromium
+deps-tools:
+	@missing=""; for p in $(DEPS_TOOLS_DEB); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "all test tools present"; fi
 
 demo: deps
 	$(MAKE) all

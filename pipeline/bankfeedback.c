@@ -795,6 +795,44 @@ int bankfeedback_owed_each(struct store *st, int32_t day,
 	return rc;
 }
 
+/* ---- booked back, for the report ------------------------------------------------- */
+
+/* ?1 the previous released run's msg_id, or '' for all */
+static const char returned_sql[] =
+	"SELECT b.bedrag_cents, b.soort = 'CLIENT', coalesce(b.kenmerk, ''), t.reden, d.nummer, d.gemeente"
+	" FROM terugboeking t JOIN betaling b ON b.id = t.betaling JOIN dossier d ON d.id = b.dossier"
+	" JOIN levering l ON l.id = t.levering"
+	" WHERE ?1 = '' OR l.ontvangen > (SELECT r.aangemaakt FROM run r WHERE r.msg_id = ?1)"
+	" ORDER BY l.ontvangen, l.id, t.betaling";
+
+int bankfeedback_returned_each(struct store *st, const char *since,
+			       int (*fn)(void *ctx, const struct bankfeedback_returned *r, struct br_error *err),
+			       void *ctx, struct br_error *err)
+{
+	struct bankfeedback_returned r;
+	sqlite3_stmt *s = NULL;
+	int rc = 0, step;
+
+	if ((rc = store_prepare(st, &s, returned_sql, err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, since ? since : "", -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.amount_cents = sqlite3_column_int64(s, 0);
+		r.client = sqlite3_column_int(s, 1);
+		snprintf(r.kenmerk, sizeof(r.kenmerk), "%s", store_col(s, 2));
+		reason_words(r.reden, sizeof(r.reden), store_col(s, 3));
+		snprintf(r.nummer, sizeof(r.nummer), "%s", store_col(s, 4));
+		snprintf(r.gemeente, sizeof(r.gemeente), "%s", store_col(s, 5));
+		if ((rc = fn(ctx, &r, err)) < 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_fail(st, step, "reading the payments booked back", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int bankfeedback_owed_settle(struct store *st, int64_t run, struct br_error *err)
 {
 	sqlite3_stmt *n = NULL, *u = NULL;

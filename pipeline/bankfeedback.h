@@ -104,6 +104,26 @@ int bankfeedback_owed_each(struct store *st, int32_t day,
 			   void *ctx, struct br_error *err);
 
 /*
+ * Payments the bank booked back (a pain.002 rejection or a statement's
+ * return), for a run's report (payments.md "Run report": what needs
+ * action): those from a bank file received after the run `since` (a
+ * msg_id, the previous released run) was prepared, so each shows in the
+ * first report prepared after it came in; all of them when `since` is "".
+ * Oldest bank file first.
+ */
+struct bankfeedback_returned {
+	int64_t amount_cents;
+	int client;                     /* to the client, else to a third party */
+	char kenmerk[80];               /* the third party's kenmerk, "" for the client */
+	char reden[80];                 /* "AC04 (rekening opgeheven)" */
+	char nummer[40], gemeente[16];
+};
+
+int bankfeedback_returned_each(struct store *st, const char *since,
+			       int (*fn)(void *ctx, const struct bankfeedback_returned *r, struct br_error *err),
+			       void *ctx, struct br_error *err);
+
+/*
  * At release of run `run`: every payment in it that pays an owed one again
  * (betaling.herbetaling_van) settles it, once: the store refuses a second
  * (terugboeking.herbetaald is unique, and an owed payment already paid

@@ -43,6 +43,7 @@ void config_init(struct config *cfg)
 	cfg->max_diepte = 32;
 	cfg->max_tekst_kb = 64;
 	snprintf(cfg->vertrouwen, sizeof(cfg->vertrouwen), "%s", "trust.pem");
+	snprintf(cfg->rapport_csv, sizeof(cfg->rapport_csv), "%s", "excel-nl");
 }
 
 /* How a key's text becomes a value, and what range it must be in. */
@@ -99,12 +100,13 @@ static const struct config_key config_keys[] = {
 	CFG_INT("bank", "afschrijving_dagen", afschrijving_dagen, 0, 30),
 	CFG_STR("ondertekening", "vertrouwen", CT_PATH, vertrouwen),
 	CFG_STR("regels", "map", CT_TEXT, regels_map),
+	CFG_CHOICE("rapport", "csv", rapport_csv, "excel-nl rfc4180"),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static const char *const config_sections[] = {
-	"debiteur", "betaling", "verrekening", "invoer", "bank", "ondertekening", "regels",
+	"debiteur", "betaling", "verrekening", "invoer", "bank", "ondertekening", "regels", "rapport",
 };
 
 static const char config_template_text[] =
@@ -154,7 +156,13 @@ static const char config_template_text[] =
 	"vertrouwen = trust.pem           ; CA-certificaten van de ondertekenaars / CA certificates signers must chain to (relative to home)\n"
 	"\n"
 	"[regels]\n"
-	"map =                            ; eigen map met regelbestanden / own rules directory; leeg / empty = meegeleverde regels / shipped rules\n";
+	"map =                            ; eigen map met regelbestanden / own rules directory; leeg / empty = meegeleverde regels / shipped rules\n"
+	"\n"
+	"[rapport]\n"
+	"csv = excel-nl                   ; CSV van het runrapport en de werklijst / CSV of the run report and the worklist:\n"
+	"                                 ; excel-nl = opent goed in Excel/LibreOffice met Nederlandse instellingen (UTF-8 met BOM,\n"
+	"                                 ; ';' tussen velden, decimale komma) / for a Dutch spreadsheet;\n"
+	"                                 ; rfc4180 = voor programma's (UTF-8 zonder BOM, ',' en decimale punt) / for programs\n";
 
 const char *config_template(void)
 {

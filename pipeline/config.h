@@ -48,6 +48,8 @@ struct config {
 	char vertrouwen[CONFIG_STR_MAX];      /* default "trust.pem" (relative to home) */
 	/* [regels] */
 	char regels_map[CONFIG_STR_MAX];      /* default "" = shipped data/rules */
+	/* [rapport] */
+	char rapport_csv[16];                 /* "excel-nl" (default) | "rfc4180": csvout.h */
 };
 
 /* Fill with the defaults. */

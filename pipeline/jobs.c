@@ -32,6 +32,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "date.h"
@@ -41,6 +42,7 @@
 #include "money.h"
 
 #include "textbuf.h"
+#include "worklist.h"
 #include "banned.h"
 
 /* The HERBEREKENING row of the signal table (priority 3, due 0 days): the
@@ -882,33 +884,6 @@ out:
 
 /* ---- the worklist ------------------------------------------------------------------ */
 
-/* A growable text buffer with a cap; the first failure sticks. */
-/*
- * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
- * break, quotes doubled.  A field that a spreadsheet would take for a
- * formula (=, +, -, @) gets a leading apostrophe, as in rapport.csv.
- */
-static void csv_field(struct textbuf *b, const char *s, int first)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	const char *q;
-
-	if (!first)
-		textbuf_add(b, ",", 1);
-	if (quote)
-		textbuf_add(b, "\"", 1);
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		textbuf_add(b, "'", 1);
-	while ((q = strchr(s, '"'))) {
-		textbuf_add(b, s, (size_t)(q - s) + 1);
-		textbuf_add(b, "\"", 1);
-		s = q + 1;
-	}
-	textbuf_puts(b, s);
-	if (quote)
-		textbuf_add(b, "\"", 1);
-}
-
 /* The open jobs in worklist order; ?1 gemeente, ?2 soort, ?3 overdue, ?4 today. */
 static const char list_sql[] =
 	"SELECT t.id, coalesce(d.nummer, '-'), coalesce(d.gemeente, ''), t.soort, t.prioriteit, t.status, t.vervaldatum,"
@@ -926,10 +901,14 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	      struct br_error *err)
 {
 	struct textbuf b;
+	struct csvout csv;
 	sqlite3_stmt *s = NULL;
-	char num[24], text[TEXT_MAX];
+	char text[TEXT_MAX];
 	long n = 0;
 	int rc, step;
+	/* cli.md: with --csv FILE the CSV is the output, not the table too */
+	FILE *table = csv_path ? NULL : out;
+	int to_out = csv_path && strcmp(csv_path, "-") == 0;
 
 	textbuf_init(&b, CSV_MAX, "the worklist", err);
 	if (!st)
@@ -944,43 +923,49 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	} else {
 		sqlite3_bind_int(s, 3, 0);
 	}
-	/* the CSV: the columns signals.md requires first, then what a
-	 * consultant reads next; the dossier number identifies the case */
-	textbuf_puts(&b, "id,dossier,gemeente,soort,prioriteit,status,vervaldatum,signalen,omschrijving,"
-		 "behandelaar\n");
-	if (out)
-		fprintf(out, "%6s  %-10s  %4s  %-20s  %-8s  %-17s  %-14s  %s\n", "id", "vervaldatum",
+	/* the CSV (writers/worklist.h): the columns signals.md requires, the
+	 * municipality's name beside its code; the dossier number identifies
+	 * the case */
+	worklist_begin(&csv, &b, f ? f->csv : CSV_EXCEL_NL);
+	if (table)
+		fprintf(table, "%6s  %-10s  %4s  %-20s  %-8s  %-17s  %-14s  %s\n", "id", "vervaldatum",
 			"prio", "dossier", "gemeente", "soort", "status", "signalen");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct worklist_row w;
+		char nr[64];
+
 		n++;
-		if (out)
-			fprintf(out, "%6lld  %-10s  %4d  %-20s  %-8s  %-17s  %-14s  %s\n",
+		/* a dossier number with nine digits in a row could be a BSN: it
+		 * is a record problem (REGISTER job), shown masked as everywhere */
+		masked(nr, sizeof(nr), store_col(s, 1));
+		if (table)
+			fprintf(table, "%6lld  %-10s  %4d  %-20s  %-8s  %-17s  %-14s  %s\n",
 				(long long)sqlite3_column_int64(s, 0), store_col(s, 6), sqlite3_column_int(s, 4),
-				store_col(s, 1), store_col(s, 2), store_col(s, 3), store_col(s, 5), *store_col(s, 7) ? store_col(s, 7) : "-");
+				nr, store_col(s, 2), store_col(s, 3), store_col(s, 5), *store_col(s, 7) ? store_col(s, 7) : "-");
 		if (!csv_path)
 			continue;
-		snprintf(num, sizeof(num), "%lld", (long long)sqlite3_column_int64(s, 0));
-		csv_field(&b, num, 1);
-		csv_field(&b, store_col(s, 1), 0);
-		csv_field(&b, store_col(s, 2), 0);
-		csv_field(&b, store_col(s, 3), 0);
-		snprintf(num, sizeof(num), "%d", sqlite3_column_int(s, 4));
-		csv_field(&b, num, 0);
-		csv_field(&b, store_col(s, 5), 0);
-		csv_field(&b, store_col(s, 6), 0);
-		csv_field(&b, store_col(s, 7), 0);
-		csv_field(&b, masked(text, sizeof(text), store_col(s, 8)), 0);
-		csv_field(&b, store_col(s, 9), 0);
-		textbuf_add(&b, "\n", 1);
+		w.id = sqlite3_column_int64(s, 0);
+		w.dossier = nr;
+		w.gemeente = store_col(s, 2);
+		w.soort = store_col(s, 3);
+		w.prioriteit = sqlite3_column_int(s, 4);
+		w.status = store_col(s, 5);
+		w.vervaldatum = store_col(s, 6);
+		w.signalen = store_col(s, 7);
+		w.omschrijving = masked(text, sizeof(text), store_col(s, 8));
+		w.behandelaar = store_col(s, 9);
+		worklist_row(&csv, &w);
 	}
 	if (step != SQLITE_DONE)
 		rc = store_fail(st, step, "reading the open jobs", err);
 	else if (b.rc)
 		rc = b.rc;
-	if (rc == 0 && out && n == 0)
-		fprintf(out, "(geen open taken)\n");
-	if (rc == 0 && csv_path)
-		rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err);
+	if (rc == 0 && table && n == 0)
+		fprintf(table, "(geen open taken)\n");
+	if (rc == 0 && to_out && out && fwrite(b.p, 1, b.len, out) != b.len)
+		rc = br_error_set(err, BR_EIO, "cannot write the worklist to standard output: %s", strerror(errno));
+	if (rc == 0 && csv_path && !to_out && (rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err)) == 0 && out)
+		fprintf(out, "werklijst: %ld open %s naar %s\n", n, n == 1 ? "taak" : "taken", csv_path);
 	sqlite3_finalize(s);
 	textbuf_release(&b);
 	return rc;

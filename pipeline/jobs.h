@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "csvout.h"
 #include "error.h"
 #include "signaltable.h"
 #include "store.h"
@@ -118,11 +119,14 @@ struct jobs_filter {
 	const char *soort;        /* job kind or NULL */
 	int overdue;              /* only jobs past their due date (on `today`) */
 	int32_t today;
+	enum csv_dialect csv;     /* the CSV's dialect (worklist.h), 0 = excel-nl */
 };
 
-/* The open worklist: to `out` as a table, and to `csv_path` (may be NULL,
- * created 0600) with at least id,dossier,gemeente,soort,prioriteit,status,
- * vervaldatum,signalen (signal ids separated by spaces).  No BSN. */
+/* The open worklist.  Without `csv_path`: to `out` as a table.  With it:
+ * as CSV (writers/worklist.h, in the filter's dialect, excel-nl without a
+ * filter) to `csv_path` (created 0600), and to `out` one line saying how
+ * many jobs went where; `csv_path` "-" writes the CSV to `out` instead.
+ * `out` may be NULL.  No BSN. */
 int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const char *csv_path,
 	      struct br_error *err);
 

@@ -530,7 +530,10 @@ static int cmd_jobs_list(const struct command *self, const char *dir, int argc, 
 	}
 	if (rc == 0) {
 		f.today = timestamp_day(s.env.now);
-		rc = jobs_list(s.st, &f, stdout, csv, &err);
+		if (csvout_dialect_parse(&f.csv, s.h.cfg.rapport_csv) < 0)
+			rc = br_error_set(&err, BR_EINTERNAL, "unknown [rapport] csv '%s'", s.h.cfg.rapport_csv);
+		else
+			rc = jobs_list(s.st, &f, stdout, csv, &err);
 	}
 	home_session_close(&s);
 	return finish(rc, &err);
@@ -670,9 +673,10 @@ static const struct command commands[] = {
 	  "  controleer BESTAND en BESTAND.p7s: handtekeningen, vertrouwensketen, vier ogen, de SHA-256\n"
 	  "  in het grootboek\n" },
 	{ "runs", cmd_runs, "betaalrun [--home MAP] runs\n  de runs met status en totalen\n" },
-	{ "jobs list", cmd_jobs_list, "betaalrun [--home MAP] jobs list [--gemeente C] [--soort S] [--overdue] [--csv BESTAND]\n"
+	{ "jobs list", cmd_jobs_list, "betaalrun [--home MAP] jobs list [--gemeente C] [--soort S] [--overdue] [--csv BESTAND|-]\n"
 	  "  de open taken voor heronderzoek, de dringendste eerst; --overdue alleen die over hun\n"
-	  "  termijn zijn; --csv schrijft ze ook naar BESTAND (0600)\n" },
+	  "  termijn zijn; --csv BESTAND schrijft ze als CSV naar BESTAND (0600) in plaats van de tabel,\n"
+	  "  --csv - naar standaarduitvoer ([rapport] csv: excel-nl of rfc4180)\n" },
 	{ "jobs show", cmd_jobs_show, "betaalrun [--home MAP] jobs show ID\n  een taak met haar signalen en logboek\n" },
 	{ "jobs assign", cmd_jobs_assign, "betaalrun [--home MAP] jobs assign ID --door MEDEWERKER --toelichting TEKST\n"
 	  "  neem een open taak in behandeling (OPEN -> IN_BEHANDELING), vastgelegd in het logboek\n" },

@@ -241,6 +241,20 @@ static int add_line_for(struct prep *p, enum report_line_kind kind, const char *
 	return 0;
 }
 
+/* A payment the bank booked back since the previous released run, for the
+ * report's action part (bankfeedback_returned_each). */
+static int add_returned(void *ctx, const struct bankfeedback_returned *r, struct br_error *err)
+{
+	char aan[sizeof(((struct report_line *)0)->kenmerk)];
+
+	if (r->client)
+		snprintf(aan, sizeof(aan), "cli\xc3\xabnt");
+	else
+		snprintf(aan, sizeof(aan), "derde %.29s", r->kenmerk);
+	return add_line_for(ctx, REPORT_BOOKED_BACK, r->nummer, r->gemeente, aan, r->reden, r->amount_cents) < 0
+		? br_error_set(err, BR_ENOMEM, "out of memory") : 0;
+}
+
 static int add_line(struct prep *p, enum report_line_kind kind, const struct settle_dossier_info *info,
 		    const char *kenmerk, const char *reden, int64_t amount)
 {
@@ -1112,18 +1126,21 @@ static int prep_payment_file(struct prep *p, const char *key_path, const char *p
  * `verify` checks it against the file itself. */
 static int prep_manifest(struct prep *p, struct br_error *err)
 {
-	const char *files[3 + SPECBUNDLE_MAX_GEMEENTEN + 1] = { "pain.001.xml", "rapport.html", "rapport.csv" };
+	enum { N_FIXED = 1 + REPORT_N_FILES };
+	const char *files[N_FIXED + SPECBUNDLE_MAX_GEMEENTEN + 1] = { "pain.001.xml" };
 	const char *const *bundles;
 	struct manifest_run mr;
 	size_t i, n_bundles;
 	int rc;
 
+	for (i = 0; i < REPORT_N_FILES; i++)
+		files[1 + i] = report_file_name(i);
 	if ((rc = specbundle_finish(p->bundle, &bundles, &n_bundles, err)) < 0)
 		return rc;
 	for (i = 0; i < n_bundles && i < SPECBUNDLE_MAX_GEMEENTEN + 1; i++)
-		files[3 + i] = bundles[i];
+		files[N_FIXED + i] = bundles[i];
 	mr = (struct manifest_run){ p->msg_id, p->month, p->env->now, p->env->rules->sha256, p->sum->dossiers };
-	return manifest_write(p->st, p->tmpdir, &mr, files, 3 + i, err);
+	return manifest_write(p->st, p->tmpdir, &mr, files, N_FIXED + i, err);
 }
 
 /* Step 7: the report beside the previous released run, and the manifest. */
@@ -1136,8 +1153,14 @@ static int prep_report(struct prep *p, struct br_error *err)
 	if (!(prev = calloc(1, sizeof(*prev))))
 		return br_error_set(err, BR_ENOMEM, "out of memory");
 	memset(&rep, 0, sizeof(rep));
+	/* config_load checked the word (config.c) */
+	if (csvout_dialect_parse(&rep.csv, p->env->cfg->rapport_csv) < 0) {
+		rc = br_error_set(err, BR_EINTERNAL, "unknown [rapport] csv '%s'", p->env->cfg->rapport_csv);
+		goto out;
+	}
 	if ((rc = runreport_previous(prev, rep.previous_run_id, sizeof(rep.previous_run_id), p->st, p->run,
 				     err)) < 0 ||
+	    (rc = bankfeedback_returned_each(p->st, rep.previous_run_id, add_returned, p, err)) < 0 ||
 	    (!p->dry_run && (rc = runreport_buffer(&p->cells, p->st, p->run, p->mb, 0, err)) < 0))
 		goto out;
 	runreport_sort(&p->cells);
@@ -1145,6 +1168,7 @@ static int prep_report(struct prep *p, struct br_error *err)
 	snprintf(rep.maand, sizeof(rep.maand), "%s", p->mb);
 	snprintf(rep.status, sizeof(rep.status), "%s", p->dry_run ? "DRY-RUN" : "PREPARED");
 	snprintf(rep.uitvoerdatum, sizeof(rep.uitvoerdatum), "%s", p->sum->uitvoerdatum);
+	timestamp_format(rep.opgesteld, p->env->now);
 	rep.cells = p->cells.cell;
 	rep.n_cells = p->cells.n;
 	rep.prev = prev->cell;
@@ -1484,6 +1508,41 @@ int payrun_approve(struct payrun_summary *out, struct store *st, const struct pa
 	return 0;
 }
 
+/*
+ * A cancelled run's payment file must not look like one ready to upload:
+ * pain.001.xml, its signatures and an approval waiting beside them are
+ * renamed CANCELLED_PREFIX + name with ".txt" after "pain.001.xml" (a bank
+ * portal takes .xml, and the name says what it is).  Renamed, not removed:
+ * the bytes stay as evidence of what was signed and cancelled, the run
+ * keeps their SHA-256 (run.sha256, manifest.xml), and `verify` of the
+ * renamed file finds the run and says it was cancelled.  `dir` 1 renames,
+ * 0 renames back (cancel could not be recorded); a name already renamed
+ * (a cancel killed before its commit, run again) is left as it is.
+ */
+#define CANCELLED_PREFIX "GEANNULEERD-"
+
+static int cancel_rename_files(const struct run_row *r, int dir, struct br_error *err)
+{
+	static const char *const names[] = { "", ".p7s", ".p7s" APPROVAL_SUFFIX };
+	char live[FSUTIL_PATH_MAX], name[64], gone[FSUTIL_PATH_MAX];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(name, sizeof(name), "pain.001.xml%s", names[i]);
+		if ((rc = run_file(live, sizeof(live), r->map, name, err)) < 0)
+			return rc;
+		snprintf(name, sizeof(name), CANCELLED_PREFIX "pain.001.xml.txt%s", names[i]);
+		if ((rc = run_file(gone, sizeof(gone), r->map, name, err)) < 0)
+			return rc;
+		if (!fsutil_exists(dir ? live : gone))
+			continue;
+		if (rename(dir ? live : gone, dir ? gone : live) != 0)
+			return br_error_set(err, BR_EIO, "cannot rename %s: %s", dir ? live : gone, strerror(errno));
+	}
+	return fsutil_exists(r->map) ? fsutil_sync_dir(r->map, err) : 0;
+}
+
 int payrun_cancel(struct store *st, const struct payrun_env *env, const char *run, struct br_error *err)
 {
 	struct run_row r;
@@ -1495,11 +1554,15 @@ int payrun_cancel(struct store *st, const struct payrun_env *env, const char *ru
 	if (strcmp(r.status, "PREPARED") != 0 && strcmp(r.status, "APPROVED") != 0)
 		return br_error_set(err, BR_EINPUT, "run %s is %s: only a prepared or approved run can be cancelled",
 				    run, r.status);
-	if ((rc = store_begin(st, err)) < 0)
+	if ((rc = cancel_rename_files(&r, 1, err)) < 0 || (rc = store_begin(st, err)) < 0)
 		return rc;
 	if ((rc = set_status(st, r.id, "CANCELLED", "geannuleerd", timestamp_format(ts, env->now), err)) < 0 ||
 	    (rc = run_discard(st, r.id, err)) < 0 || (rc = store_commit(st, err)) < 0) {
+		struct br_error ignore;
+
 		store_rollback(st);
+		br_error_clear(&ignore);
+		cancel_rename_files(&r, 0, &ignore);
 		return rc;
 	}
 	return 0;
@@ -1605,6 +1668,15 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 		       fe.signers[i].fingerprint);
 	if (found)
 		printf("run           %s (%s)\n", rs.msg_id, rs.status);
+	/* a cancelled run's file is evidence, never a payment (payrun_cancel):
+	 * that is the answer, whatever its signatures say (a run cancelled
+	 * before approval has one) */
+	if (found && strcmp(rs.status, "CANCELLED") == 0) {
+		if (err)
+			br_error_clear(err);
+		return br_error_set(err, BR_EINPUT, "run %s is geannuleerd: dit bestand mag niet naar de bank",
+				    rs.msg_id);
+	}
 	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
 	if (rc < 0 && fe.n_signers == 1 && fsutil_exists(pending))
 		log_event(LOG_WARN, "an interrupted approve left its approval beside the signature file:"

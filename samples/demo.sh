@@ -48,7 +48,7 @@ cat <<MSG
 
 Done. Everything is in $home:
   payment file     $home/outbox/$run.xml (+ .p7s, two signatures)
-  run folder       $home/out/2026-11/$run/ (rapport.html, rapport.csv, manifest.xml)
+  run folder       $home/out/2026-11/$run/ (rapport.html, rapport-*.csv, manifest.xml)
   specifications   $home/out/2026-11/$run/specificaties-*.txt.gz (index: specificaties.idx)
   one dossier      $BR --home $home dossier $nr --month 2026-11
   its specification $BR --home $home specificatie $nr --month 2026-11 -o $nr.txt

@@ -2,62 +2,69 @@
  * report.c — the run report (payments.md "Run report"); the contract is in
  * report.h.
  *
- * Both files are built whole in memory (a growable buffer capped at
+ * Every file is built whole in memory (a growable buffer capped at
  * REPORT_TEXT_MAX) and then written 0600 with fsutil_write_atomic, so a
  * reader sees each file complete or not at all.  Nothing is written unless
- * the whole input passed the checks below and both texts were built; the
- * CSV is renamed into place first, so only a failing disk between the two
- * renames can leave a new rapport.csv beside an old (or no) rapport.html.
+ * the whole input passed the checks below and every text was built; the
+ * CSV files are renamed into place first and rapport.html, which points
+ * to them, last.
  *
- * rapport.csv — UTF-8 without BOM, comma-separated, LF line ends, fields
- * quoted as RFC 4180 when they hold a comma or a double quote.  It holds
- * more than one table, each with its own header row, separated by one
- * blank line:
+ * The CSV files, one table each, in the dialect of csvout.h (excel-nl: BOM,
+ * ';', decimal comma, headers in words; rfc4180: ',', decimal point,
+ * headers as identifiers), CRLF line ends:
  *
- *   1. the figures: header
- *        gemeente,gemeentenaam,regeling,
- *        then per figure F of struct report_cell: F,F_vorige,F_verschil
- *      with F in this order (the struct's order):
+ *   rapport-totalen.csv — header
+ *        gemeente, gemeentenaam, regeling,
+ *        then per figure F of struct report_cell: F, F vorige run, F verschil
+ *      (rfc4180: F, F_vorige, F_verschil with F's identifier) with F in
+ *      this order (the struct's order):
  *        dossiers, client, derden, inhoudingen, verrekend, toegevoegd,
  *        nulmaanden, opgeschort, opgeschort_bedrag, geblokkeerd,
- *        derden_niet_betaald
+ *        derden_niet_betaald, bufferbudget, bufferbudget_jaar
  *      One row per gemeente × regeling found in this run or in the previous
  *      one (a combination only in the previous run shows 0 now, so its
  *      disappearance is a visible change), ordered by CBS code, then PW,
  *      IOAW, IOAZ, BBZ (any other regeling after those, alphabetically).
  *      The last row is the total over all municipalities:
- *        totaal,Alle gemeenten,alle,...
- *      Amounts "1234.56" (money_format), counts plain integers, verschil =
+ *        totaal, Alle gemeenten, alle, ...
+ *      Amounts in euro with two decimals, counts plain integers, verschil =
  *      this run − previous run.  Without a previous released run
- *      (previous_run_id "") the _vorige and _verschil fields are empty.
- *   2. one list per kind, each headed by a row whose first field is
- *      "lijst"; every data row repeats the list's name in that field, so a
- *      row can be told apart without counting blank lines:
- *        lijst,dossier,gemeente,gemeentenaam,kenmerk,bedrag
- *          inhoudingen            every claim instalment withheld
- *        lijst,dossier,gemeente,gemeentenaam,reden,bedrag
- *          opschortingen          every held dossier, what the hold withholds
- *        lijst,dossier,gemeente,gemeentenaam,reden
- *          geblokkeerd            every dossier with a blocked payment
- *        lijst,dossier,gemeente,gemeentenaam,kenmerk,reden,bedrag
- *          derden_niet_betaald    every third-party payment not made
+ *      (previous_run_id "") the vorige and verschil fields are empty.
+ *   one file per list, a row per line: dossier, gemeente, gemeentenaam,
+ *      then kenmerk and/or reden as the kind has them, and bedrag:
+ *        rapport-aangehouden.csv          reden, bedrag (what the hold withholds)
+ *        rapport-geblokkeerd.csv          reden, bedrag (not paid)
+ *        rapport-derden-niet-betaald.csv  kenmerk, reden, bedrag
+ *        rapport-inhoudingen.csv          kenmerk, bedrag
+ *        rapport-teruggeboekt.csv         betaling aan ("cliënt" or "derde
+ *                                         KENMERK"), reden, bedrag: booked
+ *                                         back by the bank since the previous
+ *                                         run (its dossier need not be in
+ *                                         this run)
  *      Rows ordered by gemeente, dossier, then the caller's order.  An empty
  *      list still has its header row.  Lists carry no total row: the
  *      administration books every data row, and a total would be booked
- *      twice.
+ *      twice.  Reasons are in Dutch (reden_nl.h).
  *   Text fields that start with = + - or @ get a leading apostrophe, so a
  *   spreadsheet shows them as text and never evaluates them.
  *
  * rapport.html — one self-contained HTML5 file in UTF-8, markup that is
  * also well-formed XML (so `xmllint --noout` checks it): inline <style>, no
- * script, no external reference of any kind.  A summary (run, maand,
- * status, uitvoerdatum, previous run, transactions, total), a table for all
- * municipalities together, then per municipality a table (a row per
- * figure, a column group per regeling and one for the municipality's
- * total, each with this run, the previous run and the change) and an
- * inline SVG bar chart (paid to clients, paid to third parties, withheld
- * on claims: this run against the previous run), then the four lists with
- * their count and total.  Every text is escaped (& < > " ').
+ * script, no external reference of any kind, all text Dutch.  In this
+ * order: the title and "stand bij voorbereiding op <datum>" (the report is
+ * the state at preparation, report.h), a summary (run, maand, status at
+ * preparation, uitvoerdatum, transactions, total, previous run); what
+ * needs action, open: counts and amounts of held dossiers, blocked
+ * payments, payments booked back and third-party payments not made, then
+ * each list; the routine
+ * part: all municipalities together (the total with this run, the
+ * previous run and the change, then a column per regeling with this run
+ * and the change), then per municipality in a closed <details> its table
+ * and an inline SVG bar chart (paid to clients, paid to third parties,
+ * withheld on claims: this run against the previous run), and the claim
+ * instalments in a closed <details>.  A figure table keeps to about 1100
+ * pixels with a previous run beside it, so a 1280-pixel screen shows the
+ * Totaal columns without scrolling.  Every text is escaped (& < > " ').
  *
  * The chart's geometry is integer arithmetic on cents: the largest of the
  * municipality's bars is SVG_BAR_MAX pixels wide, any other bar
@@ -83,7 +90,8 @@
  * (C0, DEL, C1) become spaces, bytes that are not UTF-8 and Unicode
  * noncharacters become U+FFFD.
  *
- * Memory: two output buffers and two index arrays, freed before return.
+ * Memory: an output buffer per file and the model's index arrays, freed
+ * before return.
  */
 #include "report.h"
 
@@ -93,11 +101,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "error.h"
 #include "fsutil.h"
 #include "money.h"
-
+#include "reden_nl.h"
 #include "textbuf.h"
+#include "textsafe.h"
 #include "banned.h"
 
 #define REPORT_TEXT_MAX ((size_t)512 * 1024 * 1024) /* per file */
@@ -217,106 +227,9 @@ static int key_cmp(const char *g1, const char *r1, const char *g2, const char *r
 	return strcmp(r1, r2);
 }
 
-/* ---- safe text ---------------------------------------------------------- */
+/* ---- text ------------------------------------------------------------- */
 
-/*
- * Decode one UTF-8 sequence at s[0..n); returns its length and the code
- * point in *cp, or 1 with *cp = -1 for a byte that does not start a valid
- * sequence (overlong, surrogate, beyond U+10FFFF, truncated).
- */
-static size_t utf8_next(const unsigned char *s, size_t n, long *cp)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	long v, min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2; v = c & 0x1f; min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3; v = c & 0x0f; min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4; v = c & 0x07; min = 0x10000;
-	} else {
-		*cp = -1;
-		return 1;
-	}
-	if (len > n) {
-		*cp = -1;
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = -1;
-			return 1;
-		}
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
-		*cp = -1;
-		return 1;
-	}
-	*cp = v;
-	return len;
-}
-
-static int is_nonchar(long cp)
-{
-	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
-}
-
-enum esc { ESC_HTML, ESC_CSV_BODY };
-
-/* Append `s` made safe (controls → space, bad bytes → U+FFFD) and, for
- * HTML, escaped. */
-static void put_clean(struct textbuf *b, const char *s, enum esc how)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, k;
-	long cp;
-
-	while (i < n && !b->rc) {
-		k = utf8_next(u + i, n - i, &cp);
-		if (cp < 0 || is_nonchar(cp))
-			textbuf_puts(b, "\xef\xbf\xbd");
-		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-			textbuf_puts(b, " ");
-		else if (how == ESC_HTML && cp == '&')
-			textbuf_puts(b, "&amp;");
-		else if (how == ESC_HTML && cp == '<')
-			textbuf_puts(b, "&lt;");
-		else if (how == ESC_HTML && cp == '>')
-			textbuf_puts(b, "&gt;");
-		else if (how == ESC_HTML && cp == '"')
-			textbuf_puts(b, "&quot;");
-		else if (how == ESC_HTML && cp == '\'')
-			textbuf_puts(b, "&#39;");
-		else if (how == ESC_CSV_BODY && cp == '"')
-			textbuf_puts(b, "\"\"");
-		else
-			textbuf_add(b, s + i, k);
-		i += k;
-	}
-}
-
-static void html(struct textbuf *b, const char *s) { put_clean(b, s, ESC_HTML); }
-
-/* One CSV text field (no separator). */
-static void csv_text(struct textbuf *b, const char *s)
-{
-	int quote = strchr(s, ',') || strchr(s, '"');
-
-	if (quote)
-		textbuf_puts(b, "\"");
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		textbuf_puts(b, "'");
-	put_clean(b, s, ESC_CSV_BODY);
-	if (quote)
-		textbuf_puts(b, "\"");
-}
+static void html(struct textbuf *b, const char *s) { textsafe_put(b, s, TEXTSAFE_HTML); }
 
 static const char *fmt_count(char buf[COUNT_FMT_MAX], int64_t v, int plus)
 {
@@ -355,15 +268,6 @@ static const char *fmt_nl(char buf[AMT_NL], int64_t v, int money, int change)
 	} else {
 		money_format_nl(buf, AMT_NL, v);
 	}
-	return buf;
-}
-
-/* A figure for the CSV: "1234.56" or "1234". */
-static const char *fmt_csv(char buf[MONEY_FMT_MAX], int64_t v, int money)
-{
-	if (money)
-		return money_format(buf, v);
-	snprintf(buf, MONEY_FMT_MAX, "%lld", (long long)v);
 	return buf;
 }
 
@@ -510,7 +414,7 @@ struct model {
 	struct grp *grps; size_t n_grps;
 	struct line_ref *lines;            /* sorted */
 	int64_t tot_cur[F_COUNT], tot_prev[F_COUNT];
-	int64_t dskip_cents;               /* list total, bounded */
+	int64_t dskip_cents, blocked_cents, booked_cents; /* list totals, bounded */
 };
 
 static void model_release(struct model *m)
@@ -605,6 +509,7 @@ static const char *list_name(enum report_line_kind k)
 	case REPORT_HOLD: return "opschortingen";
 	case REPORT_BLOCKED: return "geblokkeerd";
 	case REPORT_DERDEN_SKIPPED: return "derden_niet_betaald";
+	case REPORT_BOOKED_BACK: return "teruggeboekt";
 	}
 	return "?";
 }
@@ -641,7 +546,8 @@ static int build_lines(struct model *m, struct br_error *err)
 		struct grp *g;
 
 		if (l->kind != REPORT_INHOUDING && l->kind != REPORT_HOLD &&
-		    l->kind != REPORT_BLOCKED && l->kind != REPORT_DERDEN_SKIPPED)
+		    l->kind != REPORT_BLOCKED && l->kind != REPORT_DERDEN_SKIPPED &&
+		    l->kind != REPORT_BOOKED_BACK)
 			return br_error_set(err, BR_EINTERNAL,
 					    "report: line %zu has an unknown kind %d; report not written",
 					    i, (int)l->kind);
@@ -650,10 +556,19 @@ static int build_lines(struct model *m, struct br_error *err)
 		    (rc = check_text(l->kenmerk, sizeof(l->kenmerk), "kenmerk", "line", i, err)) < 0 ||
 		    (rc = check_text(l->reden, sizeof(l->reden), "reden", "line", i, err)) < 0)
 			return rc;
-		if (l->kind != REPORT_BLOCKED && !check_amount(l->amount_cents, 1))
+		if (!check_amount(l->amount_cents, 1))
 			return br_error_set(err, BR_EINTERNAL,
 					    "report: amount of line %zu (%s) is out of range; "
 					    "report not written", i, list_name(l->kind));
+		m->lines[i].l = l;
+		m->lines[i].idx = i;
+		/* booked back: a payment of an earlier run, whose dossier need
+		 * not be in this one; no figure counts it */
+		if (l->kind == REPORT_BOOKED_BACK) {
+			if ((rc = add_line(&m->booked_cents, l, i, err)) < 0)
+				return rc;
+			continue;
+		}
 		g = m->n_grps ? bsearch(l->gemeente, m->grps, m->n_grps, sizeof(*m->grps), grp_find)
 			      : NULL;
 		if (!g)
@@ -667,16 +582,19 @@ static int build_lines(struct model *m, struct br_error *err)
 			rc = add_line(&g->line_hold_cents, l, i, err);
 			g->line_hold++;
 			break;
-		case REPORT_BLOCKED: g->line_blocked++; break;
+		case REPORT_BLOCKED:
+			rc = add_line(&m->blocked_cents, l, i, err);
+			g->line_blocked++;
+			break;
 		case REPORT_DERDEN_SKIPPED:
 			rc = add_line(&m->dskip_cents, l, i, err);
 			g->line_dskip++;
 			break;
+		case REPORT_BOOKED_BACK:
+			break;      /* counted above */
 		}
 		if (rc < 0)
 			return rc;
-		m->lines[i].l = l;
-		m->lines[i].idx = i;
 	}
 	for (i = 0; i < m->n_grps; i++) {
 		const struct grp *g = &m->grps[i];
@@ -713,7 +631,8 @@ static int check_report(const struct report *r, struct br_error *err)
 	if ((rc = check_text(r->maand, sizeof(r->maand), "maand", "run", 0, err)) < 0 ||
 	    (rc = check_text(r->status, sizeof(r->status), "status", "run", 0, err)) < 0 ||
 	    (rc = check_text(r->uitvoerdatum, sizeof(r->uitvoerdatum), "uitvoerdatum", "run", 0,
-			     err)) < 0)
+			     err)) < 0 ||
+	    (rc = check_text(r->opgesteld, sizeof(r->opgesteld), "opgesteld", "run", 0, err)) < 0)
 		return rc;
 	if ((r->n_cells && !r->cells) || (r->n_prev && !r->prev) || (r->n_lines && !r->lines))
 		return br_error_set(err, BR_EINTERNAL, "report: NULL array with a count");
@@ -721,6 +640,8 @@ static int check_report(const struct report *r, struct br_error *err)
 		return br_error_set(err, BR_EINTERNAL,
 				    "report: figures of a previous run without its run id; "
 				    "report not written");
+	if (r->csv != CSV_EXCEL_NL && r->csv != CSV_RFC4180)
+		return br_error_set(err, BR_EINTERNAL, "report: unknown CSV dialect %d", (int)r->csv);
 	if (r->n_tx < 0 || !check_amount(r->total_cents, 1))
 		return br_error_set(err, BR_EINTERNAL,
 				    "report: transaction count or total out of range");
@@ -731,115 +652,159 @@ static int check_report(const struct report *r, struct br_error *err)
 	return rc;
 }
 
-/* ---- rapport.csv -------------------------------------------------------- */
+/* ---- the CSV files ----------------------------------------------------- */
 
-static void csv_row(struct textbuf *b, const struct model *m, const char *gemeente,
-		    const char *naam, const char *regeling,
-		    const int64_t cur[F_COUNT], const int64_t prev[F_COUNT])
+/* A header field: the person's words for excel-nl, the program's for
+ * rfc4180. */
+static void csv_head(struct csvout *c, const char *person, const char *program)
 {
-	char v[MONEY_FMT_MAX];
+	csvout_text(c, c->dialect == CSV_EXCEL_NL ? person : program);
+}
+
+static void csv_head3(struct csvout *c, const char *person, const char *program, const char *suffix_p,
+		      const char *suffix_m)
+{
+	char h[COL_LABEL_MAX * 2];
+
+	if (c->dialect == CSV_EXCEL_NL)
+		snprintf(h, sizeof(h), "%s%s", person, suffix_p);
+	else
+		snprintf(h, sizeof(h), "%s%s", program, suffix_m);
+	csvout_text(c, h);
+}
+
+static void csv_figure(struct csvout *c, int64_t v, int money)
+{
+	if (money)
+		csvout_money(c, v);
+	else
+		csvout_count(c, v);
+}
+
+static void csv_totals_row(struct csvout *c, const struct model *m, const char *gemeente,
+			   const char *naam, const char *regeling,
+			   const int64_t cur[F_COUNT], const int64_t prev[F_COUNT])
+{
 	int f;
 
-	csv_text(b, gemeente);
-	textbuf_puts(b, ",");
-	csv_text(b, naam);
-	textbuf_puts(b, ",");
-	csv_text(b, regeling);
+	csvout_text(c, gemeente);
+	csvout_text(c, naam);
+	csvout_text(c, regeling);
 	for (f = 0; f < F_COUNT; f++) {
 		int mo = fig_def[f].money;
 
-		textbuf_printf(b, ",%s", fmt_csv(v, cur[f], mo));
+		csv_figure(c, cur[f], mo);
 		if (m->has_prev) {
-			textbuf_printf(b, ",%s", fmt_csv(v, prev[f], mo));
-			textbuf_printf(b, ",%s", fmt_csv(v, cur[f] - prev[f], mo));
+			csv_figure(c, prev[f], mo);
+			csv_figure(c, cur[f] - prev[f], mo);
 		} else {
-			textbuf_puts(b, ",,");
+			csvout_empty(c);
+			csvout_empty(c);
 		}
 	}
-	textbuf_puts(b, "\n");
+	csvout_end_row(c);
 }
 
-static void csv_list(struct textbuf *b, const struct model *m, enum report_line_kind kind)
+static void build_csv_totals(struct textbuf *b, const struct model *m)
 {
-	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
+	struct csvout c;
+	size_t i;
+	int f;
+
+	csvout_begin(&c, b, m->r->csv);
+	csv_head(&c, "Gemeente", "gemeente");
+	csv_head(&c, "Gemeentenaam", "gemeentenaam");
+	csv_head(&c, "Regeling", "regeling");
+	for (f = 0; f < F_COUNT; f++) {
+		csv_head3(&c, fig_def[f].label, fig_def[f].csv, "", "");
+		csv_head3(&c, fig_def[f].label, fig_def[f].csv, " vorige run", "_vorige");
+		csv_head3(&c, fig_def[f].label, fig_def[f].csv, " verschil", "_verschil");
+	}
+	csvout_end_row(&c);
+	for (i = 0; i < m->n_rows; i++) {
+		const struct row *w = &m->rows[i];
+
+		csv_totals_row(&c, m, w->gemeente, naam_of(w->gemeente), w->regeling, w->cur, w->prev);
+	}
+	csv_totals_row(&c, m, "totaal", "Alle gemeenten", "alle", m->tot_cur, m->tot_prev);
+}
+
+/* One list as its own file: dossier, gemeente, gemeentenaam, then what
+ * the kind has of kenmerk, reden, bedrag.  No total row: the
+ * administration books every row, and a total would be booked twice. */
+static void build_csv_list(struct textbuf *b, const struct model *m, enum report_line_kind kind)
+{
+	const int kenmerk = kind != REPORT_HOLD && kind != REPORT_BLOCKED;
 	const int reden = kind != REPORT_INHOUDING;
-	const int bedrag = kind != REPORT_BLOCKED;
-	char v[MONEY_FMT_MAX];
+	char nl[sizeof(((struct report_line *)0)->reden) * 2];
+	struct csvout c;
 	size_t i;
 
-	textbuf_printf(b, "\nlijst,dossier,gemeente,gemeentenaam%s%s%s\n", kenmerk ? ",kenmerk" : "",
-		  reden ? ",reden" : "", bedrag ? ",bedrag" : "");
+	csvout_begin(&c, b, m->r->csv);
+	csv_head(&c, "Dossier", "dossier");
+	csv_head(&c, "Gemeente", "gemeente");
+	csv_head(&c, "Gemeentenaam", "gemeentenaam");
+	if (kenmerk && kind == REPORT_BOOKED_BACK)
+		csv_head(&c, "Betaling aan", "betaling_aan");
+	else if (kenmerk)
+		csv_head(&c, "Kenmerk", "kenmerk");
+	if (reden)
+		csv_head(&c, "Reden", "reden");
+	csv_head(&c, "Bedrag", "bedrag");
+	csvout_end_row(&c);
 	for (i = 0; i < m->r->n_lines; i++) {
 		const struct report_line *l = m->lines[i].l;
 
 		if (l->kind != kind)
 			continue;
-		textbuf_printf(b, "%s,", list_name(kind));
-		csv_text(b, l->dossier);
-		textbuf_puts(b, ",");
-		csv_text(b, l->gemeente);
-		textbuf_puts(b, ",");
-		csv_text(b, naam_of(l->gemeente));
-		if (kenmerk) {
-			textbuf_puts(b, ",");
-			csv_text(b, l->kenmerk);
-		}
-		if (reden) {
-			textbuf_puts(b, ",");
-			csv_text(b, l->reden);
-		}
-		if (bedrag)
-			textbuf_printf(b, ",%s", money_format(v, l->amount_cents));
-		textbuf_puts(b, "\n");
+		csvout_text(&c, l->dossier);
+		csvout_text(&c, l->gemeente);
+		csvout_text(&c, naam_of(l->gemeente));
+		if (kenmerk)
+			csvout_text(&c, l->kenmerk);
+		if (reden)
+			csvout_text(&c, reden_nl(nl, sizeof(nl), l->reden));
+		csvout_money(&c, l->amount_cents);
+		csvout_end_row(&c);
 	}
-}
-
-static void build_csv(struct textbuf *b, const struct model *m)
-{
-	size_t i;
-	int f;
-
-	textbuf_puts(b, "gemeente,gemeentenaam,regeling");
-	for (f = 0; f < F_COUNT; f++)
-		textbuf_printf(b, ",%s,%s_vorige,%s_verschil", fig_def[f].csv, fig_def[f].csv,
-			  fig_def[f].csv);
-	textbuf_puts(b, "\n");
-	for (i = 0; i < m->n_rows; i++) {
-		const struct row *w = &m->rows[i];
-
-		csv_row(b, m, w->gemeente, naam_of(w->gemeente), w->regeling, w->cur, w->prev);
-	}
-	csv_row(b, m, "totaal", "Alle gemeenten", "alle", m->tot_cur, m->tot_prev);
-	csv_list(b, m, REPORT_INHOUDING);
-	csv_list(b, m, REPORT_HOLD);
-	csv_list(b, m, REPORT_BLOCKED);
-	csv_list(b, m, REPORT_DERDEN_SKIPPED);
 }
 
 /* ---- rapport.html ------------------------------------------------------- */
 
+/*
+ * Fits a 1280-pixel screen with a previous run beside: the figure tables
+ * put the total first (this run, previous run, change: three columns) and
+ * give each regeling one column holding this run with the change under it
+ * (the previous run's figure per regeling is in rapport-totalen.csv).
+ */
 static const char html_style[] =
 	"body{font-family:system-ui,\"Segoe UI\",Roboto,Arial,sans-serif;color:#1b1b1b;"
-	"margin:2rem auto;max-width:78rem;padding:0 1rem;line-height:1.4}\n"
+	"margin:1.5rem auto;max-width:76rem;padding:0 1rem;line-height:1.4}\n"
 	"h1{font-size:1.6rem;margin-bottom:.5rem}\n"
-	"h2{font-size:1.25rem;margin-top:2.5rem;border-bottom:2px solid #1f5f99;"
+	"h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:2px solid #1f5f99;"
 	"padding-bottom:.2rem}\n"
 	"h3{font-size:1.05rem;margin-top:1.5rem}\n"
-	"table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}\n"
-	"th,td{padding:.25rem .6rem;border-bottom:1px solid #d6dde5;text-align:left;"
+	"table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.88rem}\n"
+	"th,td{padding:.25rem .5rem;border-bottom:1px solid #d6dde5;text-align:left;"
 	"vertical-align:top}\n"
 	"thead th{background:#eef3f8;border-bottom:2px solid #9fb3c8}\n"
 	"td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+	"td.dossier{white-space:nowrap}\n"
 	"td.vorig{color:#555}\n"
 	"td.verschil{color:#555;font-style:italic}\n"
+	"td.tot{background:#f5f8fb}\n"
+	"span.vs{display:block;color:#555;font-style:italic;font-size:.8rem}\n"
 	"tr.totaal td,tr.totaal th{font-weight:bold;border-top:2px solid #9fb3c8}\n"
 	"table.samenvatting th{font-weight:normal;color:#555;padding-right:2rem}\n"
 	".breed{overflow-x:auto}\n"
+	".stand{background:#eef3f8;border:1px solid #9fb3c8;padding:.5rem 1rem}\n"
 	".proef{background:#fff4d6;border:1px solid #e0b84c;padding:.5rem 1rem}\n"
+	"section.actie{border-left:4px solid #c0392b;padding-left:1rem}\n"
+	"details{margin:.5rem 0}\n"
+	"summary{cursor:pointer;font-weight:bold;padding:.3rem 0}\n"
 	"svg{display:block;margin:.5rem 0 1rem;max-width:100%;height:auto}\n"
 	"svg text{font-family:system-ui,\"Segoe UI\",Roboto,Arial,sans-serif;font-size:12px;"
 	"fill:#1b1b1b}\n"
-	"nav ul{columns:2;padding-left:1.2rem}\n"
 	"footer{margin-top:3rem;color:#555;font-size:.85rem}\n"
 	"@media print{body{margin:0;max-width:none}.breed{overflow:visible}}\n";
 
@@ -874,12 +839,19 @@ static void html_maand(struct textbuf *b, const char *maand)
 	html(b, maand);
 }
 
-/* "2026-12-24" → "24-12-2026"; anything else as given. */
+/* "2026-12-24" → "24-12-2026", "2026-12-07T07:05:00" → "07-12-2026 om
+ * 07:05"; anything else as given. */
 static void html_datum(struct textbuf *b, const char *d)
 {
-	if (strlen(d) == 10 && all_digits(d, 4) && d[4] == '-' && all_digits(d + 5, 2) &&
-	    d[7] == '-' && all_digits(d + 8, 2)) {
+	size_t n = strlen(d);
+
+	if ((n == 10 || (n == 19 && d[10] == 'T' && all_digits(d + 11, 2) && d[13] == ':' &&
+			 all_digits(d + 14, 2))) &&
+	    all_digits(d, 4) && d[4] == '-' && all_digits(d + 5, 2) && d[7] == '-' &&
+	    all_digits(d + 8, 2)) {
 		textbuf_printf(b, "%.2s-%.2s-%.4s", d + 8, d + 5, d);
+		if (n == 19)
+			textbuf_printf(b, " om %.5s", d + 11);
 		return;
 	}
 	html(b, d);
@@ -888,13 +860,43 @@ static void html_datum(struct textbuf *b, const char *d)
 struct col {
 	char label[COL_LABEL_MAX];
 	const int64_t *cur, *prev;
+	int wide;                 /* this run, previous run, change in three columns */
 };
 
-/* A table: a row per figure, a column group per `cols` entry. */
+/* One figure of a column: three cells (wide), or one with the change
+ * under this run's figure. */
+static void html_fig_cells(struct textbuf *b, const struct model *m, const struct col *c, int f)
+{
+	char v[AMT_NL];
+	int mo = fig_def[f].money;
+
+	if (c->wide) {
+		textbuf_puts(b, "<td class=\"n tot\">");
+		html(b, fmt_nl(v, c->cur[f], mo, 0));
+		textbuf_puts(b, "</td>");
+		if (!m->has_prev)
+			return;
+		textbuf_puts(b, "<td class=\"n vorig\">");
+		html(b, fmt_nl(v, c->prev[f], mo, 0));
+		textbuf_puts(b, "</td><td class=\"n verschil\">");
+		html(b, fmt_nl(v, c->cur[f] - c->prev[f], mo, 1));
+		textbuf_puts(b, "</td>");
+		return;
+	}
+	textbuf_puts(b, "<td class=\"n\">");
+	html(b, fmt_nl(v, c->cur[f], mo, 0));
+	if (m->has_prev) {
+		textbuf_puts(b, "<span class=\"vs\">");
+		html(b, fmt_nl(v, c->cur[f] - c->prev[f], mo, 1));
+		textbuf_puts(b, "</span>");
+	}
+	textbuf_puts(b, "</td>");
+}
+
+/* A table: a row per figure, a column (group) per `cols` entry. */
 static void html_fig_table(struct textbuf *b, const struct model *m, const struct col *cols,
 			   size_t n_cols, const char *caption)
 {
-	char v[AMT_NL];
 	size_t c;
 	int f;
 
@@ -902,12 +904,19 @@ static void html_fig_table(struct textbuf *b, const struct model *m, const struc
 	html(b, caption);
 	textbuf_puts(b, "</caption>\n<thead>\n<tr><th scope=\"col\" rowspan=\"2\">Cijfer</th>");
 	for (c = 0; c < n_cols; c++) {
-		textbuf_printf(b, "<th scope=\"col\" colspan=\"%d\" class=\"n\">", m->has_prev ? 3 : 1);
+		textbuf_printf(b, "<th scope=\"col\" colspan=\"%d\" class=\"n\">",
+			       cols[c].wide && m->has_prev ? 3 : 1);
 		html(b, cols[c].label);
 		textbuf_puts(b, "</th>");
 	}
 	textbuf_puts(b, "</tr>\n<tr>");
 	for (c = 0; c < n_cols; c++) {
+		if (!cols[c].wide) {
+			textbuf_puts(b, m->has_prev ? "<th scope=\"col\" class=\"n\">deze run<span "
+				     "class=\"vs\">verschil</span></th>"
+				     : "<th scope=\"col\" class=\"n\">deze run</th>");
+			continue;
+		}
 		textbuf_puts(b, "<th scope=\"col\" class=\"n\">deze run</th>");
 		if (m->has_prev)
 			textbuf_puts(b, "<th scope=\"col\" class=\"n\">vorige run</th>"
@@ -915,23 +924,11 @@ static void html_fig_table(struct textbuf *b, const struct model *m, const struc
 	}
 	textbuf_puts(b, "</tr>\n</thead>\n<tbody>\n");
 	for (f = 0; f < F_COUNT; f++) {
-		int mo = fig_def[f].money;
-
 		textbuf_puts(b, "<tr><th scope=\"row\">");
 		html(b, fig_def[f].label);
 		textbuf_puts(b, "</th>");
-		for (c = 0; c < n_cols; c++) {
-			textbuf_puts(b, "<td class=\"n\">");
-			html(b, fmt_nl(v, cols[c].cur[f], mo, 0));
-			textbuf_puts(b, "</td>");
-			if (!m->has_prev)
-				continue;
-			textbuf_puts(b, "<td class=\"n vorig\">");
-			html(b, fmt_nl(v, cols[c].prev[f], mo, 0));
-			textbuf_puts(b, "</td><td class=\"n verschil\">");
-			html(b, fmt_nl(v, cols[c].cur[f] - cols[c].prev[f], mo, 1));
-			textbuf_puts(b, "</td>");
-		}
+		for (c = 0; c < n_cols; c++)
+			html_fig_cells(b, m, &cols[c], f);
 		textbuf_puts(b, "</tr>\n");
 	}
 	textbuf_puts(b, "</tbody>\n</table></div>\n");
@@ -1011,43 +1008,43 @@ static void html_chart(struct textbuf *b, const struct model *m, const struct gr
 	textbuf_puts(b, "</svg>\n");
 }
 
-static void html_list(struct textbuf *b, const struct model *m, enum report_line_kind kind,
-		      const char *title, const char *none)
+/* Number and total of a list. */
+static void list_tally(const struct model *m, enum report_line_kind kind, int64_t *n, int64_t *sum)
 {
-	const int kenmerk = kind == REPORT_INHOUDING || kind == REPORT_DERDEN_SKIPPED;
-	const int reden = kind != REPORT_INHOUDING;
-	const int bedrag = kind != REPORT_BLOCKED;
-	char v[AMT_NL], c[COUNT_FMT_MAX];
-	int64_t n = 0, sum = 0;
 	size_t i;
 
-	textbuf_printf(b, "<h2 id=\"%s\">", list_name(kind));
-	html(b, title);
-	textbuf_puts(b, "</h2>\n");
+	*n = *sum = 0;
 	for (i = 0; i < m->r->n_lines; i++)
-		if (m->lines[i].l->kind == kind)
-			n++;
-	if (n == 0) {
-		textbuf_puts(b, "<p>");
-		html(b, none);
-		textbuf_puts(b, "</p>\n");
-		return;
-	}
+		if (m->lines[i].l->kind == kind) {
+			(*n)++;
+			*sum += m->lines[i].l->amount_cents; /* ≤ MONEY_MAX_CENTS: build_lines */
+		}
+}
+
+/* The rows of a list, with a total row. */
+static void html_list_table(struct textbuf *b, const struct model *m, enum report_line_kind kind)
+{
+	const int kenmerk = kind != REPORT_HOLD && kind != REPORT_BLOCKED;
+	const int reden = kind != REPORT_INHOUDING;
+	char v[AMT_NL], c[COUNT_FMT_MAX], nl[sizeof(((struct report_line *)0)->reden) * 2];
+	int64_t n, sum;
+	size_t i;
+
+	list_tally(m, kind, &n, &sum);
 	textbuf_puts(b, "<div class=\"breed\"><table>\n<thead><tr><th scope=\"col\">Dossier</th>"
 		   "<th scope=\"col\">Gemeente</th>");
 	if (kenmerk)
-		textbuf_puts(b, "<th scope=\"col\">Kenmerk</th>");
+		textbuf_puts(b, kind == REPORT_BOOKED_BACK ? "<th scope=\"col\">Betaling aan</th>"
+			     : "<th scope=\"col\">Kenmerk</th>");
 	if (reden)
 		textbuf_puts(b, "<th scope=\"col\">Reden</th>");
-	if (bedrag)
-		textbuf_puts(b, "<th scope=\"col\" class=\"n\">Bedrag</th>");
-	textbuf_puts(b, "</tr></thead>\n<tbody>\n");
+	textbuf_puts(b, "<th scope=\"col\" class=\"n\">Bedrag</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < m->r->n_lines && !b->rc; i++) {
 		const struct report_line *l = m->lines[i].l;
 
 		if (l->kind != kind)
 			continue;
-		textbuf_puts(b, "<tr><td>");
+		textbuf_puts(b, "<tr><td class=\"dossier\">");
 		html(b, l->dossier);
 		textbuf_puts(b, "</td><td>");
 		html(b, naam_of(l->gemeente));
@@ -1059,27 +1056,38 @@ static void html_list(struct textbuf *b, const struct model *m, enum report_line
 		}
 		if (reden) {
 			textbuf_puts(b, "<td>");
-			html(b, l->reden);
+			html(b, reden_nl(nl, sizeof(nl), l->reden));
 			textbuf_puts(b, "</td>");
 		}
-		if (bedrag) {
-			textbuf_puts(b, "<td class=\"n\">");
-			html(b, money_format_nl(v, sizeof(v), l->amount_cents));
-			textbuf_puts(b, "</td>");
-			sum += l->amount_cents; /* ≤ MONEY_MAX_CENTS: build_lines */
-		}
-		textbuf_puts(b, "</tr>\n");
+		textbuf_puts(b, "<td class=\"n\">");
+		html(b, money_format_nl(v, sizeof(v), l->amount_cents));
+		textbuf_puts(b, "</td></tr>\n");
 	}
 	textbuf_printf(b, "</tbody>\n<tfoot><tr class=\"totaal\"><td colspan=\"%d\">Totaal: ",
 		  2 + kenmerk + reden);
 	html(b, fmt_count(c, n, 0));
-	textbuf_puts(b, "</td>");
-	if (bedrag) {
-		textbuf_puts(b, "<td class=\"n\">");
-		html(b, money_format_nl(v, sizeof(v), sum));
-		textbuf_puts(b, "</td>");
+	textbuf_puts(b, "</td><td class=\"n\">");
+	html(b, money_format_nl(v, sizeof(v), sum));
+	textbuf_puts(b, "</td></tr></tfoot>\n</table></div>\n");
+}
+
+/* A list that needs action: always open, "none" when empty. */
+static void html_action_list(struct textbuf *b, const struct model *m, enum report_line_kind kind,
+			     const char *title, const char *none)
+{
+	int64_t n, sum;
+
+	list_tally(m, kind, &n, &sum);
+	textbuf_printf(b, "<h3 id=\"%s\">", list_name(kind));
+	html(b, title);
+	textbuf_puts(b, "</h3>\n");
+	if (n == 0) {
+		textbuf_puts(b, "<p>");
+		html(b, none);
+		textbuf_puts(b, "</p>\n");
+		return;
 	}
-	textbuf_puts(b, "</tr></tfoot>\n</table></div>\n");
+	html_list_table(b, m, kind);
 }
 
 static int col_cmp(const void *a, const void *b)
@@ -1087,63 +1095,68 @@ static int col_cmp(const void *a, const void *b)
 	return key_cmp("", ((const struct col *)a)->label, "", ((const struct col *)b)->label);
 }
 
-/* The table for all municipalities: a column group per regeling (in the
- * rows' order: PW, IOAW, IOAZ, BBZ, others), then the grand total.
- * `cols` has room for n_rows + 1 entries. */
+/* The table for all municipalities: the grand total first, then a column
+ * per regeling (PW, IOAW, IOAZ, BBZ, others).  `cols` has room for
+ * n_rows + 1 entries. */
 static int html_all_table(struct textbuf *b, const struct model *m, struct col *cols,
 			  struct br_error *err)
 {
 	int64_t (*sum)[2][F_COUNT] = NULL;
-	size_t i, j, n_cols = 0;
+	struct col *regs = cols + 1;
+	size_t i, j, n_regs = 0;
 	int rc = 0;
 
+	memset(cols, 0, (m->n_rows + 1) * sizeof(*cols));
 	for (i = 0; i < m->n_rows; i++) {
-		for (j = 0; j < n_cols; j++)
-			if (strcmp(cols[j].label, m->rows[i].regeling) == 0)
+		for (j = 0; j < n_regs; j++)
+			if (strcmp(regs[j].label, m->rows[i].regeling) == 0)
 				break;
-		if (j == n_cols)
-			snprintf(cols[n_cols++].label, COL_LABEL_MAX, "%s", m->rows[i].regeling);
+		if (j == n_regs)
+			snprintf(regs[n_regs++].label, COL_LABEL_MAX, "%s", m->rows[i].regeling);
 	}
-	if (n_cols)
-		qsort(cols, n_cols, sizeof(*cols), col_cmp);
-	if (!(sum = calloc(n_cols + 1, sizeof(*sum)))) {
+	if (n_regs)
+		qsort(regs, n_regs, sizeof(*regs), col_cmp);
+	if (!(sum = calloc(n_regs + 1, sizeof(*sum)))) {
 		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
 		goto out;
 	}
 	for (i = 0; i < m->n_rows; i++)
-		for (j = 0; j < n_cols; j++)
-			if (strcmp(cols[j].label, m->rows[i].regeling) == 0) {
+		for (j = 0; j < n_regs; j++)
+			if (strcmp(regs[j].label, m->rows[i].regeling) == 0) {
 				if ((rc = add_values(sum[j][0], m->rows[i].cur, err)) < 0 ||
 				    (rc = add_values(sum[j][1], m->rows[i].prev, err)) < 0)
 					goto out;
 				break;
 			}
-	for (j = 0; j < n_cols; j++) {
-		cols[j].cur = sum[j][0];
-		cols[j].prev = sum[j][1];
+	for (j = 0; j < n_regs; j++) {
+		regs[j].cur = sum[j][0];
+		regs[j].prev = sum[j][1];
 	}
-	snprintf(cols[n_cols].label, COL_LABEL_MAX, "Totaal");
-	cols[n_cols].cur = m->tot_cur;
-	cols[n_cols].prev = m->tot_prev;
-	html_fig_table(b, m, cols, n_cols + 1, "Alle gemeenten per regeling");
+	snprintf(cols[0].label, COL_LABEL_MAX, "Totaal");
+	cols[0].cur = m->tot_cur;
+	cols[0].prev = m->tot_prev;
+	cols[0].wide = 1;
+	html_fig_table(b, m, cols, n_regs + 1, "Alle gemeenten: totaal en per regeling");
 out:
 	free(sum);
 	return rc;
 }
 
-static int build_html(struct textbuf *b, const struct model *m, struct br_error *err)
+/* The run's state as the preparation left it, in words. */
+static const char *status_nl(const char *status)
+{
+	if (strcmp(status, "PREPARED") == 0)
+		return "voorbereid, wacht op goedkeuring";
+	if (strcmp(status, "DRY-RUN") == 0)
+		return "proefrun, niets geboekt";
+	return status;
+}
+
+static void html_head(struct textbuf *b, const struct model *m)
 {
 	const struct report *r = m->r;
-	struct col *cols = NULL;
 	char v[AMT_NL], c[COUNT_FMT_MAX];
-	size_t i, j, n_cols;
-	int rc = 0;
 
-	/* at most one column per row, plus a total */
-	if (!(cols = calloc(m->n_rows + 1, sizeof(*cols)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
-		goto out;
-	}
 	textbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
 		   "<title>Rapport betaalrun ");
@@ -1153,17 +1166,19 @@ static int build_html(struct textbuf *b, const struct model *m, struct br_error 
 	textbuf_printf(b, ")</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Rapport betaalrun ",
 		  html_style);
 	html_maand(b, r->maand);
-	textbuf_puts(b, "</h1>\n");
+	textbuf_puts(b, "</h1>\n<p class=\"stand\"><strong>Stand bij voorbereiding op ");
+	html_datum(b, r->opgesteld[0] ? r->opgesteld : "?");
+	textbuf_puts(b, ".</strong> Dit rapport wordt daarna niet bijgewerkt: of de run is "
+		   "goedgekeurd, vrijgegeven of geannuleerd, toont <code>betaalrun runs</code>.</p>\n");
 	if (strcmp(r->status, "DRY-RUN") == 0)
 		textbuf_puts(b, "<p class=\"proef\">Proefrun: er is niets geboekt, getekend of "
 			   "betaald.</p>\n");
-
 	textbuf_puts(b, "<table class=\"samenvatting\">\n<tbody>\n<tr><th scope=\"row\">Run</th><td>");
 	html(b, r->run_id);
 	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Maand</th><td>");
 	html_maand(b, r->maand);
-	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Status</th><td>");
-	html(b, r->status);
+	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Status bij voorbereiding</th><td>");
+	html(b, status_nl(r->status));
 	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Uitvoerdatum</th><td>");
 	html_datum(b, r->uitvoerdatum);
 	textbuf_puts(b, "</td></tr>\n<tr><th scope=\"row\">Transacties</th><td class=\"n\">");
@@ -1176,61 +1191,129 @@ static int build_html(struct textbuf *b, const struct model *m, struct br_error 
 	else
 		textbuf_puts(b, "geen vorige vrijgegeven run");
 	textbuf_puts(b, "</td></tr>\n</tbody>\n</table>\n");
+}
 
-	if (m->n_grps) {
-		textbuf_puts(b, "<nav>\n<ul>\n<li><a href=\"#alle-gemeenten\">Alle gemeenten</a></li>\n");
-		for (i = 0; i < m->n_grps; i++) {
-			textbuf_printf(b, "<li><a href=\"#gemeente-%zu\">", i);
-			html(b, m->grps[i].gemeente);
-			textbuf_puts(b, " ");
-			html(b, naam_of(m->grps[i].gemeente));
-			textbuf_puts(b, "</a></li>\n");
-		}
-		textbuf_puts(b, "<li><a href=\"#inhoudingen\">Lijsten</a></li>\n</ul>\n</nav>\n");
+/* What needs someone's action, first: counts and amounts, then the lists. */
+#define N_ACTION 4
+
+static void html_action(struct textbuf *b, const struct model *m)
+{
+	static const struct { enum report_line_kind kind; const char *title, *none; } act[N_ACTION] = {
+		{ REPORT_HOLD, "Opgeschorte dossiers", "Geen opgeschorte dossiers." },
+		{ REPORT_BLOCKED, "Geblokkeerde betalingen", "Geen geblokkeerde betalingen." },
+		{ REPORT_BOOKED_BACK, "Teruggeboekt door de bank",
+		  "De bank heeft niets teruggeboekt sinds de vorige vrijgegeven run." },
+		{ REPORT_DERDEN_SKIPPED, "Betalingen aan derden niet gedaan",
+		  "Alle betalingen aan derden zijn gedaan." },
+	};
+	char v[AMT_NL], c[COUNT_FMT_MAX];
+	int64_t n, sum;
+	int i;
+
+	textbuf_puts(b, "<section class=\"actie\">\n<h2 id=\"actie\">Actie nodig</h2>\n"
+		   "<table class=\"actie\">\n<thead><tr><th scope=\"col\">Wat</th>"
+		   "<th scope=\"col\" class=\"n\">Aantal</th><th scope=\"col\" class=\"n\">Bedrag</th>"
+		   "</tr></thead>\n<tbody>\n");
+	for (i = 0; i < N_ACTION; i++) {
+		list_tally(m, act[i].kind, &n, &sum);
+		textbuf_printf(b, "<tr><th scope=\"row\"><a href=\"#%s\">", list_name(act[i].kind));
+		html(b, act[i].title);
+		textbuf_puts(b, "</a></th><td class=\"n\">");
+		html(b, fmt_count(c, n, 0));
+		textbuf_puts(b, "</td><td class=\"n\">");
+		html(b, money_format_nl(v, sizeof(v), sum));
+		textbuf_puts(b, "</td></tr>\n");
 	}
+	textbuf_puts(b, "</tbody>\n</table>\n");
+	for (i = 0; i < N_ACTION; i++)
+		html_action_list(b, m, act[i].kind, act[i].title, act[i].none);
+	textbuf_puts(b, "</section>\n");
+}
 
-	/* all municipalities: a column per regeling, then the total */
-	textbuf_puts(b, "<h2 id=\"alle-gemeenten\">Alle gemeenten</h2>\n");
-	if ((rc = html_all_table(b, m, cols, err)) < 0)
-		goto out;
+/* Per municipality, collapsed: its table (its total first when it has
+ * more than one regeling) and its chart. */
+static void html_municipalities(struct textbuf *b, const struct model *m, struct col *cols)
+{
+	char v[AMT_NL], cap[COL_LABEL_MAX * 2];
+	size_t i, j, n_cols;
 
+	textbuf_puts(b, "<h2 id=\"per-gemeente\">Per gemeente</h2>\n");
 	for (i = 0; i < m->n_grps; i++) {
 		const struct grp *g = &m->grps[i];
-		char cap[COL_LABEL_MAX * 2];
 
-		textbuf_printf(b, "<h2 id=\"gemeente-%zu\">", i);
-		html(b, g->gemeente);
-		textbuf_puts(b, " ");
-		html(b, naam_of(g->gemeente));
-		textbuf_puts(b, "</h2>\n");
+		n_cols = 0;
+		if (g->n > 1) {
+			memset(&cols[0], 0, sizeof(cols[0]));
+			snprintf(cols[0].label, COL_LABEL_MAX, "Totaal");
+			cols[0].cur = g->cur;
+			cols[0].prev = g->prev;
+			cols[0].wide = 1;
+			n_cols = 1;
+		}
 		for (j = 0; j < g->n; j++) {
 			const struct row *w = &m->rows[g->first + j];
 
-			snprintf(cols[j].label, COL_LABEL_MAX, "%s", w->regeling);
-			cols[j].cur = w->cur;
-			cols[j].prev = w->prev;
-		}
-		n_cols = g->n;
-		if (g->n > 1) {
-			snprintf(cols[n_cols].label, COL_LABEL_MAX, "Totaal");
-			cols[n_cols].cur = g->cur;
-			cols[n_cols].prev = g->prev;
+			memset(&cols[n_cols], 0, sizeof(cols[0]));
+			snprintf(cols[n_cols].label, COL_LABEL_MAX, "%s", w->regeling);
+			cols[n_cols].cur = w->cur;
+			cols[n_cols].prev = w->prev;
+			cols[n_cols].wide = g->n == 1;
 			n_cols++;
 		}
+		textbuf_printf(b, "<details id=\"gemeente-%zu\">\n<summary>", i);
+		html(b, g->gemeente);
+		textbuf_puts(b, " ");
+		html(b, naam_of(g->gemeente));
+		textbuf_puts(b, ": aan cli\xc3\xabnten ");
+		html(b, money_format_nl(v, sizeof(v), g->cur[F_CLIENT]));
+		textbuf_puts(b, ", aan derden ");
+		html(b, money_format_nl(v, sizeof(v), g->cur[F_DERDEN]));
+		textbuf_puts(b, "</summary>\n");
 		snprintf(cap, sizeof(cap), "%s per regeling", naam_of(g->gemeente));
 		html_fig_table(b, m, cols, n_cols, cap);
 		html_chart(b, m, g, i);
+		textbuf_puts(b, "</details>\n");
 	}
+}
 
-	html_list(b, m, REPORT_INHOUDING, "Inhoudingen op vorderingen",
-		  "Geen inhoudingen in deze run.");
-	html_list(b, m, REPORT_HOLD, "Opgeschorte dossiers", "Geen opgeschorte dossiers.");
-	html_list(b, m, REPORT_BLOCKED, "Geblokkeerde betalingen",
-		  "Geen geblokkeerde betalingen.");
-	html_list(b, m, REPORT_DERDEN_SKIPPED, "Betalingen aan derden niet gedaan",
-		  "Alle betalingen aan derden zijn gedaan.");
+static int build_html(struct textbuf *b, const struct model *m, struct br_error *err)
+{
+	struct col *cols = NULL;
+	char v[AMT_NL], c[COUNT_FMT_MAX];
+	int64_t n, sum;
+	int rc = 0;
+
+	/* at most one column per row, plus a total */
+	if (!(cols = calloc(m->n_rows + 1, sizeof(*cols)))) {
+		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		goto out;
+	}
+	html_head(b, m);
+	html_action(b, m);
+
+	/* the routine part: the figures, per municipality collapsed */
+	textbuf_puts(b, "<h2 id=\"alle-gemeenten\">Alle gemeenten</h2>\n");
+	if ((rc = html_all_table(b, m, cols, err)) < 0)
+		goto out;
+	html_municipalities(b, m, cols);
+
+	textbuf_printf(b, "<h2 id=\"%s\">Inhoudingen op vorderingen</h2>\n",
+		       list_name(REPORT_INHOUDING));
+	list_tally(m, REPORT_INHOUDING, &n, &sum);
+	if (n == 0) {
+		textbuf_puts(b, "<p>Geen inhoudingen in deze run.</p>\n");
+	} else {
+		textbuf_puts(b, "<details>\n<summary>");
+		html(b, fmt_count(c, n, 0));
+		textbuf_puts(b, n == 1 ? " inhouding, " : " inhoudingen, ");
+		html(b, money_format_nl(v, sizeof(v), sum));
+		textbuf_puts(b, "</summary>\n");
+		html_list_table(b, m, REPORT_INHOUDING);
+		textbuf_puts(b, "</details>\n");
+	}
 	textbuf_puts(b, "<footer><p>Bedragen in euro. Verschil = deze run min de vorige vrijgegeven "
-		   "run. Dossiers staan met hun dossiernummer vermeld.</p></footer>\n"
+		   "run. Dossiers staan met hun dossiernummer vermeld. De tabellen staan ook in de "
+		   "CSV-bestanden rapport-*.csv naast dit rapport.</p></footer>\n"
 		   "</body>\n</html>\n");
 out:
 	free(cols);
@@ -1239,15 +1322,32 @@ out:
 
 /* ---- entry -------------------------------------------------------------- */
 
+/* The files in the order they are written: the CSV files first, the HTML
+ * that points to them last. */
+static const char *const report_files[REPORT_N_FILES] = {
+	"rapport-totalen.csv", "rapport-aangehouden.csv", "rapport-geblokkeerd.csv",
+	"rapport-derden-niet-betaald.csv", "rapport-inhoudingen.csv", "rapport-teruggeboekt.csv",
+	"rapport.html",
+};
+
+const char *report_file_name(size_t i)
+{
+	return i < REPORT_N_FILES ? report_files[i] : NULL;
+}
+
 int report_write(const char *dir, const struct report *r, struct br_error *err)
 {
+	static const enum report_line_kind list_of[REPORT_N_FILES - 2] = {
+		REPORT_HOLD, REPORT_BLOCKED, REPORT_DERDEN_SKIPPED, REPORT_INHOUDING, REPORT_BOOKED_BACK
+	};
 	struct model m;
-	struct textbuf csv, htm;
+	struct textbuf t[REPORT_N_FILES];
 	char path[FSUTIL_PATH_MAX];
+	size_t i;
 	int rc;
 
-	textbuf_init(&csv, REPORT_TEXT_MAX, "rapport.csv", err);
-	textbuf_init(&htm, REPORT_TEXT_MAX, "rapport.html", err);
+	for (i = 0; i < REPORT_N_FILES; i++)
+		textbuf_init(&t[i], REPORT_TEXT_MAX, report_files[i], err);
 	memset(&m, 0, sizeof(m));
 	if (!dir || !r) {
 		rc = br_error_set(err, BR_EINTERNAL, "report_write: NULL argument");
@@ -1260,17 +1360,21 @@ int report_write(const char *dir, const struct report *r, struct br_error *err)
 	if ((rc = build_rows(&m, err)) < 0 || (rc = build_groups(&m, err)) < 0 ||
 	    (rc = build_lines(&m, err)) < 0)
 		goto out;
-	build_csv(&csv, &m);
-	if ((rc = csv.rc) < 0 || (rc = build_html(&htm, &m, err)) < 0)
+	build_csv_totals(&t[0], &m);
+	for (i = 0; i < REPORT_N_FILES - 2; i++)
+		build_csv_list(&t[1 + i], &m, list_of[i]);
+	if ((rc = build_html(&t[REPORT_N_FILES - 1], &m, err)) < 0)
 		goto out;
-	if ((rc = fsutil_join(path, sizeof(path), dir, "rapport.csv", err)) < 0 ||
-	    (rc = fsutil_write_atomic(path, csv.p, csv.len, 0600, err)) < 0 ||
-	    (rc = fsutil_join(path, sizeof(path), dir, "rapport.html", err)) < 0 ||
-	    (rc = fsutil_write_atomic(path, htm.p, htm.len, 0600, err)) < 0)
-		goto out;
+	for (i = 0; i < REPORT_N_FILES; i++)
+		if ((rc = t[i].rc) < 0)
+			goto out;
+	for (i = 0; i < REPORT_N_FILES; i++)
+		if ((rc = fsutil_join(path, sizeof(path), dir, report_files[i], err)) < 0 ||
+		    (rc = fsutil_write_atomic(path, t[i].p ? t[i].p : "", t[i].len, 0600, err)) < 0)
+			goto out;
 out:
-	textbuf_release(&csv);
-	textbuf_release(&htm);
+	for (i = 0; i < REPORT_N_FILES; i++)
+		textbuf_release(&t[i]);
 	model_release(&m);
 	return rc;
 }

@@ -1,15 +1,32 @@
 /*
  * report.h — the run report (payments.md "Run report"): per municipality ×
  * regeling the figures of a run beside those of the previous released
- * run, with the change, as rapport.csv and a self-contained rapport.html
- * (inline CSS, an inline SVG bar chart per municipality, no scripts, no
- * external resources), plus the lists an administration books from: every
- * claim instalment, every held dossier with what it withholds, every
- * blocked payment and every third-party payment not made.
+ * run, with the change, plus the lists an administration acts on and books
+ * from: every held dossier with what it withholds, every blocked payment
+ * with its amount, every third-party payment not made, every claim
+ * instalment.
  *
- * Amounts are int64 cents, printed with money_format (CSV: "1234.56") and
- * money_format_nl (HTML: "€ 1.234,56").  No BSN ever: dossiers are named
- * by their number.  Files are written 0600, atomically.
+ * Files (report_file_name): a self-contained rapport.html (inline CSS, an
+ * inline SVG bar chart per municipality, no scripts, no external
+ * resources) and one CSV per table, in the dialect the configuration
+ * chooses (csvout.h: excel-nl for a Dutch spreadsheet, or rfc4180):
+ *   rapport-totalen.csv             the figures per gemeente × regeling
+ *   rapport-aangehouden.csv         held dossiers (opschortingen)
+ *   rapport-geblokkeerd.csv         blocked payments
+ *   rapport-derden-niet-betaald.csv third-party payments not made
+ *   rapport-inhoudingen.csv         claim instalments withheld
+ *   rapport-teruggeboekt.csv        payments the bank booked back since the
+ *                                   previous run
+ *
+ * The report is the state at preparation and says so ("stand bij
+ * voorbereiding op <datum>"): it is part of the run's manifest, and
+ * approval, release or cancellation never rewrite it; `betaalrun runs`
+ * shows the state now.
+ *
+ * Amounts are int64 cents, printed with money_format (CSV, with a decimal
+ * comma for excel-nl) and money_format_nl (HTML: "€ 1.234,56").  No BSN
+ * ever: dossiers are named by their number.  Files are written 0600,
+ * atomically.
  */
 #ifndef BR_REPORT_H
 #define BR_REPORT_H
@@ -17,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csvout.h"
 #include "error.h"
 
 struct report_cell {            /* one municipality × regeling */
@@ -40,8 +58,11 @@ struct report_cell {            /* one municipality × regeling */
 enum report_line_kind {
 	REPORT_INHOUDING = 0,       /* a claim instalment: dossier, kenmerk, amount */
 	REPORT_HOLD,                /* a held dossier: dossier, reason, amount withheld */
-	REPORT_BLOCKED,             /* a blocked dossier: dossier, reason */
-	REPORT_DERDEN_SKIPPED       /* a third-party payment not made: dossier, kenmerk, amount */
+	REPORT_BLOCKED,             /* a blocked dossier: dossier, reason, amount not paid */
+	REPORT_DERDEN_SKIPPED,      /* a third-party payment not made: dossier, kenmerk, amount */
+	REPORT_BOOKED_BACK          /* a payment of an earlier run the bank booked back: dossier,
+				     * to whom (kenmerk), reason, amount; the dossier need not
+				     * be in this run */
 };
 
 struct report_line {
@@ -56,7 +77,8 @@ struct report_line {
 struct report {
 	char run_id[40];
 	char maand[8];              /* YYYY-MM */
-	char status[16];            /* PREPARED, DRY-RUN, ... */
+	char status[16];            /* PREPARED, DRY-RUN, ... (at preparation) */
+	char opgesteld[20];         /* when it was prepared: YYYY-MM-DDThh:mm:ss */
 	char uitvoerdatum[11];
 	char previous_run_id[40];   /* "" when there is no previous released run */
 	const struct report_cell *cells; size_t n_cells;       /* this run, sorted */
@@ -64,10 +86,16 @@ struct report {
 	const struct report_line *lines; size_t n_lines;
 	long n_tx;
 	int64_t total_cents;
+	enum csv_dialect csv;       /* the CSV files' dialect */
 };
 
-/* Write DIR/rapport.csv and DIR/rapport.html. */
+/* Write the report's files into DIR (all built before the first is
+ * written; each replaced atomically). */
 int report_write(const char *dir, const struct report *r, struct br_error *err);
+
+/* The name of the report's file i (0 ≤ i < REPORT_N_FILES), or NULL. */
+#define REPORT_N_FILES 7
+const char *report_file_name(size_t i);
 
 /* The municipality's name for a CBS code ("Hoorn"), or NULL. */
 const char *report_gemeente_naam(const char *cbs);

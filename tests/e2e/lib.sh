@@ -28,3 +28,51 @@ spec_text() {
 }
 # The index keys of a run folder, one a line, in index order.
 spec_keys() { tail -n +2 "$1/specificaties.idx" | cut -f1; }
+
+# calc_nl OUTDIR CSV...: each CSV as LibreOffice Calc opens it with Dutch
+# settings (';' between fields, '"' around text, UTF-8, language Dutch
+# (1043), so "1234,56" is a number), saved again as OUTDIR/NAME.tsv:
+# tab-separated, every text cell quoted, a number cell unquoted ("1348,49",
+# "-1", "405" for a text "0405" Calc took for a number), CR removed.  One
+# soffice start for all files (it takes seconds).  Returns 77 with a
+# message when soffice (Debian libreoffice-calc-nogui, installed by `make
+# deps-tools`) is missing.
+calc_nl() {
+	local dest=$1 work f base
+	shift
+	if ! command -v soffice >/dev/null 2>&1; then
+		echo "SKIP - soffice is not installed (Debian libreoffice-calc-nogui; make deps-tools): CSV not opened in Calc" >&2
+		return 77
+	fi
+	work=$(mktemp -d)
+	LANG=nl_NL.UTF-8 soffice --headless -env:UserInstallation="file://$work/profiel" \
+		--infilter="Text - txt - csv (StarCalc):59,34,76,1,,1043" \
+		--convert-to "csv:Text - txt - csv (StarCalc):9,34,76,1,,1033,true,true,false" \
+		--outdir "$work/uit" "$@" >"$work/log" 2>&1
+	for f in "$@"; do
+		base=$(basename "$f" .csv)
+		if [ ! -f "$work/uit/$base.csv" ]; then
+			echo "soffice did not convert $f: $(cat "$work/log")" >&2
+			rm -rf "$work"
+			return 1
+		fi
+		tr -d '\r' <"$work/uit/$base.csv" >"$dest/$base.tsv"
+	done
+	rm -rf "$work"
+}
+
+# chromium_measure HTML OUT: HTML in headless Chromium at 1280×800 with
+# SCRIPT (a file) appended before </body> in a test-only copy; OUT gets the
+# DOM after the script ran.  Returns 77 with a message when chromium
+# (Debian chromium, `make deps-tools`) is missing.
+chromium_measure() {
+	local html=$1 script=$2 out=$3 copy
+	if ! command -v chromium >/dev/null 2>&1; then
+		echo "SKIP - chromium is not installed (Debian chromium; make deps-tools): $html not rendered" >&2
+		return 77
+	fi
+	copy=$(dirname "$out")/$(basename "$html" .html).meting.html
+	awk -v f="$script" '/<\/body>/ { while ((getline l < f) > 0) print l } { print }' "$html" >"$copy"
+	chromium --headless --no-sandbox --disable-gpu --window-size=1280,800 --dump-dom "file://$copy" \
+		>"$out" 2>"$out.log" || { echo "chromium failed: $(tail -3 "$out.log")" >&2; return 1; }
+}

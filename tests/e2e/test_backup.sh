@@ -134,10 +134,9 @@ sed -i "s|$new/|HOME/|" "$new.run.out"
 cmp -s "$home.run.out" "$new.run.out" || fail "December's summary differs: $(diff "$home.run.out" "$new.run.out" | head -5)"
 dec=$(head -1 "$home.run.out")
 [[ "$dec" =~ ^BR-202612-[0-9]{4}$ ]] || fail "no December run id: $dec"
-for f in pain.001.xml rapport.csv manifest.xml; do
+for f in pain.001.xml manifest.xml rapport-totalen.csv specificaties.idx $(cd "$home/out/2026-12/$dec" && ls specificaties-*.txt.gz); do
 	cmp -s "$home/out/2026-12/$dec/$f" "$new/out/2026-12/$dec/$f" || fail "December's $f differs"
 done
-diff -r "$home/out/2026-12/$dec/specificaties" "$new/out/2026-12/$dec/specificaties" >/dev/null || fail "specifications differ"
 # a run records its folder by absolute path (November's, from the copy,
 # still names the original home): the one difference allowed
 store_dump "$home" | sed "s|$home/|HOME/|g" >"$tmp/a.sql"

@@ -833,6 +833,19 @@ grep "^$D2_NR|CLIENT|" "$tmp/dec.real" | diff - <(grep "^$D2_NR|CLIENT|" "$tmp/d
 [ "$(grep -c "^$D2_NR|DERDE|$NEW_DERDE|$Q2_AMT|$Q2$" "$tmp/dec.real")" = 1 ] || fail "the third party's money is not paid again once to its new account"
 ok "B5: December = CONTROL + P1's $(amt "$P1_AMT") to $P1_NR's new account + the third party's $(amt "$Q2_AMT") to its new account (herbetaling_van $Q2); D2's client payment unchanged"
 
+# the December report lists what the bank booked back since November, with
+# amounts, in the part that needs action; CONTROL heard nothing from the bank
+tb=$home/out/2026-12/$dec/rapport-teruggeboekt.csv
+[ "$(wc -l <"$tb")" = 3 ] || fail "rapport-teruggeboekt.csv: $(wc -l <"$tb") lines, expected a header and 2: $(cat "$tb")"
+grep -q "^$P1_NR;[0-9]\{4\};[^;]*;cliënt;AC04 (rekening opgeheven);$(amt "$P1_AMT" | tr . ,)"$'\r'"\$" "$tb" \
+	|| fail "rapport-teruggeboekt.csv does not list P1 ($P1_NR, $(amt "$P1_AMT")): $(cat "$tb")"
+grep -q "^$D2_NR;[0-9]\{4\};[^;]*;derde $Q2_KEN;AC04 (rekening opgeheven);$(amt "$Q2_AMT" | tr . ,)"$'\r'"\$" "$tb" \
+	|| fail "rapport-teruggeboekt.csv does not list Q2 ($D2_NR, $Q2_KEN, $(amt "$Q2_AMT")): $(cat "$tb")"
+grep -q "Teruggeboekt door de bank</a></th><td class=\"n\">2</td><td class=\"n\">$(nl_money $((P1_AMT + Q2_AMT)))</td>" \
+	"$home/out/2026-12/$dec/rapport.html" || fail "rapport.html: the action part does not count P1 and Q2 booked back"
+[ "$(wc -l <"$tmp/control/out/2026-12/$decc/rapport-teruggeboekt.csv")" = 1 ] || fail "CONTROL's report lists payments booked back"
+ok "B5: December's report lists P1 ($(amt "$P1_AMT"), client) and Q2 ($(amt "$Q2_AMT"), derde $Q2_KEN) booked back for AC04; CONTROL's none"
+
 "$BR" --home "$home" approve "$dec" --ja --key "$keys/appr.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" || fail "approve December: $(cat "$tmp/err")"
 "$BR" --home "$home" release "$dec" >/dev/null 2>"$tmp/err" || fail "release December: $(cat "$tmp/err")"
 again=$(q "$home" "SELECT id FROM betaling WHERE herbetaling_van = $Q2 AND run = (SELECT id FROM run WHERE msg_id = '$dec')")

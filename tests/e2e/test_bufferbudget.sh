@@ -8,7 +8,7 @@
 #  2. December wages (net 900.00) arrive before the January run;
 #  3. automatisch: the January run pays the bufferbudget with the advance
 #     less the deduction, books it on December, says so in the specification
-#     and in rapport.csv; `dossier` prints the same text after release;
+#     and in rapport-totalen.csv; `dossier` prints the same text after release;
 #  4. voorstel: the run pays without it and opens a BUFFER job with the
 #     amount; closing it TOEKENNEN --bedrag 500.00 makes a supplementary run
 #     pay exactly that, once, booked on January with the job in its kenmerk;
@@ -44,7 +44,7 @@ says() { # file text
 	tr '\n' ' ' <"$1" | tr -s ' ' >"$tmp/flat.txt"
 	grep -qF -- "$2" "$tmp/flat.txt"
 }
-# cents -> "1234.56" (as in pain.001 and rapport.csv), for amounts >= 0
+# cents -> "1234.56" (as in pain.001 and rapport-totalen.csv), for amounts >= 0
 amt() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 # cents -> "€ 1.234,56" (payments.md, the program's money_format_nl), >= 0
 nl_money() {
@@ -102,8 +102,10 @@ cat "$keys/Approver.key" "$keys/Approver.pem" >"$keys/appr.pem"
 "$BR" --home "$base" init >/dev/null
 sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^bic *=.*/bic = ABNANL2A/' \
 	-e 's/^startmaand *=.*/startmaand = 2026-11/' -e "s|^vertrouwen *=.*|vertrouwen = $keys/ca.pem|" \
-	"$base/betaalrun.conf"
+	-e 's/^csv *=.*/csv = rfc4180/' "$base/betaalrun.conf"
 grep -q '^startmaand = 2026-11' "$base/betaalrun.conf" || fail "could not set startmaand"
+# the report's CSV for programs (',', decimal point, the figures' identifiers)
+grep -q '^csv = rfc4180' "$base/betaalrun.conf" || fail "could not set [rapport] csv = rfc4180"
 cp samples/register-*.xml "$base/inbox/"
 "$BR" --home "$base" ingest >/dev/null 2>"$tmp/err" || fail "ingest register: $(cat "$tmp/err")"
 
@@ -153,11 +155,12 @@ bookings() {
 		WHERE d.nummer = '$nr' AND b.soort = '$3' AND b.run = (SELECT id FROM run WHERE msg_id = '$2')
 		ORDER BY b.maand, b.id" | tr '\n' ';'
 }
-# rapport.csv of run $2 (month $3) of home $1: column $4 of the dossier's
-# municipality × PW row
+# rapport-totalen.csv (rfc4180, CRLF) of run $2 (month $3) of home $1:
+# column $4 of the dossier's municipality × PW row
 csv_col() {
-	awk -F, -v g="$gemeente" -v col="$4" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-		$1 == g && $3 == "PW" { print $c }' "$1/out/$3/$2/rapport.csv"
+	tr -d '\r' <"$1/out/$3/$2/rapport-totalen.csv" | awk -F, -v g="$gemeente" -v col="$4" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+		$1 == g && $3 == "PW" { print $c }'
 }
 
 export BETAALRUN_NOW=2026-11-20T09:00:00
@@ -228,8 +231,8 @@ says "$spec" "betalen wij $(nl_money $BUF) uit het bufferbudget (art. 34b Pw)" \
 says "$spec" "Van het bufferbudget voor 2027 is nog $(nl_money $LEFT_AUTO) over." \
 	|| fail "automatisch: the specification does not say $(nl_money $LEFT_AUTO) is left: $(grep -i buffer "$spec")"
 got="$(csv_col "$auto" "$jan" 2027-01 bufferbudget) $(csv_col "$auto" "$jan" 2027-01 bufferbudget_jaar)"
-[ "$got" = "$(amt $BUF) $(amt $BUF)" ] || fail "automatisch: rapport.csv bufferbudget, bufferbudget_jaar for $gemeente PW: '$got', expected $(amt $BUF) $(amt $BUF)"
-ok "automatisch: January pays $nr $(nl_money $CLIENT_AUTO) = $(nl_money $AFTER4) + $(nl_money $BUF) bufferbudget on 2026-12 (verschil −$(nl_money $D)); specification and rapport.csv say so"
+[ "$got" = "$(amt $BUF) $(amt $BUF)" ] || fail "automatisch: rapport-totalen.csv bufferbudget, bufferbudget_jaar for $gemeente PW: '$got', expected $(amt $BUF) $(amt $BUF)"
+ok "automatisch: January pays $nr $(nl_money $CLIENT_AUTO) = $(nl_money $AFTER4) + $(nl_money $BUF) bufferbudget on 2026-12 (verschil −$(nl_money $D)); specification and rapport-totalen.csv say so"
 
 approve_release "$auto" "$jan"
 "$BR" --home "$auto" dossier "$nr" --month 2027-01 >"$tmp/d.txt" 2>"$tmp/err" || fail "dossier $nr: $(cat "$tmp/err")"
@@ -243,7 +246,7 @@ feb=$(prepare "$auto" 2027-02)
 [ -z "$(bookings "$auto" "$feb" bufferbudget)$(bookings "$auto" "$feb" verschil)" ] \
 	|| fail "automatisch: February books again: $(bookings "$auto" "$feb" bufferbudget) $(bookings "$auto" "$feb" verschil)"
 [ "$(csv_col "$auto" "$feb" 2027-02 bufferbudget) $(csv_col "$auto" "$feb" 2027-02 bufferbudget_jaar)" = "0.00 $(amt $BUF)" ] \
-	|| fail "automatisch: February rapport.csv bufferbudget, bufferbudget_jaar: $(csv_col "$auto" "$feb" 2027-02 bufferbudget) $(csv_col "$auto" "$feb" 2027-02 bufferbudget_jaar)"
+	|| fail "automatisch: February rapport-totalen.csv bufferbudget, bufferbudget_jaar: $(csv_col "$auto" "$feb" 2027-02 bufferbudget) $(csv_col "$auto" "$feb" 2027-02 bufferbudget_jaar)"
 ok "automatisch: February pays $nr its advance $(nl_money $EXCL) alone: nothing deducted or paid again; the year's bufferbudget stays $(amt $BUF)"
 }
 section automatisch automatisch
@@ -275,7 +278,7 @@ says "$spec" "bekijkt of wij $(nl_money $BUF) uit het bufferbudget (art. 34b Pw)
 	|| fail "voorstel: the specification does not say the consultant considers $(nl_money $BUF): $(grep -i -B2 -A2 buffer "$spec")"
 says "$spec" "uit het bufferbudget (art. 34b Pw). Dit hoeft u niet terug" && fail "voorstel: the specification says the bufferbudget was paid"
 got="$(csv_col "$voor" "$jan" 2027-01 bufferbudget) $(csv_col "$voor" "$jan" 2027-01 bufferbudget_jaar)"
-[ "$got" = "0.00 0.00" ] || fail "voorstel: rapport.csv bufferbudget, bufferbudget_jaar '$got', expected 0.00 0.00"
+[ "$got" = "0.00 0.00" ] || fail "voorstel: rapport-totalen.csv bufferbudget, bufferbudget_jaar '$got', expected 0.00 0.00"
 ok "voorstel: January pays $nr $(nl_money $AFTER4); BUFFER job $job proposes $(nl_money $BUF) for 2027-01; the specification says so"
 approve_release "$voor" "$jan"
 
@@ -312,7 +315,7 @@ got=$(q "$voor" "SELECT b.maand || ' ' || b.bedrag_cents || ' ' || coalesce(b.ke
 [ "$got" = "2027-01 $GRANT TOEKENNING $job" ] || fail "supplementary: bufferbudget booking '$got', expected '2027-01 $GRANT TOEKENNING $job'"
 approve_release "$voor" "$sup"
 got="$(csv_col "$voor" "$sup" 2027-01 bufferbudget) $(csv_col "$voor" "$sup" 2027-01 bufferbudget_jaar)"
-[ "$got" = "$(amt $GRANT) $(amt $GRANT)" ] || fail "supplementary: rapport.csv bufferbudget, bufferbudget_jaar '$got', expected $(amt $GRANT) $(amt $GRANT)"
+[ "$got" = "$(amt $GRANT) $(amt $GRANT)" ] || fail "supplementary: rapport-totalen.csv bufferbudget, bufferbudget_jaar '$got', expected $(amt $GRANT) $(amt $GRANT)"
 ok "voorstel: the supplementary run $sup pays $nr exactly $(nl_money $GRANT), booked bufferbudget on 2027-01 'TOEKENNING $job'"
 
 export BETAALRUN_NOW=2027-01-23T09:00:00
@@ -334,7 +337,7 @@ feb=$(prepare "$voor" 2027-02)
 [ -z "$(bookings "$voor" "$feb" bufferbudget)$(bookings "$voor" "$feb" verschil)" ] \
 	|| fail "voorstel: February books again: $(bookings "$voor" "$feb" bufferbudget) $(bookings "$voor" "$feb" verschil)"
 [ "$(csv_col "$voor" "$feb" 2027-02 bufferbudget) $(csv_col "$voor" "$feb" 2027-02 bufferbudget_jaar)" = "0.00 $(amt $GRANT)" ] \
-	|| fail "voorstel: February rapport.csv bufferbudget, bufferbudget_jaar: $(csv_col "$voor" "$feb" 2027-02 bufferbudget) $(csv_col "$voor" "$feb" 2027-02 bufferbudget_jaar)"
+	|| fail "voorstel: February rapport-totalen.csv bufferbudget, bufferbudget_jaar: $(csv_col "$voor" "$feb" 2027-02 bufferbudget) $(csv_col "$voor" "$feb" 2027-02 bufferbudget_jaar)"
 ok "voorstel: February pays $nr its advance $(nl_money $EXCL) alone: the grant is not paid again; the year's bufferbudget stays $(amt $GRANT)"
 }
 section voorstel voorstel

@@ -119,8 +119,37 @@ reg_map() {
 }
 while IFS='|' read -r bsn nr gm; do DOSSIER[$bsn]=$nr; GEMEENTE[$nr]=$gm; done < <(reg_map "$data/register.xml")
 
+# The worklist CSV as written (excel-nl, the default: BOM, ';', CRLF, the
+# municipality's name beside its code) into the comma-separated first
+# columns the checks below read: id,dossier,gemeente,soort,prioriteit,
+# status,vervaldatum,signalen.  Every gemeentenaam is checked against the
+# CBS codes of the seven municipalities (known by hand).
+norm_worklist() { # $1 the CSV as written, $2 the normalised copy
+	[ "$(head -c3 "$1" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "worklist CSV $1 has no BOM"
+	head -n1 "$1" | grep -q $'^\xef\xbb\xbfid;dossier;gemeente;gemeentenaam;soort;prioriteit;status;vervaldatum;signalen;omschrijving;behandelaar\r$' \
+		|| fail "worklist CSV header: $(head -n1 "$1")"
+	sed '1s/^\xef\xbb\xbf//' "$1" | tr -d '\r' | awk -F';' -v OFS=, '
+		BEGIN { n["0498"] = "Drechterland"; n["0388"] = "Enkhuizen"; n["0405"] = "Hoorn"; n["1598"] = "Koggenland"
+			n["0420"] = "Medemblik"; n["0432"] = "Opmeer"; n["0532"] = "Stede Broec" }
+		NR > 1 && $4 != n[$3] { print "gemeentenaam \"" $4 "\" for " $3 > "/dev/stderr"; bad = 1 }
+		{ print $1, $2, $3, $5, $6, $7, $8, $9 }
+		END { exit bad }' >"$2" 2>"$tmp/err" || fail "worklist CSV: $(cat "$tmp/err")"
+}
 worklist() {
-	br jobs list --csv "$tmp/jobs.csv" >"$tmp/jobs.txt" 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
+	local n said
+	br jobs list --csv "$tmp/jobs.raw.csv" >"$tmp/said.txt" 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
+	norm_worklist "$tmp/jobs.raw.csv" "$tmp/jobs.csv"
+	# --csv FILE: the file, and one line saying where instead of the table
+	n=$(($(wc -l <"$tmp/jobs.csv") - 1))
+	said=$(cat "$tmp/said.txt")
+	[ "$said" = "werklijst: $n open $([ "$n" = 1 ] && echo taak || echo taken) naar $tmp/jobs.raw.csv" ] \
+		|| fail "jobs list --csv printed: $said"
+	# --csv -: the same CSV on standard output, no file named -
+	(cd "$tmp" && br jobs list --csv - >"$tmp/stdout.csv" 2>"$tmp/err") || fail "jobs list --csv -: $(cat "$tmp/err")"
+	cmp -s "$tmp/stdout.csv" "$tmp/jobs.raw.csv" || fail "jobs list --csv - differs from the file"
+	[ ! -e "$tmp/-" ] || fail "jobs list --csv - wrote a file named -"
+	br jobs list >"$tmp/jobs.txt" 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
+	[ "$(($(wc -l <"$tmp/jobs.txt") - 1))" = "$n" ] || fail "jobs list: the table has not the CSV's $n jobs"
 	head -n1 "$tmp/jobs.csv" | grep -q '^id,dossier,gemeente,soort,prioriteit,status,vervaldatum,signalen' \
 		|| fail "worklist CSV header: $(head -n1 "$tmp/jobs.csv")"
 }
@@ -202,7 +231,7 @@ row=$(job_row "$unknown")
 	|| fail "after the snapshot with its dossier, $unknown: job '$row', expected PW-0432-000109 $kind $prio due $due"
 # no BSN in the worklist (the dossier number identifies the case)
 for bsn in "${!DOSSIER[@]}"; do
-	if grep -q "$bsn" "$tmp/jobs.csv" "$tmp/jobs.txt"; then fail "BSN of ${DOSSIER[$bsn]} in the worklist"; fi
+	if grep -q "$bsn" "$tmp/jobs.raw.csv" "$tmp/jobs.txt"; then fail "BSN of ${DOSSIER[$bsn]} in the worklist"; fi
 done
 ok "$unknown matched after the snapshot that adds PW-0432-000109 ($kind, due $due); no BSN in the worklist"
 
@@ -211,7 +240,8 @@ filtered() { # expected ids from the full CSV by an awk condition, then `jobs li
 	local want got
 	want=$(tail -n +2 "$tmp/jobs.csv" | awk -F, "$1" | cut -d, -f1 | sort -n | tr '\n' ' ')
 	shift
-	br jobs list "$@" --csv "$tmp/filtered.csv" >/dev/null 2>"$tmp/err" || fail "jobs list $*: $(cat "$tmp/err")"
+	br jobs list "$@" --csv "$tmp/filtered.raw.csv" >/dev/null 2>"$tmp/err" || fail "jobs list $*: $(cat "$tmp/err")"
+	norm_worklist "$tmp/filtered.raw.csv" "$tmp/filtered.csv"
 	got=$(tail -n +2 "$tmp/filtered.csv" | cut -d, -f1 | sort -n | tr '\n' ' ')
 	[ -n "$want" ] && [ "$got" = "$want" ] || fail "jobs list $*: jobs $got, expected $want"
 }
@@ -256,13 +286,13 @@ D_NUL=PW-1598-000107   # income above the norm, then corrected (part 4)
 export BETAALRUN_NOW=2026-11-20T09:00:00
 run_nov=$(payrun 2026-11)
 f=$home/out/2026-11/$run_nov/pain.001.xml
-csv=$home/out/2026-11/$run_nov/rapport.csv
+csv=$home/out/2026-11/$run_nov/rapport-aangehouden.csv
 for nr in $D_DET $D_SAM $D_VLU $D_OVL; do
 	if grep -q "dossier $nr" "$f"; then fail "November: held dossier $nr has a transaction in pain.001.xml"; fi
 	[ "$(rd_status "$run_nov" $nr)" = OPGESCHORT ] || fail "November: $nr is $(rd_status "$run_nov" $nr), expected OPGESCHORT"
 	[ "$(client_paid "$run_nov" $nr)" = 0 ] || fail "November: held $nr has a payment"
 	# the report lists it with what the hold withholds: November's advance
-	grep -q "^opschortingen,$nr,.*,$(cents "$adv")$" "$csv" || fail "November: rapport.csv does not list $nr withholding $(cents "$adv")"
+	grep -q "^$nr;.*;$(cents "$adv" | tr . ,)"$'\r'"\$" "$csv" || fail "November: rapport-aangehouden.csv does not list $nr withholding $(cents "$adv")"
 done
 [ "$(q "SELECT count(*) FROM boeking b JOIN dossier d ON d.id = b.dossier WHERE d.nummer IN ('$D_DET','$D_SAM','$D_VLU','$D_OVL')")" = 0 ] \
 	|| fail "November: something was booked for a held dossier"
@@ -270,7 +300,7 @@ done
 [ "$(rd_status "$run_nov" $D_EMI)" = BETAALD ] && [ "$(client_paid "$run_nov" $D_EMI)" = "$adv" ] \
 	|| fail "November: $D_EMI (hold from 2026-12-01) is $(rd_status "$run_nov" $D_EMI), paid $(client_paid "$run_nov" $D_EMI)"
 grep -q "dossier $D_EMI" "$f" || fail "November: $D_EMI not in pain.001.xml"
-ok "November ($run_nov): 4 held dossiers not in pain.001.xml, OPGESCHORT, in rapport.csv with $(cents "$adv"); a December hold pays November"
+ok "November ($run_nov): 4 held dossiers not in pain.001.xml, OPGESCHORT, in rapport-aangehouden.csv with $(cents "$adv"); a December hold pays November"
 
 # consultants close three of the holds
 export BETAALRUN_NOW=2026-11-30T10:00:00

@@ -69,7 +69,10 @@ settled=$(count "$home" "SELECT sum(client_cents + derden_cents) FROM run_dossie
 sqlite3 "$db" 'SELECT bsn FROM persoon' >"$tmp/bsns"
 grep -F -f "$tmp/bsns" "$f" >/dev/null && fail "a BSN is in the payment file"
 [ "$(spec_keys "$dir" | wc -l)" -gt 2000 ] || fail "too few specifications"
-[ -f "$dir/rapport.html" ] && [ -f "$dir/rapport.csv" ] && [ -f "$dir/manifest.xml" ] || fail "report or manifest missing"
+for name in rapport.html rapport-totalen.csv rapport-aangehouden.csv rapport-geblokkeerd.csv \
+	rapport-derden-niet-betaald.csv rapport-inhoudingen.csv rapport-teruggeboekt.csv manifest.xml; do
+	[ -f "$dir/$name" ] || fail "$name missing"
+done
 [ "$(count "$home" "SELECT count(*) FROM boeking WHERE vrijgegeven IS NOT NULL")" = 0 ] || fail "bookings released before release"
 # the dry run said what it would pay: the same count and total, marked as not booked
 grep -q "^transacties *$nb (proefrun: niet geboekt" "$tmp/dry.out" || fail "dry run: $(grep transacties "$tmp/dry.out"), the run $nb"

@@ -166,7 +166,7 @@ grep -qF "$NR9" "$f" && fail "the nine-digit dossier number is in the payment fi
 # reasons, the jobs, the reports and the blocked dossiers' specifications
 scan=("$tmp/reasons")
 for dir in "$D/out/2026-11/dry-run" "$D/out/2026-11/$run_defect"; do
-	scan+=("$dir/rapport.html" "$dir/rapport.csv")
+	scan+=("$dir/rapport.html" "$dir"/rapport-*.csv)
 	spec_keys "$dir" | grep -E '[0-9]{9}' && fail "a specification's index key in $dir holds nine digits in a row"
 	cdir=$C/out/2026-11/$run_control
 	[ "${dir##*/}" = dry-run ] && cdir=$C/out/2026-11/dry-run
@@ -186,9 +186,35 @@ done
 grep -lE '[0-9]{9}' "${scan[@]}" && fail "a run of nine digits is in a reason, job, report or specification"
 for nr in $blocked; do
 	shown=$(sed -E 's/[0-9]{5}([0-9]{4})/*****\1/' <<<"$nr")
-	grep -qF -- "$shown" "$D/out/2026-11/$run_defect/rapport.csv" || fail "$nr is not listed in the report"
+	grep -qF -- "$shown" "$D/out/2026-11/$run_defect/rapport-geblokkeerd.csv" || fail "$nr is not listed in the report"
 done
 ok "the 6 dossiers are GEBLOKKEERD, unpaid, listed; no account number or nine-digit run in reasons, jobs, report, specifications"
+
+# the report and the worklist say the problems in Dutch (written out here
+# from the English above)
+blk=$D/out/2026-11/$run_defect/rapport-geblokkeerd.csv
+for nl in "rekening: IBAN ****${mod97_iban: -4} voldoet niet aan de mod-97-controle" \
+	"rekening: IBAN ****${len_iban: -4} heeft 17 tekens; een IBAN van NL heeft er 18" \
+	"rekening: IBAN ****7519 is van SA, een land buiten het SEPA-gebied ($src)" \
+	"rekening: IBAN ****93C1 is van BR, een land buiten het SEPA-gebied ($src)" \
+	"derde $derde_ken: IBAN ****3456 is van AE, een land buiten het SEPA-gebied ($src)" \
+	"het dossiernummer bevat negen of meer cijfers achter elkaar (het kan een BSN zijn en zou in het betaalbestand komen)"; do
+	grep -qF -- "$nl" "$blk" || fail "rapport-geblokkeerd.csv lacks '$nl': $(cat "$blk")"
+	grep -qF -- "$nl" "$D/out/2026-11/$run_defect/rapport.html" || fail "rapport.html lacks '$nl'"
+done
+"$BR" --home "$D" jobs list --soort REGISTER --csv "$tmp/werklijst.csv" >/dev/null 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
+[ "$(grep -c 'registergegevens houden de betaling tegen: ' "$tmp/werklijst.csv")" = 6 ] \
+	|| fail "the worklist does not show the 6 REGISTER jobs in Dutch: $(cat "$tmp/werklijst.csv")"
+grep -qF "rekening: IBAN ****7519 is van SA, een land buiten het SEPA-gebied ($src)" "$tmp/werklijst.csv" \
+	|| fail "the worklist does not say the SA problem in Dutch"
+"$BR" --home "$D" jobs list >"$tmp/werklijst.txt" 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
+grep -lE '[0-9]{9}' "$tmp/werklijst.csv" "$tmp/werklijst.txt" && fail "a run of nine digits (a BSN?) in the worklist"
+grep -q "PW-0405-\*\*\*\*\*6789;" "$tmp/werklijst.csv" || fail "the nine-digit dossier number is not on the worklist, masked"
+for en in "fails the" "account:" "third party" "outside the SEPA" "Dossiernummer holds" "register data blocks"; do
+	grep -lF -- "$en" "$blk" "$D/out/2026-11/$run_defect/rapport.html" "$tmp/werklijst.csv" \
+		&& fail "'$en' (English) in the report or the worklist"
+done
+ok "the record problems in Dutch in rapport-geblokkeerd.csv, rapport.html and the worklist CSV; no nine-digit run on the worklist"
 
 # ---- every other dossier: paid to the cent as in the control home ----------
 

@@ -112,6 +112,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.max_tekst_kb, 64);
 	assert_string_equal(cfg.vertrouwen, "trust.pem");
 	assert_string_equal(cfg.regels_map, "");
+	assert_string_equal(cfg.rapport_csv, "excel-nl");
 }
 
 static void test_template_loads_to_defaults(void **state)
@@ -149,6 +150,7 @@ static void test_template_loads_to_defaults(void **state)
 	cfg.max_tekst_kb = 2;
 	snprintf(cfg.vertrouwen, sizeof(cfg.vertrouwen), "ca.pem");
 	snprintf(cfg.regels_map, sizeof(cfg.regels_map), "/etc/regels");
+	snprintf(cfg.rapport_csv, sizeof(cfg.rapport_csv), "rfc4180");
 	assert_int_equal(config_load(&cfg, f->path, &err), 0);
 	assert_memory_equal(&cfg, &def, sizeof(cfg));
 }
@@ -164,6 +166,7 @@ static void test_template_is_commented(void **state)
 		"beslagvrije_voet_pct = 95", "register_krimp_max_pct = 10", "[invoer]",
 		"max_bestand_mb = 1024", "max_diepte = 32", "max_tekst_kb = 64",
 		"[ondertekening]", "vertrouwen = trust.pem", "[regels]", "map =",
+		"[rapport]", "csv = excel-nl",
 	};
 	const char *p;
 	size_t i;
@@ -227,6 +230,8 @@ static void test_values(void **state)
 		"vertrouwen = /etc/betaalrun/ca bundle.pem\n"
 		"[regels]\n"
 		"map = /srv/regels\n"
+		"[rapport]\n"
+		"csv = rfc4180\n"
 		"[debiteur]\n"
 		"\t; a section may appear again; its keys may not\n",
 		&cfg, &err), 0);
@@ -249,6 +254,7 @@ static void test_values(void **state)
 	assert_int_equal(cfg.afschrijving_dagen, 5);
 	assert_string_equal(cfg.vertrouwen, "/etc/betaalrun/ca bundle.pem");
 	assert_string_equal(cfg.regels_map, "/srv/regels");
+	assert_string_equal(cfg.rapport_csv, "rfc4180");
 
 	/* An empty file, or only comments, keeps the defaults. */
 	assert_int_equal(load(f, "", &cfg, &err), 0);
@@ -315,6 +321,7 @@ static void test_range_errors(void **state)
 	refused(f, "[betaling]\nmax_per_batch = 1000001\n", 2, "out of range");
 	refused(f, "[betaling]\npain_versie = 001.001.10\n", 2, "is not one of");
 	refused(f, "[betaling]\ndoel_derden = othr\n", 2, "is not one of");
+	refused(f, "[rapport]\ncsv = excel\n", 2, "is not one of");
 	refused(f, "[betaling]\ncategorie = SSB\n", 2, "4-letter");
 	refused(f, "[betaling]\ncategorie = ssbe\n", 2, "4-letter");
 	refused(f, "[verrekening]\nstartmaand = 2026-13\n", 2, "YYYY-MM");

@@ -816,7 +816,7 @@ static void test_list_csv(void **state)
 	br_error_clear(&err);
 	out = open_memstream(&table, &table_len);
 	assert_non_null(out);
-	assert_int_equal(jobs_list(f->st, NULL, out, csv, &err), 0);
+	assert_int_equal(jobs_list(f->st, NULL, out, NULL, &err), 0);
 	fclose(out);
 	no_bsn(table);
 	assert_non_null(strstr(table, "PW-0405-000001"));
@@ -827,26 +827,55 @@ static void test_list_csv(void **state)
 	free(table);
 	table = NULL;
 
+	/* --csv FILE: the CSV to the file (rfc4180 here), one line to `out`
+	 * instead of the table */
+	memset(&flt, 0, sizeof(flt));
+	flt.csv = CSV_RFC4180;
+	out = open_memstream(&table, &table_len);
+	assert_non_null(out);
+	assert_int_equal(jobs_list(f->st, &flt, out, csv, &err), 0);
+	fclose(out);
+	snprintf(line, sizeof(line), "werklijst: 5 open taken naar %s\n", csv);
+	assert_string_equal(table, line);
+	free(table);
+	table = NULL;
 	assert_int_equal(stat(csv, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	text = slurp(csv);
 	no_bsn(text);
-	assert_true(strncmp(text, "id,dossier,gemeente,soort,prioriteit,status,vervaldatum,signalen", 64) == 0);
-	/* priority, then due date, then id */
+	assert_true(strncmp(text, "id,dossier,gemeente,gemeentenaam,soort,prioriteit,status,vervaldatum,signalen,"
+			    "omschrijving,behandelaar\r\n", 104) == 0);
+	/* priority, then due date, then id; 0398 is none of the seven
+	 * municipalities (no name), 0405 is Hoorn */
 	snprintf(line, sizeof(line),
-		 "%lld,PW-0398-000002,0398,REGISTER,1,OPEN,2026-11-25,,\"'=IBAN \"\"NL00\"\", wrong for *****4321\",\n"
-		 "%lld,PW-0405-000001,0405,DETENTIE,1,OPEN,2026-11-30,IB-L1,signaal DETENTIE (IB-L1): Insluiting,\n",
+		 "%lld,PW-0398-000002,0398,,REGISTER,1,OPEN,2026-11-25,,\"'=IBAN \"\"NL00\"\", wrong for *****4321\",\r\n"
+		 "%lld,PW-0405-000001,0405,Hoorn,DETENTIE,1,OPEN,2026-11-30,IB-L1,signaal DETENTIE (IB-L1): Insluiting,\r\n",
 		 (long long)reg, (long long)det);
 	assert_non_null(strstr(text, line));
-	snprintf(line, sizeof(line), "\n%lld,PW-0405-000001,0405,VERMOGEN,2,OPEN,2026-11-29,IB-L2 IB-L3,",
+	snprintf(line, sizeof(line), "\n%lld,PW-0405-000001,0405,Hoorn,VERMOGEN,2,OPEN,2026-11-29,IB-L2 IB-L3,",
 		 (long long)verm);
 	assert_non_null(strstr(text, line));
 	assert_true(strstr(text, line) < strstr(text, "AOW,2,OPEN,2026-11-29"));   /* same due: lower id first */
-	snprintf(line, sizeof(line), "\n%lld,PW-0405-000003,0405,AOW,2,OPEN,2026-11-29,,AOW age,\n"
-		 "%lld,PW-0405-000003,0405,VERMOGEN,3,OPEN,2026-12-23,IB-L4,", (long long)aow, (long long)d2);
+	snprintf(line, sizeof(line), "\n%lld,PW-0405-000003,0405,Hoorn,AOW,2,OPEN,2026-11-29,,AOW age,\r\n"
+		 "%lld,PW-0405-000003,0405,Hoorn,VERMOGEN,3,OPEN,2026-12-23,IB-L4,", (long long)aow, (long long)d2);
 	assert_non_null(strstr(text, line));
-	assert_null(strstr(text, "PW-0398-000002,0398,AOW"));
+	assert_null(strstr(text, "PW-0398-000002,0398,,AOW"));
 	free(text);
+
+	/* without a filter: excel-nl, for a Dutch spreadsheet; "-" writes the
+	 * CSV to `out` and no file */
+	out = open_memstream(&table, &table_len);
+	assert_non_null(out);
+	assert_int_equal(jobs_list(f->st, NULL, out, "-", &err), 0);
+	fclose(out);
+	assert_true(strncmp(table, "\xef\xbb\xbfid;dossier;gemeente;gemeentenaam;soort;prioriteit;status;"
+			    "vervaldatum;signalen;omschrijving;behandelaar\r\n", 107) == 0);
+	snprintf(line, sizeof(line), "\r\n%lld;PW-0405-000001;0405;Hoorn;DETENTIE;1;OPEN;2026-11-30;IB-L1;"
+		 "signaal DETENTIE (IB-L1): Insluiting;\r\n", (long long)det);
+	assert_non_null(strstr(table, line));
+	assert_int_equal(access("-", F_OK), -1);
+	free(table);
+	table = NULL;
 
 	/* filters: gemeente, soort, overdue on a day */
 	memset(&flt, 0, sizeof(flt));
@@ -872,7 +901,7 @@ static void test_list_csv(void **state)
 	text = slurp(csv);
 	assert_non_null(strstr(text, "REGISTER"));
 	assert_non_null(strstr(text, "IB-L2 IB-L3"));
-	assert_non_null(strstr(text, ",AOW,"));
+	assert_non_null(strstr(text, ";AOW;"));   /* excel-nl: no dialect in the filter */
 	assert_null(strstr(text, "DETENTIE"));
 	assert_null(strstr(text, "IB-L4"));
 	free(text);

@@ -3,10 +3,11 @@
  *
  * A report of two municipalities (0405 Hoorn, 0498 Drechterland) × two
  * regelingen (PW, IOAW) with a previous run and a line of every kind is
- * written to a fresh mkdtemp directory; the CSV is compared byte for byte
- * with rows worked out by hand, the HTML is searched for what must and
- * must not be in it and handed to xmllint (the markup is XML-compatible
- * HTML5, so `xmllint --noout` checks it is well-formed).  Variants check
+ * written to a fresh mkdtemp directory; the CSV files are compared byte for
+ * byte with rows worked out by hand, in both dialects (rfc4180 and the
+ * excel-nl a Dutch spreadsheet opens), the HTML is searched for what must
+ * and must not be in it, in which order, and handed to xmllint (the markup
+ * is XML-compatible HTML5, so `xmllint --noout` checks it is well-formed).  Variants check
  * the failure paths: a 9-digit run in a text field, lists that miss an
  * instalment, a cell given twice, a missing directory.
  */
@@ -31,7 +32,8 @@
 
 struct fx {
 	char dir[64];
-	char csv[128], html[128];
+	char csv[128], html[128];   /* rapport-totalen.csv, rapport.html */
+	char inh[128], hold[128], blk[128], dskip[128], back[128];
 	struct report_cell cells[8];
 	struct report_cell prev[8];
 	struct report_line lines[16];
@@ -156,7 +158,7 @@ static void fill(struct fx *f)
 	f->lines[3] = line(REPORT_INHOUDING, "PW-0405-000001", "0405", "BT-2026-0007", "", 5000);
 	f->lines[4] = line(REPORT_HOLD, "PW-0405-000003", "0405", "",
 			   "Signaal <b>& \"x\" 'y', onderzoek", 110000);
-	f->lines[5] = line(REPORT_BLOCKED, "PW-0405-000004", "0405", "", "IBAN ongeldig", 0);
+	f->lines[5] = line(REPORT_BLOCKED, "PW-0405-000004", "0405", "", "IBAN ongeldig", 87500);
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->run_id, sizeof(r->run_id), "2026-12-R0007");
@@ -172,6 +174,8 @@ static void fill(struct fx *f)
 	r->n_lines = 6;
 	r->n_tx = 14;
 	r->total_cents = 1030000; /* client 9250.00 + derden 1050.00 */
+	snprintf(r->opgesteld, sizeof(r->opgesteld), "2026-12-18T09:05:00");
+	r->csv = CSV_RFC4180; /* the exact rows below; excel-nl has its own test */
 }
 
 static int setup(void **state)
@@ -187,19 +191,34 @@ static int setup(void **state)
 		free(f);
 		return -1;
 	}
-	snprintf(f->csv, sizeof(f->csv), "%s/rapport.csv", f->dir);
+	snprintf(f->csv, sizeof(f->csv), "%s/rapport-totalen.csv", f->dir);
 	snprintf(f->html, sizeof(f->html), "%s/rapport.html", f->dir);
+	snprintf(f->inh, sizeof(f->inh), "%s/rapport-inhoudingen.csv", f->dir);
+	snprintf(f->hold, sizeof(f->hold), "%s/rapport-aangehouden.csv", f->dir);
+	snprintf(f->blk, sizeof(f->blk), "%s/rapport-geblokkeerd.csv", f->dir);
+	snprintf(f->dskip, sizeof(f->dskip), "%s/rapport-derden-niet-betaald.csv", f->dir);
+	snprintf(f->back, sizeof(f->back), "%s/rapport-teruggeboekt.csv", f->dir);
 	fill(f);
 	*state = f;
 	return 0;
+}
+
+static void remove_files(const struct fx *f)
+{
+	char path[192];
+	size_t i;
+
+	for (i = 0; report_file_name(i); i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->dir, report_file_name(i));
+		unlink(path);
+	}
 }
 
 static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	unlink(f->csv);
-	unlink(f->html);
+	remove_files(f);
 	rmdir(f->dir);
 	free(f);
 	return 0;
@@ -227,6 +246,16 @@ static void write_refused(struct fx *f, const char *msg_part)
 		fail_msg("message '%s' lacks '%s'", err.msg, msg_part);
 	assert_int_equal(access(f->csv, F_OK), -1);
 	assert_int_equal(access(f->html, F_OK), -1);
+	assert_int_equal(access(f->hold, F_OK), -1);
+}
+
+/* The file at `path` is exactly `want`. */
+static void file_is(const char *path, const char *want)
+{
+	char *got = slurp(path);
+
+	assert_string_equal(got, want);
+	free(got);
 }
 
 /* ---- CSV --------------------------------------------------------------- */
@@ -243,12 +272,17 @@ static void write_refused(struct fx *f, const char *msg_part)
 	"geblokkeerd,geblokkeerd_vorige,geblokkeerd_verschil," \
 	"derden_niet_betaald,derden_niet_betaald_vorige,derden_niet_betaald_verschil," \
 	"bufferbudget,bufferbudget_vorige,bufferbudget_verschil," \
-	"bufferbudget_jaar,bufferbudget_jaar_vorige,bufferbudget_jaar_verschil\n"
+	"bufferbudget_jaar,bufferbudget_jaar_vorige,bufferbudget_jaar_verschil\r\n"
+
+#define INH_HEADER "dossier,gemeente,gemeentenaam,kenmerk,bedrag\r\n"
+#define HOLD_HEADER "dossier,gemeente,gemeentenaam,reden,bedrag\r\n"
+#define BLK_HEADER "dossier,gemeente,gemeentenaam,reden,bedrag\r\n"
+#define DSKIP_HEADER "dossier,gemeente,gemeentenaam,kenmerk,reden,bedrag\r\n"
+#define BACK_HEADER "dossier,gemeente,gemeentenaam,betaling_aan,reden,bedrag\r\n"
 
 static void test_csv_exact(void **state)
 {
 	struct fx *f = *state;
-	char *got;
 	/* per figure: this run, previous run, this − previous */
 	static const char want[] =
 		CSV_HEADER
@@ -257,45 +291,76 @@ static void test_csv_exact(void **state)
 		"0405,Hoorn,PW,3,3,0,2500.00,2400.00,100.00,450.00,450.00,0.00,"
 		"125.00,125.00,0.00,300.00,200.00,100.00,50.00,0.00,50.00,1,0,1,"
 		"1,0,1,1100.00,0.00,1100.00,1,0,1,1,0,1,"
-		"120.00,180.00,-60.00,300.00,180.00,120.00\n"
+		"120.00,180.00,-60.00,300.00,180.00,120.00\r\n"
 		"0405,Hoorn,IOAW,2,2,0,1800.00,1800.00,0.00,0.00,0.00,0.00,"
 		"0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0,0,0,"
-		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
+		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\r\n"
 		/* 0498 PW: one dossier fewer, client 4000.00−4800.00 */
 		"0498,Drechterland,PW,4,5,-1,4000.00,4800.00,-800.00,600.00,600.00,0.00,"
 		"75.00,75.00,0.00,100.00,0.00,100.00,0.00,0.00,0.00,0,0,0,"
-		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
+		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\r\n"
 		"0498,Drechterland,IOAW,1,1,0,950.00,950.00,0.00,0.00,0.00,0.00,"
 		"0.00,0.00,0.00,0.00,0.00,0.00,25.00,0.00,25.00,0,0,0,"
-		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
+		"0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\r\n"
 		/* dossiers 3+2+4+1=10 vs 11; client 2500+1800+4000+950=9250 vs
 		 * 2400+1800+4800+950=9950; derden 450+600; inhoudingen 125+75;
 		 * verrekend 300+100 vs 200; toegevoegd 50+25 */
 		"totaal,Alle gemeenten,alle,10,11,-1,9250.00,9950.00,-700.00,"
 		"1050.00,1050.00,0.00,200.00,200.00,0.00,400.00,200.00,200.00,"
 		"75.00,0.00,75.00,1,0,1,1,0,1,1100.00,0.00,1100.00,1,0,1,1,0,1,"
-		"120.00,180.00,-60.00,300.00,180.00,120.00\n"
-		"\n"
-		"lijst,dossier,gemeente,gemeentenaam,kenmerk,bedrag\n"
-		"inhoudingen,PW-0405-000001,0405,Hoorn,BT-2026-0007,50.00\n"
-		"inhoudingen,PW-0405-000002,0405,Hoorn,TV-2025-0042,75.00\n"
-		"inhoudingen,PW-0498-000010,0498,Drechterland,TV-2024-0100,75.00\n"
-		"\n"
-		"lijst,dossier,gemeente,gemeentenaam,reden,bedrag\n"
-		"opschortingen,PW-0405-000003,0405,Hoorn,"
-		"\"Signaal <b>& \"\"x\"\" 'y', onderzoek\",1100.00\n"
-		"\n"
-		"lijst,dossier,gemeente,gemeentenaam,reden\n"
-		"geblokkeerd,PW-0405-000004,0405,Hoorn,IBAN ongeldig\n"
-		"\n"
-		"lijst,dossier,gemeente,gemeentenaam,kenmerk,reden,bedrag\n"
-		"derden_niet_betaald,PW-0405-000001,0405,Hoorn,HUUR-77,"
-		"onvoldoende ruimte na inhoudingen,350.00\n";
+		"120.00,180.00,-60.00,300.00,180.00,120.00\r\n";
 
 	write_ok(f);
+	file_is(f->csv, want);
+	file_is(f->inh, INH_HEADER
+		"PW-0405-000001,0405,Hoorn,BT-2026-0007,50.00\r\n"
+		"PW-0405-000002,0405,Hoorn,TV-2025-0042,75.00\r\n"
+		"PW-0498-000010,0498,Drechterland,TV-2024-0100,75.00\r\n");
+	/* ',' in the reason: quoted, '"' doubled */
+	file_is(f->hold, HOLD_HEADER
+		"PW-0405-000003,0405,Hoorn,\"Signaal <b>& \"\"x\"\" 'y', onderzoek\",1100.00\r\n");
+	file_is(f->blk, BLK_HEADER "PW-0405-000004,0405,Hoorn,IBAN ongeldig,875.00\r\n");
+	file_is(f->dskip, DSKIP_HEADER
+		"PW-0405-000001,0405,Hoorn,HUUR-77,onvoldoende ruimte na inhoudingen,350.00\r\n");
+}
+
+/*
+ * The same report for a Dutch spreadsheet: a BOM, ';', a decimal comma,
+ * the headers in words.  The figures are those of test_csv_exact with ','
+ * for '.', written out again.
+ */
+static void test_csv_excel_nl(void **state)
+{
+	static const char head[] =
+		"\xef\xbb\xbfGemeente;Gemeentenaam;Regeling;Dossiers;Dossiers vorige run;"
+		"Dossiers verschil;Betaald aan cli\xc3\xabnten;Betaald aan cli\xc3\xabnten vorige run;"
+		"Betaald aan cli\xc3\xabnten verschil;Betaald aan derden;";
+	struct fx *f = *state;
+	char *got;
+
+	f->r.csv = CSV_EXCEL_NL;
+	write_ok(f);
 	got = slurp(f->csv);
-	assert_string_equal(got, want);
+	assert_true(strncmp(got, head, sizeof(head) - 1) == 0);
+	assert_non_null(strstr(got, "Bufferbudget dit jaar tot en met deze run verschil\r\n"
+				    "0405;Hoorn;PW;3;3;0;2500,00;2400,00;100,00;450,00;450,00;0,00;"
+				    "125,00;125,00;0,00;300,00;200,00;100,00;50,00;0,00;50,00;1;0;1;"
+				    "1;0;1;1100,00;0,00;1100,00;1;0;1;1;0;1;"
+				    "120,00;180,00;-60,00;300,00;180,00;120,00\r\n"));
+	assert_non_null(strstr(got, "\r\ntotaal;Alle gemeenten;alle;10;11;-1;9250,00;9950,00;-700,00;"
+				    "1050,00;1050,00;0,00;200,00;200,00;0,00;400,00;200,00;200,00;"
+				    "75,00;0,00;75,00;1;0;1;1;0;1;1100,00;0,00;1100,00;1;0;1;1;0;1;"
+				    "120,00;180,00;-60,00;300,00;180,00;120,00\r\n"));
 	free(got);
+	/* ',' needs no quotes with ';' between fields; '"' still does */
+	file_is(f->hold, "\xef\xbb\xbf" "Dossier;Gemeente;Gemeentenaam;Reden;Bedrag\r\n"
+		"PW-0405-000003;0405;Hoorn;\"Signaal <b>& \"\"x\"\" 'y', onderzoek\";1100,00\r\n");
+	file_is(f->inh, "\xef\xbb\xbf" "Dossier;Gemeente;Gemeentenaam;Kenmerk;Bedrag\r\n"
+		"PW-0405-000001;0405;Hoorn;BT-2026-0007;50,00\r\n"
+		"PW-0405-000002;0405;Hoorn;TV-2025-0042;75,00\r\n"
+		"PW-0498-000010;0498;Drechterland;TV-2024-0100;75,00\r\n");
+	file_is(f->dskip, "\xef\xbb\xbf" "Dossier;Gemeente;Gemeentenaam;Kenmerk;Reden;Bedrag\r\n"
+		"PW-0405-000001;0405;Hoorn;HUUR-77;onvoldoende ruimte na inhoudingen;350,00\r\n");
 }
 
 static void test_csv_without_previous_run(void **state)
@@ -309,7 +374,7 @@ static void test_csv_without_previous_run(void **state)
 	got = slurp(f->csv);
 	/* _vorige and _verschil stay empty: there is nothing to compare with */
 	assert_non_null(strstr(got, "\n0405,Hoorn,PW,3,,,2500.00,,,450.00,,,125.00,,,300.00,,,"
-				    "50.00,,,1,,,1,,,1100.00,,,1,,,1,,,120.00,,,300.00,,\n"));
+				    "50.00,,,1,,,1,,,1100.00,,,1,,,1,,,120.00,,,300.00,,\r\n"));
 	assert_non_null(strstr(got, "\ntotaal,Alle gemeenten,alle,10,,,9250.00,,,"));
 	free(got);
 	got = slurp(f->html);
@@ -334,7 +399,7 @@ static void test_csv_row_only_in_previous_run(void **state)
 	assert_non_null(strstr(got, "\n0405,Hoorn,IOAW,2,2,0,"));
 	assert_non_null(strstr(got, "IOAW,2,2,0,1800.00,1800.00,0.00,0.00,0.00,0.00,"
 				    "0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0,0,0,"
-				    "0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\n"
+				    "0,0,0,0.00,0.00,0.00,0,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00\r\n"
 				    "0405,Hoorn,IOAZ,0,1,-1,0.00,500.00,-500.00,0.00,0.00,0.00,"));
 	assert_non_null(strstr(got, "\ntotaal,Alle gemeenten,alle,10,12,-2,9250.00,10450.00,"
 				    "-1200.00,"));
@@ -350,14 +415,69 @@ static void test_csv_text_is_made_safe(void **state)
 	snprintf(f->lines[5].reden, sizeof(f->lines[5].reden), "=1+1\tkolom\xff!");
 	snprintf(f->lines[2].reden, sizeof(f->lines[2].reden), "@SUM(A1)");
 	write_ok(f);
-	got = slurp(f->csv);
-	assert_non_null(strstr(got, ",Hoorn,'=1+1 kolom\xef\xbf\xbd!\n"));
-	assert_non_null(strstr(got, ",HUUR-77,'@SUM(A1),350.00\n"));
-	free(got);
+	file_is(f->blk, BLK_HEADER "PW-0405-000004,0405,Hoorn,'=1+1 kolom\xef\xbf\xbd!,875.00\r\n");
+	file_is(f->dskip, DSKIP_HEADER "PW-0405-000001,0405,Hoorn,HUUR-77,'@SUM(A1),350.00\r\n");
 	got = slurp(f->html);
 	assert_non_null(strstr(got, "=1+1 kolom\xef\xbf\xbd!"));
 	assert_null(strchr(got, '\t'));
 	assert_true(xmllint_ok(f->html));
+	free(got);
+}
+
+static void test_reasons_in_dutch(void **state)
+{
+	struct fx *f = *state;
+	char *got;
+
+	/* the register's problem as the store keeps it (snapshot.c) */
+	snprintf(f->lines[5].reden, sizeof(f->lines[5].reden),
+		 "account: IBAN ****4301 fails the mod-97 check; Leefvorm is GEHUWD but no Partner is given");
+	write_ok(f);
+	file_is(f->blk, BLK_HEADER "PW-0405-000004,0405,Hoorn,\"rekening: IBAN ****4301 voldoet niet aan de"
+		" mod-97-controle; de leefvorm is GEHUWD, maar er is geen partner opgegeven\",875.00\r\n");
+	got = slurp(f->html);
+	assert_non_null(strstr(got, "<td>rekening: IBAN ****4301 voldoet niet aan de mod-97-controle; de leefvorm"
+				    " is GEHUWD, maar er is geen partner opgegeven</td>"
+				    "<td class=\"n\">\xe2\x82\xac 875,00</td>"));
+	assert_null(strstr(got, "fails"));
+	free(got);
+}
+
+/*
+ * Booked back since the previous run: a client's payment in Medemblik,
+ * which has no figures in this run, and a third party's in Hoorn.  Listed
+ * in the action part with their total, 1348.49 + 350.00 = 1698.49.
+ */
+static void test_booked_back(void **state)
+{
+	struct fx *f = *state;
+	char *got;
+
+	f->lines[6] = line(REPORT_BOOKED_BACK, "PW-0420-000009", "0420", "cli\xc3\xabnt",
+			   "AC04 (rekening opgeheven)", 134849);
+	f->lines[7] = line(REPORT_BOOKED_BACK, "PW-0405-000001", "0405", "derde HUUR-77",
+			   "MD07 (rekeninghouder overleden)", 35000);
+	f->r.n_lines = 8;
+	write_ok(f);
+	file_is(f->back, BACK_HEADER
+		"PW-0405-000001,0405,Hoorn,derde HUUR-77,MD07 (rekeninghouder overleden),350.00\r\n"
+		"PW-0420-000009,0420,Medemblik,cli\xc3\xabnt,AC04 (rekening opgeheven),1348.49\r\n");
+	got = slurp(f->html);
+	assert_non_null(strstr(got, "Teruggeboekt door de bank</a></th><td class=\"n\">2</td>"
+				    "<td class=\"n\">\xe2\x82\xac 1.698,49</td>"));
+	assert_non_null(strstr(got, "<td class=\"dossier\">PW-0420-000009</td><td>Medemblik</td><td>cli\xc3\xabnt</td>"
+				    "<td>AC04 (rekening opgeheven)</td><td class=\"n\">\xe2\x82\xac 1.348,49</td>"));
+	/* in the action part, before the routine figures */
+	assert_true(strstr(got, "PW-0420-000009") < strstr(got, "Alle gemeenten</h2>"));
+	/* Medemblik has no figures in this run and gets none from it */
+	assert_null(strstr(got, "0420 Medemblik:"));
+	assert_true(xmllint_ok(f->html));
+	free(got);
+	/* without any: the action part says so */
+	f->r.n_lines = 6;
+	write_ok(f);
+	got = slurp(f->html);
+	assert_non_null(strstr(got, "De bank heeft niets teruggeboekt sinds de vorige vrijgegeven run."));
 	free(got);
 }
 
@@ -400,25 +520,42 @@ static void test_html_content(void **state)
 	/* summary */
 	assert_non_null(strstr(got, "<td>2026-12-R0007</td>"));
 	assert_non_null(strstr(got, "december 2026"));
-	assert_non_null(strstr(got, "<td>PREPARED</td>"));
+	assert_non_null(strstr(got, "<td>voorbereid, wacht op goedkeuring</td>"));
+	/* the state it shows is the state at preparation, and says so */
+	assert_non_null(strstr(got, "Stand bij voorbereiding op 18-12-2026 om 09:05."));
 	assert_non_null(strstr(got, "<td>24-12-2026</td>"));
 	assert_non_null(strstr(got, "<td class=\"n\">14</td>"));
 	assert_non_null(strstr(got, "<td class=\"n\">\xe2\x82\xac 10.300,00</td>"));
 	assert_non_null(strstr(got, "<td>2026-11-R0006</td>"));
+	/* what needs action first, with counts and amounts: the hold
+	 * withholds 1100.00, the blocked payment 875.00, the third party 350.00 */
+	assert_non_null(strstr(got, "Opgeschorte dossiers</a></th><td class=\"n\">1</td>"
+				    "<td class=\"n\">\xe2\x82\xac 1.100,00</td>"));
+	assert_non_null(strstr(got, "Geblokkeerde betalingen</a></th><td class=\"n\">1</td>"
+				    "<td class=\"n\">\xe2\x82\xac 875,00</td>"));
+	assert_non_null(strstr(got, "Betalingen aan derden niet gedaan</a></th><td class=\"n\">1</td>"
+				    "<td class=\"n\">\xe2\x82\xac 350,00</td>"));
+	assert_true(strstr(got, "Actie nodig") < strstr(got, "<td>IBAN ongeldig</td>"));
+	assert_true(strstr(got, "<td>IBAN ongeldig</td>") < strstr(got, "Alle gemeenten</h2>"));
+	assert_true(strstr(got, "Alle gemeenten</h2>") < strstr(got, "<td>BT-2026-0007</td>"));
+	/* the routine part collapsed: two municipalities and the instalments */
+	assert_int_equal(count(got, "<details"), 3);
+	assert_int_equal(count(got, "<details open"), 0);
 	/* municipalities by name, each with its chart */
-	assert_non_null(strstr(got, "0405 Hoorn</h2>"));
-	assert_non_null(strstr(got, "0498 Drechterland</h2>"));
-	assert_true(strstr(got, "0405 Hoorn</h2>") < strstr(got, "0498 Drechterland</h2>"));
+	assert_non_null(strstr(got, "<summary>0405 Hoorn: aan cli\xc3\xabnten \xe2\x82\xac 4.300,00, aan derden"
+				    " \xe2\x82\xac 450,00</summary>"));
+	assert_non_null(strstr(got, "<summary>0498 Drechterland: "));
+	assert_true(strstr(got, "0405 Hoorn:") < strstr(got, "0498 Drechterland:"));
 	assert_int_equal(count(got, "<svg"), 2);
 	assert_int_equal(count(got, "</svg>"), 2);
 	/* totals over all municipalities: this run, previous, change */
-	assert_non_null(strstr(got, "<td class=\"n\">\xe2\x82\xac 9.250,00</td>"
+	assert_non_null(strstr(got, "<td class=\"n tot\">\xe2\x82\xac 9.250,00</td>"
 				    "<td class=\"n vorig\">\xe2\x82\xac 9.950,00</td>"
 				    "<td class=\"n verschil\">-\xe2\x82\xac 700,00</td>"));
-	assert_non_null(strstr(got, "<td class=\"n\">10</td><td class=\"n vorig\">11</td>"
+	assert_non_null(strstr(got, "<td class=\"n tot\">10</td><td class=\"n vorig\">11</td>"
 				    "<td class=\"n verschil\">-1</td>"));
 	/* Hoorn's total: verrekend 300+0 vs 200 */
-	assert_non_null(strstr(got, "<td class=\"n\">\xe2\x82\xac 300,00</td>"
+	assert_non_null(strstr(got, "<td class=\"n tot\">\xe2\x82\xac 300,00</td>"
 				    "<td class=\"n vorig\">\xe2\x82\xac 200,00</td>"
 				    "<td class=\"n verschil\">+\xe2\x82\xac 100,00</td>"));
 	/* the reason is escaped, never markup */
@@ -498,15 +635,15 @@ static void test_empty_report(void **state)
 	f->r.previous_run_id[0] = '\0';
 	snprintf(f->r.status, sizeof(f->r.status), "DRY-RUN");
 	write_ok(f);
-	got = slurp(f->csv);
-	assert_string_equal(got, CSV_HEADER
-			    "totaal,Alle gemeenten,alle,0,,,0.00,,,0.00,,,0.00,,,0.00,,,0.00,,,"
-			    "0,,,0,,,0.00,,,0,,,0,,,0.00,,,0.00,,\n"
-			    "\nlijst,dossier,gemeente,gemeentenaam,kenmerk,bedrag\n"
-			    "\nlijst,dossier,gemeente,gemeentenaam,reden,bedrag\n"
-			    "\nlijst,dossier,gemeente,gemeentenaam,reden\n"
-			    "\nlijst,dossier,gemeente,gemeentenaam,kenmerk,reden,bedrag\n");
-	free(got);
+	file_is(f->csv, CSV_HEADER
+		"totaal,Alle gemeenten,alle,0,,,0.00,,,0.00,,,0.00,,,0.00,,,0.00,,,"
+		"0,,,0,,,0.00,,,0,,,0,,,0.00,,,0.00,,\r\n");
+	/* an empty list is its header row */
+	file_is(f->inh, INH_HEADER);
+	file_is(f->hold, HOLD_HEADER);
+	file_is(f->blk, BLK_HEADER);
+	file_is(f->dskip, DSKIP_HEADER);
+	file_is(f->back, BACK_HEADER);
 	got = slurp(f->html);
 	assert_non_null(strstr(got, "Proefrun"));
 	assert_int_equal(count(got, "<svg"), 0);
@@ -538,8 +675,7 @@ static void test_bsn_in_reden_and_dossier_refused(void **state)
 	write_refused(f, "reden");
 	snprintf(f->lines[4].reden, sizeof(f->lines[4].reden), "12345678 is acht cijfers");
 	write_ok(f);
-	unlink(f->csv);
-	unlink(f->html);
+	remove_files(f);
 	snprintf(f->lines[5].dossier, sizeof(f->lines[5].dossier), "PW-999999999");
 	write_refused(f, "dossier");
 }
@@ -626,6 +762,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_csv_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_excel_nl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reasons_in_dutch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_booked_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_without_previous_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_row_only_in_previous_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_text_is_made_safe, setup, teardown),

@@ -536,9 +536,19 @@ static void test_prepare(void **state)
 		after = home_dump(&fx->h);
 		assert_string_equal(before, after);
 		free(after);
+		/* a cancel that could not be recorded renames the payment file back */
+		tree = run_folders(fx);
+		if (!strstr(tree, "BR-202611-0001/pain.001.xml\n") || strstr(tree, "GEANNULEERD"))
+			fail_msg("N=%ld: the failed cancel left the payment file renamed:\n%s", n, tree);
+		free(tree);
 	}
 	assert_int_equal(rc, 0);
 	assert_string_equal(fx_text1(&fx->h, "SELECT status FROM run"), "CANCELLED");
+	tree = run_folders(fx);
+	assert_null(strstr(tree, "BR-202611-0001/pain.001.xml\n"));
+	assert_non_null(strstr(tree, "BR-202611-0001/GEANNULEERD-pain.001.xml.txt\n"));
+	assert_non_null(strstr(tree, "BR-202611-0001/GEANNULEERD-pain.001.xml.txt.p7s\n"));
+	free(tree);
 	free(before);
 	free(fresh_before);
 }
