@@ -155,31 +155,26 @@ DEPS_DEB := build-essential pkg-config libxml2-dev libssl-dev zlib1g-dev \
 # only; not needed by make test).
 DEPS_PACKAGE := $(DEPS_DEB) debhelper dpkg-dev devscripts lintian fakeroot
 
+# The tools the end-to-end tests open the reports with (test_report_tools.sh:
+# the CSV files in LibreOffice Calc, rapport.html in Chromium); without
+# them those checks say SKIP.  .ci/run installs them, so CI runs them.
+DEPS_TOOLS_DEB := libreoffice-calc-nogui chromium
+
+# One rule installs what each list lacks (Debian packages only; the tools
+# without their recommends, which would pull in a desktop).
 deps: DEPS_WANTED = $(DEPS_DEB)
 deps-package: DEPS_WANTED = $(DEPS_PACKAGE)
-deps deps-package:
+deps-tools: DEPS_WANTED = $(DEPS_TOOLS_DEB)
+deps-tools: APT_FLAGS = --no-install-recommends
+deps deps-package deps-tools:
 	@missing=""; for p in $(DEPS_WANTED); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	else echo "all build dependencies present"; fi
-
-# The tools the end-to-end tests open the reports with (test_report_tools.sh:
-# the CSV files in LibreOffice Calc, rapport.html in Chromium); without
-# them those checks say SKIP.  .ci/run installs them, so CI runs them.
-DEPS_TOOLS_DEB := libreoffice-calc-nogui chromium
-deps-tools:
-	@missing=""; for p in $(DEPS_TOOLS_DEB); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "all test tools present"; fi
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_FLAGS) $$missing; \
+	else echo "all of $@'s packages present"; fi
 
 demo: deps
 	$(MAKE) all
