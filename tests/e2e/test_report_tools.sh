@@ -36,7 +36,7 @@ new_home() {
 }
 prepare() { "$BR" --home "$1" run --month "$2" --key "$keys/Preparer.both.pem" --pass-fd 3 3</dev/null 2>"$tmp/err" | head -n1; }
 approve() {
-	"$BR" --home "$1" approve "$2" --key "$keys/Approver.both.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
+	"$BR" --home "$1" approve "$2" --ja --key "$keys/Approver.both.pem" --pass-fd 3 3</dev/null >/dev/null 2>"$tmp/err" \
 		|| fail "approve $2: $(cat "$tmp/err")"
 }
 q() { count "$1" "$2"; }
@@ -220,5 +220,5 @@ set +e
 set -e
 [ "$rc" = 65 ] || fail "verify of the cancelled file: exit $rc, expected 65"
 grep -q "$dec (CANCELLED)" "$tmp/verify.out" || fail "verify does not name the cancelled run: $(cat "$tmp/verify.out")"
-grep -q "cancelled: this file must not be sent to the bank" "$tmp/verify.err" || fail "verify does not say why: $(cat "$tmp/verify.err")"
+grep -q "geannuleerd: dit bestand mag niet naar de bank" "$tmp/verify.err" || fail "verify does not say why: $(cat "$tmp/verify.err")"
 ok "cancel $dec: pain.001.xml and its signature renamed GEANNULEERD-pain.001.xml.txt(.p7s), same bytes and hash in store and manifest; verify names the run and refuses (65)"
