@@ -131,6 +131,7 @@ history-long: $(B)/tests/history/test_history
 # Include discipline (tests/lint/layers.sh): core/ < parsers/, writers/ < pipeline/.
 layers:
 	@bash tests/lint/layers.sh
+	@bash tests/lint/standalone.sh
 
 test: layers unit fuzz-replay e2e history
 	@echo "all tests passed"
