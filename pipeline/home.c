@@ -1,6 +1,7 @@
 /* home.c — the data directory and a command's session.  Contract: home.h. */
 #include "home.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,33 @@ char *home_lock_holder(char out[STORE_HOLDER_MAX])
 	return out;
 }
 
-int home_init(struct home *h, const char *dir, int need_conf, struct br_error *err)
+/* The home as an absolute path: a run records its folder in the store
+ * (run.map), and later commands may run from another directory. */
+static int home_absolute(char *out, size_t cap, const char *dir, struct br_error *err)
+{
+	char cwd[FSUTIL_PATH_MAX];
+
+	if (dir[0] == '/') {
+		if (strlen(dir) >= cap)
+			return br_error_set(err, BR_ECONFIG, "the data directory path is too long: %.80s...", dir);
+		memcpy(out, dir, strlen(dir) + 1);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return br_error_set(err, BR_EIO, "cannot tell the current directory: %s", strerror(errno));
+	return fsutil_join(out, cap, cwd, dir, err);
+}
+
+int home_init(struct home *h, const char *dir_given, int need_conf, struct br_error *err)
 {
 	const char *data = getenv("BETAALRUN_DATADIR");
+	const char *dir;
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	snprintf(h->dir, sizeof(h->dir), "%s", dir);
+	if ((rc = home_absolute(h->dir, sizeof(h->dir), dir_given, err)) < 0)
+		return rc;
+	dir = h->dir;
 	if ((rc = fsutil_join(h->conf, sizeof(h->conf), dir, "betaalrun.conf", err)) < 0 ||
 	    (rc = fsutil_join(h->db, sizeof(h->db), dir, "betaalrun.db", err)) < 0 ||
 	    (rc = fsutil_join(h->lock, sizeof(h->lock), dir, "betaalrun.lock", err)) < 0 ||

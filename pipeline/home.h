@@ -42,7 +42,8 @@ void home_set_command(const char *name);
  * timestamp_now so $BETAALRUN_NOW fixes it): what store_lock writes. */
 char *home_lock_holder(char out[STORE_HOLDER_MAX]);
 
-/* Fill the paths of `dir`; with `need_conf`, require the directory and
+/* Fill the paths of `dir`, made absolute (a run records its folder in the
+ * store, and later commands may run elsewhere); with `need_conf`, require the directory and
  * load its betaalrun.conf (BR_ENOINPUT naming `betaalrun init` when the
  * directory is missing, BR_ECONFIG for a bad configuration). */
 int home_init(struct home *h, const char *dir, int need_conf, struct br_error *err);
