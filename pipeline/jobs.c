@@ -658,9 +658,9 @@ static int job_state(struct store *st, int64_t id, int64_t *dossier, char status
 	if (step == SQLITE_ROW) {
 		*dossier = sqlite3_column_int64(s, 0);
 		snprintf(status, STATUS_MAX, "%s", store_col(s, 1));
-		snprintf(closed, closed_cap, "with %s on %s by %s", store_col(s, 2), store_col(s, 3), store_col(s, 4));
+		snprintf(closed, closed_cap, "met %s op %s door %s", store_col(s, 2), store_col(s, 3), store_col(s, 4));
 	} else if (step == SQLITE_DONE) {
-		rc = br_error_set(err, BR_ENOINPUT, "no job %lld (see `betaalrun jobs list`)", (long long)id);
+		rc = br_error_set(err, BR_ENOINPUT, "geen taak %lld (zie `betaalrun jobs list`)", (long long)id);
 	} else {
 		rc = store_fail(st, step, "reading a job", err);
 	}
@@ -761,7 +761,8 @@ static int buffer_outcome(struct store *st, const struct jobs_close_args *a, int
 		return br_error_set(err, BR_EUSAGE, "--bedrag %s is more than the proposal %s", money_format_nl(a1,
 				    sizeof(a1), x), money_format_nl(a2, sizeof(a2), proposal));
 	if (!(br = rules_buffer_for_month(a->rules, month)))
-		return br_error_set(err, BR_EINPUT, "there is no bufferbudget for %s in the rules", sleutel + 7);
+		return br_error_set(err, BR_EINPUT, "er is geen bufferbudget voor %s in de regels (regels.xml)",
+				    sleutel + 7);
 	if ((rc = buffer_year_used(st, dossier, month / 12, a->id, &used, err)) < 0)
 		return rc;
 	if (x > br->max_cents - used)
@@ -799,7 +800,7 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 	if ((rc = job_state(st, a->id, &dossier, status, closed, sizeof(closed), err)) < 0)
 		goto out;
 	if (strcmp(status, "AFGEROND") == 0) {
-		rc = br_error_set(err, BR_EINPUT, "job %lld is already closed (%s)", (long long)a->id, closed);
+		rc = br_error_set(err, BR_EINPUT, "taak %lld is al afgerond (%s)", (long long)a->id, closed);
 		goto out;
 	}
 	if (dossier <= 0 && (d || v)) {
@@ -865,7 +866,7 @@ int jobs_assign(struct store *st, int64_t id, const char *door, const char *toel
 	if ((rc = job_state(st, id, &dossier, status, closed, sizeof(closed), err)) < 0)
 		goto out;
 	if (strcmp(status, "AFGEROND") == 0) {
-		rc = br_error_set(err, BR_EINPUT, "job %lld is already closed (%s)", (long long)id, closed);
+		rc = br_error_set(err, BR_EINPUT, "taak %lld is al afgerond (%s)", (long long)id, closed);
 		goto out;
 	}
 	/* taking a job already in hand hands it over: recorded the same way */
@@ -1003,7 +1004,7 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	step = sqlite3_step(s);
 	if (step != SQLITE_ROW) {
 		rc = step == SQLITE_DONE
-			? br_error_set(err, BR_ENOINPUT, "no job %lld (see `betaalrun jobs list`)", (long long)id)
+			? br_error_set(err, BR_ENOINPUT, "geen taak %lld (zie `betaalrun jobs list`)", (long long)id)
 			: store_fail(st, step, "reading a job", err);
 		sqlite3_finalize(s);
 		return rc;

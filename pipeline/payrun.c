@@ -59,7 +59,7 @@ static int run_load(struct run_row *r, struct store *st, const char *msg_id, str
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE)
 			return store_fail(st, rc, "reading the run", err);
-		return br_error_set(err, BR_ENOINPUT, "no run %s (see `betaalrun runs`)", msg_id);
+		return br_error_set(err, BR_ENOINPUT, "geen run %s (zie `betaalrun runs`)", msg_id);
 	}
 	r->id = sqlite3_column_int64(s, 0);
 	snprintf(r->msg_id, sizeof(r->msg_id), "%s", store_col(s, 1));
@@ -783,13 +783,13 @@ static int month_due(struct store *st, int32_t month, int32_t startmaand, struct
 	}
 	sqlite3_finalize(s);
 	if (rc == 0 && due >= 0 && month != due)
-		rc = br_error_set(err, BR_EINPUT, "%s cannot be prepared: the month due is %s (the first month"
-				  " without a released regular run); a later month waits for it, an earlier one is"
-				  " closed (money found due later: --aanvullend)", month_format(mb, month),
+		rc = br_error_set(err, BR_EINPUT, "%s kan niet worden voorbereid: aan de beurt is %s (de eerste maand"
+				  " zonder vrijgegeven reguliere run); een latere maand wacht daarop, een eerdere is"
+				  " gesloten (wat later nog verschuldigd blijkt: --aanvullend)", month_format(mb, month),
 				  month_format(due_s, due));
 	else if (rc == 0 && due < 0 && startmaand >= 0 && month < startmaand)
-		rc = br_error_set(err, BR_EINPUT, "%s cannot be prepared: it is before startmaand %s (betaalrun.conf)",
-				  month_format(mb, month), month_format(due_s, startmaand));
+		rc = br_error_set(err, BR_EINPUT, "%s kan niet worden voorbereid: die maand ligt vóór startmaand"
+				  " %s (betaalrun.conf)", month_format(mb, month), month_format(due_s, startmaand));
 	return rc;
 }
 
@@ -811,19 +811,21 @@ static int prepare_checks(struct store *st, int32_t month, int aanvullend, int32
 		int cmp = strcmp(m, mb);
 
 		if (cmp < 0 && strcmp(status, "RELEASED") != 0) {
-			rc = br_error_set(err, BR_EINPUT, "run %s for the earlier month %s is still %s: release or"
-					  " cancel it first (its advance would be paid twice)", id, m, status);
+			rc = br_error_set(err, BR_EINPUT, "run %s voor de eerdere maand %s is nog %s: geef die eerst"
+					  " vrij of annuleer hem (anders wordt het voorschot twee keer betaald)",
+					  id, m, status);
 			break;
 		}
 		if (cmp > 0) {
-			rc = br_error_set(err, BR_EINPUT, "run %s for the later month %s exists: %s cannot be"
-					  " prepared any more", id, m, mb);
+			rc = br_error_set(err, BR_EINPUT, "run %s voor de latere maand %s bestaat al: %s kan niet"
+					  " meer worden voorbereid", id, m, mb);
 			break;
 		}
 		if (cmp == 0 && strcmp(status, "RELEASED") == 0)
 			released = 1;
 		if (cmp == 0 && strcmp(status, "APPROVED") == 0) {
-			rc = br_error_set(err, BR_EINPUT, "run %s for %s is approved: release or cancel it first", id, mb);
+			rc = br_error_set(err, BR_EINPUT, "run %s voor %s is goedgekeurd: geef die eerst vrij of"
+					  " annuleer hem", id, mb);
 			break;
 		}
 		if (cmp == 0 && strcmp(status, "PREPARED") == 0)
@@ -833,11 +835,12 @@ static int prepare_checks(struct store *st, int32_t month, int aanvullend, int32
 	if (rc < 0)
 		return rc;
 	if (released && !aanvullend)
-		return br_error_set(err, BR_EINPUT, "month %s is closed: its run was released; money found due"
-				    " later is paid in the next month or with `run --month %s --aanvullend`", mb, mb);
+		return br_error_set(err, BR_EINPUT, "maand %s is gesloten: de run ervan is vrijgegeven; wat later nog"
+				    " verschuldigd blijkt, wordt betaald in de volgende maand of met"
+				    " `run --month %s --aanvullend`", mb, mb);
 	if (!released && aanvullend)
-		return br_error_set(err, BR_EINPUT, "no released run for %s to supplement: prepare the regular"
-				    " run first", mb);
+		return br_error_set(err, BR_EINPUT, "geen vrijgegeven run voor %s om aan te vullen: bereid eerst de"
+				    " reguliere run voor", mb);
 	return aanvullend ? 0 : month_due(st, month, startmaand, err);
 }
 
@@ -1274,8 +1277,8 @@ static int check_file_hash(const struct run_row *r, char *path, size_t cap, stru
 	if ((rc = fsutil_digest_file(sha, NULL, path, UINT64_MAX, NULL, err)) < 0)
 		return rc;
 	if (strcmp(sha, r->sha256) != 0)
-		return br_error_set(err, BR_EINPUT, "the payment file %s was changed after preparation: its SHA-256"
-				    " is %s, the run recorded %s", path, sha, r->sha256);
+		return br_error_set(err, BR_EINPUT, "het betaalbestand %s is na de voorbereiding gewijzigd: de SHA-256"
+				    " is nu %s, de run legde %s vast", path, sha, r->sha256);
 	return 0;
 }
 
@@ -1447,8 +1450,8 @@ static int approve_again(struct payrun_summary *out, struct store *st, const str
 	    (rc = cms_key_signer(&me, key_path, passphrase, err)) < 0)
 		return rc;
 	if (!rs.goedkeurder_sha256[0] || strcmp(me.fingerprint, rs.goedkeurder_sha256) != 0)
-		return br_error_set(err, BR_EINPUT, "run %s is APPROVED: only a prepared run can be approved (it was"
-				    " approved by %s)", r->msg_id, rs.goedkeurder);
+		return br_error_set(err, BR_EINPUT, "run %s is APPROVED: alleen een voorbereide run kan worden"
+				    " goedgekeurd (goedgekeurd door %s)", r->msg_id, rs.goedkeurder);
 	rec = recorded_of(&rs);
 	if ((rc = check_file_hash(r, path, sizeof(path), err)) < 0)
 		return rc;
@@ -1479,9 +1482,10 @@ int payrun_approve(struct payrun_summary *out, struct store *st, const struct pa
 	if (strcmp(r.status, "APPROVED") == 0)
 		return approve_again(out, st, env, &r, key_path, passphrase, err);
 	if (strcmp(r.status, "PREPARED") != 0)
-		return br_error_set(err, BR_EINPUT, "run %s is %s: only a prepared run can be approved", run, r.status);
+		return br_error_set(err, BR_EINPUT, "run %s is %s: alleen een voorbereide run kan worden"
+				    " goedgekeurd", run, r.status);
 	if (r.aantal == 0)
-		return br_error_set(err, BR_EINPUT, "run %s has no payments to approve", run);
+		return br_error_set(err, BR_EINPUT, "run %s heeft geen betalingen om goed te keuren", run);
 	if ((rc = check_file_hash(&r, path, sizeof(path), err)) < 0 ||
 	    (rc = run_signers_load(&rs, st, r.id, NULL, err)) < 0)
 		return rc;
@@ -1552,8 +1556,8 @@ int payrun_cancel(struct store *st, const struct payrun_env *env, const char *ru
 	if ((rc = run_load(&r, st, run, err)) < 0)
 		return rc;
 	if (strcmp(r.status, "PREPARED") != 0 && strcmp(r.status, "APPROVED") != 0)
-		return br_error_set(err, BR_EINPUT, "run %s is %s: only a prepared or approved run can be cancelled",
-				    run, r.status);
+		return br_error_set(err, BR_EINPUT, "run %s is %s: alleen een voorbereide of goedgekeurde run"
+				    " kan worden geannuleerd", run, r.status);
 	if ((rc = cancel_rename_files(&r, 1, err)) < 0 || (rc = store_begin(st, err)) < 0)
 		return rc;
 	if ((rc = set_status(st, r.id, "CANCELLED", "geannuleerd", timestamp_format(ts, env->now), err)) < 0 ||
@@ -1601,15 +1605,15 @@ int payrun_release(struct payrun_summary *out, struct store *st, const struct pa
 	if ((rc = run_load(&r, st, run, err)) < 0)
 		return rc;
 	if (strcmp(r.status, "APPROVED") != 0)
-		return br_error_set(err, BR_EINPUT, "run %s is %s: only an approved run can be released", run,
-				    r.status);
+		return br_error_set(err, BR_EINPUT, "run %s is %s: alleen een goedgekeurde run kan worden"
+				    " vrijgegeven", run, r.status);
 	if ((rc = check_file_hash(&r, path, sizeof(path), err)) < 0 ||
 	    (rc = check_signatures(&r, st, path, env->trust_pem, err)) < 0)
 		return rc;
 	date_format(today, timestamp_day(env->now));
 	if (strcmp(today, r.uitvoerdatum) > 0)
-		return br_error_set(err, BR_EINPUT, "the requested execution date %s of run %s has passed: cancel it"
-				    " and prepare the run again", r.uitvoerdatum, run);
+		return br_error_set(err, BR_EINPUT, "de gevraagde uitvoerdatum %s van run %s is verstreken: annuleer"
+				    " de run en bereid hem opnieuw voor", r.uitvoerdatum, run);
 	/* hand the file to the bank's outbox (idempotent: the same bytes) */
 	if ((rc = fsutil_join(outbox, sizeof(outbox), env->home, "outbox", err)) < 0 ||
 	    (rc = fsutil_mkdirs(outbox, 0700, err)) < 0 || (rc = fsutil_clean_temp(outbox, err)) < 0)
@@ -1657,7 +1661,7 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	printf("bestand       %s\nsha256        %s\nsha1          %s\n", file, sha, sha1);
 	snprintf(sig, sizeof(sig), "%s.p7s", file);
 	if (!fsutil_exists(sig))
-		return br_error_set(err, BR_EINPUT, "no signature file %s beside the payment file", sig);
+		return br_error_set(err, BR_EINPUT, "geen handtekeningbestand %s naast het betaalbestand", sig);
 	if ((found = run_signers_load(&rs, st, 0, sha, err)) < 0)
 		return found;
 	rec = recorded_of(&rs);
@@ -1684,11 +1688,12 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	if (rc < 0)
 		return rc;
 	if (!found)
-		return br_error_set(err, BR_EINPUT, "no run in the ledger has this file's SHA-256: the file is not"
-				    " one betaalrun prepared, or it was changed");
+		return br_error_set(err, BR_EINPUT, "het grootboek kent geen run met de SHA-256 van dit bestand: betaalrun"
+				    " heeft het niet voorbereid, of het is gewijzigd");
 	if (!rs.goedkeurder[0] && !rs.goedkeurder_sha256[0])
-		return br_error_set(err, BR_EINPUT, "run %s recorded no approval (it is %s): the second signature, by"
-				    " %s, is not its approver's", rs.msg_id, rs.status, fe.approver.subject);
+		return br_error_set(err, BR_EINPUT, "run %s heeft geen goedkeuring vastgelegd (status %s): de tweede"
+				    " handtekening, van %s, is niet van een goedkeurder die de run vastlegde", rs.msg_id,
+				    rs.status, fe.approver.subject);
 	printf("voorbereider  %s\ngoedkeurder   %s\n", fe.preparer.subject, fe.approver.subject);
 	printf("geverifieerd: twee vertrouwde handtekeningen van verschillende mensen, de voorbereider en de"
 	       " goedkeurder die run %s vastlegde; het grootboek kent dit bestand\n", rs.msg_id);

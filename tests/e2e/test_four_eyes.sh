@@ -187,7 +187,7 @@ ossl cms -resign -binary -inform DER -outform DER -in "$f.p7s" -signer "$keys/Ap
 	-md sha256 -out "$tmp/legacy.p7s"
 cp "$tmp/legacy.p7s" "$f.p7s"
 expect 65 "verify of an approval the run did not record" "$h" verify "$f"
-grep -q "recorded no approval (it is PREPARED)" "$tmp/err" || fail "(c) verify: $(cat "$tmp/err")"
+grep -q "geen goedkeuring vastgelegd (status PREPARED)" "$tmp/err" || fail "(c) verify: $(cat "$tmp/err")"
 approve 65 "someone else over an unrecorded approval" "$h" Approver2
 grep -q "a signature by CN=Approver.* is already in" "$tmp/err" || fail "(c): $(cat "$tmp/err")"
 approve 0 "the real approver over its own unrecorded approval" "$h" Approver

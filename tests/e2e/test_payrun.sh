@@ -115,7 +115,7 @@ set -e
 set +e
 BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2027-01 --key "$keys/prep.p12" >/dev/null 2>"$tmp/err"; rc=$?
 set -e
-[ "$rc" = 65 ] && grep -q "the month due is 2026-12" "$tmp/err" || fail "preparing 2027-01 after November: exit $rc, $(cat "$tmp/err")"
+[ "$rc" = 65 ] && grep -q "aan de beurt is 2026-12" "$tmp/err" || fail "preparing 2027-01 after November: exit $rc, $(cat "$tmp/err")"
 [ "$(count "$home" "SELECT count(*) FROM run")" = 1 ] || fail "a refused month left a run"
 ok "released to outbox/, ledger booked, the month is closed (65), a month typo refused with the month due"
 
@@ -289,6 +289,6 @@ exec3=$(count "$tmp/v03" "SELECT uitvoerdatum FROM run WHERE msg_id = '$run3'")
 set +e
 BETAALRUN_NOW=2026-12-31T09:00:00 "$BR" --home "$tmp/v03" release "$run3" >/dev/null 2>"$tmp/late.err"; rc=$?
 set -e
-[ "$rc" = 65 ] && grep -q "has passed" "$tmp/late.err" || fail "releasing after the execution date $exec3: exit $rc"
+[ "$rc" = 65 ] && grep -q "is verstreken" "$tmp/late.err" || fail "releasing after the execution date $exec3: exit $rc"
 [ "$(count "$tmp/v03" "SELECT status FROM run WHERE msg_id = '$run3'")" = APPROVED ] || fail "a refused release changed the run"
 ok "release after the execution date ($exec3) is refused (65)"

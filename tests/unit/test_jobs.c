@@ -659,7 +659,7 @@ static void test_close_outcomes(void **state)
 	/* closing twice is refused and changes nothing */
 	assert_int_equal(close_job(f, det, "AANGEPAST", NULL, NULL, NULL, "cons9", "again", "2026-12-02", &err),
 			 BR_EINPUT);
-	assert_non_null(strstr(err.msg, "already closed"));
+	assert_non_null(strstr(err.msg, "al afgerond"));
 	assert_int_equal(qint(f, "SELECT count(*) FROM taak WHERE id = %lld AND uitkomst = 'GEEN_GEVOLGEN'",
 			      (long long)det), 1);
 	assert_int_equal(qint(f, "SELECT count(*) FROM taak_gebeurtenis WHERE taak = %lld", (long long)det), 2);
