@@ -7,13 +7,16 @@ export BETAALRUN_DATADIR=${BETAALRUN_DATADIR:-$PWD/data}
 fail() { echo "FAIL - $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
-# The store's content as text, for comparing two stores.
-store_dump() { sqlite3 "$1/betaalrun.db" .dump | grep -v '^PRAGMA' ; }
+# The store's content as text, for comparing two stores.  The sqlite3
+# shell waits for a lock like betaalrun does (a command that closes the
+# store last checkpoints the WAL under a brief exclusive lock; without a
+# timeout a reader beside it fails with "database is locked").
+store_dump() { sqlite3 -cmd '.timeout 10000' "$1/betaalrun.db" .dump | grep -v '^PRAGMA' ; }
 
 # Files under archive/ with their checksums.
 archive_list() { (cd "$1" && find archive -type f -exec sha256sum {} + | sort -k2); }
 
-count() { sqlite3 "$1/betaalrun.db" "$2"; }
+count() { sqlite3 -cmd '.timeout 10000' "$1/betaalrun.db" "$2"; }
 
 # A run folder's specifications (writers/specbundle.h): the text of the
 # index key $2 in run folder $1, cut from its municipality's bundle by the
