@@ -35,6 +35,8 @@
 #include "money.h"
 #include "rules_xml.h"
 #include "settle.h"
+#include "settle_record.h"
+#include "specification.h"
 #include "banned.h"
 
 #define PROPS_SEED_DEFAULT UINT64_C(0x5e771e2025b37a1d)
@@ -1964,6 +1966,107 @@ static int prop_scope(struct ctx *c, struct dossier *d, char *msg, size_t cap)
 
 /* ---- cmocka ------------------------------------------------------------------------ */
 
+
+/* ---- P9: the stored record gives back the settlement ------------------------
+ * settle_record.h: what the payment run stores instead of the text.  The
+ * specification rendered from the decoded record is the specification
+ * rendered from the engine's own structs, byte for byte; the engine run
+ * again on the decoded input and settings records the same bytes (so no
+ * input field is lost, whether the writer shows it or not); and every cut
+ * of the record is refused as damaged. */
+
+static char *render(const struct settle_record_facts *f, const struct settle_input *in,
+		    const struct settle_result *r, const struct settle_settings *set, size_t *len,
+		    struct br_error *err)
+{
+	struct specification_dossier sd;
+	char *text = NULL;
+	FILE *out;
+	int rc;
+
+	memset(&sd, 0, sizeof(sd));
+	sd.dossiernummer = f->s[0];
+	sd.gemeente = f->s[1];
+	sd.naam = f->s[2];
+	sd.iban = f->s[3];
+	sd.uitbetaaldatum = f->s[4];
+	sd.set = set;
+	if (!(out = open_memstream(&text, len)))
+		return NULL;
+	rc = specification_write(out, &sd, in, r, err);
+	fclose(out);
+	if (rc < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static int prop_record(struct ctx *c, struct dossier *d, char *msg, size_t cap)
+{
+	static struct settle_record_buf b1, b2;
+	struct settle_record rec;
+	struct settle_record_facts f;
+	struct dossier *t = &c->tmp;
+	char nummer[32], *a = NULL, *z = NULL;
+	size_t alen = 0, zlen = 0, cut;
+	int rc, tag = 0;
+
+	*t = *d;
+	if ((rc = run_settle(c, &c->r1, t)) < 0)
+		return engine_error(c, msg, cap, rc);
+	snprintf(nummer, sizeof(nummer), "PW-0405-%06ld", d->index);
+	memset(&f, 0, sizeof(f));
+	f.s[0] = nummer;
+	f.s[1] = "0405";
+	f.s[2] = "J. de Vries-Öztürk";
+	f.s[3] = "NL91ABNA0417164300";
+	f.s[4] = "2026-11-25";
+	f.s[5] = NULL;
+	f.n = 6;
+	if (settle_record_encode(&b1, &t->set, &t->in, &c->r1, &f, &c->rules, &c->err) < 0)
+		return failf(msg, cap, 1, "P9.encode: %s", c->err.msg);
+	stat(c, 0, "record bytes (sum)", (long)b1.len);
+	stat(c, 1, "months (sum)", (long)c->r1.n_months);
+	if (settle_record_decode(&rec, b1.p, b1.len, &c->rules, &c->err) < 0) {
+		tag = failf(msg, cap, 2, "P9.decode: %s", c->err.msg);
+		goto out;
+	}
+	if (rec.facts.n != 6 || strcmp(rec.facts.s[0], nummer) != 0 || rec.facts.s[5] != NULL ||
+	    strcmp(rec.facts.s[2], f.s[2]) != 0) {
+		tag = failf(msg, cap, 3, "P9.facts: the texts do not come back");
+		goto out;
+	}
+	a = render(&f, &t->in, &c->r1, &t->set, &alen, &c->err);
+	z = render(&rec.facts, &rec.in, &rec.res, &rec.set, &zlen, &c->err);
+	if (!a || !z || alen != zlen || memcmp(a, z, alen) != 0) {
+		tag = failf(msg, cap, 4, "P9.render: the specification from the record differs (%zu vs %zu bytes)",
+			    alen, zlen);
+		goto out;
+	}
+	if ((rc = settle_dossier(&c->r2, &rec.in, &c->rules, &rec.set, rec.res.run_month, &c->err)) < 0 ||
+	    settle_record_encode(&b2, &rec.set, &rec.in, &c->r2, &rec.facts, &c->rules, &c->err) < 0 ||
+	    b2.len != b1.len || memcmp(b1.p, b2.p, b1.len) != 0) {
+		tag = failf(msg, cap, 5, "P9.resettle: the decoded input settles to another record (%zu vs %zu bytes)",
+			    b1.len, b2.len);
+		goto out;
+	}
+	for (cut = 0; cut < b1.len; cut += 1 + cut / 3) {
+		struct settle_record bad;
+		rc = settle_record_decode(&bad, b1.p, cut, &c->rules, &c->err);
+		settle_record_free(&bad);
+		if (rc != BR_EINPUT) {
+			tag = failf(msg, cap, 6, "P9.cut: the first %zu of %zu bytes decode (rc %d)", cut, b1.len, rc);
+			goto out;
+		}
+	}
+out:
+	free(a);
+	free(z);
+	settle_record_free(&rec);
+	return tag;
+}
+
 static int parse_env_u64(const char *name, uint64_t *out)
 {
 	const char *v = getenv(name);
@@ -2073,6 +2176,11 @@ static void test_p8_scope(void **state)
 	run_property(*state, "P8 months settled and income counted", prop_scope);
 }
 
+static void test_p9_record(void **state)
+{
+	run_property(*state, "P9 the stored record renders and settles as the engine did", prop_record);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2084,6 +2192,7 @@ int main(void)
 		cmocka_unit_test(test_p6_right_owed),
 		cmocka_unit_test(test_p7_pro_rata),
 		cmocka_unit_test(test_p8_scope),
+		cmocka_unit_test(test_p9_record),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
