@@ -57,6 +57,7 @@ void rules_release(struct rules *r)
 	if (!r)
 		return;
 	free(r->sets);
+	free(r->source);
 	memset(r, 0, sizeof(*r));
 }
 

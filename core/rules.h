@@ -94,6 +94,8 @@ struct rules {
 	struct buffer_rule buffer[RULES_BUFFER_MAX];   /* sorted by geldig_vanaf */
 	size_t n_buffer;
 	char sha256[65];            /* of the file's bytes, for the run manifest */
+	char *source;               /* owned: those bytes (the store keeps them by sha256) */
+	size_t source_len;
 	char path[4096];
 };
 

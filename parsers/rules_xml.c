@@ -649,11 +649,60 @@ static int cmp_set(const void *a, const void *b)
 	return (x->geldig_vanaf > y->geldig_vanaf) - (x->geldig_vanaf < y->geldig_vanaf);
 }
 
-int rules_load(struct rules *out, const char *path, const char *xsd_path, struct br_error *err)
+/* Parse `len` bytes (owned by the caller until they are kept in
+ * out->source); `label` names them in messages. */
+static int load_bytes(struct rules *out, const char *bytes, size_t len, const char *label,
+		      const char *xsd_path, struct br_error *e)
 {
 	struct xmlin_schema *schema = NULL;
 	struct xmlin_limits lim;
 	struct xmlin *x = NULL;
+	int rc;
+
+	xmlin_limits_default(&lim);
+	lim.max_bytes = RULES_MAX_BYTES;
+	lim.max_depth = 8;
+	lim.max_text = 4096;
+	if (xsd_path && (rc = xmlin_schema_load(&schema, xsd_path, e)) < 0)
+		goto out;
+	/* payments.md "run manifest": the hash recorded is of the very bytes
+	 * that were parsed, read once (the file may change in between) */
+	if ((rc = fsutil_sha256_hex(out->sha256, bytes, len)) < 0) {
+		br_error_set(e, rc, "its SHA-256 cannot be computed");
+		goto out;
+	}
+	if ((rc = xmlin_open_memory(&x, bytes, len, label, schema, &lim, e)) < 0)
+		goto out;
+	if ((rc = read_rules(x, out, e)) < 0)
+		goto out;
+	qsort(out->sets, out->n_sets, sizeof(*out->sets), cmp_set);
+out:
+	xmlin_free(x);
+	xmlin_schema_free(schema);
+	return rc;
+}
+
+/* The one exit of both loaders: a problem becomes BR_ECONFIG naming the
+ * file (or the stored rules) and line. */
+static int load_done(struct rules *out, int rc, const struct br_error *e, const char *label, struct br_error *err)
+{
+	if (rc < 0) {
+		/* A bad or missing rules file is a configuration problem, not an input. */
+		enum br_code code = e->code == BR_ENOMEM ? BR_ENOMEM : BR_ECONFIG;
+		const char *msg = e->code != BR_OK ? e->msg : "cannot be loaded";
+
+		if (e->line > 0)
+			rc = br_error_set(err, code, "rules file %s line %ld: %s", label, e->line, msg);
+		else
+			rc = br_error_set(err, code, "rules file %s: %s", label, msg);
+		br_error_at(err, e->file[0] ? e->file : label, e->line);
+		rules_release(out);
+	}
+	return rc;
+}
+
+int rules_load(struct rules *out, const char *path, const char *xsd_path, struct br_error *err)
+{
 	struct br_error e;
 	char *bytes = NULL;
 	size_t len = 0;
@@ -662,47 +711,43 @@ int rules_load(struct rules *out, const char *path, const char *xsd_path, struct
 	memset(out, 0, sizeof(*out));
 	br_error_clear(&e);
 	n = snprintf(out->path, sizeof(out->path), "%s", path ? path : "");
-	if (!path || n < 0 || (size_t)n >= sizeof(out->path)) {
+	if (!path || n < 0 || (size_t)n >= sizeof(out->path))
 		rc = br_error_set(&e, BR_ECONFIG, "the path is empty or longer than %zu bytes",
 				  sizeof(out->path) - 1);
-		goto out;
+	else if ((rc = fsutil_read_file(&bytes, &len, path, (size_t)RULES_MAX_BYTES, &e)) == 0 &&
+		 (rc = load_bytes(out, bytes, len, path, xsd_path, &e)) == 0) {
+		out->source = bytes;
+		out->source_len = len;
+		bytes = NULL;
 	}
-	xmlin_limits_default(&lim);
-	lim.max_bytes = RULES_MAX_BYTES;
-	lim.max_depth = 8;
-	lim.max_text = 4096;
-	if (xsd_path && (rc = xmlin_schema_load(&schema, xsd_path, &e)) < 0)
-		goto out;
-	/* payments.md "run manifest": the hash recorded is of the very bytes
-	 * that were parsed, read once (the file may change in between) */
-	if ((rc = fsutil_read_file(&bytes, &len, path, (size_t)RULES_MAX_BYTES, &e)) < 0)
-		goto out;
-	if ((rc = fsutil_sha256_hex(out->sha256, bytes, len)) < 0) {
-		br_error_set(&e, rc, "its SHA-256 cannot be computed");
-		goto out;
-	}
-	if ((rc = xmlin_open_memory(&x, bytes, len, path, schema, &lim, &e)) < 0)
-		goto out;
-	if ((rc = read_rules(x, out, &e)) < 0)
-		goto out;
-	qsort(out->sets, out->n_sets, sizeof(*out->sets), cmp_set);
-out:
-	if (rc < 0) {
-		/* A bad or missing rules file is a configuration problem, not an input. */
-		enum br_code code = e.code == BR_ENOMEM ? BR_ENOMEM : BR_ECONFIG;
-		const char *msg = e.code != BR_OK ? e.msg : "cannot be loaded";
-		const char *file = path ? path : "";
-
-		if (e.line > 0)
-			rc = br_error_set(err, code, "rules file %s line %ld: %s", file, e.line, msg);
-		else
-			rc = br_error_set(err, code, "rules file %s: %s", file, msg);
-		br_error_at(err, e.file[0] ? e.file : file, e.line);
-		rules_release(out);
-	}
-	xmlin_free(x);
-	xmlin_schema_free(schema);
 	free(bytes);
-	return rc;
+	return load_done(out, rc, &e, path ? path : "", err);
+}
+
+int rules_load_memory(struct rules *out, const void *data, size_t len, const char *label,
+		      const char *xsd_path, struct br_error *err)
+{
+	struct br_error e;
+	char *bytes = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	br_error_clear(&e);
+	snprintf(out->path, sizeof(out->path), "%s", label);
+	if (len > RULES_MAX_BYTES)
+		rc = br_error_set(&e, BR_ECONFIG, "longer than %llu bytes", (unsigned long long)RULES_MAX_BYTES);
+	else if (!(bytes = malloc(len ? len : 1)))
+		rc = br_error_set(&e, BR_ENOMEM, "out of memory");
+	else {
+		if (len)
+			memcpy(bytes, data, len);
+		if ((rc = load_bytes(out, bytes, len, label, xsd_path, &e)) == 0) {
+			out->source = bytes;
+			out->source_len = len;
+			bytes = NULL;
+		}
+	}
+	free(bytes);
+	return load_done(out, rc, &e, label, err);
 }
 

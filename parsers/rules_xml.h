@@ -21,4 +21,10 @@
  * the bytes that were parsed. */
 int rules_load(struct rules *out, const char *path, const char *xsd_path, struct br_error *err);
 
+/* The same from bytes in memory (a rules file the store kept by its
+ * SHA-256, to explain an old run); `label` names them in messages and
+ * becomes out->path.  The bytes are copied. */
+int rules_load_memory(struct rules *out, const void *data, size_t len, const char *label,
+		      const char *xsd_path, struct br_error *err);
+
 #endif
