@@ -51,7 +51,7 @@
 #include "settle.h"
 
 #define SETTLE_RECORD_VERSION 1
-#define SETTLE_RECORD_FACTS_MAX 64
+#define SETTLE_RECORD_FACTS_MAX 128
 #define SETTLE_RECORD_STANDS_MAX 4096
 #define SETTLE_RECORD_ARRAY_MAX 100000   /* any other array */
 

@@ -13,37 +13,35 @@
 #include "settle.h"
 #include "settle_store.h"
 #include "specification.h"
+#include "specstore.h"
 #include "store.h"
 
 #include "banned.h"
 
 /*
  * payments.md: the text `dossier` prints for a month with a run is that
- * run's specification, as stored, followed by what the bank said about
+ * run's specification (specstore.h), followed by what the bank said about
  * the payment afterwards.  1 when printed, 0 when the month has no run.
  */
-static int print_run_specification(FILE *out, struct store *st, const char *nummer, int32_t month, struct br_error *err)
+static int print_run_specification(FILE *out, struct store *st, const struct home *h, const char *nummer,
+				   int32_t month, struct br_error *err)
 {
-	sqlite3_stmt *s = NULL, *b = NULL;
-	char mb[MONTH_FMT_MAX], amount[MONEY_FMT_MAX + 8];
-	int rc, found = 0;
+	sqlite3_stmt *b = NULL;
+	char amount[MONEY_FMT_MAX + 8], *text = NULL;
+	int64_t run = 0, dossier = 0;
+	size_t len = 0;
+	int rc;
 
-	if ((rc = store_prepare(st, &s, "SELECT a.specificatie, a.run, a.dossier FROM afrekening a"
-				" JOIN run r ON r.id = a.run JOIN dossier d ON d.id = a.dossier"
-				" WHERE d.nummer = ?1 AND a.run_maand = ?2 AND r.aanvullend = 0"
-				" AND r.status IN ('PREPARED','APPROVED','RELEASED') ORDER BY r.id DESC LIMIT 1", err)) < 0 ||
-	    (rc = store_prepare(st, &b, "SELECT b.soort, b.bedrag_cents, b.iban, t.reden, t.bron FROM terugboeking t"
+	if ((rc = specstore_text(&text, &len, &run, &dossier, st, h, nummer, month, NULL, err)) <= 0)
+		return rc;
+	fwrite(text, 1, len, out);
+	free(text);
+	if ((rc = store_prepare(st, &b, "SELECT b.soort, b.bedrag_cents, b.iban, t.reden, t.bron FROM terugboeking t"
 				" JOIN betaling b ON b.id = t.betaling WHERE b.run = ?1 AND b.dossier = ?2 ORDER BY b.id",
 				err)) < 0)
-		goto out;
-	sqlite3_bind_text(s, 1, nummer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, month_format(mb, month), -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		goto out;
-	found = 1;
-	fputs(store_col(s, 0), out);
-	sqlite3_bind_int64(b, 1, sqlite3_column_int64(s, 1));
-	sqlite3_bind_int64(b, 2, sqlite3_column_int64(s, 2));
+		return rc;
+	sqlite3_bind_int64(b, 1, run);
+	sqlite3_bind_int64(b, 2, dossier);
 	while (sqlite3_step(b) == SQLITE_ROW) {
 		const char *why = bankfeedback_reason_text(store_col(b, 3));
 		char acct[IBAN_MASKED_MAX];
@@ -53,10 +51,8 @@ static int print_run_specification(FILE *out, struct store *st, const char *numm
 		       strcmp(store_col(b, 4), "camt") == 0 ? "teruggestort" : "geweigerd",
 		       why ? ", reden: " : "", why ? why : "");
 	}
-out:
-	sqlite3_finalize(s);
 	sqlite3_finalize(b);
-	return rc < 0 ? rc : found;
+	return 1;
 }
 
 static int print_history(FILE *out, struct store *st, sqlite3_int64 dossier, struct br_error *err)
@@ -101,7 +97,7 @@ int dossier_show(FILE *out, const struct home *h, const struct rules *rules, con
 	settle_result_init(&res);
 	if ((rc = store_open(&st, h->db, 0, err)) < 0)
 		goto out;
-	if ((rc = print_run_specification(out, st, nummer, month, err)) != 0)
+	if ((rc = print_run_specification(out, st, h, nummer, month, err)) != 0)
 		goto out;   /* the run's own text (or an error) */
 	if (rules_stale(rules, month))
 		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
@@ -150,53 +146,6 @@ out:
 	return rc > 0 ? 0 : rc;
 }
 
-/* The stored text of dossier `nummer` in the month's regular run or in
- * run `run`: *out (caller frees), *len bytes.  1 found, 0 not. */
-static int stored_specification(char **out, size_t *len, struct store *st, const char *nummer, int32_t month,
-				const char *run, struct br_error *err)
-{
-	sqlite3_stmt *s = NULL;
-	char mb[MONTH_FMT_MAX];
-	int rc, found = 0;
-
-	*out = NULL;
-	*len = 0;
-	if ((rc = store_prepare(st, &s, run
-				? "SELECT a.specificatie FROM afrekening a JOIN run r ON r.id = a.run"
-				  " JOIN dossier d ON d.id = a.dossier WHERE d.nummer = ?1 AND r.msg_id = ?3"
-				: "SELECT a.specificatie FROM afrekening a JOIN run r ON r.id = a.run"
-				  " JOIN dossier d ON d.id = a.dossier WHERE d.nummer = ?1 AND a.run_maand = ?2"
-				  " AND r.aanvullend = 0 AND r.status IN ('PREPARED','APPROVED','RELEASED')"
-				  " ORDER BY r.id DESC LIMIT 1", err)) < 0)
-		return rc;
-	sqlite3_bind_text(s, 1, nummer, -1, SQLITE_STATIC);
-	if (run)
-		sqlite3_bind_text(s, 3, run, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_text(s, 2, month_format(mb, month), -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(s, 0);
-		const void *text = sqlite3_column_blob(s, 0);
-		if (!(*out = malloc(n + 1))) {
-			rc = br_error_set(err, BR_ENOMEM, "out of memory");
-			goto out;
-		}
-		if (n)
-			memcpy(*out, text, n);
-		(*out)[n] = '\0';
-		*len = n;
-		found = 1;
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = 0;
-	} else {
-		rc = store_fail(st, rc, "reading a specification", err);
-	}
-out:
-	sqlite3_finalize(s);
-	return rc < 0 ? rc : found;
-}
-
 int dossier_write_specification(const struct home *h, const char *nummer, int32_t month, const char *run,
 				const char *path, struct br_error *err)
 {
@@ -207,7 +156,7 @@ int dossier_write_specification(const struct home *h, const char *nummer, int32_
 
 	if ((rc = store_open(&st, h->db, 0, err)) < 0)
 		goto out;
-	if ((rc = stored_specification(&text, &len, st, nummer, month, run, err)) < 0)
+	if ((rc = specstore_text(&text, &len, NULL, NULL, st, h, nummer, month, run, err)) < 0)
 		goto out;
 	if (rc == 0) {
 		rc = run ? br_error_set(err, BR_ENOINPUT, "run %s has no specification for dossier %s", run, nummer)

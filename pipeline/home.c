@@ -141,6 +141,18 @@ int home_load_rules(struct rules *r, const struct home *h, struct br_error *err)
 	return rules_load(r, path, xsd, err);
 }
 
+int home_load_rules_bytes(struct rules *r, const struct home *h, const void *bytes, size_t len,
+			  const char *label, struct br_error *err)
+{
+	char xsd[FSUTIL_PATH_MAX];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = data_path(xsd, h, 0, "schemas", "regels.xsd", err)) < 0)
+		return rc;
+	return rules_load_memory(r, bytes, len, label, xsd, err);
+}
+
 int home_load_signaltable(struct signaltable *t, const struct home *h, struct br_error *err)
 {
 	char path[FSUTIL_PATH_MAX], xsd[FSUTIL_PATH_MAX];

@@ -55,6 +55,10 @@ int home_create(const char *dir, struct br_error *err);
 /* The rules file and the signal table, from [regels] map or the shipped
  * data; a missing file names the path tried and $BETAALRUN_DATADIR. */
 int home_load_rules(struct rules *r, const struct home *h, struct br_error *err);
+/* The same from a rules file's bytes (the store's copy of an old run's
+ * rules), validated against the shipped schema; `label` names them. */
+int home_load_rules_bytes(struct rules *r, const struct home *h, const void *bytes, size_t len,
+			  const char *label, struct br_error *err);
 int home_load_signaltable(struct signaltable *t, const struct home *h, struct br_error *err);
 
 /* What the run and jobs commands need, opened in one go. */

@@ -27,6 +27,7 @@
 #include "jobs.h"
 #include "specbundle.h"
 #include "specification.h"
+#include "specstore.h"
 
 #include "mem.h"
 #include "banned.h"
@@ -197,6 +198,7 @@ struct prep {
 	char msg_id[40];
 	char tmpdir[FSUTIL_PATH_MAX];
 	struct specbundle *bundle;    /* the specifications (specbundle.h) */
+	struct settle_record_buf rec; /* one dossier's settlement record (specstore.h), reused */
 	long e2e_seq;
 	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
@@ -392,7 +394,9 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	return 0;
 }
 
-/* The specification text, into the run's bundles and the store. */
+/* The specification text into the run's bundles, and the settlement's
+ * record, from which the same text is rendered again, into the store
+ * (specstore.h). */
 static int write_specification(struct prep *p, const struct settle_dossier_info *info,
 			       const struct settle_input *in, const struct settle_result *res,
 			       const struct settle_settings *set, const char *status, const char *why,
@@ -449,23 +453,23 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 		goto out;
 	if (!p->dry_run) {
 		sqlite3_stmt *s = p->ins_afr;
-		char mb[MONTH_FMT_MAX], ts[TIMESTAMP_FMT_MAX];
+		char mb[MONTH_FMT_MAX];
+		if ((rc = specstore_encode(&p->rec, &sd, in, res, p->env->rules, err)) < 0)
+			goto out;
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, info->id);
 		sqlite3_bind_text(s, 2, month_format(mb, p->month), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s, 3, p->run);
-		sqlite3_bind_text(s, 4, timestamp_format(ts, p->env->now), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 5, p->env->rules->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 6, res->advance_cents);
-		sqlite3_bind_int64(s, 7, res->additions_cents);
-		sqlite3_bind_int64(s, 8, res->vt_cents);
-		sqlite3_bind_int64(s, 9, res->deducted_cents);
-		sqlite3_bind_int64(s, 10, res->carried_cents);
-		sqlite3_bind_int64(s, 11, res->claimed_cents);
-		sqlite3_bind_int64(s, 12, res->instalments_cents);
-		sqlite3_bind_int64(s, 13, res->derden_cents);
-		sqlite3_bind_int64(s, 14, res->client_cents);
-		sqlite3_bind_text(s, 15, text, (int)len, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, res->advance_cents);
+		sqlite3_bind_int64(s, 5, res->additions_cents);
+		sqlite3_bind_int64(s, 6, res->vt_cents);
+		sqlite3_bind_int64(s, 7, res->deducted_cents);
+		sqlite3_bind_int64(s, 8, res->carried_cents);
+		sqlite3_bind_int64(s, 9, res->claimed_cents);
+		sqlite3_bind_int64(s, 10, res->instalments_cents);
+		sqlite3_bind_int64(s, 11, res->derden_cents);
+		sqlite3_bind_int64(s, 12, res->client_cents);
+		sqlite3_bind_blob(s, 13, p->rec.p, (int)p->rec.len, SQLITE_STATIC);
 		if ((rc = sqlite3_step(s)) != SQLITE_DONE)
 			rc = store_fail(p->st, rc, "storing a settlement", err);
 		else
@@ -921,6 +925,8 @@ static int prep_record_run(struct prep *p, struct br_error *err)
 	if (p->superseded && ((rc = set_status(p->st, p->superseded, "SUPERSEDED", NULL, NULL, err)) < 0 ||
 			      (rc = run_discard(p->st, p->superseded, err)) < 0))
 		return rc;
+	if ((rc = specstore_keep_rules(p->st, p->env->rules, err)) < 0)
+		return rc;
 	if ((rc = store_query_int64(p->st, "SELECT coalesce(max(id), 0) + 1 FROM run", &p->run,
 				    "allocating the run id", err)) < 0)
 		return rc;
@@ -958,11 +964,11 @@ static int prep_statements(struct prep *p, struct br_error *err)
 				" client_cents, derden_cents, inhouding_cents, verrekend_cents,"
 				" toegevoegd_cents, ingehouden_cents, derden_overgeslagen)"
 				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", err)) < 0 ||
-	    (rc = store_prepare(p->st, &p->ins_afr, "INSERT INTO afrekening (dossier, run_maand, run, berekend,"
-				" regels_sha256, voorschot_cents, toevoegingen_cents, vt_cents, verrekend_cents,"
+	    (rc = store_prepare(p->st, &p->ins_afr, "INSERT INTO afrekening (dossier, run_maand, run,"
+				" voorschot_cents, toevoegingen_cents, vt_cents, verrekend_cents,"
 				" doorgeschoven_cents, vordering_cents, inhoudingen_cents, derden_cents,"
-				" client_cents, specificatie) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-				" ?11, ?12, ?13, ?14, ?15)", err)) < 0 ||
+				" client_cents, vastlegging) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+				" ?9, ?10, ?11, ?12, ?13)", err)) < 0 ||
 	    (rc = store_prepare(p->st, &p->set_again, "UPDATE betaling SET herbetaling_van = ?2 WHERE id = ?1",
 				err)) < 0)
 		return rc;
@@ -1224,6 +1230,7 @@ static void prep_free(struct prep *p, int failed)
 	sqlite3_finalize(p->set_again);
 	ledger_free(p->ledger);
 	specbundle_free(p->bundle);
+	free(p->rec.p);
 	free(p->held);
 	free(p->rej);
 	free(p->lines);

@@ -1,6 +1,6 @@
 /*
  * store.c — see store.h.  The schema lives here, as migrations; this is
- * the current schema (version 8) in prose, table by table (style.md: the
+ * the current schema (version 9) in prose, table by table (style.md: the
  * store's schema is a contract between stages).
  *
  * Deliveries and the register (intake):
@@ -41,7 +41,11 @@
  *                 payment); a released bufferbudget grant's kenmerk is
  *                 unique.
  *   grootboek     per dossier the released paid(k)/vtpaid(k) summary.
- *   afrekening    per dossier and run the settlement and its specification.
+ *   afrekening    per dossier and run the settlement's totals and its record
+ *                 (vastlegging, core/settle_record.h) from which the
+ *                 specification is rendered (specstore.h); rows from before
+ *                 version 9 keep the rendered text (specificatie) instead.
+ *   regels        every rules file a run used, by its SHA-256.
  *   A run that is SUPERSEDED or CANCELLED keeps only its run row (status,
  *   dates, the file's hashes, totals, signers): its betaling, run_dossier,
  *   afrekening and pending boeking rows are deleted when it stops counting
@@ -639,6 +643,56 @@ static const char *const migration_8[] = {
 	NULL
 };
 
+/*
+ * 9: settlements as records (issue 13; core/settle_record.h).  A run's
+ * specification is no longer kept as text (≈4.6 KB per dossier per run)
+ * but as the settlement's compact record, from which it is rendered again
+ * byte for byte; the record names each month's rules set by its place in
+ * the run's rules file, so the store keeps every rules file a run used,
+ * by its SHA-256 (run.regels_sha256).  Rows stored before keep their text:
+ * a row has the one or the other.  When, and with which rules, a row was
+ * computed is its run's (run.aangemaakt, run.regels_sha256): berekend and
+ * regels_sha256 are only kept for a row without a run.
+ */
+static const char *const migration_9[] = {
+	"CREATE TABLE regels (\n"
+	"  sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),\n"
+	"  inhoud BLOB NOT NULL\n"
+	") WITHOUT ROWID;\n",
+	"CREATE TABLE afrekening_9 (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  dossier INTEGER NOT NULL REFERENCES dossier(id),\n"
+	"  run_maand TEXT NOT NULL,\n"
+	"  run INTEGER,\n"
+	"  berekend TEXT,\n"
+	"  regels_sha256 TEXT,\n"
+	"  voorschot_cents INTEGER NOT NULL,\n"
+	"  toevoegingen_cents INTEGER NOT NULL,\n"
+	"  vt_cents INTEGER NOT NULL,\n"
+	"  verrekend_cents INTEGER NOT NULL,\n"
+	"  doorgeschoven_cents INTEGER NOT NULL,\n"
+	"  vordering_cents INTEGER NOT NULL,\n"
+	"  inhoudingen_cents INTEGER NOT NULL,\n"
+	"  derden_cents INTEGER NOT NULL,\n"
+	"  client_cents INTEGER NOT NULL,\n"
+	"  specificatie TEXT,\n"
+	"  vastlegging BLOB,\n"
+	"  CHECK ((specificatie IS NULL) <> (vastlegging IS NULL)),\n"
+	"  CHECK (run IS NOT NULL OR (berekend IS NOT NULL AND regels_sha256 IS NOT NULL))\n"
+	");\n",
+	"INSERT INTO afrekening_9 (id, dossier, run_maand, run, berekend, regels_sha256, voorschot_cents,"
+	" toevoegingen_cents, vt_cents, verrekend_cents, doorgeschoven_cents, vordering_cents, inhoudingen_cents,"
+	" derden_cents, client_cents, specificatie)"
+	" SELECT id, dossier, run_maand, run, berekend, regels_sha256, voorschot_cents, toevoegingen_cents, vt_cents,"
+	" verrekend_cents, doorgeschoven_cents, vordering_cents, inhoudingen_cents, derden_cents, client_cents,"
+	" specificatie FROM afrekening;\n",
+	"DROP TABLE afrekening;\n",
+	"ALTER TABLE afrekening_9 RENAME TO afrekening;\n",
+	"CREATE INDEX afrekening_dossier ON afrekening(dossier, run_maand);\n",
+	"CREATE INDEX afrekening_run ON afrekening(run);\n",
+	NULL
+};
+
 static const struct migration migrations[] = {
 	{ migration_1, NULL },
 	{ migration_2, NULL },
@@ -648,6 +702,7 @@ static const struct migration migrations[] = {
 	{ migration_6_sql, migration_6 },
 	{ migration_7, NULL },
 	{ migration_8, NULL },
+	{ migration_9, NULL },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
