@@ -187,11 +187,13 @@ $(B)/settle_bench: tests/bench/settle_bench.c $(B)/libbetaalrun.a
 
 # make bench (not part of make test; README "Measured"): the month, step by
 # step, at each of BENCH_SIZES dossiers (default 100000 500000) beside
-# xmllint; the worklist; the settlement engine alone; the bank files.  Goals are reported, met or not;
+# xmllint; 61 monthly runs (HISTORY_DOSSIERS, 5000); the worklist; the
+# settlement engine alone; the bank files.  Goals are reported, met or not;
 # only a failing step fails it.  Measuring code: tests/bench/lib.sh.
 BENCH_ENV = BR=$(CURDIR)/betaalrun BRGEN=$(CURDIR)/$(GEN)
 bench: all $(B)/settle_bench
 	$(BENCH_ENV) bash tests/bench/bench_month.sh
+	$(BENCH_ENV) bash tests/bench/bench_history.sh
 	$(BENCH_ENV) bash tests/bench/bench_jobs.sh
 	$(BENCH_ENV) SETTLE_BENCH=$(CURDIR)/$(B)/settle_bench bash tests/bench/bench_settle.sh
 	$(BENCH_ENV) bash tests/bench/bench_bank.sh
