@@ -18,6 +18,7 @@ linked=$(q "SELECT count(DISTINCT signaal) FROM taak_signaal")
 rm -rf "$BENCH_LOG"
 bench_run jobs-list "$BR" --home "$home" jobs list --csv "$BENCH_LOG/worklist.csv" || bench_fail jobs-list
 echo
+echo "== the worklist, on the home of the month at $largest dossiers"
 printf '%-40s %10s %10s %14s\n' "worklist ($sig signals, $jobs jobs)" "wall (s)" "CPU (s)" "peak RSS (MB)"
 printf '%-40s %10s %10s %14s\n' "jobs list --csv ($(($(wc -l <"$BENCH_LOG/worklist.csv") - 1)) open jobs)" \
 	"$B_WALL" "$B_CPU" "$((B_RSS_KB / 1024))"

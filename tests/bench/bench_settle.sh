@@ -17,6 +17,7 @@ BENCH_LOG=$out/log
 months=2025-12,2026-01,2026-02,2026-03,2026-04,2026-05,2026-06,2026-07,2026-08,2026-09,2026-10
 
 echo
+echo "== the settlement engine alone (settle_bench), a year of history"
 printf '%-10s %12s %12s %12s %14s\n' dossiers "read (ms)" "engine (ms)" "total (s)" "peak RSS (MB)"
 for n in $SIZES; do
 	rm -rf "$out"; mkdir -p "$out/drop" "$BENCH_LOG"
