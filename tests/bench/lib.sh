@@ -61,7 +61,7 @@ bench_run() {
 	/usr/bin/time -f "%e %U %S %M %O" -o "$BENCH_LOG/$label.time" "$@" \
 		>"$BENCH_LOG/$label.out" 2>"$BENCH_LOG/$label.err" || B_RC=$?
 	t1=$(bench_busy_ticks)
-	# GNU time writes "Command exited with non-zero status N" first then
+	# the figures are the last line (after "Command exited with non-zero status N")
 	read -r B_WALL user sys B_RSS_KB blocks < <(tail -n 1 "$BENCH_LOG/$label.time")
 	B_CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	B_WRITTEN=$((blocks * 512))
@@ -139,7 +139,6 @@ bench_baseline() {
 }
 
 # Arithmetic and formatting (awk: bash has no fractions).
-bench_calc() { awk "BEGIN { printf \"$1\", $2 }"; }              # FORMAT EXPR
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 bench_mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
