@@ -3,7 +3,7 @@
  *
  *   brgen --seed N --dossiers N --out DIR [--income-records N] [--signals N]
  *         [--peildatum YYYY-MM-DD] [--months YYYY-MM,YYYY-MM] [--gzip]
- *         [--defects N]
+ *         [--defects N] [--open-ended]
  *
  * Writes into DIR, in the XML of the specification's formats.md:
  *   register.xml           Clientregister snapshot (peildatum)
@@ -41,6 +41,11 @@
  *  - --defects N adds about N register record problems of formats.md §5
  *    (IBAN failing mod-97, two overlapping grants of one code, a partner
  *    without GEHUWD); the default 0 gives only payable records.
+ *  - --open-ended leaves out every dossier's Einddatum (the benefit runs on),
+ *    for a history of monthly runs over years that settles the same dossiers
+ *    in its last month as in its first (make bench).  The dates are drawn
+ *    all the same, so it changes nothing else: the register is the default
+ *    one without its <Einddatum> lines, the other files are identical.
  *
  * Exit status: 0 done, 1 I/O error, 2 usage.
  */
@@ -745,6 +750,7 @@ struct gen {
 	uint64_t weyl_off;
 	long long income_target;     /* -1: default rate */
 	int gzip;
+	int open_ended;              /* --open-ended: no dossier has an Einddatum */
 	const char *dir;
 };
 
@@ -1135,6 +1141,8 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 			d->eind = peil + (int32_t)rng_range(&r, 1, 150);
 	}
 	if (d->eind != NO_DATE && d->eind < d->ingang)
+		d->eind = NO_DATE;
+	if (g->open_ended)    /* drawn above all the same: the rest is unchanged */
 		d->eind = NO_DATE;
 
 	/* kostendelers: medebewoners of 27+ (young adults living with parents) */
@@ -2223,11 +2231,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: brgen --seed N --dossiers N --out DIR [--income-records N] [--signals N]\n"
 		"             [--peildatum YYYY-MM-DD] [--months YYYY-MM,YYYY-MM] [--gzip]\n"
-		"             [--defects N]\n"
+		"             [--defects N] [--open-ended]\n"
 		"Writes DIR/register.xml, DIR/inkomen-YYYY-MM.xml per month and DIR/signalen.xml\n"
 		"(.gz with --gzip), byte-identical for the same arguments.\n"
 		"Defaults: --peildatum 2026-11-27, --months the month before the peildatum,\n"
-		"--signals dossiers/50, income for ~10%% of dossiers, --defects 0.\n");
+		"--signals dossiers/50, income for ~10%% of dossiers, --defects 0.\n"
+		"--open-ended: no dossier ends (no Einddatum), for a history over years.\n");
 }
 
 static int parse_u64(const char *opt, const char *s, unsigned long long max, unsigned long long *out)
@@ -2324,6 +2333,9 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(a, "--gzip") == 0) {
 			g.gzip = 1;
+			continue;
+		} else if (strcmp(a, "--open-ended") == 0) {
+			g.open_ended = 1;
 			continue;
 		}
 		if (!val) {

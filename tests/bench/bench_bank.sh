@@ -22,11 +22,12 @@
 # (goal <= 2.0) and a check of what the store booked.
 #
 #   DOSSIERS=20000 BATCH_SIZE=4000 BENCH_ROUNDS=1 bash tests/bench/bench_bank.sh   # quick
+# Without DOSSIERS, the largest of BENCH_SIZES (as for the rest of make
+# bench), else 500,000.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BR=${BR:-$PWD/betaalrun}
-BRGEN=${BRGEN:-$PWD/build/brgen}
-DOSSIERS=${DOSSIERS:-500000}
+. tests/bench/lib.sh
+DOSSIERS=${DOSSIERS:-$(printf '%s\n' ${BENCH_SIZES:-500000} | sort -n | tail -n 1)}
 BATCH_SIZE=${BATCH_SIZE:-100000}   # max_per_batch: 5 batches of 100,000
 RETURNS=${RETURNS:-1000}
 ROUNDS=${BENCH_ROUNDS:-2}
@@ -37,26 +38,13 @@ IBAN=NL91ABNA0417164300
 XSD_PAIN=data/schemas/iso20022/pain.002.001.10.xsd
 XSD_CAMT=data/schemas/iso20022/camt.053.001.08.xsd
 GEN=tests/bench/gen_bank.awk
-export BETAALRUN_DATADIR=$PWD/data
+BENCH_LOG=$out
 rm -rf "$out"; mkdir -p "$out/drop"
 
-tick=$(getconf CLK_TCK 2>/dev/null || echo 100)
-busy_ticks() { # CPU time the whole machine has spent so far (/proc/stat), or 0
-	if [ -r /proc/stat ]; then awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
-	else echo 0; fi
-}
-
-# label command...: prints "wall_s peak_kb cpu_s others_cpu_s"; the
-# command's stderr is kept in $out/LABEL.err; a failure prints "FAIL rc".
+# label command...: prints "wall_s peak_kb cpu_s others_cpu_s" (lib.sh's
+# bench_run; the command's stderr in $out/LABEL.err); a failure prints "FAIL rc".
 measure() {
-	local label=$1 t0 t1 wall rss user sys rc=0; shift
-	sync # the writeback of the previous command's files is not this one's
-	t0=$(busy_ticks)
-	/usr/bin/time -f "%e %M %U %S" -o "$out/time.txt" "$@" >"$out/$label.out" 2>"$out/$label.err" || rc=$?
-	t1=$(busy_ticks)
-	if [ "$rc" != 0 ]; then echo "FAIL $rc"; return 0; fi
-	read -r wall rss user sys <"$out/time.txt"
-	echo "$wall $rss $(echo "$user + $sys" | bc) $(echo "scale=2; x = ($t1 - $t0) / $tick - $user - $sys; if (x < 0) x = 0; x" | bc)"
+	if bench_run "$@"; then echo "$B_WALL $B_RSS_KB $B_CPU $B_OTHERS"; else echo "FAIL $B_RC"; fi
 }
 
 q() { sqlite3 -batch -noheader "$1" "$2"; }

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make bench, history (issue 13): "a run after 60 months of history against
+# a run after one month".  HISTORY_DOSSIERS (5,000) dossiers that all live
+# through the history (brgen --open-ended: no Einddatum), a register with
+# peildatum 2026-10-27 and startmaand 2026-11; then HISTORY_MONTHS + 1 (61)
+# monthly runs, 2026-11 to 2031-11, each prepared, approved by a second
+# person and released, with the income of the month before ingested first
+# (brgen --months, a fifth of the dossiers earn each month; no signals, so
+# no dossier is held for a job nobody closes).  Every prepare is measured
+# (tests/bench/lib.sh); the prepares of the second month (after one month
+# of history) and of the last (after 60) are measured HISTORY_ROUNDS (2)
+# times, each again superseding the one before, and the faster round of
+# each is compared.  The goal (at most 1.3x) is judged on CPU time, which
+# the machine's other work disturbs less than wall; both ratios are shown.
+# A missed goal is reported, never a failure; a step that fails fails.
+#
+#   HISTORY_DOSSIERS=1000 HISTORY_MONTHS=12 bash tests/bench/bench_history.sh   # quick
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/bench/lib.sh
+N=${HISTORY_DOSSIERS:-5000}
+HIST=${HISTORY_MONTHS:-60}
+ROUNDS=${HISTORY_ROUNDS:-2}
+FIRST=2026-11                       # startmaand and the first run
+root=$BENCH_ROOT
+keys=$root/keys
+out=$root/history
+drop=$out/drop home=$out/home BENCH_LOG=$out/log
+[[ "$N" =~ ^[1-9][0-9]*$ && "$HIST" =~ ^[1-9][0-9]*$ && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] \
+	|| bench_die "HISTORY_DOSSIERS, HISTORY_MONTHS and HISTORY_ROUNDS want positive numbers"
+
+# month K (0 = FIRST) as YYYY-MM, and the month before it
+month_of() { local i=$((2026 * 12 + 10 + $1)); printf '%04d-%02d\n' $((i / 12)) $((i % 12 + 1)); }
+runs=$((HIST + 1))
+months=$(for k in $(seq -1 $((runs - 2))); do month_of "$k"; done | paste -sd , -)
+
+rm -rf "$out"; mkdir -p "$drop" "$BENCH_LOG"
+bench_keys "$keys"
+echo
+echo "== $runs monthly runs of $N dossiers, $FIRST to $(month_of $((runs - 1)))"
+"$BRGEN" --seed 5 --dossiers "$N" --income-records $((N / 5 * runs)) --signals 0 --open-ended \
+	--peildatum 2026-10-27 --months "$months" --out "$drop" >"$BENCH_LOG/brgen.out" || bench_die "brgen failed"
+bench_home "$home" "$FIRST" "$keys/ca.pem"
+cp "$drop/register.xml" "$home/inbox/"
+bench_run ingest-register "$BR" --home "$home" ingest || bench_fail ingest-register
+s_prev=$(bench_store_bytes "$home") k_prev=-1
+
+# prepare K MONTH: prepare MONTH ROUNDS times (or once when K is not
+# a compared month); keeps the fastest round's CPU and wall in P_CPU and
+# P_WALL, the last round's run id in RUN, its peak RSS in P_RSS
+prepare() {
+	local k=$1 m=$2 r rounds=1
+	[ "$k" = 1 ] || [ "$k" = $((runs - 1)) ] && rounds=$ROUNDS
+	P_CPU="" P_WALL=""
+	for r in $(seq 1 "$rounds"); do
+		bench_run "prepare-$m" "$BR" --home "$home" run --month "$m" --key "$keys/preparer.pem" \
+			--pass-fd 3 || bench_fail "prepare-$m"
+		if [ -z "$P_CPU" ] || awk -v a="$B_CPU" -v b="$P_CPU" 'BEGIN { exit !(a < b) }'; then
+			P_CPU=$B_CPU; fi
+		if [ -z "$P_WALL" ] || awk -v a="$B_WALL" -v b="$P_WALL" 'BEGIN { exit !(a < b) }'; then
+			P_WALL=$B_WALL; fi
+	done
+	P_RSS=$B_RSS_KB
+	RUN=$(head -n 1 "$BENCH_LOG/prepare-$m.out")
+}
+
+printf '%-6s %-8s %8s %8s %8s %9s %11s %8s  %s\n' run month "wall s" "CPU s" "RSS MB" "store MB" \
+	"B/dos/run" "busy s" "dossiers settled (prepare's count)"
+t0=$(date +%s)
+for k in $(seq 0 $((runs - 1))); do
+	m=$(month_of "$k")
+	export BETAALRUN_NOW=$m-15T09:00:00   # before the month's execution day
+	cp "$drop/inkomen-$(month_of $((k - 1))).xml" "$home/inbox/"
+	bench_run "ingest-$m" "$BR" --home "$home" ingest || bench_fail "ingest-$m"
+	prepare "$k" "$m"
+	bench_run "approve-$m" "$BR" --home "$home" approve "$RUN" --ja --key "$keys/approver.pem" --pass-fd 3 \
+		|| bench_fail "approve-$m"
+	bench_run "release-$m" "$BR" --home "$home" release "$RUN" || bench_fail "release-$m"
+	settled=$(sed -n 's/^dossiers *\([0-9]*\).*/\1/p' "$BENCH_LOG/prepare-$m.out")
+	if [ "$k" = 1 ]; then c1=$P_CPU w1=$P_WALL d1=$settled; fi
+	if [ "$k" = $((runs - 1)) ]; then cn=$P_CPU wn=$P_WALL dn=$settled; fi
+	if [ "$k" -le 1 ] || [ $((k % 12)) = 0 ] || [ "$k" = $((runs - 1)) ]; then
+		s=$(bench_store_bytes "$home")
+		printf '%-6s %-8s %8s %8s %8s %9s %11s %8s  %s\n' $((k + 1)) "$m" "$P_WALL" "$P_CPU" \
+			$((P_RSS / 1024)) "$(bench_mb "$s")" $(((s - s_prev) / N / (k - k_prev))) "$B_OTHERS" "$settled"
+		s_prev=$s k_prev=$k
+	fi
+done
+echo "($runs runs built in $(($(date +%s) - t0)) s; B/dos/run: the store's growth per dossier and run since"
+echo " the row above, the month's income included; runs 2 and $runs: the faster of $ROUNDS prepares,"
+echo " RSS and busy of the last of them)"
+[ "$d1" = "$dn" ] || echo "note: run 2 settled $d1 dossiers, run $runs $dn"
+echo "goal (issue 13): a run after $HIST months of history against a run after one month"
+printf '  %-52s %16s\n' "prepare, wall: run $runs / run 2" "$(bench_ratio "$wn" "$w1")x ($wn / $w1 s)"
+bench_goal "prepare, CPU: run $runs / run 2 <= 1.3x" "$(bench_ratio "$cn" "$c1")x" "$(bench_ratio "$cn" "$c1")" 1.3
