@@ -517,9 +517,11 @@ static void get_s_into(struct rd *r, char *out, size_t cap)
 	const char *s = get_s(r);
 	size_t n = s ? strlen(s) : 0;
 
-	if (n >= cap && !r->bad)
+	if (r->bad || !s)
+		return;
+	if (n >= cap)
 		r->bad = "een kenmerk of toelichting is te lang";
-	else if (s)
+	else
 		memcpy(out, s, n + 1);
 }
 

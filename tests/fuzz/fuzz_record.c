@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(once.p);
 	free(again.p);
 	br_error_clear(&err);
-	rc = specstore_render(&text, &len, data, size, &rules, &err);
+	rc = specstore_render(&text, &len, data, size, &rules, 1, &err);
 	contract(rc == 0 || rc == BR_EINPUT || rc == BR_ENOMEM, "render: 0, damaged or no memory");
 	if (rc == 0)
 		contract(text && strlen(text) == len, "a rendered text has no NUL");

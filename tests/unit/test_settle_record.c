@@ -130,7 +130,7 @@ static void test_renders(void **state)
 	assert_int_equal(f->res.advance_cents, 134849);
 	encode_ok(f);
 	br_error_clear(&err);
-	assert_int_equal(specstore_render(&text, &len, f->buf.p, f->buf.len, &f->rules, &err), 0);
+	assert_int_equal(specstore_render(&text, &len, f->buf.p, f->buf.len, &f->rules, 1, &err), 0);
 	assert_int_equal(strlen(text), len);
 	assert_non_null(strstr(text, "PW-0405-000123"));
 	assert_non_null(strstr(text, "€ 1.348,49"));
@@ -234,6 +234,9 @@ static void test_corpus(void **state)
 		{ "trailing.bin", BR_EINPUT, "vastlegging beschadigd: er staat meer in dan een afrekening" },
 		{ "version-2.bin", BR_EINPUT, "vastlegging beschadigd: onbekende versie" },
 		{ "empty.bin", BR_EINPUT, "vastlegging beschadigd: het einde komt te vroeg" },
+		/* found by fuzz_record: a kenmerk longer than its field after the
+		 * record was already found damaged was still copied */
+		{ "crash-long-kenmerk-after-damage.bin", BR_EINPUT, "vastlegging beschadigd: een tekst bevat een NUL-teken" },
 	};
 	struct fx *f = *state;
 	size_t i;
@@ -247,7 +250,7 @@ static void test_corpus(void **state)
 		snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/fuzz_record/%s", f->root, cases[i].name);
 		br_error_clear(&err);
 		assert_int_equal(fsutil_read_file(&bytes, &n, path, 1 << 20, &err), 0);
-		rc = specstore_render(&text, &len, bytes, n, &f->rules, &err);
+		rc = specstore_render(&text, &len, bytes, n, &f->rules, 1, &err);
 		if (rc != cases[i].rc)
 			fail_msg("%s: rc %d, expected %d (%s)", cases[i].name, rc, cases[i].rc, err.msg);
 		if (rc == 0) {
