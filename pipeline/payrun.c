@@ -28,6 +28,7 @@
 #include "specbundle.h"
 #include "specification.h"
 #include "specstore.h"
+#include "ring.h"
 
 #include "mem.h"
 #include "banned.h"
@@ -199,6 +200,7 @@ struct prep {
 	char tmpdir[FSUTIL_PATH_MAX];
 	struct specbundle *bundle;    /* the specifications (specbundle.h) */
 	struct settle_record_buf rec; /* one dossier's settlement record (specstore.h), reused */
+	struct ring render;           /* records to the renderer thread (spec_job_render) */
 	long e2e_seq;
 	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
@@ -394,9 +396,78 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	return 0;
 }
 
-/* The specification text into the run's bundles, and the settlement's
- * record, from which the same text is rendered again, into the store
- * (specstore.h). */
+/*
+ * The specifications are rendered and compressed on the second core
+ * (ring.h): the run's thread hands over each dossier's settlement record
+ * (a copy the job owns); the renderer renders it exactly as `specificatie`
+ * does from the store (specstore_render) and adds the text to the
+ * municipality's bundle, in the run's dossier order.
+ */
+struct spec_job {
+	char gemeente[8];
+	char key[64];
+	unsigned char *rec;           /* owned by the job */
+	size_t len;
+};
+
+static void spec_job_copy(void *slot, const void *job)
+{
+	memcpy(slot, job, sizeof(struct spec_job));
+}
+
+static void spec_job_drop(void *slot)
+{
+	free(((struct spec_job *)slot)->rec);
+}
+
+/* On the renderer's thread: touches only p->bundle (nobody else does
+ * while the ring runs) and the read-only rules. */
+static int spec_job_render(void *ctx, const void *slot, struct br_error *err)
+{
+	const struct spec_job *j = slot;
+	struct prep *p = ctx;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = specstore_render(&text, &len, j->rec, j->len, p->env->rules, 0, err)) == 0)
+		rc = specbundle_add(p->bundle, j->gemeente, j->key, text, len, err);
+	if (rc < 0)
+		br_error_prefix(err, "dossier %s", j->key);
+	free(text);
+	free(j->rec);
+	return rc;
+}
+
+/* Store the settlement's totals and record (specstore.h). */
+static int store_settlement(struct prep *p, const struct settle_dossier_info *info,
+			    const struct settle_result *res, struct br_error *err)
+{
+	sqlite3_stmt *s = p->ins_afr;
+	char mb[MONTH_FMT_MAX];
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, info->id);
+	sqlite3_bind_text(s, 2, month_format(mb, p->month), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, p->run);
+	sqlite3_bind_int64(s, 4, res->advance_cents);
+	sqlite3_bind_int64(s, 5, res->additions_cents);
+	sqlite3_bind_int64(s, 6, res->vt_cents);
+	sqlite3_bind_int64(s, 7, res->deducted_cents);
+	sqlite3_bind_int64(s, 8, res->carried_cents);
+	sqlite3_bind_int64(s, 9, res->claimed_cents);
+	sqlite3_bind_int64(s, 10, res->instalments_cents);
+	sqlite3_bind_int64(s, 11, res->derden_cents);
+	sqlite3_bind_int64(s, 12, res->client_cents);
+	sqlite3_bind_blob(s, 13, p->rec.p, (int)p->rec.len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(p->st, rc, "storing a settlement", err);
+}
+
+/* The dossier's settlement record into the store, and to the renderer
+ * for the run's bundles. */
 static int write_specification(struct prep *p, const struct settle_dossier_info *info,
 			       const struct settle_input *in, const struct settle_result *res,
 			       const struct settle_settings *set, const char *status, const char *why,
@@ -404,11 +475,9 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 {
 	struct specification_dossier sd;
 	const char *claim_k[SETTLE_MAX_CLAIMS], *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
-	char key[64], uitbetaal[DATE_FMT_MAX];
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = NULL;
-	int rc = 0, i;
+	char uitbetaal[DATE_FMT_MAX];
+	struct spec_job job;
+	int rc, i;
 
 	for (i = 0; i < info->n_claim_names; i++)
 		claim_k[i] = info->claim_kenmerk[i];
@@ -436,49 +505,27 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 		sd.outcome = SPEC_BLOCKED;
 		sd.outcome_why = why;
 	}
-	if (!(f = open_memstream(&text, &len)))
-		return br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
-	rc = specification_write(f, &sd, in, res, err);
-	if (fclose(f) != 0 && rc == 0)
-		rc = br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
-	if (rc < 0)
-		goto out;
+	if ((rc = specstore_encode(&p->rec, &sd, in, res, p->env->rules, err)) < 0 ||
+	    (!p->dry_run && (rc = store_settlement(p, info, res, err)) < 0))
+		return rc;
+	memset(&job, 0, sizeof(job));
+	snprintf(job.gemeente, sizeof(job.gemeente), "%s", info->gemeente);
 	/* a dossier number with a BSN-like run (a record problem) is not an
 	 * index key; the dossier's store id is */
 	if (has_digit_run(info->nummer))
-		snprintf(key, sizeof(key), "dossier-%lld", (long long)info->id);
+		snprintf(job.key, sizeof(job.key), "dossier-%lld", (long long)info->id);
 	else
-		snprintf(key, sizeof(key), "%s", info->nummer);
-	if ((rc = specbundle_add(p->bundle, info->gemeente, key, text, len, err)) < 0)
-		goto out;
-	if (!p->dry_run) {
-		sqlite3_stmt *s = p->ins_afr;
-		char mb[MONTH_FMT_MAX];
-		if ((rc = specstore_encode(&p->rec, &sd, in, res, p->env->rules, err)) < 0)
-			goto out;
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, info->id);
-		sqlite3_bind_text(s, 2, month_format(mb, p->month), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 3, p->run);
-		sqlite3_bind_int64(s, 4, res->advance_cents);
-		sqlite3_bind_int64(s, 5, res->additions_cents);
-		sqlite3_bind_int64(s, 6, res->vt_cents);
-		sqlite3_bind_int64(s, 7, res->deducted_cents);
-		sqlite3_bind_int64(s, 8, res->carried_cents);
-		sqlite3_bind_int64(s, 9, res->claimed_cents);
-		sqlite3_bind_int64(s, 10, res->instalments_cents);
-		sqlite3_bind_int64(s, 11, res->derden_cents);
-		sqlite3_bind_int64(s, 12, res->client_cents);
-		sqlite3_bind_blob(s, 13, p->rec.p, (int)p->rec.len, SQLITE_STATIC);
-		if ((rc = sqlite3_step(s)) != SQLITE_DONE)
-			rc = store_fail(p->st, rc, "storing a settlement", err);
-		else
-			rc = 0;
-		sqlite3_reset(s);
+		snprintf(job.key, sizeof(job.key), "%s", info->nummer);
+	if (!(job.rec = malloc(p->rec.len)))
+		return br_error_set(err, BR_ENOMEM, "out of memory");
+	memcpy(job.rec, p->rec.p, p->rec.len);
+	job.len = p->rec.len;
+	if (ring_push(&p->render, &job) < 0) {
+		free(job.rec);
+		/* replaced by the renderer's own error in ring_finish */
+		return br_error_set(err, BR_EINTERNAL, "the specification renderer stopped");
 	}
-out:
-	free(text);
-	return rc;
+	return 0;
 }
 
 /*
@@ -1026,6 +1073,8 @@ static int prep_settle_all(struct prep *p, struct br_error *err)
 							"counting the dossiers", err)) < 0)
 		goto out;
 	progress_start(&bar, p->env->progress, "voorbereiden", "dossiers", (uint64_t)total);
+	if ((rc = ring_start(&p->render, sizeof(struct spec_job), spec_job_copy, spec_job_render, p, err)) < 0)
+		goto out;
 	while ((rc = settle_source_next(src, info, &in, err)) == 1) {
 		if ((rc = settle_dossier(&res, &in, p->env->rules, &p->set, p->month, err)) < 0 ||
 		    (rc = prepare_dossier(p, info, &in, &res, &p->set, err)) < 0) {
@@ -1037,6 +1086,9 @@ static int prep_settle_all(struct prep *p, struct br_error *err)
 	if (rc == 0)
 		rc = bankfeedback_owed_each(p->st, month_first_day(p->month), pay_owed, p, err);
 out:
+	rc = ring_finish(&p->render, rc, err);
+	ring_drain(&p->render, spec_job_drop);
+	ring_release(&p->render);
 	progress_end(&bar);
 	settle_source_free(src);
 	settle_result_release(&res);

@@ -34,6 +34,10 @@ static void *ring_main(void *arg)
 			rc = r->consume(r->ctx, r->slots + (size_t)((head + i) % RING_SLOTS) * r->size, &err);
 		pthread_mutex_lock(&r->mu);
 		if (rc < 0) {
+			/* the records handed to `consume` (the failing one too) are
+			 * its; ring_drain gives back only the others */
+			r->head = (head + i) % RING_SLOTS;
+			r->count -= i;
 			r->stop = 1;
 			r->consumer_rc = rc;
 			r->consumer_err = err;
@@ -118,6 +122,17 @@ int ring_finish(struct ring *r, int rc, struct br_error *err)
 		return r->consumer_rc;
 	}
 	return rc;
+}
+
+void ring_drain(struct ring *r, void (*drop)(void *slot))
+{
+	unsigned k;
+
+	if (!r->slots || r->running)
+		return;
+	for (k = 0; k < r->count; k++)
+		drop(r->slots + (size_t)((r->head + k) % RING_SLOTS) * r->size);
+	r->count = 0;
 }
 
 void ring_release(struct ring *r)

@@ -72,6 +72,11 @@ int ring_push(struct ring *r, const void *rec);
  */
 int ring_finish(struct ring *r, int rc, struct br_error *err);
 
+/* After ring_finish, when the consumer failed: `drop` each record that
+ * was handed over and never given to `consume` (for records that own
+ * memory).  Harmless on a ring never started or fully consumed. */
+void ring_drain(struct ring *r, void (*drop)(void *slot));
+
 /* Free the slots (after ring_finish; harmless on a ring never started). */
 void ring_release(struct ring *r);
 

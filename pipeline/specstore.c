@@ -88,7 +88,7 @@ static int facts_dossier(struct specification_dossier *sd, const char **claim_k,
 }
 
 int specstore_render(char **text, size_t *len, const void *data, size_t n, const struct rules *rules,
-		     struct br_error *err)
+		     int from_store, struct br_error *err)
 {
 	const char *claim_k[SETTLE_MAX_CLAIMS], *claim_n[SETTLE_MAX_CLAIMS];
 	const char *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
@@ -107,8 +107,8 @@ int specstore_render(char **text, size_t *len, const void *data, size_t n, const
 		goto out;
 	}
 	/* the writer refuses a result that does not add up: in a record that
-	 * decoded, that is damage too */
-	if ((rc = specification_write(out, &sd, &rec.in, &rec.res, err)) == BR_EINTERNAL) {
+	 * was stored and decoded, that is damage too */
+	if ((rc = specification_write(out, &sd, &rec.in, &rec.res, err)) == BR_EINTERNAL && from_store) {
 		err->code = rc = BR_EINPUT;
 		br_error_prefix(err, "vastlegging beschadigd");
 	}
@@ -186,7 +186,7 @@ static int row_text(char **text, size_t *len, sqlite3_stmt *s, struct store *st,
 	}
 	if ((rc = stored_rules(&rules, st, h, store_col(s, 4), err)) == 0)
 		rc = specstore_render(text, len, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1),
-				      &rules, err);
+				      &rules, 1, err);
 	rules_release(&rules);
 	return rc;
 }

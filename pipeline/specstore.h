@@ -34,10 +34,14 @@ int specstore_encode(struct settle_record_buf *b, const struct specification_dos
 		     const struct settle_input *in, const struct settle_result *res,
 		     const struct rules *rules, struct br_error *err);
 
-/* Render a record (made with `rules`) as the run did: *text (caller
- * frees, NUL-terminated) of *len bytes.  BR_EINPUT for a damaged record. */
+/* Render a record (made with `rules`): *text (caller frees,
+ * NUL-terminated) of *len bytes.  The payment run renders its bundles
+ * this way too, so the text is the same whenever it is rendered.
+ * BR_EINPUT for a damaged record; when `from_store`, also for one the
+ * writer refuses as inconsistent (else that is BR_EINTERNAL, a bug).
+ * Safe to call from any thread (nothing shared but the read-only rules). */
 int specstore_render(char **text, size_t *len, const void *rec, size_t rec_len,
-		     const struct rules *rules, struct br_error *err);
+		     const struct rules *rules, int from_store, struct br_error *err);
 
 /* Keep the rules file `r` was loaded from (once per SHA-256). */
 int specstore_keep_rules(struct store *st, const struct rules *r, struct br_error *err);
