@@ -1,6 +1,6 @@
 /*
  * store.c — see store.h.  The schema lives here, as migrations; this is
- * the current schema (version 9) in prose, table by table (style.md: the
+ * the current schema (version 10) in prose, table by table (style.md: the
  * store's schema is a contract between stages).
  *
  * Deliveries and the register (intake):
@@ -693,6 +693,24 @@ static const char *const migration_9[] = {
 	NULL
 };
 
+/*
+ * 10: what the settlement reads of the ledger per dossier, found without
+ * reading the dossier's whole history (issue 13: a run after 60 months of
+ * history read every booking of every dossier).  Small partial indexes,
+ * one per kind of booking the settlement sums (settle_store.c): the
+ * bufferbudget used in the year (which otherwise scanned the whole
+ * ledger), the instalments on a claim, and a third party's payment.
+ */
+static const char *const migration_10[] = {
+	"CREATE INDEX boeking_bufferbudget ON boeking(dossier, run, bedrag_cents)"
+	" WHERE soort = 'bufferbudget' AND vrijgegeven IS NOT NULL;\n",
+	"CREATE INDEX boeking_inhouding ON boeking(dossier, kenmerk, vrijgegeven, maand, bedrag_cents)"
+	" WHERE soort = 'inhouding';\n",
+	"CREATE INDEX boeking_derden ON boeking(dossier, kenmerk, maand) WHERE soort = 'derden'"
+	" AND vrijgegeven IS NOT NULL;\n",
+	NULL
+};
+
 static const struct migration migrations[] = {
 	{ migration_1, NULL },
 	{ migration_2, NULL },
@@ -703,6 +721,7 @@ static const struct migration migrations[] = {
 	{ migration_7, NULL },
 	{ migration_8, NULL },
 	{ migration_9, NULL },
+	{ migration_10, NULL },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
