@@ -123,7 +123,10 @@ int runreport_buffer(struct runreport_cells *c, struct store *st, int64_t run, c
 	int rc, step;
 
 	if ((rc = store_prepare(st, &s, "SELECT d.gemeente, d.regeling, sum(CASE WHEN b.run = ?1 THEN"
-				" b.bedrag_cents ELSE 0 END), sum(b.bedrag_cents) FROM boeking b JOIN run r ON r.id = b.run"
+				" b.bedrag_cents ELSE 0 END), sum(b.bedrag_cents)"
+				/* only the bufferbudget bookings (migration 10), not
+				 * every booking of every earlier run */
+				" FROM boeking b INDEXED BY boeking_bufferbudget JOIN run r ON r.id = b.run"
 				" JOIN dossier d ON d.id = b.dossier WHERE b.soort = 'bufferbudget'"
 				" AND substr(r.maand, 1, 4) = substr(?2, 1, 4) AND (r.id = ?1 OR (r.status = 'RELEASED'"
 				" AND r.id < ?1)) GROUP BY d.gemeente, d.regeling", err)) < 0)

@@ -698,12 +698,13 @@ static const char *const migration_9[] = {
  * reading the dossier's whole history (issue 13: a run after 60 months of
  * history read every booking of every dossier).  Small partial indexes,
  * one per kind of booking the settlement sums (settle_store.c): the
- * bufferbudget used in the year (which otherwise scanned the whole
- * ledger), the instalments on a claim, and a third party's payment.
+ * bufferbudget used in the year (the settlement's and the run report's,
+ * which otherwise scanned the whole ledger), the instalments on a claim,
+ * and a third party's payment.
  */
 static const char *const migration_10[] = {
 	"CREATE INDEX boeking_bufferbudget ON boeking(dossier, run, bedrag_cents)"
-	" WHERE soort = 'bufferbudget' AND vrijgegeven IS NOT NULL;\n",
+	" WHERE soort = 'bufferbudget';\n",
 	"CREATE INDEX boeking_inhouding ON boeking(dossier, kenmerk, vrijgegeven, maand, bedrag_cents)"
 	" WHERE soort = 'inhouding';\n",
 	"CREATE INDEX boeking_derden ON boeking(dossier, kenmerk, maand) WHERE soort = 'derden'"
