@@ -104,7 +104,7 @@ int dossier_show(FILE *out, const struct home *h, const struct rules *rules, con
 	if ((rc = print_run_specification(out, st, nummer, month, err)) != 0)
 		goto out;   /* the run's own text (or an error) */
 	if (rules_stale(rules, month))
-		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+		log_event(LOG_WARN, "de nieuwste regelset is meer dan zes maanden oud; er zijn waarschijnlijk nieuwe normen", NULL);
 	if ((rc = settle_settings_derive(&set, st, &h->cfg, month, err)) < 0 ||
 	    (rc = settle_source_open(&src, st, month, &set, nummer, err)) < 0)
 		goto out;

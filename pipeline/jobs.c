@@ -369,7 +369,7 @@ int jobs_match_signals(struct jobs_match_result *out, struct store *st, const st
 
 	memset(&res, 0, sizeof(res));
 	if (!st || !t)
-		return br_error_set(err, BR_EINTERNAL, "jobs_match_signals: no store or no signal table");
+		return br_error_set(err, BR_EINTERNAL, "jobs_match_signals: geen opslag of geen signaaltabel");
 	jobs_init(&j, st, now);
 	if ((rc = tx_begin(&tx, st, err)) < 0)
 		return rc;
@@ -403,8 +403,8 @@ int jobs_match_signals(struct jobs_match_result *out, struct store *st, const st
 			/* the table is the contract (signaltable.h): intake refused
 			 * such files, so the table lost a kind it had */
 			rc = br_error_set(err, BR_ECONFIG,
-					  "signal %s has Soort %s, which the signal table does not know;"
-					  " restore it in signaaltabel.xml", g.signaal_id, g.soort);
+					  "signaal %s heeft soort %s, die de signaaltabel niet kent;"
+					  " zet die terug in signaaltabel.xml", g.signaal_id, g.soort);
 			goto out;
 		}
 		if ((rc = store_col_date(&g.signaaldatum, sigs, 3, 0, "a Signaaldatum", err)) < 0 ||
@@ -458,11 +458,11 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 	if (out_id)
 		*out_id = 0;
 	if (!st || !t || !taak || from_day == DATE_NONE)
-		return br_error_set(err, BR_EINTERNAL, "jobs_open_event: missing store, table, kind or date");
+		return br_error_set(err, BR_EINTERNAL, "jobs_open_event: opslag, tabel, soort of datum ontbreekt");
 	if (!(jk = signaltable_find_job(t, taak)))
-		return br_error_set(err, BR_ECONFIG, "the signal table has no Taak %s (signaaltabel.xml)", taak);
+		return br_error_set(err, BR_ECONFIG, "de signaaltabel heeft geen Taak %s (signaaltabel.xml)", taak);
 	if (sleutel && (!sleutel[0] || strchr(sleutel, ']')))
-		return br_error_set(err, BR_EINTERNAL, "job key '%s' is empty or holds ']'", sleutel);
+		return br_error_set(err, BR_EINTERNAL, "taaksleutel '%s' is leeg of bevat ']'", sleutel);
 	masked(text, sizeof(text), has_text(omschrijving) ? omschrijving : taak);
 	if (sleutel)
 		snprintf(waarom, sizeof(waarom), "[%s] %s", sleutel, text);
@@ -540,7 +540,7 @@ int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sle
 	int rc;
 
 	if (!st)
-		return br_error_set(err, BR_EINTERNAL, "jobs_record_herberekening: no store");
+		return br_error_set(err, BR_EINTERNAL, "jobs_record_herberekening: geen opslag");
 	masked(text, sizeof(text), has_text(omschrijving) ? omschrijving : "herberekening");
 	snprintf(reden, sizeof(reden), "automatische herberekening, verschil %s",
 		 money_format_nl(amount, sizeof(amount), difference_cents));
@@ -610,36 +610,36 @@ static int check_close_args(const struct jobs_close_args *a, struct br_error *er
 	int known = 0, beeindigd, vervallen;
 
 	if (!a->uitkomst || !a->uitkomst[0])
-		return br_error_set(err, BR_EUSAGE, "--uitkomst is required: GEEN_GEVOLGEN, AANGEPAST,"
-				    " BEEINDIGD or RECHT_VERVALLEN");
+		return br_error_set(err, BR_EUSAGE, "--uitkomst ontbreekt: kies GEEN_GEVOLGEN, AANGEPAST,"
+				    " BEEINDIGD of RECHT_VERVALLEN");
 	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
 		known |= strcmp(a->uitkomst, outcomes[i]) == 0;
 	if (!known)
-		return br_error_set(err, BR_EUSAGE, "unknown outcome '%s': use GEEN_GEVOLGEN, AANGEPAST,"
-				    " BEEINDIGD or RECHT_VERVALLEN", a->uitkomst);
+		return br_error_set(err, BR_EUSAGE, "onbekende uitkomst '%s': kies GEEN_GEVOLGEN, AANGEPAST,"
+				    " BEEINDIGD of RECHT_VERVALLEN", a->uitkomst);
 	beeindigd = strcmp(a->uitkomst, "BEEINDIGD") == 0;
 	vervallen = strcmp(a->uitkomst, "RECHT_VERVALLEN") == 0;
 	if (beeindigd && a->datum == DATE_NONE)
-		return br_error_set(err, BR_EUSAGE, "BEEINDIGD needs --datum (the date the dossier ends)");
+		return br_error_set(err, BR_EUSAGE, "BEEINDIGD vraagt --datum (de datum waarop het dossier eindigt)");
 	if (!beeindigd && a->datum != DATE_NONE)
-		return br_error_set(err, BR_EUSAGE, "--datum is only for BEEINDIGD, not for %s", a->uitkomst);
+		return br_error_set(err, BR_EUSAGE, "--datum hoort alleen bij BEEINDIGD, niet bij %s", a->uitkomst);
 	if (vervallen && (a->van == DATE_NONE || a->tot == DATE_NONE))
-		return br_error_set(err, BR_EUSAGE, "RECHT_VERVALLEN needs --van and --tot"
-				    " (the period without right)");
+		return br_error_set(err, BR_EUSAGE, "RECHT_VERVALLEN vraagt --van en --tot"
+				    " (de periode zonder recht)");
 	if (vervallen && a->van > a->tot)
-		return br_error_set(err, BR_EUSAGE, "--van is after --tot: the period without right is empty");
+		return br_error_set(err, BR_EUSAGE, "--van ligt na --tot: de periode zonder recht is leeg");
 	if (!vervallen && (a->van != DATE_NONE || a->tot != DATE_NONE))
-		return br_error_set(err, BR_EUSAGE, "--van/--tot are only for RECHT_VERVALLEN, not for %s",
+		return br_error_set(err, BR_EUSAGE, "--van en --tot horen alleen bij RECHT_VERVALLEN, niet bij %s",
 				    a->uitkomst);
 	if (a->bedrag_cents < 0)
-		return br_error_set(err, BR_EUSAGE, "--bedrag must be more than € 0,00 (use AFWIJZEN to grant nothing)");
+		return br_error_set(err, BR_EUSAGE, "--bedrag moet meer dan € 0,00 zijn (kies AFWIJZEN om niets toe te kennen)");
 	if (a->bedrag_cents > 0 && strcmp(a->uitkomst, "TOEKENNEN") != 0)
-		return br_error_set(err, BR_EUSAGE, "--bedrag is only for TOEKENNEN (a BUFFER job), not for %s",
+		return br_error_set(err, BR_EUSAGE, "--bedrag hoort alleen bij TOEKENNEN (een BUFFER-taak), niet bij %s",
 				    a->uitkomst);
 	if (!has_text(a->door))
-		return br_error_set(err, BR_EUSAGE, "--door is required (the operator who closes the job)");
+		return br_error_set(err, BR_EUSAGE, "--door ontbreekt: geef de medewerker die de taak afrondt");
 	if (!has_text(a->toelichting))
-		return br_error_set(err, BR_EUSAGE, "--toelichting is required (why the job is closed so)");
+		return br_error_set(err, BR_EUSAGE, "--toelichting ontbreekt: zeg waarom de taak zo wordt afgerond");
 	return 0;
 }
 
@@ -748,17 +748,17 @@ static int buffer_outcome(struct store *st, const struct jobs_close_args *a, int
 	}
 	sqlite3_finalize(s);
 	if (strcmp(soort, "BUFFER") != 0)
-		return is_buffer_outcome ? br_error_set(err, BR_EUSAGE, "%s is only for a BUFFER job; job %lld is %s",
+		return is_buffer_outcome ? br_error_set(err, BR_EUSAGE, "%s hoort alleen bij een BUFFER-taak; taak %lld is %s",
 							a->uitkomst, (long long)a->id, soort) : 0;
 	if (!is_buffer_outcome)
-		return br_error_set(err, BR_EUSAGE, "a BUFFER job is closed with TOEKENNEN [--bedrag X] or AFWIJZEN");
+		return br_error_set(err, BR_EUSAGE, "een BUFFER-taak wordt afgerond met TOEKENNEN [--bedrag X] of AFWIJZEN");
 	if (strcmp(a->uitkomst, "AFWIJZEN") == 0)
 		return 0;
 	if (strlen(sleutel) < 14 || month_parse(&month, sleutel + 7, 7, err) < 0)
-		return br_error_set(err, BR_EINTERNAL, "BUFFER job %lld has no month in its key", (long long)a->id);
+		return br_error_set(err, BR_EINTERNAL, "BUFFER-taak %lld heeft geen maand in haar sleutel", (long long)a->id);
 	x = a->bedrag_cents > 0 ? a->bedrag_cents : proposal;
 	if (x > proposal)
-		return br_error_set(err, BR_EUSAGE, "--bedrag %s is more than the proposal %s", money_format_nl(a1,
+		return br_error_set(err, BR_EUSAGE, "--bedrag %s is meer dan het voorstel %s", money_format_nl(a1,
 				    sizeof(a1), x), money_format_nl(a2, sizeof(a2), proposal));
 	if (!(br = rules_buffer_for_month(a->rules, month)))
 		return br_error_set(err, BR_EINPUT, "er is geen bufferbudget voor %s in de regels (regels.xml)",
@@ -766,8 +766,8 @@ static int buffer_outcome(struct store *st, const struct jobs_close_args *a, int
 	if ((rc = buffer_year_used(st, dossier, month / 12, a->id, &used, err)) < 0)
 		return rc;
 	if (x > br->max_cents - used)
-		return br_error_set(err, BR_EUSAGE, "--bedrag %s is more than what is left of the year's bufferbudget"
-				    " (%s)", money_format_nl(a1, sizeof(a1), x),
+		return br_error_set(err, BR_EUSAGE, "--bedrag %s is meer dan er over is van het bufferbudget van het"
+				    " jaar (%s)", money_format_nl(a1, sizeof(a1), x),
 				    money_format_nl(a2, sizeof(a2), br->max_cents - used > 0 ? br->max_cents - used : 0));
 	*out_granted = x;
 	return 0;
@@ -784,7 +784,7 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 	int rc;
 
 	if (!st || !a)
-		return br_error_set(err, BR_EINTERNAL, "jobs_close: no store or no arguments");
+		return br_error_set(err, BR_EINTERNAL, "jobs_close: geen opslag of geen argumenten");
 	if ((rc = check_close_args(a, err)) < 0)
 		return rc;
 	if (a->datum != DATE_NONE)
@@ -804,8 +804,8 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 		goto out;
 	}
 	if (dossier <= 0 && (d || v)) {
-		rc = br_error_set(err, BR_EUSAGE, "job %lld belongs to no dossier (a BANK job): close it with"
-				  " GEEN_GEVOLGEN or AANGEPAST", (long long)a->id);
+		rc = br_error_set(err, BR_EUSAGE, "taak %lld hoort bij geen dossier (een BANK-taak): rond haar af"
+				  " met GEEN_GEVOLGEN of AANGEPAST", (long long)a->id);
 		goto out;
 	}
 	if ((rc = buffer_outcome(st, a, dossier, &granted, err)) < 0)
@@ -855,11 +855,11 @@ int jobs_assign(struct store *st, int64_t id, const char *door, const char *toel
 	int rc;
 
 	if (!st)
-		return br_error_set(err, BR_EINTERNAL, "jobs_assign: no store");
+		return br_error_set(err, BR_EINTERNAL, "jobs_assign: geen opslag");
 	if (!has_text(door))
-		return br_error_set(err, BR_EUSAGE, "--door is required (the consultant who takes the job)");
+		return br_error_set(err, BR_EUSAGE, "--door ontbreekt: geef de consulent die de taak oppakt");
 	if (!has_text(toelichting))
-		return br_error_set(err, BR_EUSAGE, "--toelichting is required (why the job is taken)");
+		return br_error_set(err, BR_EUSAGE, "--toelichting ontbreekt: zeg waarom de taak wordt opgepakt");
 	jobs_init(&j, st, now);
 	if ((rc = tx_begin(&tx, st, err)) < 0)
 		return rc;
@@ -913,7 +913,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 
 	textbuf_init(&b, CSV_MAX, "the worklist", err);
 	if (!st)
-		return br_error_set(err, BR_EINTERNAL, "jobs_list: no store");
+		return br_error_set(err, BR_EINTERNAL, "jobs_list: geen opslag");
 	if ((rc = store_prepare(st, &s, list_sql, err)) < 0)
 		return rc;
 	if (f) {
@@ -964,7 +964,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	if (rc == 0 && table && n == 0)
 		fprintf(table, "(geen open taken)\n");
 	if (rc == 0 && to_out && out && fwrite(b.p, 1, b.len, out) != b.len)
-		rc = br_error_set(err, BR_EIO, "cannot write the worklist to standard output: %s", strerror(errno));
+		rc = br_error_set(err, BR_EIO, "de werklijst kan niet naar standaarduitvoer worden geschreven: %s", strerror(errno));
 	if (rc == 0 && csv_path && !to_out && (rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err)) == 0 && out)
 		fprintf(out, "werklijst: %ld open %s naar %s\n", n, n == 1 ? "taak" : "taken", csv_path);
 	sqlite3_finalize(s);
@@ -1094,7 +1094,7 @@ int jobs_summary(struct store *st, int32_t today, FILE *out, struct br_error *er
 	int rc, step;
 
 	if (!st || !out)
-		return br_error_set(err, BR_EINTERNAL, "jobs_summary: no store or no output");
+		return br_error_set(err, BR_EINTERNAL, "jobs_summary: geen opslag of geen uitvoer");
 	if ((rc = store_prepare(st, &s,
 				"SELECT coalesce(d.gemeente, 'bank'), count(*), coalesce(sum(t.vervaldatum < ?1), 0)"
 				" FROM taak t LEFT JOIN dossier d ON d.id = t.dossier"
