@@ -24,7 +24,10 @@
  * Free text from a signal (its Omschrijving) reaches hold reasons, job
  * descriptions and listings only with every run of nine digits masked
  * (log_mask_digits): whatever a sender wrote there, no BSN is copied out
- * of the signal table.
+ * of the signal table.  What `jobs list` and `jobs show` print is masked
+ * the same way, every value of it: a dossier number, a kenmerk in a key,
+ * a signal id or an operator's name can hold a run of nine digits as well
+ * (the specification writer masks its text likewise).
  */
 #include "jobs.h"
 
@@ -40,6 +43,7 @@
 #include "levering.h"
 #include "log.h"
 #include "money.h"
+#include "reden_nl.h"
 
 #include "textbuf.h"
 #include "worklist.h"
@@ -53,6 +57,7 @@
 
 #define REDEN_MAX 2048          /* an event's or hold's reason, cut beyond */
 #define TEXT_MAX 1024           /* free text copied from a signal, cut beyond */
+#define SHOWN_MAX 256           /* one value a listing shows (an id, a name, a key) */
 #define CSV_MAX ((size_t)512 * 1024 * 1024)  /* the worklist CSV */
 #define STATUS_MAX 16
 
@@ -933,16 +938,19 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 			"prio", "dossier", "gemeente", "soort", "status", "signalen");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct worklist_row w;
-		char nr[64];
+		char nr[64], sig[TEXT_MAX], door[SHOWN_MAX];
 
 		n++;
 		/* a dossier number with nine digits in a row could be a BSN: it
-		 * is a record problem (REGISTER job), shown masked as everywhere */
+		 * is a record problem (REGISTER job), shown masked as everywhere;
+		 * so are signal ids and names */
 		masked(nr, sizeof(nr), store_col(s, 1));
+		masked(sig, sizeof(sig), store_col(s, 7));
+		masked(door, sizeof(door), store_col(s, 9));
 		if (table)
 			fprintf(table, "%6lld  %-10s  %4d  %-20s  %-8s  %-17s  %-14s  %s\n",
 				(long long)sqlite3_column_int64(s, 0), store_col(s, 6), sqlite3_column_int(s, 4),
-				nr, store_col(s, 2), store_col(s, 3), store_col(s, 5), *store_col(s, 7) ? store_col(s, 7) : "-");
+				nr, store_col(s, 2), store_col(s, 3), store_col(s, 5), *sig ? sig : "-");
 		if (!csv_path)
 			continue;
 		w.id = sqlite3_column_int64(s, 0);
@@ -952,9 +960,9 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 		w.prioriteit = sqlite3_column_int(s, 4);
 		w.status = store_col(s, 5);
 		w.vervaldatum = store_col(s, 6);
-		w.signalen = store_col(s, 7);
+		w.signalen = sig;
 		w.omschrijving = masked(text, sizeof(text), store_col(s, 8));
-		w.behandelaar = store_col(s, 9);
+		w.behandelaar = door;
 		worklist_row(&csv, &w);
 	}
 	if (step != SQLITE_DONE)
@@ -986,14 +994,22 @@ static const char *clean(char *buf, size_t cap, const char *s)
 	return buf;
 }
 
+/* Column `col` of the current row as clean() shows it. */
+static const char *col(char *buf, size_t cap, sqlite3_stmt *s, int i)
+{
+	return clean(buf, cap, store_col(s, i));
+}
+
+
 int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	char text[TEXT_MAX], amount[MONEY_FMT_MAX + 8];
+	char text[TEXT_MAX], nl[TEXT_MAX], amount[MONEY_FMT_MAX + 8];
+	char v1[SHOWN_MAX], v2[SHOWN_MAX], v3[SHOWN_MAX], v4[SHOWN_MAX], v5[SHOWN_MAX], v6[SHOWN_MAX];
 	int rc, step;
 
 	if (!st || !out)
-		return br_error_set(err, BR_EINTERNAL, "jobs_show: no store or no output");
+		return br_error_set(err, BR_EINTERNAL, "jobs_show: geen opslag of geen uitvoer");
 	if ((rc = store_prepare(st, &s,
 				"SELECT t.id, t.soort, t.status, t.prioriteit, t.vervaldatum, coalesce(d.nummer, '-'),"
 				" coalesce(d.gemeente, '-'), t.aangemaakt, t.omschrijving, t.sleutel, t.uitkomst, t.datum,"
@@ -1009,26 +1025,29 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 		sqlite3_finalize(s);
 		return rc;
 	}
-	fprintf(out, "taak %lld: %s, %s\n", (long long)sqlite3_column_int64(s, 0), store_col(s, 1), store_col(s, 2));
-	fprintf(out, "  dossier        %s (gemeente %s)\n", store_col(s, 5), store_col(s, 6));
+	fprintf(out, "taak %lld: %s, %s\n", (long long)sqlite3_column_int64(s, 0), col(v1, sizeof(v1), s, 1),
+		col(v2, sizeof(v2), s, 2));
+	fprintf(out, "  dossier        %s (gemeente %s)\n", col(v1, sizeof(v1), s, 5), col(v2, sizeof(v2), s, 6));
 	fprintf(out, "  prioriteit     %d\n", sqlite3_column_int(s, 3));
-	fprintf(out, "  vervaldatum    %s\n", store_col(s, 4));
-	fprintf(out, "  aangemaakt     %s\n", store_col(s, 7));
-	fprintf(out, "  omschrijving   %s\n", clean(text, sizeof(text), store_col(s, 8)));
+	fprintf(out, "  vervaldatum    %s\n", col(v1, sizeof(v1), s, 4));
+	fprintf(out, "  aangemaakt     %s\n", col(v1, sizeof(v1), s, 7));
+	/* a REGISTER job's text is the record problem as stored (English,
+	 * reden_nl.h): shown in Dutch, as on the worklist */
+	fprintf(out, "  omschrijving   %s\n", clean(text, sizeof(text), reden_nl(nl, sizeof(nl), store_col(s, 8))));
 	if (sqlite3_column_type(s, 9) != SQLITE_NULL)
-		fprintf(out, "  sleutel        %s\n", store_col(s, 9));
+		fprintf(out, "  sleutel        %s\n", col(text, sizeof(text), s, 9));
 	if (strcmp(store_col(s, 2), "IN_BEHANDELING") == 0)
-		fprintf(out, "  behandelaar    %s\n", store_col(s, 16));
+		fprintf(out, "  behandelaar    %s\n", col(v1, sizeof(v1), s, 16));
 	if (strcmp(store_col(s, 2), "AFGEROND") == 0) {
-		fprintf(out, "  uitkomst       %s", store_col(s, 10));
+		fprintf(out, "  uitkomst       %s", col(v1, sizeof(v1), s, 10));
 		if (sqlite3_column_type(s, 11) != SQLITE_NULL)
-			fprintf(out, " per %s", store_col(s, 11));
+			fprintf(out, " per %s", col(v1, sizeof(v1), s, 11));
 		if (sqlite3_column_type(s, 12) != SQLITE_NULL)
-			fprintf(out, " van %s tot en met %s", store_col(s, 12), store_col(s, 13));
+			fprintf(out, " van %s tot en met %s", col(v1, sizeof(v1), s, 12), col(v2, sizeof(v2), s, 13));
 		if (sqlite3_column_type(s, 14) != SQLITE_NULL)
 			fprintf(out, ", verschil %s",
 				money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 14)));
-		fprintf(out, "\n  afgerond       %s door %s\n", store_col(s, 15), store_col(s, 16));
+		fprintf(out, "\n  afgerond       %s door %s\n", col(v1, sizeof(v1), s, 15), col(v2, sizeof(v2), s, 16));
 	}
 	sqlite3_finalize(s);
 	s = NULL;
@@ -1043,9 +1062,10 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	sqlite3_bind_int64(s, 1, id);
 	fprintf(out, "signalen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		fprintf(out, "  %s  %s  bron %s  signaaldatum %s  periode %s..%s%s%s\n", store_col(s, 0), store_col(s, 1),
-			store_col(s, 2), store_col(s, 3), store_col(s, 4), store_col(s, 5), *store_col(s, 6) ? "  " : "",
-			clean(text, sizeof(text), store_col(s, 6)));
+		fprintf(out, "  %s  %s  bron %s  signaaldatum %s  periode %s..%s%s%s\n", col(v1, sizeof(v1), s, 0),
+			col(v2, sizeof(v2), s, 1), col(v3, sizeof(v3), s, 2), col(v4, sizeof(v4), s, 3),
+			col(v5, sizeof(v5), s, 4), col(v6, sizeof(v6), s, 5), *store_col(s, 6) ? "  " : "",
+			col(text, sizeof(text), s, 6));
 	sqlite3_finalize(s);
 	s = NULL;
 	if (step != SQLITE_DONE)
@@ -1059,9 +1079,10 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	fprintf(out, "opschortingen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		fprintf(out, "  %lld  %s vanaf %s door %s: %s", (long long)sqlite3_column_int64(s, 0),
-			store_col(s, 1), store_col(s, 2), store_col(s, 4), clean(text, sizeof(text), store_col(s, 3)));
+			col(v1, sizeof(v1), s, 1), col(v2, sizeof(v2), s, 2), col(v3, sizeof(v3), s, 4),
+			col(text, sizeof(text), s, 3));
 		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-			fprintf(out, "; opgeheven %s door %s\n", store_col(s, 5), store_col(s, 6));
+			fprintf(out, "; opgeheven %s door %s\n", col(v1, sizeof(v1), s, 5), col(v2, sizeof(v2), s, 6));
 		else
 			fprintf(out, "; actief\n");
 	}
@@ -1077,8 +1098,9 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	sqlite3_bind_int64(s, 1, id);
 	fprintf(out, "gebeurtenissen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		fprintf(out, "  %s  %-14s  %-14s  %s -> %s  %s\n", store_col(s, 0), store_col(s, 1), store_col(s, 2), store_col(s, 3),
-			store_col(s, 4), clean(text, sizeof(text), store_col(s, 5)));
+		fprintf(out, "  %s  %-14s  %-14s  %s -> %s  %s\n", col(v1, sizeof(v1), s, 0), col(v2, sizeof(v2), s, 1),
+			col(v3, sizeof(v3), s, 2), col(v4, sizeof(v4), s, 3), col(v5, sizeof(v5), s, 4),
+			clean(text, sizeof(text), reden_nl(nl, sizeof(nl), store_col(s, 5))));
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE)
 		return store_fail(st, step, "reading a job's audit trail", err);

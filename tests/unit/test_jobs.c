@@ -974,6 +974,64 @@ static void test_show(void **state)
 	free(text);
 }
 
+/* No run of nine or more digits anywhere in `text` (issue 12). */
+static void no_digit_run(const char *text)
+{
+	size_t i, run = 0;
+
+	for (i = 0; text[i]; i++) {
+		run = text[i] >= '0' && text[i] <= '9' ? run + 1 : 0;
+		if (run >= 9)
+			fail_msg("a run of nine digits at byte %zu of:\n%s", i - 8, text);
+	}
+}
+
+/*
+ * Every value `jobs show` prints is masked like the specification: a
+ * dossier number, a kenmerk in the key, a signal id and an operator's name
+ * that hold nine digits in a row keep only the last four.  A REGISTER
+ * job's text (the record problem as stored) is shown in Dutch.
+ */
+static void test_show_masks_digit_runs(void **state)
+{
+	struct fx *f = *state;
+	struct br_error err;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	int64_t reg, det;
+
+	exec_ok(f, "INSERT INTO dossier (id, nummer, regeling, gemeente, ingangsdatum, eerste_snapshot,"
+		" laatste_snapshot) VALUES (4, 'PW-0405-123456789012', 'PW', '0405', '2025-01-01', 1, 1)");
+	stand(f, 4, "2026-01-01", BSN_X, NULL);
+	reg = open_event(f, 4, "REGISTER", "2026-11-20", "kenmerk 5550001234567",
+			 "register data blocks payment: account: IBAN NL91ABNA0417164301 fails the mod-97 check");
+	br_error_clear(&err);
+	assert_int_equal(jobs_assign(f->st, reg, "medewerker 4444333322221", "in behandeling", ts("2026-11-21", 9),
+				     &err), 0);
+	out = open_memstream(&text, &len);
+	assert_int_equal(jobs_show(f->st, reg, out, &err), 0);
+	fclose(out);
+	no_digit_run(text);
+	assert_non_null(strstr(text, "  dossier        PW-0405-********9012 (gemeente 0405)\n"));
+	assert_non_null(strstr(text, "  sleutel        kenmerk *********4567\n"));
+	assert_non_null(strstr(text, "  behandelaar    medewerker *********2221\n"));
+	assert_non_null(strstr(text, "  omschrijving   registergegevens houden de betaling tegen: rekening: IBAN"
+				     " NL91ABNA******4301 voldoet niet aan de mod-97-controle\n"));
+	free(text);
+	text = NULL;
+
+	signal(f, "IB-98765432109", "DETENTIE", BSN_X, "2026-11-25", "2026-11-20", NULL);
+	match(f, "2026-11-26");
+	det = job_of(f, 4, "DETENTIE");
+	out = open_memstream(&text, &len);
+	assert_int_equal(jobs_show(f->st, det, out, &err), 0);
+	fclose(out);
+	no_digit_run(text);
+	assert_non_null(strstr(text, "  IB-*******2109  DETENTIE  bron DJI  signaaldatum 2026-11-25"));
+	free(text);
+}
+
 /* ---- re-settlement -------------------------------------------------------------------- */
 
 static void test_herberekening(void **state)
@@ -1027,6 +1085,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_show_masks_digit_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_herberekening, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
