@@ -111,7 +111,7 @@ int dossier_show(FILE *out, const struct home *h, const struct rules *rules, con
 	if ((rc = settle_source_next(src, &info, &in, err)) < 0)
 		goto out;
 	if (rc == 0) {
-		rc = br_error_set(err, BR_ENOINPUT, "no dossier %s in the store", nummer);
+		rc = br_error_set(err, BR_ENOINPUT, "geen dossier %s in de opslag", nummer);
 		goto out;
 	}
 	if ((rc = settle_dossier(&res, &in, rules, &set, month, err)) < 0)
@@ -178,7 +178,7 @@ static int stored_specification(char **out, size_t *len, struct store *st, const
 		size_t n = (size_t)sqlite3_column_bytes(s, 0);
 		const void *text = sqlite3_column_blob(s, 0);
 		if (!(*out = malloc(n + 1))) {
-			rc = br_error_set(err, BR_ENOMEM, "out of memory");
+			rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 			goto out;
 		}
 		if (n)
@@ -210,16 +210,16 @@ int dossier_write_specification(const struct home *h, const char *nummer, int32_
 	if ((rc = stored_specification(&text, &len, st, nummer, month, run, err)) < 0)
 		goto out;
 	if (rc == 0) {
-		rc = run ? br_error_set(err, BR_ENOINPUT, "run %s has no specification for dossier %s", run, nummer)
-			 : br_error_set(err, BR_ENOINPUT, "no specification for dossier %s in %s: the month has no"
-					" prepared, approved or released regular run with that dossier", nummer,
+		rc = run ? br_error_set(err, BR_ENOINPUT, "run %s heeft geen specificatie voor dossier %s", run, nummer)
+			 : br_error_set(err, BR_ENOINPUT, "geen specificatie voor dossier %s in %s: de maand heeft geen"
+					" voorbereide, goedgekeurde of vrijgegeven reguliere run met dat dossier", nummer,
 					month_format(mb, month));
 		goto out;
 	}
 	if (path && strcmp(path, "-") != 0)
 		rc = fsutil_write_atomic(path, text, len, 0600, err);
 	else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
-		rc = br_error_set(err, BR_EIO, "cannot write the specification to standard output");
+		rc = br_error_set(err, BR_EIO, "de specificatie kan niet naar standaarduitvoer worden geschreven");
 	else
 		rc = 0;
 out:

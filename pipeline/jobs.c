@@ -916,7 +916,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	FILE *table = csv_path ? NULL : out;
 	int to_out = csv_path && strcmp(csv_path, "-") == 0;
 
-	textbuf_init(&b, CSV_MAX, "the worklist", err);
+	textbuf_init(&b, CSV_MAX, "de werklijst", err);
 	if (!st)
 		return br_error_set(err, BR_EINTERNAL, "jobs_list: geen opslag");
 	if ((rc = store_prepare(st, &s, list_sql, err)) < 0)
