@@ -194,7 +194,7 @@ approve 65 "someone else over an unrecorded approval" "$h" Approver2
 grep -q "er staat al een handtekening van CN=Approver.* die geen door de run vastgelegde goedkeuring is" "$tmp/err" \
 	|| fail "(c): $(cat "$tmp/err")"
 approve 0 "the real approver over its own unrecorded approval" "$h" Approver
-grep -q "already in the file" "$tmp/err" || fail "(c): resuming is not said: $(cat "$tmp/err")"
+grep -q "stond al in het bestand" "$tmp/err" || fail "(c): resuming is not said: $(cat "$tmp/err")"
 expect 0 "release after (c)" "$h" release "$run"
 ok "approve interrupted, by hand: before the commit anyone approves; after it the recorded approver or release finishes; the old unrecorded approval is resumed by its approver only"
 
