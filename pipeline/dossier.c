@@ -10,6 +10,7 @@
 #include "iban.h"
 #include "log.h"
 #include "money.h"
+#include "reden_nl.h"
 #include "settle.h"
 #include "settle_store.h"
 #include "specification.h"
@@ -140,8 +141,13 @@ int dossier_show(FILE *out, const struct home *h, const struct rules *rules, con
 	sd.derde_naam = derde_n;
 	sd.set = &set;
 	fprintf(out, "Voorlopige berekening: er is nog geen betaalrun voor deze maand.\n\n");
-	if (info.probleem[0])
-		fprintf(out, "LET OP: betaling geblokkeerd door een registerprobleem: %s\n\n", info.probleem);
+	if (info.probleem[0]) {
+		char nl[2 * sizeof(info.probleem)];
+
+		/* stored in English (reden_nl.h): shown in Dutch */
+		fprintf(out, "LET OP: betaling geblokkeerd door een registerprobleem: %s\n\n",
+			reden_nl(nl, sizeof(nl), info.probleem));
+	}
 	rc = specification_write(out, &sd, &in, &res, err);
 out:
 	settle_source_free(src);

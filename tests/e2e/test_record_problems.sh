@@ -221,11 +221,17 @@ grep -qF "  omschrijving   registergegevens houden de betaling tegen: het dossie
 grep -lE '[0-9]{9}' "$tmp/job9.txt" && fail "a run of nine digits (a BSN?) in jobs show"
 # what it says, in Dutch; the job's key is an identifier and stays as stored
 grep -v '^  sleutel ' "$tmp/job9.txt" >"$tmp/job9-tekst.txt"
+# the dossier view of a month without a run says why the payment is blocked, in Dutch
+"$BR" --home "$D" dossier "$(nummer mod97)" --month 2026-12 >"$tmp/dossier-mod97.txt" 2>"$tmp/err" \
+	|| fail "dossier $(nummer mod97): $(cat "$tmp/err")"
+grep -qxF "LET OP: betaling geblokkeerd door een registerprobleem: rekening: IBAN ****${mod97_iban: -4} voldoet niet aan de mod-97-controle" \
+	"$tmp/dossier-mod97.txt" || fail "the dossier view does not say the problem in Dutch: $(head -5 "$tmp/dossier-mod97.txt")"
 for en in "fails the" "account:" "third party" "outside the SEPA" "Dossiernummer holds" "register data blocks"; do
 	grep -lF -- "$en" "$blk" "$D/out/2026-11/$run_defect/rapport.html" "$tmp/werklijst.csv" "$tmp/job9-tekst.txt" \
+		"$tmp/dossier-mod97.txt" \
 		&& fail "'$en' (English) in the report or the worklist"
 done
-ok "the record problems in Dutch in rapport-geblokkeerd.csv, rapport.html, the worklist CSV and jobs show; no nine-digit run on the worklist or in jobs show"
+ok "the record problems in Dutch in rapport-geblokkeerd.csv, rapport.html, the worklist CSV, jobs show and the dossier view; no nine-digit run on the worklist or in jobs show"
 
 # ---- every other dossier: paid to the cent as in the control home ----------
 
