@@ -138,13 +138,13 @@ static int date_scan(const char *s, int *y, int *m, int *d)
 static int date_scan_error(int rc, const char *what, const char *shown, struct br_error *err)
 {
 	if (rc == -2)
-		return br_error_set(err, BR_EINPUT, "%s '%s' is not a day of the calendar",
+		return br_error_set(err, BR_EINPUT, "%s '%s' bestaat niet in de kalender",
 			what, shown);
 	if (rc == -3)
-		return br_error_set(err, BR_EINPUT, "%s '%s' has a year outside %d..%d",
+		return br_error_set(err, BR_EINPUT, "%s '%s' heeft een jaar buiten %d..%d",
 			what, shown, DATE_YEAR_MIN, DATE_YEAR_MAX);
-	return br_error_set(err, BR_EINPUT, "%s '%s' is not in the form %s", what, shown,
-		strcmp(what, "date") == 0 ? "YYYY-MM-DD" : "YYYY-MM-DDThh:mm:ss");
+	return br_error_set(err, BR_EINPUT, "%s '%s' heeft niet de vorm %s", what, shown,
+		strcmp(what, "datum") == 0 ? "JJJJ-MM-DD" : "JJJJ-MM-DDTuu:mm:ss");
 }
 
 int date_parse(int32_t *out, const char *s, size_t len, struct br_error *err)
@@ -155,9 +155,9 @@ int date_parse(int32_t *out, const char *s, size_t len, struct br_error *err)
 
 	date_show(shown, sizeof(shown), s, len);
 	if (!s || len != 10)
-		return date_scan_error(-1, "date", shown, err);
+		return date_scan_error(-1, "datum", shown, err);
 	if ((rc = date_scan(s, &y, &m, &d)) < 0)
-		return date_scan_error(rc, "date", shown, err);
+		return date_scan_error(rc, "datum", shown, err);
 	*out = date_from_ymd(y, m, d);
 	return 0;
 }
@@ -170,16 +170,16 @@ int timestamp_parse(int64_t *out, const char *s, size_t len, struct br_error *er
 
 	date_show(shown, sizeof(shown), s, len);
 	if (!s || len != 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-		return date_scan_error(-1, "timestamp", shown, err);
+		return date_scan_error(-1, "tijdstip", shown, err);
 	if ((rc = date_scan(s, &y, &m, &d)) < 0)
-		return date_scan_error(rc, "timestamp", shown, err);
+		return date_scan_error(rc, "tijdstip", shown, err);
 	hh = date_num(s + 11, 2);
 	mi = date_num(s + 14, 2);
 	ss = date_num(s + 17, 2);
 	if (hh < 0 || mi < 0 || ss < 0)
-		return date_scan_error(-1, "timestamp", shown, err);
+		return date_scan_error(-1, "tijdstip", shown, err);
 	if (hh > 23 || mi > 59 || ss > 59)
-		return br_error_set(err, BR_EINPUT, "timestamp '%s' is not a time of day", shown);
+		return br_error_set(err, BR_EINPUT, "tijdstip '%s' is geen tijd van de dag", shown);
 	*out = timestamp_from(date_from_ymd(y, m, d), hh, mi, ss);
 	return 0;
 }
@@ -192,11 +192,11 @@ int month_parse(int32_t *out, const char *s, size_t len, struct br_error *err)
 	date_show(shown, sizeof(shown), s, len);
 	if (!s || len != 7 || s[4] != '-' || (y = date_num(s, 4)) < 0 ||
 	    (m = date_num(s + 5, 2)) < 0)
-		return br_error_set(err, BR_EINPUT, "month '%s' is not in the form YYYY-MM", shown);
+		return br_error_set(err, BR_EINPUT, "maand '%s' heeft niet de vorm JJJJ-MM", shown);
 	if (m < 1 || m > 12)
-		return br_error_set(err, BR_EINPUT, "month '%s' has no month %d", shown, m);
+		return br_error_set(err, BR_EINPUT, "maand '%s' heeft geen maand %d", shown, m);
 	if (y < DATE_YEAR_MIN || y > DATE_YEAR_MAX)
-		return br_error_set(err, BR_EINPUT, "month '%s' has a year outside %d..%d",
+		return br_error_set(err, BR_EINPUT, "maand '%s' heeft een jaar buiten %d..%d",
 			shown, DATE_YEAR_MIN, DATE_YEAR_MAX);
 	*out = (int32_t)(y * 12 + (m - 1));
 	return 0;
@@ -379,7 +379,7 @@ int timestamp_now(int64_t *out, struct br_error *err)
 	 * own civil code above. */
 	t = time(NULL);
 	if (t == (time_t)-1)
-		return br_error_set(err, BR_EINTERNAL, "the system clock cannot be read");
+		return br_error_set(err, BR_EINTERNAL, "de systeemklok kan niet worden gelezen");
 	*out = timestamp_local_from_utc((int64_t)t);
 	return 0;
 }

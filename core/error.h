@@ -9,6 +9,13 @@
  * on the way up a caller that knows more (the dossier, the file) adds it in
  * front with br_error_prefix.
  *
+ * Messages are for the operator, in Dutch (issue 12): what is wrong, then
+ * where, and what to do when that helps.  Identifiers, element names,
+ * status codes and what a library says in its own words (libxml2,
+ * OpenSSL, SQLite, zlib) are quoted as they are.  One exception: core/iban.c
+ * words its checks in English, because those texts are stored as record
+ * problems and translated where they are shown (writers/reden_nl.h).
+ *
  * Each code maps to one sysexits(3) exit status (cli.md "Exit codes").
  */
 #ifndef BR_ERROR_H

@@ -22,7 +22,7 @@ int fsutil_join(char *out, size_t cap, const char *a, const char *b, struct br_e
 	int n = snprintf(out, cap, "%s/%s", a, b);
 
 	if (n < 0 || (size_t)n >= cap)
-		return br_error_set(err, BR_EINTERNAL, "path too long: %s/%s", a, b);
+		return br_error_set(err, BR_EINTERNAL, "pad te lang: %s/%s", a, b);
 	return 0;
 }
 
@@ -44,14 +44,14 @@ int fsutil_mkdirs(const char *path, unsigned mode, struct br_error *err)
 	size_t i, len = strlen(path);
 
 	if (len >= sizeof(buf))
-		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+		return br_error_set(err, BR_EINTERNAL, "pad te lang: %s", path);
 	memcpy(buf, path, len + 1);
 	for (i = 1; i <= len; i++) {
 		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
 		if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
-			return br_error_set(err, BR_EIO, "cannot create directory %s: %s", buf, strerror(errno));
+			return br_error_set(err, BR_EIO, "map %s kan niet worden gemaakt: %s", buf, strerror(errno));
 		if (i < len)
 			buf[i] = '/';
 	}
@@ -63,11 +63,11 @@ int fsutil_sync_dir(const char *dir, struct br_error *err)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		return br_error_set(err, BR_EIO, "cannot open directory %s: %s", dir, strerror(errno));
+		return br_error_set(err, BR_EIO, "map %s kan niet worden geopend: %s", dir, strerror(errno));
 	if (fsync(fd) != 0 && errno != EINVAL) {
 		int e = errno;
 		close(fd);
-		return br_error_set(err, BR_EIO, "cannot sync directory %s: %s", dir, strerror(e));
+		return br_error_set(err, BR_EIO, "map %s kan niet naar schijf worden geschreven: %s", dir, strerror(e));
 	}
 	close(fd);
 	return 0;
@@ -99,10 +99,10 @@ static int tmp_name(char *out, size_t cap, const char *path, struct br_error *er
 	int n;
 
 	if (dir_of(dir, sizeof(dir), path) < 0)
-		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+		return br_error_set(err, BR_EINTERNAL, "pad te lang: %s", path);
 	n = snprintf(out, cap, "%s/.%s.tmp-%ld", dir, fsutil_basename(path), (long)getpid());
 	if (n < 0 || (size_t)n >= cap)
-		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+		return br_error_set(err, BR_EINTERNAL, "pad te lang: %s", path);
 	return 0;
 }
 
@@ -132,19 +132,19 @@ static int commit_tmp(int fd, const char *tmp, const char *path, struct br_error
 		int e = errno;
 		close(fd);
 		unlink(tmp);
-		return br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(e));
+		return br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", path, strerror(e));
 	}
 	if (close(fd) != 0) {
 		unlink(tmp);
-		return br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", path, strerror(errno));
 	}
 	if (rename(tmp, path) != 0) {
 		int e = errno;
 		unlink(tmp);
-		return br_error_set(err, BR_EIO, "cannot rename into %s: %s", path, strerror(e));
+		return br_error_set(err, BR_EIO, "%s kan niet worden vervangen: %s", path, strerror(e));
 	}
 	if (dir_of(dir, sizeof(dir), path) < 0)
-		return br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+		return br_error_set(err, BR_EINTERNAL, "pad te lang: %s", path);
 	return fsutil_sync_dir(dir, err);
 }
 
@@ -157,12 +157,12 @@ int fsutil_write_atomic(const char *path, const void *data, size_t len, unsigned
 	if ((rc = tmp_name(tmp, sizeof(tmp), path, err)) < 0)
 		return rc;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode)) < 0)
-		return br_error_set(err, BR_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden gemaakt: %s", tmp, strerror(errno));
 	if (write_all(fd, data, len) != 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
-		return br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(e));
+		return br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", path, strerror(e));
 	}
 	return commit_tmp(fd, tmp, path, err);
 }
@@ -178,15 +178,15 @@ int fsutil_copy_atomic(const char *dst, const char *src, int gzip, unsigned mode
 	if ((rc = tmp_name(tmp, sizeof(tmp), dst, err)) < 0)
 		return rc;
 	if (!(in = malloc(IO_CHUNK)) || !(out = malloc(IO_CHUNK))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory copying %s", src);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het kopiëren van %s", src);
 		goto out;
 	}
 	if ((ifd = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = br_error_set(err, BR_EIO, "cannot open %s: %s", src, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden geopend: %s", src, strerror(errno));
 		goto out;
 	}
 	if ((ofd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode)) < 0) {
-		rc = br_error_set(err, BR_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden gemaakt: %s", tmp, strerror(errno));
 		goto out;
 	}
 	if (gzip) {
@@ -194,7 +194,7 @@ int fsutil_copy_atomic(const char *dst, const char *src, int gzip, unsigned mode
 		/* windowBits 15+16: gzip wrapper with mtime 0, no name; level 1: an
 		 * archive copy must not cost more than the ingest itself (make bench) */
 		if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-			rc = br_error_set(err, BR_EINTERNAL, "zlib cannot start compressing");
+			rc = br_error_set(err, BR_EINTERNAL, "zlib kan niet beginnen met comprimeren");
 			goto out;
 		}
 		z_ready = 1;
@@ -204,14 +204,14 @@ int fsutil_copy_atomic(const char *dst, const char *src, int gzip, unsigned mode
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", src, strerror(errno));
+			rc = br_error_set(err, BR_EIO, "%s kan niet worden gelezen: %s", src, strerror(errno));
 			goto out;
 		}
 		if (!gzip) {
 			if (n == 0)
 				break;
 			if (write_all(ofd, in, (size_t)n) != 0) {
-				rc = br_error_set(err, BR_EIO, "cannot write %s: %s", tmp, strerror(errno));
+				rc = br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", tmp, strerror(errno));
 				goto out;
 			}
 			continue;
@@ -224,11 +224,11 @@ int fsutil_copy_atomic(const char *dst, const char *src, int gzip, unsigned mode
 			zs.avail_out = IO_CHUNK;
 			zr = deflate(&zs, n == 0 ? Z_FINISH : Z_NO_FLUSH);
 			if (zr == Z_STREAM_ERROR) {
-				rc = br_error_set(err, BR_EINTERNAL, "zlib failed compressing %s", src);
+				rc = br_error_set(err, BR_EINTERNAL, "zlib kon %s niet comprimeren", src);
 				goto out;
 			}
 			if (write_all(ofd, out, IO_CHUNK - zs.avail_out) != 0) {
-				rc = br_error_set(err, BR_EIO, "cannot write %s: %s", tmp, strerror(errno));
+				rc = br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", tmp, strerror(errno));
 				goto out;
 			}
 		} while (zs.avail_out == 0);
@@ -258,7 +258,7 @@ int fsutil_move(const char *src, const char *dst, struct br_error *err)
 	int rc;
 
 	if (fsutil_exists(dst))
-		return br_error_set(err, BR_EIO, "cannot move %s: %s already exists", src, dst);
+		return br_error_set(err, BR_EIO, "%s kan niet worden verplaatst: %s bestaat al", src, dst);
 	if (rename(src, dst) == 0) {
 		if (dir_of(dir, sizeof(dir), dst) == 0 && (rc = fsutil_sync_dir(dir, err)) < 0)
 			return rc;
@@ -267,11 +267,11 @@ int fsutil_move(const char *src, const char *dst, struct br_error *err)
 		return 0;
 	}
 	if (errno != EXDEV)
-		return br_error_set(err, BR_EIO, "cannot move %s to %s: %s", src, dst, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet naar %s worden verplaatst: %s", src, dst, strerror(errno));
 	if ((rc = fsutil_copy_atomic(dst, src, 0, 0600, err)) < 0)
 		return rc;
 	if (unlink(src) != 0)
-		return br_error_set(err, BR_EIO, "cannot remove %s: %s", src, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden verwijderd: %s", src, strerror(errno));
 	if (dir_of(dir, sizeof(dir), src) == 0)
 		return fsutil_sync_dir(dir, err);
 	return 0;
@@ -319,12 +319,12 @@ static int digest_fd(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null
 
 	if (!(buf = malloc(IO_CHUNK)) || !(c256 = EVP_MD_CTX_new()) ||
 	    (sha1_hex_or_null && !(c1 = EVP_MD_CTX_new()))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory hashing %s", what);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het berekenen van de hash van %s", what);
 		goto out;
 	}
 	if (EVP_DigestInit_ex(c256, EVP_sha256(), NULL) != 1 ||
 	    (c1 && EVP_DigestInit_ex(c1, EVP_sha1(), NULL) != 1)) {
-		rc = br_error_set(err, BR_EINTERNAL, "OpenSSL cannot start SHA-256");
+		rc = br_error_set(err, BR_EINTERNAL, "OpenSSL kan SHA-256 niet starten");
 		goto out;
 	}
 	for (;;) {
@@ -332,7 +332,7 @@ static int digest_fd(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", what, strerror(errno));
+			rc = br_error_set(err, BR_EIO, "%s kan niet worden gelezen: %s", what, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -340,28 +340,28 @@ static int digest_fd(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_null
 		total += (uint64_t)n;
 		if (total > max_bytes) {
 			rc = br_error_set(err, BR_EINPUT,
-					  "file is larger than the limit of %llu MiB (max_bestand_mb)",
+					  "het bestand is groter dan de grens van %llu MiB (max_bestand_mb)",
 					  (unsigned long long)(max_bytes >> 20));
 			goto out;
 		}
 		if (EVP_DigestUpdate(c256, buf, (size_t)n) != 1 ||
 		    (c1 && EVP_DigestUpdate(c1, buf, (size_t)n) != 1)) {
-			rc = br_error_set(err, BR_EINTERNAL, "OpenSSL digest failed");
+			rc = br_error_set(err, BR_EINTERNAL, "OpenSSL-digest mislukt");
 			goto out;
 		}
 		if (out_fd >= 0 && write_all(out_fd, buf, (size_t)n) != 0) {
-			rc = br_error_set(err, BR_EIO, "cannot copy %s: %s", what, strerror(errno));
+			rc = br_error_set(err, BR_EIO, "%s kan niet worden gekopieerd: %s", what, strerror(errno));
 			goto out;
 		}
 	}
 	if (EVP_DigestFinal_ex(c256, md, &mdlen) != 1) {
-		rc = br_error_set(err, BR_EINTERNAL, "OpenSSL digest failed");
+		rc = br_error_set(err, BR_EINTERNAL, "OpenSSL-digest mislukt");
 		goto out;
 	}
 	to_hex(sha256_hex, md, mdlen);
 	if (c1) {
 		if (EVP_DigestFinal_ex(c1, md, &mdlen) != 1) {
-			rc = br_error_set(err, BR_EINTERNAL, "OpenSSL digest failed");
+			rc = br_error_set(err, BR_EINTERNAL, "OpenSSL-digest mislukt");
 			goto out;
 		}
 		to_hex(sha1_hex_or_null, md, mdlen);
@@ -385,11 +385,11 @@ int fsutil_read_file(char **out, size_t *len, const char *path, size_t max_bytes
 	*out = NULL;
 	*len = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO, "cannot open %s: %s", path,
+		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO, "%s kan niet worden geopend: %s", path,
 				    strerror(errno));
 	if (!(buf = malloc(max_bytes + 2))) {
 		close(fd);
-		return br_error_set(err, BR_ENOMEM, "no memory to read %s", path);
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen om %s te lezen", path);
 	}
 	/* one byte more than allowed tells an over-long file */
 	while (n <= max_bytes && (r = read(fd, buf + n, max_bytes + 1 - n)) != 0) {
@@ -399,14 +399,14 @@ int fsutil_read_file(char **out, size_t *len, const char *path, size_t max_bytes
 			int e = errno;
 			close(fd);
 			free(buf);
-			return br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(e));
+			return br_error_set(err, BR_EIO, "%s kan niet worden gelezen: %s", path, strerror(e));
 		}
 		n += (size_t)r;
 	}
 	close(fd);
 	if (n > max_bytes) {
 		free(buf);
-		return br_error_set(err, BR_EINPUT, "%s is larger than %zu bytes", path, max_bytes);
+		return br_error_set(err, BR_EINPUT, "%s is groter dan %zu bytes", path, max_bytes);
 	}
 	buf[n] = '\0';
 	*out = buf;
@@ -422,7 +422,7 @@ int fsutil_digest_file(char sha256_hex[SHA256_HEX_LEN + 1], char *sha1_hex_or_nu
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
-				    "cannot open %s: %s", path, strerror(errno));
+				    "%s kan niet worden geopend: %s", path, strerror(errno));
 	rc = digest_fd(sha256_hex, sha1_hex_or_null, out_size, fd, -1, path, max_bytes, err);
 	close(fd);
 	return rc;
@@ -440,10 +440,10 @@ int fsutil_copy_fd_digest(char sha256_hex[SHA256_HEX_LEN + 1], uint64_t *out_siz
 	int out_fd, rc;
 
 	if ((out_fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
-		return br_error_set(err, BR_EIO, "cannot create %s: %s", dst, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden gemaakt: %s", dst, strerror(errno));
 	rc = digest_fd(sha256_hex, NULL, out_size, fd, out_fd, what, max_bytes, err);
 	if (close(out_fd) != 0 && rc == 0)
-		rc = br_error_set(err, BR_EIO, "cannot write %s: %s", dst, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", dst, strerror(errno));
 	if (rc < 0)
 		unlink(dst);
 	return rc;
@@ -503,14 +503,14 @@ int fsutil_remove_tree(const char *path, struct br_error *err)
 	int rc = 0;
 
 	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot stat %s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "%s kan niet worden bekeken: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode)) {
 		if (unlink(path) != 0)
-			return br_error_set(err, BR_EIO, "cannot remove %s: %s", path, strerror(errno));
+			return br_error_set(err, BR_EIO, "%s kan niet worden verwijderd: %s", path, strerror(errno));
 		return 0;
 	}
 	if (!(d = opendir(path)))
-		return br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden gelezen: %s", path, strerror(errno));
 	while ((de = readdir(d))) {
 		char child[FSUTIL_PATH_MAX];
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -521,7 +521,7 @@ int fsutil_remove_tree(const char *path, struct br_error *err)
 	}
 	closedir(d);
 	if (rc == 0 && rmdir(path) != 0)
-		rc = br_error_set(err, BR_EIO, "cannot remove %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden verwijderd: %s", path, strerror(errno));
 	return rc;
 }
 
@@ -532,7 +532,7 @@ int fsutil_clean_temp(const char *dir, struct br_error *err)
 	int rc = 0;
 
 	if (!(d = opendir(dir)))
-		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot read %s: %s", dir, strerror(errno));
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "%s kan niet worden gelezen: %s", dir, strerror(errno));
 	while ((de = readdir(d))) {
 		char path[FSUTIL_PATH_MAX];
 		if (de->d_name[0] != '.' || !strstr(de->d_name, ".tmp-"))
@@ -540,7 +540,7 @@ int fsutil_clean_temp(const char *dir, struct br_error *err)
 		if ((rc = fsutil_join(path, sizeof(path), dir, de->d_name, err)) < 0)
 			break;
 		if (unlink(path) != 0 && errno != ENOENT) {
-			rc = br_error_set(err, BR_EIO, "cannot remove %s: %s", path, strerror(errno));
+			rc = br_error_set(err, BR_EIO, "%s kan niet worden verwijderd: %s", path, strerror(errno));
 			break;
 		}
 	}

@@ -31,9 +31,11 @@
 /*
  * Whether `s` can be paid: valid (iban_validate_iso13616) and of a SEPA
  * country (iban_sepa_country).  Returns 0, else BR_EINPUT with the reason
- * in `err` in words ("IBAN ****4301 fails the mod-97 check", "IBAN ****6430
- * has 17 characters; an IBAN of NL has 18", "IBAN ****5679 is of SA, a
- * country outside the SEPA scheme (EPC409-09 v8.0, 24 December 2025)").
+ * in `err` in English words ("IBAN ****4301 fails the mod-97 check", "IBAN
+ * ****6430 has 17 characters; an IBAN of NL has 18", "IBAN ****5679 is of
+ * SA, a country outside the SEPA scheme (EPC409-09 v8.0, 24 December
+ * 2025)"): they are stored as record problems, and every place that shows
+ * one to a person translates it with writers/reden_nl.h (error.h).
  * `err` may be NULL.  What every payee and the debtor's account must pass.
  */
 int iban_validate(const char *s, struct br_error *err);

@@ -49,7 +49,7 @@ int money_parse(int64_t *out_cents, const char *s, size_t len, struct br_error *
 		len = 0;
 	money_show(shown, sizeof(shown), s ? s : "", len);
 	if (len == 0)
-		return br_error_set(err, BR_EINPUT, "amount is empty; expected digits, '.', 2 decimals");
+		return br_error_set(err, BR_EINPUT, "bedrag is leeg; verwacht cijfers, '.' en 2 decimalen");
 
 	/* formats.md "Common rules": an optional '-', never '+', no spaces. */
 	if (s[0] == '-') {
@@ -59,19 +59,19 @@ int money_parse(int64_t *out_cents, const char *s, size_t len, struct br_error *
 	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		if (++int_digits > MONEY_INT_DIGITS_MAX)
 			return br_error_set(err, BR_EINPUT,
-				"amount '%s' has more than 12 integer digits; at most 999999999999.99 is allowed",
+				"bedrag '%s' heeft meer dan 12 cijfers voor de punt; ten hoogste 999999999999.99 mag",
 				shown);
 		cents = cents * 10 + (s[i] - '0');
 	}
 	if (int_digits == 0)
 		return br_error_set(err, BR_EINPUT,
-			"amount '%s' does not start with a digit; expected e.g. 1234.56", shown);
+			"bedrag '%s' begint niet met een cijfer; verwacht bijvoorbeeld 1234.56", shown);
 	if (i == len)
 		return br_error_set(err, BR_EINPUT,
-			"amount '%s' has no decimals; exactly 2 are required", shown);
+			"bedrag '%s' heeft geen decimalen; er moeten er precies 2 zijn", shown);
 	if (s[i] != '.')
 		return br_error_set(err, BR_EINPUT,
-			"amount '%s' has '%c' where '.' is expected; exactly 2 decimals are required",
+			"bedrag '%s' heeft '%c' waar '.' hoort; er moeten precies 2 decimalen zijn",
 			shown, (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?');
 	for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		frac_digits++;
@@ -80,10 +80,10 @@ int money_parse(int64_t *out_cents, const char *s, size_t len, struct br_error *
 	}
 	if (i < len)
 		return br_error_set(err, BR_EINPUT,
-			"amount '%s' has an unexpected character after the decimals", shown);
+			"bedrag '%s' heeft een onverwacht teken na de decimalen", shown);
 	if (frac_digits != 2)
 		return br_error_set(err, BR_EINPUT,
-			"amount '%s' has %zu decimals; exactly 2 are required", shown, frac_digits);
+			"bedrag '%s' heeft %zu decimalen; er moeten er precies 2 zijn", shown, frac_digits);
 
 	/* "-0.00" is 0: cents is 0 and -0 == 0 for integers. */
 	*out_cents = negative ? -cents : cents;
@@ -189,7 +189,7 @@ int money_add(int64_t *out, int64_t a, int64_t b, struct br_error *err)
 	 * may pass anything, so test the int64 overflow first. */
 	if (__builtin_add_overflow(a, b, &sum) || sum > MONEY_MAX_CENTS || sum < -MONEY_MAX_CENTS)
 		return br_error_set(err, BR_EINTERNAL,
-			"amount overflow: %s + %s is beyond 999999999999.99",
+			"bedrag te groot: %s + %s is meer dan 999999999999.99",
 			money_format(fa, a), money_format(fb, b));
 	*out = sum;
 	return 0;

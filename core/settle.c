@@ -543,7 +543,7 @@ static int settle_month_compute(struct engine *e, struct settle_month *m, struct
 	char mb[MONTH_FMT_MAX];
 
 	if (!(rs = rules_for_month(e->rules, m->month)))
-		return br_error_set(err, BR_EINPUT, "no rules set is in force for %s",
+		return br_error_set(err, BR_EINPUT, "er geldt geen regelset voor %s",
 				    month_format(mb, m->month));
 	m->rules = rs;
 	m->days = month_days(m->month);
@@ -566,13 +566,13 @@ static int settle_month_compute(struct engine *e, struct settle_month *m, struct
 		return 0; /* no norm; income of an inactive month is not settled */
 	month_norm(e, m, in, s, rs);
 	if (month_income(e, m, s) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
 	if (in->regeling != REGELING_PW) {
 		m->right_cents = m->owed_cents = m->norm_cents;
 		return 0;
 	}
 	if (month_vrij(e, m, s, rs) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
 	/* rules.md §5: right = min(norm, max(0, norm − (income − vrij))) */
 	m->right_cents = min64(m->norm_cents, max64(0, m->norm_cents - (m->income_cents - m->vrij_cents)));
 	m->owed_cents = excl(rs, m->right_cents);
@@ -697,7 +697,7 @@ static int settle_months(struct engine *e, int32_t run_month, struct br_error *e
 	if (m0 > run_month)
 		m0 = run_month;
 	if (mem_grow((void **)&out->months, &out->cap_months, (size_t)(run_month - m0 + 1), sizeof(*out->months)) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
 	for (k = m0; k <= run_month; k++) {
 		const struct settle_paid *pd = paid_for(in, k);
 		int has_paid = pd && (pd->paid_cents || pd->vt_paid_cents);
@@ -919,10 +919,10 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 	e.set = set;
 	e.out = out;
 	if (in->n_stands == 0)
-		return br_error_set(err, BR_EINPUT, "the dossier has no register values");
+		return br_error_set(err, BR_EINPUT, "het dossier heeft geen registergegevens");
 	if (!rules_for_month(rules, run_month)) {
 		char mb[MONTH_FMT_MAX];
-		return br_error_set(err, BR_EINPUT, "no rules set is in force for %s",
+		return br_error_set(err, BR_EINPUT, "er geldt geen regelset voor %s",
 				    month_format(mb, run_month));
 	}
 	if ((rc = settle_months(&e, run_month, err)) < 0)
@@ -930,14 +930,14 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 	mm = &out->months[out->n_months - 1]; /* the run month */
 	out->active_in_run = mm->active_days > 0;
 	if (!(st.neg = calloc(out->n_months * 2 + NEG_MAX_EXTRA, sizeof(*st.neg))))
-		return br_error_set(err, BR_ENOMEM, "out of memory settling");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
 	if (step_advance(out, in, mm, run_month, &st) < 0 || step_differences(out, &st) < 0 ||
 	    step_vt(out, in, set, run_month, &st) < 0 || step_negatives(out, set, run_month, &st) < 0 ||
 	    /* 4a. bufferbudget (rules.md §5a) */
 	    buffer_step(out, in, rules, set, run_month, st.advance_target, st.neg, st.n_neg, &st.remaining) < 0 ||
 	    step_claims(out, in, set, run_month, &st) < 0 || step_derden(out, in, run_month, &st) < 0 ||
 	    step_client(out, in, mm, run_month, &st) < 0)
-		rc = br_error_set(err, BR_ENOMEM, "out of memory settling");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
 	free(st.neg);
 	return rc;
 }

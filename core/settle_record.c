@@ -423,11 +423,11 @@ static int enc_check(const struct settle_input *in, const struct settle_result *
 	    r->n_months > SETTLE_RECORD_ARRAY_MAX || r->n_lines > SETTLE_RECORD_ARRAY_MAX ||
 	    r->n_vrij > SETTLE_RECORD_ARRAY_MAX || r->n_bookings > SETTLE_RECORD_ARRAY_MAX ||
 	    r->n_events > SETTLE_RECORD_ARRAY_MAX)
-		return br_error_set(err, BR_EINTERNAL, "a settlement too large to record");
+		return br_error_set(err, BR_EINTERNAL, "een afrekening te groot om vast te leggen");
 	for (i = 0; i < r->n_months; i++)
 		if (r->months[i].rules && (r->months[i].rules < rules->sets ||
 					   r->months[i].rules >= rules->sets + rules->n_sets))
-			return br_error_set(err, BR_EINTERNAL, "a settled month's rules are not the run's rules");
+			return br_error_set(err, BR_EINTERNAL, "de regels van een afgerekende maand zijn niet die van de run");
 	return 0;
 }
 
@@ -450,7 +450,7 @@ int settle_record_encode(struct settle_record_buf *b, const struct settle_settin
 		fail |= put_s(b, facts->s[i]);
 	fail |= enc_input(b, in) | enc_result(b, res, rules);
 	if (fail)
-		return br_error_set(err, BR_ENOMEM, "out of memory recording a settlement");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het vastleggen van een afrekening");
 	return 0;
 }
 
@@ -754,7 +754,7 @@ int settle_record_decode(struct settle_record *out, const void *data, size_t len
 	memset(out, 0, sizeof(*out));
 	settle_result_init(&out->res);
 	if (!(out->strings = malloc(2 * len + 1)))
-		return br_error_set(err, BR_ENOMEM, "out of memory reading a settlement");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van een afrekening");
 	r.p = data;
 	r.end = r.p + len;
 	r.arena = out->strings;
@@ -774,7 +774,7 @@ int settle_record_decode(struct settle_record *out, const void *data, size_t len
 	if (!r.bad)
 		r.bad = dec_check(out);
 	if (nomem)
-		return br_error_set(err, BR_ENOMEM, "out of memory reading a settlement");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van een afrekening");
 	if (r.bad)
 		return br_error_set(err, BR_EINPUT, "vastlegging beschadigd: %s", r.bad);
 	return 0;

@@ -23,10 +23,10 @@ static int textbuf_reserve(struct textbuf *b, size_t n)
 	if (b->rc)
 		return b->rc;
 	if (n > b->max - b->len)
-		return b->rc = br_error_set(b->err, BR_EINTERNAL, "%s would exceed %zu MiB; not written",
+		return b->rc = br_error_set(b->err, BR_EINTERNAL, "%s zou groter worden dan %zu MiB; niet geschreven",
 					    b->what, b->max / (1024 * 1024));
 	if (mem_grow((void **)&b->p, &b->cap, b->len + n + 1, 1) < 0)
-		return b->rc = br_error_set(b->err, BR_ENOMEM, "out of memory building %s", b->what);
+		return b->rc = br_error_set(b->err, BR_ENOMEM, "onvoldoende geheugen bij het opbouwen van %s", b->what);
 	return 0;
 }
 
@@ -56,7 +56,7 @@ int textbuf_printf(struct textbuf *b, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return b->rc = br_error_set(b->err, BR_EINTERNAL, "cannot format text for %s", b->what);
+		return b->rc = br_error_set(b->err, BR_EINTERNAL, "tekst voor %s kan niet worden opgemaakt", b->what);
 	if (textbuf_reserve(b, (size_t)n))
 		return b->rc;
 	va_start(ap, fmt);

@@ -138,12 +138,12 @@ static int fail(struct camt *p, struct br_error *err, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (p->tx_line)
-		snprintf(where, sizeof(where), " (TxDtls at line %ld of the entry at line %ld)",
+		snprintf(where, sizeof(where), " (TxDtls op regel %ld van de boeking op regel %ld)",
 			 p->tx_line, p->ntry_line);
 	else if (p->ntry_line)
-		snprintf(where, sizeof(where), " (entry at line %ld)", p->ntry_line);
+		snprintf(where, sizeof(where), " (boeking op regel %ld)", p->ntry_line);
 	else if (p->stmt_line)
-		snprintf(where, sizeof(where), " (<%s> at line %ld)", p->stmt_name, p->stmt_line);
+		snprintf(where, sizeof(where), " (<%s> op regel %ld)", p->stmt_name, p->stmt_line);
 	return xmlin_fail(p->x, err, "%s%s", msg, where);
 }
 
@@ -172,7 +172,7 @@ static int walk_next(struct camt *p, struct walk *w, struct br_error *err)
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
-			return xmlin_fail(p->x, err, "the file ends inside <%s>", w->name);
+			return xmlin_fail(p->x, err, "het bestand houdt op binnen <%s>", w->name);
 		if (xmlin_type(p->x) == XMLIN_END && xmlin_depth(p->x) == w->depth)
 			return 0;
 		if (xmlin_type(p->x) == XMLIN_START && xmlin_depth(p->x) == w->depth + 1 &&
@@ -229,9 +229,9 @@ static int read_text(struct camt *p, const char *name, char *out, size_t cap, si
 	if ((rc = xmlin_text(p->x, out, cap, &len, err)) < 0)
 		return rc;
 	if (len == 0)
-		return fail(p, err, "<%s> is empty", name);
+		return fail(p, err, "<%s> is leeg", name);
 	if ((chars = xmlfield_utf8_chars(out, len)) > max_chars)
-		return fail(p, err, "<%s> has %zu characters; at most %zu are allowed", name, chars,
+		return fail(p, err, "<%s> heeft %zu tekens; ten hoogste %zu mogen", name, chars,
 			    max_chars);
 	len = clean_controls(out, len);
 	if (out_len)
@@ -256,7 +256,7 @@ static int read_code(struct camt *p, const char *name, char out[CODE_MAX + 1], s
 	if ((rc = xmlin_text(p->x, buf, sizeof(buf), &len, err)) < 0)
 		return rc;
 	if (len < 1 || len > CODE_MAX || !xmlfield_is_token(buf, len))
-		return fail(p, err, "<%s> '%s' is not a code of 1 to %d letters or digits", name,
+		return fail(p, err, "<%s> '%s' is geen code van 1 tot en met %d letters of cijfers", name,
 			    xmlfield_show(show, buf), CODE_MAX);
 	memcpy(out, buf, len + 1);
 	return 0;
@@ -324,11 +324,11 @@ static int parse_amount(struct camt *p, const char *name, char *s, size_t len, i
 		n_frac = (size_t)(q - frac);
 	}
 	if (*q != '\0' || n_int + n_frac == 0)
-		return fail(p, err, "<%s> '%s' is not a decimal amount", name, xmlfield_show(show, s));
+		return fail(p, err, "<%s> '%s' is geen decimaal bedrag", name, xmlfield_show(show, s));
 	for (i = 2; i < n_frac; i++)
 		if (frac[i] != '0')
 			return fail(p, err,
-				    "<%s> '%s' is not exact: digits past the second decimal must be zeros (betaalrun books whole cents)",
+				    "<%s> '%s' is niet exact: cijfers na de tweede decimaal moeten nullen zijn (betaalrun boekt hele centen)",
 				    name, xmlfield_show(show, s));
 	while (n_int > 1 && *digits == '0')
 		digits++, n_int--;
@@ -341,10 +341,10 @@ static int parse_amount(struct camt *p, const char *name, char *s, size_t len, i
 	canon[k++] = n_frac > 1 ? frac[1] : '0';
 	br_error_clear(&merr);
 	if (money_parse(out, canon, k, &merr) < 0)
-		return fail(p, err, "<%s> '%s' cannot be booked: %s", name, xmlfield_show(show, s),
+		return fail(p, err, "<%s> '%s' kan niet worden geboekt: %s", name, xmlfield_show(show, s),
 			    merr.msg);
 	if (negative && *out != 0)
-		return fail(p, err, "<%s> '%s' is negative", name, xmlfield_show(show, s));
+		return fail(p, err, "<%s> '%s' is negatief", name, xmlfield_show(show, s));
 	return 0;
 }
 
@@ -360,9 +360,9 @@ static int read_amount(struct camt *p, const char *name, int64_t *out, char ccy[
 
 	if (ccy) {
 		if (!c)
-			return fail(p, err, "<%s> has no Ccy attribute", name);
+			return fail(p, err, "<%s> heeft geen attribuut Ccy", name);
 		if (strlen(c) != 3 || !xmlfield_all_of(c, 3, XMLFIELD_UPPER))
-			return fail(p, err, "Ccy '%s' of <%s> is not a currency code of 3 capital letters",
+			return fail(p, err, "Ccy '%s' van <%s> is geen valutacode van 3 hoofdletters",
 				    xmlfield_show(show, c), name);
 		memcpy(ccy, c, 4);
 	}
@@ -416,7 +416,7 @@ static int read_datetime(struct camt *p, const char *name, int64_t *out, struct 
 	s = xmlfield_trim(text, &len);
 	br_error_clear(&perr);
 	if (len < 19 || timestamp_parse(out, s, 19, &perr) < 0)
-		return fail(p, err, "<%s> '%s' is not a date and time YYYY-MM-DDThh:mm:ss%s%s", name,
+		return fail(p, err, "<%s> '%s' is geen datum en tijd JJJJ-MM-DDTuu:mm:ss%s%s", name,
 			    xmlfield_show(show, s), perr.msg[0] ? ": " : "", perr.msg);
 	q = s + 19;
 	if (*q == '.') {
@@ -429,7 +429,7 @@ static int read_datetime(struct camt *p, const char *name, int64_t *out, struct 
 		q = skip_zone(q);
 	if (!q || *q != '\0')
 		return fail(p, err,
-			    "<%s> '%s' has something other than a fraction of a second and a zone (Z, +hh:mm, -hh:mm) after the seconds",
+			    "<%s> '%s' heeft na de seconden iets anders dan een deel van een seconde en een tijdzone (Z, +uu:mm, -uu:mm)",
 			    name, xmlfield_show(show, s));
 	return 0;
 }
@@ -449,11 +449,11 @@ static int read_date(struct camt *p, const char *name, int32_t *out, struct br_e
 	s = xmlfield_trim(text, &len);
 	br_error_clear(&perr);
 	if (len < 10 || date_parse(out, s, 10, &perr) < 0)
-		return fail(p, err, "<%s> '%s' is not a date YYYY-MM-DD%s%s", name,
+		return fail(p, err, "<%s> '%s' is geen datum JJJJ-MM-DD%s%s", name,
 			    xmlfield_show(show, s), perr.msg[0] ? ": " : "", perr.msg);
 	q = skip_zone(s + 10);
 	if (!q || *q != '\0')
-		return fail(p, err, "<%s> '%s' has something other than a zone (Z, +hh:mm, -hh:mm) after the date",
+		return fail(p, err, "<%s> '%s' heeft na de datum iets anders dan een tijdzone (Z, +uu:mm, -uu:mm)",
 			    name, xmlfield_show(show, s));
 	return 0;
 }
@@ -483,7 +483,7 @@ static int read_date_choice(struct camt *p, const char *name, int32_t *out, stru
 	if (rc < 0)
 		return rc;
 	if (!found)
-		return fail(p, err, "<%s> has neither <Dt> nor <DtTm>", name);
+		return fail(p, err, "<%s> heeft geen <Dt> en geen <DtTm>", name);
 	return 0;
 }
 
@@ -503,7 +503,7 @@ static int read_bool(struct camt *p, const char *name, int *out, struct br_error
 	else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
 		*out = 0;
 	else
-		return fail(p, err, "<%s> '%s' is not true, false, 1 or 0", name, xmlfield_show(show, s));
+		return fail(p, err, "<%s> '%s' is niet true, false, 1 of 0", name, xmlfield_show(show, s));
 	return 0;
 }
 
@@ -518,11 +518,11 @@ static int read_count(struct camt *p, const char *name, long *out, struct br_err
 	if ((rc = xmlin_text(p->x, text, sizeof(text), &len, err)) < 0)
 		return rc;
 	if (len < 1 || len > 15 || !xmlfield_all_of(text, len, XMLFIELD_DIGIT))
-		return fail(p, err, "<%s> '%s' is not a number of 1 to 15 digits", name,
+		return fail(p, err, "<%s> '%s' is geen getal van 1 tot en met 15 cijfers", name,
 			    xmlfield_show(show, text));
 	for (i = 0; i < len; i++) {
 		if (v > (LONG_MAX - 9) / 10)
-			return fail(p, err, "<%s> '%s' is too large", name, xmlfield_show(show, text));
+			return fail(p, err, "<%s> '%s' is te groot", name, xmlfield_show(show, text));
 		v = v * 10 + (text[i] - '0');
 	}
 	*out = v;
@@ -543,7 +543,7 @@ static int read_cdt_dbt(struct camt *p, int *credit, struct br_error *err)
 	else if (strcmp(text, "DBIT") == 0)
 		*credit = 0;
 	else
-		return fail(p, err, "<CdtDbtInd> '%s' is not CRDT or DBIT", xmlfield_show(show, text));
+		return fail(p, err, "<CdtDbtInd> '%s' is niet CRDT of DBIT", xmlfield_show(show, text));
 	return 0;
 }
 
@@ -577,7 +577,7 @@ static int parse_domn(struct camt *p, char out[CAMT_BTC_CAP], struct br_error *e
 	if (rc < 0)
 		return rc;
 	if (!dom[0] || !fam[0] || !sub[0])
-		return fail(p, err, "bank transaction code <Domn> lacks its domain, family or sub-family code");
+		return fail(p, err, "transactiecode <Domn> mist zijn domein-, familie- of subfamiliecode");
 	snprintf(out, CAMT_BTC_CAP, "%s/%s/%s", dom, fam, sub);
 	return 0;
 }
@@ -616,7 +616,7 @@ static int emit_header(struct camt *p, struct br_error *err)
 	if (!p->h->header)
 		return 0;
 	if ((rc = p->h->header(p->h->ctx, &p->hdr, err)) < 0) {
-		br_error_set(err, (enum br_code)rc, "the bank statement %s could not be recorded",
+		br_error_set(err, (enum br_code)rc, "het bankafschrift %s kon niet worden vastgelegd",
 			     p->hdr.levering_id);
 		br_error_at(err, xmlin_label(p->x), xmlin_line(p->x));
 		return rc;
@@ -635,12 +635,12 @@ static int read_msg_id(struct camt *p, struct br_error *err)
 	if ((rc = xmlin_text(p->x, id, sizeof(p->hdr.levering_id), &len, err)) < 0)
 		return rc;
 	if (len == 0)
-		return fail(p, err, "<MsgId> is empty");
+		return fail(p, err, "<MsgId> is leeg");
 	if (xmlfield_utf8_chars(id, len) > MAX35)
-		return fail(p, err, "<MsgId> has more than %d characters", MAX35);
+		return fail(p, err, "<MsgId> heeft meer dan %d tekens", MAX35);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f)
-			return fail(p, err, "<MsgId> holds a control character");
+			return fail(p, err, "<MsgId> bevat een stuurteken");
 	return 0;
 }
 
@@ -651,7 +651,7 @@ static int parse_grphdr(struct camt *p, struct br_error *err)
 	int rc, have_msg_id = 0;
 
 	if (p->header_done)
-		return fail(p, err, "the file has a second <GrpHdr>");
+		return fail(p, err, "het bestand heeft een tweede <GrpHdr>");
 	walk_start(p, &w, "GrpHdr");
 	while ((rc = walk_next(p, &w, err)) > 0) {
 		if (is(p, "MsgId") && !have_msg_id) {
@@ -669,7 +669,7 @@ static int parse_grphdr(struct camt *p, struct br_error *err)
 	if (rc < 0)
 		return rc;
 	if (!p->header_done)
-		return fail(p, err, "<GrpHdr> has no %s", have_msg_id ? "<CreDtTm>" : "<MsgId>");
+		return fail(p, err, "<GrpHdr> heeft geen %s", have_msg_id ? "<CreDtTm>" : "<MsgId>");
 	return 0;
 }
 
@@ -685,7 +685,7 @@ static int read_iban(struct camt *p, char out[CAMT_IBAN_MAX + 1], struct br_erro
 	if (len < 5 || !xmlfield_all_of(out, 2, XMLFIELD_UPPER) ||
 	    !xmlfield_all_of(out + 2, 2, XMLFIELD_DIGIT) ||
 	    !xmlfield_all_of(out + 4, len - 4, XMLFIELD_UPPER | XMLFIELD_LOWER | XMLFIELD_DIGIT))
-		return fail(p, err, "<IBAN> '%s' is not an IBAN", xmlfield_show(show, out));
+		return fail(p, err, "<IBAN> '%s' is geen IBAN", xmlfield_show(show, out));
 	return 0;
 }
 
@@ -719,7 +719,7 @@ static int deliver_account(struct camt *p, struct br_error *err)
 	if (!p->h->account)
 		return 0;
 	if ((rc = p->h->account(p->h->ctx, &p->a, err)) < 0) {
-		br_error_set(err, (enum br_code)rc, "account %s of statement %s could not be recorded",
+		br_error_set(err, (enum br_code)rc, "rekening %s van afschrift %s kon niet worden vastgelegd",
 			     p->a.iban[0] ? p->a.iban : p->a.other_id, p->a.id);
 		br_error_at(err, xmlin_label(p->x), p->a.line);
 		return rc;
@@ -743,7 +743,7 @@ static int parse_acct(struct camt *p, struct br_error *err)
 
 			if ((rc = xmlin_text(p->x, p->a.ccy, sizeof(p->a.ccy), &len, err)) == 0 &&
 			    (len != 3 || !xmlfield_all_of(p->a.ccy, 3, XMLFIELD_UPPER)))
-				rc = fail(p, err, "<Ccy> '%s' is not a currency code of 3 capital letters",
+				rc = fail(p, err, "<Ccy> '%s' is geen valutacode van 3 hoofdletters",
 					  xmlfield_show(show, p->a.ccy));
 		}
 		if (rc < 0)
@@ -752,7 +752,7 @@ static int parse_acct(struct camt *p, struct br_error *err)
 	if (rc < 0)
 		return rc;
 	if (!p->a.iban[0] && !p->a.other_id[0])
-		return fail(p, err, "<Acct> has neither <Id><IBAN> nor <Id><Othr><Id>");
+		return fail(p, err, "<Acct> heeft geen <Id><IBAN> en geen <Id><Othr><Id>");
 	return deliver_account(p, err);
 }
 
@@ -867,8 +867,8 @@ static int deliver_tx(struct camt *p, struct br_error *err)
 	if (!p->h->tx)
 		return 0;
 	if ((rc = p->h->tx(p->h->ctx, &p->t, err)) < 0) {
-		br_error_set(err, (enum br_code)rc, "transaction %s of entry %ld could not be recorded",
-			     p->t.e2e_id[0] ? p->t.e2e_id : p->t.pmtinf_id[0] ? p->t.pmtinf_id : "(no reference)",
+		br_error_set(err, (enum br_code)rc, "transactie %s van boeking %ld kon niet worden vastgelegd",
+			     p->t.e2e_id[0] ? p->t.e2e_id : p->t.pmtinf_id[0] ? p->t.pmtinf_id : "(zonder kenmerk)",
 			     p->t.entry_seq);
 		br_error_at(err, xmlin_label(p->x), p->t.line);
 		return rc;
@@ -994,7 +994,7 @@ static int parse_status(struct camt *p, struct br_error *err)
 	if (rc < 0)
 		return rc;
 	if (!found)
-		return fail(p, err, "<Sts> has neither <Cd> nor <Prtry>");
+		return fail(p, err, "<Sts> heeft geen <Cd> en geen <Prtry>");
 	return 0;
 }
 
@@ -1048,8 +1048,8 @@ static int deliver_entry(struct camt *p, struct br_error *err)
 	if (!p->h->entry)
 		return 0;
 	if ((rc = p->h->entry(p->h->ctx, &p->e, err)) < 0) {
-		br_error_set(err, (enum br_code)rc, "entry %ld (%s %s %s) could not be recorded",
-			     p->e.seq, p->e.credit ? "credit" : "debit",
+		br_error_set(err, (enum br_code)rc, "boeking %ld (%s %s %s) kon niet worden vastgelegd",
+			     p->e.seq, p->e.credit ? "bij" : "af",
 			     money_format(amount, p->e.amount_cents), p->e.ccy);
 		br_error_at(err, xmlin_label(p->x), p->e.line);
 		return rc;
@@ -1072,11 +1072,11 @@ static int parse_entry(struct camt *p, struct br_error *err)
 	if (rc < 0)
 		return rc;
 	if (!(seen & SEEN_AMT))
-		return fail(p, err, "<Ntry> has no <Amt>");
+		return fail(p, err, "<Ntry> heeft geen <Amt>");
 	if (!(seen & SEEN_CDTDBT))
-		return fail(p, err, "<Ntry> has no <CdtDbtInd>");
+		return fail(p, err, "<Ntry> heeft geen <CdtDbtInd>");
 	if (!(seen & SEEN_STS))
-		return fail(p, err, "<Ntry> has no <Sts>");
+		return fail(p, err, "<Ntry> heeft geen <Sts>");
 	rc = deliver_entry(p, err);
 	p->ntry_line = 0;
 	return rc;
@@ -1099,12 +1099,12 @@ static int parse_stmt(struct camt *p, struct br_error *err)
 			rc = read_id(p, "Id", p->a.id, err);
 		} else if (is(p, "Acct") && !have_acct) {
 			if (!p->a.id[0])
-				return fail(p, err, "<%s> has no <Id> before <Acct>", p->stmt_name);
+				return fail(p, err, "<%s> heeft geen <Id> vóór <Acct>", p->stmt_name);
 			rc = parse_acct(p, err);
 			have_acct = 1;
 		} else if (is(p, "Ntry")) {
 			if (!have_acct)
-				return fail(p, err, "<Ntry> comes before the <Acct> of its <%s>", p->stmt_name);
+				return fail(p, err, "<Ntry> staat vóór de <Acct> van zijn <%s>", p->stmt_name);
 			rc = parse_entry(p, err);
 		}
 		if (rc < 0)
@@ -1113,7 +1113,7 @@ static int parse_stmt(struct camt *p, struct br_error *err)
 	if (rc < 0)
 		return rc;
 	if (!have_acct)
-		return fail(p, err, "<%s> has no <Acct>", p->stmt_name);
+		return fail(p, err, "<%s> heeft geen <Acct>", p->stmt_name);
 	p->stmt_line = 0;
 	return 0;
 }
@@ -1130,7 +1130,7 @@ static int parse_message(struct camt *p, struct br_error *err)
 			rc = parse_grphdr(p, err);
 		} else if (is(p, p->stmt_name)) {
 			if (!p->header_done)
-				return fail(p, err, "<%s> comes before <GrpHdr>", p->stmt_name);
+				return fail(p, err, "<%s> staat vóór <GrpHdr>", p->stmt_name);
 			rc = parse_stmt(p, err);
 		}
 		if (rc < 0)
@@ -1139,9 +1139,9 @@ static int parse_message(struct camt *p, struct br_error *err)
 	if (rc < 0)
 		return rc;
 	if (!p->header_done)
-		return fail(p, err, "<%s> has no <GrpHdr>", p->msg_name);
+		return fail(p, err, "<%s> heeft geen <GrpHdr>", p->msg_name);
 	if (p->n_stmts == 0)
-		return fail(p, err, "<%s> holds no <%s>", p->msg_name, p->stmt_name);
+		return fail(p, err, "<%s> bevat geen <%s>", p->msg_name, p->stmt_name);
 	return 0;
 }
 
@@ -1164,15 +1164,15 @@ static int parse_root(struct camt *p, struct br_error *err)
 	if ((rc = xmlin_read(p->x, err)) < 0)
 		return rc;
 	if (rc == 0)
-		return xmlin_fail(p->x, err, "the file has no root element");
+		return xmlin_fail(p->x, err, "het bestand heeft geen rootelement");
 	ns = xmlin_ns(p->x);
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
 		if (strcmp(ns, roots[i].ns) == 0)
 			break;
 	if (i == sizeof(roots) / sizeof(roots[0]) || strcmp(xmlin_name(p->x), "Document") != 0)
 		return xmlin_fail(p->x, err,
-				  "root element %.80s in namespace %.120s is not a camt.053 or camt.054 (.02, .08) bank statement",
-				  xmlin_name(p->x), ns[0] ? ns : "(none)");
+				  "rootelement %.80s in namespace %.120s is geen bankafschrift camt.053 of camt.054 (.02, .08)",
+				  xmlin_name(p->x), ns[0] ? ns : "(geen)");
 	p->ns = roots[i].ns;
 	p->hdr.kind = roots[i].kind;
 	p->hdr.iso_version = p->version = roots[i].version;
@@ -1196,7 +1196,7 @@ int camt_parse(struct xmlin *x, const struct camt_handler *h, struct br_error *e
 	walk_start(&p, &w, "Document");
 	while ((rc = walk_next(&p, &w, err)) > 0) {
 		if (seen || !is(&p, p.msg_name)) {
-			rc = xmlin_fail(x, err, "<Document> in namespace %s holds <%.80s>; it must hold one <%s>",
+			rc = xmlin_fail(x, err, "<Document> in namespace %s bevat <%.80s>; het moet één <%s> bevatten",
 					p.ns, xmlin_name(x), p.msg_name);
 			goto out;
 		}
@@ -1207,12 +1207,16 @@ int camt_parse(struct xmlin *x, const struct camt_handler *h, struct br_error *e
 	if (rc < 0)
 		goto out;
 	if (!seen) {
-		rc = xmlin_fail(x, err, "<Document> holds no <%s>", p.msg_name);
+		rc = xmlin_fail(x, err, "<Document> bevat geen <%s>", p.msg_name);
 		goto out;
 	}
 	/* Read to the end: the schema's verdict on the whole document. */
 	while ((rc = xmlin_read(x, err)) > 0)
 		;
 out:
+	/* issue 12: the quarantine reason first says what was refused */
+	if (rc == BR_EINPUT)
+		br_error_prefix(err, "%s geweigerd", p.hdr.kind == LEVERING_CAMT054 ? "melding (camt.054)" :
+				p.hdr.kind == LEVERING_CAMT053 ? "afschrift (camt.053)" : "bankbestand (camt)");
 	return rc < 0 ? rc : 0;
 }

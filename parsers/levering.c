@@ -94,13 +94,13 @@ static int sniff_iso(struct xmlin *x, struct levering_header *h, struct br_error
 	if (rc < 0)
 		return rc;
 	if (!msg_id[0] || !cre[0])
-		return xmlin_fail(x, err, "ISO 20022 message without GrpHdr/MsgId and CreDtTm");
+		return xmlin_fail(x, err, "ISO 20022-bericht zonder GrpHdr/MsgId en CreDtTm");
 	if (strlen(msg_id) > LEVERING_ID_MAX)
-		return xmlin_fail(x, err, "MsgId is longer than %d characters", LEVERING_ID_MAX);
+		return xmlin_fail(x, err, "MsgId is langer dan %d tekens", LEVERING_ID_MAX);
 	memcpy(h->levering_id, msg_id, strlen(msg_id) + 1);
 	/* ISODateTime: the first 19 characters are YYYY-MM-DDThh:mm:ss */
 	if (strlen(cre) < 19 || timestamp_parse(&h->aanmaakdatum, cre, 19, err) < 0)
-		return xmlin_fail(x, err, "CreDtTm '%s' is not a date and time", cre);
+		return xmlin_fail(x, err, "CreDtTm '%s' is geen datum en tijd", cre);
 	return 0;
 }
 
@@ -122,7 +122,7 @@ int levering_sniff(struct levering_header *h, const char *path, const char *name
 	if (rc < 0)
 		goto out;
 	if (rc == 0) {
-		rc = xmlin_fail(x, err, "the file has no root element");
+		rc = xmlin_fail(x, err, "het bestand heeft geen rootelement");
 		goto out;
 	}
 	ns = xmlin_ns(x);
@@ -130,9 +130,9 @@ int levering_sniff(struct levering_header *h, const char *path, const char *name
 	/* formats.md: the kind is decided by root element and namespace */
 	if (!(kind = input_by_root(name, ns))) {
 		rc = xmlin_fail(x, err,
-				"root element <%s> in namespace '%s' is not a betaalrun input: expected"
+				"rootelement <%s> in namespace '%s' is geen invoer voor betaalrun: verwacht"
 				" Clientregister (%s), Inkomstenlevering (%s), Signaallevering (%s),"
-				" or an ISO 20022 Document: pain.002.001.03/.10, camt.053.001.02/.08,"
+				" of een ISO 20022-Document: pain.002.001.03/.10, camt.053.001.02/.08,"
 				" camt.054.001.02/.08", name, ns, NS_REGISTER, NS_POLIS, NS_SIGNALEN);
 		goto out;
 	}
@@ -143,7 +143,7 @@ int levering_sniff(struct levering_header *h, const char *path, const char *name
 		goto out;
 	}
 	if (!(v = xmlin_attr(x, "leveringId")) || !v[0] || strlen(v) > LEVERING_ID_MAX) {
-		rc = xmlin_fail(x, err, "<%s> has no valid leveringId attribute (1..%d characters)",
+		rc = xmlin_fail(x, err, "<%s> heeft geen geldig attribuut leveringId (1..%d tekens)",
 				name, LEVERING_ID_MAX);
 		goto out;
 	}
@@ -151,17 +151,20 @@ int levering_sniff(struct levering_header *h, const char *path, const char *name
 	if (!(v = xmlin_attr(x, "aanmaakdatum")) ||
 	    timestamp_parse(&h->aanmaakdatum, v, strlen(v), err) < 0) {
 		br_error_clear(err);
-		rc = xmlin_fail(x, err, "<%s> has no valid aanmaakdatum attribute (YYYY-MM-DDThh:mm:ss)", name);
+		rc = xmlin_fail(x, err, "<%s> heeft geen geldig attribuut aanmaakdatum (JJJJ-MM-DDTuu:mm:ss)", name);
 		goto out;
 	}
 	if (h->kind == LEVERING_REGISTER &&
 	    (!(v = xmlin_attr(x, "peildatum")) || date_parse(&h->peildatum, v, strlen(v), err) < 0)) {
 		br_error_clear(err);
-		rc = xmlin_fail(x, err, "<Clientregister> has no valid peildatum attribute (YYYY-MM-DD)");
+		rc = xmlin_fail(x, err, "<Clientregister> heeft geen geldig attribuut peildatum (JJJJ-MM-DD)");
 		goto out;
 	}
 	rc = 0;
 out:
 	xmlin_free(x);
+	/* issue 12: the quarantine reason first says what was refused */
+	if (rc == BR_EINPUT)
+		br_error_prefix(err, "bestand geweigerd");
 	return rc;
 }

@@ -147,7 +147,7 @@ static int next_child(struct p2 *p, int depth, const char *name, struct br_error
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
-			return xmlin_fail(p->x, err, "the file ends inside <%s>", name);
+			return xmlin_fail(p->x, err, "het bestand houdt op binnen <%s>", name);
 		if (xmlin_type(p->x) == XMLIN_END && xmlin_depth(p->x) == depth)
 			return 0;
 		if (xmlin_type(p->x) == XMLIN_START && xmlin_depth(p->x) == depth + 1)
@@ -204,9 +204,9 @@ static int read_text(struct p2 *p, char *out, size_t cap, size_t max_chars, int 
 	if ((rc = xmlin_text(p->x, out, cap, &len, err)) < 0)
 		return rc;
 	if (required && len == 0)
-		return xmlin_fail(p->x, err, "<%s> is empty", name);
+		return xmlin_fail(p->x, err, "<%s> is leeg", name);
 	if (utf8_chars(out, len) > max_chars)
-		return xmlin_fail(p->x, err, "<%s> is longer than the %zu characters the schema allows",
+		return xmlin_fail(p->x, err, "<%s> is langer dan de %zu tekens die het schema toestaat",
 				  name, max_chars);
 	mask_controls(out);
 	if (out_len)
@@ -354,8 +354,8 @@ static int deliver(struct p2 *p, struct p2_record *r, struct br_error *err)
 	if ((rc = p->h->status(p->h->ctx, &r->s, err)) < 0) {
 		id = r->s.orgnl_e2e_id[0] ? r->s.orgnl_e2e_id :
 		     r->s.orgnl_pmtinf_id[0] ? r->s.orgnl_pmtinf_id : r->s.orgnl_msg_id;
-		br_error_set(err, (enum br_code)rc, "status %s for %s could not be recorded",
-			     r->s.status[0] ? r->s.status : "(none)", id);
+		br_error_set(err, (enum br_code)rc, "status %s voor %s kon niet worden vastgelegd",
+			     r->s.status[0] ? r->s.status : "(geen)", id);
 		br_error_at(err, xmlin_label(p->x), r->s.line);
 		return rc;
 	}
@@ -384,7 +384,7 @@ static int parse_credttm(struct p2 *p, int64_t *out, char *s, size_t len,
 	mask_controls(s);
 	br_error_clear(&perr);
 	if (len < 19 || timestamp_parse(&ts, s, 19, &perr) < 0)
-		return xmlin_fail(p->x, err, "creation time <CreDtTm> '%s' is not a date and time YYYY-MM-DDThh:mm:ss%s%s",
+		return xmlin_fail(p->x, err, "aanmaaktijd <CreDtTm> '%s' is geen datum en tijd JJJJ-MM-DDTuu:mm:ss%s%s",
 				  s, perr.msg[0] ? ": " : "", perr.msg);
 	q = s + 19;
 	if (*q == '.') {
@@ -414,7 +414,7 @@ static int parse_credttm(struct p2 *p, int64_t *out, char *s, size_t len,
 	return 0;
 bad_tail:
 	return xmlin_fail(p->x, err,
-			  "creation time <CreDtTm> '%s' has something other than a fraction of a second and a zone (Z, +hh:mm, -hh:mm) after the seconds",
+			  "aanmaaktijd <CreDtTm> '%s' heeft na de seconden iets anders dan een deel van een seconde en een tijdzone (Z, +uu:mm, -uu:mm)",
 			  s);
 }
 
@@ -427,7 +427,7 @@ static int emit_header(struct p2 *p, struct br_error *err)
 		return 0;
 	if ((rc = p->h->header(p->h->ctx, &p->hdr, err)) < 0) {
 		br_error_set(err, (enum br_code)rc,
-			     "the status report %s could not be recorded", p->hdr.levering_id);
+			     "het statusrapport %s kon niet worden vastgelegd", p->hdr.levering_id);
 		br_error_at(err, xmlin_label(p->x), xmlin_line(p->x));
 		return rc;
 	}
@@ -446,7 +446,7 @@ static int read_msg_id(struct p2 *p, struct br_error *err)
 		return rc;
 	if (len > LEVERING_ID_MAX)
 		return xmlin_fail(p->x, err,
-				  "<MsgId> '%s' is %zu bytes of UTF-8, more than the %d a delivery id can hold",
+				  "<MsgId> '%s' is %zu bytes UTF-8, meer dan de %d die een leveringId kan bevatten",
 				  id, len, LEVERING_ID_MAX);
 	memcpy(p->hdr.levering_id, id, len + 1);
 	p->have_msg_id = 1;
@@ -460,7 +460,7 @@ static int parse_grphdr(struct p2 *p, struct br_error *err)
 	int rc = 0;
 
 	if (p->header_done)
-		return xmlin_fail(p->x, err, "the status report has a second <GrpHdr>");
+		return xmlin_fail(p->x, err, "het statusrapport heeft een tweede <GrpHdr>");
 	if (!xmlin_is_empty(p->x)) {
 		while ((rc = next_child(p, depth, "GrpHdr", err)) > 0) {
 			if (is_elem(p, "MsgId") && !p->have_msg_id) {
@@ -471,7 +471,7 @@ static int parse_grphdr(struct p2 *p, struct br_error *err)
 				size_t len;
 
 				if (!p->have_msg_id)
-					return xmlin_fail(p->x, err, "<GrpHdr> has <CreDtTm> before <MsgId>");
+					return xmlin_fail(p->x, err, "<GrpHdr> heeft <CreDtTm> vóór <MsgId>");
 				if ((rc = xmlin_text(p->x, text, sizeof(text), &len, err)) < 0)
 					return rc;
 				if ((rc = parse_credttm(p, &p->hdr.aanmaakdatum, text, len, err)) < 0)
@@ -484,7 +484,7 @@ static int parse_grphdr(struct p2 *p, struct br_error *err)
 			return rc;
 	}
 	if (!p->header_done)
-		return xmlin_fail(p->x, err, "<GrpHdr> has no %s",
+		return xmlin_fail(p->x, err, "<GrpHdr> heeft geen %s",
 				  p->have_msg_id ? "<CreDtTm>" : "<MsgId>");
 	return 0;
 }
@@ -498,7 +498,7 @@ static int parse_grpinf(struct p2 *p, struct br_error *err)
 	int rc = 0;
 
 	if (p->have_orgnl_msg_id)
-		return xmlin_fail(p->x, err, "the status report has a second <OrgnlGrpInfAndSts>");
+		return xmlin_fail(p->x, err, "het statusrapport heeft een tweede <OrgnlGrpInfAndSts>");
 	record_start(p, &r, PAIN002_GROUP);
 	if (!xmlin_is_empty(p->x)) {
 		while ((rc = next_child(p, depth, "OrgnlGrpInfAndSts", err)) > 0) {
@@ -519,7 +519,7 @@ static int parse_grpinf(struct p2 *p, struct br_error *err)
 			return rc;
 	}
 	if (!p->have_orgnl_msg_id)
-		return xmlin_fail(p->x, err, "<OrgnlGrpInfAndSts> has no <OrgnlMsgId>");
+		return xmlin_fail(p->x, err, "<OrgnlGrpInfAndSts> heeft geen <OrgnlMsgId>");
 	return r.have_status || r.have_rsninf ? deliver(p, &r, err) : 0;
 }
 
@@ -591,7 +591,7 @@ static int parse_pmtinf(struct p2 *p, struct br_error *err)
 			return rc;
 	}
 	if (!have_id)
-		return xmlin_fail(p->x, err, "<OrgnlPmtInfAndSts> has no <OrgnlPmtInfId> before its statuses");
+		return xmlin_fail(p->x, err, "<OrgnlPmtInfAndSts> heeft geen <OrgnlPmtInfId> vóór zijn statussen");
 	if ((r.have_status || r.have_rsninf) && !r.delivered)
 		return deliver(p, &r, err);
 	return 0;
@@ -608,11 +608,11 @@ static int parse_report(struct p2 *p, struct br_error *err)
 				rc = parse_grphdr(p, err);
 			} else if (is_elem(p, "OrgnlGrpInfAndSts")) {
 				if (!p->header_done)
-					return xmlin_fail(p->x, err, "<OrgnlGrpInfAndSts> comes before <GrpHdr>");
+					return xmlin_fail(p->x, err, "<OrgnlGrpInfAndSts> staat vóór <GrpHdr>");
 				rc = parse_grpinf(p, err);
 			} else if (is_elem(p, "OrgnlPmtInfAndSts")) {
 				if (!p->have_orgnl_msg_id)
-					return xmlin_fail(p->x, err, "<OrgnlPmtInfAndSts> comes before <OrgnlGrpInfAndSts>");
+					return xmlin_fail(p->x, err, "<OrgnlPmtInfAndSts> staat vóór <OrgnlGrpInfAndSts>");
 				rc = parse_pmtinf(p, err);
 			}
 			if (rc < 0)
@@ -622,9 +622,9 @@ static int parse_report(struct p2 *p, struct br_error *err)
 			return rc;
 	}
 	if (!p->header_done)
-		return xmlin_fail(p->x, err, "the status report has no <GrpHdr>");
+		return xmlin_fail(p->x, err, "het statusrapport heeft geen <GrpHdr>");
 	if (!p->have_orgnl_msg_id)
-		return xmlin_fail(p->x, err, "the status report has no <OrgnlGrpInfAndSts>");
+		return xmlin_fail(p->x, err, "het statusrapport heeft geen <OrgnlGrpInfAndSts>");
 	return 0;
 }
 
@@ -641,8 +641,8 @@ static int parse_root(struct p2 *p, struct br_error *err)
 		p->hdr.iso_version = 10;
 	}
 	if (!p->ns || strcmp(xmlin_name(p->x), "Document") != 0)
-		return xmlin_fail(p->x, err, "root element %.80s in namespace %.120s is not a pain.002 status report",
-				  xmlin_name(p->x), ns[0] ? ns : "(none)");
+		return xmlin_fail(p->x, err, "rootelement %.80s in namespace %.120s is geen statusrapport pain.002",
+				  xmlin_name(p->x), ns[0] ? ns : "(geen)");
 	return 0;
 }
 
@@ -660,7 +660,7 @@ int pain002_parse(struct xmlin *x, const struct pain002_handler *h, struct br_er
 	if ((rc = xmlin_read(x, err)) < 0)
 		goto out;
 	if (rc == 0) {
-		rc = xmlin_fail(x, err, "the file has no root element");
+		rc = xmlin_fail(x, err, "het bestand heeft geen rootelement");
 		goto out;
 	}
 	if ((rc = parse_root(&p, err)) < 0)
@@ -671,7 +671,7 @@ int pain002_parse(struct xmlin *x, const struct pain002_handler *h, struct br_er
 			if (!is_elem(&p, "CstmrPmtStsRpt"))
 				continue;
 			if (seen_report) {
-				rc = xmlin_fail(x, err, "<Document> holds a second <CstmrPmtStsRpt>");
+				rc = xmlin_fail(x, err, "<Document> bevat een tweede <CstmrPmtStsRpt>");
 				goto out;
 			}
 			seen_report = 1;
@@ -682,12 +682,15 @@ int pain002_parse(struct xmlin *x, const struct pain002_handler *h, struct br_er
 			goto out;
 	}
 	if (!seen_report) {
-		rc = xmlin_fail(x, err, "<Document> holds no <CstmrPmtStsRpt>");
+		rc = xmlin_fail(x, err, "<Document> bevat geen <CstmrPmtStsRpt>");
 		goto out;
 	}
 	/* Read to the end: the schema's verdict on the whole document. */
 	while ((rc = xmlin_read(x, err)) > 0)
 		;
 out:
+	/* issue 12: the quarantine reason first says what was refused */
+	if (rc == BR_EINPUT)
+		br_error_prefix(err, "statusrapport (pain.002) geweigerd");
 	return rc < 0 ? rc : 0;
 }

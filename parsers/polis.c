@@ -98,7 +98,7 @@ static int record_child(void *arg, int f, const char *el)
 		if (len != 12 || !xmlfield_all_of(r->lhnr, 9, XMLFIELD_DIGIT) || r->lhnr[9] != 'L' ||
 		    !xmlfield_all_of(r->lhnr + 10, 2, XMLFIELD_DIGIT))
 			return xmlin_fail(xf->x, xf->err,
-					  "%s '%s' is not a loonheffingennummer (9 digits, L, 2 digits) (%s)",
+					  "%s '%s' is geen loonheffingennummer (9 cijfers, L, 2 cijfers) (%s)",
 					  el, xmlfield_show(v, r->lhnr), xf->ctx);
 		return 0;
 	default:
@@ -153,7 +153,7 @@ static int record_child(void *arg, int f, const char *el)
 			return rc;
 		/* At most one of each: the schema's maxOccurs is the number of tags. */
 		if (r->tags & (1u << i))
-			return xmlin_fail(xf->x, xf->err, "%s %s appears twice (%s)", el, tags[i],
+			return xmlin_fail(xf->x, xf->err, "%s %s komt twee keer voor (%s)", el, tags[i],
 					  xf->ctx);
 		r->tags |= 1u << i;
 		return 0;
@@ -188,7 +188,7 @@ int polis_parse(struct xmlin *x, const struct polis_handler *h, struct br_error 
 	xmlfield_init(&p.f, x, NS_POLIS, err);
 	p.h = h;
 	if (!(p.r = malloc(sizeof(*p.r)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", xmlin_label(x));
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", xmlin_label(x));
 		goto out;
 	}
 	if ((rc = xmlfield_root(&p.f, ROOT, LEVERING_INKOMEN, &hdr)) < 0 ||
@@ -199,5 +199,8 @@ int polis_parse(struct xmlin *x, const struct polis_handler *h, struct br_error 
 	rc = xmlfield_read_records(&p.f, ROOT, RECORD, read_record, &p);
 out:
 	free(p.r);
+	/* issue 12: the quarantine reason first says what was refused */
+	if (rc == BR_EINPUT)
+		br_error_prefix(err, "Inkomstenlevering geweigerd");
 	return rc;
 }

@@ -119,7 +119,7 @@ static int get_amount(struct xmlfield *xf, const char *s, size_t len, const char
 	if ((rc = xmlfield_get_amount(xf, s, len, what, out)) < 0)
 		return rc;
 	if (*out < 0)
-		return xmlin_fail(xf->x, xf->err, "amount '%s' must not be negative (%s, %s)",
+		return xmlin_fail(xf->x, xf->err, "bedrag '%s' mag niet negatief zijn (%s, %s)",
 				  xmlfield_show(shown, s), what, xf->ctx);
 	return 0;
 }
@@ -134,7 +134,7 @@ static int check_iban_shape(struct xmlfield *xf, const char *s, size_t len, cons
 	    !xmlfield_all_of(s + 2, 2, XMLFIELD_DIGIT) ||
 	    !xmlfield_all_of(s + 4, len - 4, XMLFIELD_UPPER | XMLFIELD_DIGIT))
 		return xmlin_fail(xf->x, xf->err,
-				  "IBAN '%s' is not an IBAN: 2 letters, 2 digits, then letters and digits, no spaces (%s, %s)",
+				  "IBAN '%s' is geen IBAN: 2 letters, 2 cijfers, dan letters en cijfers, zonder spaties (%s, %s)",
 				  xmlfield_show(shown, s), what, xf->ctx);
 	return 0;
 }
@@ -188,7 +188,7 @@ static int account_child(void *arg, int f, const char *el)
 		if ((len != 8 && len != 11) || !xmlfield_all_of(d->bic, 6, XMLFIELD_UPPER) ||
 		    !xmlfield_all_of(d->bic + 6, len - 6, XMLFIELD_UPPER | XMLFIELD_DIGIT))
 			return xmlin_fail(xf->x, xf->err,
-					  "BIC '%s' is not 8 or 11 letters and digits (%s, %s)",
+					  "BIC '%s' heeft geen 8 of 11 letters en cijfers (%s, %s)",
 					  xmlfield_show(shown, d->bic), el, xf->ctx);
 		return 0;
 	case AF_TENAAMSTELLING:
@@ -272,34 +272,34 @@ static int read_grant(struct xmlfield *xf, struct register_grant *g, const char 
 	g->einddatum = DATE_NONE;
 	g->maanden_gebruikt = -1;
 	if ((rc = xmlfield_get_attr(xf, el, "code", 1, v, sizeof(v), &len)) < 0 ||
-	    (rc = xmlfield_get_code(xf, v, "code of <Vrijlating>", vrijlating_codes, &i)) < 0)
+	    (rc = xmlfield_get_code(xf, v, "code van <Vrijlating>", vrijlating_codes, &i)) < 0)
 		return rc;
 	xmlfield_copy(g->code, sizeof(g->code), vrijlating_codes[i]);
 	if ((rc = xmlfield_get_attr(xf, el, "persoon", 1, v, sizeof(v), &len)) < 0 ||
-	    (rc = xmlfield_get_code(xf, v, "persoon of <Vrijlating>", personen, &i)) < 0)
+	    (rc = xmlfield_get_code(xf, v, "persoon van <Vrijlating>", personen, &i)) < 0)
 		return rc;
 	xmlfield_copy(g->persoon, sizeof(g->persoon), personen[i]);
 	if ((rc = xmlfield_get_attr(xf, el, "ingangsdatum", 1, v, sizeof(v), &len)) < 0 ||
-	    (rc = xmlfield_get_date(xf, v, len, "ingangsdatum of <Vrijlating>",
+	    (rc = xmlfield_get_date(xf, v, len, "ingangsdatum van <Vrijlating>",
 				    &g->ingangsdatum)) < 0)
 		return rc;
 	if ((rc = xmlfield_get_attr(xf, el, "einddatum", 0, v, sizeof(v), &len)) < 0)
 		return rc;
 	if (rc > 0) {
-		if ((rc = xmlfield_get_date(xf, v, len, "einddatum of <Vrijlating>",
+		if ((rc = xmlfield_get_date(xf, v, len, "einddatum van <Vrijlating>",
 					    &g->einddatum)) < 0)
 			return rc;
 		/* formats.md "Common rules": a period includes both days, so the
 		 * end may equal the start but not precede it. */
 		if (g->einddatum < g->ingangsdatum)
 			return xmlin_fail(xf->x, xf->err,
-					  "<Vrijlating> %s ends on %s, before it starts on %s (%s)",
+					  "<Vrijlating> %s eindigt op %s, vóór zij begint op %s (%s)",
 					  g->code, date_format(b, g->einddatum),
 					  date_format(a, g->ingangsdatum), xf->ctx);
 	}
 	if ((rc = xmlfield_get_attr(xf, el, "maanden_gebruikt", 0, v, sizeof(v), &len)) < 0)
 		return rc;
-	if (rc > 0 && (rc = xmlfield_get_int(xf, v, len, "maanden_gebruikt of <Vrijlating>", 0,
+	if (rc > 0 && (rc = xmlfield_get_int(xf, v, len, "maanden_gebruikt van <Vrijlating>", 0,
 					     999, &g->maanden_gebruikt)) < 0)
 		return rc;
 	return xmlfield_end_of_empty(xf, el);
@@ -313,13 +313,13 @@ static int read_hold(struct xmlfield *xf, struct register_dossier *d, const char
 	int rc;
 
 	if ((rc = xmlfield_get_attr(xf, el, "vanaf", 1, v, sizeof(v), &len)) < 0 ||
-	    (rc = xmlfield_get_date(xf, v, len, "vanaf of <Opschorting>",
+	    (rc = xmlfield_get_date(xf, v, len, "attribuut vanaf van <Opschorting>",
 				    &d->opschorting_vanaf)) < 0)
 		return rc;
 	if ((rc = xmlfield_get_attr(xf, el, "reden", 1, d->opschorting_reden,
 				    sizeof(d->opschorting_reden), &len)) < 0 ||
 	    (rc = xmlfield_check_text(xf, d->opschorting_reden, len, REGISTER_TEXT_MAX,
-				      "reden of <Opschorting>")) < 0)
+				      "reden van <Opschorting>")) < 0)
 		return rc;
 	d->has_opschorting = 1;
 	return xmlfield_end_of_empty(xf, el);
@@ -327,7 +327,7 @@ static int read_hold(struct xmlfield *xf, struct register_dossier *d, const char
 
 static int too_many(struct xmlfield *xf, const char *el, int max)
 {
-	return xmlin_fail(xf->x, xf->err, "too many %s (max %d) (%s)", el, max, xf->ctx);
+	return xmlin_fail(xf->x, xf->err, "te veel %s (ten hoogste %d) (%s)", el, max, xf->ctx);
 }
 
 static int dossier_child(void *arg, int f, const char *el)
@@ -346,7 +346,7 @@ static int dossier_child(void *arg, int f, const char *el)
 		if (len == 0 || !xmlfield_all_of(d->nummer, len, XMLFIELD_UPPER | XMLFIELD_DIGIT |
 						 XMLFIELD_DASH))
 			return xmlin_fail(xf->x, xf->err,
-					  "%s '%s' must be 1 to 20 capitals, digits and '-' (%s)",
+					  "%s '%s' moet 1 tot en met 20 hoofdletters, cijfers en '-' zijn (%s)",
 					  el, xmlfield_show(v, d->nummer), xf->ctx);
 		xmlfield_ctx(xf, RECORD, d->nummer);
 		return 0;
@@ -354,7 +354,7 @@ static int dossier_child(void *arg, int f, const char *el)
 		if ((rc = xmlin_text(xf->x, d->gemeente, sizeof(d->gemeente), &len, xf->err)) < 0)
 			return rc;
 		if (len != 4 || !xmlfield_all_of(d->gemeente, len, XMLFIELD_DIGIT))
-			return xmlin_fail(xf->x, xf->err, "%s '%s' is not a 4-digit CBS code (%s)", el,
+			return xmlin_fail(xf->x, xf->err, "%s '%s' is geen CBS-code van 4 cijfers (%s)", el,
 					  xmlfield_show(v, d->gemeente), xf->ctx);
 		return 0;
 	case DF_AANVRAGER:
@@ -473,12 +473,12 @@ int register_parse(struct xmlin *x, const struct register_handler *h, struct br_
 	xmlfield_init(&p.f, x, NS_REGISTER, err);
 	p.h = h;
 	if (!(p.d = calloc(1, sizeof(*p.d)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", xmlin_label(x));
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", xmlin_label(x));
 		goto out;
 	}
 	if ((rc = xmlfield_root(&p.f, ROOT, LEVERING_REGISTER, &hdr)) < 0 ||
 	    (rc = xmlfield_get_attr(&p.f, "<" ROOT ">", "peildatum", 1, v, sizeof(v), &len)) < 0 ||
-	    (rc = xmlfield_get_date(&p.f, v, len, "peildatum of <" ROOT ">", &hdr.peildatum)) < 0 ||
+	    (rc = xmlfield_get_date(&p.f, v, len, "peildatum van <" ROOT ">", &hdr.peildatum)) < 0 ||
 	    (rc = xmlfield_aanmaakdatum(&p.f, ROOT, &hdr.aanmaakdatum)) < 0)
 		goto out;
 	if (h->header && (rc = h->header(h->ctx, &hdr, err)) < 0)
@@ -486,5 +486,8 @@ int register_parse(struct xmlin *x, const struct register_handler *h, struct br_
 	rc = xmlfield_read_records(&p.f, ROOT, RECORD, read_dossier, &p);
 out:
 	free(p.d);
+	/* issue 12: the quarantine reason first says what was refused */
+	if (rc == BR_EINPUT)
+		br_error_prefix(err, "Clientregister geweigerd");
 	return rc;
 }

@@ -120,10 +120,10 @@ static int get_attr(struct xmlin *x, const char *el, const char *name, char *buf
 	size_t len;
 
 	if (!v)
-		return xmlin_fail(x, err, "attribute %s of <%s> is missing", name, el);
+		return xmlin_fail(x, err, "attribuut %s van <%s> ontbreekt", name, el);
 	len = strlen(v);
 	if (len >= cap)
-		return xmlin_fail(x, err, "attribute %s of <%s> is longer than %zu bytes", name, el,
+		return xmlin_fail(x, err, "attribuut %s van <%s> is langer dan %zu bytes", name, el,
 				  cap - 1);
 	memcpy(buf, v, len + 1);
 	return 0;
@@ -166,7 +166,7 @@ static int get_bron(struct xmlin *x, const char *el, char out[RULES_BRON_MAX + 1
 	if ((rc = get_attr(x, el, "bron", out, RULES_BRON_MAX + 1, err)) < 0)
 		return rc;
 	if (out[0] == '\0' || out[0] == ' ')
-		return xmlin_fail(x, err, "attribute bron of <%s> must name the legal source", el);
+		return xmlin_fail(x, err, "attribuut bron van <%s> moet de wettelijke bron noemen", el);
 	return 0;
 }
 
@@ -184,7 +184,7 @@ static int get_int(struct xmlin *x, const char *el, const char *name, int min, i
 	for (i = 0; i < len && i < 5 && v[i] >= '0' && v[i] <= '9'; i++)
 		n = n * 10 + (v[i] - '0');
 	if (len == 0 || i < len || (len > 1 && v[0] == '0') || n < min || n > max)
-		return xmlin_fail(x, err, "%s '%.20s' of <%s> must be a whole number from %d to %d",
+		return xmlin_fail(x, err, "%s '%.20s' van <%s> moet een geheel getal van %d tot en met %d zijn",
 				  name, v, el, min, max);
 	*out = n;
 	return 0;
@@ -203,7 +203,7 @@ static int get_bool(struct xmlin *x, const char *el, const char *name, int *out,
 	else if (strcmp(v, "false") == 0)
 		*out = 0;
 	else
-		return xmlin_fail(x, err, "%s '%.20s' of <%s> must be true or false", name, v, el);
+		return xmlin_fail(x, err, "%s '%.20s' van <%s> moet true of false zijn", name, v, el);
 	return 0;
 }
 
@@ -218,10 +218,10 @@ static int parse_amount(struct xmlin *x, const char *what, const char *v, int64_
 	if (money_parse(out, v, strlen(v), &e) < 0)
 		return xmlin_fail(x, err, "%s: %s", what, e.msg);
 	if (v[0] == '-' || (v[0] == '0' && v[1] != '.'))
-		return xmlin_fail(x, err, "%s: amount '%.40s' must be written without sign or leading zero",
+		return xmlin_fail(x, err, "%s: bedrag '%.40s' moet zonder teken of voorloopnul geschreven zijn",
 				  what, v);
 	if (*out <= 0)
-		return xmlin_fail(x, err, "%s: amount '%.40s' must be more than 0.00", what, v);
+		return xmlin_fail(x, err, "%s: bedrag '%.40s' moet meer dan 0.00 zijn", what, v);
 	return 0;
 }
 
@@ -239,25 +239,25 @@ static int parse_pct(struct xmlin *x, const char *what, const char *v, int64_t *
 	for (; i < len && v[i] >= '0' && v[i] <= '9' && int_digits < 4; i++, int_digits++)
 		n = n * 10 + (v[i] - '0');
 	if (int_digits == 0 || int_digits > 3 || (int_digits > 1 && v[0] == '0'))
-		return xmlin_fail(x, err, "%s: percentage '%.20s' must be digits with at most 3 decimals, e.g. 12.5",
+		return xmlin_fail(x, err, "%s: percentage '%.20s' moet cijfers met ten hoogste 3 decimalen zijn, bijvoorbeeld 12.5",
 				  what, v);
 	if (i < len && v[i] == '.') {
 		for (i++; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
 			if (++frac_digits > 3)
 				return xmlin_fail(x, err,
-						  "%s: percentage '%.20s' has more than 3 decimals; at most 3 are allowed",
+						  "%s: percentage '%.20s' heeft meer dan 3 decimalen; ten hoogste 3 mogen",
 						  what, v);
 			n = n * 10 + (v[i] - '0');
 			d *= 10;
 		}
 		if (frac_digits == 0)
-			return xmlin_fail(x, err, "%s: percentage '%.20s' has no digits after '.'", what, v);
+			return xmlin_fail(x, err, "%s: percentage '%.20s' heeft geen cijfers na '.'", what, v);
 	}
 	if (i < len)
-		return xmlin_fail(x, err, "%s: percentage '%.20s' must be digits with at most 3 decimals, e.g. 12.5",
+		return xmlin_fail(x, err, "%s: percentage '%.20s' moet cijfers met ten hoogste 3 decimalen zijn, bijvoorbeeld 12.5",
 				  what, v);
 	if (n <= 0 || n > d)
-		return xmlin_fail(x, err, "%s: percentage '%.20s' must be more than 0 and at most 100",
+		return xmlin_fail(x, err, "%s: percentage '%.20s' moet meer dan 0 en ten hoogste 100 zijn",
 				  what, v);
 	while (d > 100 && n % 10 == 0) {
 		n /= 10;
@@ -275,7 +275,7 @@ static int get_date(struct xmlin *x, const char *el, const char *name, const cha
 
 	br_error_clear(&e);
 	if (date_parse(out, v, strlen(v), &e) < 0)
-		return xmlin_fail(x, err, "%s of <%s>: %s", name, el, e.msg);
+		return xmlin_fail(x, err, "%s van <%s>: %s", name, el, e.msg);
 	return 0;
 }
 
@@ -290,12 +290,12 @@ static int read_norm(struct xmlin *x, struct rule_set *s, struct set_state *st,
 		return rc;
 	if ((c = norm_cat_from_key(key)) < 0)
 		return xmlin_fail(x, err,
-				  "unknown norm '%.40s' in set %s; the keys are those of rules.md §2 (alleenstaande, gehuwden, aow_alleenstaande, aow_gehuwden, jong_alleenstaande, jong_gehuwden, jong_gehuwden_kind, jong_gemengd, jong_gemengd_kind)",
+				  "onbekende norm '%.40s' in set %s; de sleutels zijn die van rules.md §2 (alleenstaande, gehuwden, aow_alleenstaande, aow_gehuwden, jong_alleenstaande, jong_gehuwden, jong_gehuwden_kind, jong_gemengd, jong_gemengd_kind)",
 				  key, s->naam);
 	if (st->have_norm[c])
-		return xmlin_fail(x, err, "norm '%s' appears twice in set %s", key, s->naam);
+		return xmlin_fail(x, err, "norm '%s' komt twee keer voor in set %s", key, s->naam);
 	st->have_norm[c] = 1;
-	snprintf(what, sizeof(what), "bedrag of norm '%s' in set %s", key, s->naam);
+	snprintf(what, sizeof(what), "bedrag van norm '%s' in set %s", key, s->naam);
 	if ((rc = get_value(x, "Norm", "bedrag", buf, &v, err)) < 0 ||
 	    (rc = parse_amount(x, what, v, &s->norm_cents[c], err)) < 0 ||
 	    (rc = get_bron(x, "Norm", s->norm_bron[c], err)) < 0)
@@ -315,10 +315,10 @@ static int read_vrij(struct xmlin *x, struct rule_set *s, struct set_state *st,
 		return rc;
 	if ((c = vrij_code_from_name(code)) < 0)
 		return xmlin_fail(x, err,
-				  "unknown vrijlating code '%.40s' in set %s; the codes are those of rules.md §4 (N, R, Y, Z, AA, 34A, 34A_MU)",
+				  "onbekende vrijlatingcode '%.40s' in set %s; de codes zijn die van rules.md §4 (N, R, Y, Z, AA, 34A, 34A_MU)",
 				  code, s->naam);
 	if (st->have_vrij[c])
-		return xmlin_fail(x, err, "vrijlating '%s' appears twice in set %s", code, s->naam);
+		return xmlin_fail(x, err, "vrijlating '%s' komt twee keer voor in set %s", code, s->naam);
 	st->have_vrij[c] = 1;
 	r = &s->vrij[c];
 	snprintf(what, sizeof(what), "vrijlating '%s' in set %s", code, s->naam);
@@ -332,7 +332,7 @@ static int read_vrij(struct xmlin *x, struct rule_set *s, struct set_state *st,
 		r->has_cap = 0;
 		r->cap_cents = 0;
 	} else {
-		snprintf(what, sizeof(what), "plafond of vrijlating '%s' in set %s", code, s->naam);
+		snprintf(what, sizeof(what), "plafond van vrijlating '%s' in set %s", code, s->naam);
 		if ((rc = parse_amount(x, what, v, &r->cap_cents, err)) < 0)
 			return rc;
 		r->has_cap = 1;
@@ -347,14 +347,14 @@ static int read_vrij(struct xmlin *x, struct rule_set *s, struct set_state *st,
 	else if (strcmp(v, "aaneengesloten") == 0)
 		r->limit = VRIJ_LIMIT_CONSECUTIVE;
 	else
-		return xmlin_fail(x, err, "limiet '%.20s' of vrijlating '%s' must be geen, maanden or aaneengesloten",
+		return xmlin_fail(x, err, "limiet '%.20s' van vrijlating '%s' moet geen, maanden of aaneengesloten zijn",
 				  v, code);
 	if ((rc = get_int(x, "Vrijlating", "maanden", 0, LIMIT_MONTHS_MAX, &r->limit_months, err)) < 0)
 		return rc;
 	if (r->limit == VRIJ_LIMIT_NONE && r->limit_months != 0)
-		return xmlin_fail(x, err, "maanden of vrijlating '%s' must be 0 when limiet is geen", code);
+		return xmlin_fail(x, err, "maanden van vrijlating '%s' moet 0 zijn als limiet geen is", code);
 	if (r->limit != VRIJ_LIMIT_NONE && r->limit_months == 0)
-		return xmlin_fail(x, err, "maanden of vrijlating '%s' must be at least 1 with a limiet", code);
+		return xmlin_fail(x, err, "maanden van vrijlating '%s' moet minstens 1 zijn bij een limiet", code);
 
 	if ((rc = get_int(x, "Vrijlating", "min_leeftijd", 0, AGE_MAX, &r->min_age, err)) < 0 ||
 	    (rc = get_bool(x, "Vrijlating", "onder_aow", &r->below_aow, err)) < 0 ||
@@ -373,9 +373,9 @@ static int read_vt(struct xmlin *x, struct rule_set *s, struct set_state *st,
 	int rc;
 
 	if (st->have_vt)
-		return xmlin_fail(x, err, "<Vakantietoeslag> appears twice in set %s", s->naam);
+		return xmlin_fail(x, err, "<Vakantietoeslag> komt twee keer voor in set %s", s->naam);
 	st->have_vt = 1;
-	snprintf(what, sizeof(what), "excl_pct of <Vakantietoeslag> in set %s", s->naam);
+	snprintf(what, sizeof(what), "excl_pct van <Vakantietoeslag> in set %s", s->naam);
 	if ((rc = get_value(x, "Vakantietoeslag", "excl_pct", buf, &v, err)) < 0 ||
 	    (rc = parse_pct(x, what, v, &s->vt_excl_num, &s->vt_excl_den, err)) < 0 ||
 	    (rc = get_bron(x, "Vakantietoeslag", s->vt_bron, err)) < 0)
@@ -393,10 +393,10 @@ static int read_aow(struct xmlin *x, struct rule_set *s, struct br_error *err)
 
 	if (s->n_aow > 0 && s->aow[s->n_aow - 1].born_before == DATE_NONE)
 		return xmlin_fail(x, err,
-				  "<AowLeeftijd> follows the open-ended row in set %s; only the last row may lack geboren_voor",
+				  "<AowLeeftijd> volgt op de open rij in set %s; alleen de laatste rij mag geen geboren_voor hebben",
 				  s->naam);
 	if (s->n_aow >= RULES_AOW_MAX)
-		return xmlin_fail(x, err, "set %s has more than %d <AowLeeftijd> rows", s->naam,
+		return xmlin_fail(x, err, "set %s heeft meer dan %d rijen <AowLeeftijd>", s->naam,
 				  RULES_AOW_MAX);
 	a = &s->aow[s->n_aow];
 	a->born_before = DATE_NONE;
@@ -404,14 +404,14 @@ static int read_aow(struct xmlin *x, struct rule_set *s, struct br_error *err)
 		size_t len = strlen(gv);
 
 		if (len >= sizeof(buf))
-			return xmlin_fail(x, err, "attribute geboren_voor of <AowLeeftijd> is longer than %zu bytes",
+			return xmlin_fail(x, err, "attribuut geboren_voor van <AowLeeftijd> is langer dan %zu bytes",
 					  sizeof(buf) - 1);
 		memcpy(buf, gv, len + 1);
 		if ((rc = get_date(x, "AowLeeftijd", "geboren_voor", trim(buf), &a->born_before, err)) < 0)
 			return rc;
 		if (s->n_aow > 0 && a->born_before <= s->aow[s->n_aow - 1].born_before)
 			return xmlin_fail(x, err,
-					  "<AowLeeftijd> rows of set %s must have increasing geboren_voor dates",
+					  "de rijen <AowLeeftijd> van set %s moeten oplopende geboren_voor-datums hebben",
 					  s->naam);
 	}
 	if ((rc = get_int(x, "AowLeeftijd", "jaren", AOW_YEARS_MIN, AOW_YEARS_MAX, &a->years, err)) < 0 ||
@@ -434,7 +434,7 @@ static int read_kdn(struct xmlin *x, struct rule_set *s, struct set_state *st,
 	int basis = 0, stap = 0, noemer = 0, rc;
 
 	if (st->have_kdn)
-		return xmlin_fail(x, err, "<Kostendelers> appears twice in set %s", s->naam);
+		return xmlin_fail(x, err, "<Kostendelers> komt twee keer voor in set %s", s->naam);
 	st->have_kdn = 1;
 	if ((rc = get_int(x, "Kostendelers", "basis", 0, KDN_MAX, &basis, err)) < 0 ||
 	    (rc = get_int(x, "Kostendelers", "stap", 0, KDN_MAX, &stap, err)) < 0 ||
@@ -456,30 +456,30 @@ static int check_complete(struct xmlin *x, const struct rule_set *s,
 
 	for (i = 0; i < NORM_COUNT; i++)
 		if (!st->have_norm[i]) {
-			snprintf(msg, sizeof(msg), "set %s has no norm '%s'", s->naam, norm_cat_key(i));
+			snprintf(msg, sizeof(msg), "set %s heeft geen norm '%s'", s->naam, norm_cat_key(i));
 			return fail_at(x, err, st->line, msg);
 		}
 	for (i = 0; i < VRIJ_COUNT; i++)
 		if (!st->have_vrij[i]) {
-			snprintf(msg, sizeof(msg), "set %s has no vrijlating '%s'", s->naam, vrij_code_name(i));
+			snprintf(msg, sizeof(msg), "set %s heeft geen vrijlating '%s'", s->naam, vrij_code_name(i));
 			return fail_at(x, err, st->line, msg);
 		}
 	if (!st->have_vt) {
-		snprintf(msg, sizeof(msg), "set %s has no <Vakantietoeslag>", s->naam);
+		snprintf(msg, sizeof(msg), "set %s heeft geen <Vakantietoeslag>", s->naam);
 		return fail_at(x, err, st->line, msg);
 	}
 	if (s->n_aow == 0) {
-		snprintf(msg, sizeof(msg), "set %s has no <AowLeeftijd>", s->naam);
+		snprintf(msg, sizeof(msg), "set %s heeft geen <AowLeeftijd>", s->naam);
 		return fail_at(x, err, st->line, msg);
 	}
 	if (s->aow[s->n_aow - 1].born_before != DATE_NONE) {
 		snprintf(msg, sizeof(msg),
-			 "the last <AowLeeftijd> of set %s has a geboren_voor; the last row must be open-ended",
+			 "de laatste <AowLeeftijd> van set %s heeft een geboren_voor; de laatste rij moet open zijn",
 			 s->naam);
 		return fail_at(x, err, st->line, msg);
 	}
 	if (!st->have_kdn) {
-		snprintf(msg, sizeof(msg), "set %s has no <Kostendelers>", s->naam);
+		snprintf(msg, sizeof(msg), "set %s heeft geen <Kostendelers>", s->naam);
 		return fail_at(x, err, st->line, msg);
 	}
 	return 0;
@@ -501,11 +501,11 @@ static int read_set_start(struct xmlin *x, struct rules *r, struct rule_set *s,
 	memcpy(s->naam, v, strlen(v) + 1); /* 10 bytes: date_parse took it */
 	date_to_ymd(s->geldig_vanaf, &y, &m, &d);
 	if (d != 1 || (m != 1 && m != 7))
-		return xmlin_fail(x, err, "geldig_vanaf %s of <Set> must be 1 January or 1 July (rules.md)",
+		return xmlin_fail(x, err, "geldig_vanaf %s van <Set> moet 1 januari of 1 juli zijn (rules.md)",
 				  s->naam);
 	for (i = 0; i < r->n_sets; i++)
 		if (r->sets[i].geldig_vanaf == s->geldig_vanaf)
-			return xmlin_fail(x, err, "geldig_vanaf %s appears twice: a set for it is already given",
+			return xmlin_fail(x, err, "geldig_vanaf %s komt twee keer voor: er is al een set voor die datum",
 					  s->naam);
 	return 0;
 }
@@ -517,9 +517,9 @@ static int read_set(struct xmlin *x, struct rules *r, size_t *cap, struct br_err
 	int rc;
 
 	if (r->n_sets >= MAX_SETS)
-		return xmlin_fail(x, err, "more than %d <Set> elements", MAX_SETS);
+		return xmlin_fail(x, err, "meer dan %d elementen <Set>", MAX_SETS);
 	if (mem_grow((void **)&r->sets, cap, r->n_sets + 1, sizeof(*r->sets)) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	s = &r->sets[r->n_sets];
 	memset(s, 0, sizeof(*s));
 	memset(&st, 0, sizeof(st));
@@ -536,15 +536,15 @@ static int read_set(struct xmlin *x, struct rules *r, size_t *cap, struct br_err
 			break;
 		if (xmlin_type(x) != XMLIN_START || xmlin_depth(x) != 3 ||
 		    strcmp(xmlin_ns(x), NS_REGELS) != 0)
-			return xmlin_fail(x, err, "unexpected content in <Set> %s", s->naam);
+			return xmlin_fail(x, err, "onverwachte inhoud in <Set> %s", s->naam);
 		for (p = 0; p < PART_COUNT; p++)
 			if (strcmp(name, part_names[p]) == 0)
 				break;
 		if (p == PART_COUNT)
-			return xmlin_fail(x, err, "element <%.64s> is not expected in <Set>", name);
+			return xmlin_fail(x, err, "element <%.64s> hoort niet in <Set>", name);
 		if ((enum set_part)p < st.part)
 			return xmlin_fail(x, err,
-					  "<%s> comes after <%s> in set %s; the order is Norm, Vrijlating, Vakantietoeslag, AowLeeftijd, Kostendelers",
+					  "<%s> staat na <%s> in set %s; de volgorde is Norm, Vrijlating, Vakantietoeslag, AowLeeftijd, Kostendelers",
 					  part_names[p], part_names[st.part], s->naam);
 		st.part = (enum set_part)p;
 		switch (st.part) {
@@ -560,7 +560,7 @@ static int read_set(struct xmlin *x, struct rules *r, size_t *cap, struct br_err
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return xmlin_fail(x, err, "the file ends inside <Set> %s", s->naam);
+		return xmlin_fail(x, err, "het bestand houdt op binnen <Set> %s", s->naam);
 	if ((rc = check_complete(x, s, &st, err)) < 0)
 		return rc;
 	r->n_sets++;
@@ -576,10 +576,10 @@ static int read_rules(struct xmlin *x, struct rules *r, struct br_error *err)
 	if ((rc = xmlin_read(x, err)) < 0)
 		return rc;
 	if (rc == 0 || xmlin_type(x) != XMLIN_START)
-		return xmlin_fail(x, err, "the file has no root element; expected <%s>", ROOT);
+		return xmlin_fail(x, err, "het bestand heeft geen rootelement; verwacht <%s>", ROOT);
 	if (strcmp(xmlin_name(x), ROOT) != 0 || strcmp(xmlin_ns(x), NS_REGELS) != 0)
 		return xmlin_fail(x, err,
-				  "root element is <%.64s> in namespace '%.100s'; expected <%s> in namespace '%s'",
+				  "het rootelement is <%.64s> in namespace '%.100s'; verwacht <%s> in namespace '%s'",
 				  xmlin_name(x), xmlin_ns(x), ROOT, NS_REGELS);
 	empty = xmlin_is_empty(x);
 	while (!empty && (rc = xmlin_read(x, err)) > 0) {
@@ -587,14 +587,14 @@ static int read_rules(struct xmlin *x, struct rules *r, struct br_error *err)
 			break;
 		if (xmlin_type(x) != XMLIN_START || xmlin_depth(x) != 2 ||
 		    strcmp(xmlin_ns(x), NS_REGELS) != 0)
-			return xmlin_fail(x, err, "unexpected content in <%s>", ROOT);
+			return xmlin_fail(x, err, "onverwachte inhoud in <%s>", ROOT);
 		if (strcmp(xmlin_name(x), "Bufferbudget") == 0)
 			rc = read_buffer(x, r, err);
 		else if (strcmp(xmlin_name(x), "Set") == 0 && r->n_buffer == 0)
 			rc = read_set(x, r, &cap, err);
 		else
-			return xmlin_fail(x, err, "element <%.64s> is not expected in <%s>%s",
-					  xmlin_name(x), ROOT, r->n_buffer ? " after <Bufferbudget>" : "");
+			return xmlin_fail(x, err, "element <%.64s> hoort niet in <%s>%s",
+					  xmlin_name(x), ROOT, r->n_buffer ? " na <Bufferbudget>" : "");
 		if (rc < 0)
 			return rc;
 	}
@@ -602,11 +602,11 @@ static int read_rules(struct xmlin *x, struct rules *r, struct br_error *err)
 		return rc;
 	/* End of the document: libxml2 reports late schema errors here. */
 	if ((rc = xmlin_read(x, err)) > 0)
-		return xmlin_fail(x, err, "content after the end of <%s>", ROOT);
+		return xmlin_fail(x, err, "inhoud na het einde van <%s>", ROOT);
 	if (rc < 0)
 		return rc;
 	if (r->n_sets == 0)
-		return xmlin_fail(x, err, "the file has no <Set>");
+		return xmlin_fail(x, err, "het bestand heeft geen <Set>");
 	return 0;
 }
 
@@ -622,7 +622,7 @@ static int read_buffer(struct xmlin *x, struct rules *r, struct br_error *err)
 	int y, m, d, rc;
 
 	if (r->n_buffer >= RULES_BUFFER_MAX)
-		return xmlin_fail(x, err, "more than %d <Bufferbudget> elements", RULES_BUFFER_MAX);
+		return xmlin_fail(x, err, "meer dan %d elementen <Bufferbudget>", RULES_BUFFER_MAX);
 	b = &r->buffer[r->n_buffer];
 	memset(b, 0, sizeof(*b));
 	if ((rc = get_value(x, "Bufferbudget", "geldig_vanaf", buf, &v, err)) < 0 ||
@@ -630,12 +630,12 @@ static int read_buffer(struct xmlin *x, struct rules *r, struct br_error *err)
 		return rc;
 	date_to_ymd(b->geldig_vanaf, &y, &m, &d);
 	if (d != 1 || m != 1)
-		return xmlin_fail(x, err, "geldig_vanaf %s of <Bufferbudget> must be 1 January: the budget is"
-				  " per calendar year (art. 34b Pw)", v);
+		return xmlin_fail(x, err, "geldig_vanaf %s van <Bufferbudget> moet 1 januari zijn: het budget"
+				  " geldt per kalenderjaar (art. 34b Pw)", v);
 	if (r->n_buffer && b->geldig_vanaf <= r->buffer[r->n_buffer - 1].geldig_vanaf)
-		return xmlin_fail(x, err, "<Bufferbudget> %s is not after the one before it", v);
+		return xmlin_fail(x, err, "<Bufferbudget> %s ligt niet na het vorige", v);
 	if ((rc = get_value(x, "Bufferbudget", "max", buf, &v, err)) < 0 ||
-	    (rc = parse_amount(x, "max of <Bufferbudget>", v, &b->max_cents, err)) < 0 ||
+	    (rc = parse_amount(x, "max van <Bufferbudget>", v, &b->max_cents, err)) < 0 ||
 	    (rc = get_bron(x, "Bufferbudget", b->bron, err)) < 0)
 		return rc;
 	r->n_buffer++;
@@ -668,7 +668,7 @@ static int load_bytes(struct rules *out, const char *bytes, size_t len, const ch
 	/* payments.md "run manifest": the hash recorded is of the very bytes
 	 * that were parsed, read once (the file may change in between) */
 	if ((rc = fsutil_sha256_hex(out->sha256, bytes, len)) < 0) {
-		br_error_set(e, rc, "its SHA-256 cannot be computed");
+		br_error_set(e, rc, "de SHA-256 ervan kan niet worden berekend");
 		goto out;
 	}
 	if ((rc = xmlin_open_memory(&x, bytes, len, label, schema, &lim, e)) < 0)
@@ -689,12 +689,12 @@ static int load_done(struct rules *out, int rc, const struct br_error *e, const 
 	if (rc < 0) {
 		/* A bad or missing rules file is a configuration problem, not an input. */
 		enum br_code code = e->code == BR_ENOMEM ? BR_ENOMEM : BR_ECONFIG;
-		const char *msg = e->code != BR_OK ? e->msg : "cannot be loaded";
+		const char *msg = e->code != BR_OK ? e->msg : "kan niet worden geladen";
 
 		if (e->line > 0)
-			rc = br_error_set(err, code, "rules file %s line %ld: %s", label, e->line, msg);
+			rc = br_error_set(err, code, "regelbestand %s regel %ld: %s", label, e->line, msg);
 		else
-			rc = br_error_set(err, code, "rules file %s: %s", label, msg);
+			rc = br_error_set(err, code, "regelbestand %s: %s", label, msg);
 		br_error_at(err, e->file[0] ? e->file : label, e->line);
 		rules_release(out);
 	}
@@ -712,7 +712,7 @@ int rules_load(struct rules *out, const char *path, const char *xsd_path, struct
 	br_error_clear(&e);
 	n = snprintf(out->path, sizeof(out->path), "%s", path ? path : "");
 	if (!path || n < 0 || (size_t)n >= sizeof(out->path))
-		rc = br_error_set(&e, BR_ECONFIG, "the path is empty or longer than %zu bytes",
+		rc = br_error_set(&e, BR_ECONFIG, "het pad is leeg of langer dan %zu bytes",
 				  sizeof(out->path) - 1);
 	else if ((rc = fsutil_read_file(&bytes, &len, path, (size_t)RULES_MAX_BYTES, &e)) == 0 &&
 		 (rc = load_bytes(out, bytes, len, path, xsd_path, &e)) == 0) {
@@ -735,9 +735,9 @@ int rules_load_memory(struct rules *out, const void *data, size_t len, const cha
 	br_error_clear(&e);
 	snprintf(out->path, sizeof(out->path), "%s", label);
 	if (len > RULES_MAX_BYTES)
-		rc = br_error_set(&e, BR_ECONFIG, "longer than %llu bytes", (unsigned long long)RULES_MAX_BYTES);
+		rc = br_error_set(&e, BR_ECONFIG, "langer dan %llu bytes", (unsigned long long)RULES_MAX_BYTES);
 	else if (!(bytes = malloc(len ? len : 1)))
-		rc = br_error_set(&e, BR_ENOMEM, "out of memory");
+		rc = br_error_set(&e, BR_ENOMEM, "onvoldoende geheugen");
 	else {
 		if (len)
 			memcpy(bytes, data, len);

@@ -73,12 +73,12 @@ static int read_gegeven(struct xmlfield *xf, struct signal_gegeven *g, const cha
 					 XMLFIELD_DIGIT | XMLFIELD_UNDERSCORE | XMLFIELD_DOT |
 					 XMLFIELD_DASH))
 		return xmlin_fail(xf->x, xf->err,
-				  "naam '%s' of %s must be 1 to 40 letters, digits, '_', '.' or '-' (%s)",
+				  "naam '%s' van %s moet 1 tot en met 40 letters, cijfers, '_', '.' of '-' zijn (%s)",
 				  xmlfield_show(shown, g->naam), el, xf->ctx);
 	if ((rc = xmlin_text(xf->x, g->waarde, sizeof(g->waarde), &len, xf->err)) < 0)
 		return rc;
 	if (xmlfield_utf8_chars(g->waarde, len) > SIGNAL_WAARDE_MAX)
-		return xmlin_fail(xf->x, xf->err, "%s %s is longer than %d characters (%s)", el,
+		return xmlin_fail(xf->x, xf->err, "%s %s is langer dan %d tekens (%s)", el,
 				  g->naam, SIGNAL_WAARDE_MAX, xf->ctx);
 	return 0;
 }
@@ -105,7 +105,7 @@ static int record_child(void *arg, int f, const char *el)
 		if (len == 0 || !xmlfield_all_of(s->soort, 1, XMLFIELD_UPPER) ||
 		    !xmlfield_all_of(s->soort, len, XMLFIELD_UPPER | XMLFIELD_DIGIT | XMLFIELD_UNDERSCORE))
 			return xmlin_fail(xf->x, xf->err,
-					  "%s '%s' must be a capital followed by capitals, digits and '_' (%s)",
+					  "%s '%s' moet een hoofdletter zijn, gevolgd door hoofdletters, cijfers en '_' (%s)",
 					  el, xmlfield_show(v, s->soort), xf->ctx);
 		return 0;
 	case SF_OMSCHRIJVING:
@@ -113,12 +113,12 @@ static int record_child(void *arg, int f, const char *el)
 				     xf->err)) < 0)
 			return rc;
 		if (xmlfield_utf8_chars(s->omschrijving, len) > OMSCHRIJVING_CHARS)
-			return xmlin_fail(xf->x, xf->err, "%s is longer than %d characters (%s)", el,
+			return xmlin_fail(xf->x, xf->err, "%s is langer dan %d tekens (%s)", el,
 					  OMSCHRIJVING_CHARS, xf->ctx);
 		return 0;
 	case SF_GEGEVEN:
 		if (s->n_gegevens >= SIGNAL_MAX_GEGEVENS)
-			return xmlin_fail(xf->x, xf->err, "too many %s (max %d) (%s)", el,
+			return xmlin_fail(xf->x, xf->err, "te veel %s (ten hoogste %d) (%s)", el,
 					  SIGNAL_MAX_GEGEVENS, xf->ctx);
 		return read_gegeven(xf, &s->gegevens[s->n_gegevens++], el);
 	default:
@@ -177,7 +177,7 @@ int signals_parse(struct xmlin *x, const struct signals_handler *h, struct br_er
 	xmlfield_init(&p.f, x, NS_SIGNALEN, err);
 	p.h = h;
 	if (!(p.s = malloc(sizeof(*p.s)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", xmlin_label(x));
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", xmlin_label(x));
 		goto out;
 	}
 	if ((rc = xmlfield_root(&p.f, ROOT, LEVERING_SIGNALEN, &hdr)) < 0 ||
@@ -188,5 +188,8 @@ int signals_parse(struct xmlin *x, const struct signals_handler *h, struct br_er
 	rc = xmlfield_read_records(&p.f, ROOT, RECORD, read_record, &p);
 out:
 	free(p.s);
+	/* issue 12: the quarantine reason first says what was refused */
+	if (rc == BR_EINPUT)
+		br_error_prefix(err, "Signaallevering geweigerd");
 	return rc;
 }

@@ -58,10 +58,10 @@ static int get_attr(struct xmlin *x, const char *el, const char *name, char *buf
 	size_t len;
 
 	if (!v)
-		return xmlin_fail(x, err, "attribute %s of <%s> is missing", name, el);
+		return xmlin_fail(x, err, "attribuut %s van <%s> ontbreekt", name, el);
 	len = strlen(v);
 	if (len >= cap)
-		return xmlin_fail(x, err, "attribute %s of <%s> is longer than %zu bytes", name, el,
+		return xmlin_fail(x, err, "attribuut %s van <%s> is langer dan %zu bytes", name, el,
 				  cap - 1);
 	memcpy(buf, v, len + 1);
 	return 0;
@@ -83,7 +83,7 @@ static int get_name(struct xmlin *x, const char *el, const char *name, char *out
 			break;
 	if (len == 0 || len > SIGNALTABLE_NAME_MAX || i < len)
 		return xmlin_fail(x, err,
-				  "%s '%.40s' of <%s> must be a capital followed by at most %d capitals, digits and '_'",
+				  "%s '%.40s' van <%s> moet een hoofdletter zijn, gevolgd door ten hoogste %d hoofdletters, cijfers en '_'",
 				  name, v, el, SIGNALTABLE_NAME_MAX - 1);
 	memcpy(out, v, len + 1);
 	return 0;
@@ -108,7 +108,7 @@ static int get_number(struct xmlin *x, const char *el, const char *name, long mi
 	errno = 0;
 	if (len == 0 || len > 3 || strspn(s, "0123456789") != len ||
 	    (n = strtol(s, &end, 10), errno != 0) || end != s + len || n < min || n > max)
-		return xmlin_fail(x, err, "%s '%.20s' of <%s> must be a whole number from %ld to %ld",
+		return xmlin_fail(x, err, "%s '%.20s' van <%s> moet een geheel getal van %ld tot en met %ld zijn",
 				  name, v, el, min, max);
 	*out = (int)n;
 	return 0;
@@ -121,19 +121,19 @@ static int read_signal(struct xmlin *x, struct signaltable *t, size_t *cap, stru
 	int rc;
 
 	if (t->n_signals >= MAX_ROWS)
-		return xmlin_fail(x, err, "too many <Signaal> (max %d)", MAX_ROWS);
+		return xmlin_fail(x, err, "te veel <Signaal> (ten hoogste %d)", MAX_ROWS);
 	if (mem_grow((void **)&t->signals, cap, t->n_signals + 1, sizeof(*t->signals)) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory loading the signal table");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het laden van de signaaltabel");
 	k = &t->signals[t->n_signals];
 	memset(k, 0, sizeof(*k));
 	if ((rc = get_name(x, "Signaal", "soort", k->soort, err)) < 0)
 		return rc;
 	if (signaltable_find(t, k->soort))
-		return xmlin_fail(x, err, "signal kind %s appears twice", k->soort);
+		return xmlin_fail(x, err, "signaalsoort %s komt twee keer voor", k->soort);
 	if ((rc = get_attr(x, "Signaal", "bron", v, sizeof(v), err)) < 0)
 		return rc;
 	if (!in_list(v, bronnen))
-		return xmlin_fail(x, err, "bron '%.20s' of signal kind %s is not a source of formats.md §3",
+		return xmlin_fail(x, err, "bron '%.20s' van signaalsoort %s is geen bron uit formats.md §3",
 				  v, k->soort);
 	memcpy(k->bron, v, strlen(v) + 1); /* the longest source fits bron[16] */
 	if ((rc = get_name(x, "Signaal", "taak", k->taak, err)) < 0 ||
@@ -146,7 +146,7 @@ static int read_signal(struct xmlin *x, struct signaltable *t, size_t *cap, stru
 	else if (strcmp(v, "NONE") == 0)
 		k->effect = SIGNAL_EFFECT_NONE;
 	else
-		return xmlin_fail(x, err, "effect '%.20s' of signal kind %s must be NONE or HOLD", v,
+		return xmlin_fail(x, err, "effect '%.20s' van signaalsoort %s moet NONE of HOLD zijn", v,
 				  k->soort);
 	t->n_signals++;
 	return xmlin_end_empty(x, err);
@@ -158,15 +158,15 @@ static int read_job(struct xmlin *x, struct signaltable *t, size_t *cap, struct 
 	int rc;
 
 	if (t->n_jobs >= MAX_ROWS)
-		return xmlin_fail(x, err, "too many <Taak> (max %d)", MAX_ROWS);
+		return xmlin_fail(x, err, "te veel <Taak> (ten hoogste %d)", MAX_ROWS);
 	if (mem_grow((void **)&t->jobs, cap, t->n_jobs + 1, sizeof(*t->jobs)) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory loading the signal table");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het laden van de signaaltabel");
 	j = &t->jobs[t->n_jobs];
 	memset(j, 0, sizeof(*j));
 	if ((rc = get_name(x, "Taak", "naam", j->taak, err)) < 0)
 		return rc;
 	if (signaltable_find_job(t, j->taak))
-		return xmlin_fail(x, err, "job kind %s appears twice", j->taak);
+		return xmlin_fail(x, err, "taaksoort %s komt twee keer voor", j->taak);
 	if ((rc = get_number(x, "Taak", "prioriteit", 1, 9, &j->prioriteit, err)) < 0 ||
 	    (rc = get_number(x, "Taak", "termijn", 0, 365, &j->termijn_dagen, err)) < 0)
 		return rc;
@@ -183,10 +183,10 @@ static int read_table(struct xmlin *x, struct signaltable *t, struct br_error *e
 	if ((rc = xmlin_read(x, err)) < 0)
 		return rc;
 	if (rc == 0 || xmlin_type(x) != XMLIN_START)
-		return xmlin_fail(x, err, "the file has no root element; expected <%s>", ROOT);
+		return xmlin_fail(x, err, "het bestand heeft geen rootelement; verwacht <%s>", ROOT);
 	if (strcmp(xmlin_name(x), ROOT) != 0 || strcmp(xmlin_ns(x), NS_SIGNAALTABEL) != 0)
 		return xmlin_fail(x, err,
-				  "root element is <%.64s> in namespace '%.100s'; expected <%s> in namespace '%s'",
+				  "het rootelement is <%.64s> in namespace '%.100s'; verwacht <%s> in namespace '%s'",
 				  xmlin_name(x), xmlin_ns(x), ROOT, NS_SIGNAALTABEL);
 	empty = xmlin_is_empty(x);
 	while (!empty && (rc = xmlin_read(x, err)) > 0) {
@@ -194,15 +194,15 @@ static int read_table(struct xmlin *x, struct signaltable *t, struct br_error *e
 			break;
 		if (xmlin_type(x) != XMLIN_START || xmlin_depth(x) != 2 ||
 		    strcmp(xmlin_ns(x), NS_SIGNAALTABEL) != 0)
-			return xmlin_fail(x, err, "unexpected content in <%s>", ROOT);
+			return xmlin_fail(x, err, "onverwachte inhoud in <%s>", ROOT);
 		if (strcmp(xmlin_name(x), "Signaal") == 0) {
 			if (t->n_jobs)
-				return xmlin_fail(x, err, "<Signaal> must come before the first <Taak>");
+				return xmlin_fail(x, err, "<Signaal> moet vóór de eerste <Taak> staan");
 			rc = read_signal(x, t, &cap_signals, err);
 		} else if (strcmp(xmlin_name(x), "Taak") == 0) {
 			rc = read_job(x, t, &cap_jobs, err);
 		} else {
-			rc = xmlin_fail(x, err, "element <%.64s> is not expected in <%s>", xmlin_name(x),
+			rc = xmlin_fail(x, err, "element <%.64s> hoort niet in <%s>", xmlin_name(x),
 					ROOT);
 		}
 		if (rc < 0)
@@ -211,14 +211,14 @@ static int read_table(struct xmlin *x, struct signaltable *t, struct br_error *e
 	if (rc < 0)
 		return rc;
 	if (!t->n_signals)
-		return xmlin_fail(x, err, "the table has no <Signaal>");
+		return xmlin_fail(x, err, "de tabel heeft geen <Signaal>");
 	for (i = 0; pipeline_jobs[i]; i++)
 		if (!signaltable_find_job(t, pipeline_jobs[i]))
-			return xmlin_fail(x, err, "job kind %s is missing (the pipeline opens it itself, signals.md)",
+			return xmlin_fail(x, err, "taaksoort %s ontbreekt (betaalrun opent die taak zelf, signals.md)",
 					  pipeline_jobs[i]);
 	/* End of the document: libxml2 reports late schema errors here. */
 	if ((rc = xmlin_read(x, err)) > 0)
-		rc = xmlin_fail(x, err, "content after the end of <%s>", ROOT);
+		rc = xmlin_fail(x, err, "inhoud na het einde van <%s>", ROOT);
 	return rc;
 }
 
@@ -242,8 +242,8 @@ out:
 		/* A bad or missing table is a configuration problem, not an input. */
 		enum br_code code = e.code == BR_ENOMEM ? BR_ENOMEM : BR_ECONFIG;
 
-		rc = br_error_set(err, code, "signal table %s: %s", path,
-				  e.code != BR_OK ? e.msg : "cannot be loaded");
+		rc = br_error_set(err, code, "signaaltabel %s: %s", path,
+				  e.code != BR_OK ? e.msg : "kan niet worden geladen");
 		br_error_at(err, e.file[0] ? e.file : path, e.line);
 		signaltable_release(out);
 	}

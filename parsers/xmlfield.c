@@ -46,7 +46,7 @@ void xmlfield_ctx(struct xmlfield *f, const char *record, const char *id)
 	ctx_append(f, &n, id);
 }
 
-/* ctx = "<record> at line <line>" (xmlin_line() is never negative);
+/* ctx = "<record> op regel <line>" (xmlin_line() is never negative);
  * without snprintf: this runs for every record of a file. */
 static void ctx_at_line(struct xmlfield *f, const char *record, long line)
 {
@@ -59,7 +59,7 @@ static void ctx_at_line(struct xmlfield *f, const char *record, long line)
 		digits[--n] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
 	ctx_append(f, &at, record);
-	ctx_append(f, &at, " at line ");
+	ctx_append(f, &at, " op regel ");
 	ctx_append(f, &at, digits + n);
 }
 
@@ -185,7 +185,7 @@ int xmlfield_get_int(struct xmlfield *f, char *s, size_t len, const char *what, 
 	errno = 0;
 	if (len == 0 || len > 9 || !xmlfield_all_of(s, len, XMLFIELD_DIGIT) ||
 	    (v = strtol(s, &end, 10), errno != 0) || end != s + len || v < min || v > max)
-		return xmlin_fail(f->x, f->err, "'%s' is not a whole number from %ld to %ld (%s, %s)",
+		return xmlin_fail(f->x, f->err, "'%s' is geen geheel getal van %ld tot en met %ld (%s, %s)",
 				  xmlfield_show(shown, s), min, max, what, f->ctx);
 	*out = (int)v;
 	return 0;
@@ -201,7 +201,7 @@ int xmlfield_get_bool(struct xmlfield *f, char *s, size_t len, const char *what,
 	else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
 		*out = 0;
 	else
-		return xmlin_fail(f->x, f->err, "'%s' is not true or false (%s, %s)",
+		return xmlin_fail(f->x, f->err, "'%s' is niet true of false (%s, %s)",
 				  xmlfield_show(shown, s), what, f->ctx);
 	return 0;
 }
@@ -222,7 +222,7 @@ int xmlfield_get_code(struct xmlfield *f, const char *s, const char *what,
 	list[0] = '\0';
 	for (i = 0; vals[i] && n < sizeof(list); i++)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", vals[i]);
-	return xmlin_fail(f->x, f->err, "'%s' is not one of %s (%s, %s)", xmlfield_show(shown, s),
+	return xmlin_fail(f->x, f->err, "'%s' is niet een van %s (%s, %s)", xmlfield_show(shown, s),
 			  list, what, f->ctx);
 }
 
@@ -232,10 +232,10 @@ int xmlfield_get_bsn(struct xmlfield *f, const char *s, size_t len, const char *
 	char masked[BSN_LEN + 1];
 
 	if (len != BSN_LEN || !xmlfield_all_of(s, len, XMLFIELD_DIGIT))
-		return xmlin_fail(f->x, f->err, "BSN %s is not 9 digits (%s, %s)",
+		return xmlin_fail(f->x, f->err, "BSN %s heeft geen 9 cijfers (%s, %s)",
 				  bsn_mask(masked, s), what, f->ctx);
 	if (!bsn_valid(s, len))
-		return xmlin_fail(f->x, f->err, "BSN %s fails the elfproef (%s, %s)",
+		return xmlin_fail(f->x, f->err, "BSN %s voldoet niet aan de elfproef (%s, %s)",
 				  bsn_mask(masked, s), what, f->ctx);
 	memcpy(out, s, BSN_LEN + 1);
 	return 0;
@@ -245,9 +245,9 @@ int xmlfield_check_text(struct xmlfield *f, const char *s, size_t len, size_t ma
 			const char *what)
 {
 	if (is_blank(s, len))
-		return xmlin_fail(f->x, f->err, "%s is empty (%s)", what, f->ctx);
+		return xmlin_fail(f->x, f->err, "%s is leeg (%s)", what, f->ctx);
 	if (xmlfield_utf8_chars(s, len) > max)
-		return xmlin_fail(f->x, f->err, "%s is longer than %zu characters (%s)", what, max,
+		return xmlin_fail(f->x, f->err, "%s is langer dan %zu tekens (%s)", what, max,
 				  f->ctx);
 	return 0;
 }
@@ -258,7 +258,7 @@ int xmlfield_check_period(struct xmlfield *f, const char *end_what, int32_t end,
 	char a[DATE_FMT_MAX], b[DATE_FMT_MAX];
 
 	if (end < begin)
-		return xmlin_fail(f->x, f->err, "%s %s is before %s %s (%s)", end_what,
+		return xmlin_fail(f->x, f->err, "%s %s ligt vóór %s %s (%s)", end_what,
 				  date_format(b, end), begin_what, date_format(a, begin), f->ctx);
 	return 0;
 }
@@ -273,7 +273,7 @@ int xmlfield_get_id(struct xmlfield *f, char *out, size_t cap, const char *what)
 	if ((rc = xmlin_text(f->x, out, cap, &len, f->err)) < 0)
 		return rc;
 	if (!xmlfield_is_token(out, len))
-		return xmlin_fail(f->x, f->err, "%s must be 1 to %zu characters without spaces (%s)",
+		return xmlin_fail(f->x, f->err, "%s moet 1 tot en met %zu tekens zonder spaties hebben (%s)",
 				  what, cap - 1, f->ctx);
 	return 0;
 }
@@ -288,12 +288,12 @@ int xmlfield_get_attr(struct xmlfield *f, const char *el, const char *name, int 
 	if (!v) {
 		if (!required)
 			return 0;
-		return xmlin_fail(f->x, f->err, "attribute %s of %s is missing (%s)", name, el,
+		return xmlin_fail(f->x, f->err, "attribuut %s van %s ontbreekt (%s)", name, el,
 				  f->ctx);
 	}
 	*len = strlen(v);
 	if (*len >= cap)
-		return xmlin_fail(f->x, f->err, "attribute %s of %s is longer than %zu bytes (%s)",
+		return xmlin_fail(f->x, f->err, "attribuut %s van %s is langer dan %zu bytes (%s)",
 				  name, el, cap - 1, f->ctx);
 	memcpy(buf, v, *len + 1);
 	return 1;
@@ -308,7 +308,7 @@ int xmlfield_end_of_empty(struct xmlfield *f, const char *el)
 	if ((rc = xmlin_text(f->x, buf, sizeof(buf), &len, f->err)) < 0)
 		return rc;
 	if (len)
-		return xmlin_fail(f->x, f->err, "%s must be empty (%s)", el, f->ctx);
+		return xmlin_fail(f->x, f->err, "%s moet leeg zijn (%s)", el, f->ctx);
 	return 0;
 }
 
@@ -325,19 +325,19 @@ static int next_child(struct xmlfield *f, int depth, const char *parent)
 		if ((rc = xmlin_read(f->x, f->err)) < 0)
 			return rc;
 		if (rc == 0)
-			return xmlin_fail(f->x, f->err, "the file ends inside <%s>", parent);
+			return xmlin_fail(f->x, f->err, "het bestand houdt op binnen <%s>", parent);
 		switch (xmlin_type(f->x)) {
 		case XMLIN_START:
 			if (xmlin_depth(f->x) == depth + 1)
 				return 1;
-			return xmlin_fail(f->x, f->err, "element <%s> is misplaced in <%s>",
+			return xmlin_fail(f->x, f->err, "element <%s> staat op een verkeerde plaats in <%s>",
 					  xmlin_name(f->x), parent);
 		case XMLIN_END:
 			if (xmlin_depth(f->x) == depth)
 				return 0;
 			break;
 		case XMLIN_TEXT:
-			return xmlin_fail(f->x, f->err, "<%s> has text between its elements", parent);
+			return xmlin_fail(f->x, f->err, "<%s> heeft tekst tussen zijn elementen", parent);
 		case XMLIN_OTHER:
 		default:
 			break;
@@ -373,17 +373,17 @@ static int seq_next(struct xmlfield *f, struct seq *s, const char *parent)
 				fi = i;
 		}
 	if (fi < 0)
-		return xmlin_fail(f->x, f->err, "element <%.64s> is not expected in <%s> (%s)", name,
+		return xmlin_fail(f->x, f->err, "element <%.64s> hoort niet in <%s> (%s)", name,
 				  parent, f->ctx);
 	if (fi == s->last && !(s->fields[fi].flags & XMLFIELD_REPEAT))
-		return xmlin_fail(f->x, f->err, "<%s> appears twice in <%s> (%s)", name, parent,
+		return xmlin_fail(f->x, f->err, "<%s> komt twee keer voor in <%s> (%s)", name, parent,
 				  f->ctx);
 	if (fi < s->last)
-		return xmlin_fail(f->x, f->err, "<%s> must come before <%s> in <%s> (%s)", name,
+		return xmlin_fail(f->x, f->err, "<%s> moet vóór <%s> staan in <%s> (%s)", name,
 				  s->fields[s->last].name, parent, f->ctx);
 	for (i = s->last + 1; i < fi; i++)
 		if ((s->fields[i].flags & XMLFIELD_REQ) && !(s->seen & (1u << i)))
-			return xmlin_fail(f->x, f->err, "<%s> is missing before <%s> in <%s> (%s)",
+			return xmlin_fail(f->x, f->err, "<%s> ontbreekt vóór <%s> in <%s> (%s)",
 					  s->fields[i].name, name, parent, f->ctx);
 	s->seen |= 1u << fi;
 	s->last = fi;
@@ -396,7 +396,7 @@ static int seq_finish(struct xmlfield *f, const struct seq *s, const char *paren
 
 	for (i = s->last + 1; i < s->n; i++)
 		if ((s->fields[i].flags & XMLFIELD_REQ) && !(s->seen & (1u << i)))
-			return xmlin_fail(f->x, f->err, "<%s> is missing in <%s> (%s)", s->fields[i].name,
+			return xmlin_fail(f->x, f->err, "<%s> ontbreekt in <%s> (%s)", s->fields[i].name,
 					  parent, f->ctx);
 	return 0;
 }
@@ -441,12 +441,12 @@ int xmlfield_root(struct xmlfield *f, const char *root, enum levering_kind kind,
 	if ((rc = xmlin_read(f->x, f->err)) < 0)
 		return rc;
 	if (rc == 0 || xmlin_type(f->x) != XMLIN_START)
-		return xmlin_fail(f->x, f->err, "the file has no root element; expected <%s>", root);
+		return xmlin_fail(f->x, f->err, "het bestand heeft geen rootelement; verwacht <%s>", root);
 	if (strcmp(xmlin_name(f->x), root) != 0 || strcmp(xmlin_ns(f->x), f->ns) != 0)
 		return xmlin_fail(f->x, f->err,
-				  "root element is <%.64s> in namespace '%.100s'; expected <%s> in namespace '%s'",
+				  "het rootelement is <%.64s> in namespace '%.100s'; verwacht <%s> in namespace '%s'",
 				  xmlin_name(f->x), xmlin_ns(f->x), root, f->ns);
-	xmlfield_copy(f->ctx, sizeof(f->ctx), "root element");
+	xmlfield_copy(f->ctx, sizeof(f->ctx), "rootelement");
 	/* formats.md §4: leveringId identifies the delivery. */
 	snprintf(el, sizeof(el), "<%s>", root);
 	if ((rc = xmlfield_get_attr(f, el, "leveringId", 1, hdr->levering_id,
@@ -454,7 +454,7 @@ int xmlfield_root(struct xmlfield *f, const char *root, enum levering_kind kind,
 		return rc;
 	if (!xmlfield_is_token(hdr->levering_id, len))
 		return xmlin_fail(f->x, f->err,
-				  "attribute leveringId of <%s> must be 1 to %d printable characters without spaces",
+				  "attribuut leveringId van <%s> moet 1 tot en met %d leesbare tekens zonder spaties hebben",
 				  root, LEVERING_ID_MAX);
 	return 0;
 }
@@ -472,7 +472,7 @@ int xmlfield_aanmaakdatum(struct xmlfield *f, const char *root, int64_t *out)
 	s = xmlfield_trim(v, &len);
 	br_error_clear(&e);
 	if (timestamp_parse(out, s, len, &e) < 0)
-		return xmlin_fail(f->x, f->err, "%s (aanmaakdatum of <%s>)", e.msg, root);
+		return xmlin_fail(f->x, f->err, "%s (aanmaakdatum van <%s>)", e.msg, root);
 	return 0;
 }
 
@@ -486,7 +486,7 @@ int xmlfield_read_records(struct xmlfield *f, const char *root, const char *reco
 			if (strcmp(xmlin_name(f->x), record) != 0 ||
 			    strcmp(xmlin_ns(f->x), f->ns) != 0)
 				return xmlin_fail(f->x, f->err,
-						  "element <%.64s> is not expected in <%s>; expected <%s>",
+						  "element <%.64s> hoort niet in <%s>; verwacht <%s>",
 						  xmlin_name(f->x), root, record);
 			ctx_at_line(f, record, xmlin_line(f->x));
 			if ((rc = read(arg)) < 0)
@@ -498,6 +498,6 @@ int xmlfield_read_records(struct xmlfield *f, const char *root, const char *reco
 	/* The end of the document: libxml2 reports late schema errors here. */
 	f->ctx[0] = '\0';
 	if ((rc = xmlin_read(f->x, f->err)) > 0)
-		rc = xmlin_fail(f->x, f->err, "content after the end of <%s>", root);
+		rc = xmlin_fail(f->x, f->err, "inhoud na het einde van <%s>", root);
 	return rc;
 }

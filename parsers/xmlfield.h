@@ -16,10 +16,11 @@
  * without a schema: nothing here relies on what the schema promises.
  *
  * Messages.  Every refusal is an xmlin_fail(): BR_EINPUT, the reader's
- * line, and a message that says what is wrong first, then where: `what`,
- * the element or attribute as the caller names it ("<BSN>", "peildatum of
+ * line, and a message in Dutch (an operator reads it in the quarantine
+ * reason) that says what is wrong first, then where: `what`, the element
+ * or attribute as the caller names it ("<BSN>", "peildatum van
  * <Clientregister>"), and the record context `ctx` ("Dossier
- * PW-0405-000123", "Signaal at line 12", "root element") that the parser
+ * PW-0405-000123", "Signaal op regel 12", "rootelement") that the parser
  * keeps current.  Untrusted text appears only through xmlfield_show(), a
  * BSN only masked (bsn.h).  Unit tests and the intake corpus assert these
  * texts: change one only together with them.
@@ -190,8 +191,8 @@ int xmlfield_read_group(struct xmlfield *f, const struct xmlfield_field *fields,
 /*
  * Read to the root start tag, which must be <root> in f->ns, and start
  * *hdr: `kind`, the root's leveringId (a token of 1 to LEVERING_ID_MAX
- * characters), peildatum DATE_NONE, the rest 0.  Sets ctx to "root
- * element".  The caller reads the format's other attributes next, then
+ * characters), peildatum DATE_NONE, the rest 0.  Sets ctx to
+ * "rootelement".  The caller reads the format's other attributes next, then
  * xmlfield_aanmaakdatum().
  */
 int xmlfield_root(struct xmlfield *f, const char *root, enum levering_kind kind,
@@ -202,7 +203,7 @@ int xmlfield_aanmaakdatum(struct xmlfield *f, const char *root, int64_t *out);
 
 /*
  * After xmlfield_root(): every child of the root must be a <record> in
- * f->ns.  For each, ctx becomes "<record> at line <line>" (until the
+ * f->ns.  For each, ctx becomes "<record> op regel <line>" (until the
  * record's id is read, see xmlfield_ctx()) and `read` is called with its
  * start tag current; it reads the record to its end tag and hands it on.
  * Then the end of the document: nothing may follow the root, and libxml2

@@ -194,8 +194,8 @@ static void schema_parse_error(void *ctx, xmlErrorPtr e)
 
 	if (se->set || !e || e->level < XML_ERR_ERROR)
 		return;
-	snprintf(se->msg, sizeof(se->msg), "%s line %d: %s", e->file ? e->file : "?",
-		 e->line, e->message ? e->message : "error");
+	snprintf(se->msg, sizeof(se->msg), "%s regel %d: %s", e->file ? e->file : "?",
+		 e->line, e->message ? e->message : "fout");
 	se->msg[strcspn(se->msg, "\n")] = '\0';
 	se->set = 1;
 }
@@ -211,17 +211,17 @@ int xmlin_schema_load(struct xmlin_schema **out, const char *xsd_path,
 	*out = NULL;
 	xmlin_global_init();
 	if (!(s = calloc(1, sizeof(*s)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory loading schema %s", xsd_path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het laden van schema %s", xsd_path);
 		goto out;
 	}
 	if (!(pctx = xmlSchemaNewParserCtxt(xsd_path))) {
-		rc = br_error_set(err, BR_ECONFIG, "cannot read schema %s", xsd_path);
+		rc = br_error_set(err, BR_ECONFIG, "schema %s kan niet worden gelezen", xsd_path);
 		goto out;
 	}
 	xmlSchemaSetParserStructuredErrors(pctx, schema_parse_error, &se);
 	if (!(s->schema = xmlSchemaParse(pctx))) {
-		rc = br_error_set(err, BR_ECONFIG, "schema %s is not usable: %s", xsd_path,
-				  se.set ? se.msg : "parse failed");
+		rc = br_error_set(err, BR_ECONFIG, "schema %s is onbruikbaar: %s", xsd_path,
+				  se.set ? se.msg : "inlezen mislukt");
 		goto out;
 	}
 	*out = s;
@@ -269,7 +269,7 @@ static long src_raw(struct xmlin_src *s, unsigned char *buf, size_t len)
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			char m[200];
-			snprintf(m, sizeof(m), "read error: %s", strerror(errno));
+			snprintf(m, sizeof(m), "leesfout: %s", strerror(errno));
 			s->io_error = 1;
 			return src_fail(s, m);
 		}
@@ -277,7 +277,7 @@ static long src_raw(struct xmlin_src *s, unsigned char *buf, size_t len)
 	s->raw_total += (uint64_t)n;
 	if (s->raw_total > s->max) {
 		char m[200];
-		snprintf(m, sizeof(m), "file is larger than the limit of %llu MiB (max_bestand_mb)",
+		snprintf(m, sizeof(m), "het bestand is groter dan de grens van %llu MiB (max_bestand_mb)",
 			 (unsigned long long)(s->max >> 20));
 		return src_fail(s, m);
 	}
@@ -303,7 +303,7 @@ static int src_scan_prolog(struct xmlin_src *s, const unsigned char *p, size_t n
 				s->ps = PS_LT;
 			else if (c != ' ' && c != '\t' && c != '\r' && c != '\n' &&
 				 !(s->prolog_pos < 3 && c == (unsigned char)"\xEF\xBB\xBF"[s->prolog_pos]))
-				return src_fail(s, "the file is not XML: it does not start with '<' (text or binary data)");
+				return src_fail(s, "het bestand is geen XML: het begint niet met '<' (tekst of binaire gegevens)");
 			break;
 		case PS_LT:
 			if (c == '!')
@@ -315,12 +315,12 @@ static int src_scan_prolog(struct xmlin_src *s, const unsigned char *p, size_t n
 			break;
 		case PS_LT_BANG:
 			if (c != '-')
-				return src_fail(s, "the file has a DOCTYPE: DTDs and entity declarations are not allowed");
+				return src_fail(s, "het bestand heeft een DOCTYPE: DTD's en entiteitdeclaraties zijn niet toegestaan");
 			s->ps = PS_LT_BANG_DASH;
 			break;
 		case PS_LT_BANG_DASH:
 			if (c != '-')
-				return src_fail(s, "the file has a DOCTYPE or other declaration before the root element: not allowed");
+				return src_fail(s, "het bestand heeft een DOCTYPE of andere declaratie vóór het rootelement: niet toegestaan");
 			s->ps = PS_COMMENT;
 			break;
 		case PS_COMMENT:
@@ -376,8 +376,8 @@ static int tag_refuse(struct xmlin_src *s, const char *what, long max)
 	char m[200];
 
 	s->ts_elem[s->ts_elem_len] = '\0';
-	snprintf(m, sizeof(m), "element <%s> has more than %ld %s (the limit against files built to"
-		 " take minutes to read)", s->ts_elem, max, what);
+	snprintf(m, sizeof(m), "element <%s> heeft meer dan %ld %s (de grens tegen bestanden die"
+		 " het lezen vertragen)", s->ts_elem, max, what);
 	return src_fail(s, m); /* tag_scan sets fail_line */
 }
 
@@ -400,9 +400,9 @@ static int tag_stag_byte(struct xmlin_src *s, unsigned char c)
 		s->ts_attrs++;
 		s->ts_ns += ns;
 		if (s->ts_ns > s->max_ns)
-			return tag_refuse(s, "namespace declarations", s->max_ns);
+			return tag_refuse(s, "namespacedeclaraties", s->max_ns);
 		if (s->ts_attrs - s->ts_ns > s->max_attrs)
-			return tag_refuse(s, "attributes", s->max_attrs);
+			return tag_refuse(s, "attributen", s->max_attrs);
 		s->ts_tok = TOK_NONE;
 		s->ts_gap = 0;
 		return 0;
@@ -566,9 +566,9 @@ static int src_check_first(struct xmlin_src *s, const unsigned char *buf, size_t
 		return 0; /* decided when the second byte comes */
 	s->first_bytes_checked = 1;
 	if (n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
-		return src_fail(s, "the file is UTF-16 encoded; UTF-8 is required");
+		return src_fail(s, "het bestand is in UTF-16 gecodeerd; UTF-8 is verplicht");
 	if (n >= 2 && (p[0] == 0 || p[1] == 0))
-		return src_fail(s, "the file is not UTF-8 text (zero bytes at the start: UTF-16 or binary)");
+		return src_fail(s, "het bestand is geen UTF-8-tekst (nulbytes aan het begin: UTF-16 of binair)");
 	return 0;
 }
 
@@ -580,7 +580,7 @@ static int src_emit(struct xmlin_src *s, unsigned char *buf, size_t n)
 	if (s->out_total > s->max) {
 		char m[200];
 		snprintf(m, sizeof(m),
-			 "decompressed content is larger than the limit of %llu MiB (max_bestand_mb): refused as a possible gzip bomb",
+			 "de uitgepakte inhoud is groter dan de grens van %llu MiB (max_bestand_mb): geweigerd als mogelijke gzip-bom",
 			 (unsigned long long)(s->max >> 20));
 		return src_fail(s, m);
 	}
@@ -621,7 +621,7 @@ static int src_read_gzip(struct xmlin_src *s, unsigned char *buf, size_t len)
 			if (s->zs.avail_in == 0 && s->raw_eof)
 				return 0;
 			if (inflateReset(&s->zs) != Z_OK)
-				return src_fail(s, "gzip stream cannot be restarted");
+				return src_fail(s, "de gzip-stroom kan niet opnieuw worden gestart");
 			s->z_member_done = 0;
 		}
 		s->zs.next_out = buf;
@@ -631,10 +631,10 @@ static int src_read_gzip(struct xmlin_src *s, unsigned char *buf, size_t len)
 		if (zr == Z_STREAM_END) {
 			s->z_member_done = 1;
 		} else if (zr == Z_BUF_ERROR && s->raw_eof && s->zs.avail_in == 0 && produced == 0) {
-			return src_fail(s, "gzip stream is truncated (the file ends before the compressed data does)");
+			return src_fail(s, "de gzip-stroom is afgebroken (het bestand houdt op vóór de gecomprimeerde gegevens)");
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
 			char m[200];
-			snprintf(m, sizeof(m), "gzip data is corrupt: %s",
+			snprintf(m, sizeof(m), "de gzip-gegevens zijn beschadigd: %s",
 				 s->zs.msg ? s->zs.msg : zError(zr));
 			return src_fail(s, m);
 		}
@@ -644,7 +644,7 @@ static int src_read_gzip(struct xmlin_src *s, unsigned char *buf, size_t len)
 			return (int)produced;
 		}
 		if (s->raw_eof && s->zs.avail_in == 0 && !s->z_member_done)
-			return src_fail(s, "gzip stream is truncated (the file ends before the compressed data does)");
+			return src_fail(s, "de gzip-stroom is afgebroken (het bestand houdt op vóór de gecomprimeerde gegevens)");
 	}
 }
 
@@ -685,19 +685,19 @@ static int src_start(struct xmlin_src *s, struct br_error *err, const char *labe
 	long n;
 
 	if (!(s->inbuf = malloc(SRC_CHUNK)))
-		return br_error_set(err, BR_ENOMEM, "out of memory opening %s", label);
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het openen van %s", label);
 	n = src_raw(s, s->inbuf, SRC_CHUNK);
 	if (n < 0)
 		return br_error_set(err, BR_EINPUT, "%s", s->fail);
 	if (n == 0)
-		return br_error_set(err, BR_EINPUT, "the file is empty (0 bytes)");
+		return br_error_set(err, BR_EINPUT, "het bestand is leeg (0 bytes)");
 	if (n >= 2 && s->inbuf[0] == 0x1f && s->inbuf[1] == 0x8b) {
 		s->gzip = 1;
 		if (!(s->outbuf = malloc(SRC_CHUNK)))
-			return br_error_set(err, BR_ENOMEM, "out of memory opening %s", label);
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het openen van %s", label);
 		memset(&s->zs, 0, sizeof(s->zs));
 		if (inflateInit2(&s->zs, 15 + 16) != Z_OK) /* gzip wrapper only */
-			return br_error_set(err, BR_EINTERNAL, "zlib cannot start: %s", zError(Z_MEM_ERROR));
+			return br_error_set(err, BR_EINTERNAL, "zlib kan niet starten: %s", zError(Z_MEM_ERROR));
 		s->z_ready = 1;
 		s->zs.next_in = s->inbuf;
 		s->zs.avail_in = (uInt)n;
@@ -851,7 +851,7 @@ static void clean_message(char *out, size_t cap, const char *msg)
 	int in_ns = 0;
 
 	if (strstr(msg, "huge text node")) {
-		snprintf(out, cap, "a text node is longer than the limit (max_tekst_kb)");
+		snprintf(out, cap, "een tekst is langer dan de grens (max_tekst_kb)");
 		return;
 	}
 	for (; *msg && *msg != '\n' && j + 1 < cap; msg++) {
@@ -895,7 +895,7 @@ static void sax_error(void *ctx, xmlErrorPtr e)
 	 * the file's fault. */
 	nomem = e->code == XML_ERR_NO_MEMORY &&
 		!(e->message && strstr(e->message, "huge text node"));
-	q_error(x, e->line, e->message ? e->message : "XML error", nomem);
+	q_error(x, e->line, e->message ? e->message : "XML-fout", nomem);
 }
 
 /* One of our own limits: stop reading. */
@@ -968,13 +968,13 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 		 * any other in input->encoding. */
 		const xmlChar *enc = in->encoding ? in->encoding : x->ctxt->encoding;
 		if (enc && !is_utf8_name(enc)) {
-			sax_refuse(x, "the file declares encoding %s; UTF-8 is required",
+			sax_refuse(x, "het bestand declareert codering %s; UTF-8 is verplicht",
 				   (const char *)enc);
 			return;
 		}
 	}
 	if (x->depth > x->lim.max_depth) {
-		sax_refuse(x, "elements are nested deeper than %d levels (max_diepte)",
+		sax_refuse(x, "elementen zijn dieper genest dan %d niveaus (max_diepte)",
 			   x->lim.max_depth);
 		return;
 	}
@@ -1048,7 +1048,7 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
 		e->blank = 1;
 	}
 	if (e->len + (size_t)len > x->lim.max_text) {
-		sax_refuse(x, "a text node is longer than %zu KiB (max_tekst_kb)",
+		sax_refuse(x, "een tekst is langer dan %zu KiB (max_tekst_kb)",
 			   x->lim.max_text / 1024);
 		return;
 	}
@@ -1073,7 +1073,7 @@ static int xmlin_open_common(struct xmlin *x, const struct xmlin_schema *schema,
 		return rc;
 	}
 	if (!(x->start_line = calloc((size_t)x->lim.max_depth + 1, sizeof(*x->start_line))))
-		return br_error_set(err, BR_ENOMEM, "out of memory opening %s", x->label);
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het openen van %s", x->label);
 	memset(&x->sax, 0, sizeof(x->sax));
 	x->sax.initialized = XML_SAX2_MAGIC;
 	x->sax.startElementNs = sax_start;
@@ -1090,22 +1090,22 @@ static int xmlin_open_common(struct xmlin *x, const struct xmlin_schema *schema,
 		/* The schema validates the same SAX events on their way to
 		 * us (libxml2's schema SAX plug: no tree is built). */
 		if (!(x->vctxt = xmlSchemaNewValidCtxt(schema->schema)))
-			return br_error_set(err, BR_ENOMEM, "cannot create a schema validator for %s", x->label);
+			return br_error_set(err, BR_ENOMEM, "kan geen schemavalidatie maken voor %s", x->label);
 		xmlSchemaSetValidStructuredErrors(x->vctxt, sax_error, x);
 		if (!(x->plug = xmlSchemaSAXPlug(x->vctxt, &x->sax_ptr, &x->user_ptr)))
-			return br_error_set(err, BR_ENOMEM, "cannot attach the schema for %s", x->label);
+			return br_error_set(err, BR_ENOMEM, "kan het schema niet koppelen voor %s", x->label);
 	}
 	errors_to(x);
 	x->ctxt = xmlCreatePushParserCtxt(x->sax_ptr, x->user_ptr, NULL, 0, NULL);
 	if (!x->ctxt)
-		return br_error_set(err, BR_ENOMEM, "cannot create an XML parser for %s", x->label);
+		return br_error_set(err, BR_ENOMEM, "kan geen XML-parser maken voor %s", x->label);
 	/* No NOENT, DTDLOAD, DTDATTR or XINCLUDE: nothing is fetched or
 	 * expanded. */
 	xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET);
 	x->cur = -1;
 	q_reset(x);
 	if (x->q_nomem)
-		return br_error_set(err, BR_ENOMEM, "out of memory opening %s", x->label);
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het openen van %s", x->label);
 	return 0;
 }
 
@@ -1138,17 +1138,17 @@ int xmlin_open(struct xmlin **out, const char *path, const char *label,
 
 	*out = NULL;
 	if (!(x = xmlin_alloc(label ? label : path, lim))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory opening %s", path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het openen van %s", path);
 		goto out;
 	}
 	if ((x->src.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		rc = br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
-				  "cannot open %s: %s", path, strerror(errno));
+				  "%s kan niet worden geopend: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fstat(x->src.fd, &st) == 0 && (uint64_t)st.st_size > x->lim.max_bytes) {
 		rc = br_error_set(err, BR_EINPUT,
-				  "file is %llu bytes, larger than the limit of %llu MiB (max_bestand_mb)",
+				  "het bestand is %llu bytes, groter dan de grens van %llu MiB (max_bestand_mb)",
 				  (unsigned long long)st.st_size,
 				  (unsigned long long)(x->lim.max_bytes >> 20));
 		br_error_at(err, x->label, 0);
@@ -1172,7 +1172,7 @@ int xmlin_open_memory(struct xmlin **out, const void *data, size_t len,
 
 	*out = NULL;
 	if (!(x = xmlin_alloc(label, lim))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		goto out;
 	}
 	x->src.mem = data;
@@ -1249,7 +1249,7 @@ static int xmlin_report(struct xmlin *x, struct br_error *err)
 
 	x->failed = 1;
 	if (x->q_nomem) {
-		br_error_set(err, BR_ENOMEM, "out of memory reading %s", x->label);
+		br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", x->label);
 		br_error_at(err, x->label, q_line(x));
 		return BR_ENOMEM;
 	} else if (x->src.fail[0] && x->src.io_error) {
@@ -1262,13 +1262,13 @@ static int xmlin_report(struct xmlin *x, struct br_error *err)
 			line = x->src.fail_line;
 	} else if (x->err_set && x->err_nomem) {
 		/* Not the file's fault: it must not be quarantined for it. */
-		br_error_set(err, BR_ENOMEM, "out of memory reading %s (%s)", x->label, x->err_msg);
+		br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s (%s)", x->label, x->err_msg);
 		br_error_at(err, x->label, line);
 		return BR_ENOMEM;
 	} else if (x->err_set) {
 		br_error_set(err, BR_EINPUT, "%s", x->err_msg);
 	} else {
-		br_error_set(err, BR_EINPUT, "the file is not well-formed XML");
+		br_error_set(err, BR_EINPUT, "het bestand is geen goedgevormde XML");
 	}
 	if (line <= 0)
 		line = q_line(x);
@@ -1300,11 +1300,11 @@ static void xmlin_feed(struct xmlin *x)
 	if (n == 0) {
 		x->done = 1;
 		if (!x->ctxt->wellFormed || r != 0)
-			q_error(x, 0, "the file is not well-formed XML", 0);
+			q_error(x, 0, "het bestand is geen goedgevormde XML", 0);
 		else if (x->vctxt && xmlSchemaIsValid(x->vctxt) != 1)
-			q_error(x, 0, "the file is not valid against its schema", 0);
+			q_error(x, 0, "het bestand voldoet niet aan zijn schema", 0);
 	} else if (r != 0 && !x->err_set && !x->q_nomem) {
-		q_error(x, 0, "the file is not well-formed XML", 0);
+		q_error(x, 0, "het bestand is geen goedgevormde XML", 0);
 	}
 	if (x->err_set || x->q_nomem)
 		x->done = 1; /* nothing after the first error is read */
@@ -1406,12 +1406,12 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 	int depth, rc, too_long = 0;
 
 	if (cap == 0)
-		return br_error_set(err, BR_EINTERNAL, "xmlin_text: no room");
+		return br_error_set(err, BR_EINTERNAL, "xmlin_text: geen ruimte");
 	buf[0] = '\0';
 	if (out_len)
 		*out_len = 0;
 	if (xmlin_type(x) != XMLIN_START)
-		return xmlin_fail(x, err, "expected an element");
+		return xmlin_fail(x, err, "verwacht een element");
 	/* the name, for messages (borrowed only until the next read) */
 	len = strnlen(xmlin_name(x), sizeof(name) - 1);
 	memcpy(name, xmlin_name(x), len);
@@ -1426,12 +1426,12 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 		if ((rc = xmlin_read(x, err)) < 0)
 			return rc;
 		if (rc == 0)
-			return xmlin_fail(x, err, "the file ends inside <%s>", name);
+			return xmlin_fail(x, err, "het bestand houdt op binnen <%s>", name);
 		e = cur_ev(x);
 		if (e->type == XMLIN_END && e->depth == depth)
 			break;
 		if (e->type == XMLIN_START)
-			return xmlin_fail(x, err, "<%s> must hold text, not the element <%s>",
+			return xmlin_fail(x, err, "<%s> moet tekst bevatten, niet het element <%s>",
 					  name, xmlin_name(x));
 		if (e->type == XMLIN_TEXT && (too_long || e->len >= cap - len)) {
 			/* Read on to the end: the schema's own verdict on this
@@ -1445,7 +1445,7 @@ int xmlin_text(struct xmlin *x, char *buf, size_t cap, size_t *out_len,
 		}
 	}
 	if (too_long)
-		return xmlin_fail(x, err, "text of <%s> is longer than %zu bytes", name, cap - 1);
+		return xmlin_fail(x, err, "de tekst van <%s> is langer dan %zu bytes", name, cap - 1);
 	if (out_len)
 		*out_len = len;
 	return 0;
@@ -1462,7 +1462,7 @@ int xmlin_skip(struct xmlin *x, struct br_error *err)
 		if ((rc = xmlin_read(x, err)) < 0)
 			return rc;
 		if (rc == 0)
-			return xmlin_fail(x, err, "the file ends inside an element");
+			return xmlin_fail(x, err, "het bestand houdt op binnen een element");
 		if (xmlin_type(x) == XMLIN_END && xmlin_depth(x) == depth)
 			return 0;
 	}
@@ -1477,6 +1477,6 @@ int xmlin_end_empty(struct xmlin *x, struct br_error *err)
 	if ((rc = xmlin_text(x, buf, sizeof(buf), &len, err)) < 0)
 		return rc;
 	if (len) /* now at its end node, which bears its name */
-		return xmlin_fail(x, err, "<%s> must be empty", xmlin_name(x));
+		return xmlin_fail(x, err, "<%s> moet leeg zijn", xmlin_name(x));
 	return 0;
 }

@@ -179,7 +179,7 @@ static int note_run(struct fb *f, int64_t run, struct br_error *err)
 		if (f->runs[i] == run)
 			return 0;
 	if (mem_grow((void **)&f->runs, &f->cap_runs, f->n_runs + 1, sizeof(*f->runs)) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	f->runs[f->n_runs++] = run;
 	return 0;
 }
@@ -604,7 +604,7 @@ static int delivery_load(struct fb *f, struct br_error *err)
 		snprintf(f->soort, sizeof(f->soort), "%s", store_col(s, 0));
 		snprintf(f->levering_id, sizeof(f->levering_id), "%s", store_col(s, 1));
 	} else {
-		rc = step == SQLITE_DONE ? br_error_set(err, BR_EINTERNAL, "no delivery %lld", (long long)f->levering)
+		rc = step == SQLITE_DONE ? br_error_set(err, BR_EINTERNAL, "geen levering %lld", (long long)f->levering)
 		     : store_fail(f->st, step, "reading a delivery", err);
 	}
 	sqlite3_finalize(s);
@@ -655,7 +655,7 @@ int bankfeedback_apply_pending(long *out_files, struct store *st, const struct s
 		return rc;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (mem_grow((void **)&ids, &cap, n + 1, sizeof(*ids)) < 0) {
-			rc = br_error_set(err, BR_ENOMEM, "out of memory");
+			rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 			goto out;
 		}
 		ids[n++] = sqlite3_column_int64(s, 0);
@@ -715,7 +715,7 @@ int bankfeedback_check_debits(long *out_opened, struct store *st, const struct s
 		int64_t id;
 
 		if (date_parse(&exec_day, exec, strlen(exec), err) < 0) {
-			rc = br_error_set(err, BR_EINTERNAL, "run %s has execution date '%s'", store_col(s, 1), exec);
+			rc = br_error_set(err, BR_EINTERNAL, "run %s heeft uitvoerdatum '%s'", store_col(s, 1), exec);
 			break;
 		}
 		deadline = add_business_days(exec_day, days);
@@ -855,8 +855,8 @@ int bankfeedback_owed_settle(struct store *st, int64_t run, struct br_error *err
 	if ((rc = store_step_done(st, u, "settling what was owed to third parties", err)) < 0)
 		goto out;
 	if (sqlite3_changes(store_db(st)) != want)
-		rc = br_error_set(err, BR_EINPUT, "the run pays %lld third-party payment(s) again of which only %d"
-				  " are still owed: another run paid them; prepare this month again",
+		rc = br_error_set(err, BR_EINPUT, "de run betaalt %lld betaling(en) aan derden opnieuw, waarvan er nog"
+				  " maar %d verschuldigd zijn: een andere run betaalde ze; bereid deze maand opnieuw voor",
 				  (long long)want, sqlite3_changes(store_db(st)));
 out:
 	sqlite3_finalize(n);

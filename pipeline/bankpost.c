@@ -51,7 +51,7 @@ int bankpost_sorter_new(struct bankpost_sorter **out, struct store *st, struct b
 
 	*out = NULL;
 	if (!s)
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	if ((rc = store_prepare(st, &q, "SELECT msg_id FROM run WHERE status = 'RELEASED' UNION"
 				" SELECT DISTINCT b.pmtinf_id FROM betaling b JOIN run r ON r.id = b.run"
 				" WHERE r.status = 'RELEASED' AND b.pmtinf_id IS NOT NULL", err)) < 0)
@@ -59,7 +59,7 @@ int bankpost_sorter_new(struct bankpost_sorter **out, struct store *st, struct b
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		if (mem_grow((void **)&s->ids, &cap, s->n_ids + 1, sizeof(*s->ids)) < 0 ||
 		    !(s->ids[s->n_ids] = strdup(store_col(q, 0)))) {
-			rc = br_error_set(err, BR_ENOMEM, "out of memory");
+			rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 			goto out;
 		}
 		s->n_ids++;
@@ -113,7 +113,7 @@ int bankpost_tx(struct bankpost_sorter *s, const struct camt_tx *t, struct br_er
 	if (!t->e2e_id[0] || (!t->has_return && !btc_is_return(t->btc)))
 		return 0;
 	if (mem_grow((void **)&s->rets, &s->cap_rets, s->n_rets + 1, sizeof(*s->rets)) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	r = &s->rets[s->n_rets++];
 	memset(r, 0, sizeof(*r));
 	r->line = t->line;

@@ -9,6 +9,7 @@
 
 #include "date.h"
 #include "iban.h"
+#include "reden_nl.h"
 #include "banned.h"
 
 /* A settings file is a few kilobytes; anything this large is not one. */
@@ -284,12 +285,12 @@ static int config_set(struct config *cfg, const struct config_key *k, const char
 	switch (k->type) {
 	case CT_INT:
 		if (config_int(v, &n) < 0) {
-			snprintf(why, whycap, "%.40s must be a whole number from %d to %d, not '%.80s'",
+			snprintf(why, whycap, "%.40s moet een geheel getal van %d tot en met %d zijn, niet '%.80s'",
 				k->key, k->min, k->max, v);
 			return -1;
 		}
 		if (n < k->min || n > k->max) {
-			snprintf(why, whycap, "%.40s = %d is out of range %d..%d", k->key, n,
+			snprintf(why, whycap, "%.40s = %d ligt buiten %d..%d", k->key, n,
 				k->min, k->max);
 			return -1;
 		}
@@ -298,7 +299,7 @@ static int config_set(struct config *cfg, const struct config_key *k, const char
 	case CT_MONTH:
 		month = -1;
 		if (len && month_parse(&month, v, len, &verr) < 0) {
-			snprintf(why, whycap, "%.40s must be YYYY-MM or empty: %.300s", k->key,
+			snprintf(why, whycap, "%.40s moet JJJJ-MM of leeg zijn: %.300s", k->key,
 				verr.msg);
 			return -1;
 		}
@@ -309,27 +310,31 @@ static int config_set(struct config *cfg, const struct config_key *k, const char
 		for (i = 0; i < len; i++)
 			chars += ((unsigned char)v[i] & 0xc0) != 0x80;
 		if (chars == 0 || chars > CONFIG_NAME_CHARS_MAX) {
-			snprintf(why, whycap, "%.40s must have 1 to %d characters, not %zu", k->key,
+			snprintf(why, whycap, "%.40s moet 1 tot en met %d tekens hebben, niet %zu", k->key,
 				CONFIG_NAME_CHARS_MAX, chars);
 			return -1;
 		}
 		break;
 	case CT_IBAN:
 		if (len && iban_validate(v, &verr) < 0) {
-			snprintf(why, whycap, "%.40s: %.300s", k->key, verr.msg);
+			/* iban.c words it in English for the record problems it
+			 * also makes; the operator reads Dutch (reden_nl.h) */
+			char nl[sizeof(verr.msg) + 64];
+
+			snprintf(why, whycap, "%.40s: %.300s", k->key, reden_nl(nl, sizeof(nl), verr.msg));
 			return -1;
 		}
 		break;
 	case CT_BIC:
 		if (len && !config_bic_ok(v)) {
-			snprintf(why, whycap, "%.40s '%.80s' is not a BIC (8 or 11 letters and digits, e.g. ABNANL2A)",
+			snprintf(why, whycap, "%.40s '%.80s' is geen BIC (8 of 11 letters en cijfers, bijvoorbeeld ABNANL2A)",
 				k->key, v);
 			return -1;
 		}
 		break;
 	case CT_CHOICE:
 		if (!config_is_word(k->choices, v)) {
-			snprintf(why, whycap, "%.40s = '%.80s' is not one of: %.80s", k->key, v,
+			snprintf(why, whycap, "%.40s = '%.80s' is niet een van: %.80s", k->key, v,
 				k->choices);
 			return -1;
 		}
@@ -339,14 +344,14 @@ static int config_set(struct config *cfg, const struct config_key *k, const char
 			if (v[i] < 'A' || v[i] > 'Z')
 				break;
 		if (len && (len != 4 || i != len)) {
-			snprintf(why, whycap, "%.40s '%.80s' is not a 4-letter ISO 20022 code or empty",
+			snprintf(why, whycap, "%.40s '%.80s' is geen ISO 20022-code van 4 letters (of leeg)",
 				k->key, v);
 			return -1;
 		}
 		break;
 	case CT_PATH:
 		if (!len) {
-			snprintf(why, whycap, "%.40s may not be empty", k->key);
+			snprintf(why, whycap, "%.40s mag niet leeg zijn", k->key);
 			return -1;
 		}
 		break;
@@ -354,7 +359,7 @@ static int config_set(struct config *cfg, const struct config_key *k, const char
 		break;
 	}
 	if (len >= k->size) {
-		snprintf(why, whycap, "%.40s is longer than %zu bytes", k->key, k->size - 1);
+		snprintf(why, whycap, "%.40s is langer dan %zu bytes", k->key, k->size - 1);
 		return -1;
 	}
 	memset(field, 0, k->size);
@@ -402,18 +407,18 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 			e--;
 		why[0] = '\0';
 		if ((size_t)(e - b) > CONFIG_LINE_MAX) {
-			snprintf(why, sizeof(why), "line is longer than %d bytes", CONFIG_LINE_MAX);
+			snprintf(why, sizeof(why), "regel is langer dan %d bytes", CONFIG_LINE_MAX);
 			goto bad;
 		}
 		for (c = b; c < e; c += u) {
 			if (*c == '\0' || ((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f) {
-				snprintf(why, sizeof(why), "control character (byte 0x%02x) in line",
+				snprintf(why, sizeof(why), "stuurteken (byte 0x%02x) in de regel",
 					(unsigned)(unsigned char)*c);
 				goto bad;
 			}
 			u = config_utf8_len((const unsigned char *)c, (size_t)(e - c));
 			if (u == 0) {
-				snprintf(why, sizeof(why), "line is not valid UTF-8");
+				snprintf(why, sizeof(why), "regel is geen geldige UTF-8");
 				goto bad;
 			}
 		}
@@ -429,7 +434,7 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 			const char *sb = b + 1, *se = e - 1;
 
 			if (e - b < 2 || *se != ']') {
-				snprintf(why, sizeof(why), "section line without closing ']'");
+				snprintf(why, sizeof(why), "sectieregel zonder sluitende ']'");
 				goto bad;
 			}
 			config_trim(&sb, &se);
@@ -439,7 +444,7 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 				    memcmp(config_sections[i], sb, (size_t)(se - sb)) == 0)
 					section = config_sections[i];
 			if (!section) {
-				snprintf(why, sizeof(why), "unknown section [%.*s]",
+				snprintf(why, sizeof(why), "onbekende sectie [%.*s]",
 					(int)(se - sb > 64 ? 64 : se - sb), sb);
 				goto bad;
 			}
@@ -449,7 +454,7 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 		eq = memchr(b, '=', (size_t)(e - b));
 		if (!eq) {
 			snprintf(why, sizeof(why),
-				"line is neither [section] nor key = value: '%.*s'",
+				"regel is geen [sectie] en geen sleutel = waarde: '%.*s'",
 				(int)(e - b > 64 ? 64 : e - b), b);
 			goto bad;
 		}
@@ -460,11 +465,11 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 			config_trim(&vb, &ve);
 			klen = (size_t)(ke - kb);
 			if (klen == 0) {
-				snprintf(why, sizeof(why), "key missing before '='");
+				snprintf(why, sizeof(why), "sleutel ontbreekt vóór '='");
 				goto bad;
 			}
 			if (klen >= sizeof(key)) {
-				snprintf(why, sizeof(why), "unknown key '%.*s'", 64, kb);
+				snprintf(why, sizeof(why), "onbekende sleutel '%.*s'", 64, kb);
 				goto bad;
 			}
 			memcpy(key, kb, klen);
@@ -473,7 +478,7 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 			value[ve - vb] = '\0';
 		}
 		if (!section) {
-			snprintf(why, sizeof(why), "key '%s' before any [section]", key);
+			snprintf(why, sizeof(why), "sleutel '%s' staat vóór elke [sectie]", key);
 			goto bad;
 		}
 		for (i = 0; i < CONFIG_NKEYS; i++)
@@ -483,14 +488,14 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 			const char *home = config_home_section(key);
 
 			if (home)
-				snprintf(why, sizeof(why), "key '%s' belongs in [%s], not in [%s]",
+				snprintf(why, sizeof(why), "sleutel '%s' hoort in [%s], niet in [%s]",
 					key, home, section);
 			else
-				snprintf(why, sizeof(why), "unknown key '%s' in [%s]", key, section);
+				snprintf(why, sizeof(why), "onbekende sleutel '%s' in [%s]", key, section);
 			goto bad;
 		}
 		if (seen[i]) {
-			snprintf(why, sizeof(why), "key '%s' in [%s] is given twice (first on line %ld)",
+			snprintf(why, sizeof(why), "sleutel '%s' in [%s] staat er twee keer (eerst op regel %ld)",
 				key, section, seen[i]);
 			goto bad;
 		}
@@ -501,7 +506,7 @@ static int config_parse(struct config *cfg, const char *path, const char *text, 
 	return 0;
 
 bad:
-	rc = br_error_set(err, BR_ECONFIG, "%s at %s:%ld", why, path, lineno);
+	rc = br_error_set(err, BR_ECONFIG, "%s:%ld: %s", path, lineno, why);
 	br_error_at(err, path, lineno);
 	return rc;
 }
@@ -517,9 +522,9 @@ int config_load(struct config *cfg, const char *path, struct br_error *err)
 	f = fopen(path, "rb");
 	if (!f) {
 		if (errno == ENOENT)
-			rc = br_error_set(err, BR_ENOINPUT, "settings file %s does not exist", path);
+			rc = br_error_set(err, BR_ENOINPUT, "instellingenbestand %s bestaat niet", path);
 		else
-			rc = br_error_set(err, BR_EIO, "cannot open settings file %s: %s", path,
+			rc = br_error_set(err, BR_EIO, "instellingenbestand %s kan niet worden geopend: %s", path,
 				strerror(errno));
 		br_error_at(err, path, 0);
 		goto out;
@@ -527,18 +532,18 @@ int config_load(struct config *cfg, const char *path, struct br_error *err)
 	/* style.md "Memory": untrusted input has a cap. */
 	text = malloc(CONFIG_FILE_MAX + 1);
 	if (!text) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", path);
 		goto out;
 	}
 	len = fread(text, 1, CONFIG_FILE_MAX + 1, f);
 	if (ferror(f)) {
-		rc = br_error_set(err, BR_EIO, "cannot read settings file %s: %s", path,
+		rc = br_error_set(err, BR_EIO, "instellingenbestand %s kan niet worden gelezen: %s", path,
 			strerror(errno));
 		br_error_at(err, path, 0);
 		goto out;
 	}
 	if (len > CONFIG_FILE_MAX) {
-		rc = br_error_set(err, BR_ECONFIG, "settings file %s is larger than %d bytes",
+		rc = br_error_set(err, BR_ECONFIG, "instellingenbestand %s is groter dan %d bytes",
 			path, CONFIG_FILE_MAX);
 		br_error_at(err, path, 0);
 		goto out;

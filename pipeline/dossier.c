@@ -10,6 +10,7 @@
 #include "iban.h"
 #include "log.h"
 #include "money.h"
+#include "reden_nl.h"
 #include "settle.h"
 #include "settle_store.h"
 #include "specification.h"
@@ -100,14 +101,14 @@ int dossier_show(FILE *out, const struct home *h, const struct rules *rules, con
 	if ((rc = print_run_specification(out, st, h, nummer, month, err)) != 0)
 		goto out;   /* the run's own text (or an error) */
 	if (rules_stale(rules, month))
-		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+		log_event(LOG_WARN, "de nieuwste regelset is meer dan zes maanden oud; er zijn waarschijnlijk nieuwe normen", NULL);
 	if ((rc = settle_settings_derive(&set, st, &h->cfg, month, err)) < 0 ||
 	    (rc = settle_source_open(&src, st, month, &set, nummer, err)) < 0)
 		goto out;
 	if ((rc = settle_source_next(src, &info, &in, err)) < 0)
 		goto out;
 	if (rc == 0) {
-		rc = br_error_set(err, BR_ENOINPUT, "no dossier %s in the store", nummer);
+		rc = br_error_set(err, BR_ENOINPUT, "geen dossier %s in de opslag", nummer);
 		goto out;
 	}
 	if ((rc = settle_dossier(&res, &in, rules, &set, month, err)) < 0)
@@ -136,8 +137,13 @@ int dossier_show(FILE *out, const struct home *h, const struct rules *rules, con
 	sd.derde_naam = derde_n;
 	sd.set = &set;
 	fprintf(out, "Voorlopige berekening: er is nog geen betaalrun voor deze maand.\n\n");
-	if (info.probleem[0])
-		fprintf(out, "LET OP: betaling geblokkeerd door een registerprobleem: %s\n\n", info.probleem);
+	if (info.probleem[0]) {
+		char nl[2 * sizeof(info.probleem)];
+
+		/* stored in English (reden_nl.h): shown in Dutch */
+		fprintf(out, "LET OP: betaling geblokkeerd door een registerprobleem: %s\n\n",
+			reden_nl(nl, sizeof(nl), info.probleem));
+	}
 	rc = specification_write(out, &sd, &in, &res, err);
 out:
 	settle_source_free(src);
@@ -159,16 +165,16 @@ int dossier_write_specification(const struct home *h, const char *nummer, int32_
 	if ((rc = specstore_text(&text, &len, NULL, NULL, st, h, nummer, month, run, err)) < 0)
 		goto out;
 	if (rc == 0) {
-		rc = run ? br_error_set(err, BR_ENOINPUT, "run %s has no specification for dossier %s", run, nummer)
-			 : br_error_set(err, BR_ENOINPUT, "no specification for dossier %s in %s: the month has no"
-					" prepared, approved or released regular run with that dossier", nummer,
+		rc = run ? br_error_set(err, BR_ENOINPUT, "run %s heeft geen specificatie voor dossier %s", run, nummer)
+			 : br_error_set(err, BR_ENOINPUT, "geen specificatie voor dossier %s in %s: de maand heeft geen"
+					" voorbereide, goedgekeurde of vrijgegeven reguliere run met dat dossier", nummer,
 					month_format(mb, month));
 		goto out;
 	}
 	if (path && strcmp(path, "-") != 0)
 		rc = fsutil_write_atomic(path, text, len, 0600, err);
 	else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
-		rc = br_error_set(err, BR_EIO, "cannot write the specification to standard output");
+		rc = br_error_set(err, BR_EIO, "de specificatie kan niet naar standaarduitvoer worden geschreven");
 	else
 		rc = 0;
 out:

@@ -43,12 +43,12 @@ static int home_absolute(char *out, size_t cap, const char *dir, struct br_error
 
 	if (dir[0] == '/') {
 		if (strlen(dir) >= cap)
-			return br_error_set(err, BR_ECONFIG, "the data directory path is too long: %.80s...", dir);
+			return br_error_set(err, BR_ECONFIG, "het pad van de datamap is te lang: %.80s...", dir);
 		memcpy(out, dir, strlen(dir) + 1);
 		return 0;
 	}
 	if (!getcwd(cwd, sizeof(cwd)))
-		return br_error_set(err, BR_EIO, "cannot tell the current directory: %s", strerror(errno));
+		return br_error_set(err, BR_EIO, "de huidige map is niet te bepalen: %s", strerror(errno));
 	return fsutil_join(out, cap, cwd, dir, err);
 }
 
@@ -72,7 +72,7 @@ int home_init(struct home *h, const char *dir_given, int need_conf, struct br_er
 	if (!need_conf)
 		return 0;
 	if (access(h->dir, F_OK) != 0)
-		return br_error_set(err, BR_ENOINPUT, "no data directory %s: run `betaalrun init` first (or give --home)",
+		return br_error_set(err, BR_ENOINPUT, "geen datamap %s: voer eerst `betaalrun init` uit (of geef --home)",
 				    h->dir);
 	return config_load(&h->cfg, h->conf, err);
 }
@@ -120,12 +120,12 @@ static int data_path(char out[FSUTIL_PATH_MAX], const struct home *h, int own, c
 	else
 		n = snprintf(out, FSUTIL_PATH_MAX, "%s/%s/%s", h->data, sub, name);
 	if (n < 0 || n >= FSUTIL_PATH_MAX)
-		return br_error_set(err, BR_ECONFIG, "the path of %s is longer than %d bytes", name,
+		return br_error_set(err, BR_ECONFIG, "het pad van %s is langer dan %d bytes", name,
 				    FSUTIL_PATH_MAX - 1);
 	if (access(out, R_OK) != 0)
-		return br_error_set(err, BR_ECONFIG, "%s is missing or unreadable (%s); the shipped data is read"
-				    " from %s (set BETAALRUN_DATADIR%s)", name, out, h->data,
-				    own ? " or [regels] map" : "");
+		return br_error_set(err, BR_ECONFIG, "%s ontbreekt of is onleesbaar (%s); de meegeleverde gegevens"
+				    " worden gelezen uit %s (stel BETAALRUN_DATADIR%s in)", name, out, h->data,
+				    own ? " of [regels] map" : "");
 	return 0;
 }
 

@@ -29,7 +29,7 @@ int ingest_allow_shrink(char sha[SHA256_HEX_LEN + 1], const struct home *h, cons
 	if ((rc = fsutil_digest_file(sha, NULL, file, (uint64_t)h->cfg.max_bestand_mb << 20, NULL, err)) < 0)
 		return rc;
 	if (!realpath(inbox, real_in) || !realpath(file, real_file))
-		return br_error_set(err, BR_ENOINPUT, "cannot resolve %s: %s", file, strerror(errno));
+		return br_error_set(err, BR_ENOINPUT, "%s kan niet worden gevonden: %s", file, strerror(errno));
 	slash = strrchr(real_file, '/');
 	if (slash && (size_t)(slash - real_file) == strlen(real_in) &&
 	    strncmp(real_file, real_in, strlen(real_in)) == 0)
@@ -56,7 +56,7 @@ static int after_intake(struct store *st, const struct home *h, const struct sig
 	    (rc = bankfeedback_check_debits(&missing, st, sig, h->cfg.afschrijving_dagen, now, err)) < 0)
 		return rc;
 	if (missing)
-		log_event(LOG_WARN, "bank", "batches_without_debit=%ld (BANK jobs)", missing);
+		log_event(LOG_WARN, "bank", "batches_without_debit=%ld (BANK-taken)", missing);
 	if (mr.matched || mr.unmatched || opened)
 		log_event(LOG_INFO, "heronderzoek", "signals_matched=%ld new_jobs=%ld holds=%ld"
 			  " signals_without_dossier=%ld register_jobs=%ld", mr.matched, mr.new_jobs, mr.holds,
@@ -143,10 +143,10 @@ int ingest_watch(const struct home *h, const struct signaltable *sig, struct br_
 	sigaction(SIGINT, &sa, NULL);
 	if ((fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0 ||
 	    inotify_add_watch(fd, h->inbox, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
-		rc = br_error_set(err, BR_EIO, "cannot watch %s: %s", h->inbox, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden bewaakt: %s", h->inbox, strerror(errno));
 		goto out;
 	}
-	log_event(LOG_INFO, "watching the inbox", "inbox=%s", h->inbox);
+	log_event(LOG_INFO, "de inbox wordt bewaakt", "inbox=%s", h->inbox);
 	while (!stop_requested) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		if (pending && (rc = watch_pass(&pending, h, sig, err)) < 0)
@@ -154,7 +154,7 @@ int ingest_watch(const struct home *h, const struct signaltable *sig, struct br_
 		if (poll(&p, 1, pending ? 1000 : 60000) < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = br_error_set(err, BR_EIO, "poll failed: %s", strerror(errno));
+			rc = br_error_set(err, BR_EIO, "poll mislukt: %s", strerror(errno));
 			goto out;
 		}
 		while (read(fd, buf, sizeof(buf)) > 0)
@@ -163,7 +163,7 @@ int ingest_watch(const struct home *h, const struct signaltable *sig, struct br_
 		if (!(p.revents & POLLIN))
 			pending = 1;
 	}
-	log_event(LOG_INFO, "stopped", "reason=signal");
+	log_event(LOG_INFO, "gestopt", "reason=signal");
 out:
 	if (fd >= 0)
 		close(fd);

@@ -149,14 +149,14 @@ static int schema_for(struct xmlin_schema **out, struct intake *in, const struct
 	int i, rc;
 
 	if (!(schema = levering_schema(h->kind, h->iso_version, &i)))
-		return br_error_set(err, BR_EINTERNAL, "no schema for delivery kind %d", (int)h->kind);
+		return br_error_set(err, BR_EINTERNAL, "geen schema voor leveringsoort %d", (int)h->kind);
 	if (!in->schema[i]) {
 		if ((rc = snprintf(path, sizeof(path), "%s/schemas/%s", in->o->data_dir,
 				   schema)) < 0 || (size_t)rc >= sizeof(path))
-			return br_error_set(err, BR_ECONFIG, "data directory path too long");
+			return br_error_set(err, BR_ECONFIG, "het pad van de meegeleverde gegevens is te lang");
 		if (access(path, R_OK) != 0)
-			return br_error_set(err, BR_ECONFIG, "%s is missing or unreadable (%s); the shipped data is"
-					    " read from %s (set BETAALRUN_DATADIR)", schema, path,
+			return br_error_set(err, BR_ECONFIG, "%s ontbreekt of is onleesbaar (%s); de meegeleverde gegevens"
+					    " worden gelezen uit %s (stel BETAALRUN_DATADIR in)", schema, path,
 					    in->o->data_dir);
 		if ((rc = xmlin_schema_load(&in->schema[i], path, err)) < 0)
 			return rc;
@@ -178,20 +178,20 @@ static int sniff(struct intake *in, struct entry *e, struct br_error *err)
 static const char *node_kind(mode_t mode)
 {
 	if (S_ISREG(mode))
-		return "regular file";
+		return "gewoon bestand";
 	if (S_ISLNK(mode))
-		return "symbolic link";
+		return "symbolische link";
 	if (S_ISDIR(mode))
-		return "directory";
+		return "map";
 	if (S_ISFIFO(mode))
 		return "named pipe (FIFO)";
 	if (S_ISCHR(mode))
-		return "character device";
+		return "tekenapparaat";
 	if (S_ISBLK(mode))
-		return "block device";
+		return "blokapparaat";
 	if (S_ISSOCK(mode))
 		return "socket";
-	return "special file of unknown type";
+	return "speciaal bestand van onbekende soort";
 }
 
 /* formats.md §5: a name is kept as long as it can be stored and shown as
@@ -236,7 +236,7 @@ static void log_left(const struct entry *e, const char *why)
 {
 	char b[300];
 
-	log_event(LOG_INFO, "file left in the inbox for the next pass", "file=%s why=%s",
+	log_event(LOG_INFO, "bestand blijft in de inbox tot de volgende ronde", "file=%s why=%s",
 		  log_q(b, sizeof(b), e->name), why);
 }
 
@@ -250,14 +250,14 @@ static int inbox_remove(struct intake *in, struct entry *e, struct br_error *err
 	struct stat now;
 
 	if (fstatat(in->inbox_fd, e->name, &now, AT_SYMLINK_NOFOLLOW) != 0)
-		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot look at %s in the inbox: %s",
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "%s in de inbox kan niet worden bekeken: %s",
 							  e->name, strerror(errno));
 	if (!same_file(&e->read_st, &now)) {
-		log_left(e, "\"it changed after it was read\"");
+		log_left(e, "\"het veranderde nadat het gelezen was\"");
 		return 0;
 	}
 	if (unlinkat(in->inbox_fd, e->name, 0) != 0 && errno != ENOENT)
-		return br_error_set(err, BR_EIO, "cannot remove %s from the inbox: %s", e->name, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet uit de inbox worden verwijderd: %s", e->name, strerror(errno));
 	return 0;
 }
 
@@ -290,7 +290,7 @@ static int quarantine_name(char *qname, size_t cap, struct intake *in, const str
 	if (name_is_storable(e->name))
 		snprintf(base, sizeof(base), "%s", e->name);
 	else if (fsutil_safe_name(base, e->name) < 0)
-		return br_error_set(err, BR_EINTERNAL, "OpenSSL cannot hash a file name");
+		return br_error_set(err, BR_EINTERNAL, "OpenSSL kan geen hash van een bestandsnaam maken");
 	/* 2026-11-28T03:18:55 -> 20261128T031855 */
 	for (i = 0, j = 0; in->now[i] && j < sizeof(stamp) - 1; i++)
 		if (in->now[i] != '-' && in->now[i] != ':')
@@ -304,14 +304,14 @@ static int quarantine_name(char *qname, size_t cap, struct intake *in, const str
 		else
 			n = snprintf(qname, cap, "%s-%d-%s", stamp, try, base);
 		if (n < 0 || (size_t)n >= cap)
-			return br_error_set(err, BR_EINTERNAL, "quarantine name too long");
+			return br_error_set(err, BR_EINTERNAL, "naam in quarantaine te lang");
 		if (fsutil_join(p1, sizeof(p1), in->qdir, qname, err) < 0)
 			return BR_EINTERNAL;
 		snprintf(p2, sizeof(p2), "%s.reason.reason", p1);
 		if (!fsutil_exists(p1) && !fsutil_exists(p2))
 			return 0;
 	}
-	return br_error_set(err, BR_EIO, "quarantine/ holds 100 files named like %s already", base);
+	return br_error_set(err, BR_EIO, "quarantine/ bevat al 100 bestanden met een naam als %s", base);
 }
 
 /* The action a reason proposes. */
@@ -328,32 +328,32 @@ static int reason_write(struct intake *in, const struct entry *e, const struct b
 	switch (act) {
 	case QA_KRIMP:
 		/* formats.md §1: only the shrink guard may be overruled */
-		snprintf(action, sizeof(action), "check with the sender that these dossiers really ended; if the"
-			 " export is right, accept it with `betaalrun ingest --krimp-toestaan quarantine/%s`;"
-			 " if not, ask for a complete export", qname);
+		snprintf(action, sizeof(action), "ga bij de leverancier na of deze dossiers echt zijn beëindigd;"
+			 " klopt de export, aanvaard hem dan met `betaalrun ingest --krimp-toestaan quarantine/%s`;"
+			 " zo niet, vraag een volledige export", qname);
 		break;
 	case QA_NOT_A_FILE:
-		snprintf(action, sizeof(action), "this is not a delivery: find out who put it in the inbox, then"
-			 " remove it from quarantine/ (nothing it points to was opened or changed)");
+		snprintf(action, sizeof(action), "dit is geen levering: zoek uit wie het in de inbox zette en"
+			 " verwijder het daarna uit quarantine/ (er is niets geopend of gewijzigd)");
 		break;
 	case QA_NAME:
-		snprintf(action, sizeof(action), "ask the sender to deliver the file again under a plain name"
-			 " (printable UTF-8, at most %d bytes); it was not read", INBOX_NAME_MAX);
+		snprintf(action, sizeof(action), "vraag de leverancier het bestand opnieuw aan te leveren onder een"
+			 " gewone naam (leesbare UTF-8, ten hoogste %d bytes); het is niet gelezen", INBOX_NAME_MAX);
 		break;
 	case QA_UNREADABLE:
-		snprintf(action, sizeof(action), "make the file readable for betaalrun (or ask the sender to"
-			 " deliver it again) and put it in the inbox again");
+		snprintf(action, sizeof(action), "maak het bestand leesbaar voor betaalrun (of vraag de leverancier"
+			 " het opnieuw aan te leveren) en zet het weer in de inbox");
 		break;
 	default:
-		snprintf(action, sizeof(action), "correct the file (or ask the sender for a corrected delivery)"
-			 " and put it in the inbox again");
+		snprintf(action, sizeof(action), "verbeter het bestand (of vraag de leverancier om een verbeterde"
+			 " levering) en zet het weer in de inbox");
 	}
 	if (why->line > 0)
 		snprintf(lb, sizeof(lb), "%ld", why->line);
 	else
 		snprintf(lb, sizeof(lb), "-");
 	if ((n = snprintf(path, sizeof(path), "%s/%s.reason", in->qdir, qname)) < 0 || (size_t)n >= sizeof(path))
-		return br_error_set(err, BR_EINTERNAL, "path too long: %s/%s.reason", in->qdir, qname);
+		return br_error_set(err, BR_EINTERNAL, "pad te lang: %s/%s.reason", in->qdir, qname);
 	{
 		/* Every value is escaped (log_record_format): a name or a
 		 * problem that holds line breaks cannot add a line of its own.
@@ -375,10 +375,10 @@ static int reason_write(struct intake *in, const struct entry *e, const struct b
 		for (cap = 64, i = 0; i < nf; i++)
 			cap += strlen(f[i].key) + 4 * strlen(f[i].value) + 4;
 		if (!(text = malloc(cap)))
-			return br_error_set(err, BR_ENOMEM, "out of memory writing a quarantine reason");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het schrijven van een quarantainereden");
 		if (log_record_format(text, cap, f, nf) < 0) {
 			free(text);
-			return br_error_set(err, BR_EINTERNAL, "cannot format a quarantine reason");
+			return br_error_set(err, BR_EINTERNAL, "een quarantainereden kan niet worden opgemaakt");
 		}
 	}
 	rc = fsutil_write_atomic(path, text, strlen(text), 0600, err);
@@ -408,12 +408,12 @@ static int quarantine_move(struct intake *in, struct entry *e, const struct stat
 	int fd = -1, rc = 0, renamed = 0;
 
 	*moved_hidden = 0;
-	*left = "\"it changed while it was looked at\"";
+	*left = "\"het veranderde terwijl het bekeken werd\"";
 	if ((rc = fsutil_join(dst, sizeof(dst), in->qdir, qname, err)) < 0)
 		return rc;
 	if (fstatat(in->inbox_fd, e->name, &now, AT_SYMLINK_NOFOLLOW) != 0) {
-		*left = "\"it is gone\"";
-		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "cannot look at %s in the inbox: %s",
+		*left = "\"het is weg\"";
+		return errno == ENOENT ? 0 : br_error_set(err, BR_EIO, "%s in de inbox kan niet worden bekeken: %s",
 							  e->name, strerror(errno));
 	}
 	if (!same_file(want, &now))
@@ -426,16 +426,16 @@ static int quarantine_move(struct intake *in, struct entry *e, const struct stat
 	if (renameat(in->inbox_fd, e->name, AT_FDCWD, dst) == 0) {
 		rc = renamed = 1;
 	} else if (errno != EXDEV) {
-		rc = br_error_set(err, BR_EIO, "cannot move %s to %s: %s", e->name, dst, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet naar %s worden verplaatst: %s", e->name, dst, strerror(errno));
 	} else if (e->copy && S_ISREG(now.st_mode)) {
 		if ((rc = fsutil_move(e->copy, dst, err)) == 0 &&
 		    (rc = inbox_remove(in, e, err)) == 0)
 			rc = 1;
 	} else if (fstatat(in->inbox_fd, hidden, &taken, AT_SYMLINK_NOFOLLOW) == 0) {
-		*left = "\"the name to move it aside to is taken\"";
+		*left = "\"de naam om het opzij te zetten is bezet\"";
 		rc = 0; /* never over another entry: left for the next pass */
 	} else if (renameat(in->inbox_fd, e->name, in->inbox_fd, hidden) != 0) {
-		rc = br_error_set(err, BR_EIO, "cannot move %s aside: %s", e->name, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet opzij worden gezet: %s", e->name, strerror(errno));
 	} else {
 		*moved_hidden = 1;
 		rc = 1;
@@ -488,7 +488,7 @@ static int quarantine(struct intake *in, struct entry *e, const struct br_error 
 	}
 	if (moved_hidden) {
 		/* the inbox is on another file system: say where it is now */
-		snprintf(stored, sizeof(stored), "inbox/%s (another file system than quarantine/)", hidden);
+		snprintf(stored, sizeof(stored), "inbox/%s (ander bestandssysteem dan quarantine/)", hidden);
 		if ((rc = reason_write(in, e, why, act, qname, stored, err)) < 0)
 			return rc;
 	}
@@ -500,7 +500,7 @@ static int quarantine(struct intake *in, struct entry *e, const struct br_error 
 			snprintf(lb, sizeof(lb), "%ld", why->line);
 		else
 			snprintf(lb, sizeof(lb), "-");
-		log_event(LOG_WARN, "file quarantined", "file=%s kind=%s stored_as=%s line=%s reason=%s",
+		log_event(LOG_WARN, "bestand in quarantaine", "file=%s kind=%s stored_as=%s line=%s reason=%s",
 			  log_q(b2, sizeof(b2), e->name), log_q(b3, sizeof(b3), node_kind(e->st.st_mode)),
 			  log_q(b4, sizeof(b4), stored), lb, log_q(b1, sizeof(b1), why->msg));
 	}
@@ -523,7 +523,7 @@ static int archive_path(char *out, size_t cap, struct intake *in, struct entry *
 	date_to_ymd(in->today, &y, &m, &d);
 	rc = snprintf(out, cap, "archive/%04d/%02d/%s%s", y, m, e->name, gz);
 	if (rc < 0 || (size_t)rc >= cap)
-		return br_error_set(err, BR_EINTERNAL, "archive path too long for %s", e->name);
+		return br_error_set(err, BR_EINTERNAL, "archiefpad te lang voor %s", e->name);
 	if ((rc = store_prepare(in->st, &s, "SELECT 1 FROM levering WHERE archief = ?1", err)) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
@@ -534,7 +534,7 @@ static int archive_path(char *out, size_t cap, struct intake *in, struct entry *
 	if (taken || fsutil_exists(abs)) {
 		rc = snprintf(out, cap, "archive/%04d/%02d/%.12s-%s%s", y, m, e->sha, e->name, gz);
 		if (rc < 0 || (size_t)rc >= cap)
-			return br_error_set(err, BR_EINTERNAL, "archive path too long for %s", e->name);
+			return br_error_set(err, BR_EINTERNAL, "archiefpad te lang voor %s", e->name);
 	}
 	return 0;
 }
@@ -567,12 +567,12 @@ static int pending_path(char *dir, char *pending, const char *abs, struct br_err
 	int rc;
 
 	if (!slash || n >= FSUTIL_PATH_MAX)
-		return br_error_set(err, BR_EINTERNAL, "not an archive path: %s", abs);
+		return br_error_set(err, BR_EINTERNAL, "geen archiefpad: %s", abs);
 	memcpy(dir, abs, n);
 	dir[n] = '\0';
 	rc = snprintf(pending, FSUTIL_PATH_MAX, "%s/.%s.pending", dir, slash + 1);
 	if (rc < 0 || rc >= FSUTIL_PATH_MAX)
-		return br_error_set(err, BR_EINTERNAL, "archive path too long: %s", abs);
+		return br_error_set(err, BR_EINTERNAL, "archiefpad te lang: %s", abs);
 	return 0;
 }
 
@@ -641,7 +641,7 @@ static int archive(struct intake *in, struct entry *e, const char *rel, struct e
 	if (early && early_archive_finish(early) == 0) {
 		/* durable under its hidden name: now under its own */
 		if (rename(pending, abs) != 0)
-			return br_error_set(err, BR_EIO, "cannot rename %s: %s", pending, strerror(errno));
+			return br_error_set(err, BR_EIO, "%s kan niet worden hernoemd: %s", pending, strerror(errno));
 		if ((rc = fsutil_sync_dir(dir, err)) < 0)
 			return rc;
 	} else if ((rc = fsutil_copy_atomic(abs, e->copy, !fsutil_is_gzip(e->copy), 0600, err)) < 0) {
@@ -701,7 +701,7 @@ static int feed_start(struct ingest *g, size_t size, void (*copy)(void *slot, co
 		      struct br_error *err)
 {
 	if (ring_running(&g->ring))
-		return br_error_set(err, BR_EINTERNAL, "two headers in %s", g->e->name);
+		return br_error_set(err, BR_EINTERNAL, "twee kopregels in %s", g->e->name);
 	g->store = store;
 	return ring_start(&g->ring, size, copy, store_one, g, err);
 }
@@ -710,10 +710,10 @@ static int feed_start(struct ingest *g, size_t size, void (*copy)(void *slot, co
 static int feed_push(struct ingest *g, const void *rec, struct br_error *err)
 {
 	if (!ring_running(&g->ring))
-		return br_error_set(err, BR_EINTERNAL, "a record before its header in %s", g->e->name);
+		return br_error_set(err, BR_EINTERNAL, "een record vóór de kop in %s", g->e->name);
 	/* on failure the store thread's error replaces this one (ring_finish) */
 	if (ring_push(&g->ring, rec) < 0)
-		return br_error_set(err, BR_EINTERNAL, "storing %s failed", g->e->name);
+		return br_error_set(err, BR_EINTERNAL, "opslaan van %s mislukt", g->e->name);
 	g->parsed++;
 	progress(g);
 	return 0;
@@ -794,7 +794,7 @@ static int check_header(struct ingest *g, const struct levering_header *h, struc
 {
 	/* The parser read the same root as the sniffer; anything else is a bug. */
 	if (strcmp(h->levering_id, g->e->hdr.levering_id) != 0)
-		return br_error_set(err, BR_EINTERNAL, "leveringId changed while reading %s", g->e->name);
+		return br_error_set(err, BR_EINTERNAL, "leveringId veranderde tijdens het lezen van %s", g->e->name);
 	return 0;
 }
 
@@ -868,13 +868,13 @@ static int explain_duplicate(struct ingest *g, const char *table, const char *co
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		if (sqlite3_column_int64(s, 2) == g->levering)
-			br_error_set(err, BR_EINPUT, "%s %s appears twice in this file (first at line %d)",
+			br_error_set(err, BR_EINPUT, "%s %s komt twee keer voor in dit bestand (eerst op regel %d)",
 				     label, id, sqlite3_column_int(s, 0));
 		else
-			br_error_set(err, BR_EINPUT, "%s %s was already delivered in file %s (line %d)",
+			br_error_set(err, BR_EINPUT, "%s %s is al geleverd in bestand %s (regel %d)",
 				     label, id, (const char *)sqlite3_column_text(s, 1), sqlite3_column_int(s, 0));
 	} else {
-		br_error_set(err, BR_EINPUT, "%s %s is not unique", label, id);
+		br_error_set(err, BR_EINPUT, "%s %s is niet uniek", label, id);
 	}
 	sqlite3_finalize(s);
 	br_error_at(err, g->e->name, line);
@@ -1005,8 +1005,8 @@ static int store_signal(struct ingest *g, const void *rec, struct br_error *err)
 	/* signals.md: the table is the contract; an unknown Soort refuses the file. */
 	if (!signaltable_find(g->in->o->signals, r->soort)) {
 		br_error_set(err, BR_EINPUT,
-			     "signal Soort %s (SignaalId %s) is not in the signal table"
-			     " (data/rules/signaaltabel.xml); the file is refused until the table knows it",
+			     "signaalsoort %s (SignaalId %s) staat niet in de signaaltabel"
+			     " (data/rules/signaaltabel.xml); het bestand wordt geweigerd tot de tabel haar kent",
 			     r->soort, r->signaal_id);
 		br_error_at(err, g->e->name, r->line);
 		return BR_EINPUT;
@@ -1099,8 +1099,9 @@ static int on_camt_header(void *ctx, const struct levering_header *h, struct br_
 	if ((rc = check_header(g, h, err)) < 0)
 		return rc;
 	if (!g->in->o->cfg->debiteur_iban[0])
-		return br_error_set(err, BR_EINPUT, "betaalrun.conf has no [debiteur] iban: a bank statement cannot"
-				    " be checked against the account betaalrun pays from; set it and drop the file again");
+		return br_error_set(err, BR_EINPUT, "betaalrun.conf heeft geen [debiteur] iban: een bankbestand kan niet"
+				    " worden vergeleken met de rekening waarvan betaalrun betaalt; vul die in en zet het"
+				    " bestand opnieuw in de inbox");
 	if ((rc = bankpost_sorter_new(&g->sorter, g->in->st, err)) < 0 ||
 	    (rc = store_prepare(g->in->st, &g->ins,
 				"INSERT INTO bankpost (levering, regel, soort, boekdatum, bedrag_cents, msg_id, pmtinf_id,"
@@ -1134,9 +1135,9 @@ static int finish_camt(struct ingest *g, struct br_error *err)
 {
 	if (g->camt_accounts_ours)
 		return 0;
-	return br_error_set(err, BR_EINPUT, "statement %s is for account %s, not for the account betaalrun pays"
-			    " from (betaalrun.conf [debiteur] iban): it is not betaalrun's; give it to whoever keeps"
-			    " that account", g->e->hdr.levering_id, g->camt_other[0] ? g->camt_other : "(none)");
+	return br_error_set(err, BR_EINPUT, "afschrift %s is van rekening %s, niet van de rekening waarvan betaalrun"
+			    " betaalt (betaalrun.conf [debiteur] iban): het is niet voor betaalrun; geef het aan wie"
+			    " die rekening beheert", g->e->hdr.levering_id, g->camt_other[0] ? g->camt_other : "(geen)");
 }
 
 static int on_camt_tx(void *ctx, const struct camt_tx *t, struct br_error *err)
@@ -1206,8 +1207,8 @@ static int insert_ledger(struct ingest *g, const char *archief, struct br_error 
 	sqlite3_bind_text(s, 2, e->hdr.levering_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		br_error_set(err, BR_EINPUT,
-			     "leveringId %s was already delivered (file %s, received %s) with different"
-			     " content; a corrected delivery needs a new leveringId",
+			     "leveringId %s is al geleverd (bestand %s, ontvangen %s) met een andere"
+			     " inhoud; een verbeterde levering heeft een nieuwe leveringId nodig",
 			     e->hdr.levering_id, (const char *)sqlite3_column_text(s, 0),
 			     (const char *)sqlite3_column_text(s, 1));
 		sqlite3_finalize(s);
@@ -1299,7 +1300,7 @@ static int parse_into_store(struct ingest *g, struct br_error *err)
 		break;
 	}
 	default:
-		rc = br_error_set(err, BR_EINTERNAL, "unknown delivery kind");
+		rc = br_error_set(err, BR_EINTERNAL, "onbekende leveringsoort");
 	}
 	if ((rc = ring_finish(&g->ring, rc, err)) < 0)
 		goto out;
@@ -1351,7 +1352,7 @@ static int handle_known(struct intake *in, struct entry *e, sqlite3_int64 leveri
 	int rc;
 
 	if (!archived) {
-		log_event(LOG_INFO, "finishing the archive of an ingested file", "file=%s",
+		log_event(LOG_INFO, "archivering van een ingelezen bestand wordt afgemaakt", "file=%s",
 			  log_q(b, sizeof(b), e->name));
 		in->sum->recovered++;
 		return archive(in, e, archief, NULL, err);
@@ -1369,7 +1370,7 @@ static int handle_known(struct intake *in, struct entry *e, sqlite3_int64 leveri
 		return rc;
 	if ((rc = inbox_remove(in, e, err)) < 0)
 		return rc;
-	log_event(LOG_INFO, "duplicate skipped", "file=%s sha256=%.12s", log_q(b, sizeof(b), e->name), e->sha);
+	log_event(LOG_INFO, "dubbel bestand overgeslagen", "file=%s sha256=%.12s", log_q(b, sizeof(b), e->name), e->sha);
 	in->sum->duplicates++;
 	return 0;
 }
@@ -1443,7 +1444,7 @@ static int ingest_file(struct intake *in, struct entry *e, struct br_error *err)
 	progress_end(&g.bar);
 	{
 		char b1[300], b2[100];
-		log_event(LOG_INFO, "file ingested", "file=%s kind=%s levering=%s records=%ld unknown_bsn=%ld",
+		log_event(LOG_INFO, "bestand ingelezen", "file=%s kind=%s levering=%s records=%ld unknown_bsn=%ld",
 			  log_q(b1, sizeof(b1), e->name), levering_kind_name(e->hdr.kind),
 			  log_q(b2, sizeof(b2), e->hdr.levering_id), g.records, g.unknown);
 	}
@@ -1498,7 +1499,7 @@ static int list_inbox(struct entry **out, size_t *out_n, struct intake *in, stru
 	*out = NULL;
 	*out_n = 0;
 	if ((fd = dup(in->inbox_fd)) < 0 || !(d = fdopendir(fd))) {
-		rc = br_error_set(err, BR_EIO, "cannot read the inbox %s: %s", in->o->inbox, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "de inbox %s kan niet worden gelezen: %s", in->o->inbox, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		goto out;
@@ -1512,7 +1513,7 @@ static int list_inbox(struct entry **out, size_t *out_n, struct intake *in, stru
 		if (n >= INBOX_MAX_FILES)
 			break; /* the rest waits for the next run */
 		if (mem_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
-			rc = br_error_set(err, BR_ENOMEM, "out of memory listing the inbox");
+			rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van de inbox");
 			goto out;
 		}
 		e = &v[n];
@@ -1520,12 +1521,12 @@ static int list_inbox(struct entry **out, size_t *out_n, struct intake *in, stru
 		if (fstatat(in->inbox_fd, de->d_name, &e->st, AT_SYMLINK_NOFOLLOW) != 0) {
 			if (errno == ENOENT)
 				continue; /* gone meanwhile */
-			rc = br_error_set(err, BR_EIO, "cannot look at an entry of the inbox %s: %s",
+			rc = br_error_set(err, BR_EIO, "een item in de inbox %s kan niet worden bekeken: %s",
 					  in->o->inbox, strerror(errno));
 			goto out;
 		}
 		if (!(e->name = strdup(de->d_name))) {
-			rc = br_error_set(err, BR_ENOMEM, "out of memory listing the inbox");
+			rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van de inbox");
 			goto out;
 		}
 		n++;
@@ -1571,15 +1572,15 @@ static int refuse_node(struct intake *in, struct entry *e, struct br_error *err)
 	ssize_t n;
 
 	if (!S_ISLNK(e->st.st_mode))
-		return refuse(in, e, QA_NOT_A_FILE, err, "a %s is not a delivery: the inbox takes regular"
-			      " files only; it was not opened", kind);
+		return refuse(in, e, QA_NOT_A_FILE, err, "een %s is geen levering: de inbox neemt alleen"
+			      " gewone bestanden aan; het is niet geopend", kind);
 	if ((n = readlinkat(in->inbox_fd, e->name, target, sizeof(target) - 1)) < 0)
 		n = 0;
 	target[n] = '\0';
 	if ((size_t)n == sizeof(target) - 1)
 		snprintf(target + sizeof(target) - 4, 4, "...");
-	return refuse(in, e, QA_NOT_A_FILE, err, "a symbolic link (to '%s') is not a delivery: the inbox"
-		      " takes regular files only, and a link is never followed", target);
+	return refuse(in, e, QA_NOT_A_FILE, err, "een symbolische link (naar '%s') is geen levering: de"
+		      " inbox neemt alleen gewone bestanden aan, en een link wordt nooit gevolgd", target);
 }
 
 /*
@@ -1600,26 +1601,26 @@ static int read_entry(struct intake *in, struct entry *e, struct br_error *err)
 	if (!S_ISREG(e->st.st_mode))
 		return refuse_node(in, e, err);
 	if (!name_is_storable(e->name))
-		return refuse(in, e, QA_NAME, err, "the file name cannot be stored or shown as it is (%zu bytes%s):"
-			      " only plain names of at most %d bytes are taken", strlen(e->name),
-			      log_is_plain(e->name) ? "" : ", with line breaks, control characters or bytes that"
-			      " are not UTF-8", INBOX_NAME_MAX);
+		return refuse(in, e, QA_NAME, err, "de bestandsnaam kan niet worden opgeslagen of getoond zoals hij is"
+			      " (%zu bytes%s): alleen gewone namen van ten hoogste %d bytes worden aangenomen", strlen(e->name),
+			      log_is_plain(e->name) ? "" : ", met regeleinden, stuurtekens of bytes die"
+			      " geen UTF-8 zijn", INBOX_NAME_MAX);
 	if ((uint64_t)e->st.st_size > in->lim.max_bytes)
-		return refuse(in, e, QA_CORRECT, err, "file is %llu bytes, larger than the limit of %llu MiB"
-			      " (max_bestand_mb)", (unsigned long long)e->st.st_size,
+		return refuse(in, e, QA_CORRECT, err, "het bestand is %llu bytes, groter dan de grens van %llu"
+			      " MiB (max_bestand_mb)", (unsigned long long)e->st.st_size,
 			      (unsigned long long)(in->lim.max_bytes >> 20));
 	if ((fd = inbox_open(in, e->name, &e->st, 0, &before)) < 0) {
 		if (errno == EACCES || errno == EPERM)
-			return refuse(in, e, QA_UNREADABLE, err, "the file cannot be read: %s", strerror(errno));
+			return refuse(in, e, QA_UNREADABLE, err, "het bestand kan niet worden gelezen: %s", strerror(errno));
 		if (errno == ENOENT || errno == ESTALE || errno == ELOOP || errno == ENXIO) {
-			log_left(e, "\"it was gone or replaced before it was opened\"");
+			log_left(e, "\"het was weg of vervangen voordat het geopend werd\"");
 			return 0;
 		}
-		return br_error_set(err, BR_EIO, "cannot open %s in the inbox: %s", e->name, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s in de inbox kan niet worden geopend: %s", e->name, strerror(errno));
 	}
 	n = snprintf(copy, sizeof(copy), "%s/.inbox-%zu.tmp-%ld", in->work, e->idx, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(copy)) {
-		rc = br_error_set(err, BR_EINTERNAL, "path too long: %s", in->work);
+		rc = br_error_set(err, BR_EINTERNAL, "pad te lang: %s", in->work);
 		goto out;
 	}
 	br_error_clear(&why);
@@ -1627,14 +1628,14 @@ static int read_entry(struct intake *in, struct entry *e, struct br_error *err)
 	if (fstat(fd, &e->read_st) != 0) {
 		if (rc == 0)
 			unlink(copy);
-		rc = br_error_set(err, BR_EIO, "cannot look at %s in the inbox: %s", e->name, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s in de inbox kan niet worden bekeken: %s", e->name, strerror(errno));
 		goto out;
 	}
 	if (!same_file(&before, &e->read_st) || (rc == 0 && (uint64_t)e->read_st.st_size != e->size)) {
 		/* still being written: what was read is no delivery yet */
 		if (rc == 0)
 			unlink(copy);
-		log_left(e, "\"it changed while it was read (still being written?)\"");
+		log_left(e, "\"het veranderde tijdens het lezen (wordt het nog geschreven?)\"");
 		rc = 0;
 		goto out;
 	}
@@ -1653,7 +1654,7 @@ static int read_entry(struct intake *in, struct entry *e, struct br_error *err)
 	}
 	if (!(e->copy = strdup(copy))) {
 		unlink(copy);
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		goto out;
 	}
 	rc = 1;
@@ -1729,7 +1730,7 @@ static int intake_dirs(struct intake *in, struct br_error *err)
 		return rc;
 	if ((in->inbox_fd = open(in->o->inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return br_error_set(err, errno == ENOENT ? BR_ENOINPUT : BR_EIO,
-				    "cannot read the inbox %s: %s", in->o->inbox, strerror(errno));
+				    "de inbox %s kan niet worden gelezen: %s", in->o->inbox, strerror(errno));
 	return 0;
 }
 
@@ -1789,7 +1790,7 @@ int intake_run(struct intake_summary *out, struct store *st, const struct intake
 	    (rc = list_inbox(&v, &n, &in, err)) < 0)
 		goto out;
 	if (n && !(todo = calloc(n, sizeof(*todo)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

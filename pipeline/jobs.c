@@ -24,7 +24,10 @@
  * Free text from a signal (its Omschrijving) reaches hold reasons, job
  * descriptions and listings only with every run of nine digits masked
  * (log_mask_digits): whatever a sender wrote there, no BSN is copied out
- * of the signal table.
+ * of the signal table.  What `jobs list` and `jobs show` print is masked
+ * the same way, every value of it: a dossier number, a kenmerk in a key,
+ * a signal id or an operator's name can hold a run of nine digits as well
+ * (the specification writer masks its text likewise).
  */
 #include "jobs.h"
 
@@ -40,6 +43,7 @@
 #include "levering.h"
 #include "log.h"
 #include "money.h"
+#include "reden_nl.h"
 
 #include "textbuf.h"
 #include "worklist.h"
@@ -53,6 +57,7 @@
 
 #define REDEN_MAX 2048          /* an event's or hold's reason, cut beyond */
 #define TEXT_MAX 1024           /* free text copied from a signal, cut beyond */
+#define SHOWN_MAX 256           /* one value a listing shows (an id, a name, a key) */
 #define CSV_MAX ((size_t)512 * 1024 * 1024)  /* the worklist CSV */
 #define STATUS_MAX 16
 
@@ -369,7 +374,7 @@ int jobs_match_signals(struct jobs_match_result *out, struct store *st, const st
 
 	memset(&res, 0, sizeof(res));
 	if (!st || !t)
-		return br_error_set(err, BR_EINTERNAL, "jobs_match_signals: no store or no signal table");
+		return br_error_set(err, BR_EINTERNAL, "jobs_match_signals: geen opslag of geen signaaltabel");
 	jobs_init(&j, st, now);
 	if ((rc = tx_begin(&tx, st, err)) < 0)
 		return rc;
@@ -403,8 +408,8 @@ int jobs_match_signals(struct jobs_match_result *out, struct store *st, const st
 			/* the table is the contract (signaltable.h): intake refused
 			 * such files, so the table lost a kind it had */
 			rc = br_error_set(err, BR_ECONFIG,
-					  "signal %s has Soort %s, which the signal table does not know;"
-					  " restore it in signaaltabel.xml", g.signaal_id, g.soort);
+					  "signaal %s heeft soort %s, die de signaaltabel niet kent;"
+					  " zet die terug in signaaltabel.xml", g.signaal_id, g.soort);
 			goto out;
 		}
 		if ((rc = store_col_date(&g.signaaldatum, sigs, 3, 0, "a Signaaldatum", err)) < 0 ||
@@ -458,11 +463,11 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 	if (out_id)
 		*out_id = 0;
 	if (!st || !t || !taak || from_day == DATE_NONE)
-		return br_error_set(err, BR_EINTERNAL, "jobs_open_event: missing store, table, kind or date");
+		return br_error_set(err, BR_EINTERNAL, "jobs_open_event: opslag, tabel, soort of datum ontbreekt");
 	if (!(jk = signaltable_find_job(t, taak)))
-		return br_error_set(err, BR_ECONFIG, "the signal table has no Taak %s (signaaltabel.xml)", taak);
+		return br_error_set(err, BR_ECONFIG, "de signaaltabel heeft geen Taak %s (signaaltabel.xml)", taak);
 	if (sleutel && (!sleutel[0] || strchr(sleutel, ']')))
-		return br_error_set(err, BR_EINTERNAL, "job key '%s' is empty or holds ']'", sleutel);
+		return br_error_set(err, BR_EINTERNAL, "taaksleutel '%s' is leeg of bevat ']'", sleutel);
 	masked(text, sizeof(text), has_text(omschrijving) ? omschrijving : taak);
 	if (sleutel)
 		snprintf(waarom, sizeof(waarom), "[%s] %s", sleutel, text);
@@ -540,7 +545,7 @@ int jobs_record_herberekening(struct store *st, int64_t dossier, const char *sle
 	int rc;
 
 	if (!st)
-		return br_error_set(err, BR_EINTERNAL, "jobs_record_herberekening: no store");
+		return br_error_set(err, BR_EINTERNAL, "jobs_record_herberekening: geen opslag");
 	masked(text, sizeof(text), has_text(omschrijving) ? omschrijving : "herberekening");
 	snprintf(reden, sizeof(reden), "automatische herberekening, verschil %s",
 		 money_format_nl(amount, sizeof(amount), difference_cents));
@@ -610,36 +615,36 @@ static int check_close_args(const struct jobs_close_args *a, struct br_error *er
 	int known = 0, beeindigd, vervallen;
 
 	if (!a->uitkomst || !a->uitkomst[0])
-		return br_error_set(err, BR_EUSAGE, "--uitkomst is required: GEEN_GEVOLGEN, AANGEPAST,"
-				    " BEEINDIGD or RECHT_VERVALLEN");
+		return br_error_set(err, BR_EUSAGE, "--uitkomst ontbreekt: kies GEEN_GEVOLGEN, AANGEPAST,"
+				    " BEEINDIGD of RECHT_VERVALLEN");
 	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
 		known |= strcmp(a->uitkomst, outcomes[i]) == 0;
 	if (!known)
-		return br_error_set(err, BR_EUSAGE, "unknown outcome '%s': use GEEN_GEVOLGEN, AANGEPAST,"
-				    " BEEINDIGD or RECHT_VERVALLEN", a->uitkomst);
+		return br_error_set(err, BR_EUSAGE, "onbekende uitkomst '%s': kies GEEN_GEVOLGEN, AANGEPAST,"
+				    " BEEINDIGD of RECHT_VERVALLEN", a->uitkomst);
 	beeindigd = strcmp(a->uitkomst, "BEEINDIGD") == 0;
 	vervallen = strcmp(a->uitkomst, "RECHT_VERVALLEN") == 0;
 	if (beeindigd && a->datum == DATE_NONE)
-		return br_error_set(err, BR_EUSAGE, "BEEINDIGD needs --datum (the date the dossier ends)");
+		return br_error_set(err, BR_EUSAGE, "BEEINDIGD vraagt --datum (de datum waarop het dossier eindigt)");
 	if (!beeindigd && a->datum != DATE_NONE)
-		return br_error_set(err, BR_EUSAGE, "--datum is only for BEEINDIGD, not for %s", a->uitkomst);
+		return br_error_set(err, BR_EUSAGE, "--datum hoort alleen bij BEEINDIGD, niet bij %s", a->uitkomst);
 	if (vervallen && (a->van == DATE_NONE || a->tot == DATE_NONE))
-		return br_error_set(err, BR_EUSAGE, "RECHT_VERVALLEN needs --van and --tot"
-				    " (the period without right)");
+		return br_error_set(err, BR_EUSAGE, "RECHT_VERVALLEN vraagt --van en --tot"
+				    " (de periode zonder recht)");
 	if (vervallen && a->van > a->tot)
-		return br_error_set(err, BR_EUSAGE, "--van is after --tot: the period without right is empty");
+		return br_error_set(err, BR_EUSAGE, "--van ligt na --tot: de periode zonder recht is leeg");
 	if (!vervallen && (a->van != DATE_NONE || a->tot != DATE_NONE))
-		return br_error_set(err, BR_EUSAGE, "--van/--tot are only for RECHT_VERVALLEN, not for %s",
+		return br_error_set(err, BR_EUSAGE, "--van en --tot horen alleen bij RECHT_VERVALLEN, niet bij %s",
 				    a->uitkomst);
 	if (a->bedrag_cents < 0)
-		return br_error_set(err, BR_EUSAGE, "--bedrag must be more than € 0,00 (use AFWIJZEN to grant nothing)");
+		return br_error_set(err, BR_EUSAGE, "--bedrag moet meer dan € 0,00 zijn (kies AFWIJZEN om niets toe te kennen)");
 	if (a->bedrag_cents > 0 && strcmp(a->uitkomst, "TOEKENNEN") != 0)
-		return br_error_set(err, BR_EUSAGE, "--bedrag is only for TOEKENNEN (a BUFFER job), not for %s",
+		return br_error_set(err, BR_EUSAGE, "--bedrag hoort alleen bij TOEKENNEN (een BUFFER-taak), niet bij %s",
 				    a->uitkomst);
 	if (!has_text(a->door))
-		return br_error_set(err, BR_EUSAGE, "--door is required (the operator who closes the job)");
+		return br_error_set(err, BR_EUSAGE, "--door ontbreekt: geef de medewerker die de taak afrondt");
 	if (!has_text(a->toelichting))
-		return br_error_set(err, BR_EUSAGE, "--toelichting is required (why the job is closed so)");
+		return br_error_set(err, BR_EUSAGE, "--toelichting ontbreekt: zeg waarom de taak zo wordt afgerond");
 	return 0;
 }
 
@@ -748,17 +753,17 @@ static int buffer_outcome(struct store *st, const struct jobs_close_args *a, int
 	}
 	sqlite3_finalize(s);
 	if (strcmp(soort, "BUFFER") != 0)
-		return is_buffer_outcome ? br_error_set(err, BR_EUSAGE, "%s is only for a BUFFER job; job %lld is %s",
+		return is_buffer_outcome ? br_error_set(err, BR_EUSAGE, "%s hoort alleen bij een BUFFER-taak; taak %lld is %s",
 							a->uitkomst, (long long)a->id, soort) : 0;
 	if (!is_buffer_outcome)
-		return br_error_set(err, BR_EUSAGE, "a BUFFER job is closed with TOEKENNEN [--bedrag X] or AFWIJZEN");
+		return br_error_set(err, BR_EUSAGE, "een BUFFER-taak wordt afgerond met TOEKENNEN [--bedrag X] of AFWIJZEN");
 	if (strcmp(a->uitkomst, "AFWIJZEN") == 0)
 		return 0;
 	if (strlen(sleutel) < 14 || month_parse(&month, sleutel + 7, 7, err) < 0)
-		return br_error_set(err, BR_EINTERNAL, "BUFFER job %lld has no month in its key", (long long)a->id);
+		return br_error_set(err, BR_EINTERNAL, "BUFFER-taak %lld heeft geen maand in haar sleutel", (long long)a->id);
 	x = a->bedrag_cents > 0 ? a->bedrag_cents : proposal;
 	if (x > proposal)
-		return br_error_set(err, BR_EUSAGE, "--bedrag %s is more than the proposal %s", money_format_nl(a1,
+		return br_error_set(err, BR_EUSAGE, "--bedrag %s is meer dan het voorstel %s", money_format_nl(a1,
 				    sizeof(a1), x), money_format_nl(a2, sizeof(a2), proposal));
 	if (!(br = rules_buffer_for_month(a->rules, month)))
 		return br_error_set(err, BR_EINPUT, "er is geen bufferbudget voor %s in de regels (regels.xml)",
@@ -766,8 +771,8 @@ static int buffer_outcome(struct store *st, const struct jobs_close_args *a, int
 	if ((rc = buffer_year_used(st, dossier, month / 12, a->id, &used, err)) < 0)
 		return rc;
 	if (x > br->max_cents - used)
-		return br_error_set(err, BR_EUSAGE, "--bedrag %s is more than what is left of the year's bufferbudget"
-				    " (%s)", money_format_nl(a1, sizeof(a1), x),
+		return br_error_set(err, BR_EUSAGE, "--bedrag %s is meer dan er over is van het bufferbudget van het"
+				    " jaar (%s)", money_format_nl(a1, sizeof(a1), x),
 				    money_format_nl(a2, sizeof(a2), br->max_cents - used > 0 ? br->max_cents - used : 0));
 	*out_granted = x;
 	return 0;
@@ -784,7 +789,7 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 	int rc;
 
 	if (!st || !a)
-		return br_error_set(err, BR_EINTERNAL, "jobs_close: no store or no arguments");
+		return br_error_set(err, BR_EINTERNAL, "jobs_close: geen opslag of geen argumenten");
 	if ((rc = check_close_args(a, err)) < 0)
 		return rc;
 	if (a->datum != DATE_NONE)
@@ -804,8 +809,8 @@ int jobs_close(struct store *st, const struct jobs_close_args *a, int64_t now, s
 		goto out;
 	}
 	if (dossier <= 0 && (d || v)) {
-		rc = br_error_set(err, BR_EUSAGE, "job %lld belongs to no dossier (a BANK job): close it with"
-				  " GEEN_GEVOLGEN or AANGEPAST", (long long)a->id);
+		rc = br_error_set(err, BR_EUSAGE, "taak %lld hoort bij geen dossier (een BANK-taak): rond haar af"
+				  " met GEEN_GEVOLGEN of AANGEPAST", (long long)a->id);
 		goto out;
 	}
 	if ((rc = buffer_outcome(st, a, dossier, &granted, err)) < 0)
@@ -855,11 +860,11 @@ int jobs_assign(struct store *st, int64_t id, const char *door, const char *toel
 	int rc;
 
 	if (!st)
-		return br_error_set(err, BR_EINTERNAL, "jobs_assign: no store");
+		return br_error_set(err, BR_EINTERNAL, "jobs_assign: geen opslag");
 	if (!has_text(door))
-		return br_error_set(err, BR_EUSAGE, "--door is required (the consultant who takes the job)");
+		return br_error_set(err, BR_EUSAGE, "--door ontbreekt: geef de consulent die de taak oppakt");
 	if (!has_text(toelichting))
-		return br_error_set(err, BR_EUSAGE, "--toelichting is required (why the job is taken)");
+		return br_error_set(err, BR_EUSAGE, "--toelichting ontbreekt: zeg waarom de taak wordt opgepakt");
 	jobs_init(&j, st, now);
 	if ((rc = tx_begin(&tx, st, err)) < 0)
 		return rc;
@@ -911,9 +916,9 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	FILE *table = csv_path ? NULL : out;
 	int to_out = csv_path && strcmp(csv_path, "-") == 0;
 
-	textbuf_init(&b, CSV_MAX, "the worklist", err);
+	textbuf_init(&b, CSV_MAX, "de werklijst", err);
 	if (!st)
-		return br_error_set(err, BR_EINTERNAL, "jobs_list: no store");
+		return br_error_set(err, BR_EINTERNAL, "jobs_list: geen opslag");
 	if ((rc = store_prepare(st, &s, list_sql, err)) < 0)
 		return rc;
 	if (f) {
@@ -933,16 +938,19 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 			"prio", "dossier", "gemeente", "soort", "status", "signalen");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		struct worklist_row w;
-		char nr[64];
+		char nr[64], sig[TEXT_MAX], door[SHOWN_MAX];
 
 		n++;
 		/* a dossier number with nine digits in a row could be a BSN: it
-		 * is a record problem (REGISTER job), shown masked as everywhere */
+		 * is a record problem (REGISTER job), shown masked as everywhere;
+		 * so are signal ids and names */
 		masked(nr, sizeof(nr), store_col(s, 1));
+		masked(sig, sizeof(sig), store_col(s, 7));
+		masked(door, sizeof(door), store_col(s, 9));
 		if (table)
 			fprintf(table, "%6lld  %-10s  %4d  %-20s  %-8s  %-17s  %-14s  %s\n",
 				(long long)sqlite3_column_int64(s, 0), store_col(s, 6), sqlite3_column_int(s, 4),
-				nr, store_col(s, 2), store_col(s, 3), store_col(s, 5), *store_col(s, 7) ? store_col(s, 7) : "-");
+				nr, store_col(s, 2), store_col(s, 3), store_col(s, 5), *sig ? sig : "-");
 		if (!csv_path)
 			continue;
 		w.id = sqlite3_column_int64(s, 0);
@@ -952,9 +960,9 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 		w.prioriteit = sqlite3_column_int(s, 4);
 		w.status = store_col(s, 5);
 		w.vervaldatum = store_col(s, 6);
-		w.signalen = store_col(s, 7);
+		w.signalen = sig;
 		w.omschrijving = masked(text, sizeof(text), store_col(s, 8));
-		w.behandelaar = store_col(s, 9);
+		w.behandelaar = door;
 		worklist_row(&csv, &w);
 	}
 	if (step != SQLITE_DONE)
@@ -964,7 +972,7 @@ int jobs_list(struct store *st, const struct jobs_filter *f, FILE *out, const ch
 	if (rc == 0 && table && n == 0)
 		fprintf(table, "(geen open taken)\n");
 	if (rc == 0 && to_out && out && fwrite(b.p, 1, b.len, out) != b.len)
-		rc = br_error_set(err, BR_EIO, "cannot write the worklist to standard output: %s", strerror(errno));
+		rc = br_error_set(err, BR_EIO, "de werklijst kan niet naar standaarduitvoer worden geschreven: %s", strerror(errno));
 	if (rc == 0 && csv_path && !to_out && (rc = fsutil_write_atomic(csv_path, b.p, b.len, 0600, err)) == 0 && out)
 		fprintf(out, "werklijst: %ld open %s naar %s\n", n, n == 1 ? "taak" : "taken", csv_path);
 	sqlite3_finalize(s);
@@ -986,14 +994,22 @@ static const char *clean(char *buf, size_t cap, const char *s)
 	return buf;
 }
 
+/* Column `col` of the current row as clean() shows it. */
+static const char *col(char *buf, size_t cap, sqlite3_stmt *s, int i)
+{
+	return clean(buf, cap, store_col(s, i));
+}
+
+
 int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	char text[TEXT_MAX], amount[MONEY_FMT_MAX + 8];
+	char text[TEXT_MAX], nl[TEXT_MAX], amount[MONEY_FMT_MAX + 8];
+	char v1[SHOWN_MAX], v2[SHOWN_MAX], v3[SHOWN_MAX], v4[SHOWN_MAX], v5[SHOWN_MAX], v6[SHOWN_MAX];
 	int rc, step;
 
 	if (!st || !out)
-		return br_error_set(err, BR_EINTERNAL, "jobs_show: no store or no output");
+		return br_error_set(err, BR_EINTERNAL, "jobs_show: geen opslag of geen uitvoer");
 	if ((rc = store_prepare(st, &s,
 				"SELECT t.id, t.soort, t.status, t.prioriteit, t.vervaldatum, coalesce(d.nummer, '-'),"
 				" coalesce(d.gemeente, '-'), t.aangemaakt, t.omschrijving, t.sleutel, t.uitkomst, t.datum,"
@@ -1009,26 +1025,29 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 		sqlite3_finalize(s);
 		return rc;
 	}
-	fprintf(out, "taak %lld: %s, %s\n", (long long)sqlite3_column_int64(s, 0), store_col(s, 1), store_col(s, 2));
-	fprintf(out, "  dossier        %s (gemeente %s)\n", store_col(s, 5), store_col(s, 6));
+	fprintf(out, "taak %lld: %s, %s\n", (long long)sqlite3_column_int64(s, 0), col(v1, sizeof(v1), s, 1),
+		col(v2, sizeof(v2), s, 2));
+	fprintf(out, "  dossier        %s (gemeente %s)\n", col(v1, sizeof(v1), s, 5), col(v2, sizeof(v2), s, 6));
 	fprintf(out, "  prioriteit     %d\n", sqlite3_column_int(s, 3));
-	fprintf(out, "  vervaldatum    %s\n", store_col(s, 4));
-	fprintf(out, "  aangemaakt     %s\n", store_col(s, 7));
-	fprintf(out, "  omschrijving   %s\n", clean(text, sizeof(text), store_col(s, 8)));
+	fprintf(out, "  vervaldatum    %s\n", col(v1, sizeof(v1), s, 4));
+	fprintf(out, "  aangemaakt     %s\n", col(v1, sizeof(v1), s, 7));
+	/* a REGISTER job's text is the record problem as stored (English,
+	 * reden_nl.h): shown in Dutch, as on the worklist */
+	fprintf(out, "  omschrijving   %s\n", clean(text, sizeof(text), reden_nl(nl, sizeof(nl), store_col(s, 8))));
 	if (sqlite3_column_type(s, 9) != SQLITE_NULL)
-		fprintf(out, "  sleutel        %s\n", store_col(s, 9));
+		fprintf(out, "  sleutel        %s\n", col(text, sizeof(text), s, 9));
 	if (strcmp(store_col(s, 2), "IN_BEHANDELING") == 0)
-		fprintf(out, "  behandelaar    %s\n", store_col(s, 16));
+		fprintf(out, "  behandelaar    %s\n", col(v1, sizeof(v1), s, 16));
 	if (strcmp(store_col(s, 2), "AFGEROND") == 0) {
-		fprintf(out, "  uitkomst       %s", store_col(s, 10));
+		fprintf(out, "  uitkomst       %s", col(v1, sizeof(v1), s, 10));
 		if (sqlite3_column_type(s, 11) != SQLITE_NULL)
-			fprintf(out, " per %s", store_col(s, 11));
+			fprintf(out, " per %s", col(v1, sizeof(v1), s, 11));
 		if (sqlite3_column_type(s, 12) != SQLITE_NULL)
-			fprintf(out, " van %s tot en met %s", store_col(s, 12), store_col(s, 13));
+			fprintf(out, " van %s tot en met %s", col(v1, sizeof(v1), s, 12), col(v2, sizeof(v2), s, 13));
 		if (sqlite3_column_type(s, 14) != SQLITE_NULL)
 			fprintf(out, ", verschil %s",
 				money_format_nl(amount, sizeof(amount), sqlite3_column_int64(s, 14)));
-		fprintf(out, "\n  afgerond       %s door %s\n", store_col(s, 15), store_col(s, 16));
+		fprintf(out, "\n  afgerond       %s door %s\n", col(v1, sizeof(v1), s, 15), col(v2, sizeof(v2), s, 16));
 	}
 	sqlite3_finalize(s);
 	s = NULL;
@@ -1043,9 +1062,10 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	sqlite3_bind_int64(s, 1, id);
 	fprintf(out, "signalen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		fprintf(out, "  %s  %s  bron %s  signaaldatum %s  periode %s..%s%s%s\n", store_col(s, 0), store_col(s, 1),
-			store_col(s, 2), store_col(s, 3), store_col(s, 4), store_col(s, 5), *store_col(s, 6) ? "  " : "",
-			clean(text, sizeof(text), store_col(s, 6)));
+		fprintf(out, "  %s  %s  bron %s  signaaldatum %s  periode %s..%s%s%s\n", col(v1, sizeof(v1), s, 0),
+			col(v2, sizeof(v2), s, 1), col(v3, sizeof(v3), s, 2), col(v4, sizeof(v4), s, 3),
+			col(v5, sizeof(v5), s, 4), col(v6, sizeof(v6), s, 5), *store_col(s, 6) ? "  " : "",
+			col(text, sizeof(text), s, 6));
 	sqlite3_finalize(s);
 	s = NULL;
 	if (step != SQLITE_DONE)
@@ -1059,9 +1079,10 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	fprintf(out, "opschortingen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		fprintf(out, "  %lld  %s vanaf %s door %s: %s", (long long)sqlite3_column_int64(s, 0),
-			store_col(s, 1), store_col(s, 2), store_col(s, 4), clean(text, sizeof(text), store_col(s, 3)));
+			col(v1, sizeof(v1), s, 1), col(v2, sizeof(v2), s, 2), col(v3, sizeof(v3), s, 4),
+			col(text, sizeof(text), s, 3));
 		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-			fprintf(out, "; opgeheven %s door %s\n", store_col(s, 5), store_col(s, 6));
+			fprintf(out, "; opgeheven %s door %s\n", col(v1, sizeof(v1), s, 5), col(v2, sizeof(v2), s, 6));
 		else
 			fprintf(out, "; actief\n");
 	}
@@ -1077,8 +1098,9 @@ int jobs_show(struct store *st, int64_t id, FILE *out, struct br_error *err)
 	sqlite3_bind_int64(s, 1, id);
 	fprintf(out, "gebeurtenissen\n");
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		fprintf(out, "  %s  %-14s  %-14s  %s -> %s  %s\n", store_col(s, 0), store_col(s, 1), store_col(s, 2), store_col(s, 3),
-			store_col(s, 4), clean(text, sizeof(text), store_col(s, 5)));
+		fprintf(out, "  %s  %-14s  %-14s  %s -> %s  %s\n", col(v1, sizeof(v1), s, 0), col(v2, sizeof(v2), s, 1),
+			col(v3, sizeof(v3), s, 2), col(v4, sizeof(v4), s, 3), col(v5, sizeof(v5), s, 4),
+			clean(text, sizeof(text), reden_nl(nl, sizeof(nl), store_col(s, 5))));
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE)
 		return store_fail(st, step, "reading a job's audit trail", err);
@@ -1094,7 +1116,7 @@ int jobs_summary(struct store *st, int32_t today, FILE *out, struct br_error *er
 	int rc, step;
 
 	if (!st || !out)
-		return br_error_set(err, BR_EINTERNAL, "jobs_summary: no store or no output");
+		return br_error_set(err, BR_EINTERNAL, "jobs_summary: geen opslag of geen uitvoer");
 	if ((rc = store_prepare(st, &s,
 				"SELECT coalesce(d.gemeente, 'bank'), count(*), coalesce(sum(t.vervaldatum < ?1), 0)"
 				" FROM taak t LEFT JOIN dossier d ON d.id = t.dossier"

@@ -54,10 +54,10 @@ int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t 
 	if (len == 0)
 		return 0;
 	if (p[0] != 1 || (len - 1) % REC != 0)
-		return br_error_set(err, BR_EINTERNAL, "the ledger summary is malformed (%zu bytes)", len);
+		return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek is misvormd (%zu bytes)", len);
 	n = (len - 1) / REC;
 	if (n > cap)
-		return br_error_set(err, BR_EINTERNAL, "the ledger summary holds %zu months, more than %zu", n, cap);
+		return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek bevat %zu maanden, meer dan %zu", n, cap);
 	for (i = 0; i < n; i++) {
 		const unsigned char *r = p + 1 + i * REC;
 		out[i].month = get32(r);
@@ -65,7 +65,7 @@ int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t 
 		out[i].vt_paid_cents = get64(r + 12);
 		out[i].advanced = r[20] & 1;
 		if (i && out[i].month <= out[i - 1].month)
-			return br_error_set(err, BR_EINTERNAL, "the ledger summary is not in month order");
+			return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek staat niet op maandvolgorde");
 	}
 	return (int)n;
 }
@@ -162,7 +162,7 @@ int ledger_open(struct ledger **out, struct store *st, struct br_error *err)
 	if (!(l = calloc(1, sizeof(*l))) || !(l->m = calloc(LEDGER_MAX_MONTHS, sizeof(*l->m))) ||
 	    !(l->buf = malloc(1 + LEDGER_MAX_MONTHS * REC))) {
 		ledger_free(l);
-		return br_error_set(err, BR_ENOMEM, "out of memory booking");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het boeken");
 	}
 	l->st = st;
 	if ((rc = store_prepare(st, &l->get, "SELECT maanden FROM grootboek WHERE dossier = ?1", err)) < 0 ||
@@ -265,12 +265,12 @@ static int release_dossier(struct ledger *l, sqlite3_stmt *q, int *step, struct 
 				break;
 		br_error_clear(&e);
 		if (kind >= SETTLE_BOOKING_KINDS || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0)
-			return br_error_set(err, BR_EINTERNAL, "unreadable booking of dossier %lld", (long long)dossier);
+			return br_error_set(err, BR_EINTERNAL, "onleesbare boeking van dossier %lld", (long long)dossier);
 		b.kind = (enum settle_booking_kind)kind;
 		b.amount_cents = sqlite3_column_int64(q, 3);
 		booking_effect(&b, &paid, &vt, &adv);
 		if ((paid || vt || adv) && fold(l->m, &n, b.month, paid, vt, adv) < 0)
-			return br_error_set(err, BR_EINTERNAL, "dossier ledger holds more than %d months",
+			return br_error_set(err, BR_EINTERNAL, "het grootboek van het dossier bevat meer dan %d maanden",
 					    LEDGER_MAX_MONTHS);
 		*step = sqlite3_step(q);
 	}
@@ -349,7 +349,7 @@ int ledger_check(struct store *st, struct br_error *err)
 
 	if (!(want = calloc(LEDGER_MAX_MONTHS, sizeof(*want))) ||
 	    !(have = calloc(LEDGER_MAX_MONTHS, sizeof(*have))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	if ((rc = store_prepare(st, &q, "SELECT dossier, maand, soort, bedrag_cents FROM boeking"
 				" WHERE vrijgegeven IS NOT NULL ORDER BY dossier, maand", err)) < 0 ||
 	    (rc = store_prepare(st, &g, "SELECT maanden FROM grootboek WHERE dossier = ?1", err)) < 0)
@@ -375,14 +375,14 @@ int ledger_check(struct store *st, struct br_error *err)
 				goto out;
 			}
 			if ((size_t)k != n_want) {
-				rc = br_error_set(err, BR_EINTERNAL, "ledger summary of dossier %lld has %d months,"
-						  " the bookings %zu", (long long)cur, k, n_want);
+				rc = br_error_set(err, BR_EINTERNAL, "de samenvatting van dossier %lld in het"
+						  " grootboek heeft %d maanden, de boekingen %zu", (long long)cur, k, n_want);
 				goto out;
 			}
 			for (i = 0; i < n_want; i++)
 				if (memcmp(&have[i], &want[i], sizeof(want[i])) != 0) {
-					rc = br_error_set(err, BR_EINTERNAL, "ledger summary of dossier %lld differs"
-							  " from its bookings", (long long)cur);
+					rc = br_error_set(err, BR_EINTERNAL, "de samenvatting van dossier %lld in het"
+							  " grootboek wijkt af van de boekingen", (long long)cur);
 					goto out;
 				}
 			n_want = 0;
@@ -405,14 +405,14 @@ int ledger_check(struct store *st, struct br_error *err)
 					break;
 			br_error_clear(&e);
 			if (kind >= SETTLE_BOOKING_KINDS || !mt || month_parse(&b.month, mt, strlen(mt), &e) < 0) {
-				rc = br_error_set(err, BR_EINTERNAL, "unreadable booking of dossier %lld", (long long)d);
+				rc = br_error_set(err, BR_EINTERNAL, "onleesbare boeking van dossier %lld", (long long)d);
 				goto out;
 			}
 			b.kind = (enum settle_booking_kind)kind;
 			b.amount_cents = sqlite3_column_int64(q, 3);
 			booking_effect(&b, &paid, &vt, &adv);
 			if ((paid || vt || adv) && fold(want, &n_want, b.month, paid, vt, adv) < 0) {
-				rc = br_error_set(err, BR_EINTERNAL, "too many months");
+				rc = br_error_set(err, BR_EINTERNAL, "te veel maanden");
 				goto out;
 			}
 		}

@@ -99,13 +99,13 @@ static int fail(const struct br_error *err)
 	char b1[BR_ERROR_MSG_MAX + 64], b2[BR_ERROR_FILE_MAX + 8];
 
 	if (err->file[0] && err->line > 0)
-		log_event(LOG_ERROR, "failed", "error=%s file=%s line=%ld", log_q(b1, sizeof(b1), err->msg),
+		log_event(LOG_ERROR, "mislukt", "error=%s file=%s line=%ld", log_q(b1, sizeof(b1), err->msg),
 			  log_q(b2, sizeof(b2), err->file), err->line);
 	else if (err->file[0])
-		log_event(LOG_ERROR, "failed", "error=%s file=%s", log_q(b1, sizeof(b1), err->msg),
+		log_event(LOG_ERROR, "mislukt", "error=%s file=%s", log_q(b1, sizeof(b1), err->msg),
 			  log_q(b2, sizeof(b2), err->file));
 	else
-		log_event(LOG_ERROR, "failed", "error=%s", log_q(b1, sizeof(b1), err->msg));
+		log_event(LOG_ERROR, "mislukt", "error=%s", log_q(b1, sizeof(b1), err->msg));
 	return br_error_exit_status(err->code);
 }
 
@@ -332,9 +332,9 @@ static int cmd_specificatie(const struct command *self, const char *dir, int arg
 	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
 		return rc;
 	if (n != 1)
-		return usage_error(self, "which dossier? give its number, e.g. PW-0405-000123");
+		return usage_error(self, "welk dossier? geef het nummer, bijvoorbeeld PW-0405-000123");
 	if (!month_arg == !run)
-		return usage_error(self, "give the run's month (--month YYYY-MM) or the run (--run RUN), one of them");
+		return usage_error(self, "geef de maand van de run (--month JJJJ-MM) of de run (--run RUN), een van beide");
 	if (month_arg && (rc = parse_month(self, "--month", month_arg, &month)) != 0)
 		return rc;
 	br_error_clear(&err);
@@ -370,7 +370,7 @@ static int cmd_run(const struct command *self, const char *dir, int argc, char *
 	if ((rc = home_session_open(&s, dir, HOME_LOCKED | (dry ? 0 : HOME_PASS), pass_fd, &err)) < 0)
 		goto out;
 	if (rules_stale(&s.rules, month))
-		log_event(LOG_WARN, "the newest rules set is more than six months old; new norms are probably due", NULL);
+		log_event(LOG_WARN, "de nieuwste regelset is meer dan zes maanden oud; er zijn waarschijnlijk nieuwe normen", NULL);
 	s.env.progress = isatty(2) ? stderr : NULL;   /* issue 13: progress on a terminal only */
 	if ((rc = payrun_prepare(&sum, s.st, &s.env, month, aanvullend, dry, key, home_session_pass(&s), &err)) < 0)
 		goto out;
@@ -531,7 +531,7 @@ static int cmd_jobs_list(const struct command *self, const char *dir, int argc, 
 	if (rc == 0) {
 		f.today = timestamp_day(s.env.now);
 		if (csvout_dialect_parse(&f.csv, s.h.cfg.rapport_csv) < 0)
-			rc = br_error_set(&err, BR_EINTERNAL, "unknown [rapport] csv '%s'", s.h.cfg.rapport_csv);
+			rc = br_error_set(&err, BR_EINTERNAL, "onbekende [rapport] csv '%s'", s.h.cfg.rapport_csv);
 		else
 			rc = jobs_list(s.st, &f, stdout, csv, &err);
 	}
@@ -576,6 +576,8 @@ static int cmd_jobs_assign(const struct command *self, const char *dir, int argc
 	    (rc = jobs_assign(s.st, id, door, why, s.env.now, &err)) == 0)
 		printf("taak %lld in behandeling bij %s\n", (long long)id, door);
 	home_session_close(&s);
+	if (rc == BR_EUSAGE)
+		return usage_error(self, "%s", err.msg);
 	return finish(rc, &err);
 }
 
@@ -606,6 +608,9 @@ static int cmd_jobs_close(const struct command *self, const char *dir, int argc,
 			printf("taak %lld afgerond: %s\n", (long long)a.id, a.uitkomst);
 	}
 	home_session_close(&s);
+	/* cli.md: an argument the job refuses is a usage error like any other */
+	if (rc == BR_EUSAGE)
+		return usage_error(self, "%s", err.msg);
 	return finish(rc, &err);
 }
 
@@ -621,11 +626,11 @@ static int cmd_backup(const struct command *self, const char *dir, int argc, cha
 	if ((rc = parse_args(self, argc, argv, opts, pos, 1, &n)) != 0)
 		return rc;
 	if (n != 1)
-		return usage_error(self, "where to? give the FILE to write the copy to");
+		return usage_error(self, "waarheen? geef het BESTAND waarin de kopie komt");
 	br_error_clear(&err);
 	umask(077);
 	if ((rc = home_init(&h, dir, 0, &err)) == 0 && (rc = backup_store(h.db, pos[0], force, &res, &err)) == 0)
-		printf("backup written: %s (%lld bytes, %lld pages, schema %d)\n", pos[0], (long long)res.bytes,
+		printf("kopie geschreven: %s (%lld bytes, %lld pagina's, schema %d)\n", pos[0], (long long)res.bytes,
 		       (long long)res.pages, res.schema_version);
 	return finish(rc, &err);
 }

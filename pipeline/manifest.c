@@ -54,7 +54,7 @@ int manifest_write(struct store *st, const char *folder, const struct manifest_r
 	int rc;
 
 	if (!(f = open_memstream(&text, &len)))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Manifest xmlns=\"urn:nl:betaalrun:manifest:1\""
 		" run=\"%s\" maand=\"%s\" aangemaakt=\"%s\">\n", run->msg_id, month_format(mb, run->month),
 		timestamp_format(ts, run->now));
@@ -66,7 +66,7 @@ int manifest_write(struct store *st, const char *folder, const struct manifest_r
 	if (rc == 0)
 		fprintf(f, "</Manifest>\n");
 	if (fclose(f) != 0 && rc == 0)
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	if (rc == 0 && (rc = fsutil_join(path, sizeof(path), folder, "manifest.xml", err)) == 0)
 		rc = fsutil_write_atomic(path, text, len, 0600, err);
 	free(text);

@@ -256,7 +256,7 @@ static int add_returned(void *ctx, const struct bankfeedback_returned *r, struct
 	else
 		snprintf(aan, sizeof(aan), "derde %.29s", r->kenmerk);
 	return add_line_for(ctx, REPORT_BOOKED_BACK, r->nummer, r->gemeente, aan, r->reden, r->amount_cents) < 0
-		? br_error_set(err, BR_ENOMEM, "out of memory") : 0;
+		? br_error_set(err, BR_ENOMEM, "onvoldoende geheugen") : 0;
 }
 
 static int add_line(struct prep *p, enum report_line_kind kind, const struct settle_dossier_info *info,
@@ -301,7 +301,7 @@ static int load_rejected(struct prep *p, struct br_error *err)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (mem_grow((void **)&p->rej, &cap, p->n_rej + 1, sizeof(*p->rej)) < 0) {
 			sqlite3_finalize(s);
-			return br_error_set(err, BR_ENOMEM, "out of memory");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		}
 		p->rej[p->n_rej].dossier = sqlite3_column_int64(s, 0);
 		snprintf(p->rej[p->n_rej].iban, sizeof(p->rej[0].iban), "%.34s", store_col(s, 1));
@@ -517,13 +517,13 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 	else
 		snprintf(job.key, sizeof(job.key), "%s", info->nummer);
 	if (!(job.rec = malloc(p->rec.len)))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	memcpy(job.rec, p->rec.p, p->rec.len);
 	job.len = p->rec.len;
 	if (ring_push(&p->render, &job) < 0) {
 		free(job.rec);
 		/* replaced by the renderer's own error in ring_finish */
-		return br_error_set(err, BR_EINTERNAL, "the specification renderer stopped");
+		return br_error_set(err, BR_EINTERNAL, "het opmaken van de specificaties is gestopt");
 	}
 	return 0;
 }
@@ -553,18 +553,18 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 		switch (ev->kind) {
 		case EVENT_INKOMEN_OUD:
 			snprintf(key, sizeof(key), "%s", km);
-			snprintf(text, sizeof(text), "a deduction of %s for %s is older than the verrekentermijn and"
-				 " became a claim (terugvordering) for the administration to decide on", amount, km);
+			snprintf(text, sizeof(text), "een inhouding van %s over %s is ouder dan de verrekentermijn en"
+				 " is een vordering (terugvordering) geworden; de administratie beslist", amount, km);
 			break;
 		case EVENT_DERDEN:
 			snprintf(key, sizeof(key), "%s %.40s", mb, ev->ref >= 0 ? in->derden[ev->ref].kenmerk : "");
-			snprintf(text, sizeof(text), "third-party payment %.40s of %s did not fit in the payment for %s",
+			snprintf(text, sizeof(text), "betaling aan derde %.40s van %s paste niet in de betaling over %s",
 				 ev->ref >= 0 ? in->derden[ev->ref].kenmerk : "", amount, mb);
 			break;
 		case EVENT_AOW:
 			snprintf(key, sizeof(key), "AOW");
-			snprintf(text, sizeof(text), "the applicant has reached AOW age: the SVB takes over (settled"
-				 " with the AOW norm meanwhile)");
+			snprintf(text, sizeof(text), "de aanvrager heeft de AOW-leeftijd bereikt: de SVB neemt het over"
+				 " (intussen afgerekend met de AOW-norm)");
 			break;
 		case EVENT_BUFFER_VOORSTEL:
 			/* rules.md §5a voorstel: the consultant decides (TOEKENNEN/AFWIJZEN) */
@@ -579,7 +579,7 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 		case EVENT_INKOMEN_HANDMATIG:
 		default:
 			snprintf(key, sizeof(key), "%s", km);
-			snprintf(text, sizeof(text), "income for %s of an %s dossier: settle it by hand", km,
+			snprintf(text, sizeof(text), "inkomen over %s van een %s-dossier: reken het met de hand af", km,
 				 info->regeling);
 			break;
 		}
@@ -612,7 +612,7 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 	}
 	if (n_months) {
 		char desc[640];
-		snprintf(desc, sizeof(desc), "re-settled because income records changed: %.500s", text);
+		snprintf(desc, sizeof(desc), "opnieuw afgerekend omdat inkomstenopgaven veranderden: %.500s", text);
 		/* the same re-settlement is recorded once, whatever the run */
 		snprintf(key, sizeof(key), "%s %lld", mb, (long long)resettled);
 		if ((rc = jobs_record_herberekening(p->st, info->id, key, desc, resettled, p->env->now, err)) < 0)
@@ -638,7 +638,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 	if (!res->active_in_run && res->n_bookings == 0)
 		return 0;
 	if (!(c = cell_for(p, info->gemeente, info->regeling)))
-		return br_error_set(err, BR_EINTERNAL, "too many municipality × regeling combinations");
+		return br_error_set(err, BR_EINTERNAL, "te veel combinaties van gemeente en regeling");
 	c->dossiers++;
 	p->sum->dossiers++;
 	if ((hold = is_held(p, info->id))) {
@@ -758,7 +758,7 @@ static int prepare_dossier(struct prep *p, const struct settle_dossier_info *inf
 	}
 	return write_specification(p, info, in, res, set, status, why, hold, err);
 nomem:
-	return br_error_set(err, BR_ENOMEM, "out of memory");
+	return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 }
 
 
@@ -779,7 +779,7 @@ static int pay_owed(void *ctx, const struct bankfeedback_owed *o, struct br_erro
 	int rc;
 
 	if (!c)
-		return br_error_set(err, BR_EINTERNAL, "too many municipality × regeling combinations");
+		return br_error_set(err, BR_EINTERNAL, "te veel combinaties van gemeente en regeling");
 	if (is_held(p, o->dossier))
 		snprintf(why, sizeof(why), "nog verschuldigd aan de derde: opschorting actief");
 	else if (o->account && (!iban[0] || rejected_for(p, o->dossier, iban)))
@@ -791,7 +791,7 @@ static int pay_owed(void *ctx, const struct bankfeedback_owed *o, struct br_erro
 		c->derden_skipped++;
 		p->sum->derden_skipped++;
 		return add_line_for(p, REPORT_DERDEN_SKIPPED, o->nummer, o->gemeente, o->kenmerk, why,
-				    o->amount_cents) < 0 ? br_error_set(err, BR_ENOMEM, "out of memory") : 0;
+				    o->amount_cents) < 0 ? br_error_set(err, BR_ENOMEM, "onvoldoende geheugen") : 0;
 	}
 	snprintf(omschr, sizeof(omschr), "%.60s dossier %s %s opnieuw", o->kenmerk, o->nummer, o->maand);
 	if ((rc = insert_tx(p, o->dossier, "DERDE", o->amount_cents, iban, "", naam, omschr, o->kenmerk, err)) < 0)
@@ -827,7 +827,7 @@ static int month_due(struct store *st, int32_t month, int32_t startmaand, struct
 		const char *last = store_col(s, 0);
 		br_error_clear(&ignored);
 		if (month_parse(&due, last, strlen(last), &ignored) < 0)
-			rc = br_error_set(err, BR_EINTERNAL, "a run has month '%s'", last);
+			rc = br_error_set(err, BR_EINTERNAL, "een run heeft maand '%s'", last);
 		due++;
 	} else if (step != SQLITE_ROW) {
 		rc = store_fail(st, step, "reading the released runs", err);
@@ -915,7 +915,7 @@ static int load_held(struct prep *p, struct br_error *err)
 		struct hold *h;
 		if (mem_grow((void **)&p->held, &cap, p->n_held + 1, sizeof(*p->held)) < 0) {
 			sqlite3_finalize(s);
-			return br_error_set(err, BR_ENOMEM, "out of memory");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		}
 		h = &p->held[p->n_held++];
 		h->dossier = sqlite3_column_int64(s, 0);
@@ -1065,7 +1065,7 @@ static int prep_settle_all(struct prep *p, struct br_error *err)
 	settle_result_init(&res);
 	progress_start(&bar, NULL, "", "", 0);
 	if (!(info = calloc(1, sizeof(*info))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	if ((rc = load_held(p, err)) < 0 || (rc = load_rejected(p, err)) < 0 ||
 	    (rc = settle_source_open(&src, p->st, p->month, &p->set, NULL, err)) < 0)
 		goto out;
@@ -1212,11 +1212,11 @@ static int prep_report(struct prep *p, struct br_error *err)
 	int rc;
 
 	if (!(prev = calloc(1, sizeof(*prev))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	memset(&rep, 0, sizeof(rep));
 	/* config_load checked the word (config.c) */
 	if (csvout_dialect_parse(&rep.csv, p->env->cfg->rapport_csv) < 0) {
-		rc = br_error_set(err, BR_EINTERNAL, "unknown [rapport] csv '%s'", p->env->cfg->rapport_csv);
+		rc = br_error_set(err, BR_EINTERNAL, "onbekende [rapport] csv '%s'", p->env->cfg->rapport_csv);
 		goto out;
 	}
 	if ((rc = runreport_previous(prev, rep.previous_run_id, sizeof(rep.previous_run_id), p->st, p->run,
@@ -1254,7 +1254,7 @@ static int prep_publish(struct prep *p, struct br_error *err)
 	if ((rc = fsutil_remove_tree(p->final, err)) < 0)
 		return rc;
 	if (rename(p->tmpdir, p->final) != 0)
-		return br_error_set(err, BR_EIO, "cannot publish the run folder %s: %s", p->final, strerror(errno));
+		return br_error_set(err, BR_EIO, "de runmap %s kan niet worden gepubliceerd: %s", p->final, strerror(errno));
 	p->tmpdir[0] = '\0';
 	if ((rc = fsutil_sync_dir(p->monthdir, err)) < 0)
 		return rc;
@@ -1297,7 +1297,7 @@ int payrun_prepare(struct payrun_summary *out, struct store *st, const struct pa
 
 	memset(out, 0, sizeof(*out));
 	if (!(p = calloc(1, sizeof(*p))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	p->st = st;
 	p->env = env;
 	p->month = month;
@@ -1436,7 +1436,7 @@ static int publish_approval(const char *path, const char *sig, const char *trust
 	if (check && (rc = cms_verify_four_eyes(&fe, path, pending, trust, rec, err)) < 0)
 		return rc;
 	if (rename(pending, sig) != 0)
-		return br_error_set(err, BR_EIO, "cannot put the approval %s in place of %s: %s", pending, sig,
+		return br_error_set(err, BR_EIO, "de goedkeuring %s kan niet in de plaats van %s worden gezet: %s", pending, sig,
 				    strerror(errno));
 	snprintf(folder, sizeof(folder), "%s", sig);
 	if ((slash = strrchr(folder, '/')) != NULL) {
@@ -1518,7 +1518,7 @@ static int approve_again(struct payrun_summary *out, struct store *st, const str
 	if ((rc = publish_approval(path, sig, env->trust_pem, &rec, 1, err)) < 0 ||
 	    (rc = cms_verify_four_eyes(&fe, path, sig, env->trust_pem, &rec, err)) < 0)
 		return rc;
-	log_event(LOG_INFO, "run already approved by this certificate; nothing signed again", "run=%s approver=%s",
+	log_event(LOG_INFO, "run al goedgekeurd met dit certificaat; er is niets opnieuw getekend", "run=%s approver=%s",
 		  r->msg_id, log_q(b, sizeof(b), me.subject));
 	approve_summary(out, r);
 	return 0;
@@ -1565,8 +1565,8 @@ int payrun_approve(struct payrun_summary *out, struct store *st, const struct pa
 	if ((rc = publish_approval(path, sig, env->trust_pem, &rec, 0, err)) < 0)
 		return rc;
 	if (fe.resumed)
-		log_event(LOG_INFO, "the approver's signature was already in the file (an interrupted approve);"
-			  " recorded now", "run=%s approver=%s", r.msg_id, log_q(b, sizeof(b), fe.approver.subject));
+		log_event(LOG_INFO, "de handtekening van de goedkeurder stond al in het bestand (een onderbroken"
+			  " goedkeuring); nu vastgelegd", "run=%s approver=%s", r.msg_id, log_q(b, sizeof(b), fe.approver.subject));
 	approve_summary(out, &r);
 	return 0;
 }
@@ -1601,7 +1601,7 @@ static int cancel_rename_files(const struct run_row *r, int dir, struct br_error
 		if (!fsutil_exists(dir ? live : gone))
 			continue;
 		if (rename(dir ? live : gone, dir ? gone : live) != 0)
-			return br_error_set(err, BR_EIO, "cannot rename %s: %s", dir ? live : gone, strerror(errno));
+			return br_error_set(err, BR_EIO, "%s kan niet worden hernoemd: %s", dir ? live : gone, strerror(errno));
 	}
 	return fsutil_exists(r->map) ? fsutil_sync_dir(r->map, err) : 0;
 }
@@ -1742,8 +1742,8 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
 	}
 	snprintf(pending, sizeof(pending), "%s%s", sig, APPROVAL_SUFFIX);
 	if (rc < 0 && fe.n_signers == 1 && fsutil_exists(pending))
-		log_event(LOG_WARN, "an interrupted approve left its approval beside the signature file:"
-			  " the approver runs approve again, or release puts it in place", NULL);
+		log_event(LOG_WARN, "een onderbroken goedkeuring staat naast het handtekeningbestand: de"
+			  " goedkeurder start approve opnieuw, of release zet haar op haar plaats", NULL);
 	if (rc < 0)
 		return rc;
 	if (!found)

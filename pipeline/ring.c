@@ -60,9 +60,9 @@ int ring_start(struct ring *r, size_t size, void (*copy)(void *slot, const void 
 	int rc;
 
 	if (r->slots)
-		return br_error_set(err, BR_EINTERNAL, "the ring was started twice");
+		return br_error_set(err, BR_EINTERNAL, "de ring is twee keer gestart");
 	if (!(r->slots = calloc(RING_SLOTS, size)))
-		return br_error_set(err, BR_ENOMEM, "out of memory for %d records", RING_SLOTS);
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen voor %d records", RING_SLOTS);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->filled, NULL);
 	pthread_cond_init(&r->drained, NULL);
@@ -71,7 +71,7 @@ int ring_start(struct ring *r, size_t size, void (*copy)(void *slot, const void 
 	r->consume = consume;
 	r->ctx = ctx;
 	if ((rc = pthread_create(&r->thread, NULL, ring_main, r)) != 0)
-		return br_error_set(err, BR_ENOMEM, "cannot start the consumer thread: %s", strerror(rc));
+		return br_error_set(err, BR_ENOMEM, "de opslagthread kan niet starten: %s", strerror(rc));
 	r->running = 1;
 	return 0;
 }

@@ -91,7 +91,7 @@ static int run_cells(struct runreport_cells *out, struct store *st, int64_t run,
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (!(c = runreport_cell(out, store_col(s, 0), store_col(s, 1)))) {
 			sqlite3_finalize(s);
-			return br_error_set(err, BR_EINTERNAL, "too many municipality × regeling combinations");
+			return br_error_set(err, BR_EINTERNAL, "te veel combinaties van gemeente en regeling");
 		}
 		cell_read(c, s);
 	}
@@ -136,7 +136,7 @@ int runreport_buffer(struct runreport_cells *c, struct store *st, int64_t run, c
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (!(cell = runreport_cell(c, store_col(s, 0), store_col(s, 1)))) {
 			sqlite3_finalize(s);
-			return br_error_set(err, BR_EINTERNAL, "too many municipality × regeling combinations");
+			return br_error_set(err, BR_EINTERNAL, "te veel combinaties van gemeente en regeling");
 		}
 		if (with_run)
 			cell->buffer_cents = sqlite3_column_int64(s, 2);

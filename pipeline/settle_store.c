@@ -244,7 +244,7 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 
 	*out = NULL;
 	if (!(s = calloc(1, sizeof(*s))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	s->store = st;
 	s->run_month = run_month;
 	s->startmaand = startmaand;
@@ -360,7 +360,7 @@ static int load_stands(struct settle_source *s, sqlite3_int64 id, struct settle_
 
 		if (mem_grow((void **)&s->stands, &s->cap_stands, s->n_stands + 1, sizeof(*s->stands)) < 0 ||
 		    mem_grow((void **)&s->stand_ids, &s->cap_stand_ids, s->n_stands + 1, sizeof(*s->stand_ids)) < 0)
-			return br_error_set(err, BR_ENOMEM, "out of memory");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		t = &s->stands[s->n_stands];
 		memset(t, 0, sizeof(*t));
 		s->stand_ids[s->n_stands++] = sqlite3_column_int64(st, 1);
@@ -425,7 +425,7 @@ static int load_grants(struct settle_source *s, sqlite3_int64 id, const struct s
 		int c = vrij_code_from_name(code ? code : "");
 
 		if (si >= 0 && c >= 0 && s->stands[si].n_grants == SETTLE_MAX_GRANTS)
-			return br_error_set(err, BR_EINTERNAL, "a stand of dossier %s has more than %d vrijlating grants",
+			return br_error_set(err, BR_EINTERNAL, "een stand van dossier %s heeft meer dan %d toegekende vrijlatingen",
 					    info->nummer, SETTLE_MAX_GRANTS);
 		if (si >= 0 && c >= 0) {
 			struct settle_grant *gr = &s->stands[si].grants[s->stands[si].n_grants++];
@@ -452,7 +452,7 @@ static int load_claims(struct settle_source *s, sqlite3_int64 id, struct settle_
 	while ((rc = cursor_at(s, C_CLAIM, id, err)) == 1) {
 		sqlite3_stmt *c = s->c[C_CLAIM].st;
 		if (stand_index(s, sqlite3_column_int64(c, 1)) == rs && s->n_claims == SETTLE_MAX_CLAIMS)
-			return br_error_set(err, BR_EINTERNAL, "dossier %s has more than %d claims", info->nummer,
+			return br_error_set(err, BR_EINTERNAL, "dossier %s heeft meer dan %d vorderingen", info->nummer,
 					    SETTLE_MAX_CLAIMS);
 		if (stand_index(s, sqlite3_column_int64(c, 1)) == rs) {
 			struct settle_claim *cl = &s->claims[s->n_claims];
@@ -480,7 +480,7 @@ static int load_derden(struct settle_source *s, sqlite3_int64 id, struct settle_
 	while ((rc = cursor_at(s, C_DERDE, id, err)) == 1) {
 		sqlite3_stmt *d = s->c[C_DERDE].st;
 		if (stand_index(s, sqlite3_column_int64(d, 1)) == rs && s->n_derden == SETTLE_MAX_DERDEN)
-			return br_error_set(err, BR_EINTERNAL, "dossier %s has more than %d third parties", info->nummer,
+			return br_error_set(err, BR_EINTERNAL, "dossier %s heeft meer dan %d derden", info->nummer,
 					    SETTLE_MAX_DERDEN);
 		if (stand_index(s, sqlite3_column_int64(d, 1)) == rs) {
 			struct settle_derde *dd = &s->derden[s->n_derden];
@@ -510,14 +510,14 @@ static int load_incomes(struct settle_source *s, sqlite3_int64 id, const struct 
 		struct settle_income *inc;
 
 		if (mem_grow((void **)&s->incomes, &s->cap_incomes, s->n_incomes + 1, sizeof(*s->incomes)) < 0)
-			return br_error_set(err, BR_ENOMEM, "out of memory");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		inc = &s->incomes[s->n_incomes++];
 		memset(inc, 0, sizeof(*inc));
 		inc->persoon = sqlite3_column_int(r, 1) ? PERSON_PARTNER : PERSON_AANVRAGER;
 		inc->person_id = sqlite3_column_int64(r, 13);
 		if (!(inc->opgave_id = arena_str(s, sqlite3_column_text(r, 2))) ||
 		    !(inc->lhnr = arena_str(s, sqlite3_column_text(r, 3))))
-			return br_error_set(err, BR_EINPUT, "dossier %s has too many income records to settle",
+			return br_error_set(err, BR_EINPUT, "dossier %s heeft te veel inkomstenopgaven om af te rekenen",
 					    info->nummer);
 		inc->soort = soort_of(sqlite3_column_text(r, 4));
 		inc->dat_aanv_tv = col_date(r, 5);
@@ -545,7 +545,7 @@ static int load_paid(struct settle_source *s, sqlite3_int64 id, struct settle_in
 		int k, j;
 
 		if (mem_grow((void **)&s->paid, &s->cap_paid, LEDGER_MAX_MONTHS, sizeof(*s->paid)) < 0)
-			return br_error_set(err, BR_ENOMEM, "out of memory");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		if ((k = ledger_decode(s->paid, LEDGER_MAX_MONTHS, sqlite3_column_blob(p, 1),
 				       (size_t)sqlite3_column_bytes(p, 1), err)) < 0)
 			return k;
@@ -576,7 +576,7 @@ static int load_gaps(struct settle_source *s, sqlite3_int64 id, struct br_error 
 	while ((rc = cursor_at(s, C_GAP, id, err)) == 1) {
 		sqlite3_stmt *g = s->c[C_GAP].st;
 		if (mem_grow((void **)&s->gaps, &s->cap_gaps, s->n_gaps + 1, sizeof(*s->gaps)) < 0)
-			return br_error_set(err, BR_ENOMEM, "out of memory");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		s->gaps[s->n_gaps].van = col_date(g, 1);
 		s->gaps[s->n_gaps].tot = col_date(g, 2);
 		if (s->gaps[s->n_gaps].van != DATE_NONE && s->gaps[s->n_gaps].tot != DATE_NONE)
@@ -663,7 +663,7 @@ int settle_settings_derive(struct settle_settings *out, struct store *st, const 
 		const char *t = (const char *)sqlite3_column_text(s, 0);
 		int32_t m;
 		if (!t || month_parse(&m, t, strlen(t), err) < 0)
-			rc = br_error_set(err, BR_EINTERNAL, "the first run has startmaand '%s'", t ? t : "");
+			rc = br_error_set(err, BR_EINTERNAL, "de eerste run heeft startmaand '%s'", t ? t : "");
 		else if (m < out->startmaand)
 			out->startmaand = m;
 	} else if (step != SQLITE_DONE) {

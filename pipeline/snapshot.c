@@ -282,7 +282,7 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 
 	*out = NULL;
 	if (!(s = calloc(1, sizeof(*s))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	s->st = st;
 	s->levering = levering_rowid;
 	snprintf(s->levering_id, sizeof(s->levering_id), "%s", hdr->levering_id);
@@ -294,7 +294,7 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 	date_format(s->vanaf, month_first_day(month_of(hdr->peildatum)));
 	timestamp_format(ts, hdr->aanmaakdatum);
 	if (!(s->md = EVP_MD_CTX_new())) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		goto out;
 	}
 	for (i = 0; i < Q_COUNT; i++)
@@ -312,8 +312,8 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 		int c = strcmp(s->peil, p);
 		if (c < 0 || (c == 0 && strcmp(ts, a) <= 0)) {
 			rc = br_error_set(err, BR_EINPUT,
-					  "register snapshot is stale: peildatum %s, aanmaakdatum %s is not newer than"
-					  " the snapshot in force (peildatum %s, aanmaakdatum %s, file %s)",
+					  "verouderde registerstand: peildatum %s, aanmaakdatum %s is niet nieuwer dan"
+					  " de geldende stand (peildatum %s, aanmaakdatum %s, bestand %s)",
 					  s->peil, ts, p, a, (const char *)sqlite3_column_text(cur, 2));
 			goto out;
 		}
@@ -657,7 +657,7 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 		if (sqlite3_column_int64(st, 1) == s->id) {
 			sqlite3_reset(st);
 			return br_error_set(err, BR_EINPUT,
-					    "Dossiernummer %s appears more than once in this snapshot", d->nummer);
+					    "Dossiernummer %s komt meer dan eens voor in deze registerstand", d->nummer);
 		}
 	} else if (rc != SQLITE_DONE) {
 		return q_fail(s, rc, "looking up a dossier", err);
@@ -680,7 +680,7 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	/* dossier.nummer is the only UNIQUE column that an INSERT can repeat */
 	if ((rc = sqlite3_step(st)) == SQLITE_CONSTRAINT_UNIQUE)
 		return br_error_set(err, BR_EINPUT,
-				    "Dossiernummer %s appears more than once in this snapshot", d->nummer);
+				    "Dossiernummer %s komt meer dan eens voor in deze registerstand", d->nummer);
 	if (rc != SQLITE_DONE)
 		return q_fail(s, rc, "storing a dossier", err);
 	if (is_new)
@@ -694,7 +694,7 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	snapshot_record_problems(problem, sizeof(problem), d);
 	canon_dossier(s, d, problem);
 	if (s->canon_overflow)
-		return br_error_set(err, BR_EINTERNAL, "dossier %s: values too large to compare", d->nummer);
+		return br_error_set(err, BR_EINTERNAL, "dossier %s: waarden te groot om te vergelijken", d->nummer);
 	/* OpenSSL failing here (out of memory, no provider) is never the
 	 * register's fault: BR_ENOMEM, which intake treats as a failure of the
 	 * machinery and leaves the file in the inbox; BR_EINTERNAL would
@@ -703,7 +703,7 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	    EVP_DigestUpdate(s->md, s->canon, s->canon_len) != 1 ||
 	    EVP_DigestFinal_ex(s->md, hash, &hash_len) != 1) {
 		ERR_clear_error();
-		return br_error_set(err, BR_ENOMEM, "OpenSSL cannot compute a SHA-256 (out of memory?)");
+		return br_error_set(err, BR_ENOMEM, "OpenSSL kan geen SHA-256 berekenen (onvoldoende geheugen?)");
 	}
 
 	/* A new dossier has no stand and no hold yet: skip the lookups (the
@@ -801,9 +801,9 @@ int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_e
 	    (long long)ending * 100 > (long long)s->krimp_max_pct * s->active_before) {
 		s->krimp_refused = 1;
 		rc = br_error_set(err, BR_EINPUT,
-				  "register snapshot would end %ld of %ld active dossiers (more than"
-				  " register_krimp_max_pct = %d%%): refused as a possibly truncated export"
-				  " (the quarantine reason says how to accept it)",
+				  "de registerstand zou %ld van %ld actieve dossiers beëindigen (meer dan"
+				  " register_krimp_max_pct = %d%%): geweigerd als mogelijk afgebroken export"
+				  " (de quarantainereden zegt hoe u hem toch aanvaardt)",
 				  ending, s->active_before, s->krimp_max_pct);
 		goto out;
 	}

@@ -28,7 +28,7 @@ int specstore_encode(struct settle_record_buf *b, const struct specification_dos
 	size_t i;
 
 	if (!sd->set || (unsigned)sd->outcome > SPEC_BLOCKED)
-		return br_error_set(err, BR_EINTERNAL, "a specification without settings or outcome");
+		return br_error_set(err, BR_EINTERNAL, "een specificatie zonder instellingen of uitkomst");
 	f.s[0] = sd->dossiernummer;
 	f.s[1] = sd->gemeente;
 	f.s[2] = sd->naam;
@@ -103,7 +103,7 @@ int specstore_render(char **text, size_t *len, const void *data, size_t n, const
 	    (rc = facts_dossier(&sd, claim_k, claim_n, derde_k, derde_n, &rec, err)) < 0)
 		goto out;
 	if (!(out = open_memstream(text, len))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het schrijven van een specificatie");
 		goto out;
 	}
 	/* the writer refuses a result that does not add up: in a record that
@@ -113,7 +113,7 @@ int specstore_render(char **text, size_t *len, const void *data, size_t n, const
 		br_error_prefix(err, "vastlegging beschadigd");
 	}
 	if (fclose(out) != 0 && rc == 0)
-		rc = br_error_set(err, BR_ENOMEM, "out of memory writing a specification");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het schrijven van een specificatie");
 	if (rc < 0) {
 		free(*text);
 		*text = NULL;
@@ -130,7 +130,7 @@ int specstore_keep_rules(struct store *st, const struct rules *r, struct br_erro
 	int rc;
 
 	if (!r->source)
-		return br_error_set(err, BR_EINTERNAL, "the rules' bytes were not kept");
+		return br_error_set(err, BR_EINTERNAL, "de inhoud van het regelbestand is niet bewaard");
 	if ((rc = store_prepare(st, &s, "INSERT OR IGNORE INTO regels (sha256, inhoud) VALUES (?1, ?2)", err)) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, r->sha256, -1, SQLITE_STATIC);
@@ -178,7 +178,7 @@ static int row_text(char **text, size_t *len, sqlite3_stmt *s, struct store *st,
 	if (sqlite3_column_type(s, 1) == SQLITE_NULL) {
 		n = (size_t)sqlite3_column_bytes(s, 0);
 		if (!(*text = malloc(n + 1)))
-			return br_error_set(err, BR_ENOMEM, "out of memory");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		memcpy(*text, sqlite3_column_blob(s, 0), n);
 		(*text)[n] = '\0';
 		*len = n;

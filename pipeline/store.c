@@ -758,8 +758,8 @@ int store_fail(struct store *s, int sqlite_rc, const char *what, struct br_error
 		code = BR_EINTERNAL;
 	}
 	if (code == BR_EBUSY)
-		return br_error_set(err, code, "the store is busy (another betaalrun is writing): %s; try again", m);
-	return br_error_set(err, code, "%s: %s", what, m);
+		return br_error_set(err, code, "de opslag is bezet (een ander betaalrun-commando schrijft): %s; probeer het later opnieuw", m);
+	return br_error_set(err, code, "fout in de opslag (%s): %s", what, m); /* SQLite's words */
 }
 
 int store_exec(struct store *s, const char *sql, struct br_error *err)
@@ -816,7 +816,7 @@ int store_col_date(int32_t *out, sqlite3_stmt *st, int i, int null_ok, const cha
 	if (!t && null_ok)
 		return 0;
 	if (!t || date_parse(out, t, strlen(t), NULL) < 0)
-		return br_error_set(err, BR_EINTERNAL, "%s in the store is not a date: '%.20s'", what,
+		return br_error_set(err, BR_EINTERNAL, "%s in de opslag is geen datum: '%.20s'", what,
 				    t ? t : "NULL");
 	return 0;
 }
@@ -933,7 +933,7 @@ static int store_rewrite_checks(struct store *s, const struct check_rewrite *rw,
 		}
 		if (sqlite3_changes(s->db) != 1) {
 			rc = br_error_set(err, BR_EINTERNAL,
-					  "cannot upgrade the store: the definition of table %s lacks %s",
+					  "de opslag kan niet worden bijgewerkt: de definitie van tabel %s mist %s",
 					  rw->table, rw->old);
 			goto out;
 		}
@@ -955,8 +955,8 @@ static int store_rewrite_checks(struct store *s, const struct check_rewrite *rw,
 	res = (const char *)sqlite3_column_text(st, 0);
 	if (!res || strcmp(res, "ok") != 0) {
 		rc = br_error_set(err, BR_EINTERNAL,
-				  "cannot upgrade the store: integrity_check after rewriting its CHECK constraints: %s",
-				  res ? res : "no result");
+				  "de opslag kan niet worden bijgewerkt: integrity_check na het herschrijven van de CHECK-regels: %s",
+				  res ? res : "geen uitkomst");
 		goto out;
 	}
 	rc = 0;
@@ -1014,7 +1014,7 @@ static int store_migrate(struct store *s, struct br_error *err)
 	}
 	if (version > N_MIGRATIONS)
 		return br_error_set(err, BR_ECONFIG,
-				    "the store has schema version %d, newer than this betaalrun (%d): use a newer program",
+				    "de opslag heeft schemaversie %d, nieuwer dan deze betaalrun (%d): gebruik een nieuwer programma",
 				    version, N_MIGRATIONS);
 	return 0;
 fail:
@@ -1032,14 +1032,14 @@ int store_open(struct store **out, const char *path, int create, struct br_error
 	if (create) {
 		/* Create the file 0600 ourselves: it holds personal data. */
 		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
-			return br_error_set(err, BR_EIO, "cannot create the store %s: %s", path, strerror(errno));
+			return br_error_set(err, BR_EIO, "de opslag %s kan niet worden gemaakt: %s", path, strerror(errno));
 		close(fd);
 	} else if (access(path, F_OK) != 0) {
 		return br_error_set(err, BR_ENOINPUT,
-				    "no store at %s: run `betaalrun init` first (or give --home)", path);
+				    "geen opslag in %s: voer eerst `betaalrun init` uit (of geef --home)", path);
 	}
 	if (!(s = calloc(1, sizeof(*s))))
-		return br_error_set(err, BR_ENOMEM, "out of memory opening the store");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het openen van de opslag");
 	/*
 	 * No memory statistics: nothing reads them, and they put a global
 	 * mutex around every allocation SQLite makes, which costs atomic

@@ -31,7 +31,7 @@ const char *version_libxml2(char *out, size_t cap)
 	long v;
 
 	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9) {
-		snprintf(out, cap, "unknown");
+		snprintf(out, cap, "onbekend");
 		return out;
 	}
 	v = strtol(s, &end, 10);

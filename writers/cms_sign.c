@@ -83,11 +83,11 @@ static const char *ossl_words_seen(char *buf, size_t cap, int reason, int *seen)
 	if (seen)
 		*seen = e != 0 && ERR_GET_REASON(e) == reason;
 	if (e == 0) {
-		snprintf(buf, cap, "no detail from OpenSSL");
+		snprintf(buf, cap, "OpenSSL geeft geen reden");
 	} else if ((text = ERR_reason_error_string(e)) != NULL) {
 		snprintf(buf, cap, "%s", text);
 	} else {
-		snprintf(buf, cap, "OpenSSL error %lx", e);
+		snprintf(buf, cap, "OpenSSL-fout %lx", e);
 	}
 	while ((more = ERR_get_error()) != 0) {
 		if (seen && ERR_GET_REASON(more) == reason)
@@ -121,29 +121,29 @@ static int read_small_file(unsigned char **out, size_t *out_len, const char *pat
 	*out_len = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
-			rc = br_error_set(err, missing_code, "no %s %s", missing_what, path);
+			rc = br_error_set(err, missing_code, "%s %s bestaat niet", missing_what, path);
 		else
 			rc = br_error_set(err, missing_code == BR_ECONFIG ? BR_ECONFIG : BR_EIO,
-					  "cannot open %s %s: %s", missing_what, path,
+					  "%s %s kan niet worden geopend: %s", missing_what, path,
 					  strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {
-		rc = br_error_set(err, BR_EIO, "cannot stat %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden bekeken: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = br_error_set(err, missing_code, "%s %s is not a regular file", missing_what,
+		rc = br_error_set(err, missing_code, "%s %s is geen gewoon bestand", missing_what,
 				  path);
 		goto out;
 	}
 	if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
 		rc = br_error_set(err, missing_code == BR_ECONFIG ? BR_ECONFIG : BR_EINPUT,
-				  "%s %s is larger than %zu bytes", missing_what, path, max);
+				  "%s %s is groter dan %zu bytes", missing_what, path, max);
 		goto out;
 	}
 	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", path);
 		goto out;
 	}
 	while (len < (size_t)st.st_size) {
@@ -152,7 +152,7 @@ static int read_small_file(unsigned char **out, size_t *out_len, const char *pat
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = br_error_set(err, BR_EIO, "cannot read %s: %s", path, strerror(errno));
+			rc = br_error_set(err, BR_EIO, "%s kan niet worden gelezen: %s", path, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -181,20 +181,20 @@ static int open_data(BIO **out, const char *data_path, struct br_error *err)
 	*out = NULL;
 	if ((fd = open(data_path, O_RDONLY | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
-			return br_error_set(err, BR_ENOINPUT, "payment file %s does not exist",
+			return br_error_set(err, BR_ENOINPUT, "betaalbestand %s bestaat niet",
 					    data_path);
-		return br_error_set(err, BR_EIO, "cannot open payment file %s: %s", data_path,
+		return br_error_set(err, BR_EIO, "betaalbestand %s kan niet worden geopend: %s", data_path,
 				    strerror(errno));
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return br_error_set(err, BR_EINPUT, "payment file %s is not a regular file",
+		return br_error_set(err, BR_EINPUT, "betaalbestand %s is geen gewoon bestand",
 				    data_path);
 	}
 	if (!(*out = BIO_new_fd(fd, BIO_CLOSE))) {
 		close(fd);
 		ERR_clear_error();
-		return br_error_set(err, BR_ENOMEM, "out of memory opening %s", data_path);
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het openen van %s", data_path);
 	}
 	return 0;
 }
@@ -209,7 +209,7 @@ static int subject_of(char *out, size_t cap, X509 *cert)
 
 	out[0] = '\0';
 	if (!b || X509_NAME_print_ex(b, X509_get_subject_name(cert), 0, CMS_NAME_FLAGS) < 0) {
-		snprintf(out, cap, "(unprintable subject)");
+		snprintf(out, cap, "(onleesbare naam)");
 		BIO_free(b);
 		ERR_clear_error();
 		return -1;
@@ -243,7 +243,7 @@ static int describe_signer(struct cms_signer *out, X509 *cert, struct br_error *
 		char words[OSSL_WORDS_MAX];
 
 		memset(out, 0, sizeof(*out));
-		return br_error_set(err, BR_EINTERNAL, "cannot read a signer's certificate: %s",
+		return br_error_set(err, BR_EINTERNAL, "het certificaat van een ondertekenaar kan niet worden gelezen: %s",
 				    ossl_words(words, sizeof(words)));
 	}
 	for (i = 0; i < n; i++) {
@@ -294,12 +294,12 @@ int cms_no_core_dumps(struct br_error *err)
 #ifdef __linux__
 	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) != 0)
 		return br_error_set(err, BR_EINTERNAL,
-				    "cannot switch off core dumps before a key is loaded: prctl: %s",
+				    "core dumps kunnen niet worden uitgezet voordat een sleutel wordt geladen: prctl: %s",
 				    strerror(errno));
 #endif
 	if (setrlimit(RLIMIT_CORE, &none) != 0)
 		return br_error_set(err, BR_EINTERNAL,
-				    "cannot switch off core dumps before a key is loaded: setrlimit: %s",
+				    "core dumps kunnen niet worden uitgezet voordat een sleutel wordt geladen: setrlimit: %s",
 				    strerror(errno));
 	return 0;
 }
@@ -313,7 +313,7 @@ int cms_read_passphrase(char *out, size_t cap, int pass_fd, struct br_error *err
 	int rc;
 
 	if (!out || cap == 0)
-		return br_error_set(err, BR_EINTERNAL, "no room for a passphrase");
+		return br_error_set(err, BR_EINTERNAL, "geen ruimte voor een wachtwoordzin");
 	out[0] = '\0';
 	if ((rc = cms_no_core_dumps(err)) < 0)
 		return rc;
@@ -330,7 +330,7 @@ int cms_read_passphrase(char *out, size_t cap, int pass_fd, struct br_error *err
 
 				OPENSSL_cleanse(out, cap);
 				return br_error_set(err, BR_EIO,
-						    "cannot read the passphrase from descriptor %d: %s",
+						    "de wachtwoordzin kan niet van descriptor %d worden gelezen: %s",
 						    pass_fd, strerror(e));
 			}
 			if (n == 0 || c == '\n')
@@ -338,7 +338,7 @@ int cms_read_passphrase(char *out, size_t cap, int pass_fd, struct br_error *err
 			if (len + 1 >= cap) {
 				OPENSSL_cleanse(out, cap);
 				return br_error_set(err, BR_ECONFIG,
-						    "passphrase on descriptor %d is longer than %zu bytes",
+						    "de wachtwoordzin op descriptor %d is langer dan %zu bytes",
 						    pass_fd, cap - 1);
 			}
 			out[len++] = c;
@@ -354,7 +354,7 @@ int cms_read_passphrase(char *out, size_t cap, int pass_fd, struct br_error *err
 	len = strlen(env);
 	if (len >= cap)
 		return br_error_set(err, BR_ECONFIG,
-				    "passphrase in BETAALRUN_KEY_PASS is longer than %zu bytes", cap - 1);
+				    "de wachtwoordzin in BETAALRUN_KEY_PASS is langer dan %zu bytes", cap - 1);
 	memcpy(out, env, len + 1);
 	return 0;
 }
@@ -415,13 +415,13 @@ static int load_pkcs12(struct signing_key *k, const unsigned char *buf, size_t l
 	int rc = 0;
 
 	if (len > INT32_MAX || !(in = BIO_new_mem_buf(buf, (int)len))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", key_path);
 		goto out;
 	}
 	if (!(p12 = d2i_PKCS12_bio(in, NULL))) {
 		ERR_clear_error();
 		rc = br_error_set(err, BR_ECONFIG,
-				  "key file %s is neither PKCS#12 nor PEM (key and certificate)",
+				  "sleutelbestand %s is geen PKCS#12 en geen PEM (sleutel en certificaat)",
 				  key_path);
 		br_error_at(err, key_path, 0);
 		goto out;
@@ -435,8 +435,8 @@ static int load_pkcs12(struct signing_key *k, const unsigned char *buf, size_t l
 		ossl_words_seen(words, sizeof(words), ERR_R_UNSUPPORTED, &legacy);
 		if (legacy) {
 			rc = br_error_set(err, BR_ECONFIG,
-					  "PKCS#12 file %s is encrypted with a legacy algorithm "
-					  "(RC2 or DES); export it again with AES-256",
+					  "PKCS#12-bestand %s is versleuteld met een verouderd algoritme "
+					  "(RC2 of DES); exporteer het opnieuw met AES-256",
 					  key_path);
 			br_error_at(err, key_path, 0);
 		} else {
@@ -445,8 +445,8 @@ static int load_pkcs12(struct signing_key *k, const unsigned char *buf, size_t l
 		goto out;
 	}
 	if (!k->pkey || !k->cert) {
-		rc = br_error_set(err, BR_ECONFIG, "PKCS#12 file %s lacks the %s", key_path,
-				  k->pkey ? "certificate" : "private key");
+		rc = br_error_set(err, BR_ECONFIG, "PKCS#12-bestand %s mist %s", key_path,
+				  k->pkey ? "het certificaat" : "de privésleutel");
 		br_error_at(err, key_path, 0);
 		goto out;
 	}
@@ -466,14 +466,14 @@ static int load_pem(struct signing_key *k, const unsigned char *buf, size_t len,
 	int rc = 0;
 
 	if (len > INT32_MAX || !(in = BIO_new_mem_buf(buf, (int)len))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", key_path);
 		goto out;
 	}
 	/* "-----BEGIN [RSA |EC |ENCRYPTED ]PRIVATE KEY-----": without one, say so
 	 * rather than pass on the decoder's "unsupported". */
 	if (!contains(buf, len, "PRIVATE KEY-----")) {
 		rc = br_error_set(err, BR_ECONFIG,
-				  "no private key in PEM file %s (key and certificate needed)",
+				  "geen privésleutel in PEM-bestand %s (sleutel en certificaat nodig)",
 				  key_path);
 		br_error_at(err, key_path, 0);
 		goto out;
@@ -486,7 +486,7 @@ static int load_pem(struct signing_key *k, const unsigned char *buf, size_t len,
 	}
 	BIO_free(in);  /* read the certificates from the start again */
 	if (!(in = BIO_new_mem_buf(buf, (int)len)) || !(k->chain = sk_X509_new_null())) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", key_path);
 		goto out;
 	}
 	while ((x = PEM_read_bio_X509(in, NULL, NULL, NULL)) != NULL) {
@@ -494,7 +494,7 @@ static int load_pem(struct signing_key *k, const unsigned char *buf, size_t len,
 			k->cert = x;
 		} else if (!sk_X509_push(k->chain, x)) {
 			X509_free(x);
-			rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", key_path);
+			rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", key_path);
 			goto out;
 		}
 		ERR_clear_error();  /* X509_check_private_key's mismatch */
@@ -503,8 +503,8 @@ static int load_pem(struct signing_key *k, const unsigned char *buf, size_t len,
 	if (!k->cert) {
 		rc = br_error_set(err, BR_ECONFIG,
 				  sk_X509_num(k->chain) > 0
-					  ? "no certificate in PEM file %s belongs to its private key"
-					  : "no certificate in PEM file %s (key and certificate needed)",
+					  ? "geen certificaat in PEM-bestand %s hoort bij de privésleutel"
+					  : "geen certificaat in PEM-bestand %s (sleutel en certificaat nodig)",
 				  key_path);
 		br_error_at(err, key_path, 0);
 		goto out;
@@ -529,7 +529,7 @@ static int signing_key_load(struct signing_key *k, const char *key_path, const c
 	memset(k, 0, sizeof(*k));
 	/* before the first byte of the key is read */
 	if ((rc = cms_no_core_dumps(err)) < 0 ||
-	    (rc = read_small_file(&buf, &len, key_path, CMS_KEY_FILE_MAX, BR_ECONFIG, "key file",
+	    (rc = read_small_file(&buf, &len, key_path, CMS_KEY_FILE_MAX, BR_ECONFIG, "sleutelbestand",
 				  err)) < 0)
 		goto out;
 	/* "-----BEGIN " anywhere (a PEM may start with comments): PEM; else DER. */
@@ -542,7 +542,7 @@ static int signing_key_load(struct signing_key *k, const char *key_path, const c
 	if (X509_check_private_key(k->cert, k->pkey) != 1) {
 		ERR_clear_error();
 		rc = br_error_set(err, BR_ECONFIG,
-				  "the certificate in %s does not belong to its private key",
+				  "het certificaat in %s hoort niet bij de privésleutel",
 				  key_path);
 		br_error_at(err, key_path, 0);
 		goto out;
@@ -553,7 +553,7 @@ static int signing_key_load(struct signing_key *k, const char *key_path, const c
 
 		subject_of(subject, sizeof(subject), k->cert);
 		rc = br_error_set(err, BR_ECONFIG,
-				  "the certificate of %s in %s is expired or not yet valid", subject,
+				  "het certificaat van %s in %s is verlopen of nog niet geldig", subject,
 				  key_path);
 		br_error_at(err, key_path, 0);
 		goto out;
@@ -588,7 +588,7 @@ static int add_chain(CMS_ContentInfo *cms, STACK_OF(X509) *chain, struct br_erro
 			char words[OSSL_WORDS_MAX];
 
 			rc = br_error_set(err, BR_EINTERNAL,
-					  "cannot add a chain certificate to the signature: %s",
+					  "een certificaat uit de keten kan niet aan de handtekening worden toegevoegd: %s",
 					  ossl_words(words, sizeof(words)));
 			break;
 		}
@@ -608,16 +608,16 @@ static int read_signature(CMS_ContentInfo **out, const char *sig_path, struct br
 
 	*out = NULL;
 	if ((rc = read_small_file(&buf, &len, sig_path, CMS_SIG_FILE_MAX, BR_EINPUT,
-				  "signature file", err)) < 0)
+				  "handtekeningbestand", err)) < 0)
 		goto out;
 	if (len > INT32_MAX || !(in = BIO_new_mem_buf(buf, (int)len))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory reading %s", sig_path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het lezen van %s", sig_path);
 		goto out;
 	}
 	if (!(*out = d2i_CMS_bio(in, NULL))) {
 		char words[OSSL_WORDS_MAX];
 
-		rc = br_error_set(err, BR_EINPUT, "%s is not a DER CMS signature (%s)", sig_path,
+		rc = br_error_set(err, BR_EINPUT, "%s is geen DER CMS-handtekening (%s)", sig_path,
 				  ossl_words(words, sizeof(words)));
 		br_error_at(err, sig_path, 0);
 		goto out;
@@ -638,24 +638,24 @@ static int check_shape(CMS_ContentInfo *cms, const char *sig_path, struct br_err
 	int i, n;
 
 	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
-		br_error_set(err, BR_EINPUT, "%s is a CMS structure but not a signature (SignedData)",
+		br_error_set(err, BR_EINPUT, "%s is een CMS-structuur maar geen handtekening (SignedData)",
 			     sig_path);
 		goto bad;
 	}
 	if (CMS_is_detached(cms) != 1) {
 		br_error_set(err, BR_EINPUT,
-			     "%s carries the content itself; a detached signature is expected",
+			     "%s bevat de inhoud zelf; een losse (detached) handtekening wordt verwacht",
 			     sig_path);
 		goto bad;
 	}
 	sis = CMS_get0_SignerInfos(cms);
 	n = sis ? sk_CMS_SignerInfo_num(sis) : 0;
 	if (n <= 0) {
-		br_error_set(err, BR_EINPUT, "%s holds no signer", sig_path);
+		br_error_set(err, BR_EINPUT, "%s bevat geen ondertekenaar", sig_path);
 		goto bad;
 	}
 	if (n > CMS_MAX_SIGNERS) {
-		br_error_set(err, BR_EINPUT, "%s holds %d signers, at most %d are accepted",
+		br_error_set(err, BR_EINPUT, "%s bevat %d ondertekenaars, ten hoogste %d worden aanvaard",
 			     sig_path, n, CMS_MAX_SIGNERS);
 		goto bad;
 	}
@@ -667,8 +667,8 @@ static int check_shape(CMS_ContentInfo *cms, const char *sig_path, struct br_err
 		nid = dig ? OBJ_obj2nid(dig->algorithm) : NID_undef;
 		if (nid != NID_sha256) {
 			br_error_set(err, BR_EINPUT,
-				     "signer %d in %s uses digest %s; only SHA-256 is accepted",
-				     i + 1, sig_path, nid == NID_undef ? "unknown" : OBJ_nid2sn(nid));
+				     "ondertekenaar %d in %s gebruikt digest %s; alleen SHA-256 wordt aanvaard",
+				     i + 1, sig_path, nid == NID_undef ? "onbekend" : OBJ_nid2sn(nid));
 			goto bad;
 		}
 	}
@@ -690,15 +690,15 @@ static const char *chain_words(int x509_err)
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
 	case X509_V_ERR_CERT_UNTRUSTED:
 	case X509_V_ERR_CERT_REJECTED:
-		return "is not issued by a trusted CA";
+		return "is niet uitgegeven door een vertrouwde CA";
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		return "has expired";
+		return "is verlopen";
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		return "is not yet valid";
+		return "is nog niet geldig";
 	case X509_V_ERR_CERT_REVOKED:
-		return "is revoked";
+		return "is ingetrokken";
 	default:
-		return "is not trusted";
+		return "wordt niet vertrouwd";
 	}
 }
 
@@ -737,12 +737,12 @@ static int check_chain(CMS_ContentInfo *cms, X509 *cert, X509_STORE *store,
 
 	rc = chain_holds(cert, untrusted, store, &e);
 	if (rc < 0) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory checking a certificate chain");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het controleren van een certificaatketen");
 	} else if (rc == 0) {
 		char subject[CMS_SUBJECT_MAX];
 
 		subject_of(subject, sizeof(subject), cert);
-		rc = br_error_set(err, BR_EINPUT, "certificate of %s %s (%s) in %s", subject,
+		rc = br_error_set(err, BR_EINPUT, "het certificaat van %s %s (%s) in %s", subject,
 				  chain_words(e), X509_verify_cert_error_string(e), sig_path);
 		br_error_at(err, sig_path, 0);
 	} else {
@@ -773,7 +773,7 @@ static int explain_failure(CMS_ContentInfo *cms, const char *data_path, const ch
 	for (i = 0; i < n; i++) {
 		if (!signer_cert(sk_CMS_SignerInfo_value(sis, i))) {
 			rc = br_error_set(err, BR_EINPUT,
-					  "signer %d in %s has no certificate in the signature file",
+					  "ondertekenaar %d in %s heeft geen certificaat in het handtekeningbestand",
 					  i + 1, sig_path);
 			br_error_at(err, sig_path, 0);
 			goto out;
@@ -786,8 +786,8 @@ static int explain_failure(CMS_ContentInfo *cms, const char *data_path, const ch
 			subject_of(subject, sizeof(subject), signer_cert(si));
 			ERR_clear_error();
 			rc = br_error_set(err, BR_EINPUT,
-					  "the signature of %s does not hold: %s was altered or not "
-					  "made with this certificate's key",
+					  "de handtekening van %s klopt niet: %s is gewijzigd of niet "
+					  "gemaakt met de sleutel van dit certificaat",
 					  subject, sig_path);
 			br_error_at(err, sig_path, 0);
 			goto out;
@@ -798,7 +798,7 @@ static int explain_failure(CMS_ContentInfo *cms, const char *data_path, const ch
 	if (!(chain = CMS_dataInit(cms, data))) {
 		char w[OSSL_WORDS_MAX];
 
-		rc = br_error_set(err, BR_EINTERNAL, "cannot start the digest of %s: %s", data_path,
+		rc = br_error_set(err, BR_EINTERNAL, "de digest van %s kan niet worden gestart: %s", data_path,
 				  ossl_words(w, sizeof(w)));
 		goto out;
 	}
@@ -810,7 +810,7 @@ static int explain_failure(CMS_ContentInfo *cms, const char *data_path, const ch
 			continue;
 		if (got < 0) {
 			ERR_clear_error();
-			rc = br_error_set(err, BR_EIO, "cannot read payment file %s", data_path);
+			rc = br_error_set(err, BR_EIO, "betaalbestand %s kan niet worden gelezen", data_path);
 			goto out;
 		}
 		break;
@@ -822,8 +822,8 @@ static int explain_failure(CMS_ContentInfo *cms, const char *data_path, const ch
 			subject_of(subject, sizeof(subject), signer_cert(si));
 			ERR_clear_error();
 			rc = br_error_set(err, BR_EINPUT,
-					  "the file was changed after signing: the digest does not "
-					  "match the signature of %s (file %s)",
+					  "het bestand is na het ondertekenen gewijzigd: de digest past niet "
+					  "bij de handtekening van %s (bestand %s)",
 					  subject, data_path);
 			br_error_at(err, data_path, 0);
 			goto out;
@@ -834,7 +834,7 @@ static int explain_failure(CMS_ContentInfo *cms, const char *data_path, const ch
 				      sig_path, err)) < 0)
 			goto out;
 	}
-	rc = br_error_set(err, BR_EINPUT, "the signature in %s does not verify: %s", sig_path,
+	rc = br_error_set(err, BR_EINPUT, "de handtekening in %s klopt niet: %s", sig_path,
 			  words);
 	br_error_at(err, sig_path, 0);
 out:
@@ -877,18 +877,18 @@ static int load_store(X509_STORE **out, const char *trust_pem, struct br_error *
 
 	*out = NULL;
 	if (!trust_pem || !*trust_pem)
-		return br_error_set(err, BR_ECONFIG, "no trust file (CA certificates) configured");
+		return br_error_set(err, BR_ECONFIG, "geen vertrouwensbestand (CA-certificaten) ingesteld");
 	if (access(trust_pem, R_OK) != 0)
-		return br_error_set(err, BR_ECONFIG, "cannot read trust file %s: %s", trust_pem,
+		return br_error_set(err, BR_ECONFIG, "vertrouwensbestand %s kan niet worden gelezen: %s", trust_pem,
 				    strerror(errno));
 	if (!(store = X509_STORE_new())) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory loading %s", trust_pem);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het laden van %s", trust_pem);
 		goto out;
 	}
 	if (X509_STORE_load_file(store, trust_pem) != 1) {
 		char words[OSSL_WORDS_MAX];
 
-		rc = br_error_set(err, BR_ECONFIG, "trust file %s holds no usable CA certificate (%s)",
+		rc = br_error_set(err, BR_ECONFIG, "vertrouwensbestand %s bevat geen bruikbaar CA-certificaat (%s)",
 				  trust_pem, ossl_words(words, sizeof(words)));
 		br_error_at(err, trust_pem, 0);
 		goto out;
@@ -999,20 +999,20 @@ static int same_person(X509 *a, X509 *b, const char **why)
 
 	*why = "";
 	if (X509_cmp(a, b) == 0) {
-		*why = "the same certificate";
+		*why = "hetzelfde certificaat";
 		same = 1;
 	} else if ((names = X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b))) == 0) {
-		*why = "the same subject";
+		*why = "dezelfde naam (subject)";
 		same = 1;
 	} else if (names == -2 || (cn = same_cn_and_o(a, b)) < 0 || !ka || !kb ||
 		   (!cn && (keys = EVP_PKEY_eq(ka, kb)) == -2)) {
-		*why = "OpenSSL could not compare their names or keys (out of memory?)";
+		*why = "OpenSSL kon hun namen of sleutels niet vergelijken (onvoldoende geheugen?)";
 		same = -1;
 	} else if (cn) {
-		*why = "the same CN and O, ignoring case";
+		*why = "dezelfde CN en O, hoofdletters niet meegeteld";
 		same = 1;
 	} else if (keys == 1) {
-		*why = "the same key";
+		*why = "dezelfde sleutel";
 		same = 1;
 	}
 	ERR_clear_error();
@@ -1051,13 +1051,13 @@ static int not_recorded(const struct cms_four_eyes *fe, const char *sig_path, co
 	const struct cms_signer *a = &fe->signers[0], *b = &fe->signers[fe->n_signers > 1 ? 1 : 0];
 
 	br_error_set(err, BR_EINPUT,
-		     "the %s the run recorded, %s (certificate sha256 %.16s%s), did not sign %s: it is "
-		     "signed by %s (sha256 %.16s...) and %s (sha256 %.16s...); the signature file was "
-		     "replaced after %s",
-		     role, given(subject) ? subject : "(subject not recorded)",
-		     given(sha256) ? sha256 : "not recorded", given(sha256) ? "..." : "", sig_path,
+		     "de %s die de run vastlegde, %s (certificaat sha256 %.16s%s), heeft %s niet "
+		     "ondertekend: het is ondertekend door %s (sha256 %.16s...) en %s (sha256 %.16s...); "
+		     "het handtekeningbestand is na de %s vervangen",
+		     role, given(subject) ? subject : "(naam niet vastgelegd)",
+		     given(sha256) ? sha256 : "niet vastgelegd", given(sha256) ? "..." : "", sig_path,
 		     a->subject, a->fingerprint, b->subject, b->fingerprint,
-		     strcmp(role, "preparer") == 0 ? "preparation" : "approval");
+		     strcmp(role, "voorbereider") == 0 ? "voorbereiding" : "goedkeuring");
 	br_error_at(err, sig_path, 0);
 	return BR_EINPUT;
 }
@@ -1086,7 +1086,7 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 	n = sk_CMS_SignerInfo_num(sis);  /* 1..CMS_MAX_SIGNERS: check_shape */
 	for (i = 0; i < n; i++) {
 		if (!(cert[i] = signer_cert(sk_CMS_SignerInfo_value(sis, i))))  /* CMS_verify matched them */
-			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
+			return br_error_set(err, BR_EINTERNAL, "ondertekenaar %d in %s is zijn certificaat kwijt",
 					    i + 1, sig_path);
 		if ((rc = describe_signer(&out->signers[i], cert[i], err)) < 0) {
 			memset(out, 0, sizeof(*out));
@@ -1096,28 +1096,28 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 	out->n_signers = (size_t)n;
 	if (n < 2) {
 		br_error_set(err, BR_EINPUT,
-			     "only one signature in %s, by %s: the approver has not signed (four-eyes)",
+			     "maar één handtekening in %s, van %s: de goedkeurder heeft niet getekend (vier ogen)",
 			     sig_path, out->signers[0].subject);
 		br_error_at(err, sig_path, 0);
 		return BR_EINPUT;
 	}
 	if (n > 2) {
 		br_error_set(err, BR_EINPUT,
-			     "%s holds %d signatures; a payment file carries exactly two, the "
-			     "preparer's and the approver's",
+			     "%s bevat %d handtekeningen; een betaalbestand heeft er precies twee, die "
+			     "van de voorbereider en die van de goedkeurder",
 			     sig_path, n);
 		br_error_at(err, sig_path, 0);
 		return BR_EINPUT;
 	}
 	if ((same = same_person(cert[0], cert[1], &why)) < 0) {
-		br_error_set(err, BR_EINTERNAL, "cannot tell whether the two signers of %s (%s and %s) are "
-			     "two people: %s", sig_path, out->signers[0].subject, out->signers[1].subject, why);
+		br_error_set(err, BR_EINTERNAL, "niet vast te stellen of de twee ondertekenaars van %s (%s en %s) "
+			     "twee personen zijn: %s", sig_path, out->signers[0].subject, out->signers[1].subject, why);
 		return BR_EINTERNAL;
 	}
 	if (same) {
 		br_error_set(err, BR_EFOUREYES,
-			     "four-eyes rule violated: both signatures in %s are by the same person "
-			     "(%s and %s: %s)",
+			     "vier-ogenregel geschonden: beide handtekeningen in %s zijn van dezelfde persoon "
+			     "(%s en %s: %s)",
 			     sig_path, out->signers[0].subject, out->signers[1].subject, why);
 		br_error_at(err, sig_path, 0);
 		return BR_EFOUREYES;
@@ -1129,10 +1129,10 @@ static int check_pair(struct cms_four_eyes *out, CMS_ContentInfo *cms, const cha
 		if (i != ip && is_recorded(&out->signers[i], rec->approver_sha256, rec->approver_subject))
 			ia = i;
 	if (has_p && ip < 0)
-		return not_recorded(out, sig_path, "preparer", rec->preparer_sha256,
+		return not_recorded(out, sig_path, "voorbereider", rec->preparer_sha256,
 				    rec->preparer_subject, err);
 	if (has_a && ia < 0)
-		return not_recorded(out, sig_path, "approver", rec->approver_sha256,
+		return not_recorded(out, sig_path, "goedkeurder", rec->approver_sha256,
 				    rec->approver_subject, err);
 	if (ip < 0)
 		ip = ia >= 0 ? 1 - ia : 0;
@@ -1163,7 +1163,7 @@ static int write_signature(CMS_ContentInfo *cms, const char *data_path, const ch
 	if (!(mem = BIO_new(BIO_s_mem())) || i2d_CMS_bio(mem, cms) != 1) {
 		char words[OSSL_WORDS_MAX];
 
-		rc = br_error_set(err, BR_EINTERNAL, "cannot encode the signature for %s: %s",
+		rc = br_error_set(err, BR_EINTERNAL, "de handtekening voor %s kan niet worden gecodeerd: %s",
 				  sig_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
@@ -1172,7 +1172,7 @@ static int write_signature(CMS_ContentInfo *cms, const char *data_path, const ch
 	    !(back = d2i_CMS_bio(in, NULL))) {
 		char words[OSSL_WORDS_MAX];
 
-		rc = br_error_set(err, BR_EINTERNAL, "the signature made for %s does not parse: %s",
+		rc = br_error_set(err, BR_EINTERNAL, "de gemaakte handtekening voor %s is onleesbaar: %s",
 				  sig_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
@@ -1185,7 +1185,7 @@ static int write_signature(CMS_ContentInfo *cms, const char *data_path, const ch
 	if (bad) {
 		/* ours, not the input's (unless the file changed meanwhile) */
 		rc = br_error_set(err, self.code == BR_EINPUT ? BR_EINTERNAL : self.code,
-				  "the signature made for %s does not verify: %s", data_path,
+				  "de gemaakte handtekening voor %s klopt niet: %s", data_path,
 				  self.msg);
 		goto out;
 	}
@@ -1223,7 +1223,7 @@ int cms_sign_file(const char *data_path, const char *sig_path, const char *key_p
 	    CMS_final(cms, data, NULL, flags) != 1) {
 		char words[OSSL_WORDS_MAX];
 
-		rc = br_error_set(err, BR_EINTERNAL, "cannot sign %s with the key in %s: %s",
+		rc = br_error_set(err, BR_EINTERNAL, "%s kan niet worden ondertekend met de sleutel in %s: %s",
 				  data_path, key_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
@@ -1270,7 +1270,7 @@ static int find_preparer(int *out, CMS_ContentInfo *cms, const char *sig_path,
 		X509 *cert = signer_cert(sk_CMS_SignerInfo_value(sis, i));
 
 		if (!cert)  /* CMS_verify matched them all */
-			return br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
+			return br_error_set(err, BR_EINTERNAL, "ondertekenaar %d in %s is zijn certificaat kwijt",
 					    i + 1, sig_path);
 		if ((rc = describe_signer(&s[i], cert, err)) < 0)
 			return rc;
@@ -1283,15 +1283,15 @@ static int find_preparer(int *out, CMS_ContentInfo *cms, const char *sig_path,
 		return 0;
 	if (!has) {
 		br_error_set(err, BR_EINPUT,
-			     "%s holds %d signatures and no preparer is recorded: cannot tell whose "
-			     "is the preparer's", sig_path, n);
+			     "%s bevat %d handtekeningen en er is geen voorbereider vastgelegd: niet vast "
+			     "te stellen welke van de voorbereider is", sig_path, n);
 	} else {
 		br_error_set(err, BR_EINPUT,
-			     "the preparer the run recorded, %s (certificate sha256 %.16s%s), did not "
-			     "sign %s: it is signed by %s; the signature file was replaced after "
-			     "preparation",
-			     given(rec->preparer_subject) ? rec->preparer_subject : "(subject not recorded)",
-			     given(rec->preparer_sha256) ? rec->preparer_sha256 : "not recorded",
+			     "de voorbereider die de run vastlegde, %s (certificaat sha256 %.16s%s), heeft "
+			     "%s niet ondertekend: het is ondertekend door %s; het handtekeningbestand is "
+			     "na de voorbereiding vervangen",
+			     given(rec->preparer_subject) ? rec->preparer_subject : "(naam niet vastgelegd)",
+			     given(rec->preparer_sha256) ? rec->preparer_sha256 : "niet vastgelegd",
 			     given(rec->preparer_sha256) ? "..." : "", sig_path, s[0].subject);
 	}
 	br_error_at(err, sig_path, 0);
@@ -1306,13 +1306,13 @@ static int check_approver_chain(const struct signing_key *key, X509_STORE *store
 	int e = X509_V_OK, rc;
 
 	if ((rc = chain_holds(key->cert, key->chain, store, &e)) < 0)
-		return br_error_set(err, BR_ENOMEM, "out of memory checking a certificate chain");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het controleren van een certificaatketen");
 	if (rc == 1)
 		return 0;
 	subject_of(subject, sizeof(subject), key->cert);
 	return br_error_set(err, BR_EINPUT,
-			    "the approver's certificate of %s %s (%s): it must chain to a CA in the "
-			    "trust file %s; nothing was signed",
+			    "het certificaat van goedkeurder %s %s (%s): het moet herleiden tot een CA in het "
+			    "vertrouwensbestand %s; er is niets getekend",
 			    subject, chain_words(e), X509_verify_cert_error_string(e), trust_pem);
 }
 
@@ -1339,10 +1339,10 @@ static int find_own_signature(int *mine, CMS_ContentInfo *cms, int ip, X509 *app
 		}
 		subject_of(subject, sizeof(subject), had);
 		br_error_set(err, BR_EINPUT,
-			     "a signature by %s that is not an approval the run recorded is already in "
-			     "%s beside the preparer's: an approve by %s was interrupted (they run "
-			     "approve again to finish it), or the file was changed; otherwise cancel the "
-			     "run and prepare it again",
+			     "er staat al een handtekening van %s die geen door de run vastgelegde goedkeuring "
+			     "is in %s naast die van de voorbereider: een goedkeuring door %s is onderbroken "
+			     "(die persoon start approve opnieuw om haar af te maken), of het bestand is "
+			     "gewijzigd; anders: annuleer de run en bereid hem opnieuw voor",
 			     subject, sig_path, subject);
 		br_error_at(err, sig_path, 0);
 		return BR_EINPUT;
@@ -1383,14 +1383,14 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 		goto out;
 	if ((same = same_person(key.cert, prep_cert, &why)) < 0) {
 		rc = br_error_set(err, BR_EINTERNAL,
-				  "cannot tell whether the approver %s and the preparer %s of %s are two "
-				  "people: %s; nothing was signed", me.subject, prep.subject, data_path, why);
+				  "niet vast te stellen of goedkeurder %s en voorbereider %s van %s twee "
+				  "personen zijn: %s; er is niets getekend", me.subject, prep.subject, data_path, why);
 		goto out;
 	}
 	if (same) {
 		rc = br_error_set(err, BR_EFOUREYES,
-				  "four-eyes rule: the approver %s is the same person as the preparer %s "
-				  "(%s) of %s; the approver must be someone else",
+				  "vier-ogenregel: goedkeurder %s is dezelfde persoon als voorbereider %s "
+				  "(%s) van %s; de goedkeurder moet iemand anders zijn",
 				  me.subject, prep.subject, why, data_path);
 		goto out;
 	}
@@ -1404,7 +1404,7 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 	     (rc = add_chain(cms, key.chain, err)) < 0)) {
 		char words[OSSL_WORDS_MAX];
 
-		rc = br_error_set(err, BR_EINTERNAL, "cannot add a signer to %s with the key in %s: %s",
+		rc = br_error_set(err, BR_EINTERNAL, "er kan geen ondertekenaar aan %s worden toegevoegd met de sleutel in %s: %s",
 				  sig_path, key_path, ossl_words(words, sizeof(words)));
 		goto out;
 	}
@@ -1467,7 +1467,7 @@ int cms_verify_file(const char *data_path, const char *sig_path, const char *tru
 		X509 *cert = signer_cert(sk_CMS_SignerInfo_value(sis, i));
 
 		if (!cert) {  /* CMS_verify matched them all; cannot happen */
-			rc = br_error_set(err, BR_EINTERNAL, "signer %d in %s lost its certificate",
+			rc = br_error_set(err, BR_EINTERNAL, "ondertekenaar %d in %s is zijn certificaat kwijt",
 					  i + 1, sig_path);
 			goto out;
 		}

@@ -168,8 +168,8 @@ int cms_approve_file(struct cms_four_eyes *out, const char *data_path, const cha
 /*
  * The four-eyes check of release and verify: every signature in `sig_path`
  * holds over `data_path` and chains to `trust_pem` (as cms_verify_file);
- * there are exactly two (BR_EINPUT: "only one signature ..." or "holds N
- * signatures"); they are two different people (BR_EFOUREYES, naming both
+ * there are exactly two (BR_EINPUT: "maar één handtekening ..." or "bevat N
+ * handtekeningen"); they are two different people (BR_EFOUREYES, naming both
  * and why they count as one); and, as far as `rec` (may be NULL) recorded
  * them, they are the preparer's and the approver's recorded certificates
  * (BR_EINPUT, naming the recorded certificate that did not sign and who
@@ -181,9 +181,10 @@ int cms_verify_four_eyes(struct cms_four_eyes *out, const char *data_path, const
 /*
  * Verify every signature in `sig_path` over `data_path`, each signer's
  * certificate chaining to a CA in `trust_pem`.  Fills up to CMS_MAX_SIGNERS
- * signers in order.  BR_EINPUT with the reason in words ("the file was
- * changed after signing: the digest does not match", "certificate of
- * CN=… is not issued by a trusted CA", "no signature file").
+ * signers in order.  BR_EINPUT with the reason in Dutch words ("het bestand
+ * is na het ondertekenen gewijzigd: de digest past niet", "het certificaat
+ * van CN=… is niet uitgegeven door een vertrouwde CA", "handtekeningbestand
+ * … bestaat niet").
  * The order is the SignerInfos' order in the file, which DER sorts: it is
  * not the signing order (the caller knows who prepared from the ledger).
  * BR_EINPUT too for a structure payments.md does not allow: not detached,

@@ -60,6 +60,7 @@
 #include "fsutil.h"
 #include "iban.h"
 #include "money.h"
+#include "reden_nl.h"
 
 #include "mem.h"
 #include "banned.h"
@@ -266,7 +267,7 @@ int pain001_translit(char *out, size_t cap, const char *utf8, size_t max_chars, 
 	int pending_space = 0, after_letter = 0;
 
 	if (!out || cap == 0)
-		return br_error_set(err, BR_EINTERNAL, "pain001_translit called without an output buffer");
+		return br_error_set(err, BR_EINTERNAL, "pain001_translit aangeroepen zonder uitvoerbuffer");
 	out[0] = '\0';
 	if (!s)
 		return 0;
@@ -283,7 +284,7 @@ int pain001_translit(char *out, size_t cap, const char *utf8, size_t max_chars, 
 
 		if (utf8_next(s, &i, &cp) < 0) {
 			out[0] = '\0';
-			return br_error_set(err, BR_EINPUT, "not valid UTF-8 (byte %zu)", at + 1);
+			return br_error_set(err, BR_EINPUT, "geen geldige UTF-8 (byte %zu)", at + 1);
 		}
 		if (cp >= 0x300 && cp <= 0x36F && after_letter)
 			continue; /* a combining mark on a letter: NFC + base letter */
@@ -319,23 +320,23 @@ static const char *id_problem(const char *id, size_t cap)
 	size_t len, k;
 
 	if (!id || !memchr(id, '\0', cap))
-		return "is longer than 35 characters";
+		return "is langer dan 35 tekens";
 	len = strlen(id);
 	if (len == 0)
-		return "is empty";
+		return "is leeg";
 	if (len > PAIN001_ID_MAX)
-		return "is longer than 35 characters";
+		return "is langer dan 35 tekens";
 	for (k = 0; k < len; k++) {
 		/* the basic set, without the space: banks trim and split on it */
 		if (id[k] == ' ' || !basic_char((unsigned char)id[k]))
-			return "holds a character outside the EPC basic Latin set (or a space)";
+			return "bevat een teken buiten de EPC-basisset van Latijnse tekens (of een spatie)";
 	}
 	if (id[0] == '/')
-		return "starts with '/'";
+		return "begint met '/'";
 	if (id[len - 1] == '/')
-		return "ends with '/'";
+		return "eindigt op '/'";
 	if (strstr(id, "//"))
-		return "holds '//'";
+		return "bevat '//'";
 	return NULL;
 }
 
@@ -441,10 +442,10 @@ static int party_name(char out[PAIN001_NAME_MAX + 1], const char *utf8, const ch
 	if ((n = pain001_translit(out, PAIN001_NAME_MAX + 1, utf8, PAIN001_NAME_MAX, &e)) < 0)
 		return br_error_set(err, (enum br_code)n, "%s is %s", what, e.msg);
 	if (n == 0)
-		return br_error_set(err, BR_EINPUT, "%s is empty after transliteration to the EPC basic Latin set",
+		return br_error_set(err, BR_EINPUT, "%s is leeg na omzetting naar de EPC-basisset van Latijnse tekens",
 				    what);
 	if (has_digit_run(out))
-		return br_error_set(err, BR_EINPUT, "%s holds a run of %d or more digits (possibly a BSN)", what,
+		return br_error_set(err, BR_EINPUT, "%s bevat %d of meer cijfers achter elkaar (mogelijk een BSN)", what,
 				    BSN_DIGIT_RUN);
 	return 0;
 }
@@ -456,44 +457,46 @@ static int in_years(int32_t day)
 
 static int check_params(const struct pain001_params *p, struct hdr_text *h, struct br_error *err)
 {
+	char nl[BR_ERROR_MSG_MAX];
 	struct br_error e;
 	const char *why;
 	int rc;
 
 	if (p->version != 9 && p->version != 3)
-		return br_error_set(err, BR_EINPUT, "pain.001 version %d is not supported (9 or 3)", p->version);
+		return br_error_set(err, BR_EINPUT, "pain.001-versie %d wordt niet ondersteund (9 of 3)", p->version);
 	if ((why = id_problem(p->msg_id, sizeof(p->msg_id))) != NULL)
 		return br_error_set(err, BR_EINPUT, "MsgId %s", why);
 	if (p->max_per_batch < 1)
-		return br_error_set(err, BR_EINPUT, "max_per_batch is %d; at least 1", p->max_per_batch);
+		return br_error_set(err, BR_EINPUT, "max_per_batch is %d; minstens 1", p->max_per_batch);
 	if (p->cre_dt_tm < timestamp_from(date_from_ymd(1900, 1, 1), 0, 0, 0) ||
 	    p->cre_dt_tm > timestamp_from(date_from_ymd(2199, 12, 31), 23, 59, 59))
-		return br_error_set(err, BR_EINPUT, "CreDtTm is outside the years 1900..2199");
+		return br_error_set(err, BR_EINPUT, "CreDtTm ligt buiten de jaren 1900..2199");
 	if (!in_years(p->reqd_exctn_dt))
-		return br_error_set(err, BR_EINPUT, "ReqdExctnDt is outside the years 1900..2199");
+		return br_error_set(err, BR_EINPUT, "ReqdExctnDt ligt buiten de jaren 1900..2199");
 	/* payments.md: never before the day the run is prepared */
 	if (p->reqd_exctn_dt < timestamp_day(p->cre_dt_tm))
-		return br_error_set(err, BR_EINPUT, "ReqdExctnDt is before the day of CreDtTm");
+		return br_error_set(err, BR_EINPUT, "ReqdExctnDt ligt vóór de dag van CreDtTm");
 	timestamp_format(h->cre_dt_tm, p->cre_dt_tm);
 	date_format(h->reqd_exctn_dt, p->reqd_exctn_dt);
-	if ((rc = party_name(h->initiator, p->initiator_name, "initiating party name (InitgPty/Nm)", err)) < 0)
+	if ((rc = party_name(h->initiator, p->initiator_name, "naam van de opdrachtgever (InitgPty/Nm)", err)) < 0)
 		return rc;
-	if ((rc = party_name(h->debtor, p->debtor_name, "debtor name (Dbtr/Nm)", err)) < 0)
+	if ((rc = party_name(h->debtor, p->debtor_name, "naam van de betaler (Dbtr/Nm)", err)) < 0)
 		return rc;
 	br_error_clear(&e);
 	if (!memchr(p->debtor_iban, '\0', sizeof(p->debtor_iban)))
-		return br_error_set(err, BR_EINPUT, "debtor IBAN is longer than %d characters", IBAN_MAX);
+		return br_error_set(err, BR_EINPUT, "het IBAN van de betaler is langer dan %d tekens", IBAN_MAX);
 	if (iban_validate(p->debtor_iban, &e) < 0)
-		return br_error_set(err, BR_EINPUT, "%s: the debtor account (DbtrAcct)", e.msg);
+		return br_error_set(err, BR_EINPUT, "%s: de rekening van de betaler (DbtrAcct)",
+				    reden_nl(nl, sizeof(nl), e.msg));
 	if (!memchr(p->debtor_bic, '\0', sizeof(p->debtor_bic)) ||
 	    (p->debtor_bic[0] && !bic_ok(p->debtor_bic, sizeof(p->debtor_bic), p->version)))
-		return br_error_set(err, BR_EINPUT, "debtor BIC is not a valid BIC (8 or 11 characters)");
+		return br_error_set(err, BR_EINPUT, "de BIC van de betaler is geen geldige BIC (8 of 11 tekens)");
 	if (!memchr(p->purp_derden, '\0', sizeof(p->purp_derden)) ||
 	    (p->purp_derden[0] && !code_ok(p->purp_derden, sizeof(p->purp_derden))))
-		return br_error_set(err, BR_EINPUT, "purpose code for third parties is not four letters A-Z");
+		return br_error_set(err, BR_EINPUT, "de doelcode voor derden (purpose code) is geen vier letters A-Z");
 	if (!memchr(p->ctgy_purp, '\0', sizeof(p->ctgy_purp)) ||
 	    (p->ctgy_purp[0] && !code_ok(p->ctgy_purp, sizeof(p->ctgy_purp))))
-		return br_error_set(err, BR_EINPUT, "category purpose code is not four letters A-Z");
+		return br_error_set(err, BR_EINPUT, "de categoriedoelcode (category purpose) is geen vier letters A-Z");
 	return 0;
 }
 
@@ -501,9 +504,9 @@ static int check_params(const struct pain001_params *p, struct hdr_text *h, stru
 static const char *tx_where(char *buf, size_t cap, long n, const struct pain001_tx *tx)
 {
 	if (id_problem(tx->end_to_end_id, sizeof(tx->end_to_end_id)) == NULL)
-		snprintf(buf, cap, "transaction %ld (EndToEndId %s)", n, tx->end_to_end_id);
+		snprintf(buf, cap, "transactie %ld (EndToEndId %s)", n, tx->end_to_end_id);
 	else
-		snprintf(buf, cap, "transaction %ld", n);
+		snprintf(buf, cap, "transactie %ld", n);
 	return buf;
 }
 
@@ -511,40 +514,40 @@ static const char *tx_where(char *buf, size_t cap, long n, const struct pain001_
 static int check_tx(const struct pain001_params *p, const struct pain001_tx *tx, long n,
 		    struct tx_text *t, struct br_error *err)
 {
-	char where[96], what[160], amt[MONEY_FMT_MAX];
+	char where[96], what[160], amt[MONEY_FMT_MAX], nl[BR_ERROR_MSG_MAX];
 	struct br_error e;
 	const char *why;
 	int rc;
 
 	tx_where(where, sizeof(where), n, tx);
 	if (tx->kind != PAIN001_CLIENT && tx->kind != PAIN001_DERDE)
-		return br_error_set(err, BR_EINPUT, "unknown payment kind %d: %s", (int)tx->kind, where);
+		return br_error_set(err, BR_EINPUT, "onbekende soort betaling %d: %s", (int)tx->kind, where);
 	if ((why = id_problem(tx->end_to_end_id, sizeof(tx->end_to_end_id))) != NULL)
 		return br_error_set(err, BR_EINPUT, "EndToEndId %s: %s", why, where);
 	if (tx->amount_cents < AMOUNT_MIN_CENTS || tx->amount_cents > AMOUNT_MAX_CENTS)
-		return br_error_set(err, BR_EINPUT, "amount %s is outside 0.01 .. 999999999.99: %s",
+		return br_error_set(err, BR_EINPUT, "bedrag %s ligt buiten 0.01 .. 999999999.99: %s",
 				    money_format(amt, tx->amount_cents), where);
 	if (!memchr(tx->iban, '\0', sizeof(tx->iban)))
-		return br_error_set(err, BR_EINPUT, "creditor IBAN is longer than %d characters: %s", IBAN_MAX,
+		return br_error_set(err, BR_EINPUT, "het IBAN van de begunstigde is langer dan %d tekens: %s", IBAN_MAX,
 				    where);
 	br_error_clear(&e);
 	if (iban_validate(tx->iban, &e) < 0)
-		return br_error_set(err, BR_EINPUT, "%s: %s", e.msg, where);
+		return br_error_set(err, BR_EINPUT, "%s: %s", reden_nl(nl, sizeof(nl), e.msg), where);
 	if (!memchr(tx->bic, '\0', sizeof(tx->bic)) ||
 	    (tx->bic[0] && !bic_ok(tx->bic, sizeof(tx->bic), p->version)))
-		return br_error_set(err, BR_EINPUT, "creditor BIC is not a valid BIC (8 or 11 characters): %s",
+		return br_error_set(err, BR_EINPUT, "de BIC van de begunstigde is geen geldige BIC (8 of 11 tekens): %s",
 				    where);
 	if (tx->kind == PAIN001_DERDE && !p->purp_derden[0])
-		return br_error_set(err, BR_EINPUT, "no purpose code configured for third-party payments: %s",
+		return br_error_set(err, BR_EINPUT, "geen doelcode (purpose code) ingesteld voor betalingen aan derden: %s",
 				    where);
-	snprintf(what, sizeof(what), "creditor name of %s", where);
+	snprintf(what, sizeof(what), "naam van de begunstigde van %s", where);
 	if ((rc = party_name(t->name, tx->creditor_name, what, err)) < 0)
 		return rc;
 	br_error_clear(&e);
 	if ((rc = pain001_translit(t->ustrd, sizeof(t->ustrd), tx->remittance, PAIN001_USTRD_MAX, &e)) < 0)
-		return br_error_set(err, (enum br_code)rc, "remittance is %s: %s", e.msg, where);
+		return br_error_set(err, (enum br_code)rc, "omschrijving is %s: %s", e.msg, where);
 	if (has_digit_run(t->ustrd))
-		return br_error_set(err, BR_EINPUT, "remittance holds a run of %d or more digits (possibly a BSN): %s",
+		return br_error_set(err, BR_EINPUT, "omschrijving bevat %d of meer cijfers achter elkaar (mogelijk een BSN): %s",
 				    BSN_DIGIT_RUN, where);
 	return 0;
 }
@@ -659,7 +662,7 @@ static int plan_add(struct plan *pl, const struct pain001_params *p, const struc
 		int num, len;
 
 		if (pl->n >= INT_MAX || mem_grow((void **)&pl->b, &pl->cap, pl->n + 1, sizeof(*pl->b)) < 0)
-			return br_error_set(err, BR_ENOMEM, "out of memory planning the payment batches");
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het indelen van de batches");
 		num = tx->kind == PAIN001_CLIENT ? ++pl->n_client : ++pl->n_derde;
 		b = &pl->b[pl->n++];
 		memset(b, 0, sizeof(*b));
@@ -668,15 +671,15 @@ static int plan_add(struct plan *pl, const struct pain001_params *p, const struc
 			       num);
 		if (len < 0 || len > PAIN001_ID_MAX)
 			return br_error_set(err, BR_EINPUT,
-					    "PmtInfId %s-%c%d would be %d characters, at most %d: MsgId %s is too "
-					    "long for %d batches",
+					    "PmtInfId %s-%c%d zou %d tekens worden, ten hoogste %d: MsgId %s is te "
+					    "lang voor %d batches",
 					    p->msg_id, tx->kind == PAIN001_CLIENT ? 'K' : 'D', num, len, PAIN001_ID_MAX,
 					    p->msg_id, num);
 	}
 	br_error_clear(&e);
 	if (money_add(&b->sum_cents, b->sum_cents, tx->amount_cents, &e) < 0 ||
 	    money_add(&pl->sum_cents, pl->sum_cents, tx->amount_cents, &e) < 0)
-		return br_error_set(err, BR_EINPUT, "control sum of the file exceeds the largest amount: %s", where);
+		return br_error_set(err, BR_EINPUT, "het controletotaal van het bestand wordt groter dan het grootste bedrag: %s", where);
 	b->n_tx++;
 	pl->n_tx++;
 	return 0;
@@ -743,7 +746,7 @@ static void xw_start(struct xw *x, const char *name)
 static void xw_end(struct xw *x)
 {
 	if (!x->failed_at)
-		xw_fail(x, "end tag", xmlTextWriterEndElement(x->w));
+		xw_fail(x, "eindtag", xmlTextWriterEndElement(x->w));
 }
 
 static void xw_elem(struct xw *x, const char *name, const char *text)
@@ -778,7 +781,7 @@ static int xw_status(const struct xw *x, struct br_error *err)
 	const xmlError *e;
 
 	if (x->io->errnum)
-		return br_error_set(err, BR_EIO, "cannot write %s: %s", x->path, strerror(x->io->errnum));
+		return br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", x->path, strerror(x->io->errnum));
 	if (!x->failed_at)
 		return 0;
 	e = xmlGetLastError();
@@ -787,10 +790,10 @@ static int xw_status(const struct xw *x, struct br_error *err)
 
 		while (len > 0 && (e->message[len - 1] == '\n' || e->message[len - 1] == ' '))
 			len--;
-		return br_error_set(err, BR_EIO, "libxml2 cannot write <%s> to %s: %.*s", x->failed_at, x->path,
+		return br_error_set(err, BR_EIO, "libxml2 kan <%s> niet naar %s schrijven: %.*s", x->failed_at, x->path,
 				    (int)len, e->message);
 	}
-	return br_error_set(err, BR_EIO, "libxml2 cannot write <%s> to %s", x->failed_at, x->path);
+	return br_error_set(err, BR_EIO, "libxml2 kan <%s> niet naar %s schrijven", x->failed_at, x->path);
 }
 
 /* <FinInstnId> of an agent: the BIC, or (debtor only) NOTPROVIDED. */
@@ -896,7 +899,7 @@ static int dir_of(char *out, size_t cap, const char *path)
 
 static int source_failed(int rc, long n, int pass, struct br_error *err)
 {
-	return br_error_set(err, (enum br_code)rc, "the transaction source failed at transaction %ld (pass %d)", n,
+	return br_error_set(err, (enum br_code)rc, "de transactiebron faalde bij transactie %ld (ronde %d)", n,
 			    pass);
 }
 
@@ -930,10 +933,10 @@ static int plan_file(struct plan *pl, const struct pain001_params *p, const stru
 		tx_where(where, sizeof(where), n, &tx);
 		if ((rc = idset_add(&ids, tx.end_to_end_id)) <= 0) {
 			if (rc == 0)
-				rc = br_error_set(err, BR_EINPUT, "EndToEndId %s occurs twice in the file: %s",
+				rc = br_error_set(err, BR_EINPUT, "EndToEndId %s komt twee keer voor in het bestand: %s",
 						  tx.end_to_end_id, where);
 			else
-				rc = br_error_set(err, BR_ENOMEM, "out of memory checking EndToEndIds: %s", where);
+				rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het controleren van de EndToEndIds: %s", where);
 			goto out;
 		}
 		if ((rc = plan_add(pl, p, &tx, where, err)) < 0)
@@ -942,7 +945,7 @@ static int plan_file(struct plan *pl, const struct pain001_params *p, const stru
 	}
 	rc = 0;
 	if (pl->n_tx == 0)
-		rc = br_error_set(err, BR_EINPUT, "no transactions: a payment file holds at least one");
+		rc = br_error_set(err, BR_EINPUT, "geen transacties: een betaalbestand bevat er minstens één");
 out:
 	idset_release(&ids);
 	return rc;
@@ -951,8 +954,8 @@ out:
 static int source_changed(long n, struct br_error *err)
 {
 	return br_error_set(err, BR_EINTERNAL,
-			    "the transaction source returned other transactions on the second pass (at transaction "
-			    "%ld); nothing written",
+			    "de transactiebron gaf in de tweede ronde andere transacties (bij transactie "
+			    "%ld); er is niets geschreven",
 			    n);
 }
 
@@ -1033,7 +1036,7 @@ int pain001_write(const char *path, const struct pain001_params *p, const struct
 	if (out)
 		memset(out, 0, sizeof(*out));
 	if (!path || !p || !src || !src->rewind || !src->next)
-		return br_error_set(err, BR_EINTERNAL, "pain001_write called without a path, parameters or source");
+		return br_error_set(err, BR_EINTERNAL, "pain001_write aangeroepen zonder pad, parameters of bron");
 	if ((rc = check_params(p, &h, err)) < 0)
 		goto out;
 	if ((rc = plan_file(&pl, p, src, err)) < 0)
@@ -1041,32 +1044,32 @@ int pain001_write(const char *path, const struct pain001_params *p, const struct
 
 	/* Everything checked: only now does a file exist. */
 	if (dir_of(dir, sizeof(dir), path) < 0) {
-		rc = br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+		rc = br_error_set(err, BR_EINTERNAL, "pad te lang: %s", path);
 		goto out;
 	}
 	n = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, fsutil_basename(path));
 	if (n < 0 || (size_t)n >= sizeof(tmp)) {
 		tmp[0] = '\0';
-		rc = br_error_set(err, BR_EINTERNAL, "path too long: %s", path);
+		rc = br_error_set(err, BR_EINTERNAL, "pad te lang: %s", path);
 		goto out;
 	}
 	if ((fd = mkstemp(tmp)) < 0) {
-		rc = br_error_set(err, BR_EIO, "cannot create a temporary file for %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "er kan geen tijdelijk bestand voor %s worden gemaakt: %s", path, strerror(errno));
 		tmp[0] = '\0';
 		goto out;
 	}
 	if (fchmod(fd, 0600) != 0) {
-		rc = br_error_set(err, BR_EIO, "cannot set the mode of %s: %s", tmp, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "de rechten van %s kunnen niet worden ingesteld: %s", tmp, strerror(errno));
 		goto out;
 	}
 	io.fd = fd;
 	if (!(ob = xmlOutputBufferCreateIO(io_write, io_close, &io, NULL))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory starting to write %s", path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het beginnen aan %s", path);
 		goto out;
 	}
 	if (!(x.w = xmlNewTextWriter(ob))) {
 		xmlOutputBufferClose(ob);
-		rc = br_error_set(err, BR_ENOMEM, "out of memory starting to write %s", path);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het beginnen aan %s", path);
 		goto out;
 	}
 	x.io = &io;
@@ -1078,17 +1081,17 @@ int pain001_write(const char *path, const struct pain001_params *p, const struct
 	if ((rc = xw_status(&x, err)) < 0)
 		goto out;
 	if (fsync(fd) != 0) {
-		rc = br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = close(fd);
 	fd = -1;
 	if (rc != 0) {
-		rc = br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", path, strerror(errno));
 		goto out;
 	}
 	if (rename(tmp, path) != 0) {
-		rc = br_error_set(err, BR_EIO, "cannot rename into %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden vervangen: %s", path, strerror(errno));
 		goto out;
 	}
 	tmp[0] = '\0';

@@ -7,8 +7,8 @@
  * store keeps it (pipeline/snapshot.c, snapshot_record_problems, whose
  * account checks quote core/iban.c's messages): English, several problems
  * joined by "; ".  The store keeps the English text on purpose (REGISTER
- * jobs are keyed by it, the dossier view prints it), so the report
- * translates on the way out: each part is matched against the templates
+ * jobs are keyed by it), so whatever shows it to a person (the report,
+ * the worklist, jobs show, the dossier view) translates on the way out: each part is matched against the templates
  * below, '*' standing for any text, which is itself translated again (so
  * "account: IBAN … fails the mod-97 check" becomes "rekening: IBAN …
  * voldoet niet aan de mod-97-controle").  A part no template matches is

@@ -297,12 +297,12 @@ static int check_text(const char *s, size_t cap, const char *what, const char *w
 {
 	if (!field_ok(s, cap))
 		return br_error_set(err, BR_EINTERNAL,
-				    "report: %s of %s %zu is not terminated; report not written",
+				    "rapport: %s van %s %zu is niet afgesloten; rapport niet geschreven",
 				    what, where, idx);
 	if (has_digit_run(s))
 		return br_error_set(err, BR_EINTERNAL,
-				    "report: %s of %s %zu holds a run of %d or more digits "
-				    "(a BSN?); report not written", what, where, idx, BSN_RUN);
+				    "rapport: %s van %s %zu bevat %d of meer cijfers achter elkaar "
+				    "(een BSN?); rapport niet geschreven", what, where, idx, BSN_RUN);
 	return 0;
 }
 
@@ -324,14 +324,14 @@ static int check_cell(const struct report_cell *c, const char *where, size_t idx
 		return rc;
 	if (!c->gemeente[0] || !c->regeling[0])
 		return br_error_set(err, BR_EINTERNAL,
-				    "report: %s %zu has no gemeente or regeling; report not written",
+				    "rapport: %s %zu heeft geen gemeente of regeling; rapport niet geschreven",
 				    where, idx);
 	cell_values(v, c);
 	for (f = 0; f < F_COUNT; f++)
 		if (!check_amount(v[f], fig_def[f].money))
 			return br_error_set(err, BR_EINTERNAL,
-					    "report: %s of %s %zu (%s %s) is out of range; "
-					    "report not written", fig_def[f].csv, where, idx,
+					    "rapport: %s van %s %zu (%s %s) valt buiten het bereik; "
+					    "rapport niet geschreven", fig_def[f].csv, where, idx,
 					    c->gemeente, c->regeling);
 	return 0;
 }
@@ -347,7 +347,7 @@ static int add_values(int64_t dst[F_COUNT], const int64_t src[F_COUNT], struct b
 
 		if (s > MONEY_MAX_CENTS || s < -MONEY_MAX_CENTS)
 			return br_error_set(err, BR_EINTERNAL,
-					    "report: total of %s overflows; report not written",
+					    "rapport: het totaal van %s loopt over; rapport niet geschreven",
 					    fig_def[f].csv);
 		dst[f] = s;
 	}
@@ -433,13 +433,13 @@ static int build_rows(struct model *m, struct br_error *err)
 	int rc = 0;
 
 	if (n < r->n_cells || n > SIZE_MAX / sizeof(*e) || n > SIZE_MAX / sizeof(struct row)) {
-		rc = br_error_set(err, BR_EINTERNAL, "report: too many cells");
+		rc = br_error_set(err, BR_EINTERNAL, "rapport: te veel cellen");
 		goto out;
 	}
 	if (n == 0)
 		goto out;
 	if (!(e = malloc(n * sizeof(*e))) || !(m->rows = malloc(n * sizeof(struct row)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het opbouwen van het rapport");
 		goto out;
 	}
 	for (i = 0; i < r->n_cells; i++) {
@@ -461,9 +461,9 @@ static int build_rows(struct model *m, struct br_error *err)
 					     w->gemeente, w->regeling) == 0; j++) {
 			if (j > i && e[j].is_prev == e[j - 1].is_prev) {
 				rc = br_error_set(err, BR_EINTERNAL,
-						  "report: %s %s appears twice in the %s run; "
-						  "report not written", w->gemeente, w->regeling,
-						  e[j].is_prev ? "previous" : "current");
+						  "rapport: %s %s komt twee keer voor in de %s run; "
+						  "rapport niet geschreven", w->gemeente, w->regeling,
+						  e[j].is_prev ? "vorige" : "huidige");
 				goto out;
 			}
 			cell_values(e[j].is_prev ? w->prev : w->cur, e[j].c);
@@ -482,7 +482,7 @@ static int build_groups(struct model *m, struct br_error *err)
 	if (m->n_rows == 0)
 		return 0;
 	if (!(m->grps = calloc(m->n_rows, sizeof(*m->grps))))
-		return br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het opbouwen van het rapport");
 	for (i = 0; i < m->n_rows && rc == 0; i++) {
 		struct grp *g;
 
@@ -522,8 +522,8 @@ static int add_line(int64_t *sum, const struct report_line *l, size_t idx, struc
 
 	if (s > MONEY_MAX_CENTS || s < -MONEY_MAX_CENTS)
 		return br_error_set(err, BR_EINTERNAL,
-				    "report: total of the list %s overflows at line %zu; "
-				    "report not written", list_name(l->kind), idx);
+				    "rapport: het totaal van de lijst %s loopt over bij regel %zu; "
+				    "rapport niet geschreven", list_name(l->kind), idx);
 	*sum = s;
 	return 0;
 }
@@ -538,9 +538,9 @@ static int build_lines(struct model *m, struct br_error *err)
 	if (r->n_lines == 0)
 		return 0;
 	if (r->n_lines > SIZE_MAX / sizeof(*m->lines))
-		return br_error_set(err, BR_EINTERNAL, "report: too many lines");
+		return br_error_set(err, BR_EINTERNAL, "rapport: te veel regels");
 	if (!(m->lines = malloc(r->n_lines * sizeof(*m->lines))))
-		return br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het opbouwen van het rapport");
 	for (i = 0; i < r->n_lines; i++) {
 		const struct report_line *l = &r->lines[i];
 		struct grp *g;
@@ -549,17 +549,17 @@ static int build_lines(struct model *m, struct br_error *err)
 		    l->kind != REPORT_BLOCKED && l->kind != REPORT_DERDEN_SKIPPED &&
 		    l->kind != REPORT_BOOKED_BACK)
 			return br_error_set(err, BR_EINTERNAL,
-					    "report: line %zu has an unknown kind %d; report not written",
+					    "rapport: regel %zu heeft een onbekende soort %d; rapport niet geschreven",
 					    i, (int)l->kind);
-		if ((rc = check_text(l->dossier, sizeof(l->dossier), "dossier", "line", i, err)) < 0 ||
-		    (rc = check_text(l->gemeente, sizeof(l->gemeente), "gemeente", "line", i, err)) < 0 ||
-		    (rc = check_text(l->kenmerk, sizeof(l->kenmerk), "kenmerk", "line", i, err)) < 0 ||
-		    (rc = check_text(l->reden, sizeof(l->reden), "reden", "line", i, err)) < 0)
+		if ((rc = check_text(l->dossier, sizeof(l->dossier), "dossier", "regel", i, err)) < 0 ||
+		    (rc = check_text(l->gemeente, sizeof(l->gemeente), "gemeente", "regel", i, err)) < 0 ||
+		    (rc = check_text(l->kenmerk, sizeof(l->kenmerk), "kenmerk", "regel", i, err)) < 0 ||
+		    (rc = check_text(l->reden, sizeof(l->reden), "reden", "regel", i, err)) < 0)
 			return rc;
 		if (!check_amount(l->amount_cents, 1))
 			return br_error_set(err, BR_EINTERNAL,
-					    "report: amount of line %zu (%s) is out of range; "
-					    "report not written", i, list_name(l->kind));
+					    "rapport: het bedrag van regel %zu (%s) valt buiten het bereik; "
+					    "rapport niet geschreven", i, list_name(l->kind));
 		m->lines[i].l = l;
 		m->lines[i].idx = i;
 		/* booked back: a payment of an earlier run, whose dossier need
@@ -573,8 +573,8 @@ static int build_lines(struct model *m, struct br_error *err)
 			      : NULL;
 		if (!g)
 			return br_error_set(err, BR_EINTERNAL,
-					    "report: line %zu (%s) names gemeente '%s', which has no "
-					    "figures in this run; report not written",
+					    "rapport: regel %zu (%s) noemt gemeente '%s', die in deze run "
+					    "geen cijfers heeft; rapport niet geschreven",
 					    i, list_name(l->kind), l->gemeente);
 		switch (l->kind) {
 		case REPORT_INHOUDING: rc = add_line(&g->line_inh_cents, l, i, err); break;
@@ -601,19 +601,19 @@ static int build_lines(struct model *m, struct br_error *err)
 		const char *bad = NULL;
 
 		if (g->line_inh_cents != g->cur[F_INHOUDING])
-			bad = "the instalments listed do not add up to inhoudingen";
+			bad = "de vermelde termijnen tellen niet op tot inhoudingen";
 		else if (g->line_hold != g->cur[F_HELD])
-			bad = "the number of holds listed differs from opgeschort";
+			bad = "het aantal vermelde opschortingen wijkt af van opgeschort";
 		else if (g->line_hold_cents != g->cur[F_HELD_CENTS])
-			bad = "the holds listed do not add up to opgeschort_bedrag";
+			bad = "de vermelde opschortingen tellen niet op tot opgeschort_bedrag";
 		else if (g->line_blocked != g->cur[F_BLOCKED])
-			bad = "the number of blocked dossiers listed differs from geblokkeerd";
+			bad = "het aantal vermelde geblokkeerde dossiers wijkt af van geblokkeerd";
 		else if (g->line_dskip != g->cur[F_DERDEN_SKIPPED])
-			bad = "the number of third-party payments listed differs from "
+			bad = "het aantal vermelde betalingen aan derden wijkt af van "
 			      "derden_niet_betaald";
 		if (bad)
 			return br_error_set(err, BR_EINTERNAL,
-					    "report: gemeente %s: %s; report not written",
+					    "rapport: gemeente %s: %s; rapport niet geschreven",
 					    g->gemeente, bad);
 	}
 	qsort(m->lines, r->n_lines, sizeof(*m->lines), line_cmp);
@@ -627,7 +627,7 @@ static int check_report(const struct report *r, struct br_error *err)
 
 	if (!field_ok(r->run_id, sizeof(r->run_id)) ||
 	    !field_ok(r->previous_run_id, sizeof(r->previous_run_id)))
-		return br_error_set(err, BR_EINTERNAL, "report: run id not terminated");
+		return br_error_set(err, BR_EINTERNAL, "rapport: run-id niet afgesloten");
 	if ((rc = check_text(r->maand, sizeof(r->maand), "maand", "run", 0, err)) < 0 ||
 	    (rc = check_text(r->status, sizeof(r->status), "status", "run", 0, err)) < 0 ||
 	    (rc = check_text(r->uitvoerdatum, sizeof(r->uitvoerdatum), "uitvoerdatum", "run", 0,
@@ -635,20 +635,20 @@ static int check_report(const struct report *r, struct br_error *err)
 	    (rc = check_text(r->opgesteld, sizeof(r->opgesteld), "opgesteld", "run", 0, err)) < 0)
 		return rc;
 	if ((r->n_cells && !r->cells) || (r->n_prev && !r->prev) || (r->n_lines && !r->lines))
-		return br_error_set(err, BR_EINTERNAL, "report: NULL array with a count");
+		return br_error_set(err, BR_EINTERNAL, "rapport: NULL-array met een aantal");
 	if (!r->previous_run_id[0] && r->n_prev)
 		return br_error_set(err, BR_EINTERNAL,
-				    "report: figures of a previous run without its run id; "
-				    "report not written");
+				    "rapport: cijfers van een vorige run zonder haar run-id; "
+				    "rapport niet geschreven");
 	if (r->csv != CSV_EXCEL_NL && r->csv != CSV_RFC4180)
-		return br_error_set(err, BR_EINTERNAL, "report: unknown CSV dialect %d", (int)r->csv);
+		return br_error_set(err, BR_EINTERNAL, "rapport: onbekend CSV-dialect %d", (int)r->csv);
 	if (r->n_tx < 0 || !check_amount(r->total_cents, 1))
 		return br_error_set(err, BR_EINTERNAL,
-				    "report: transaction count or total out of range");
+				    "rapport: aantal transacties of totaal valt buiten het bereik");
 	for (i = 0; i < r->n_cells && rc == 0; i++)
-		rc = check_cell(&r->cells[i], "cell", i, err);
+		rc = check_cell(&r->cells[i], "cel", i, err);
 	for (i = 0; i < r->n_prev && rc == 0; i++)
-		rc = check_cell(&r->prev[i], "previous cell", i, err);
+		rc = check_cell(&r->prev[i], "vorige cel", i, err);
 	return rc;
 }
 
@@ -1117,7 +1117,7 @@ static int html_all_table(struct textbuf *b, const struct model *m, struct col *
 	if (n_regs)
 		qsort(regs, n_regs, sizeof(*regs), col_cmp);
 	if (!(sum = calloc(n_regs + 1, sizeof(*sum)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het opbouwen van het rapport");
 		goto out;
 	}
 	for (i = 0; i < m->n_rows; i++)
@@ -1285,7 +1285,7 @@ static int build_html(struct textbuf *b, const struct model *m, struct br_error 
 
 	/* at most one column per row, plus a total */
 	if (!(cols = calloc(m->n_rows + 1, sizeof(*cols)))) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory building the report");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het opbouwen van het rapport");
 		goto out;
 	}
 	html_head(b, m);

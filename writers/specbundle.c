@@ -54,20 +54,20 @@ int specbundle_open(struct specbundle **out, const char *folder, struct br_error
 
 	*out = NULL;
 	if (!(sb = calloc(1, sizeof(*sb))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	snprintf(sb->folder, sizeof(sb->folder), "%s", folder);
 	if ((rc = temp_path(sb->idx_tmp, sizeof(sb->idx_tmp), folder, SPECBUNDLE_INDEX_NAME, err)) < 0) {
 		sb->idx_tmp[0] = '\0';
 		goto fail;
 	}
 	if ((fd = open(sb->idx_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
-		rc = br_error_set(err, BR_EIO, "cannot create %s: %s", sb->idx_tmp, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden gemaakt: %s", sb->idx_tmp, strerror(errno));
 		sb->idx_tmp[0] = '\0';
 		goto fail;
 	}
 	if (!(sb->idx = fdopen(fd, "w"))) {
 		close(fd);
-		rc = br_error_set(err, BR_ENOMEM, "out of memory");
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		goto fail;
 	}
 	fputs(SPECBUNDLE_INDEX_HEADER, sb->idx);
@@ -89,15 +89,15 @@ static int bundle_deflate(struct bundle *b, int flush, struct br_error *err)
 		b->zs.avail_out = sizeof(b->out);
 		zr = deflate(&b->zs, flush);
 		if (zr == Z_STREAM_ERROR)
-			return br_error_set(err, BR_EINTERNAL, "compressing %s: %s", b->name,
-					    b->zs.msg ? b->zs.msg : "zlib stream error");
+			return br_error_set(err, BR_EINTERNAL, "comprimeren van %s: %s", b->name,
+					    b->zs.msg ? b->zs.msg : "fout in de zlib-stroom");
 		have = sizeof(b->out) - b->zs.avail_out;
 		while (off < have) {
 			ssize_t w = write(b->fd, b->out + off, have - off);
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0)
-				return br_error_set(err, BR_EIO, "cannot write %s: %s", b->tmp, strerror(errno));
+				return br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", b->tmp, strerror(errno));
 			off += (size_t)w;
 		}
 	} while (b->zs.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
@@ -111,14 +111,14 @@ static int bundle_new(struct bundle **out, const char *folder, const char *gemee
 
 	*out = NULL;
 	if (!(b = calloc(1, sizeof(*b))))
-		return br_error_set(err, BR_ENOMEM, "out of memory");
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	b->fd = -1;
 	snprintf(b->gemeente, sizeof(b->gemeente), "%s", gemeente);
 	snprintf(b->name, sizeof(b->name), "specificaties-%s.txt.gz", gemeente);
 	if ((rc = temp_path(b->tmp, sizeof(b->tmp), folder, b->name, err)) < 0)
 		goto fail;
 	if ((b->fd = open(b->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
-		rc = br_error_set(err, BR_EIO, "cannot create %s: %s", b->tmp, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden gemaakt: %s", b->tmp, strerror(errno));
 		b->tmp[0] = '\0';
 		goto fail;
 	}
@@ -126,13 +126,13 @@ static int bundle_new(struct bundle **out, const char *folder, const char *gemee
 	 * so the same texts give the same bytes; level 1: the text is
 	 * repetitive and speed matters more than the last percent */
 	if (deflateInit2(&b->zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		rc = br_error_set(err, BR_ENOMEM, "out of memory starting %s", b->name);
+		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het beginnen aan %s", b->name);
 		goto fail;
 	}
 	b->zs_live = 1;
 	b->head.os = 3;
 	if (deflateSetHeader(&b->zs, &b->head) != Z_OK) {
-		rc = br_error_set(err, BR_EINTERNAL, "zlib refused the gzip header of %s", b->name);
+		rc = br_error_set(err, BR_EINTERNAL, "zlib weigerde de gzip-kop van %s", b->name);
 		goto fail;
 	}
 	*out = b;
@@ -164,7 +164,7 @@ static int bundle_for(struct bundle **out, struct specbundle *sb, const char *ge
 			break;
 	}
 	if (sb->n == SPECBUNDLE_MAX_GEMEENTEN)
-		return br_error_set(err, BR_EINTERNAL, "more than %d municipalities in one run",
+		return br_error_set(err, BR_EINTERNAL, "meer dan %d gemeenten in één run",
 				    SPECBUNDLE_MAX_GEMEENTEN);
 	if ((rc = bundle_new(out, sb->folder, gemeente, err)) < 0)
 		return rc;
@@ -191,13 +191,13 @@ int specbundle_add(struct specbundle *sb, const char *gemeente, const char *key,
 	int rc;
 
 	if (!valid_gemeente(gemeente))
-		return br_error_set(err, BR_EINPUT, "gemeente '%.20s' is not a four-digit CBS code", gemeente);
+		return br_error_set(err, BR_EINPUT, "gemeente '%.20s' is geen CBS-code van vier cijfers", gemeente);
 	if (!key[0] || strlen(key) > 63 || strpbrk(key, "\t\r\n"))
-		return br_error_set(err, BR_EINPUT, "'%.70s' cannot be a key in the specification index", key);
+		return br_error_set(err, BR_EINPUT, "'%.70s' kan geen sleutel in de specificatie-index zijn", key);
 	if ((rc = bundle_for(&b, sb, gemeente, err)) < 0)
 		return rc;
 	if (fprintf(sb->idx, "%s\t%s\t%llu\t%zu\n", key, gemeente, b->offset, len) < 0)
-		return br_error_set(err, BR_EIO, "cannot write %s: %s", sb->idx_tmp, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", sb->idx_tmp, strerror(errno));
 	b->offset += len;
 	while (len > 0) {   /* avail_in is an unsigned int */
 		size_t part = len > (1u << 30) ? (1u << 30) : len;
@@ -216,9 +216,9 @@ static int sync_close(int fd, const char *path, struct br_error *err)
 	int rc = 0;
 
 	if (fsync(fd) != 0)
-		rc = br_error_set(err, BR_EIO, "cannot sync %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet naar schijf worden geschreven: %s", path, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
-		rc = br_error_set(err, BR_EIO, "cannot write %s: %s", path, strerror(errno));
+		rc = br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", path, strerror(errno));
 	return rc;
 }
 
@@ -231,7 +231,7 @@ static int put_in_place(const char *folder, const char *tmp, const char *name, s
 	if ((rc = fsutil_join(path, sizeof(path), folder, name, err)) < 0)
 		return rc;
 	if (rename(tmp, path) != 0)
-		return br_error_set(err, BR_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden hernoemd naar %s: %s", tmp, path, strerror(errno));
 	return 0;
 }
 
@@ -252,12 +252,12 @@ int specbundle_finish(struct specbundle *sb, const char *const **names, size_t *
 			return rc;
 	}
 	if (fflush(sb->idx) != 0 || ferror(sb->idx))
-		return br_error_set(err, BR_EIO, "cannot write %s: %s", sb->idx_tmp, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet worden geschreven: %s", sb->idx_tmp, strerror(errno));
 	fd = dup(fileno(sb->idx));
 	fclose(sb->idx);
 	sb->idx = NULL;
 	if (fd < 0)
-		return br_error_set(err, BR_EIO, "cannot sync %s: %s", sb->idx_tmp, strerror(errno));
+		return br_error_set(err, BR_EIO, "%s kan niet naar schijf worden geschreven: %s", sb->idx_tmp, strerror(errno));
 	if ((rc = sync_close(fd, sb->idx_tmp, err)) < 0)
 		return rc;
 	for (i = 0; i < sb->n; i++) {

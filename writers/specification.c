@@ -579,9 +579,9 @@ static int check(const struct specification_dossier *d, const struct settle_inpu
 	int64_t sum = 0, terms;
 
 	if (!d->dossiernummer || !d->naam)
-		return br_error_set(err, BR_EINTERNAL, "specification: dossier number or name missing");
+		return br_error_set(err, BR_EINTERNAL, "specificatie: dossiernummer of naam ontbreekt");
 	if (r->n_months && in->n_stands == 0)
-		return br_error_set(err, BR_EINTERNAL, "specification of %s: no register values",
+		return br_error_set(err, BR_EINTERNAL, "specificatie van %s: geen registergegevens",
 				    d->dossiernummer);
 	for (i = 0; i < r->n_months; i++) {
 		const struct settle_month *m = &r->months[i];
@@ -590,33 +590,33 @@ static int check(const struct specification_dossier *d, const struct settle_inpu
 		    m->first_vrij < 0 || m->n_vrij < 0 || (size_t)m->first_vrij + (size_t)m->n_vrij > r->n_vrij ||
 		    (m->active_days > 0 && !m->rules) || m->days <= 0 ||
 		    (unsigned)m->cat >= NORM_COUNT)
-			return br_error_set(err, BR_EINTERNAL, "specification of %s: settlement month %d "
+			return br_error_set(err, BR_EINTERNAL, "specificatie van %s: afrekenmaand %d "
 					    "is inconsistent", d->dossiernummer, (int)i);
 		for (j = 0; j < m->n_lines; j++)
 			if (r->lines[m->first_line + j].income < 0 ||
 			    (size_t)r->lines[m->first_line + j].income >= in->n_incomes)
-				return br_error_set(err, BR_EINTERNAL, "specification of %s: income line refers "
-						    "to no record", d->dossiernummer);
+				return br_error_set(err, BR_EINTERNAL, "specificatie van %s: een inkomstenregel "
+						    "verwijst naar geen opgave", d->dossiernummer);
 		for (j = 0; j < m->n_vrij; j++)
 			if ((unsigned)r->vrij[m->first_vrij + j].code >= VRIJ_COUNT)
-				return br_error_set(err, BR_EINTERNAL, "specification of %s: unknown "
-						    "vrijlating code", d->dossiernummer);
+				return br_error_set(err, BR_EINTERNAL, "specificatie van %s: onbekende "
+						    "vrijlatingcode", d->dossiernummer);
 	}
 	for (i = 0; i < r->n_bookings; i++) {
 		const struct settle_booking *b = &r->bookings[i];
 
 		if ((b->kind == BOOK_INHOUDING && (b->ref < 0 || (size_t)b->ref >= in->n_claims)) ||
 		    (b->kind == BOOK_DERDEN && (b->ref < 0 || (size_t)b->ref >= in->n_derden)))
-			return br_error_set(err, BR_EINTERNAL, "specification of %s: booking refers to no "
-					    "claim or third party", d->dossiernummer);
+			return br_error_set(err, BR_EINTERNAL, "specificatie van %s: een boeking verwijst naar "
+					    "geen vordering of derde", d->dossiernummer);
 		if (booking_in_sum(b))
 			sum += booking_signed(b);
 	}
 	terms = r->advance_cents + r->additions_cents + r->vt_cents + r->buffer_cents - r->deducted_cents -
 		r->instalments_cents - r->derden_cents;
 	if (sum != r->client_cents || terms != r->client_cents || r->client_cents < 0)
-		return br_error_set(err, BR_EINTERNAL, "specification of %s: the bookings (%lld) and totals "
-				    "(%lld) do not add up to the client's %lld cents", d->dossiernummer,
+		return br_error_set(err, BR_EINTERNAL, "specificatie van %s: de boekingen (%lld) en totalen "
+				    "(%lld) tellen niet op tot de %lld cent van de client", d->dossiernummer,
 				    (long long)sum, (long long)terms, (long long)r->client_cents);
 	return 0;
 }
@@ -1423,7 +1423,7 @@ int specification_write(FILE *out, const struct specification_dossier *d,
 	int rc;
 
 	if (!out || !d || !in || !r)
-		return br_error_set(err, BR_EINTERNAL, "specification: missing argument");
+		return br_error_set(err, BR_EINTERNAL, "specificatie: argument ontbreekt");
 	if ((rc = check(d, in, r, err)) < 0)
 		return rc;
 	s.out = out;
@@ -1464,7 +1464,7 @@ int specification_write(FILE *out, const struct specification_dossier *d,
 	put_text(&s, 0, "Vragen over deze specificatie? Neem contact op met uw consulent en noem uw "
 		 "dossiernummer.");
 	if (s.failed || fflush(out) != 0 || ferror(out))
-		return br_error_set(err, BR_EIO, "writing the specification of dossier %s failed",
+		return br_error_set(err, BR_EIO, "het schrijven van de specificatie van dossier %s is mislukt",
 				    d->dossiernummer);
 	return 0;
 }

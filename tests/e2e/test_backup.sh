@@ -109,7 +109,7 @@ $(diff "$tmp/h.txt" "$tmp/c.txt" | head -20)"
 done
 sqlite3 "$tmp/copy-last.db" .dump | grep -v '^PRAGMA' | cmp -s - "$tmp/after.sql" || fail "the last copy is not the store now"
 [ -z "$(find "$tmp" -maxdepth 1 -name '.*backup-*')" ] || fail "temporary files left"
-grep -q "^backup written: $tmp/copy-1.db ([0-9]* bytes" "$tmp/backup-1.out" || fail "backup output: $(cat "$tmp/backup-1.out")"
+grep -q "^kopie geschreven: $tmp/copy-1.db ([0-9]* bytes" "$tmp/backup-1.out" || fail "backup output: $(cat "$tmp/backup-1.out")"
 ok "$n copies while ingesting $nfiles files and reading ($mixed between two of its transactions): each consistent, sound, 0600"
 
 "$BR" --home "$home" backup "$tmp/exists.db" --force >/dev/null 2>&1 || fail "--force"

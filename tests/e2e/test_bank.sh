@@ -1108,7 +1108,7 @@ $entriesE
 XML
 ingest "$hd" 65
 [ -f "$hd/quarantine/camt053-$SE.xml" ] && [ -f "$hd/quarantine/camt053-$SE.xml.reason" ] || fail "the statement of $OTHER was not quarantined"
-grep -q "^problem: .*account \*\*\*\*4567, not for the account betaalrun pays from" "$hd/quarantine/camt053-$SE.xml.reason" \
+grep -q "^problem: afschrift .* is van rekening \*\*\*\*4567, niet van de rekening waarvan betaalrun betaalt" "$hd/quarantine/camt053-$SE.xml.reason" \
 	|| fail "the reason does not name the account: $(cat "$hd/quarantine/camt053-$SE.xml.reason")"
 [ "$(q "$hd" "SELECT count(*) FROM levering") $(q "$hd" "SELECT count(*) FROM bankpost") $(q "$hd" "SELECT count(*) FROM afschrijving")" = "$levs $posts 0" ] \
 	|| fail "something of the other account's statement was stored"

@@ -287,7 +287,7 @@ set +e
 "$BR" --home "$voor" jobs close "$job" --uitkomst TOEKENNEN --bedrag 900.00 --door tester --toelichting "te veel" \
 	>/dev/null 2>"$tmp/err"; rc=$?
 set -e
-[ "$rc" = 64 ] && grep -q "proposal $(nl_money $BUF)" "$tmp/err" \
+[ "$rc" = 64 ] && grep -qF -- "--bedrag € 900,00 is meer dan het voorstel $(nl_money $BUF)" "$tmp/err" \
 	|| fail "TOEKENNEN --bedrag 900.00 (proposal $(nl_money $BUF)): exit $rc, $(cat "$tmp/err")"
 [ "$(q "$voor" "SELECT status FROM taak WHERE id = $job")" = OPEN ] || fail "a refused close changed the job"
 other=$(q "$voor" "SELECT id FROM taak WHERE soort <> 'BUFFER' AND status <> 'AFGEROND' AND dossier IS NOT NULL LIMIT 1")
@@ -296,7 +296,7 @@ set +e
 "$BR" --home "$voor" jobs close "$other" --uitkomst AFWIJZEN --door tester --toelichting "geen buffer" \
 	>/dev/null 2>"$tmp/err"; rc=$?
 set -e
-[ "$rc" = 64 ] && grep -q "only for a BUFFER job" "$tmp/err" || fail "AFWIJZEN on job $other: exit $rc, $(cat "$tmp/err")"
+[ "$rc" = 64 ] && grep -q "AFWIJZEN hoort alleen bij een BUFFER-taak; taak $other is " "$tmp/err" || fail "AFWIJZEN on job $other: exit $rc, $(cat "$tmp/err")"
 [ "$(q "$voor" "SELECT status FROM taak WHERE id = $other")" != AFGEROND ] || fail "AFWIJZEN closed a non-BUFFER job"
 "$BR" --home "$voor" jobs close "$job" --uitkomst TOEKENNEN --bedrag "$(amt $GRANT)" --door tester \
 	--toelichting "schulden door de verrekening" >/dev/null 2>"$tmp/err" || fail "TOEKENNEN $(amt $GRANT): $(cat "$tmp/err")"

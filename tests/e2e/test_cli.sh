@@ -33,6 +33,8 @@ refused "onverwacht argument 'extra'" cancel BR-202611-0001 extra
 refused "welk bestand?" verify
 refused "--datum 31-10-2026 is geen datum; schrijf JJJJ-MM-DD" jobs close 1 --uitkomst BEEINDIGD --datum 31-10-2026 --door a --toelichting b
 refused "'x1' is geen taaknummer" jobs show x1
+refused "betaalrun jobs close: --door ontbreekt: geef de medewerker die de taak afrondt" jobs close 1 --uitkomst GEEN_GEVOLGEN --toelichting b
+refused "betaalrun jobs close: onbekende uitkomst 'KLAAR': kies GEEN_GEVOLGEN" jobs close 1 --uitkomst KLAAR --door a --toelichting b
 refused "--bedrag 12,5 is geen bedrag boven 0" jobs close 1 --uitkomst TOEKENNEN --bedrag 12,5 --door a --toelichting b
 refused "welk dossier?" dossier
 refused "onbekend subcommando lijst" jobs lijst
@@ -42,7 +44,7 @@ refused "--soort XYZ is geen soort taak; kies uit: INKOMEN, DETENTIE" jobs list 
 refused "--gemeente Atlantis is geen bekende gemeente" jobs list --gemeente Atlantis
 refused "--gemeente 0999 is geen bekende gemeente" jobs list --gemeente 0999
 grep -q "0405 Hoorn" "$tmp/err" || fail "an unknown --gemeente does not list the valid ones: $(cat "$tmp/err")"
-ok "usage errors: 21 command lines refused with the problem first, the command's usage, exit 64"
+ok "usage errors: 23 command lines refused with the problem first, the command's usage, exit 64"
 
 for c in init ingest watch status run approve cancel release verify runs dossier "jobs list" "jobs show" \
 	 "jobs assign" "jobs close"; do

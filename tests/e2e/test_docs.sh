@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The documentation (issue 14): every relative link in README.md and docs/
-# resolves; the operator guide names every command of `betaalrun --help`,
-# every job kind of the shipped signal table and each kind of quarantine
-# action intake.c proposes; configuration.md names every key `init` writes.
+# resolves; the operator guide (in Dutch, issue 12) names every command of
+# `betaalrun --help`, every job kind of the shipped signal table, each kind
+# of quarantine problem and, word for word, each action intake.c proposes;
+# configuration.md names every key `init` writes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
@@ -31,9 +32,17 @@ for u in GEEN_GEVOLGEN AANGEPAST BEEINDIGD RECHT_VERVALLEN TOEKENNEN AFWIJZEN; d
 	grep -q "$u" "$guide" || fail "the operator guide does not explain outcome $u"
 done
 grep -q -- "--krimp-toestaan" "$guide" || fail "the operator guide does not explain --krimp-toestaan"
-for p in "symbolic link" "name that cannot be stored" "cannot be read" "not well-formed" "stale"; do
-	grep -qi "$p" "$guide" || fail "the operator guide does not explain quarantine for: $p"
+for p in "symbolische link" "de bestandsnaam kan niet worden opgeslagen" "het bestand kan niet worden gelezen" \
+	"geen goedgevormde XML" "verouderde registerstand" "Clientregister geweigerd" "bestand geweigerd"; do
+	grep -qF "$p" "$guide" || fail "the operator guide does not explain quarantine for: $p"
 done
+# the actions as intake.c words them (the first line of each in the source)
+n=0
+while IFS= read -r a; do
+	n=$((n + 1))
+	grep -qF -- "$a" "$guide" || fail "the operator guide does not quote the quarantine action '$a'"
+done < <(sed -n 's/.*snprintf(action, sizeof(action), "\([^"]*\)".*/\1/p' pipeline/intake.c)
+[ "$n" -ge 5 ] || fail "found $n quarantine actions in pipeline/intake.c, expected at least 5"
 ok "operator guide: all $(wc -l <"$tmp/cmds") commands, every job kind, every outcome, the quarantine reasons"
 
 "$BR" --home "$tmp/h" init >/dev/null

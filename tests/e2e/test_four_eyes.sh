@@ -82,11 +82,12 @@ untouched() {
 # ---- the same person -----------------------------------------------------------
 h=$(fresh same)
 approve 77 "approval by CN=PREPARER after CN=Preparer" "$h" PREPARER
-grep -q "four-eyes" "$tmp/err" && grep -q "CN=PREPARER" "$tmp/err" && grep -q "the same subject" "$tmp/err" \
+grep -q "vier-ogenregel: goedkeurder CN=PREPARER.* is dezelfde persoon als voorbereider CN=Preparer" "$tmp/err" \
+	&& grep -q "(dezelfde naam (subject))" "$tmp/err" \
 	|| fail "the case-variant refusal does not say why: $(cat "$tmp/err")"
 untouched "$h" "CN=PREPARER"
 BETAALRUN_KEY_PASS=geheim-1 expect 77 "approval with the preparer's own certificate" "$h" approve "$run" --ja --key "$keys/prep.p12"
-grep -q "the same certificate" "$tmp/err" || fail "no reason: $(cat "$tmp/err")"
+grep -q "(hetzelfde certificaat)" "$tmp/err" || fail "no reason: $(cat "$tmp/err")"
 untouched "$h" "the preparer's certificate"
 # recorded: the preparer and the real approver; then files the four-eyes
 # check must refuse whatever the record says
@@ -97,7 +98,8 @@ ossl cms -sign -binary -md sha256 -outform DER -in "$f" -signer "$keys/Preparer.
 openssl cms -verify -binary -inform DER -in "$f.p7s" -content "$f" -CAfile "$keys/ca.pem" -purpose any \
 	-out /dev/null 2>/dev/null || fail "openssl rejects the case-variant pair (the test is wrong)"
 expect 77 "verify of CN=Preparer + CN=PREPARER" "$h" verify "$f"
-grep -q "four-eyes rule violated" "$tmp/err" && grep -q "the same subject" "$tmp/err" || fail "verify: $(cat "$tmp/err")"
+grep -q "vier-ogenregel geschonden: beide handtekeningen in .* zijn van dezelfde persoon" "$tmp/err" \
+	&& grep -q "dezelfde naam (subject)" "$tmp/err" || fail "verify: $(cat "$tmp/err")"
 expect 77 "release of CN=Preparer + CN=PREPARER" "$h" release "$run"
 # the preparer's certificate twice (two SignerInfos, one certificate)
 ossl cms -sign -binary -md sha256 -outform DER -in "$f" -signer "$keys/Preparer.pem" -inkey "$keys/Preparer.key" -out "$tmp/p1.p7s"
@@ -107,14 +109,14 @@ n=$(openssl cms -cmsout -print -inform DER -in "$f.p7s" 2>/dev/null | grep -c 's
 [ "$n" -ge 2 ] || fail "openssl made no file with the preparer's certificate twice ($n signers)"
 expect 77 "release of a file signed twice by the preparer's certificate" "$h" release "$run"
 expect 77 "verify of a file signed twice by the preparer's certificate" "$h" verify "$f"
-grep -q "the same certificate" "$tmp/err" || fail "verify: $(cat "$tmp/err")"
+grep -q "hetzelfde certificaat" "$tmp/err" || fail "verify: $(cat "$tmp/err")"
 [ "$(col "$h" status)" = APPROVED ] && [ ! -e "$h/outbox/$run.xml" ] || fail "a refused release changed something"
 ok "the same person: CN=PREPARER and the preparer's own certificate refused by approve (77), nothing recorded; CN=Preparer + CN=PREPARER, or one certificate twice, in a file: verify and release 77"
 
 # ---- an approver the trust file does not know ----------------------------------
 h=$(fresh outsider)
 approve 65 "approval by a certificate of another CA" "$h" Outsider
-grep -q "CN=Buitenstaander" "$tmp/err" && grep -q "not issued by a trusted CA" "$tmp/err" \
+grep -q "het certificaat van goedkeurder CN=Buitenstaander.* is niet uitgegeven door een vertrouwde CA" "$tmp/err" \
 	|| fail "the untrusted approver's refusal does not say why: $(cat "$tmp/err")"
 untouched "$h" "untrusted approver"
 approve 0 "the real approver after the outsider" "$h" Approver
@@ -133,16 +135,16 @@ ossl cms -sign -binary -md sha256 -outform DER -in "$f" -signer "$keys/Approver2
 openssl cms -verify -binary -inform DER -in "$f.p7s" -content "$f" -CAfile "$keys/ca.pem" -purpose any -out /dev/null \
 	2>/dev/null || fail "openssl rejects the replacement (the test is wrong)"
 expect 65 "verify of a signature file replaced by two other trusted people" "$h" verify "$f"
-grep -q "the preparer the run recorded, CN=Preparer.*, did not sign" "$tmp/err" && grep -q "CN=Tweede Fiatteur" "$tmp/err" \
+grep -q "de voorbereider die de run vastlegde, CN=Preparer.*, heeft .* niet ondertekend" "$tmp/err" && grep -q "CN=Tweede Fiatteur" "$tmp/err" \
 	&& grep -q "CN=Derde" "$tmp/err" || fail "verify does not name the mismatch: $(cat "$tmp/err")"
 expect 65 "release of a signature file replaced by two other trusted people" "$h" release "$run"
-grep -q "the preparer the run recorded, CN=Preparer.*, did not sign" "$tmp/err" || fail "release: $(cat "$tmp/err")"
+grep -q "de voorbereider die de run vastlegde, CN=Preparer.*, heeft .* niet ondertekend" "$tmp/err" || fail "release: $(cat "$tmp/err")"
 [ "$(col "$h" status)" = APPROVED ] && [ ! -e "$h/outbox/$run.xml" ] || fail "a refused release changed something"
 # the approver's signature replaced, the preparer's kept
 ossl cms -sign -binary -md sha256 -outform DER -in "$f" -signer "$keys/Preparer.pem" -inkey "$keys/Preparer.key" \
 	-signer "$keys/Derde.pem" -inkey "$keys/Derde.key" -out "$f.p7s"
 expect 65 "release with the approver's signature replaced" "$h" release "$run"
-grep -q "the approver the run recorded, CN=Approver.*, did not sign" "$tmp/err" || fail "release: $(cat "$tmp/err")"
+grep -q "de goedkeurder die de run vastlegde, CN=Approver.*, heeft .* niet ondertekend" "$tmp/err" || fail "release: $(cat "$tmp/err")"
 expect 65 "verify with the approver's signature replaced" "$h" verify "$f"
 ok "a signature file replaced after approval (two other trusted people, or another approver): release and verify refuse (65) and name it"
 
@@ -168,7 +170,7 @@ for finish in approve release; do
 	approve 0 "approve" "$h" Approver
 	mv "$f.p7s" "$f.p7s.goedkeuring"; cp -a "$base/$rel.p7s" "$f.p7s"
 	expect 65 "verify with the approval not in place" "$h" verify "$f"
-	grep -q "approver has not signed" "$tmp/err" || fail "(b) verify: $(cat "$tmp/err")"
+	grep -q "de goedkeurder heeft niet getekend (vier ogen)" "$tmp/err" || fail "(b) verify: $(cat "$tmp/err")"
 	if [ "$finish" = approve ]; then
 		approve 65 "another approver of an approved run" "$h" Approver2
 		grep -q "is APPROVED" "$tmp/err" || fail "(b): $(cat "$tmp/err")"
@@ -189,9 +191,10 @@ cp "$tmp/legacy.p7s" "$f.p7s"
 expect 65 "verify of an approval the run did not record" "$h" verify "$f"
 grep -q "geen goedkeuring vastgelegd (status PREPARED)" "$tmp/err" || fail "(c) verify: $(cat "$tmp/err")"
 approve 65 "someone else over an unrecorded approval" "$h" Approver2
-grep -q "a signature by CN=Approver.* is already in" "$tmp/err" || fail "(c): $(cat "$tmp/err")"
+grep -q "er staat al een handtekening van CN=Approver.* die geen door de run vastgelegde goedkeuring is" "$tmp/err" \
+	|| fail "(c): $(cat "$tmp/err")"
 approve 0 "the real approver over its own unrecorded approval" "$h" Approver
-grep -q "already in the file" "$tmp/err" || fail "(c): resuming is not said: $(cat "$tmp/err")"
+grep -q "stond al in het bestand" "$tmp/err" || fail "(c): resuming is not said: $(cat "$tmp/err")"
 expect 0 "release after (c)" "$h" release "$run"
 ok "approve interrupted, by hand: before the commit anyone approves; after it the recorded approver or release finishes; the old unrecorded approval is resumed by its approver only"
 

@@ -135,7 +135,7 @@ left=$(cd "$inbox" && ls -A)
 [ "$left" = growing.xml ] || fail "the inbox holds more than the growing file: $(printf '%q ' $left)"
 [ "$size_during" -gt 64000000 ] || fail "the writer did not write during the ingest"
 [ -z "$(find "$home/archive" -name '.inbox-*')" ] || fail "a private copy was left in archive/"
-grep -q 'msg="file left in the inbox for the next pass" file=growing.xml why="it changed while it was read' "$tmp/err" \
+grep -q 'msg="bestand blijft in de inbox tot de volgende ronde" file=growing.xml why="het veranderde tijdens het lezen' "$tmp/err" \
 	|| fail "the growing file was not left for the next pass: $(grep growing "$tmp/err")"
 ok "the inbox is empty but for the file still being written (left for the next pass)"
 
@@ -144,20 +144,20 @@ check_link() { # name target
 	[ -L "$q/$1" ] || fail "quarantine/$1 is not a link"
 	[ "$(readlink "$q/$1")" = "$2" ] || fail "quarantine/$1 points elsewhere: $(readlink "$q/$1")"
 	[ -f "$q/$1.reason" ] || fail "no reason for $1"
-	grep -qx 'kind: symbolic link' "$q/$1.reason" || fail "the reason of $1 does not say it is a link"
+	grep -qx 'kind: symbolische link' "$q/$1.reason" || fail "the reason of $1 does not say it is a link"
 }
 check_link link-to-outside.xml "$out/outside.xml"
 check_link link-to-secret.xml "$out/secret.txt"
 check_link link-to-fifo.xml "$out/fifo"
 check_link link-to-dir "$out/dir"
 check_link dangling.xml "$tmp/does-not-exist.xml"
-grep -qF "problem: a symbolic link (to '$out/outside.xml') is not a delivery" "$q/link-to-outside.xml.reason" \
+grep -qF "problem: een symbolische link (naar '$out/outside.xml') is geen levering" "$q/link-to-outside.xml.reason" \
 	|| fail "the reason of a link does not say what it is: $(cat "$q/link-to-outside.xml.reason")"
 [ -p "$q/pipe.xml" ] && grep -qx 'kind: named pipe (FIFO)' "$q/pipe.xml.reason" || fail "the FIFO is not in quarantine as a FIFO"
 [ -d "$q/a-directory" ] && cmp -s "$q/a-directory/inner.xml" <(printf 'a file in a directory\n') \
-	&& grep -qx 'kind: directory' "$q/a-directory.reason" || fail "the directory is not in quarantine with what it held"
+	&& grep -qx 'kind: map' "$q/a-directory.reason" || fail "the directory is not in quarantine with what it held"
 if [ "$have_dev" = 1 ]; then
-	[ -c "$q/null-device" ] && grep -qx 'kind: character device' "$q/null-device.reason" \
+	[ -c "$q/null-device" ] && grep -qx 'kind: tekenapparaat' "$q/null-device.reason" \
 		|| fail "the device is not in quarantine as a device"
 fi
 if [ "$have_sock" = 1 ]; then
@@ -198,7 +198,7 @@ for n in "$long" "$forged" "$esc" "$badutf" "$nl_only"; do
 	[ ${#stored} -le 64 ] || fail "quarantine name too long: $stored"
 	cmp -s "${srcof[$i]}" "$q/$stored" || fail "quarantine/$stored differs from what was delivered as $want"
 	[ "$(stat -c %a "$q/$stored")" = 600 ] || fail "quarantine/$stored is not 0600"
-	grep -q '^problem: the file name cannot be stored or shown as it is' "$reason" \
+	grep -q '^problem: de bestandsnaam kan niet worden opgeslagen of getoond zoals hij is' "$reason" \
 		|| fail "the reason of $want does not say why: $(cat "$reason")"
 done
 ok "5 files with unusable names quarantined under safe names, byte for byte, 0600, the name escaped"
@@ -264,7 +264,7 @@ if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -
 	grep -q '^ingelezen 1, dubbel 0, quarantaine 3,' "$tmp/out3" || fail "ingest DIR: $(cat "$tmp/out3")"
 	[ -L "$shm/.quarantined-link.xml" ] && [ -p "$shm/.quarantined-pipe2.xml" ] \
 		|| fail "the link and the FIFO were not moved aside inside DIR: $(ls -A "$shm")"
-	grep -qx 'stored-as: inbox/.quarantined-link.xml (another file system than quarantine/)' "$q/link.xml.reason" \
+	grep -qx 'stored-as: inbox/.quarantined-link.xml (ander bestandssysteem dan quarantine/)' "$q/link.xml.reason" \
 		|| fail "the reason does not say where the link is now: $(cat "$q/link.xml.reason")"
 	cmp -s "$q/garbage.xml" <(printf 'not xml\n') && [ ! -e "$shm/garbage.xml" ] \
 		|| fail "the garbage file did not move to quarantine/ byte for byte"

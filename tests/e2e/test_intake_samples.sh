@@ -75,5 +75,5 @@ kill -TERM $wpid
 for i in $(seq 1 50); do kill -0 $wpid 2>/dev/null || break; sleep 0.1; done
 kill -0 $wpid 2>/dev/null && fail "watch did not stop on SIGTERM"
 wait $wpid || fail "watch exited non-zero after SIGTERM"
-grep -q 'msg=stopped' "$tmp/watch.err" || fail "watch did not log its stop"
+grep -q 'msg=gestopt' "$tmp/watch.err" || fail "watch did not log its stop"
 ok "watch ingests a renamed file and stops on SIGTERM"

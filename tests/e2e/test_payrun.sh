@@ -175,7 +175,7 @@ set +e
 "$BR" --home "$home" specificatie GEEN-DOSSIER --month 2026-11 >/dev/null 2>&1; rc2=$?
 "$BR" --home "$home" specificatie "${paid[0]}" >/dev/null 2>&1; rc3=$?
 set -e
-[ "$rc" = 66 ] && [ ! -s "$tmp/s.txt" ] && grep -q "no specification for dossier" "$tmp/err" \
+[ "$rc" = 66 ] && [ ! -s "$tmp/s.txt" ] && grep -q "geen specificatie voor dossier .* in 2026-10: de maand heeft geen voorbereide, goedgekeurde of vrijgegeven reguliere run met dat dossier" "$tmp/err" \
 	|| fail "specificatie for a month without a run: exit $rc, $(cat "$tmp/err")"
 [ "$rc2" = 66 ] || fail "specificatie of an unknown dossier: exit $rc2, expected 66"
 [ "$rc3" = 64 ] || fail "specificatie without --month or --run: exit $rc3, expected 64"

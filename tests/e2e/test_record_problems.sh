@@ -210,11 +210,28 @@ grep -qF "rekening: IBAN ****7519 is van SA, een land buiten het SEPA-gebied ($s
 "$BR" --home "$D" jobs list >"$tmp/werklijst.txt" 2>"$tmp/err" || fail "jobs list: $(cat "$tmp/err")"
 grep -lE '[0-9]{9}' "$tmp/werklijst.csv" "$tmp/werklijst.txt" && fail "a run of nine digits (a BSN?) in the worklist"
 grep -q "PW-0405-\*\*\*\*\*6789;" "$tmp/werklijst.csv" || fail "the nine-digit dossier number is not on the worklist, masked"
+# jobs show: the job of the nine-digit dossier number, masked, its text in Dutch (issue 12)
+job9=$(count "$D" "SELECT t.id FROM taak t JOIN dossier d ON d.id = t.dossier WHERE d.nummer = '$NR9' AND t.soort = 'REGISTER'")
+[ -n "$job9" ] || fail "no REGISTER job for $NR9"
+"$BR" --home "$D" jobs show "$job9" >"$tmp/job9.txt" 2>"$tmp/err" || fail "jobs show $job9: $(cat "$tmp/err")"
+grep -qx '  dossier        PW-0405-\*\*\*\*\*6789 (gemeente [0-9]\{4\})' "$tmp/job9.txt" \
+	|| fail "jobs show does not mask the dossier number: $(cat "$tmp/job9.txt")"
+grep -qF "  omschrijving   registergegevens houden de betaling tegen: het dossiernummer bevat negen of meer cijfers" \
+	"$tmp/job9.txt" || fail "jobs show does not say the problem in Dutch: $(cat "$tmp/job9.txt")"
+grep -lE '[0-9]{9}' "$tmp/job9.txt" && fail "a run of nine digits (a BSN?) in jobs show"
+# what it says, in Dutch; the job's key is an identifier and stays as stored
+grep -v '^  sleutel ' "$tmp/job9.txt" >"$tmp/job9-tekst.txt"
+# the dossier view of a month without a run says why the payment is blocked, in Dutch
+"$BR" --home "$D" dossier "$(nummer mod97)" --month 2026-12 >"$tmp/dossier-mod97.txt" 2>"$tmp/err" \
+	|| fail "dossier $(nummer mod97): $(cat "$tmp/err")"
+grep -qxF "LET OP: betaling geblokkeerd door een registerprobleem: rekening: IBAN ****${mod97_iban: -4} voldoet niet aan de mod-97-controle" \
+	"$tmp/dossier-mod97.txt" || fail "the dossier view does not say the problem in Dutch: $(head -5 "$tmp/dossier-mod97.txt")"
 for en in "fails the" "account:" "third party" "outside the SEPA" "Dossiernummer holds" "register data blocks"; do
-	grep -lF -- "$en" "$blk" "$D/out/2026-11/$run_defect/rapport.html" "$tmp/werklijst.csv" \
+	grep -lF -- "$en" "$blk" "$D/out/2026-11/$run_defect/rapport.html" "$tmp/werklijst.csv" "$tmp/job9-tekst.txt" \
+		"$tmp/dossier-mod97.txt" \
 		&& fail "'$en' (English) in the report or the worklist"
 done
-ok "the record problems in Dutch in rapport-geblokkeerd.csv, rapport.html and the worklist CSV; no nine-digit run on the worklist"
+ok "the record problems in Dutch in rapport-geblokkeerd.csv, rapport.html, the worklist CSV, jobs show and the dossier view; no nine-digit run on the worklist or in jobs show"
 
 # ---- every other dossier: paid to the cent as in the control home ----------
 

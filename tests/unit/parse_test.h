@@ -12,6 +12,8 @@
  *       the test's own record callback the rest;
  *   PARSE_TEST_DATA    the directory under tests/data/ ("register");
  *   PARSE_TEST_SCHEMA  the XSD under data/schemas/ ("clientregister.xsd");
+ *   PARSE_TEST_REFUSED the Dutch words every refusal starts with
+ *                      ("Clientregister geweigerd: ", issue 12);
  *
  * and after it defines parse_records(): the parser under test over `x`
  * with on_header() and its record callback, collecting into `c`.
@@ -97,8 +99,9 @@ static int parse(struct fixture *f, const char *name, int with_schema, struct co
 	return rc;
 }
 
-/* The file is refused with BR_EINPUT on `line`, the message holding `schema_msg`
- * with the schema and `parser_msg` without it. */
+/* The file is refused with BR_EINPUT on `line`, the message starting with
+ * PARSE_TEST_REFUSED and holding `schema_msg` with the schema and
+ * `parser_msg` without it. */
 static void expect_refused_at(void **state, const char *name, long schema_line,
 			      const char *schema_msg, long parser_line, const char *parser_msg)
 {
@@ -112,7 +115,8 @@ static void expect_refused_at(void **state, const char *name, long schema_line,
 		long line = pass == 0 ? schema_line : parser_line;
 		int rc = parse(*state, name, pass == 0, c, &err);
 
-		if (rc != BR_EINPUT || err.line != line || !strstr(err.msg, want))
+		if (rc != BR_EINPUT || err.line != line || !strstr(err.msg, want) ||
+		    strncmp(err.msg, PARSE_TEST_REFUSED, strlen(PARSE_TEST_REFUSED)) != 0)
 			print_error("%s (%s schema): rc %d, line %ld, \"%s\"; want line %ld, \"%s\"\n",
 				    name, pass == 0 ? "with" : "without", rc, err.line, err.msg, line,
 				    want);
@@ -121,6 +125,7 @@ static void expect_refused_at(void **state, const char *name, long schema_line,
 		assert_string_equal(err.file, name);
 		assert_int_equal(err.line, line);
 		assert_non_null(strstr(err.msg, want));
+		assert_int_equal(strncmp(err.msg, PARSE_TEST_REFUSED, strlen(PARSE_TEST_REFUSED)), 0);
 		/* A BSN never appears in full in a message (bsn.h). */
 		assert_null(strstr(err.msg, "123456789"));
 	}

@@ -415,7 +415,7 @@ static void test_owed_third_party(void **state)
 	assert_int_equal(qint(f, "SELECT herbetaald FROM terugboeking WHERE betaling = 8"), 20);
 	br_error_clear(&err);
 	assert_int_equal(bankfeedback_owed_settle(f->st, 4, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "another run paid them"));
+	assert_non_null(strstr(err.msg, "een andere run betaalde ze; bereid deze maand opnieuw voor"));
 	owed[0] = '\0';
 	assert_int_equal(bankfeedback_owed_each(f->st, date_from_ymd(2026, 12, 1), count_owed, owed, &err), 0);
 	assert_string_equal(owed, "7:1:NL39RABO0300065264:NL39RABO0300065264:HUUR-5 ");

@@ -643,7 +643,8 @@ static void test_054_08_danske(void **state)
 
 /* ---- refused files ------------------------------------------------------------------ */
 
-/* Refused with BR_EINPUT on `line` (-1: any), the message holding `needle`. */
+/* Refused with BR_EINPUT on `line` (-1: any), the message holding `needle`
+ * after the Dutch words that say what was refused (issue 12). */
 static void check_refused(void **state, const char *name, int with_schema, long line, const char *needle)
 {
 	struct fixture *f = *state;
@@ -653,7 +654,8 @@ static void check_refused(void **state, const char *name, int with_schema, long 
 
 	assert_non_null(c);
 	rc = parse(f, name, with_schema, c, &err);
-	if (rc != BR_EINPUT || (line >= 0 && err.line != line) || !strstr(err.msg, needle))
+	if (rc != BR_EINPUT || (line >= 0 && err.line != line) || !strstr(err.msg, needle) ||
+	    !strstr(err.msg, " geweigerd: "))
 		fail_msg("%s (%s schema): rc %d, line %ld, \"%s\"; want line %ld, \"%s\"", name,
 			 with_schema ? "with" : "without", rc, err.line, err.msg, line, needle);
 	assert_int_equal(err.code, BR_EINPUT);
@@ -668,7 +670,7 @@ static void test_bad_namespace(void **state)
 	check_refused(state, "bad-053-04-namespace.xml", 1, 2,
 		      "No matching global declaration available for the validation root");
 	check_refused(state, "bad-053-04-namespace.xml", 0, 2,
-		      "root element Document in namespace urn:iso:std:iso:20022:tech:xsd:camt.053.001.04 is not a camt.053 or camt.054");
+		      "bankbestand (camt) geweigerd: rootelement Document in namespace urn:iso:std:iso:20022:tech:xsd:camt.053.001.04 is geen bankafschrift camt.053 of camt.054");
 }
 
 static void test_bad_wrong_message(void **state)
@@ -676,7 +678,7 @@ static void test_bad_wrong_message(void **state)
 	check_refused(state, "bad-054-08-wrong-message.xml", 1, 3,
 		      "'BkToCstmrStmt': This element is not expected");
 	check_refused(state, "bad-054-08-wrong-message.xml", 0, 3,
-		      "<Document> in namespace urn:iso:std:iso:20022:tech:xsd:camt.054.001.08 holds <BkToCstmrStmt>; it must hold one <BkToCstmrDbtCdtNtfctn>");
+		      "melding (camt.054) geweigerd: <Document> in namespace urn:iso:std:iso:20022:tech:xsd:camt.054.001.08 bevat <BkToCstmrStmt>; het moet één <BkToCstmrDbtCdtNtfctn> bevatten");
 }
 
 static void test_bad_no_amt(void **state)
@@ -684,21 +686,21 @@ static void test_bad_no_amt(void **state)
 	/* the schema sees CdtDbtInd where Amt must be */
 	check_refused(state, "bad-053-08-no-amt.xml", 1, 29, "'CdtDbtInd': This element is not expected");
 	/* camt.c checks it for itself, at the end of the entry */
-	check_refused(state, "bad-053-08-no-amt.xml", 0, 28, "<Ntry> has no <Amt> (entry at line 28)");
+	check_refused(state, "bad-053-08-no-amt.xml", 0, 28, "afschrift (camt.053) geweigerd: <Ntry> heeft geen <Amt> (boeking op regel 28)");
 }
 
 static void test_bad_cdtdbtind(void **state)
 {
 	check_refused(state, "bad-053-02-cdtdbtind.xml", 1, 30, "The value 'CRED' is not an element of the set");
 	check_refused(state, "bad-053-02-cdtdbtind.xml", 0, 30,
-		      "<CdtDbtInd> 'CRED' is not CRDT or DBIT (entry at line 28)");
+		      "afschrift (camt.053) geweigerd: <CdtDbtInd> 'CRED' is niet CRDT of DBIT (boeking op regel 28)");
 }
 
 static void test_bad_negative(void **state)
 {
 	check_refused(state, "bad-054-08-negative.xml", 1, 17,
 		      "[facet 'minInclusive'] The value '-5.00' is less than the minimum value allowed ('0')");
-	check_refused(state, "bad-054-08-negative.xml", 0, 17, "<Amt> '-5.00' is negative (entry at line 16)");
+	check_refused(state, "bad-054-08-negative.xml", 0, 17, "melding (camt.054) geweigerd: <Amt> '-5.00' is negatief (boeking op regel 16)");
 }
 
 static void test_bad_addtlinf_too_long(void **state)
@@ -706,7 +708,7 @@ static void test_bad_addtlinf_too_long(void **state)
 	check_refused(state, "bad-053-08-addtlinf-long.xml", 1, 54,
 		      "[facet 'maxLength'] The value has a length of '109'; this exceeds the allowed maximum length of '105'");
 	check_refused(state, "bad-053-08-addtlinf-long.xml", 0, 54,
-		      "<AddtlInf> has 109 characters; at most 105 are allowed (TxDtls at line 45 of the entry at line 28)");
+		      "<AddtlInf> heeft 109 tekens; ten hoogste 105 mogen (TxDtls op regel 45 van de boeking op regel 28)");
 }
 
 /* Only the schema knows that BkTxCd is required: camt.c does not need it. */
@@ -738,9 +740,9 @@ static void test_bad_truncated(void **state)
 static void test_refused_doctype(void **state)
 {
 	check_refused(state, "refused-053-08-doctype.xml", 1, -1,
-		      "the file has a DOCTYPE: DTDs and entity declarations are not allowed");
+		      "het bestand heeft een DOCTYPE: DTD's en entiteitdeclaraties zijn niet toegestaan");
 	check_refused(state, "refused-053-08-doctype.xml", 0, -1,
-		      "the file has a DOCTYPE: DTDs and entity declarations are not allowed");
+		      "het bestand heeft een DOCTYPE: DTD's en entiteitdeclaraties zijn niet toegestaan");
 }
 
 /* Valid against the schema (fractionDigits 5), but not whole cents. */
@@ -750,7 +752,7 @@ static void test_refused_not_exact(void **state)
 
 	for (pass = 0; pass < 2; pass++)
 		check_refused(state, "refused-053-08-not-exact.xml", pass, 49,
-			      "<Amt> '10.005' is not exact: digits past the second decimal must be zeros (betaalrun books whole cents) (TxDtls at line 45 of the entry at line 28)");
+			      "<Amt> '10.005' is niet exact: cijfers na de tweede decimaal moeten nullen zijn (betaalrun boekt hele centen) (TxDtls op regel 45 van de boeking op regel 28)");
 }
 
 /* totalDigits 18 allows 13 integer digits; money.h does not. */
@@ -760,7 +762,7 @@ static void test_refused_too_large(void **state)
 
 	for (pass = 0; pass < 2; pass++)
 		check_refused(state, "refused-053-02-too-large.xml", pass, 29,
-			      "<Amt> '1000000000000.00' cannot be booked: amount '1000000000000.00' has more than 12 integer digits");
+			      "<Amt> '1000000000000.00' kan niet worden geboekt: bedrag '1000000000000.00' heeft meer dan 12 cijfers voor de punt");
 }
 
 static void test_refused_msgid_control(void **state)
@@ -769,7 +771,7 @@ static void test_refused_msgid_control(void **state)
 
 	for (pass = 0; pass < 2; pass++)
 		check_refused(state, "refused-054-08-msgid-control.xml", pass, 5,
-			      "<MsgId> holds a control character");
+			      "<MsgId> bevat een stuurteken");
 }
 
 static void test_refused_status_code(void **state)
@@ -778,7 +780,7 @@ static void test_refused_status_code(void **state)
 
 	for (pass = 0; pass < 2; pass++)
 		check_refused(state, "refused-053-08-status-code.xml", pass, 31,
-			      "<Cd> 'BO K' is not a code of 1 to 4 letters or digits (entry at line 28)");
+			      "<Cd> 'BO K' is geen code van 1 tot en met 4 letters of cijfers (boeking op regel 28)");
 }
 
 /* The wrong version's schema: refused at the root. */
@@ -828,10 +830,10 @@ static void expect_callback_failure(void **state, char kind, int at, int n_event
 static void test_callbacks_fail(void **state)
 {
 	/* no message from the callback: camt.c supplies one, at the record's line */
-	expect_callback_failure(state, 'T', 2, 3, 108, "transaction BR1-000002 of entry 1 could not be recorded");
-	expect_callback_failure(state, 'E', 3, 8, 169, "entry 3 (credit 423.45 EUR) could not be recorded");
+	expect_callback_failure(state, 'T', 2, 3, 108, "transactie BR1-000002 van boeking 1 kon niet worden vastgelegd");
+	expect_callback_failure(state, 'E', 3, 8, 169, "boeking 3 (bij 423.45 EUR) kon niet worden vastgelegd");
 	expect_callback_failure(state, 'A', 2, 12, 306,
-				"account NL02ABNA0123456789 of statement 0123456789-20261125 could not be recorded");
+				"rekening NL02ABNA0123456789 van afschrift 0123456789-20261125 kon niet worden vastgelegd");
 }
 
 static void test_header_callback_fails(void **state)
@@ -844,8 +846,8 @@ static void test_header_callback_fails(void **state)
 	c->fail_kind = 'H';
 	assert_int_equal(parse(f, "good-054-08-nordea.xml", 1, c, &err), BR_EINPUT);
 	assert_int_equal(c->n, 0);
-	/* the callback's own message is kept */
-	assert_string_equal(err.msg, "delivery NDEA54-20261203-000231 was already ingested");
+	/* the callback's own message is kept, after what was refused */
+	assert_string_equal(err.msg, "melding (camt.054) geweigerd: delivery NDEA54-20261203-000231 was already ingested");
 	assert_string_equal(err.file, "good-054-08-nordea.xml");
 	assert_int_equal(err.line, 6);
 	free(c);

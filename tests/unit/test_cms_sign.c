@@ -430,14 +430,14 @@ static void test_four_eyes(void **state)
 	/* the same key file */
 	assert_int_equal(approve(&p, p.prep, PREP_PASS, &err), BR_EFOUREYES);
 	assert_int_equal(err.code, BR_EFOUREYES);
-	assert_non_null(strstr(err.msg, "four-eyes"));
+	assert_non_null(strstr(err.msg, "vier-ogenregel: goedkeurder "));
 	assert_non_null(strstr(err.msg, "CN=Preparer"));
-	assert_non_null(strstr(err.msg, "the same certificate"));
+	assert_non_null(strstr(err.msg, "hetzelfde certificaat"));
 
 	/* another key and certificate, the same person */
 	br_error_clear(&err);
 	assert_int_equal(approve(&p, p.prep2, "", &err), BR_EFOUREYES);
-	assert_non_null(strstr(err.msg, "the same subject"));
+	assert_non_null(strstr(err.msg, "dezelfde naam (subject)"));
 
 	n_after = read_file(p.sig, after, sizeof(after));
 	assert_int_equal(n_after, n_before);
@@ -465,7 +465,7 @@ static void test_one_byte_changed(void **state)
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
 	assert_int_equal(n, 0);
-	assert_non_null(strstr(err.msg, "changed"));
+	assert_non_null(strstr(err.msg, "gewijzigd"));
 	assert_int_not_equal(openssl_verify(p.data, p.sig, p.ca), 0);
 
 	/* the approver cannot sign what no longer matches */
@@ -474,7 +474,7 @@ static void test_one_byte_changed(void **state)
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
 	flip_byte(p.data, 0);
 	assert_int_equal(approve(&p, p.appr, "", &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "changed"));
+	assert_non_null(strstr(err.msg, "gewijzigd"));
 }
 
 static void test_signature_file_altered(void **state)
@@ -491,13 +491,13 @@ static void test_signature_file_altered(void **state)
 	flip_byte(p.sig, -1);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "does not hold"));
+	assert_non_null(strstr(err.msg, "klopt niet"));
 	assert_int_not_equal(openssl_verify(p.data, p.sig, p.ca), 0);
 
 	write_file(p.sig, "not DER at all\n", 15);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "not a DER CMS signature"));
+	assert_non_null(strstr(err.msg, "is geen DER CMS-handtekening"));
 }
 
 static void test_untrusted_ca(void **state)
@@ -512,7 +512,7 @@ static void test_untrusted_ca(void **state)
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.stranger, "", &who, &err), 0);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "trust"));
+	assert_non_null(strstr(err.msg, "niet uitgegeven door een vertrouwde CA"));
 	assert_non_null(strstr(err.msg, "CN=Stranger"));
 	assert_int_not_equal(openssl_verify(p.data, p.sig, p.ca), 0);
 	/* the same signature holds for whoever trusts the other CA */
@@ -527,7 +527,7 @@ static void test_untrusted_ca(void **state)
 	openssl_sign(&p, "preparer", "stranger", NULL);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
 	assert_non_null(strstr(err.msg, "CN=Stranger"));
-	assert_non_null(strstr(err.msg, "not issued by a trusted CA"));
+	assert_non_null(strstr(err.msg, "is niet uitgegeven door een vertrouwde CA"));
 }
 
 static void test_foreign_shapes(void **state)
@@ -548,14 +548,14 @@ static void test_foreign_shapes(void **state)
 			    p.data, crt, key, p.sig), 0);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "detached"));
+	assert_non_null(strstr(err.msg, "bevat de inhoud zelf; een losse (detached) handtekening wordt verwacht"));
 	/* SHA-1 */
 	assert_int_equal(sh("openssl cms -sign -binary -md sha1 -outform DER "
 			    "-in '%s' -signer '%s' -inkey '%s' -out '%s' 2>/dev/null",
 			    p.data, crt, key, p.sig), 0);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "SHA-256"));
+	assert_non_null(strstr(err.msg, "alleen SHA-256 wordt aanvaard"));
 }
 
 static void test_wrong_passphrase(void **state)
@@ -608,12 +608,12 @@ static void test_unusable_keys(void **state)
 	path_of(path, sizeof(path), "cert-only.pem");
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p.data, p.sig, path, "", &who, &err), BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "no private key"));
+	assert_non_null(strstr(err.msg, "geen privésleutel in PEM-bestand"));
 
 	path_of(path, sizeof(path), "approver.key");  /* key without certificate */
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p.data, p.sig, path, "", &who, &err), BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "no certificate"));
+	assert_non_null(strstr(err.msg, "geen certificaat in PEM-bestand"));
 
 	path_of(path, sizeof(path), "gen.sh");  /* neither PEM nor PKCS#12 */
 	br_error_clear(&err);
@@ -624,14 +624,15 @@ static void test_unusable_keys(void **state)
 		br_error_clear(&err);
 		assert_int_equal(cms_sign_file(p.data, p.sig, path, APPR_PASS, &who, &err),
 				 BR_ECONFIG);
-		assert_non_null(strstr(err.msg, "legacy"));
+		assert_non_null(strstr(err.msg, "verouderd algoritme (RC2 of DES); exporteer het opnieuw met AES-256"));
 		assert_null(strstr(err.msg, APPR_PASS));
 	}
 
 	path_of(path, sizeof(path), "absent.p12");
 	br_error_clear(&err);
 	assert_int_equal(cms_sign_file(p.data, p.sig, path, "", &who, &err), BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "no key file"));
+	assert_non_null(strstr(err.msg, "sleutelbestand "));
+	assert_non_null(strstr(err.msg, " bestaat niet"));
 	assert_int_equal(access(p.sig, F_OK), -1);
 }
 
@@ -648,12 +649,13 @@ static void test_missing_files(void **state)
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_file(p.data, p.sig, p.ca, got, &n, &err), BR_EINPUT);
 	assert_int_equal(n, 0);
-	assert_non_null(strstr(err.msg, "no signature file"));
+	assert_non_null(strstr(err.msg, "handtekeningbestand "));
+	assert_non_null(strstr(err.msg, " bestaat niet"));
 	assert_non_null(strstr(err.msg, p.sig));
 
 	br_error_clear(&err);
 	assert_int_equal(approve(&p, p.appr, "", &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "no signature file"));
+	assert_non_null(strstr(err.msg, " bestaat niet"));
 
 	path_of(absent, sizeof(absent), "absent.xml");
 	br_error_clear(&err);
@@ -685,11 +687,11 @@ static void test_same_person_approve(void **state)
 	static const struct {
 		const char *stem, *why;
 	} same[] = {
-		{ "preparer2", "the same subject" },
-		{ "upper", "the same subject" },         /* CN=PREPARER vs CN=Preparer */
-		{ "spelt", "the same CN and O" },        /* O=gemeente   TEST, an OU */
-		{ "noorg", "the same CN and O" },        /* no O at all */
-		{ "samekey", "the same key" },           /* CN=Iemand Anders, the preparer's key */
+		{ "preparer2", "dezelfde naam (subject)" },
+		{ "upper", "dezelfde naam (subject)" },       /* CN=PREPARER vs CN=Preparer */
+		{ "spelt", "dezelfde CN en O" },        /* O=gemeente   TEST, an OU */
+		{ "noorg", "dezelfde CN en O" },        /* no O at all */
+		{ "samekey", "dezelfde sleutel" },           /* CN=Iemand Anders, the preparer's key */
 	};
 	unsigned char before[FILE_MAX], after[FILE_MAX];
 	char key[256], out[256];
@@ -710,8 +712,8 @@ static void test_same_person_approve(void **state)
 		br_error_clear(&err);
 		assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out, p.ca, key, "", NULL, &err),
 				 BR_EFOUREYES);
-		assert_non_null(strstr(err.msg, "four-eyes"));
-		assert_non_null(strstr(err.msg, "is the same person as the preparer"));
+		assert_non_null(strstr(err.msg, "vier-ogenregel"));
+		assert_non_null(strstr(err.msg, "is dezelfde persoon als voorbereider"));
 		if (!strstr(err.msg, same[i].why))
 			fail_msg("%s: %s", same[i].stem, err.msg);
 		assert_int_equal(access(out, F_OK), -1);
@@ -747,10 +749,10 @@ static void test_approve_untrusted(void **state)
 	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out, p.ca, p.stranger, "", NULL, &err),
 			 BR_EINPUT);
 	assert_int_equal(br_error_exit_status(err.code), 65);
-	assert_non_null(strstr(err.msg, "approver's certificate of"));
+	assert_non_null(strstr(err.msg, "het certificaat van goedkeurder"));
 	assert_non_null(strstr(err.msg, "CN=Stranger"));
-	assert_non_null(strstr(err.msg, "not issued by a trusted CA"));
-	assert_non_null(strstr(err.msg, "nothing was signed"));
+	assert_non_null(strstr(err.msg, "is niet uitgegeven door een vertrouwde CA"));
+	assert_non_null(strstr(err.msg, "er is niets getekend"));
 	assert_string_equal(fe.approver.fingerprint, "");
 	assert_int_equal(access(out, F_OK), -1);
 	assert_int_equal(read_file(p.sig, after, sizeof(after)), n_before);
@@ -818,8 +820,8 @@ static void test_verify_four_eyes(void **state)
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), 0);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "the preparer the run recorded, CN=Preparer,O=Gemeente Test,C=NL"));
-	assert_non_null(strstr(err.msg, "did not sign"));
+	assert_non_null(strstr(err.msg, "de voorbereider die de run vastlegde, CN=Preparer,O=Gemeente Test,C=NL"));
+	assert_non_null(strstr(err.msg, "niet ondertekend"));
 	assert_non_null(strstr(err.msg, "CN=Approver Twee"));
 	assert_non_null(strstr(err.msg, "CN=Derde"));
 	assert_int_equal(fe.n_signers, 2);  /* who did sign, for verify to show */
@@ -830,14 +832,14 @@ static void test_verify_four_eyes(void **state)
 	openssl_sign(&p, "preparer", "derde", NULL);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "the approver the run recorded, CN=Approver"));
-	assert_non_null(strstr(err.msg, "replaced after approval"));
+	assert_non_null(strstr(err.msg, "de goedkeurder die de run vastlegde, CN=Approver"));
+	assert_non_null(strstr(err.msg, "na de goedkeuring vervangen"));
 
 	/* the same person twice: 77, however the certificate spells it */
 	openssl_sign(&p, "preparer", "upper", NULL);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), BR_EFOUREYES);
-	assert_non_null(strstr(err.msg, "four-eyes rule violated"));
+	assert_non_null(strstr(err.msg, "vier-ogenregel geschonden"));
 	assert_non_null(strstr(err.msg, "CN=PREPARER"));
 	assert_int_equal(fe.n_signers, 2);
 	openssl_sign(&p, "preparer", "preparer2", NULL);
@@ -846,7 +848,7 @@ static void test_verify_four_eyes(void **state)
 	openssl_sign(&p, "preparer", "samekey", NULL);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), BR_EFOUREYES);
-	assert_non_null(strstr(err.msg, "the same key"));
+	assert_non_null(strstr(err.msg, "dezelfde sleutel"));
 	openssl_sign(&p, "spelt", "approver", NULL);  /* and not only against the preparer */
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), 0);
@@ -858,17 +860,17 @@ static void test_verify_four_eyes(void **state)
 	openssl_sign(&p, "preparer", NULL, NULL);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "only one signature"));
+	assert_non_null(strstr(err.msg, "maar één handtekening"));
 	openssl_sign(&p, "preparer", "approver", "derde");
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "holds 3 signatures"));
+	assert_non_null(strstr(err.msg, "bevat 3 handtekeningen"));
 
 	/* an untrusted second signer is a failed verification, not four-eyes */
 	openssl_sign(&p, "preparer", "stranger", NULL);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, NULL, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "not issued by a trusted CA"));
+	assert_non_null(strstr(err.msg, "is niet uitgegeven door een vertrouwde CA"));
 	assert_int_equal(fe.n_signers, 0);
 
 	/* one byte of the file */
@@ -876,7 +878,7 @@ static void test_verify_four_eyes(void **state)
 	flip_byte(p.data, 100);
 	br_error_clear(&err);
 	assert_int_equal(cms_verify_four_eyes(&fe, p.data, p.sig, p.ca, &rec, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "changed"));
+	assert_non_null(strstr(err.msg, "gewijzigd"));
 }
 
 /* Approve writes beside the preparer's signature; an approval already in
@@ -928,8 +930,8 @@ static void test_approve_resume(void **state)
 	stem_path(key, sizeof(key), "approver2", ".pem");
 	br_error_clear(&err);
 	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, key, "", &rec, &err), BR_EINPUT);
-	assert_non_null(strstr(err.msg, "a signature by CN=Approver,"));
-	assert_non_null(strstr(err.msg, "not an approval the run recorded"));
+	assert_non_null(strstr(err.msg, "er staat al een handtekening van CN=Approver,"));
+	assert_non_null(strstr(err.msg, "die geen door de run vastgelegde goedkeuring is"));
 	/* and the preparer still cannot approve it: 77 first */
 	br_error_clear(&err);
 	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.prep, PREP_PASS, &rec, &err),
@@ -938,7 +940,7 @@ static void test_approve_resume(void **state)
 	br_error_clear(&err);
 	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.appr, "", NULL, &err),
 			 BR_EINPUT);
-	assert_non_null(strstr(err.msg, "cannot tell"));
+	assert_non_null(strstr(err.msg, "niet vast te stellen"));
 
 	/* a preparer's signature the run did not record */
 	assert_int_equal(cms_sign_file(p.data, p.sig, p.prep, PREP_PASS, &who, &err), 0);
@@ -947,8 +949,8 @@ static void test_approve_resume(void **state)
 	br_error_clear(&err);
 	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.appr, "", &wrong, &err),
 			 BR_EINPUT);
-	assert_non_null(strstr(err.msg, "the preparer the run recorded"));
-	assert_non_null(strstr(err.msg, "it is signed by CN=Preparer"));
+	assert_non_null(strstr(err.msg, "de voorbereider die de run vastlegde"));
+	assert_non_null(strstr(err.msg, "het is ondertekend door CN=Preparer"));
 	wrong.preparer_sha256 = NULL;
 	wrong.preparer_subject = "CN=Preparer,O=Gemeente Test,C=NL";  /* before fingerprints */
 	assert_int_equal(cms_approve_file(&fe, p.data, p.sig, out2, p.ca, p.appr, "", &wrong, &err), 0);

@@ -66,8 +66,8 @@ static int load(const struct fixture *f, const char *text, struct config *cfg,
 	return config_load(cfg, f->path, err);
 }
 
-/* `text` must be refused with BR_ECONFIG at `line`, the message holding
- * `what` and file:line, and the configuration left as it was. */
+/* `text` must be refused with BR_ECONFIG at `line`, the message starting
+ * with file:line: and holding `what`, and the configuration left as it was. */
 static void refused(const struct fixture *f, const char *text, long line, const char *what)
 {
 	struct config cfg, before;
@@ -78,8 +78,8 @@ static void refused(const struct fixture *f, const char *text, long line, const 
 	assert_int_equal(err.code, BR_ECONFIG);
 	assert_int_equal(err.line, line);
 	assert_string_equal(err.file, f->path);
-	snprintf(where, sizeof(where), "%s:%ld", f->path, line);
-	if (!strstr(err.msg, where) || !strstr(err.msg, what))
+	snprintf(where, sizeof(where), "%s:%ld: ", f->path, line);
+	if (strncmp(err.msg, where, strlen(where)) != 0 || !strstr(err.msg, what))
 		fail_msg("message '%s' lacks '%s' or '%s'", err.msg, what, where);
 	config_init(&before);
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
@@ -274,21 +274,21 @@ static void test_structure_errors(void **state)
 {
 	struct fixture *f = *state;
 
-	refused(f, "[debiteur]\nnaam = x\n[bankzaken]\n", 3, "unknown section [bankzaken]");
-	refused(f, "[Debiteur]\n", 1, "unknown section");
-	refused(f, "[debiteur\n", 1, "']'");
-	refused(f, "\n\n[betaling]\nkleur = blauw\n", 4, "unknown key 'kleur' in [betaling]");
-	refused(f, "[debiteur]\nuitbetaaldag = 25\n", 2, "belongs in [betaling]");
-	refused(f, "naam = x\n", 1, "before any [section]");
-	refused(f, "[debiteur]\njust some words\n", 2, "neither [section] nor key = value");
-	refused(f, "[debiteur]\n= waarde\n", 2, "key missing");
+	refused(f, "[debiteur]\nnaam = x\n[bankzaken]\n", 3, "onbekende sectie [bankzaken]");
+	refused(f, "[Debiteur]\n", 1, "onbekende sectie [Debiteur]");
+	refused(f, "[debiteur\n", 1, "sectieregel zonder sluitende ']'");
+	refused(f, "\n\n[betaling]\nkleur = blauw\n", 4, "onbekende sleutel 'kleur' in [betaling]");
+	refused(f, "[debiteur]\nuitbetaaldag = 25\n", 2, "sleutel 'uitbetaaldag' hoort in [betaling], niet in [debiteur]");
+	refused(f, "naam = x\n", 1, "sleutel 'naam' staat vóór elke [sectie]");
+	refused(f, "[debiteur]\njust some words\n", 2, "regel is geen [sectie] en geen sleutel = waarde");
+	refused(f, "[debiteur]\n= waarde\n", 2, "sleutel ontbreekt vóór '='");
 	refused(f, "[betaling]\nuitbetaaldag = 25\nuitbetaaldag = 24\n", 3,
-		"given twice (first on line 2)");
-	refused(f, "[debiteur]\nnaam = a\001b\n", 2, "control character (byte 0x01)");
-	refused(f, "[debiteur]\nnaam = \xff\xfe\n", 2, "UTF-8");
-	refused(f, "[debiteur]\nnaam = \xc0\xaf\n", 2, "UTF-8"); /* overlong '/' */
-	refused(f, "[debiteur]\nnaam = \xed\xa0\x80\n", 2, "UTF-8"); /* a surrogate */
-	refused(f, "[debiteur]\nnaam = \xc3\n", 2, "UTF-8");        /* cut sequence */
+		"sleutel 'uitbetaaldag' in [betaling] staat er twee keer (eerst op regel 2)");
+	refused(f, "[debiteur]\nnaam = a\001b\n", 2, "stuurteken (byte 0x01) in de regel");
+	refused(f, "[debiteur]\nnaam = \xff\xfe\n", 2, "regel is geen geldige UTF-8");
+	refused(f, "[debiteur]\nnaam = \xc0\xaf\n", 2, "regel is geen geldige UTF-8"); /* overlong '/' */
+	refused(f, "[debiteur]\nnaam = \xed\xa0\x80\n", 2, "regel is geen geldige UTF-8"); /* a surrogate */
+	refused(f, "[debiteur]\nnaam = \xc3\n", 2, "regel is geen geldige UTF-8");        /* cut sequence */
 }
 
 static void test_embedded_nul(void **state)
@@ -304,47 +304,47 @@ static void test_embedded_nul(void **state)
 	br_error_clear(&err);
 	assert_int_equal(config_load(&cfg, f->path, &err), BR_ECONFIG);
 	assert_int_equal(err.line, 2);
-	assert_true(strstr(err.msg, "control character (byte 0x00)") != NULL);
+	assert_true(strstr(err.msg, "stuurteken (byte 0x00) in de regel") != NULL);
 }
 
 static void test_range_errors(void **state)
 {
 	struct fixture *f = *state;
 
-	refused(f, "[betaling]\nuitbetaaldag = 29\n", 2, "uitbetaaldag = 29 is out of range 1..28");
-	refused(f, "[betaling]\nuitbetaaldag = 0\n", 2, "out of range 1..28");
-	refused(f, "[betaling]\nuitbetaaldag = -1\n", 2, "whole number");
-	refused(f, "[betaling]\nuitbetaaldag = +5\n", 2, "whole number");
-	refused(f, "[betaling]\nuitbetaaldag = 2 5\n", 2, "whole number");
-	refused(f, "[betaling]\nuitbetaaldag =\n", 2, "whole number");
-	refused(f, "[betaling]\nuitbetaaldag = 99999999999999999999\n", 2, "whole number");
-	refused(f, "[betaling]\nmax_per_batch = 1000001\n", 2, "out of range");
-	refused(f, "[betaling]\npain_versie = 001.001.10\n", 2, "is not one of");
-	refused(f, "[betaling]\ndoel_derden = othr\n", 2, "is not one of");
-	refused(f, "[rapport]\ncsv = excel\n", 2, "is not one of");
-	refused(f, "[betaling]\ncategorie = SSB\n", 2, "4-letter");
-	refused(f, "[betaling]\ncategorie = ssbe\n", 2, "4-letter");
-	refused(f, "[verrekening]\nstartmaand = 2026-13\n", 2, "YYYY-MM");
-	refused(f, "[verrekening]\nstartmaand = 2026-1\n", 2, "YYYY-MM");
+	refused(f, "[betaling]\nuitbetaaldag = 29\n", 2, "uitbetaaldag = 29 ligt buiten 1..28");
+	refused(f, "[betaling]\nuitbetaaldag = 0\n", 2, "ligt buiten 1..28");
+	refused(f, "[betaling]\nuitbetaaldag = -1\n", 2, "moet een geheel getal van");
+	refused(f, "[betaling]\nuitbetaaldag = +5\n", 2, "moet een geheel getal van");
+	refused(f, "[betaling]\nuitbetaaldag = 2 5\n", 2, "moet een geheel getal van");
+	refused(f, "[betaling]\nuitbetaaldag =\n", 2, "moet een geheel getal van");
+	refused(f, "[betaling]\nuitbetaaldag = 99999999999999999999\n", 2, "moet een geheel getal van");
+	refused(f, "[betaling]\nmax_per_batch = 1000001\n", 2, "ligt buiten");
+	refused(f, "[betaling]\npain_versie = 001.001.10\n", 2, "is niet een van:");
+	refused(f, "[betaling]\ndoel_derden = othr\n", 2, "is niet een van:");
+	refused(f, "[rapport]\ncsv = excel\n", 2, "is niet een van:");
+	refused(f, "[betaling]\ncategorie = SSB\n", 2, "is geen ISO 20022-code van 4 letters (of leeg)");
+	refused(f, "[betaling]\ncategorie = ssbe\n", 2, "is geen ISO 20022-code van 4 letters (of leeg)");
+	refused(f, "[verrekening]\nstartmaand = 2026-13\n", 2, "moet JJJJ-MM of leeg zijn");
+	refused(f, "[verrekening]\nstartmaand = 2026-1\n", 2, "moet JJJJ-MM of leeg zijn");
 	refused(f, "[verrekening]\ntoerekening = maand\n", 2, "einddatum dagen");
-	refused(f, "[verrekening]\nvt_verrekening = uitkering\n", 2, "is not one of");
-	refused(f, "[verrekening]\nvt_uitbetaalmaand = 13\n", 2, "out of range 1..12");
-	refused(f, "[verrekening]\nverrekentermijn_maanden = 61\n", 2, "out of range 0..60");
-	refused(f, "[verrekening]\nbeslagvrije_voet_pct = 101\n", 2, "out of range 0..100");
-	refused(f, "[verrekening]\nregister_krimp_max_pct = 200\n", 2, "out of range 0..100");
-	refused(f, "[bank]\nafschrijving_dagen = 31\n", 2, "out of range 0..30");
-	refused(f, "[invoer]\nmax_bestand_mb = 0\n", 2, "out of range");
-	refused(f, "[invoer]\nmax_diepte = 4\n", 2, "out of range");
-	refused(f, "[invoer]\nmax_tekst_kb = 100000\n", 2, "out of range");
-	refused(f, "[debiteur]\niban = NL91ABNA0417164301\n", 2, "mod-97");
+	refused(f, "[verrekening]\nvt_verrekening = uitkering\n", 2, "is niet een van:");
+	refused(f, "[verrekening]\nvt_uitbetaalmaand = 13\n", 2, "ligt buiten 1..12");
+	refused(f, "[verrekening]\nverrekentermijn_maanden = 61\n", 2, "ligt buiten 0..60");
+	refused(f, "[verrekening]\nbeslagvrije_voet_pct = 101\n", 2, "ligt buiten 0..100");
+	refused(f, "[verrekening]\nregister_krimp_max_pct = 200\n", 2, "ligt buiten 0..100");
+	refused(f, "[bank]\nafschrijving_dagen = 31\n", 2, "ligt buiten 0..30");
+	refused(f, "[invoer]\nmax_bestand_mb = 0\n", 2, "ligt buiten");
+	refused(f, "[invoer]\nmax_diepte = 4\n", 2, "ligt buiten");
+	refused(f, "[invoer]\nmax_tekst_kb = 100000\n", 2, "ligt buiten");
+	refused(f, "[debiteur]\niban = NL91ABNA0417164301\n", 2, "iban: IBAN ****4301 voldoet niet aan de mod-97-controle");
 	refused(f, "[debiteur]\niban = NL..\n", 2, "iban");
-	refused(f, "[debiteur]\nbic = ABNANL\n", 2, "not a BIC");
-	refused(f, "[debiteur]\nbic = ABNA1L2A\n", 2, "not a BIC");
-	refused(f, "[debiteur]\nnaam =\n", 2, "1 to 70 characters");
+	refused(f, "[debiteur]\nbic = ABNANL\n", 2, "is geen BIC (8 of 11 letters en cijfers");
+	refused(f, "[debiteur]\nbic = ABNA1L2A\n", 2, "is geen BIC (8 of 11 letters en cijfers");
+	refused(f, "[debiteur]\nnaam =\n", 2, "naam moet 1 tot en met 70 tekens hebben, niet 0");
 	refused(f, "[debiteur]\nnaam = "
 		"12345678901234567890123456789012345678901234567890123456789012345678901\n",
-		2, "not 71");
-	refused(f, "[ondertekening]\nvertrouwen =\n", 2, "may not be empty");
+		2, "niet 71");
+	refused(f, "[ondertekening]\nvertrouwen =\n", 2, "vertrouwen mag niet leeg zijn");
 }
 
 static void test_long_inputs(void **state)
@@ -357,12 +357,12 @@ static void test_long_inputs(void **state)
 	n = (size_t)snprintf(text, sizeof(text), "[regels]\nmap = ");
 	memset(text + n, 'a', 300);
 	memcpy(text + n + 300, "\n", 2);
-	refused(f, text, 2, "longer than 255 bytes");
+	refused(f, text, 2, "map is langer dan 255 bytes");
 	/* A line over the line cap. */
 	n = (size_t)snprintf(text, sizeof(text), "[regels]\n; ");
 	memset(text + n, 'a', 5000);
 	text[n + 5000] = '\0';
-	refused(f, text, 2, "longer than 4096 bytes");
+	refused(f, text, 2, "regel is langer dan 4096 bytes");
 }
 
 static void test_missing_and_big_files(void **state)
@@ -376,7 +376,7 @@ static void test_missing_and_big_files(void **state)
 	config_init(&cfg);
 	br_error_clear(&err);
 	assert_int_equal(config_load(&cfg, "/nonexistent/dir/betaalrun.conf", &err), BR_ENOINPUT);
-	assert_true(strstr(err.msg, "does not exist") != NULL);
+	assert_true(strstr(err.msg, "instellingenbestand /nonexistent/dir/betaalrun.conf bestaat niet") != NULL);
 
 	/* A directory is no settings file. */
 	br_error_clear(&err);
@@ -390,7 +390,7 @@ static void test_missing_and_big_files(void **state)
 	fclose(fp);
 	br_error_clear(&err);
 	assert_int_equal(config_load(&cfg, f->path, &err), BR_ECONFIG);
-	assert_true(strstr(err.msg, "larger than") != NULL);
+	assert_true(strstr(err.msg, "is groter dan") != NULL);
 }
 
 /*

@@ -152,14 +152,14 @@ static void test_malformed_quarantined(void **state)
 	/* what is wrong, with the BSN masked to its last four digits (no BSN
 	 * in a reason file), and where */
 	assert_string_equal(fx_reason_field(reason, "problem"),
-			    "BSN *****0018 fails the elfproef (<BSN>, Dossier PW-0405-000001)");
-	assert_string_equal(fx_reason_field(reason, "kind"), "regular file");
+			    "Clientregister geweigerd: BSN *****0018 voldoet niet aan de elfproef (<BSN>, Dossier PW-0405-000001)");
+	assert_string_equal(fx_reason_field(reason, "kind"), "gewoon bestand");
 	assert_string_equal(fx_reason_field(reason, "stored-as"), "quarantine/kapot.xml");
 	assert_string_equal(fx_reason_field(reason, "quarantined"), "2026-11-28T10:00:00");
 	assert_int_equal(fsutil_sha256_hex(sha, t.s, t.len), 0);
 	assert_string_equal(fx_reason_field(reason, "sha256"), sha);
-	assert_string_equal(fx_reason_field(reason, "action"), "correct the file (or ask the sender for a corrected"
-			    " delivery) and put it in the inbox again");
+	assert_string_equal(fx_reason_field(reason, "action"), "verbeter het bestand (of vraag de leverancier om een"
+			    " verbeterde levering) en zet het weer in de inbox");
 	fx_text_free(&t);
 	fx_text_free(&q);
 }
@@ -200,7 +200,8 @@ static void test_one_bad_among_good(void **state)
 	assert_true(fsutil_exists(fx_path(fx, "quarantine/b-inkomen.xml")));
 	assert_string_equal(fx_reason_field(fx_path(fx, "quarantine/b-inkomen.xml.reason"), "line"), "11"); /* LnLbPh */
 	assert_string_equal(fx_reason_field(fx_path(fx, "quarantine/b-inkomen.xml.reason"), "problem"),
-			    "Element 'LnLbPh': [facet 'pattern'] The value '12.345' is not accepted by the pattern"
+			    "Inkomstenlevering geweigerd: Element 'LnLbPh': [facet 'pattern'] The value '12.345' is"
+			    " not accepted by the pattern"
 			    " '-?[0-9]{1,12}\\\\.[0-9]{2}'.");
 }
 
@@ -232,7 +233,8 @@ static void test_order_by_aanmaakdatum(void **state)
 	drop_register(fx, "c.xml", "REG-2026-10-28", "2026-10-28", "2026-10-28T18:00:00", &JANSEN, 1);
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	assert_int_equal(sum.quarantined, 1);
-	assert_non_null(strstr(fx_reason_field(fx_path(fx, "quarantine/c.xml.reason"), "problem"), "stale"));
+	assert_non_null(strstr(fx_reason_field(fx_path(fx, "quarantine/c.xml.reason"), "problem"),
+			       "Clientregister geweigerd: verouderde registerstand: "));
 }
 
 int main(void)

@@ -90,10 +90,10 @@ static void test_textbuf_cap_is_sticky(void **state)
 	assert_non_null(big);
 	br_error_clear(&err);
 	memset(big, 'a', 2 * 1024 * 1024);
-	textbuf_init(&b, 2 * 1024 * 1024, "the worklist", &err);
+	textbuf_init(&b, 2 * 1024 * 1024, "de werklijst", &err);
 	assert_int_equal(textbuf_add(&b, big, 2 * 1024 * 1024), 0); /* exactly at the cap */
 	assert_int_equal(textbuf_add(&b, "b", 1), BR_EINTERNAL);     /* one byte over */
-	assert_string_equal(err.msg, "the worklist would exceed 2 MiB; not written");
+	assert_string_equal(err.msg, "de werklijst zou groter worden dan 2 MiB; niet geschreven");
 	assert_int_equal(b.len, 2 * 1024 * 1024);
 	/* sticky: later calls do nothing and keep the first failure */
 	assert_int_equal(textbuf_puts(&b, ""), BR_EINTERNAL);

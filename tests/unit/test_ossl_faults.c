@@ -573,7 +573,7 @@ static void test_approve_same_person(void **state)
 		assert_tree(&sw, n, fx->dir, tree);
 	}
 	assert_int_equal(rc, BR_EFOUREYES);
-	assert_non_null(strstr(fx->err.msg, "same person"));
+	assert_non_null(strstr(fx->err.msg, "dezelfde persoon"));
 	report(&sw, n);
 	free(prev);
 	free(tree);

@@ -682,12 +682,12 @@ static void test_purpose_codes(void **state)
 
 	/* third-party payments need a configured code; a bad one is refused */
 	f->p.purp_derden[0] = '\0';
-	write_refused(f, BR_EINPUT, "purpose code");
+	write_refused(f, BR_EINPUT, "geen doelcode (purpose code) ingesteld voor betalingen aan derden");
 	snprintf(f->p.purp_derden, sizeof(f->p.purp_derden), "rent");
-	write_refused(f, BR_EINPUT, "purpose code");
+	write_refused(f, BR_EINPUT, "de doelcode voor derden (purpose code) is geen vier letters A-Z");
 	snprintf(f->p.purp_derden, sizeof(f->p.purp_derden), "OTHR");
 	snprintf(f->p.ctgy_purp, sizeof(f->p.ctgy_purp), "SS");
-	write_refused(f, BR_EINPUT, "category purpose");
+	write_refused(f, BR_EINPUT, "de categoriedoelcode (category purpose) is geen vier letters A-Z");
 }
 
 /* Names in the file: transliterated, and cut to 70 (EPC Nm ≤ 70). */
@@ -817,16 +817,16 @@ static void test_bold_end_to_end_slashes(void **state)
 		add_tx(&f->src, PAIN001_CLIENT, "E2E-0", 100, "Jan de Vries", "NL91ABNA0417164300", "", "x");
 		add_tx(&f->src, PAIN001_CLIENT, bad[k], 100, "Jan de Vries", "NL91ABNA0417164300", "", "x");
 		write_refused(f, BR_EINPUT, "EndToEndId");
-		assert_non_null(strstr(f->err.msg, "transaction 2"));
+		assert_non_null(strstr(f->err.msg, "transactie 2"));
 	}
 	/* and the same rules for MsgId */
 	f->src.n = 0;
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-0", 100, "Jan de Vries", "NL91ABNA0417164300", "", "x");
 	f->src.rewinds = 0;
 	snprintf(f->p.msg_id, sizeof(f->p.msg_id), "/BR-1");
-	write_refused(f, BR_EINPUT, "MsgId starts with '/'");
+	write_refused(f, BR_EINPUT, "MsgId begint met '/'");
 	snprintf(f->p.msg_id, sizeof(f->p.msg_id), "BR//1");
-	write_refused(f, BR_EINPUT, "MsgId holds '//'");
+	write_refused(f, BR_EINPUT, "MsgId bevat '//'");
 	assert_int_equal(f->src.rewinds, 0); /* refused before reading anything */
 }
 
@@ -862,7 +862,7 @@ static void test_bold_iban_mod97(void **state)
 	struct fx *f = *state;
 
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-1", 100, "Jan de Vries", "NL91ABNA0417164301", "", "x");
-	write_refused(f, BR_EINPUT, "fails the mod-97 check");
+	write_refused(f, BR_EINPUT, "voldoet niet aan de mod-97-controle: transactie 1");
 	assert_non_null(strstr(f->err.msg, "E2E-1"));
 
 	f->src.n = 0;
@@ -872,7 +872,7 @@ static void test_bold_iban_mod97(void **state)
 	f->src.n = 0;
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-1", 100, "Jan de Vries", "NL91ABNA0417164300", "", "x");
 	snprintf(f->p.debtor_iban, sizeof(f->p.debtor_iban), "NL02ABNA0123456788");
-	write_refused(f, BR_EINPUT, "debtor account");
+	write_refused(f, BR_EINPUT, "voldoet niet aan de mod-97-controle: de rekening van de betaler (DbtrAcct)");
 }
 
 /* "empty <FinInstnId/>": never; NOTPROVIDED, or no CdtrAgt at all; a BIC
@@ -894,16 +894,16 @@ static void test_bold_no_empty_fininstnid(void **state)
 	free(buf);
 
 	snprintf(f->src.tx[1].bic, sizeof(f->src.tx[1].bic), "ABNA");
-	write_refused(f, BR_EINPUT, "creditor BIC");
+	write_refused(f, BR_EINPUT, "de BIC van de begunstigde is geen geldige BIC");
 	f->src.tx[1].bic[0] = '\0';
 	snprintf(f->p.debtor_bic, sizeof(f->p.debtor_bic), "abnanl2a");
-	write_refused(f, BR_EINPUT, "debtor BIC");
+	write_refused(f, BR_EINPUT, "de BIC van de betaler is geen geldige BIC");
 	/* V03's BIC pattern is stricter than V09's BICFI */
 	snprintf(f->p.debtor_bic, sizeof(f->p.debtor_bic), "1BNANL2A");
 	write_ok(f);
 	validate(f);
 	f->p.version = 3;
-	write_refused(f, BR_EINPUT, "debtor BIC");
+	write_refused(f, BR_EINPUT, "de BIC van de betaler is geen geldige BIC");
 }
 
 /* ------------------------------------------------------------------ */
@@ -918,14 +918,14 @@ static void test_amounts(void **state)
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		f->src.n = 0;
 		add_tx(&f->src, PAIN001_CLIENT, "E2E-1", bad[k], "Jan de Vries", "NL91ABNA0417164300", "", "x");
-		write_refused(f, BR_EINPUT, "outside 0.01 .. 999999999.99");
+		write_refused(f, BR_EINPUT, "ligt buiten 0.01 .. 999999999.99");
 	}
 	f->src.n = 0;
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-1", INT64_C(100000000000), "Jan de Vries", "NL91ABNA0417164300", "",
 	       "x");
-	write_refused(f, BR_EINPUT, "amount 1000000000.00");
+	write_refused(f, BR_EINPUT, "bedrag 1000000000.00 ligt buiten");
 	f->src.tx[0].amount_cents = 0;
-	write_refused(f, BR_EINPUT, "amount 0.00");
+	write_refused(f, BR_EINPUT, "bedrag 0.00 ligt buiten");
 
 	f->src.n = 0;
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-1", 1, "Jan de Vries", "NL91ABNA0417164300", "", "x");
@@ -941,8 +941,8 @@ static void test_duplicate_end_to_end(void **state)
 
 	sample_txs(&f->src);
 	add_tx(&f->src, PAIN001_DERDE, "BR-2026-12-000002", 100, "Jan de Vries", "NL91ABNA0417164300", "", "x");
-	write_refused(f, BR_EINPUT, "EndToEndId BR-2026-12-000002 occurs twice");
-	assert_non_null(strstr(f->err.msg, "transaction 6"));
+	write_refused(f, BR_EINPUT, "EndToEndId BR-2026-12-000002 komt twee keer voor in het bestand");
+	assert_non_null(strstr(f->err.msg, "transactie 6"));
 }
 
 /* Many ids: the uniqueness set grows (and still finds the duplicate). */
@@ -963,7 +963,7 @@ static void test_duplicate_after_growth(void **state)
 	check_sums(f);
 	assert_int_equal(f->st.n_batches, 3);
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-17", 100, "Jan de Vries", "NL91ABNA0417164300", "", "x");
-	write_refused(f, BR_EINPUT, "occurs twice");
+	write_refused(f, BR_EINPUT, "komt twee keer voor in het bestand");
 }
 
 /* No BSN anywhere: a run of 9 or more digits in a name or remittance. */
@@ -972,18 +972,18 @@ static void test_bsn_digit_runs(void **state)
 	struct fx *f = *state;
 
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-1", 100, "J de Vries 123456782", "NL91ABNA0417164300", "", "x");
-	write_refused(f, BR_EINPUT, "run of 9 or more digits");
+	write_refused(f, BR_EINPUT, "bevat 9 of meer cijfers achter elkaar (mogelijk een BSN)");
 	assert_null(strstr(f->err.msg, "123456782")); /* not even in the message */
 
 	f->src.tx[0].creditor_name = "Jan de Vries";
 	f->src.tx[0].remittance = "Uitkering BSN 1234567820 dossier PW-0405-000123";
-	write_refused(f, BR_EINPUT, "remittance holds a run of 9 or more digits");
+	write_refused(f, BR_EINPUT, "omschrijving bevat 9 of meer cijfers achter elkaar (mogelijk een BSN)");
 
 	f->src.tx[0].remittance = "Uitkering dossier 12345678 PW-0405-000123"; /* 8: fine */
 	write_ok(f);
 
 	f->p.debtor_name = "Gemeente 123456789";
-	write_refused(f, BR_EINPUT, "debtor name");
+	write_refused(f, BR_EINPUT, "naam van de betaler (Dbtr/Nm)");
 }
 
 static void test_empty_names(void **state)
@@ -991,15 +991,15 @@ static void test_empty_names(void **state)
 	struct fx *f = *state;
 
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-1", 100, "王小明", "NL91ABNA0417164300", "", "x");
-	write_refused(f, BR_EINPUT, "empty after transliteration");
+	write_refused(f, BR_EINPUT, "is leeg na omzetting naar de EPC-basisset van Latijnse tekens");
 	f->src.tx[0].creditor_name = "  &&  ";
 	write_ok(f); /* "++" is a name in the basic set */
 	f->src.tx[0].creditor_name = "";
-	write_refused(f, BR_EINPUT, "creditor name");
+	write_refused(f, BR_EINPUT, "naam van de begunstigde van transactie 1");
 	f->src.tx[0].creditor_name = NULL;
-	write_refused(f, BR_EINPUT, "creditor name");
+	write_refused(f, BR_EINPUT, "naam van de begunstigde van transactie 1");
 	f->src.tx[0].creditor_name = "Caf\xc3";
-	write_refused(f, BR_EINPUT, "not valid UTF-8");
+	write_refused(f, BR_EINPUT, "is geen geldige UTF-8");
 	f->src.tx[0].creditor_name = "Jan";
 	f->p.initiator_name = "";
 	write_refused(f, BR_EINPUT, "InitgPty");
@@ -1011,15 +1011,15 @@ static void test_params(void **state)
 
 	sample_txs(&f->src);
 	f->p.version = 8;
-	write_refused(f, BR_EINPUT, "version 8");
+	write_refused(f, BR_EINPUT, "pain.001-versie 8 wordt niet ondersteund (9 of 3)");
 	f->p.version = 9;
 	f->p.max_per_batch = 0;
-	write_refused(f, BR_EINPUT, "max_per_batch");
+	write_refused(f, BR_EINPUT, "max_per_batch is 0; minstens 1");
 	f->p.max_per_batch = 100;
 	f->p.reqd_exctn_dt = date_from_ymd(1899, 12, 31);
 	write_refused(f, BR_EINPUT, "ReqdExctnDt");
 	f->p.reqd_exctn_dt = date_from_ymd(2026, 11, 30); /* CreDtTm is 2026-12-01 */
-	write_refused(f, BR_EINPUT, "ReqdExctnDt is before the day of CreDtTm");
+	write_refused(f, BR_EINPUT, "ReqdExctnDt ligt vóór de dag van CreDtTm");
 	f->p.reqd_exctn_dt = date_from_ymd(2026, 12, 1);
 	write_ok(f);
 	f->p.reqd_exctn_dt = date_from_ymd(2026, 12, 24);
@@ -1031,11 +1031,11 @@ static void test_params(void **state)
 	validate(f);
 	/* no transactions: no file */
 	f->src.n = 0;
-	write_refused(f, BR_EINPUT, "no transactions");
+	write_refused(f, BR_EINPUT, "geen transacties: een betaalbestand bevat er minstens één");
 	/* kind out of range */
 	add_tx(&f->src, PAIN001_CLIENT, "E2E-1", 100, "Jan", "NL91ABNA0417164300", "", "x");
 	f->src.tx[0].kind = (enum pain001_kind)7;
-	write_refused(f, BR_EINPUT, "kind");
+	write_refused(f, BR_EINPUT, "onbekende soort betaling");
 }
 
 /* The source fails on either pass, or changes between passes. */
@@ -1056,7 +1056,7 @@ static void test_source_failures(void **state)
 	f->src.rewinds = 0;
 	f->src.fail_on_next_pass = 0;
 	f->src.change_pass2 = 1;
-	write_refused(f, BR_EINTERNAL, "second pass");
+	write_refused(f, BR_EINTERNAL, "de transactiebron gaf in de tweede ronde andere transacties");
 }
 
 /* A write error (file size limit: write(2) fails with EFBIG) is BR_EIO
@@ -1083,11 +1083,11 @@ static void test_write_errors(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, old_handler);
 	assert_int_equal(rc, BR_EIO);
-	assert_non_null(strstr(f->err.msg, "cannot write"));
+	assert_non_null(strstr(f->err.msg, "kan niet worden geschreven"));
 	assert_int_equal(dir_entries(f), 0);
 
 	snprintf(f->path, sizeof(f->path), "%s/missing/pain.001.xml", f->dir);
-	write_refused(f, BR_EIO, "temporary file");
+	write_refused(f, BR_EIO, "er kan geen tijdelijk bestand voor");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1173,7 +1173,7 @@ static void test_translit_errors(void **state)
 		br_error_clear(&err);
 		assert_int_equal(pain001_translit(out, sizeof(out), bad[k], 4, &err), BR_EINPUT);
 		assert_string_equal(out, "");
-		assert_non_null(strstr(err.msg, "UTF-8"));
+		assert_non_null(strstr(err.msg, "geen geldige UTF-8"));
 	}
 	/* cap smaller than max_chars: the cap wins, NUL included */
 	assert_int_equal(pain001_translit(out, 4, "abcdef", 70, NULL), 3);

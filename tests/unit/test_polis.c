@@ -34,6 +34,7 @@ struct collected {
 
 #define PARSE_TEST_DATA "polis"
 #define PARSE_TEST_SCHEMA "polis.xsd"
+#define PARSE_TEST_REFUSED "Inkomstenlevering geweigerd: "
 #include "parse_test.h"
 #include "banned.h"
 
@@ -143,63 +144,63 @@ static void test_empty_delivery(void **state)
 static void test_wrong_namespace(void **state)
 {
 	expect_refused(state, "wrong_namespace.xml", 4, "No matching global declaration",
-		       "root element is <Inkomstenlevering> in namespace "
-		       "'urn:nl:betaalrun:clientregister:1'; expected <Inkomstenlevering> in "
+		       "het rootelement is <Inkomstenlevering> in namespace "
+		       "'urn:nl:betaalrun:clientregister:1'; verwacht <Inkomstenlevering> in "
 		       "namespace 'urn:nl:betaalrun:polis:1'");
 }
 
 static void test_missing_required(void **state)
 {
 	expect_refused(state, "missing_required.xml", 7, "LhNr': This element is not expected",
-		       "<BSN> is missing before <LhNr> in <Inkomstenopgave> "
+		       "<BSN> ontbreekt vóór <LhNr> in <Inkomstenopgave> "
 		       "(Inkomstenopgave P-2026-000000123)");
 }
 
 static void test_amount_with_three_decimals(void **state)
 {
 	expect_refused(state, "amount_3_decimals.xml", 13, "The value '12.345' is not accepted",
-		       "amount '12.345' has 3 decimals; exactly 2 are required "
+		       "bedrag '12.345' heeft 3 decimalen; er moeten er precies 2 zijn "
 		       "(<LnLbPh>, Inkomstenopgave P-2026-000000123)");
 }
 
 static void test_bsn_fails_elfproef(void **state)
 {
 	expect_refused(state, "bsn_elfproef.xml", 7,
-		       "BSN *****6789 fails the elfproef (<BSN>, Inkomstenopgave P-2026-000000123)",
-		       "BSN *****6789 fails the elfproef (<BSN>, Inkomstenopgave P-2026-000000123)");
+		       "BSN *****6789 voldoet niet aan de elfproef (<BSN>, Inkomstenopgave P-2026-000000123)",
+		       "BSN *****6789 voldoet niet aan de elfproef (<BSN>, Inkomstenopgave P-2026-000000123)");
 }
 
 static void test_date_that_does_not_exist(void **state)
 {
 	expect_refused(state, "date_invalid.xml", 12, "'2026-02-30' is not a valid value",
-		       "date '2026-02-30' is not a day of the calendar "
+		       "datum '2026-02-30' bestaat niet in de kalender "
 		       "(<DatEindTv>, Inkomstenopgave P-2026-000000123)");
 }
 
 static void test_period_reversed(void **state)
 {
 	expect_refused(state, "period_reversed.xml", 12,
-		       "<DatEindTv> 2026-09-30 is before <DatAanvTv> 2026-10-01",
-		       "<DatEindTv> 2026-09-30 is before <DatAanvTv> 2026-10-01");
+		       "<DatEindTv> 2026-09-30 ligt vóór <DatAanvTv> 2026-10-01",
+		       "<DatEindTv> 2026-09-30 ligt vóór <DatAanvTv> 2026-10-01");
 }
 
 static void test_unknown_enum_value(void **state)
 {
 	expect_refused(state, "unknown_enum.xml", 10, "The value 'LOON' is not an element of the set",
-		       "'LOON' is not one of ARBEID, UITKERING, PENSIOEN, OVERIG (<Inkomstensoort>, "
+		       "'LOON' is niet een van ARBEID, UITKERING, PENSIOEN, OVERIG (<Inkomstensoort>, "
 		       "Inkomstenopgave P-2026-000000123)");
 }
 
 static void test_text_too_long(void **state)
 {
 	expect_refused(state, "text_too_long.xml", 6, "is not accepted by the pattern",
-		       "text of <OpgaveId> is longer than 35 bytes");
+		       "de tekst van <OpgaveId> is langer dan 35 bytes");
 }
 
 static void test_tag_twice(void **state)
 {
 	expect_refused(state, "too_many_tags.xml", 26, "Tag': This element is not expected",
-		       "<Tag> CORRECTIE appears twice (Inkomstenopgave P-2026-000000123)");
+		       "<Tag> CORRECTIE komt twee keer voor (Inkomstenopgave P-2026-000000123)");
 }
 
 int main(void)

@@ -37,6 +37,7 @@ struct collected {
 
 #define PARSE_TEST_DATA "register"
 #define PARSE_TEST_SCHEMA "clientregister.xsd"
+#define PARSE_TEST_REFUSED "Clientregister geweigerd: "
 #include "parse_test.h"
 #include "banned.h"
 
@@ -265,22 +266,22 @@ static void test_name_of_200_accented_characters(void **state)
 static void test_wrong_namespace(void **state)
 {
 	expect_refused(state, "wrong_namespace.xml", 5, "No matching global declaration",
-		       "root element is <Clientregister> in namespace "
-		       "'urn:nl:betaalrun:clientregister:2'; expected <Clientregister> in "
+		       "het rootelement is <Clientregister> in namespace "
+		       "'urn:nl:betaalrun:clientregister:2'; verwacht <Clientregister> in "
 		       "namespace 'urn:nl:betaalrun:clientregister:1'");
 }
 
 static void test_missing_required(void **state)
 {
 	expect_refused(state, "missing_required.xml", 16, "Kostendelers': This element is not expected",
-		       "<Leefvorm> is missing before <Kostendelers> in <Dossier> "
+		       "<Leefvorm> ontbreekt vóór <Kostendelers> in <Dossier> "
 		       "(Dossier PW-0405-000123)");
 }
 
 static void test_amount_with_three_decimals(void **state)
 {
 	expect_refused(state, "amount_3_decimals.xml", 22, "The value '12.345' is not accepted",
-		       "amount '12.345' has 3 decimals; exactly 2 are required "
+		       "bedrag '12.345' heeft 3 decimalen; er moeten er precies 2 zijn "
 		       "(<VastBedrag>, Dossier PW-0405-000123)");
 }
 
@@ -288,53 +289,53 @@ static void test_bsn_fails_elfproef(void **state)
 {
 	/* The schema cannot see the elfproef: both passes give the parser's word. */
 	expect_refused(state, "bsn_elfproef.xml", 12,
-		       "BSN *****6789 fails the elfproef (<BSN>, Dossier PW-0405-000123)",
-		       "BSN *****6789 fails the elfproef (<BSN>, Dossier PW-0405-000123)");
+		       "BSN *****6789 voldoet niet aan de elfproef (<BSN>, Dossier PW-0405-000123)",
+		       "BSN *****6789 voldoet niet aan de elfproef (<BSN>, Dossier PW-0405-000123)");
 }
 
 static void test_date_that_does_not_exist(void **state)
 {
 	expect_refused(state, "date_invalid.xml", 10, "'2026-02-30' is not a valid value",
-		       "date '2026-02-30' is not a day of the calendar "
+		       "datum '2026-02-30' bestaat niet in de kalender "
 		       "(<Ingangsdatum>, Dossier PW-0405-000123)");
 }
 
 static void test_too_many_grants(void **state)
 {
 	expect_refused(state, "too_many_grants.xml", 38, "Vrijlating': This element is not expected",
-		       "too many <Vrijlating> (max 16) (Dossier PW-0405-000123)");
+		       "te veel <Vrijlating> (ten hoogste 16) (Dossier PW-0405-000123)");
 }
 
 static void test_unknown_enum_value(void **state)
 {
 	expect_refused(state, "unknown_enum.xml", 8, "The value 'WWB' is not an element of the set",
-		       "'WWB' is not one of PW, IOAW, IOAZ, BBZ (<Regeling>, Dossier PW-0405-000123)");
+		       "'WWB' is niet een van PW, IOAW, IOAZ, BBZ (<Regeling>, Dossier PW-0405-000123)");
 }
 
 static void test_text_too_long(void **state)
 {
 	expect_refused(state, "text_too_long.xml", 13, "this exceeds the allowed maximum length of '200'",
-		       "<Naam> is longer than 200 characters (Dossier PW-0405-000123)");
+		       "<Naam> is langer dan 200 tekens (Dossier PW-0405-000123)");
 }
 
 static void test_einddatum_before_ingangsdatum(void **state)
 {
 	expect_refused(state, "einddatum_before_ingang.xml", 11,
-		       "<Einddatum> 2025-02-28 is before <Ingangsdatum> 2025-03-01 (Dossier PW-0405-000123)",
-		       "<Einddatum> 2025-02-28 is before <Ingangsdatum> 2025-03-01 (Dossier PW-0405-000123)");
+		       "<Einddatum> 2025-02-28 ligt vóór <Ingangsdatum> 2025-03-01 (Dossier PW-0405-000123)",
+		       "<Einddatum> 2025-02-28 ligt vóór <Ingangsdatum> 2025-03-01 (Dossier PW-0405-000123)");
 }
 
 static void test_grant_ends_before_it_starts(void **state)
 {
 	expect_refused(state, "grant_period_reversed.xml", 22,
-		       "<Vrijlating> R ends on 2026-08-31, before it starts on 2026-09-01",
-		       "<Vrijlating> R ends on 2026-08-31, before it starts on 2026-09-01");
+		       "<Vrijlating> R eindigt op 2026-08-31, vóór zij begint op 2026-09-01",
+		       "<Vrijlating> R eindigt op 2026-08-31, vóór zij begint op 2026-09-01");
 }
 
 static void test_elements_out_of_order(void **state)
 {
 	expect_refused(state, "out_of_order.xml", 8, "Gemeente': This element is not expected",
-		       "<Regeling> is missing before <Gemeente> in <Dossier> (Dossier PW-0405-000123)");
+		       "<Regeling> ontbreekt vóór <Gemeente> in <Dossier> (Dossier PW-0405-000123)");
 }
 
 int main(void)

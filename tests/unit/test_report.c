@@ -664,7 +664,7 @@ static void test_bsn_in_kenmerk_refused(void **state)
 	br_error_clear(&err);
 	assert_int_equal(report_write(f->dir, &f->r, &err), BR_EINTERNAL);
 	assert_null(strstr(err.msg, "123456782"));
-	assert_non_null(strstr(err.msg, "line 1"));
+	assert_non_null(strstr(err.msg, "rapport: kenmerk van regel 1 bevat 9 of meer cijfers achter elkaar"));
 }
 
 static void test_bsn_in_reden_and_dossier_refused(void **state)
@@ -672,12 +672,12 @@ static void test_bsn_in_reden_and_dossier_refused(void **state)
 	struct fx *f = *state;
 
 	snprintf(f->lines[4].reden, sizeof(f->lines[4].reden), "melding over 111222333 <b>");
-	write_refused(f, "reden");
+	write_refused(f, "rapport: reden van regel 4 bevat 9 of meer cijfers achter elkaar");
 	snprintf(f->lines[4].reden, sizeof(f->lines[4].reden), "12345678 is acht cijfers");
 	write_ok(f);
 	remove_files(f);
 	snprintf(f->lines[5].dossier, sizeof(f->lines[5].dossier), "PW-999999999");
-	write_refused(f, "dossier");
+	write_refused(f, "rapport: dossier van regel 5 bevat 9 of meer cijfers achter elkaar");
 }
 
 static void test_incomplete_lists_refused(void **state)
@@ -687,7 +687,7 @@ static void test_incomplete_lists_refused(void **state)
 	/* one instalment of Hoorn missing: 50.00 listed, 125.00 withheld */
 	f->lines[1] = f->lines[5];
 	f->r.n_lines = 5;
-	write_refused(f, "instalments");
+	write_refused(f, "de vermelde termijnen tellen niet op tot inhoudingen");
 }
 
 static void test_hold_count_mismatch_refused(void **state)
@@ -695,7 +695,7 @@ static void test_hold_count_mismatch_refused(void **state)
 	struct fx *f = *state;
 
 	f->cells[1].held = 2;
-	write_refused(f, "holds");
+	write_refused(f, "het aantal vermelde opschortingen wijkt af van opgeschort");
 }
 
 static void test_line_of_unknown_gemeente_refused(void **state)
@@ -703,7 +703,7 @@ static void test_line_of_unknown_gemeente_refused(void **state)
 	struct fx *f = *state;
 
 	snprintf(f->lines[5].gemeente, sizeof(f->lines[5].gemeente), "0420");
-	write_refused(f, "0420");
+	write_refused(f, "noemt gemeente '0420', die in deze run geen cijfers heeft");
 }
 
 static void test_duplicate_cell_refused(void **state)
@@ -712,7 +712,7 @@ static void test_duplicate_cell_refused(void **state)
 
 	f->cells[4] = f->cells[1];
 	f->r.n_cells = 5;
-	write_refused(f, "twice");
+	write_refused(f, "komt twee keer voor in de huidige run");
 }
 
 static void test_unterminated_and_out_of_range_refused(void **state)
@@ -720,16 +720,16 @@ static void test_unterminated_and_out_of_range_refused(void **state)
 	struct fx *f = *state;
 
 	memset(f->lines[0].kenmerk, 'A', sizeof(f->lines[0].kenmerk));
-	write_refused(f, "not terminated");
+	write_refused(f, "rapport: kenmerk van regel 0 is niet afgesloten");
 	fill(f);
 	f->cells[0].nul = -1;
-	write_refused(f, "nulmaanden");
+	write_refused(f, "rapport: nulmaanden van cel 0");
 	fill(f);
 	f->prev[0].client_cents = INT64_MAX;
-	write_refused(f, "client");
+	write_refused(f, "van vorige cel 0");
 	fill(f);
 	f->r.previous_run_id[0] = '\0';
-	write_refused(f, "previous run");
+	write_refused(f, "rapport: cijfers van een vorige run zonder haar run-id");
 }
 
 static void test_missing_dir_is_eio(void **state)

@@ -314,7 +314,7 @@ static void test_sorted(void **state)
 
 /*
  * Refused as BR_ECONFIG at `line`: the message is exactly
- * "rules file PATH line N: WHAT" without the schema; with it, libxml2's
+ * "regelbestand PATH regel N: WHAT" without the schema; with it, libxml2's
  * words contain `schema_msg` (or, schema_exact, the loader's own WHAT).
  */
 static void expect_refused(void **state, const char *name, long schema_line,
@@ -333,7 +333,7 @@ static void expect_refused(void **state, const char *name, long schema_line,
 		const char *want = pass == 0 && !schema_exact ? schema_msg : what;
 		int rc;
 
-		snprintf(prefix, sizeof(prefix), "rules file %s line %ld: ", path, want_line);
+		snprintf(prefix, sizeof(prefix), "regelbestand %s regel %ld: ", path, want_line);
 		snprintf(full, sizeof(full), "%s%s", prefix, want);
 		br_error_clear(&err);
 		rc = rules_load(&r, path, pass == 0 ? f->xsd : NULL, &err);
@@ -361,40 +361,40 @@ static void expect_refused(void **state, const char *name, long schema_line,
 static void test_not_xml(void **state)
 {
 	expect_refused(state, "not_xml.txt", 1, NULL, 1, 1,
-		       "the file is not XML: it does not start with '<' (text or binary data)");
+		       "het bestand is geen XML: het begint niet met '<' (tekst of binaire gegevens)");
 }
 
 static void test_wrong_namespace(void **state)
 {
 	expect_refused(state, "wrong_namespace.xml", 3, "No matching global declaration", 0, 3,
-		       "root element is <Regels> in namespace 'urn:nl:betaalrun:regels:2'; "
-		       "expected <Regels> in namespace 'urn:nl:betaalrun:regels:1'");
+		       "het rootelement is <Regels> in namespace 'urn:nl:betaalrun:regels:2'; "
+		       "verwacht <Regels> in namespace 'urn:nl:betaalrun:regels:1'");
 }
 
 static void test_missing_norm(void **state)
 {
 	expect_refused(state, "missing_norm.xml", 4, NULL, 1, 4,
-		       "set 2026-01-01 has no norm 'jong_gemengd'");
+		       "set 2026-01-01 heeft geen norm 'jong_gemengd'");
 }
 
 static void test_duplicate_code(void **state)
 {
 	expect_refused(state, "duplicate_code.xml", 16, NULL, 1, 16,
-		       "vrijlating 'R' appears twice in set 2026-01-01");
+		       "vrijlating 'R' komt twee keer voor in set 2026-01-01");
 }
 
 static void test_duplicate_set(void **state)
 {
 	expect_refused(state, "duplicate_set.xml", 26, NULL, 1, 26,
-		       "geldig_vanaf 2026-01-01 appears twice: a set for it is already given");
+		       "geldig_vanaf 2026-01-01 komt twee keer voor: er is al een set voor die datum");
 }
 
 static void test_amount_3_decimals(void **state)
 {
 	expect_refused(state, "amount_3_decimals.xml", 5,
 		       "The value '1401.505' is not accepted by the pattern", 0, 5,
-		       "bedrag of norm 'alleenstaande' in set 2026-01-01: "
-		       "amount '1401.505' has 3 decimals; exactly 2 are required");
+		       "bedrag van norm 'alleenstaande' in set 2026-01-01: "
+		       "bedrag '1401.505' heeft 3 decimalen; er moeten er precies 2 zijn");
 }
 
 static void test_pct_4_decimals(void **state)
@@ -402,20 +402,20 @@ static void test_pct_4_decimals(void **state)
 	expect_refused(state, "pct_4_decimals.xml", 15,
 		       "The value '12.5000' is not accepted by the pattern", 0, 15,
 		       "vrijlating 'R' in set 2026-01-01: "
-		       "percentage '12.5000' has more than 3 decimals; at most 3 are allowed");
+		       "percentage '12.5000' heeft meer dan 3 decimalen; ten hoogste 3 mogen");
 }
 
 static void test_missing_bron(void **state)
 {
 	expect_refused(state, "missing_bron.xml", 21, "The attribute 'bron' is required but missing",
-		       0, 21, "attribute bron of <Vakantietoeslag> is missing");
+		       0, 21, "attribuut bron van <Vakantietoeslag> ontbreekt");
 }
 
 static void test_unknown_norm(void **state)
 {
 	expect_refused(state, "unknown_norm.xml", 5,
 		       "The value 'alleenstaand' is not an element of the set", 0, 5,
-		       "unknown norm 'alleenstaand' in set 2026-01-01; the keys are those of rules.md §2 "
+		       "onbekende norm 'alleenstaand' in set 2026-01-01; de sleutels zijn die van rules.md §2 "
 		       "(alleenstaande, gehuwden, aow_alleenstaande, aow_gehuwden, jong_alleenstaande, "
 		       "jong_gehuwden, jong_gehuwden_kind, jong_gemengd, jong_gemengd_kind)");
 }
@@ -423,21 +423,21 @@ static void test_unknown_norm(void **state)
 static void test_aow_not_open_ended(void **state)
 {
 	expect_refused(state, "aow_not_open_ended.xml", 4, NULL, 1, 4,
-		       "the last <AowLeeftijd> of set 2026-01-01 has a geboren_voor; "
-		       "the last row must be open-ended");
+		       "de laatste <AowLeeftijd> van set 2026-01-01 heeft een geboren_voor; "
+		       "de laatste rij moet open zijn");
 }
 
 static void test_geldig_vanaf_march(void **state)
 {
 	expect_refused(state, "geldig_vanaf_march.xml", 4,
 		       "The value '2026-03-01' is not accepted by the pattern", 0, 4,
-		       "geldig_vanaf 2026-03-01 of <Set> must be 1 January or 1 July (rules.md)");
+		       "geldig_vanaf 2026-03-01 van <Set> moet 1 januari of 1 juli zijn (rules.md)");
 }
 
 static void test_limit_without_months(void **state)
 {
 	expect_refused(state, "limit_without_months.xml", 14, NULL, 1, 14,
-		       "maanden of vrijlating 'N' must be at least 1 with a limiet");
+		       "maanden van vrijlating 'N' moet minstens 1 zijn bij een limiet");
 }
 
 static void test_missing_file(void **state)
@@ -448,8 +448,8 @@ static void test_missing_file(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(rules_load(&r, "/nonexistent/regels.xml", f->xsd, &err), BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "rules file /nonexistent/regels.xml: "));
-	assert_non_null(strstr(err.msg, "cannot open"));
+	assert_non_null(strstr(err.msg, "regelbestand /nonexistent/regels.xml: "));
+	assert_non_null(strstr(err.msg, "kan niet worden geopend"));
 	assert_null(r.sets);
 	rules_release(&r);
 	rules_release(NULL);

@@ -217,7 +217,7 @@ static void test_foreign_rules(void **state)
 	br_error_clear(&err);
 	assert_int_equal(settle_record_encode(&f->buf, &f->set, &f->in, &f->res, &f->facts, &f->rules, &err),
 			 BR_EINTERNAL);
-	assert_string_equal(err.msg, "a settled month's rules are not the run's rules");
+	assert_string_equal(err.msg, "de regels van een afgerekende maand zijn niet die van de run");
 	f->res.months[0].rules = keep;
 }
 

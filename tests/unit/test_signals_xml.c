@@ -34,6 +34,7 @@ struct collected {
 
 #define PARSE_TEST_DATA "signals"
 #define PARSE_TEST_SCHEMA "signalen.xsd"
+#define PARSE_TEST_REFUSED "Signaallevering geweigerd: "
 #include "parse_test.h"
 #include "banned.h"
 
@@ -111,8 +112,8 @@ static void test_good(void **state)
 static void test_wrong_namespace(void **state)
 {
 	expect_refused(state, "wrong_namespace.xml", 4, "No matching global declaration",
-		       "root element is <Signaallevering> in namespace "
-		       "'urn:nl:inlichtingenbureau:signalen:1'; expected <Signaallevering> in "
+		       "het rootelement is <Signaallevering> in namespace "
+		       "'urn:nl:inlichtingenbureau:signalen:1'; verwacht <Signaallevering> in "
 		       "namespace 'urn:nl:betaalrun:signalen:1'");
 }
 
@@ -120,53 +121,53 @@ static void test_missing_required(void **state)
 {
 	/* libxml2 notices at the end tag; the parser names the record's start. */
 	expect_refused_at(state, "missing_required.xml", 11, "Missing child element(s)", 5,
-			  "<PeriodeBegin> is missing in <Signaal> (Signaal IB-2026-0000456)");
+			  "<PeriodeBegin> ontbreekt in <Signaal> (Signaal IB-2026-0000456)");
 }
 
 static void test_bsn_fails_elfproef(void **state)
 {
 	expect_refused(state, "bsn_elfproef.xml", 8,
-		       "BSN *****6789 fails the elfproef (<BSN>, Signaal IB-2026-0000456)",
-		       "BSN *****6789 fails the elfproef (<BSN>, Signaal IB-2026-0000456)");
+		       "BSN *****6789 voldoet niet aan de elfproef (<BSN>, Signaal IB-2026-0000456)",
+		       "BSN *****6789 voldoet niet aan de elfproef (<BSN>, Signaal IB-2026-0000456)");
 }
 
 static void test_date_that_does_not_exist(void **state)
 {
 	expect_refused(state, "date_invalid.xml", 10, "'2026-02-30' is not a valid value",
-		       "date '2026-02-30' is not a day of the calendar "
+		       "datum '2026-02-30' bestaat niet in de kalender "
 		       "(<Signaaldatum>, Signaal IB-2026-0000456)");
 }
 
 static void test_period_reversed(void **state)
 {
 	expect_refused(state, "period_reversed.xml", 12,
-		       "<PeriodeEinde> 2026-11-19 is before <PeriodeBegin> 2026-11-20",
-		       "<PeriodeEinde> 2026-11-19 is before <PeriodeBegin> 2026-11-20");
+		       "<PeriodeEinde> 2026-11-19 ligt vóór <PeriodeBegin> 2026-11-20",
+		       "<PeriodeEinde> 2026-11-19 ligt vóór <PeriodeBegin> 2026-11-20");
 }
 
 static void test_unknown_enum_value(void **state)
 {
 	expect_refused(state, "unknown_enum.xml", 9, "The value 'POLITIE' is not an element of the set",
-		       "'POLITIE' is not one of UWV, DJI, DUO, BELASTINGDIENST, RDW, BRP, GEMEENTE, "
+		       "'POLITIE' is niet een van UWV, DJI, DUO, BELASTINGDIENST, RDW, BRP, GEMEENTE, "
 		       "CJIB, SVB (<Bron>, Signaal IB-2026-0000456)");
 }
 
 static void test_text_too_long(void **state)
 {
 	expect_refused(state, "text_too_long.xml", 12, "exceeds the allowed maximum length of '500'",
-		       "<Omschrijving> is longer than 500 characters (Signaal IB-2026-0000456)");
+		       "<Omschrijving> is langer dan 500 tekens (Signaal IB-2026-0000456)");
 }
 
 static void test_too_many_gegevens(void **state)
 {
 	expect_refused(state, "too_many_gegevens.xml", 28, "Gegeven': This element is not expected",
-		       "too many <Gegeven> (max 16) (Signaal IB-2026-0000456)");
+		       "te veel <Gegeven> (ten hoogste 16) (Signaal IB-2026-0000456)");
 }
 
 static void test_soort_is_an_open_token_of_capitals(void **state)
 {
 	expect_refused(state, "soort_lowercase.xml", 7, "The value 'detentie' is not accepted",
-		       "<Soort> 'detentie' must be a capital followed by capitals, digits and '_'");
+		       "<Soort> 'detentie' moet een hoofdletter zijn, gevolgd door hoofdletters, cijfers en '_'");
 }
 
 int main(void)

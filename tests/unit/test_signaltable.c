@@ -157,6 +157,7 @@ static void expect_refused(void **state, const char *name, long schema_line,
 		assert_string_equal(err.file, path);
 		assert_int_equal(err.line, line);
 		assert_non_null(strstr(err.msg, want));
+		assert_int_equal(strncmp(err.msg, "signaaltabel ", 13), 0);
 		/* Nothing is left allocated on failure. */
 		assert_null(t.signals);
 		assert_null(t.jobs);
@@ -165,32 +166,32 @@ static void expect_refused(void **state, const char *name, long schema_line,
 
 static void test_duplicate_soort(void **state)
 {
-	expect_refused(state, "table_duplicate.xml", 5, "signal kind DETENTIE appears twice", 5,
-		       "signal kind DETENTIE appears twice");
+	expect_refused(state, "table_duplicate.xml", 5, "signaalsoort DETENTIE komt twee keer voor", 5,
+		       "signaalsoort DETENTIE komt twee keer voor");
 }
 
 static void test_missing_pipeline_job(void **state)
 {
-	expect_refused(state, "table_missing_job.xml", 3, "job kind REGISTER is missing", 3,
-		       "job kind REGISTER is missing");
+	expect_refused(state, "table_missing_job.xml", 3, "taaksoort REGISTER ontbreekt", 3,
+		       "taaksoort REGISTER ontbreekt");
 }
 
 static void test_bad_effect(void **state)
 {
 	expect_refused(state, "table_bad_effect.xml", 4, "The value 'STOP' is not an element of the set",
-		       4, "effect 'STOP' of signal kind DETENTIE must be NONE or HOLD");
+		       4, "effect 'STOP' van signaalsoort DETENTIE moet NONE of HOLD zijn");
 }
 
 static void test_bad_priority(void **state)
 {
 	expect_refused(state, "table_bad_priority.xml", 5, "The value '0' is not accepted", 5,
-		       "prioriteit '0' of <Signaal> must be a whole number from 1 to 9");
+		       "prioriteit '0' van <Signaal> moet een geheel getal van 1 tot en met 9 zijn");
 }
 
 static void test_wrong_namespace(void **state)
 {
 	expect_refused(state, "table_wrong_namespace.xml", 3, "No matching global declaration", 3,
-		       "root element is <Signaaltabel> in namespace 'urn:nl:betaalrun:signalen:1'");
+		       "het rootelement is <Signaaltabel> in namespace 'urn:nl:betaalrun:signalen:1'");
 }
 
 static void test_missing_file(void **state)
@@ -202,7 +203,7 @@ static void test_missing_file(void **state)
 	br_error_clear(&err);
 	assert_int_equal(signaltable_load(&t, "/nonexistent/signaaltabel.xml", f->xsd, &err),
 			 BR_ECONFIG);
-	assert_non_null(strstr(err.msg, "cannot open /nonexistent/signaaltabel.xml"));
+	assert_non_null(strstr(err.msg, "/nonexistent/signaaltabel.xml kan niet worden geopend"));
 }
 
 int main(void)

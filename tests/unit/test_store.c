@@ -285,7 +285,7 @@ static void test_newer_store_refused(void **state)
 	st = NULL;
 	assert_int_equal(store_open(&st, f->db, 0, &err), BR_ECONFIG);
 	assert_null(st);
-	assert_non_null(strstr(err.msg, "schema version 11, newer than this betaalrun (10)"));
+	assert_non_null(strstr(err.msg, "schemaversie 11, nieuwer dan deze betaalrun (10)"));
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), 11);
 	sqlite3_close(db);

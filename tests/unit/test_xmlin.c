@@ -528,19 +528,19 @@ static void test_gzip_by_magic(void **state)
 static void test_gzip_truncated(void **state)
 {
 	(void)state;
-	expect_refused("truncated.gz", NULL, NULL, BR_EINPUT, "gzip stream is truncated", -1);
+	expect_refused("truncated.gz", NULL, NULL, BR_EINPUT, "de gzip-stroom is afgebroken", -1);
 	/* The XML inside is complete; only the gzip trailer is cut: still refused. */
-	expect_refused("truncated-trailer.gz", fx.tiny, NULL, BR_EINPUT, "truncated", -1);
+	expect_refused("truncated-trailer.gz", fx.tiny, NULL, BR_EINPUT, "afgebroken", -1);
 }
 
 static void test_gzip_corrupt(void **state)
 {
 	(void)state;
 	expect_refused("corrupt-crc.gz", fx.tiny, NULL, BR_EINPUT,
-		       "gzip data is corrupt: incorrect data check", -1);
+		       "de gzip-gegevens zijn beschadigd: incorrect data check", -1);
 	expect_refused("corrupt-block.gz", NULL, NULL, BR_EINPUT,
-		       "gzip data is corrupt: invalid block type", -1);
-	expect_refused("trailing-garbage.gz", NULL, NULL, BR_EINPUT, "gzip data is corrupt", -1);
+		       "de gzip-gegevens zijn beschadigd: invalid block type", -1);
+	expect_refused("trailing-garbage.gz", NULL, NULL, BR_EINPUT, "de gzip-gegevens zijn beschadigd", -1);
 	expect_refused("gzip-of-empty.gz", NULL, NULL, BR_EINPUT, "", -1);
 }
 
@@ -574,8 +574,8 @@ static void test_gzip_bomb(void **state)
 		n++;
 	ms = now_ms() - t0;
 	assert_int_equal(rc, BR_EINPUT);
-	assert_contains(err.msg, "gzip bomb");
-	assert_contains(err.msg, "limit of 1 MiB");
+	assert_contains(err.msg, "geweigerd als mogelijke gzip-bom");
+	assert_contains(err.msg, "grens van 1 MiB");
 	assert_string_equal(err.file, "bomb.xml.gz");
 	pos = fd_pos_of(bomb);
 	print_message("gzip bomb: %lld ms, %lld of %lld compressed bytes read, %d nodes\n",
@@ -600,7 +600,7 @@ static void test_gzip_bomb(void **state)
 	while ((rc = xmlin_read(x, &err)) == 1)
 		;
 	assert_int_equal(rc, BR_EINPUT);
-	assert_contains(err.msg, "gzip bomb");
+	assert_contains(err.msg, "geweigerd als mogelijke gzip-bom");
 	xmlin_free(x);
 	munmap(map, maplen);
 }
@@ -638,7 +638,7 @@ static void test_size_cap(void **state)
 		/* One byte over: refused, not truncated. */
 		run_file(tmp_path("cap-over.xml"), "cap-over.xml", m, NULL, &lim, &o);
 		assert_int_equal(o.rc, BR_EINPUT);
-		assert_contains(o.err.msg, "larger than the limit of 1 MiB");
+		assert_contains(o.err.msg, "groter dan de grens van 1 MiB");
 		assert_string_equal(o.err.file, "cap-over.xml");
 		if (m == BY_PATH) {
 			assert_false(o.opened); /* refused by its size, before reading */
@@ -646,7 +646,7 @@ static void test_size_cap(void **state)
 		}
 		run_file(tmp_path("cap-over.dat"), "cap-over.dat", m, NULL, &lim, &o);
 		assert_int_equal(o.rc, BR_EINPUT);
-		assert_contains(o.err.msg, "decompressed content is larger than the limit of 1 MiB");
+		assert_contains(o.err.msg, "de uitgepakte inhoud is groter dan de grens van 1 MiB");
 	}
 }
 
@@ -658,11 +658,11 @@ static void test_empty(void **state)
 	struct br_error err;
 
 	(void)state;
-	expect_refused("empty.xml", NULL, NULL, BR_EINPUT, "the file is empty", -1);
+	expect_refused("empty.xml", NULL, NULL, BR_EINPUT, "het bestand is leeg", -1);
 	br_error_clear(&err);
 	assert_int_equal(xmlin_open_memory(&x, "", 0, "leeg", NULL, NULL, &err), BR_EINPUT);
 	assert_null(x);
-	assert_contains(err.msg, "empty");
+	assert_contains(err.msg, "leeg");
 	assert_string_equal(err.file, "leeg");
 }
 
@@ -673,9 +673,9 @@ static void test_not_xml(void **state)
 
 	(void)state;
 	expect_refused("binary-png.bin", NULL, NULL, BR_EINPUT,
-		       "the file is not XML: it does not start with '<'", 1);
-	expect_refused("binary-zeros.bin", NULL, NULL, BR_EINPUT, "not UTF-8 text", -1);
-	expect_refused("text.txt", fx.tiny, NULL, BR_EINPUT, "the file is not XML", 1);
+		       "het bestand is geen XML: het begint niet met '<'", 1);
+	expect_refused("binary-zeros.bin", NULL, NULL, BR_EINPUT, "geen UTF-8-tekst", -1);
+	expect_refused("text.txt", fx.tiny, NULL, BR_EINPUT, "het bestand is geen XML", 1);
 	expect_refused("undefined-entity.xml", NULL, NULL, BR_EINPUT, "devries", 4);
 
 	/* A missing file is not an input problem. */
@@ -701,12 +701,12 @@ static void test_declared_encoding(void **state)
 {
 	(void)state;
 	expect_refused("latin1.xml", NULL, NULL, BR_EINPUT,
-		       "the file declares encoding ISO-8859-1; UTF-8 is required", -1);
-	expect_refused("latin1-ascii.xml", fx.tiny, NULL, BR_EINPUT, "UTF-8 is required", -1);
+		       "het bestand declareert codering ISO-8859-1; UTF-8 is verplicht", -1);
+	expect_refused("latin1-ascii.xml", fx.tiny, NULL, BR_EINPUT, "UTF-8 is verplicht", -1);
 	/* EBCDIC ('<' is 0x4c) would hide '<!DOCTYPE' from the prolog scanner:
 	 * refused before libxml2 sees it. */
-	expect_refused("ebcdic.xml", NULL, NULL, BR_EINPUT, "the file is not XML", -1);
-	expect_refused("ebcdic-doctype.xml", NULL, NULL, BR_EINPUT, "the file is not XML", -1);
+	expect_refused("ebcdic.xml", NULL, NULL, BR_EINPUT, "het bestand is geen XML", -1);
+	expect_refused("ebcdic-doctype.xml", NULL, NULL, BR_EINPUT, "het bestand is geen XML", -1);
 }
 
 /* ---- DTDs, entities, XInclude ---------------------------------------------- */
@@ -775,14 +775,14 @@ static void test_depth(void **state)
 	expect_read("depth32.xml", NULL, NULL, 32, &o);
 	assert_int_equal(o.max_depth, 32);
 	expect_refused("depth33.xml", NULL, NULL, BR_EINPUT,
-		       "elements are nested deeper than 32 levels", 2);
+		       "elementen zijn dieper genest dan 32 niveaus", 2);
 	/* The limit is a setting. */
 	limits_with(&lim, 0, 33, 0);
 	expect_read("depth33.xml", NULL, &lim, 33, NULL);
 	limits_with(&lim, 0, 3, 0);
 	expect_read("good.xml", NULL, &lim, 11, NULL);
 	limits_with(&lim, 0, 2, 0);
-	expect_refused("good.xml", NULL, &lim, BR_EINPUT, "nested deeper than 2 levels", 6);
+	expect_refused("good.xml", NULL, &lim, BR_EINPUT, "dieper genest dan 2 niveaus", 6);
 }
 
 static void test_text_node_limit(void **state)
@@ -793,7 +793,7 @@ static void test_text_node_limit(void **state)
 	limits_with(&lim, 0, 0, 1024);
 	expect_read("text-1024.xml", NULL, &lim, 2, NULL);
 	expect_refused("text-1025.xml", NULL, &lim, BR_EINPUT,
-		       "a text node is longer than 1 KiB", 3);
+		       "een tekst is langer dan 1 KiB", 3);
 	/* The default (64 KiB) takes both. */
 	expect_read("text-1025.xml", NULL, NULL, 2, NULL);
 }
@@ -848,7 +848,7 @@ static void test_text_across_chunks(void **state)
 	while ((rc = xmlin_read(x, &err)) == 1)
 		;
 	assert_int_equal(rc, BR_EINPUT);
-	assert_contains(err.msg, "a text node is longer than 1 KiB");
+	assert_contains(err.msg, "een tekst is langer dan 1 KiB");
 	xmlin_free(x);
 	free(doc);
 
@@ -880,7 +880,7 @@ static void test_text_across_chunks(void **state)
 		while ((rc = xmlin_read(x, &err)) == 1)
 			;
 		assert_int_equal(rc, BR_EINPUT);
-		assert_contains(err.msg, "a text node is longer than 64 KiB");
+		assert_contains(err.msg, "een tekst is langer dan 64 KiB");
 		xmlin_free(x);
 		free(ws);
 	}
@@ -897,7 +897,7 @@ static void test_text_child_element(void **state)
 	seek_start(x, "Naam");
 	br_error_clear(&err);
 	assert_int_equal(xmlin_text(x, buf, sizeof(buf), &len, &err), BR_EINPUT);
-	assert_contains(err.msg, "<Naam> must hold text, not the element <b>");
+	assert_contains(err.msg, "<Naam> moet tekst bevatten, niet het element <b>");
 	assert_int_equal(err.line, 4);
 	assert_string_equal(err.file, "text-child.xml");
 	xmlin_free(x);
@@ -924,7 +924,7 @@ static void test_text_overflow(void **state)
 	seek_start(x, "Naam");
 	memset(buf, 'Z', sizeof(buf));
 	assert_int_equal(xmlin_text(x, buf, 11, &len, &err), BR_EINPUT);
-	assert_contains(err.msg, "text of <Naam> is longer than 10 bytes");
+	assert_contains(err.msg, "de tekst van <Naam> is langer dan 10 bytes");
 	assert_int_equal(err.line, 6);
 	assert_int_equal(buf[11], 'Z'); /* nothing written past cap */
 	xmlin_free(x);
@@ -941,7 +941,7 @@ static void test_text_mixed_and_misuse(void **state)
 	br_error_clear(&err);
 	/* Not at a start element. */
 	assert_int_equal(xmlin_text(x, buf, sizeof(buf), &len, &err), BR_EINPUT);
-	assert_contains(err.msg, "expected an element");
+	assert_contains(err.msg, "verwacht een element");
 	br_error_clear(&err);
 	assert_int_equal(xmlin_text(x, buf, 0, &len, &err), BR_EINTERNAL);
 
@@ -1001,7 +1001,7 @@ static void test_end_empty(void **state)
 	x = open_data("good.xml", NULL, NULL);
 	seek_start(x, "Bedrag"); /* <Bedrag>12.50</Bedrag> */
 	assert_int_equal(xmlin_end_empty(x, &err), BR_EINPUT);
-	assert_string_equal(err.msg, "<Bedrag> must be empty");
+	assert_string_equal(err.msg, "<Bedrag> moet leeg zijn");
 	assert_int_equal(err.line, 7);
 	xmlin_free(x);
 }
@@ -1194,10 +1194,10 @@ static void test_ns_attr_caps(void **state)
 	free(d.p);
 	/* One over: refused, at the line of the start tag's '<'. */
 	d = tag_doc(XMLIN_MAX_NS + 1, 0);
-	expect_tag_doc(&d, NULL, BR_EINPUT, "<Lijst> has more than 64 namespace declarations", 3);
+	expect_tag_doc(&d, NULL, BR_EINPUT, "<Lijst> heeft meer dan 64 namespacedeclaraties", 3);
 	free(d.p);
 	d = tag_doc(1, XMLIN_MAX_ATTRS + 1);
-	expect_tag_doc(&d, NULL, BR_EINPUT, "<Lijst> has more than 256 attributes", 3);
+	expect_tag_doc(&d, NULL, BR_EINPUT, "<Lijst> heeft meer dan 256 attributen", 3);
 	free(d.p);
 	/* The caps are settings. */
 	limits_with(&lim, 0, 0, 0);
@@ -1207,10 +1207,10 @@ static void test_ns_attr_caps(void **state)
 	expect_tag_doc(&d, &lim, 0, NULL, 0);
 	free(d.p);
 	d = tag_doc(3, 0);
-	expect_tag_doc(&d, &lim, BR_EINPUT, "more than 2 namespace declarations", 3);
+	expect_tag_doc(&d, &lim, BR_EINPUT, "meer dan 2 namespacedeclaraties", 3);
 	free(d.p);
 	d = tag_doc(1, 4);
-	expect_tag_doc(&d, &lim, BR_EINPUT, "more than 3 attributes", 3);
+	expect_tag_doc(&d, &lim, BR_EINPUT, "meer dan 3 attributen", 3);
 	free(d.p);
 }
 
@@ -1225,10 +1225,10 @@ static void test_ns_attr_bomb(void **state)
 	(void)state;
 	t0 = now_ms();
 	d = tag_doc(100000, 0);
-	expect_tag_doc(&d, NULL, BR_EINPUT, "more than 64 namespace declarations", 3);
+	expect_tag_doc(&d, NULL, BR_EINPUT, "meer dan 64 namespacedeclaraties", 3);
 	free(d.p);
 	d = tag_doc(1, 100000);
-	expect_tag_doc(&d, NULL, BR_EINPUT, "more than 256 attributes", 3);
+	expect_tag_doc(&d, NULL, BR_EINPUT, "meer dan 256 attributen", 3);
 	free(d.p);
 	ms = now_ms() - t0;
 	print_message("100,000 namespaces and 100,000 attributes refused in %lld ms\n", ms);
@@ -1275,7 +1275,7 @@ static void test_ns_attr_not_counted(void **state)
 	for (i = 0; i < 65; i++)
 		doc_add(&d, "\r\nxmlns:n%d\t=\t\"x\"", i);
 	doc_add(&d, "/></Lijst>");
-	expect_tag_doc(&d, NULL, BR_EINPUT, "<Item> has more than 64 namespace declarations", 1);
+	expect_tag_doc(&d, NULL, BR_EINPUT, "<Item> heeft meer dan 64 namespacedeclaraties", 1);
 	free(d.p);
 }
 
