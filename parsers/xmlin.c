@@ -429,18 +429,39 @@ static int tag_stag_byte(struct xmlin_src *s, unsigned char c)
 	return 0;
 }
 
-/* Line breaks in p[0, n); once per chunk, not per byte of the scan. */
+/*
+ * Line breaks in p[0, n); once per chunk, not per byte of the scan.  A
+ * line of a delivery is some 30 bytes, too short for a memchr() per line
+ * to pay: eight bytes are looked at at once instead.  In x = w ^ "\n\n..",
+ * a byte is zero where w holds '\n'; (x & 0x7f..) + 0x7f.. sets the high
+ * bit of every byte whose low seven bits are not all zero, without a
+ * carry into the next byte, so ~(that | x | 0x7f..) has the high bit of
+ * exactly the zero bytes; the multiplication adds those bits up.
+ */
 static long tag_count_lines(const unsigned char *p, size_t n)
 {
-	const unsigned char *q = p, *end = p + n;
+	const uint64_t ones = 0x0101010101010101u, low7 = 0x7f7f7f7f7f7f7f7fu;
 	long lines = 0;
+	size_t i = 0;
 
-	while (q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
-		lines++;
-		q++;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, x, t;
+
+		memcpy(&w, p + i, 8);
+		x = w ^ (ones * '\n');
+		t = ~(((x & low7) + low7) | x | low7);
+		lines += (long)(((t >> 7) * ones) >> 56);
 	}
+	for (; i < n; i++)
+		lines += p[i] == '\n';
 	return lines;
 }
+
+/* The bytes that end an element's name in a start tag (tag_scan): a
+ * table, as names are most of the bytes the scanner looks at one by one. */
+static const unsigned char tag_name_end[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['>'] = 1, ['/'] = 1,
+};
 
 static int tag_scan(struct xmlin_src *s, const unsigned char *p, size_t n)
 {
@@ -454,12 +475,11 @@ static int tag_scan(struct xmlin_src *s, const unsigned char *p, size_t n)
 		 * quote, an end tag up to '>' */
 		if (s->ts == TS_TEXT || s->ts == TS_VALUE || s->ts == TS_ENDTAG) {
 			unsigned char ch = s->ts == TS_TEXT ? '<' : s->ts == TS_VALUE ? s->ts_quote : '>';
+			const unsigned char *at = memchr(p + i, ch, n - i);
 
-			while (i < n && p[i] != ch)
-				i++;
-			if (i == n)
+			if (!at)
 				break;
-			i++;
+			i = (size_t)(at - p) + 1;
 			if (s->ts == TS_TEXT) {
 				s->ts = TS_LT;
 				tag_at = i - 1; /* its line is counted when needed */
@@ -517,17 +537,22 @@ static int tag_scan(struct xmlin_src *s, const unsigned char *p, size_t n)
 				s->ts_run = c == '?';
 			break;
 		case TS_STAG:
-			if (s->ts_in_elem && !tag_space(c) && c != '>' && c != '/') {
+			if (s->ts_in_elem && !tag_name_end[c]) {
 				/* the element's name, to its end in one go */
 				size_t from = i - 1, len;
 
-				while (i < n && !tag_space(p[i]) && p[i] != '>' && p[i] != '/')
+				while (i < n && !tag_name_end[p[i]])
 					i++;
 				len = i - from;
 				if (len > sizeof(s->ts_elem) - 1 - s->ts_elem_len)
 					len = sizeof(s->ts_elem) - 1 - s->ts_elem_len;
 				memcpy(s->ts_elem + s->ts_elem_len, p + from, len);
 				s->ts_elem_len += len;
+				if (i < n && p[i] == '>') {
+					/* no attributes, the common case */
+					s->ts = TS_TEXT;
+					i++;
+				}
 				break;
 			}
 			if (tag_stag_byte(s, c) < 0) {
