@@ -95,7 +95,8 @@ struct xmlin_schema {
 struct xmlin_ev {
 	uint64_t pos;                 /* parser's input offset when queued */
 	long line;                    /* libxml2's line: where the construct ends */
-	size_t name, ns;              /* arena offsets: local name, namespace URI */
+	const char *name, *ns;        /* local name, namespace URI: libxml2's (q_name), */
+	size_t name_at, ns_at;        /* ... or, when NULL, copies at these arena offsets */
 	size_t data, len;             /* TEXT: arena offset and length of the text;
 	                               * START: attribute pairs and their count */
 	int depth;                    /* root element = 1 */
@@ -124,6 +125,12 @@ struct xmlin {
 	long cur;                     /* the current event, or -1 */
 	char *arena;
 	size_t arena_len, arena_cap;
+	/* a text node that is whitespace so far (sax_text): its bytes end the
+	 * arena, but it is queued only when a piece that is not follows */
+	int blank_open;
+	size_t blank_data, blank_len;
+	uint64_t blank_pos;
+	long blank_line;
 	int q_nomem;                  /* our own allocation failed */
 	int done;                     /* nothing more will be parsed */
 	int failed;                   /* an error was reported */
@@ -775,6 +782,26 @@ static size_t q_str(struct xmlin *x, const xmlChar *s)
 }
 
 /*
+ * An element's local name or namespace URI for an event: *out, or else a
+ * copy at arena offset *at.  libxml2 hands over the strings of its
+ * parser's dictionary, which live as long as the parser (xmlin_free),
+ * longer than any event: those are kept as they are, not copied (two
+ * copies per tag were a tenth of the reader's time).  Anything else is
+ * copied into the arena.
+ */
+static void q_name(struct xmlin *x, const xmlChar *s, const char **out, size_t *at)
+{
+	if (!s) {
+		*out = "";
+	} else if (xmlDictOwns(x->ctxt->dict, s) == 1) {
+		*out = (const char *)s;
+	} else {
+		*out = NULL;
+		*at = q_str(x, s);
+	}
+}
+
+/*
  * An attribute value, NUL-terminated.  Without entity substitution (which
  * stays off: XXE) libxml2's SAX2 hands over a value with every character
  * and predefined entity reference decoded except '&' itself, which it
@@ -828,7 +855,7 @@ static struct xmlin_ev *q_push(struct xmlin *x, int type)
 	e->type = (unsigned char)type;
 	e->pos = q_pos(x);
 	e->line = q_line(x);
-	e->name = e->ns = Q_EMPTY;
+	e->name = e->ns = "";
 	return e;
 }
 
@@ -840,8 +867,8 @@ static int q_open_text(const struct xmlin *x)
 	return x->head + 1 == x->n_ev && x->ev[x->head].type == XMLIN_TEXT;
 }
 
-/* Empty the queue for the next chunk, but for an open text node; the
- * arena starts with "". */
+/* Empty the queue for the next chunk, but for an open text node, queued
+ * or whitespace so far (sax_text); the arena starts with "". */
 static void q_reset(struct xmlin *x)
 {
 	struct xmlin_ev keep;
@@ -861,6 +888,34 @@ static void q_reset(struct xmlin *x)
 		keep.data = 1;
 		x->ev[0] = keep;
 		x->n_ev = 1;
+	} else if (x->blank_open) {
+		/* no event can be queued beside it: it is the only text */
+		memmove(x->arena + 1, x->arena + x->blank_data, x->blank_len);
+		x->arena_len = 1 + x->blank_len;
+		x->blank_data = 1;
+	}
+}
+
+/* As libxml2's xmlIsBlankNode: space, tab, CR and LF only. */
+static int is_blank(const xmlChar *ch, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++)
+		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * A tag ends the text before it: whitespace only, it is no node at all
+ * (xmlin_read would skip it), and its bytes, the last in the arena, go.
+ */
+static void blank_drop(struct xmlin *x)
+{
+	if (x->blank_open) {
+		x->arena_len = x->blank_data;
+		x->blank_open = 0;
 	}
 }
 
@@ -987,6 +1042,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 	(void)nb_defaulted;
 	if (x->err_set || x->q_nomem)
 		return;
+	blank_drop(x);
 	if (++x->depth == 1) {
 		/* formats.md "Common rules": UTF-8 only.  The declaration is
 		 * read by now; libxml2 keeps a UTF-8 one in ctxt->encoding and
@@ -1007,8 +1063,8 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 		return;
 	e->depth = x->depth;
 	x->start_line[x->depth] = e->line;
-	e->name = q_str(x, localname);
-	e->ns = q_str(x, uri);
+	q_name(x, localname, &e->name, &e->name_at);
+	q_name(x, uri, &e->ns, &e->ns_at);
 	/* Attributes without a namespace, as "name\0value\0" pairs;
 	 * libxml2 gives (localname, prefix, URI, value, end) per attribute,
 	 * the value decoded (character and predefined entity references). */
@@ -1040,6 +1096,7 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)prefix;
 	if (x->err_set || x->q_nomem)
 		return;
+	blank_drop(x);
 	if (x->empty_depth == x->depth) {
 		x->empty_depth = 0;
 	} else if ((e = q_push(x, XMLIN_END)) != NULL) {
@@ -1047,40 +1104,61 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		 * a problem found at the end of a record names where it starts. */
 		e->line = x->start_line[x->depth];
 		e->depth = x->depth;
-		e->name = q_str(x, localname);
-		e->ns = q_str(x, uri);
+		q_name(x, localname, &e->name, &e->name_at);
+		q_name(x, uri, &e->ns, &e->ns_at);
 	}
 	x->depth--;
 }
 
-/* Text and CDATA.  libxml2 hands text over in pieces (at buffer ends,
- * references, comments); the pieces between two elements are one node. */
+/*
+ * Text and CDATA.  libxml2 hands text over in pieces (at buffer ends,
+ * references, comments); the pieces between two elements are one node.
+ * Most text of a delivery is the indentation between tags: while a node
+ * is whitespace only it is kept aside (blank_*), and queued, whole, with
+ * the place where it began, only when a piece that is not comes.
+ */
 static void sax_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct xmlin *x = ctx;
-	struct xmlin_ev *e;
-	int i;
+	struct xmlin_ev *e = NULL;
+	size_t have;
 
 	if (x->err_set || x->q_nomem || len <= 0)
 		return;
-	if (x->n_ev && x->ev[x->n_ev - 1].type == XMLIN_TEXT) {
+	if (x->n_ev && x->ev[x->n_ev - 1].type == XMLIN_TEXT)
 		e = &x->ev[x->n_ev - 1];
-	} else {
-		if (!(e = q_push(x, XMLIN_TEXT)))
-			return;
-		e->depth = x->depth + 1;
-		e->data = x->arena_len;
-		e->blank = 1;
-	}
-	if (e->len + (size_t)len > x->lim.max_text) {
+	have = e ? e->len : x->blank_open ? x->blank_len : 0;
+	if (have + (size_t)len > x->lim.max_text) {
 		sax_refuse(x, "a text node is longer than %zu KiB (max_tekst_kb)",
 			   x->lim.max_text / 1024);
 		return;
 	}
-	/* As libxml2's xmlIsBlankNode: space, tab, CR and LF only. */
-	for (i = 0; e->blank && i < len; i++)
-		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r')
-			e->blank = 0;
+	if (!e && is_blank(ch, len)) {
+		if (!x->blank_open) {
+			x->blank_open = 1;
+			x->blank_data = x->arena_len;
+			x->blank_len = 0;
+			x->blank_pos = q_pos(x);
+			x->blank_line = q_line(x);
+		}
+		if (q_put(x, ch, (size_t)len) != Q_NONE)
+			x->blank_len += (size_t)len;
+		return;
+	}
+	if (!e) {
+		if (!(e = q_push(x, XMLIN_TEXT)))
+			return;
+		e->depth = x->depth + 1;
+		e->data = x->arena_len;
+		if (x->blank_open) {
+			/* the whitespace it began with is its start */
+			e->pos = x->blank_pos;
+			e->line = x->blank_line;
+			e->data = x->blank_data;
+			e->len = x->blank_len;
+			x->blank_open = 0;
+		}
+	}
 	if (q_put(x, ch, (size_t)len) != Q_NONE)
 		e->len += (size_t)len;
 }
@@ -1376,14 +1454,14 @@ const char *xmlin_name(const struct xmlin *x)
 {
 	const struct xmlin_ev *e = cur_ev(x);
 
-	return e ? x->arena + e->name : "";
+	return !e ? "" : e->name ? e->name : x->arena + e->name_at;
 }
 
 const char *xmlin_ns(const struct xmlin *x)
 {
 	const struct xmlin_ev *e = cur_ev(x);
 
-	return e ? x->arena + e->ns : "";
+	return !e ? "" : e->ns ? e->ns : x->arena + e->ns_at;
 }
 
 uint64_t xmlin_bytes_read(const struct xmlin *x)
