@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# make bench: national-scale intake benchmark (issue 2).  Generates 500,000
-# dossiers, 100,000 income records and 20,000 signals, then measures, on the
-# same files in the same run:
+# make bench: national-scale intake benchmark (issues 2 and 13).  Generates
+# 500,000 dossiers, 100,000 income records and 20,000 signals, then
+# measures, on the same files in the same run:
 #   baseline  xmllint --stream --noout --schema (validation only)
 #   betaalrun ingest into a fresh store (validation + storage + archive)
 # and prints wall time, throughput, peak RSS and CPU time of each, over
-# BENCH_ROUNDS (2) alternating rounds, and the ratio of the fastest of each.
-# Both are compared by wall time, so other work on the machine skews the
-# ratio: the CPU that other processes used meanwhile is printed too (Linux).
+# BENCH_ROUNDS (2) alternating rounds.  The goal (issue 13) is on CPU time,
+# user + system, which other work on a shared machine disturbs less than
+# wall time: the CPU ratio compares the lowest CPU time of each, and is the
+# line to read.  The wall ratio (the ingest stores on a second thread while
+# it parses) and the CPU other processes used meanwhile are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BR=${BR:-$PWD/betaalrun}
@@ -71,11 +73,13 @@ ingest() { # prints "wall peak_kb cpu others" of one ingest into a fresh store
 }
 
 # The two are timed alternately, ROUNDS times, and each is represented by
-# its fastest round: on a shared machine a slow round is the machine's,
-# not the program's (the CPU time of the same command has been seen to
-# vary by 40% between runs here).
+# its round of least CPU time (and, for the wall ratio, of least wall
+# time): on a shared machine a slow round is the machine's, not the
+# program's (the CPU time of the same command has been seen to vary by
+# 40% between runs here).
 ROUNDS=${BENCH_ROUNDS:-2}
-best_b="" best_i=""
+GOAL_CPU=${BENCH_GOAL_CPU:-1.5}
+best_b="" best_i="" cpu_b="" cpu_i=""
 printf '\n%-8s %-34s %10s %12s %8s %14s\n' round "" "wall (s)" "peak RSS (MB)" "CPU (s)" "others' CPU (s)"
 for round in $(seq 1 "$ROUNDS"); do
 	b=$(baseline)
@@ -87,21 +91,28 @@ for round in $(seq 1 "$ROUNDS"); do
 	printf '%-8s %-34s %10s %12s %8s %14s\n' "$round" "betaalrun ingest" "$iw" "$((ir / 1024))" "$ic" "$io"
 	if [ -z "$best_b" ] || [ "$(echo "$bw < ${best_b%% *}" | bc)" = 1 ]; then best_b=$b; fi
 	if [ -z "$best_i" ] || [ "$(echo "$iw < ${best_i%% *}" | bc)" = 1 ]; then best_i=$i; fi
+	if [ -z "$cpu_b" ] || [ "$(echo "$bc < $cpu_b" | bc)" = 1 ]; then cpu_b=$bc; fi
+	if [ -z "$cpu_i" ] || [ "$(echo "$ic < $cpu_i" | bc)" = 1 ]; then cpu_i=$ic; fi
 done
-read -r base_wall base_rss base_cpu base_others <<<"$best_b"
-read -r ing_wall ing_rss ing_cpu ing_others <<<"$best_i"
+read -r base_wall base_rss _ base_others <<<"$best_b"
+read -r ing_wall ing_rss _ ing_others <<<"$best_i"
 n=$(sqlite3 "$out/home/betaalrun.db" 'SELECT count(*) FROM dossier')
 
 printf '\n%-34s %10s %10s %12s %8s\n' "intake, $mb MB of XML, best of $ROUNDS" "wall (s)" "MB/s" "peak RSS (MB)" "CPU (s)"
 printf '%-34s %10s %10s %12s %8s\n' "xmllint --stream --schema (base)" "$base_wall" \
-	"$(echo "scale=1; $mb / $base_wall" | bc)" "$((base_rss / 1024))" "$base_cpu"
+	"$(echo "scale=1; $mb / $base_wall" | bc)" "$((base_rss / 1024))" "$cpu_b"
 printf '%-34s %10s %10s %12s %8s\n' "betaalrun ingest" "$ing_wall" \
-	"$(echo "scale=1; $mb / $ing_wall" | bc)" "$((ing_rss / 1024))" "$ing_cpu"
-printf 'ratio ingest / baseline: %s (goal <= 2.0); dossiers stored: %s\n' \
-	"$(echo "scale=2; $ing_wall / $base_wall" | bc)" "$n"
+	"$(echo "scale=1; $mb / $ing_wall" | bc)" "$((ing_rss / 1024))" "$cpu_i"
+cpu_ratio=$(printf '%.2f' "$(echo "scale=4; $cpu_i / $cpu_b" | bc)")
+verdict="met"
+[ "$(echo "$cpu_ratio > $GOAL_CPU" | bc)" = 1 ] && verdict="NOT met"
+printf '\nCPU ratio ingest / baseline: %s (%.2f s / %.2f s, user+sys; goal <= %s: %s)\n' \
+	"$cpu_ratio" "$cpu_i" "$cpu_b" "$GOAL_CPU" "$verdict"
+printf 'wall ratio ingest / baseline: %.2f (the ingest stores on a second thread); dossiers stored: %s\n' \
+	"$(echo "scale=4; $ing_wall / $base_wall" | bc)" "$n"
 busy=""
 if [ "$(echo "$ing_others + $base_others > 0.05 * ($ing_wall + $base_wall)" | bc)" = 1 ]; then
-	busy=": the machine was not quiet, the ratio is skewed"
+	busy=": the machine was not quiet, the wall ratio is skewed"
 fi
-printf 'other processes used %s s of CPU during that baseline, %s s during that ingest%s\n' \
+printf 'other processes used %s s of CPU during the fastest baseline, %s s during the fastest ingest%s\n' \
 	"$base_others" "$ing_others" "$busy"
