@@ -439,25 +439,21 @@ static int tag_stag_byte(struct xmlin_src *s, unsigned char c)
 /*
  * Line breaks in p[0, n); once per chunk, not per byte of the scan.  A
  * line of a delivery is some 30 bytes, too short for a memchr() per line
- * to pay: eight bytes are looked at at once instead.  In x = w ^ "\n\n..",
- * a byte is zero where w holds '\n'; (x & 0x7f..) + 0x7f.. sets the high
- * bit of every byte whose low seven bits are not all zero, without a
- * carry into the next byte, so ~(that | x | 0x7f..) has the high bit of
- * exactly the zero bytes; the multiplication adds those bits up.
+ * to pay: the bytes are compared in blocks of 32 of a fixed count, which
+ * compilers turn into vector compares (at most 32 in a block fit the
+ * unsigned char).
  */
 static long tag_count_lines(const unsigned char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, low7 = 0x7f7f7f7f7f7f7f7fu;
 	long lines = 0;
-	size_t i = 0;
+	size_t i = 0, j;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, x, t;
+	for (; i + 32 <= n; i += 32) {
+		unsigned char in_block = 0;
 
-		memcpy(&w, p + i, 8);
-		x = w ^ (ones * '\n');
-		t = ~(((x & low7) + low7) | x | low7);
-		lines += (long)(((t >> 7) * ones) >> 56);
+		for (j = 0; j < 32; j++)
+			in_block += p[i + j] == '\n';
+		lines += in_block;
 	}
 	for (; i < n; i++)
 		lines += p[i] == '\n';
