@@ -95,7 +95,8 @@ struct xmlin_schema {
 struct xmlin_ev {
 	uint64_t pos;                 /* parser's input offset when queued */
 	long line;                    /* libxml2's line: where the construct ends */
-	size_t name, ns;              /* arena offsets: local name, namespace URI */
+	const char *name, *ns;        /* local name, namespace URI: libxml2's (q_name), */
+	size_t name_at, ns_at;        /* ... or, when NULL, copies at these arena offsets */
 	size_t data, len;             /* TEXT: arena offset and length of the text;
 	                               * START: attribute pairs and their count */
 	int depth;                    /* root element = 1 */
@@ -124,6 +125,12 @@ struct xmlin {
 	long cur;                     /* the current event, or -1 */
 	char *arena;
 	size_t arena_len, arena_cap;
+	/* a text node that is whitespace so far (sax_text): its bytes end the
+	 * arena, but it is queued only when a piece that is not follows */
+	int blank_open;
+	size_t blank_data, blank_len;
+	uint64_t blank_pos;
+	long blank_line;
 	int q_nomem;                  /* our own allocation failed */
 	int done;                     /* nothing more will be parsed */
 	int failed;                   /* an error was reported */
@@ -429,18 +436,35 @@ static int tag_stag_byte(struct xmlin_src *s, unsigned char c)
 	return 0;
 }
 
-/* Line breaks in p[0, n); once per chunk, not per byte of the scan. */
+/*
+ * Line breaks in p[0, n); once per chunk, not per byte of the scan.  A
+ * line of a delivery is some 30 bytes, too short for a memchr() per line
+ * to pay: the bytes are compared in blocks of 32 of a fixed count, which
+ * compilers turn into vector compares (at most 32 in a block fit the
+ * unsigned char).
+ */
 static long tag_count_lines(const unsigned char *p, size_t n)
 {
-	const unsigned char *q = p, *end = p + n;
 	long lines = 0;
+	size_t i = 0, j;
 
-	while (q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
-		lines++;
-		q++;
+	for (; i + 32 <= n; i += 32) {
+		unsigned char in_block = 0;
+
+		for (j = 0; j < 32; j++)
+			in_block += p[i + j] == '\n';
+		lines += in_block;
 	}
+	for (; i < n; i++)
+		lines += p[i] == '\n';
 	return lines;
 }
+
+/* The bytes that end an element's name in a start tag (tag_scan): a
+ * table, as names are most of the bytes the scanner looks at one by one. */
+static const unsigned char tag_name_end[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['>'] = 1, ['/'] = 1,
+};
 
 static int tag_scan(struct xmlin_src *s, const unsigned char *p, size_t n)
 {
@@ -454,12 +478,11 @@ static int tag_scan(struct xmlin_src *s, const unsigned char *p, size_t n)
 		 * quote, an end tag up to '>' */
 		if (s->ts == TS_TEXT || s->ts == TS_VALUE || s->ts == TS_ENDTAG) {
 			unsigned char ch = s->ts == TS_TEXT ? '<' : s->ts == TS_VALUE ? s->ts_quote : '>';
+			const unsigned char *at = memchr(p + i, ch, n - i);
 
-			while (i < n && p[i] != ch)
-				i++;
-			if (i == n)
+			if (!at)
 				break;
-			i++;
+			i = (size_t)(at - p) + 1;
 			if (s->ts == TS_TEXT) {
 				s->ts = TS_LT;
 				tag_at = i - 1; /* its line is counted when needed */
@@ -517,17 +540,22 @@ static int tag_scan(struct xmlin_src *s, const unsigned char *p, size_t n)
 				s->ts_run = c == '?';
 			break;
 		case TS_STAG:
-			if (s->ts_in_elem && !tag_space(c) && c != '>' && c != '/') {
+			if (s->ts_in_elem && !tag_name_end[c]) {
 				/* the element's name, to its end in one go */
 				size_t from = i - 1, len;
 
-				while (i < n && !tag_space(p[i]) && p[i] != '>' && p[i] != '/')
+				while (i < n && !tag_name_end[p[i]])
 					i++;
 				len = i - from;
 				if (len > sizeof(s->ts_elem) - 1 - s->ts_elem_len)
 					len = sizeof(s->ts_elem) - 1 - s->ts_elem_len;
 				memcpy(s->ts_elem + s->ts_elem_len, p + from, len);
 				s->ts_elem_len += len;
+				if (i < n && p[i] == '>') {
+					/* no attributes, the common case */
+					s->ts = TS_TEXT;
+					i++;
+				}
 				break;
 			}
 			if (tag_stag_byte(s, c) < 0) {
@@ -750,6 +778,26 @@ static size_t q_str(struct xmlin *x, const xmlChar *s)
 }
 
 /*
+ * An element's local name or namespace URI for an event: *out, or else a
+ * copy at arena offset *at.  libxml2 hands over the strings of its
+ * parser's dictionary, which live as long as the parser (xmlin_free),
+ * longer than any event: those are kept as they are, not copied (two
+ * copies per tag were a tenth of the reader's time).  Anything else is
+ * copied into the arena.
+ */
+static void q_name(struct xmlin *x, const xmlChar *s, const char **out, size_t *at)
+{
+	if (!s) {
+		*out = "";
+	} else if (xmlDictOwns(x->ctxt->dict, s) == 1) {
+		*out = (const char *)s;
+	} else {
+		*out = NULL;
+		*at = q_str(x, s);
+	}
+}
+
+/*
  * An attribute value, NUL-terminated.  Without entity substitution (which
  * stays off: XXE) libxml2's SAX2 hands over a value with every character
  * and predefined entity reference decoded except '&' itself, which it
@@ -803,7 +851,7 @@ static struct xmlin_ev *q_push(struct xmlin *x, int type)
 	e->type = (unsigned char)type;
 	e->pos = q_pos(x);
 	e->line = q_line(x);
-	e->name = e->ns = Q_EMPTY;
+	e->name = e->ns = "";
 	return e;
 }
 
@@ -815,8 +863,8 @@ static int q_open_text(const struct xmlin *x)
 	return x->head + 1 == x->n_ev && x->ev[x->head].type == XMLIN_TEXT;
 }
 
-/* Empty the queue for the next chunk, but for an open text node; the
- * arena starts with "". */
+/* Empty the queue for the next chunk, but for an open text node, queued
+ * or whitespace so far (sax_text); the arena starts with "". */
 static void q_reset(struct xmlin *x)
 {
 	struct xmlin_ev keep;
@@ -836,6 +884,34 @@ static void q_reset(struct xmlin *x)
 		keep.data = 1;
 		x->ev[0] = keep;
 		x->n_ev = 1;
+	} else if (x->blank_open) {
+		/* no event can be queued beside it: it is the only text */
+		memmove(x->arena + 1, x->arena + x->blank_data, x->blank_len);
+		x->arena_len = 1 + x->blank_len;
+		x->blank_data = 1;
+	}
+}
+
+/* As libxml2's xmlIsBlankNode: space, tab, CR and LF only. */
+static int is_blank(const xmlChar *ch, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++)
+		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * A tag ends the text before it: whitespace only, it is no node at all
+ * (xmlin_read would skip it), and its bytes, the last in the arena, go.
+ */
+static void blank_drop(struct xmlin *x)
+{
+	if (x->blank_open) {
+		x->arena_len = x->blank_data;
+		x->blank_open = 0;
 	}
 }
 
@@ -962,6 +1038,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 	(void)nb_defaulted;
 	if (x->err_set || x->q_nomem)
 		return;
+	blank_drop(x);
 	if (++x->depth == 1) {
 		/* formats.md "Common rules": UTF-8 only.  The declaration is
 		 * read by now; libxml2 keeps a UTF-8 one in ctxt->encoding and
@@ -982,8 +1059,8 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 		return;
 	e->depth = x->depth;
 	x->start_line[x->depth] = e->line;
-	e->name = q_str(x, localname);
-	e->ns = q_str(x, uri);
+	q_name(x, localname, &e->name, &e->name_at);
+	q_name(x, uri, &e->ns, &e->ns_at);
 	/* Attributes without a namespace, as "name\0value\0" pairs;
 	 * libxml2 gives (localname, prefix, URI, value, end) per attribute,
 	 * the value decoded (character and predefined entity references). */
@@ -1015,6 +1092,7 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)prefix;
 	if (x->err_set || x->q_nomem)
 		return;
+	blank_drop(x);
 	if (x->empty_depth == x->depth) {
 		x->empty_depth = 0;
 	} else if ((e = q_push(x, XMLIN_END)) != NULL) {
@@ -1022,40 +1100,61 @@ static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		 * a problem found at the end of a record names where it starts. */
 		e->line = x->start_line[x->depth];
 		e->depth = x->depth;
-		e->name = q_str(x, localname);
-		e->ns = q_str(x, uri);
+		q_name(x, localname, &e->name, &e->name_at);
+		q_name(x, uri, &e->ns, &e->ns_at);
 	}
 	x->depth--;
 }
 
-/* Text and CDATA.  libxml2 hands text over in pieces (at buffer ends,
- * references, comments); the pieces between two elements are one node. */
+/*
+ * Text and CDATA.  libxml2 hands text over in pieces (at buffer ends,
+ * references, comments); the pieces between two elements are one node.
+ * Most text of a delivery is the indentation between tags: while a node
+ * is whitespace only it is kept aside (blank_*), and queued, whole, with
+ * the place where it began, only when a piece that is not comes.
+ */
 static void sax_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct xmlin *x = ctx;
-	struct xmlin_ev *e;
-	int i;
+	struct xmlin_ev *e = NULL;
+	size_t have;
 
 	if (x->err_set || x->q_nomem || len <= 0)
 		return;
-	if (x->n_ev && x->ev[x->n_ev - 1].type == XMLIN_TEXT) {
+	if (x->n_ev && x->ev[x->n_ev - 1].type == XMLIN_TEXT)
 		e = &x->ev[x->n_ev - 1];
-	} else {
-		if (!(e = q_push(x, XMLIN_TEXT)))
-			return;
-		e->depth = x->depth + 1;
-		e->data = x->arena_len;
-		e->blank = 1;
-	}
-	if (e->len + (size_t)len > x->lim.max_text) {
+	have = e ? e->len : x->blank_open ? x->blank_len : 0;
+	if (have + (size_t)len > x->lim.max_text) {
 		sax_refuse(x, "een tekst is langer dan %zu KiB (max_tekst_kb)",
 			   x->lim.max_text / 1024);
 		return;
 	}
-	/* As libxml2's xmlIsBlankNode: space, tab, CR and LF only. */
-	for (i = 0; e->blank && i < len; i++)
-		if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r')
-			e->blank = 0;
+	if (!e && is_blank(ch, len)) {
+		if (!x->blank_open) {
+			x->blank_open = 1;
+			x->blank_data = x->arena_len;
+			x->blank_len = 0;
+			x->blank_pos = q_pos(x);
+			x->blank_line = q_line(x);
+		}
+		if (q_put(x, ch, (size_t)len) != Q_NONE)
+			x->blank_len += (size_t)len;
+		return;
+	}
+	if (!e) {
+		if (!(e = q_push(x, XMLIN_TEXT)))
+			return;
+		e->depth = x->depth + 1;
+		e->data = x->arena_len;
+		if (x->blank_open) {
+			/* the whitespace it began with is its start */
+			e->pos = x->blank_pos;
+			e->line = x->blank_line;
+			e->data = x->blank_data;
+			e->len = x->blank_len;
+			x->blank_open = 0;
+		}
+	}
 	if (q_put(x, ch, (size_t)len) != Q_NONE)
 		e->len += (size_t)len;
 }
@@ -1351,14 +1450,14 @@ const char *xmlin_name(const struct xmlin *x)
 {
 	const struct xmlin_ev *e = cur_ev(x);
 
-	return e ? x->arena + e->name : "";
+	return !e ? "" : e->name ? e->name : x->arena + e->name_at;
 }
 
 const char *xmlin_ns(const struct xmlin *x)
 {
 	const struct xmlin_ev *e = cur_ev(x);
 
-	return e ? x->arena + e->ns : "";
+	return !e ? "" : e->ns ? e->ns : x->arena + e->ns_at;
 }
 
 uint64_t xmlin_bytes_read(const struct xmlin *x)

@@ -104,7 +104,7 @@ struct ingest {
 	struct entry *e;
 	sqlite3_int64 levering;
 	struct snapshot *snap;
-	sqlite3_stmt *ins, *find, *person, *gegeven, *link;
+	sqlite3_stmt *ins, *find, *person, *gegeven, *link, *late;
 	struct bankpost_sorter *sorter;  /* a statement: which entries are ours */
 	long entries;                /* a statement: every entry, ours or not */
 	int camt_ours;               /* the statement being read is the debtor account's */
@@ -898,6 +898,8 @@ static int on_polis_header(void *ctx, const struct levering_header *h, struct br
 				" ON CONFLICT (opgave_id) DO NOTHING", err)) < 0)
 		return rc;
 	if ((rc = store_prepare(g->in->st, &g->find, "SELECT id FROM inkomen WHERE opgave_id = ?1", err)) < 0 ||
+	    (rc = store_prepare(g->in->st, &g->late, "SELECT 1 FROM inkomen WHERE vervangt = ?1"
+				" AND vervangt_inkomen IS NULL LIMIT 1", err)) < 0 ||
 	    (rc = store_prepare(g->in->st, &g->link, "UPDATE inkomen SET vervangt_inkomen = ?2,"
 				" vervangt_onbekend = 0 WHERE vervangt = ?1 AND vervangt_inkomen IS NULL", err)) < 0)
 		return rc;
@@ -907,6 +909,31 @@ static int on_polis_header(void *ctx, const struct levering_header *h, struct br
 static int on_polis_record(void *ctx, const struct polis_record *r, struct br_error *err)
 {
 	return feed_push(ctx, r, err);
+}
+
+/*
+ * formats.md §2: an original that arrives after its correction or
+ * withdrawal is linked to it now (what counts is decided by the whole
+ * chain, settle_store.c, whatever the order of arrival).  Such a late
+ * original is rare, and the UPDATE costs SQLite a temporary table per
+ * execution (it changes a column with a foreign key to its own table):
+ * an index probe first decides whether there is anything to link.
+ */
+static int link_late_original(struct ingest *g, const char *opgave_id, sqlite3_int64 id,
+			      struct br_error *err)
+{
+	int rc;
+
+	store_bind_borrowed(g->late, 1, opgave_id, 0);
+	rc = sqlite3_step(g->late);
+	sqlite3_reset(g->late);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_fail(g->in->st, rc, "looking for a late original's correction", err);
+	store_bind_borrowed(g->link, 1, opgave_id, 0);
+	sqlite3_bind_int64(g->link, 2, id);
+	return store_step_done(g->in->st, g->link, "linking a late original to its correction", err);
 }
 
 /* In the store thread. */
@@ -959,12 +986,8 @@ static int store_polis_record(struct ingest *g, const void *rec, struct br_error
 		return store_fail(g->in->st, rc, "storing an income record", err);
 	if (sqlite3_changes(store_db(g->in->st)) == 0)
 		return explain_duplicate(g, "inkomen", "opgave_id", "OpgaveId", r->opgave_id, r->line, err);
-	/* formats.md §2: an original that arrives after its correction or
-	 * withdrawal is linked to it now (what counts is decided by the whole
-	 * chain, settle_store.c, whatever the order of arrival) */
-	sqlite3_bind_text(g->link, 1, r->opgave_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(g->link, 2, sqlite3_last_insert_rowid(store_db(g->in->st)));
-	if ((rc = store_step_done(g->in->st, g->link, "linking a late original to its correction", err)) < 0)
+	if ((rc = link_late_original(g, r->opgave_id, sqlite3_last_insert_rowid(store_db(g->in->st)),
+				     err)) < 0)
 		return rc;
 	return count_record(g, r->bsn, err);
 }
@@ -1338,6 +1361,7 @@ static void ingest_release(struct ingest *g)
 	sqlite3_finalize(g->person);
 	sqlite3_finalize(g->gegeven);
 	sqlite3_finalize(g->link);
+	sqlite3_finalize(g->late);
 	bankpost_sorter_free(g->sorter);
 	ring_release(&g->ring);
 	memset(g, 0, sizeof(*g));

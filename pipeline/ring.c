@@ -81,11 +81,25 @@ int ring_running(const struct ring *r)
 	return r->running;
 }
 
-int ring_push(struct ring *r, const void *rec)
+/* With the lock held: count the records filled since the last call. */
+static void ring_publish(struct ring *r)
 {
-	unsigned tail;
+	r->count += r->unpublished;
+	r->unpublished = 0;
+	if (r->consumer_waits && (r->count >= RING_BATCH || r->done))
+		pthread_cond_signal(&r->filled);
+}
+
+/*
+ * Hand over what was filled and claim up to a batch of free slots,
+ * waiting while there are none: 0, or -1 when the consumer has failed.
+ */
+static int ring_claim(struct ring *r)
+{
+	unsigned free_slots;
 
 	pthread_mutex_lock(&r->mu);
+	ring_publish(r);
 	while (r->count == RING_SLOTS && !r->stop) {
 		r->producer_waits = 1;
 		pthread_cond_wait(&r->drained, &r->mu);
@@ -95,15 +109,22 @@ int ring_push(struct ring *r, const void *rec)
 		pthread_mutex_unlock(&r->mu);
 		return -1;
 	}
-	tail = (r->head + r->count) % RING_SLOTS;
+	free_slots = RING_SLOTS - r->count;
+	r->claimed = free_slots < RING_BATCH ? free_slots : RING_BATCH;
+	r->tail = (r->head + r->count) % RING_SLOTS;
 	pthread_mutex_unlock(&r->mu);
-	/* A free slot is the producer's until it is counted below. */
-	r->copy(r->slots + (size_t)tail * r->size, rec);
-	pthread_mutex_lock(&r->mu);
-	r->count++;
-	if (r->consumer_waits && r->count >= RING_BATCH)
-		pthread_cond_signal(&r->filled);
-	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+int ring_push(struct ring *r, const void *rec)
+{
+	if (r->claimed == 0 && ring_claim(r) < 0)
+		return -1;
+	/* A claimed slot is the producer's until it is counted (ring_publish). */
+	r->copy(r->slots + (size_t)r->tail * r->size, rec);
+	r->tail = (r->tail + 1) % RING_SLOTS;
+	r->claimed--;
+	r->unpublished++;
 	return 0;
 }
 
@@ -113,6 +134,7 @@ int ring_finish(struct ring *r, int rc, struct br_error *err)
 		return rc;
 	pthread_mutex_lock(&r->mu);
 	r->done = 1;
+	ring_publish(r);
 	pthread_cond_signal(&r->filled);
 	pthread_mutex_unlock(&r->mu);
 	pthread_join(r->thread, NULL);

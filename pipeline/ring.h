@@ -6,8 +6,13 @@
  * Intake uses it to parse on one core and store on the other (intake.c,
  * "the store thread"): the parser's record handler copies each record
  * into a slot; the consumer takes them out in order, in batches, and
- * hands each to `consume`.  The first consumer error stops the ring:
- * ring_push then refuses, and ring_finish returns that error.
+ * hands each to `consume`.  Both sides take the lock once per batch of
+ * RING_BATCH records, not per record: the producer claims free slots a
+ * batch at a time, fills them without the lock and hands them over when
+ * the batch is full (or at ring_finish).  The first consumer error stops
+ * the ring: ring_push then refuses (at the latest when the producer next
+ * claims slots, within RING_BATCH records), and ring_finish returns that
+ * error.
  *
  * Ownership: the caller owns `struct ring` (zeroed before ring_start);
  * the slots are the ring's until ring_release.  `ctx` is borrowed for
@@ -35,6 +40,10 @@ struct ring {
 	int (*consume)(void *ctx, const void *rec, struct br_error *err);
 	void *ctx;
 	unsigned head, count;        /* slots [head, head + count) hold records */
+	/* the producer's own, without the lock: slots it claimed and not
+	 * yet filled, and those it filled and not yet counted (they follow
+	 * [head, head + count)) */
+	unsigned claimed, unpublished, tail;
 	int consumer_waits, producer_waits;
 	int done;                    /* the producer handed over its last record */
 	int stop;                    /* the consumer failed: take no more */

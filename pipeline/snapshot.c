@@ -86,6 +86,9 @@ struct snapshot {
 	char by[LEVERING_ID_MAX + 16]; /* "register <leveringId>", who set or lifted a hold */
 	struct snapshot_result res;
 	EVP_MD_CTX *md;            /* reused for every dossier's hash */
+	EVP_MD *sha256;            /* fetched once: EVP_sha256() looks the
+	                            * algorithm up again at every init, which
+	                            * cost more than hashing a dossier */
 	char canon[CANON_MAX];
 	size_t canon_len;
 	int canon_overflow;
@@ -293,7 +296,8 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 	date_format(s->peil, hdr->peildatum);
 	date_format(s->vanaf, month_first_day(month_of(hdr->peildatum)));
 	timestamp_format(ts, hdr->aanmaakdatum);
-	if (!(s->md = EVP_MD_CTX_new())) {
+	if (!(s->md = EVP_MD_CTX_new()) || !(s->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL))) {
+		ERR_clear_error();
 		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 		goto out;
 	}
@@ -384,6 +388,7 @@ void snapshot_free(struct snapshot *s)
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
 	EVP_MD_CTX_free(s->md);
+	EVP_MD_free(s->sha256);
 	free(s);
 }
 
@@ -699,7 +704,7 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	 * register's fault: BR_ENOMEM, which intake treats as a failure of the
 	 * machinery and leaves the file in the inbox; BR_EINTERNAL would
 	 * quarantine a good file. */
-	if (EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1 ||
+	if (EVP_DigestInit_ex(s->md, s->sha256, NULL) != 1 ||
 	    EVP_DigestUpdate(s->md, s->canon, s->canon_len) != 1 ||
 	    EVP_DigestFinal_ex(s->md, hash, &hash_len) != 1) {
 		ERR_clear_error();

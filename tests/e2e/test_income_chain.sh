@@ -60,6 +60,12 @@ for kind in C W; do
 			delivery "$kind$order-$seq" "$seq" "$r" >"$home/inbox/chain-$seq.xml"
 			"$BR" --home "$home" ingest >/dev/null 2>"$tmp/err" || fail "$kind $order: ingest $seq: $(cat "$tmp/err")"
 		done
+		# formats.md §2: each correction is linked to the record it replaces,
+		# also when that record arrived after it
+		links=$(sqlite3 "$home/betaalrun.db" "SELECT count(*) FROM inkomen c JOIN inkomen o
+			ON o.opgave_id = c.vervangt WHERE c.opgave_id LIKE 'CH-$kind$order-%'
+			AND c.vervangt_inkomen = o.id AND c.vervangt_onbekend = 0")
+		[ "$links" = 2 ] || fail "$kind delivered in order ${order//X/$kind}: $links of 2 corrections linked to what they replace"
 		"$BR" --home "$home" dossier "$nr" --month 2026-11 >"$tmp/spec.txt" 2>"$tmp/err" || fail "dossier: $(cat "$tmp/err")"
 		want=$(expect "$([ "$kind" = C ] && echo 25000 || echo 0)")
 		grep -q "Uitbetaald aan u *€ $want" "$tmp/spec.txt" \
@@ -67,4 +73,4 @@ for kind in C W; do
 		n=$((n + 1))
 	done
 done
-ok "$n orders of original, correction and correction/withdrawal: only the end of the chain counts"
+ok "$n orders of original, correction and correction/withdrawal: linked, and only the end of the chain counts"

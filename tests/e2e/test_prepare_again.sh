@@ -43,7 +43,9 @@ r3=$(prepare); p3=$(pages)
 [ "$(rows "$r3")" = "$a1 $d1 $b1 $k1" ] || fail "the third run stored $(rows "$r3"), the first $a1 $d1 $b1 $k1"
 [ "$(count "$home" "SELECT count(*) FROM afrekening")" = "$a1" ] || fail "afrekening holds more than one run's settlements"
 # the freed pages are used again: no growth beyond SQLite's page slack
-[ "$p3" -le $((p1 + p1 / 100)) ] && [ "$p2" -le $((p1 + p1 / 100)) ] \
+# (a few pages where B-trees split differently the second time: with
+# 16 KiB pages that is 1%; a run's rows kept would add almost half)
+[ "$p3" -le $((p1 + p1 / 50)) ] && [ "$p2" -le $((p1 + p1 / 50)) ] \
 	|| fail "the store grew over three preparations: $p1, $p2, $p3 pages"
 ok "three preparations of one month: the superseded two keep their run row and hash, no rows; $p1, $p2, $p3 pages"
 

@@ -2,8 +2,9 @@
 # Progress on a terminal (issue 13): ingest and prepare show one updating
 # line on stderr — done/total, rate, time left, rewritten with '\r' — when
 # stderr is a terminal (`script` gives them one), and print nothing extra
-# when it is not.  20,000 brgen dossiers, so that both take long enough to
-# show a line (the first after a quarter of a second).
+# when it is not.  The first line comes after a quarter of a second: the
+# run prepares 20,000 brgen dossiers, the ingest on a terminal reads a
+# register of 100,000 (one of 20,000 is read in less than that).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
@@ -16,6 +17,9 @@ openssl req -newkey rsa:2048 -nodes -keyout "$tmp/p.key" -out "$tmp/p.csr" -subj
 openssl x509 -req -in "$tmp/p.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial -out "$tmp/p.pem" -days 30 >/dev/null 2>&1
 cat "$tmp/p.key" "$tmp/p.pem" >"$tmp/prep.pem"
 "$BRGEN" --seed 3 --dossiers 20000 --peildatum 2026-10-27 --out "$tmp/drop" >/dev/null
+"$BRGEN" --seed 4 --dossiers 100000 --peildatum 2026-10-27 --out "$tmp/bigdrop" >/dev/null
+"$BR" --home "$tmp/big" init >/dev/null
+cp "$tmp/bigdrop/register.xml" "$tmp/big/inbox/"
 for h in tty plain; do
 	"$BR" --home "$tmp/$h" init >/dev/null
 	sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^bic *=.*/bic = ABNANL2A/' \
@@ -36,14 +40,15 @@ grep -q '^ingelezen 3, ' "$tmp/i.out" || fail "ingest did not print its summary:
 ok "not a terminal: ingest and run print no progress"
 
 # a terminal (script allocates one); its output is the typescript
-script -qec "$BR --home $tmp/tty ingest" "$tmp/i.ts" >/dev/null 2>&1 || fail "ingest on a terminal: $(tail -5 "$tmp/i.ts")"
+script -qec "$BR --home $tmp/big ingest" "$tmp/i.ts" >/dev/null 2>&1 || fail "ingest on a terminal: $(tail -5 "$tmp/i.ts")"
+"$BR" --home "$tmp/tty" ingest >/dev/null 2>&1 || fail "ingest"
 t0=$(date +%s%N)
 script -qec "$BR --home $tmp/tty $run 3</dev/null" "$tmp/r.ts" >/dev/null 2>&1 || fail "run on a terminal: $(tail -5 "$tmp/r.ts")"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 # one line per update, as the terminal received them
 tr '\r' '\n' <"$tmp/i.ts" | grep -a '^register.xml: ' >"$tmp/i.lines" || fail "no progress line for register.xml: $(head -c 400 "$tmp/i.ts")"
 tr '\r' '\n' <"$tmp/r.ts" | grep -a '^voorbereiden: ' >"$tmp/r.lines" || fail "no progress line for the run: $(head -c 400 "$tmp/r.ts")"
-mb=$(( $(stat -c %s "$tmp/drop/register.xml") >> 20 ))
+mb=$(( $(stat -c %s "$tmp/bigdrop/register.xml") >> 20 ))
 grep -Eaq "^register.xml: [0-9]+/$mb MB \([0-9]+%\), [0-9]+ MB/s, nog [0-9]+ s" "$tmp/i.lines" \
 	|| fail "ingest's line does not say done/total, rate and time left: $(head -2 "$tmp/i.lines")"
 grep -Eaq "^voorbereiden: [0-9]+/20000 dossiers \([0-9]+%\), [0-9]+ dossiers/s, nog [0-9]+ s" "$tmp/r.lines" \

@@ -1214,6 +1214,38 @@ static void test_ns_attr_caps(void **state)
 	free(d.p);
 }
 
+/* The line of a refused start tag far into the file: the scanner counts
+ * the lines of every chunk it passes, eight bytes at a time.  Lines of
+ * every length, with UTF-8 ("\xC3\x8A" holds 0x8A, which differs from
+ * '\n' only in its high bit), CR LF and empty lines; the expected line is
+ * counted here byte by byte. */
+static void test_ns_attr_line_far(void **state)
+{
+	static const char *const pieces[] = {
+		"", "x", "\xC3\x8A", "ab \xC3\x8A\xC3\x8A", "\xC3\x8A\xC3\x8A\xC3\x8A yz", "abcdefg",
+		"abcdefgh \xC3\x8A", "The quick brown fox \xC3\x8A jumps", "  \t ",
+	};
+	struct doc d = { NULL, 0, 0 };
+	long line = 1;
+	size_t i;
+	int k;
+
+	(void)state;
+	doc_add(&d, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Lijst xmlns=\"%s\">\n", NS_TEST);
+	for (k = 0; k < 40000; k++)
+		doc_add(&d, "<T>%s</T>%s", pieces[k % (sizeof(pieces) / sizeof(pieces[0]))],
+			k % 5 == 0 ? "\r\n" : k % 7 == 0 ? "\n\n" : "\n");
+	doc_add(&d, "\n  ");
+	for (i = 0; i < d.len; i++)
+		line += d.p[i] == '\n';
+	doc_add(&d, "<Item");
+	for (k = 0; k <= XMLIN_MAX_ATTRS; k++)
+		doc_add(&d, " a%d=\"%d\"", k, k);
+	doc_add(&d, "/></Lijst>\n");
+	expect_tag_doc(&d, NULL, BR_EINPUT, "<Item> heeft meer dan 256 attributen", line);
+	free(d.p);
+}
+
 /* Issue #10: 100,000 declarations took 15.7 s to parse; now refused as
  * soon as the 65th is seen, before libxml2 sees the tag.  The same for
  * attributes, which libxml2 takes longer over still. */
@@ -1380,6 +1412,7 @@ int main(void)
 		cmocka_unit_test(test_not_well_formed),
 		cmocka_unit_test(test_attr),
 		cmocka_unit_test(test_ns_attr_caps),
+		cmocka_unit_test(test_ns_attr_line_far),
 		cmocka_unit_test(test_ns_attr_bomb),
 		cmocka_unit_test(test_ns_attr_not_counted),
 		cmocka_unit_test(test_alloc_failure),
