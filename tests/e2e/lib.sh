@@ -79,3 +79,21 @@ chromium_measure() {
 	chromium --headless --no-sandbox --disable-gpu --window-size=1280,800 --dump-dom "file://$copy" \
 		>"$out" 2>"$out.log" || { echo "chromium failed: $(tail -3 "$out.log")" >&2; return 1; }
 }
+
+# generated_home DIR SEED DOSSIERS: a home DIR/home with a throwaway CA
+# (DIR/ca.pem, its trust) and a preparer's key (DIR/prep.pem), configured
+# for startmaand 2026-10, holding the brgen drop of DOSSIERS dossiers
+# (DIR/drop, seed SEED, peildatum 2026-10-27), ingested.
+generated_home() {
+	local d=$1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 30 -subj "/CN=Test CA" >/dev/null 2>&1
+	openssl req -newkey rsa:2048 -nodes -keyout "$d/p.key" -out "$d/p.csr" -subj "/CN=Preparer" >/dev/null 2>&1
+	openssl x509 -req -in "$d/p.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -out "$d/p.pem" -days 30 >/dev/null 2>&1
+	cat "$d/p.key" "$d/p.pem" >"$d/prep.pem"
+	"$BRGEN" --seed "$2" --dossiers "$3" --peildatum 2026-10-27 --out "$d/drop" >/dev/null
+	"$BR" --home "$d/home" init >/dev/null
+	sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^bic *=.*/bic = ABNANL2A/' \
+		-e 's/^startmaand *=.*/startmaand = 2026-10/' -e "s|^vertrouwen *=.*|vertrouwen = $d/ca.pem|" "$d/home/betaalrun.conf"
+	cp "$d"/drop/* "$d/home/inbox/"
+	"$BR" --home "$d/home" ingest >/dev/null 2>&1 || fail "ingest of the generated drop"
+}

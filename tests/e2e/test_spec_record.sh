@@ -13,16 +13,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 home=$tmp/home
 export BETAALRUN_NOW=2026-11-20T09:00:00
 
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ca.key" -out "$tmp/ca.pem" -days 30 -subj "/CN=Test CA" >/dev/null 2>&1
-openssl req -newkey rsa:2048 -nodes -keyout "$tmp/p.key" -out "$tmp/p.csr" -subj "/CN=Preparer" >/dev/null 2>&1
-openssl x509 -req -in "$tmp/p.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial -out "$tmp/p.pem" -days 30 >/dev/null 2>&1
-cat "$tmp/p.key" "$tmp/p.pem" >"$tmp/prep.pem"
-"$BRGEN" --seed 11 --dossiers 400 --peildatum 2026-10-27 --out "$tmp/drop" >/dev/null
-"$BR" --home "$home" init >/dev/null
-sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^bic *=.*/bic = ABNANL2A/' \
-	-e 's/^startmaand *=.*/startmaand = 2026-10/' -e "s|^vertrouwen *=.*|vertrouwen = $tmp/ca.pem|" "$home/betaalrun.conf"
-cp "$tmp"/drop/* "$home/inbox/"
-"$BR" --home "$home" ingest >/dev/null 2>&1 || fail "ingest"
+generated_home "$tmp" 11 400
 prepare() { "$BR" --home "$home" run --month 2026-11 --key "$tmp/prep.pem" --pass-fd 3 3</dev/null | sed -n 1p; }
 
 # every 8th dossier of the run (a process each), rendered from the store,
