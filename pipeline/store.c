@@ -712,6 +712,19 @@ static const char *const migration_10[] = {
 	NULL
 };
 
+/*
+ * Migration 11 (issue 13): the ledger's index by dossier and month goes.
+ * Every read of bookings per dossier has its own partial index (migration
+ * 10) and the released totals per month are the grootboek's; this index
+ * only cost: one entry per booking (about 35 bytes) and, once the ledger
+ * holds years of runs, a different page for every dossier a run books,
+ * each written to the WAL again.
+ */
+static const char *const migration_11[] = {
+	"DROP INDEX boeking_dossier;\n",
+	NULL
+};
+
 static const struct migration migrations[] = {
 	{ migration_1, NULL },
 	{ migration_2, NULL },
@@ -723,6 +736,7 @@ static const struct migration migrations[] = {
 	{ migration_8, NULL },
 	{ migration_9, NULL },
 	{ migration_10, NULL },
+	{ migration_11, NULL },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

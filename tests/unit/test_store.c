@@ -262,9 +262,9 @@ static void test_fresh_store(void **state)
 	struct br_error err;
 
 	br_error_clear(&err);
-	assert_int_equal(store_schema_version(), 10);
+	assert_int_equal(store_schema_version(), 11);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 10);
+	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 11);
 	assert_true(longest_in_list(store_db(st)) <= 2);
 	assert_no_ephemeral_inserts(store_db(st));
 	store_close(st);
@@ -280,14 +280,14 @@ static void test_newer_store_refused(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	exec_ok(store_db(st), "PRAGMA user_version = 11");
+	exec_ok(store_db(st), "PRAGMA user_version = 12");
 	store_close(st);
 	st = NULL;
 	assert_int_equal(store_open(&st, f->db, 0, &err), BR_ECONFIG);
 	assert_null(st);
-	assert_non_null(strstr(err.msg, "schemaversie 11, nieuwer dan deze betaalrun (10)"));
+	assert_non_null(strstr(err.msg, "schemaversie 12, nieuwer dan deze betaalrun (11)"));
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 11);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 12);
 	sqlite3_close(db);
 }
 
@@ -382,7 +382,7 @@ static void test_upgrade_from_v4(void **state)
 
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 10);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 11);
 	assert_true(query_int(db, "PRAGMA schema_version") > cookie + 1);
 	assert_int_equal(query_int(db, "PRAGMA writable_schema"), 0);
 	after = dump(db, shape);
