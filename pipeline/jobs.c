@@ -141,7 +141,7 @@ static void jobs_release(struct jobs *j)
 	int i;
 
 	for (i = 0; i < Q_COUNT; i++) {
-		sqlite3_finalize(j->q[i]);
+		store_give_back(j->st, j->q[i]);
 		j->q[i] = NULL;
 	}
 }
@@ -150,7 +150,7 @@ static int jq(struct jobs *j, int which, sqlite3_stmt **out, struct br_error *er
 {
 	int rc;
 
-	if (!j->q[which] && (rc = store_prepare(j->st, &j->q[which], sql[which], err)) < 0)
+	if (!j->q[which] && (rc = store_borrow(j->st, &j->q[which], sql[which], err)) < 0)
 		return rc;
 	sqlite3_reset(j->q[which]);
 	sqlite3_clear_bindings(j->q[which]);

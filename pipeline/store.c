@@ -74,8 +74,17 @@
 
 #include "banned.h"
 
+/* Statements kept for the connection's life (store_borrow), by the
+ * address of their SQL text: a module's static strings. */
+#define STORE_CACHE_MAX 32
+
 struct store {
 	sqlite3 *db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+		int lent;
+	} cache[STORE_CACHE_MAX];
 };
 
 /*
@@ -796,6 +805,47 @@ int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql, struct b
 	return 0;
 }
 
+int store_borrow(struct store *s, sqlite3_stmt **out, const char *sql, struct br_error *err)
+{
+	int i, rc, free_slot = -1;
+
+	for (i = 0; i < STORE_CACHE_MAX; i++) {
+		if (s->cache[i].sql == sql && !s->cache[i].lent) {
+			s->cache[i].lent = 1;
+			*out = s->cache[i].st;
+			return 0;
+		}
+		if (!s->cache[i].sql && free_slot < 0)
+			free_slot = i;
+	}
+	if ((rc = store_prepare(s, out, sql, err)) < 0)
+		return rc;
+	/* lent already (a nested use) or no room: the caller's own, finalized
+	 * by store_give_back */
+	if (free_slot >= 0) {
+		s->cache[free_slot].sql = sql;
+		s->cache[free_slot].st = *out;
+		s->cache[free_slot].lent = 1;
+	}
+	return 0;
+}
+
+void store_give_back(struct store *s, sqlite3_stmt *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < STORE_CACHE_MAX; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->cache[i].lent = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 int store_bind_text(sqlite3_stmt *st, int idx, const char *text, int empty_null)
 {
 	if (!text || (empty_null && !text[0]))
@@ -1097,8 +1147,12 @@ out:
 
 void store_close(struct store *s)
 {
+	int i;
+
 	if (!s)
 		return;
+	for (i = 0; i < STORE_CACHE_MAX; i++)
+		sqlite3_finalize(s->cache[i].st);
 	if (s->db)
 		sqlite3_close_v2(s->db);
 	free(s);

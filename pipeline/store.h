@@ -51,6 +51,17 @@ void store_rollback(struct store *s);
 /* Prepare a statement; BR_EINTERNAL naming the SQL error on failure. */
 int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql, struct br_error *err);
 
+/*
+ * A statement kept by the store for the connection's life, for SQL run
+ * once per dossier or event: `sql` must be a static string (the cache is
+ * keyed by its address).  The statement is lent until store_give_back,
+ * which resets it and clears its bindings; borrowing the same SQL while it
+ * is lent prepares a private copy, which store_give_back finalizes.  All
+ * are finalized by store_close.
+ */
+int store_borrow(struct store *s, sqlite3_stmt **out, const char *sql, struct br_error *err);
+void store_give_back(struct store *s, sqlite3_stmt *st);
+
 /* Execute SQL without results. */
 int store_exec(struct store *s, const char *sql, struct br_error *err);
 

@@ -255,6 +255,38 @@ static void expect_rc(sqlite3 *db, const char *sql, int want)
 
 /* A new store is at the newest version and has no IN list of more than
  * two values, so no INSERT opens an ephemeral table. */
+/* store_borrow lends one kept statement per SQL text; a second borrow of
+ * the same text while it is lent gets a private copy; given back, the
+ * kept statement is reset, its bindings cleared, and lent again. */
+static const char borrow_sql[] = "SELECT ?1";
+
+static void test_borrowed_statements(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	struct br_error err;
+	sqlite3_stmt *a = NULL, *b = NULL, *c = NULL;
+
+	br_error_clear(&err);
+	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
+	assert_int_equal(store_borrow(st, &a, borrow_sql, &err), 0);
+	sqlite3_bind_int(a, 1, 7);
+	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+	assert_int_equal(store_borrow(st, &b, borrow_sql, &err), 0);
+	assert_ptr_not_equal(a, b);
+	store_give_back(st, b);               /* the private copy: finalized */
+	store_give_back(st, a);
+	assert_int_equal(store_borrow(st, &c, borrow_sql, &err), 0);
+	assert_ptr_equal(a, c);
+	assert_int_equal(sqlite3_step(c), SQLITE_ROW);   /* reset: steps again */
+	assert_int_equal(sqlite3_column_type(c, 0), SQLITE_NULL);   /* bindings cleared */
+	store_give_back(st, c);
+	store_give_back(st, NULL);
+	assert_int_equal(store_borrow(st, &a, "SELECT FROM nothing", &err), BR_EINTERNAL);
+	assert_null(a);
+	store_close(st);                       /* finalizes the kept one (ASan) */
+}
+
 static void test_fresh_store(void **state)
 {
 	struct fx *f = *state;
@@ -528,6 +560,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_borrowed_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_store_refused, setup, teardown),
 		cmocka_unit_test(test_rewrites_are_equivalent),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_v4, setup, teardown),
