@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
+
 #include "banned.h"
 
 #define VEC_MAX 32   /* fields of the widest element (a month) */
@@ -307,10 +309,91 @@ static void result_unvec(struct settle_result *r, const int64_t v[])
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static int enc_input(struct settle_record_buf *b, const struct settle_input *in)
+/*
+ * What a record keeps (version 2).  A month settled without a difference
+ * is only named by the specification ("Opnieuw berekend, geen verschil met
+ * wat al betaald is: ..."): the record keeps its number and nothing else.
+ * A month is kept in full when it is the run month, has a difference or a
+ * VT difference, or has a booking or an event; the income lines and
+ * vrijlating lines kept are those of kept months, the income records and
+ * ledger entries kept those the kept months name.  Without this a record
+ * grew with every month of history and a run after five years stored and
+ * rendered sixty months to name them in one line.
+ */
+struct prune {
+	unsigned char *keep;        /* per result month */
+	int *income_to;             /* per input income: its index in the record, -1 when dropped */
+	size_t n_incomes;           /* kept */
+	size_t n_months;            /* kept in full */
+};
+
+static int month_kept(const struct settle_result *r, size_t i)
+{
+	const struct settle_month *m = &r->months[i];
+	size_t j;
+
+	if (i + 1 == r->n_months || m->diff_cents || m->vt_diff_cents)
+		return 1;
+	for (j = 0; j < r->n_bookings; j++)
+		if (r->bookings[j].month == m->month)
+			return 1;
+	for (j = 0; j < r->n_events; j++)
+		if (r->events[j].month == m->month)
+			return 1;
+	return 0;
+}
+
+/* 1 when month `k` is a kept month (the months ascend: enc_check). */
+static int paid_kept(const struct prune *pr, const struct settle_result *r, int32_t k)
+{
+	size_t lo = 0, hi = r->n_months;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->months[mid].month < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->n_months && r->months[lo].month == k && pr->keep[lo];
+}
+
+static int prune_plan(struct prune *pr, const struct settle_input *in, const struct settle_result *r)
+{
+	size_t i;
+	int j;
+
+	memset(pr, 0, sizeof(*pr));
+	if (!(pr->keep = calloc(r->n_months + 1, 1)) || !(pr->income_to = malloc((in->n_incomes + 1) * sizeof(int))))
+		return -1;
+	for (i = 0; i < in->n_incomes; i++)
+		pr->income_to[i] = -1;
+	for (i = 0; i < r->n_months; i++) {
+		const struct settle_month *m = &r->months[i];
+
+		if (!(pr->keep[i] = (unsigned char)month_kept(r, i)))
+			continue;
+		pr->n_months++;
+		for (j = 0; j < m->n_lines; j++)
+			pr->income_to[r->lines[m->first_line + j].income] = 0;
+	}
+	for (i = 0; i < in->n_incomes; i++)
+		if (pr->income_to[i] == 0)
+			pr->income_to[i] = (int)pr->n_incomes++;
+	return 0;
+}
+
+static void prune_free(struct prune *pr)
+{
+	free(pr->keep);
+	free(pr->income_to);
+}
+
+static int enc_input(struct settle_record_buf *b, const struct settle_input *in, const struct prune *pr,
+		     const struct settle_result *r)
 {
 	int64_t v[VEC_MAX], prev[VEC_MAX], gprev[VEC_MAX];
-	size_t i;
+	size_t i, n;
 	int g, fail = 0;
 
 	memset(prev, 0, sizeof(prev));
@@ -328,15 +411,21 @@ static int enc_input(struct settle_record_buf *b, const struct settle_input *in)
 		}
 	}
 	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, in->n_incomes);
+	fail |= put_u(b, pr->n_incomes);
 	for (i = 0; i < in->n_incomes; i++) {
+		if (pr->income_to[i] < 0)
+			continue;
 		income_vec(v, &in->incomes[i]);
 		fail |= put_vec(b, prev, v, INCOME_N) | put_s(b, in->incomes[i].opgave_id) |
 			put_s(b, in->incomes[i].lhnr);
 	}
 	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, in->n_paid);
+	for (i = 0, n = 0; i < in->n_paid; i++)
+		n += (size_t)paid_kept(pr, r, in->paid[i].month);
+	fail |= put_u(b, n);
 	for (i = 0; i < in->n_paid; i++) {
+		if (!paid_kept(pr, r, in->paid[i].month))
+			continue;
 		paid_vec(v, &in->paid[i]);
 		fail |= put_vec(b, prev, v, PAID_N);
 	}
@@ -367,33 +456,83 @@ static int enc_input(struct settle_record_buf *b, const struct settle_input *in)
 	return fail ? -1 : 0;
 }
 
-static int enc_result(struct settle_record_buf *b, const struct settle_result *r, const struct rules *rules)
+/* The kept months in full, their lines and vrijlating renumbered as
+ * written; then the others as ranges: count, then per range the distance
+ * from the end of the one before (the first: from month 0) and its length
+ * less one. */
+static int enc_months(struct settle_record_buf *b, const struct settle_result *r, const struct prune *pr,
+		      const struct rules *rules)
 {
 	int64_t v[VEC_MAX], prev[VEC_MAX];
-	size_t i;
+	size_t i, n_ranges = 0, line = 0, vrij = 0;
+	int32_t end = 0;
 	int fail = 0;
+
+	memset(prev, 0, sizeof(prev));
+	fail |= put_u(b, pr->n_months);
+	for (i = 0; i < r->n_months; i++) {
+		struct settle_month m = r->months[i];
+
+		if (!pr->keep[i]) {
+			n_ranges += i == 0 || pr->keep[i - 1] || r->months[i - 1].month + 1 != m.month;
+			continue;
+		}
+		m.first_line = m.n_lines ? (int)line : 0;
+		m.first_vrij = m.n_vrij ? (int)vrij : 0;
+		line += (size_t)m.n_lines;
+		vrij += (size_t)m.n_vrij;
+		month_vec(v, &m, rules);
+		fail |= put_vec(b, prev, v, MONTH_N);
+	}
+	fail |= put_u(b, n_ranges);
+	for (i = 0; i < r->n_months; i++) {
+		size_t k = i;
+
+		if (pr->keep[i])
+			continue;
+		while (k + 1 < r->n_months && !pr->keep[k + 1] && r->months[k + 1].month == r->months[k].month + 1)
+			k++;
+		fail |= put_u(b, (uint64_t)(r->months[i].month - end)) | put_u(b, (uint64_t)(k - i));
+		end = r->months[k].month + 1;
+		i = k;
+	}
+	return fail;
+}
+
+static int enc_result(struct settle_record_buf *b, const struct settle_result *r, const struct prune *pr,
+		      const struct rules *rules)
+{
+	int64_t v[VEC_MAX], prev[VEC_MAX];
+	size_t i, n;
+	int j, fail = 0;
 
 	memset(prev, 0, sizeof(prev));
 	result_vec(v, r);
 	fail |= put_vec(b, prev, v, RESULT_N);
+	fail |= enc_months(b, r, pr, rules);
 	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, r->n_months);
-	for (i = 0; i < r->n_months; i++) {
-		month_vec(v, &r->months[i], rules);
-		fail |= put_vec(b, prev, v, MONTH_N);
-	}
+	for (i = 0, n = 0; i < r->n_months; i++)
+		n += pr->keep[i] ? (size_t)r->months[i].n_lines : 0;
+	fail |= put_u(b, n);
+	for (i = 0; i < r->n_months; i++)
+		for (j = 0; pr->keep[i] && j < r->months[i].n_lines; j++) {
+			struct settle_income_line l = r->lines[r->months[i].first_line + j];
+
+			l.income = pr->income_to[l.income];
+			line_vec(v, &l);
+			fail |= put_vec(b, prev, v, LINE_N);
+		}
 	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, r->n_lines);
-	for (i = 0; i < r->n_lines; i++) {
-		line_vec(v, &r->lines[i]);
-		fail |= put_vec(b, prev, v, LINE_N);
-	}
-	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, r->n_vrij);
-	for (i = 0; i < r->n_vrij; i++) {
-		vrij_vec(v, &r->vrij[i]);
-		fail |= put_vec(b, prev, v, VRIJ_N) | put_s(b, r->vrij[i].why);
-	}
+	for (i = 0, n = 0; i < r->n_months; i++)
+		n += pr->keep[i] ? (size_t)r->months[i].n_vrij : 0;
+	fail |= put_u(b, n);
+	for (i = 0; i < r->n_months; i++)
+		for (j = 0; pr->keep[i] && j < r->months[i].n_vrij; j++) {
+			const struct settle_vrij *x = &r->vrij[r->months[i].first_vrij + j];
+
+			vrij_vec(v, x);
+			fail |= put_vec(b, prev, v, VRIJ_N) | put_s(b, x->why);
+		}
 	memset(prev, 0, sizeof(prev));
 	fail |= put_u(b, r->n_bookings);
 	for (i = 0; i < r->n_bookings; i++) {
@@ -424,10 +563,21 @@ static int enc_check(const struct settle_input *in, const struct settle_result *
 	    r->n_vrij > SETTLE_RECORD_ARRAY_MAX || r->n_bookings > SETTLE_RECORD_ARRAY_MAX ||
 	    r->n_events > SETTLE_RECORD_ARRAY_MAX)
 		return br_error_set(err, BR_EINTERNAL, "een afrekening te groot om vast te leggen");
-	for (i = 0; i < r->n_months; i++)
-		if (r->months[i].rules && (r->months[i].rules < rules->sets ||
-					   r->months[i].rules >= rules->sets + rules->n_sets))
+	for (i = 0; i < r->n_months; i++) {
+		const struct settle_month *m = &r->months[i];
+		int j;
+
+		if (m->rules && (m->rules < rules->sets || m->rules >= rules->sets + rules->n_sets))
 			return br_error_set(err, BR_EINTERNAL, "de regels van een afgerekende maand zijn niet die van de run");
+		if ((i > 0 && m->month <= r->months[i - 1].month) || m->month < 0 ||
+		    m->first_line < 0 || m->n_lines < 0 || (size_t)m->first_line + (size_t)m->n_lines > r->n_lines ||
+		    m->first_vrij < 0 || m->n_vrij < 0 || (size_t)m->first_vrij + (size_t)m->n_vrij > r->n_vrij)
+			return br_error_set(err, BR_EINTERNAL, "de maanden van een afrekening zijn misvormd");
+		for (j = 0; j < m->n_lines; j++)
+			if (r->lines[m->first_line + j].income < 0 ||
+			    (size_t)r->lines[m->first_line + j].income >= in->n_incomes)
+				return br_error_set(err, BR_EINTERNAL, "een inkomensregel noemt geen opgave");
+	}
 	return 0;
 }
 
@@ -437,18 +587,24 @@ int settle_record_encode(struct settle_record_buf *b, const struct settle_settin
 			 struct br_error *err)
 {
 	int64_t v[VEC_MAX], prev[VEC_MAX];
+	struct prune pr;
 	size_t i;
 	int fail;
 
 	if ((fail = enc_check(in, res, rules, facts, err)) < 0)
 		return fail;
+	if (prune_plan(&pr, in, res) < 0) {
+		prune_free(&pr);
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het vastleggen van een afrekening");
+	}
 	b->len = 0;
 	memset(prev, 0, sizeof(prev));
 	set_vec(v, set);
 	fail = put_u(b, SETTLE_RECORD_VERSION) | put_vec(b, prev, v, SET_N) | put_u(b, facts->n);
 	for (i = 0; i < facts->n; i++)
 		fail |= put_s(b, facts->s[i]);
-	fail |= enc_input(b, in) | enc_result(b, res, rules);
+	fail |= enc_input(b, in, &pr, res) | enc_result(b, res, &pr, rules);
+	prune_free(&pr);
 	if (fail)
 		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het vastleggen van een afrekening");
 	return 0;
@@ -641,7 +797,76 @@ static void dec_input(struct rd *r, struct settle_record *o, int *nomem)
 	in->n_buffer_grants = r->bad ? 0 : n;
 }
 
-static void dec_result(struct rd *r, struct settle_record *o, const struct rules *rules, int *nomem)
+/* A month settled without a difference (version 2): its number and its
+ * length (a month has days, whatever else it lost). */
+static void skeleton(struct settle_month *m, int32_t month)
+{
+	memset(m, 0, sizeof(*m));
+	m->month = month;
+	m->days = month_days(month);
+}
+
+/* The months kept in full, then (version 2) the ranges of the others,
+ * merged in month order: every month once, ascending. */
+static void dec_months(struct rd *r, struct settle_result *res, const struct rules *rules, uint64_t version,
+		       int *nomem)
+{
+	struct settle_month *kept = NULL;
+	int64_t v[VEC_MAX];
+	uint64_t total, at = 0, len;
+	size_t i, n, n_ranges = 0, k = 0, out = 0;
+	const unsigned char *ranges;
+
+	memset(v, 0, sizeof(v));
+	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
+	kept = get_array(r, n, sizeof(*kept), nomem);
+	for (i = 0; i < n && !r->bad; i++) {
+		get_vec(r, v, MONTH_N);
+		if (v[1] < -1 || v[1] >= (int64_t)rules->n_sets)
+			r->bad = "een maand noemt regels die de run niet had";
+		else if (v[0] < 0 || v[0] > INT32_MAX || (i > 0 && v[0] <= kept[i - 1].month))
+			r->bad = "de maanden staan niet op volgorde";
+		else
+			month_unvec(&kept[i], v, rules);
+	}
+	/* first pass over the ranges: their total, within the limit */
+	total = n;
+	if (version >= 2)
+		n_ranges = get_count(r, SETTLE_RECORD_ARRAY_MAX);
+	ranges = r->p;
+	for (i = 0; i < n_ranges && !r->bad; i++) {
+		if (get_u(r) > INT32_MAX || (len = get_u(r)) >= SETTLE_RECORD_ARRAY_MAX ||
+		    (total += len + 1) > SETTLE_RECORD_ARRAY_MAX)
+			r->bad = r->bad ? r->bad : "een aantal is te groot";
+	}
+	res->months = get_array(r, (size_t)total, sizeof(*res->months), nomem);
+	r->p = r->bad ? r->p : ranges;
+	for (i = 0; i < n_ranges && !r->bad; i++) {
+		uint64_t from = at + get_u(r), last;
+
+		len = get_u(r);
+		last = from + len;
+		if (last > INT32_MAX) {
+			r->bad = "de maanden staan niet op volgorde";
+			break;
+		}
+		for (; k < n && (uint64_t)kept[k].month < from; k++)
+			res->months[out++] = kept[k];
+		if (k < n && (uint64_t)kept[k].month <= last) {
+			r->bad = "de maanden staan niet op volgorde";
+			break;
+		}
+		for (at = from; at <= last; at++)
+			skeleton(&res->months[out++], (int32_t)at);
+	}
+	for (; k < n && !r->bad; k++)
+		res->months[out++] = kept[k];
+	free(kept);
+	res->n_months = res->cap_months = r->bad ? 0 : (size_t)total;
+}
+
+static void dec_result(struct rd *r, struct settle_record *o, const struct rules *rules, uint64_t version,
+		       int *nomem)
 {
 	struct settle_result *res = &o->res;
 	int64_t v[VEC_MAX];
@@ -650,17 +875,7 @@ static void dec_result(struct rd *r, struct settle_record *o, const struct rules
 	memset(v, 0, sizeof(v));
 	get_vec(r, v, RESULT_N);
 	result_unvec(res, v);
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	res->months = get_array(r, n, sizeof(*res->months), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, MONTH_N);
-		if (v[1] < -1 || v[1] >= (int64_t)rules->n_sets)
-			r->bad = "een maand noemt regels die de run niet had";
-		else
-			month_unvec(&res->months[i], v, rules);
-	}
-	res->n_months = res->cap_months = r->bad ? 0 : n;
+	dec_months(r, res, rules, version, nomem);
 	memset(v, 0, sizeof(v));
 	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
 	res->lines = get_array(r, n, sizeof(*res->lines), nomem);
@@ -748,6 +963,7 @@ int settle_record_decode(struct settle_record *out, const void *data, size_t len
 {
 	struct rd r;
 	int64_t v[VEC_MAX];
+	uint64_t version;
 	size_t i;
 	int nomem = 0;
 
@@ -759,7 +975,8 @@ int settle_record_decode(struct settle_record *out, const void *data, size_t len
 	r.end = r.p + len;
 	r.arena = out->strings;
 	r.bad = NULL;
-	if (get_u(&r) != SETTLE_RECORD_VERSION && !r.bad)
+	version = get_u(&r);
+	if ((version < 1 || version > SETTLE_RECORD_VERSION) && !r.bad)
 		r.bad = "onbekende versie";
 	memset(v, 0, sizeof(v));
 	get_vec(&r, v, SET_N);
@@ -768,7 +985,7 @@ int settle_record_decode(struct settle_record *out, const void *data, size_t len
 	for (i = 0; i < out->facts.n && !r.bad; i++)
 		out->facts.s[i] = get_s(&r);
 	dec_input(&r, out, &nomem);
-	dec_result(&r, out, rules, &nomem);
+	dec_result(&r, out, rules, version, &nomem);
 	if (!r.bad && r.p != r.end)
 		r.bad = "er staat meer in dan een afrekening";
 	if (!r.bad)

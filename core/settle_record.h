@@ -13,15 +13,26 @@
  * (the run keeps that file's SHA-256, the store keeps its bytes), never as
  * a copy.
  *
- * Encoding (version 1; all integers LEB128 varints, signed ones zigzagged):
+ * Encoding (version 2; all integers LEB128 varints, signed ones zigzagged):
  *
- *   version       1
+ *   version       2 (1 is still read: it has no month ranges)
  *   run month, the settings (7 values)
  *   facts         count, then each as a string: the caller's own texts
  *                 (dossier number, name, ...), opaque here
  *   input         scalars, then each array as count + elements
- *   result        scalars, derden_skipped as a bit set, then each array
+ *   result        scalars, derden_skipped as a bit set, then each array;
+ *                 after the months, the ranges of months kept by number
  *   string        0 = NULL, else 1 + length, then the bytes
+ *
+ * A month settled without a difference (no difference, no VT difference,
+ * nothing booked, no event, not the run month) is what the specification
+ * only names; the record keeps its number only, in a list of ranges, and
+ * of the input only what the kept months use: their income records and
+ * ledger entries.  Decoded, such a month is all zeros but its number and
+ * its days.  So
+ * the record does not grow with the months of history, and the
+ * specification rendered from it is the one rendered from the engine's
+ * structs (property P9 in test_settle_props).
  *
  * An element of an array is a vector of integers (one per field); it is
  * written as a bit set of the fields that differ from the element before
@@ -50,7 +61,7 @@
 #include "rules.h"
 #include "settle.h"
 
-#define SETTLE_RECORD_VERSION 1
+#define SETTLE_RECORD_VERSION 2
 #define SETTLE_RECORD_FACTS_MAX 128
 #define SETTLE_RECORD_STANDS_MAX 4096
 #define SETTLE_RECORD_ARRAY_MAX 100000   /* any other array */

@@ -1970,10 +1970,130 @@ static int prop_scope(struct ctx *c, struct dossier *d, char *msg, size_t cap)
 /* ---- P9: the stored record gives back the settlement ------------------------
  * settle_record.h: what the payment run stores instead of the text.  The
  * specification rendered from the decoded record is the specification
- * rendered from the engine's own structs, byte for byte; the engine run
- * again on the decoded input and settings records the same bytes (so no
- * input field is lost, whether the writer shows it or not); and every cut
- * of the record is refused as damaged. */
+ * rendered from the engine's own structs, byte for byte; every month that
+ * carries money (a difference, a VT difference, a booking, the run month)
+ * comes back field for field with its income lines, the income records
+ * they name and its vrijlating, and any other month comes back as its
+ * number and days only; bookings, events and totals come back; the decoded record
+ * encodes to the same bytes; and every cut of the record is refused as
+ * damaged. */
+
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_income(const struct settle_income *a, const struct settle_income *b)
+{
+	return same_str(a->opgave_id, b->opgave_id) && same_str(a->lhnr, b->lhnr) &&
+	       a->person_id == b->person_id && a->persoon == b->persoon && a->soort == b->soort &&
+	       a->dat_aanv_tv == b->dat_aanv_tv && a->dat_eind_tv == b->dat_eind_tv &&
+	       a->ln_lb_ph_cents == b->ln_lb_ph_cents && a->vak_bsl_cents == b->vak_bsl_cents &&
+	       a->wrd_pr_gebr_aut_cents == b->wrd_pr_gebr_aut_cents && a->ing_lb_ph_cents == b->ing_lb_ph_cents &&
+	       a->bijdr_zvw_cents == b->bijdr_zvw_cents && a->pr_wga_whk_wn_cents == b->pr_wga_whk_wn_cents;
+}
+
+/* Every field of month `a` (the engine's, with its lines and vrijlating
+ * in `ra`/`ia`) is in month `b` (decoded); line and vrijlating positions
+ * and income indexes may differ, what they name may not. */
+static int same_month(const struct settle_month *a, const struct settle_result *ra, const struct settle_input *ia,
+		      const struct settle_month *b, const struct settle_result *rb, const struct settle_input *ib)
+{
+	int j;
+
+	if (a->month != b->month || a->rules != b->rules || a->first_day != b->first_day ||
+	    a->active_days != b->active_days || a->days != b->days || a->cat != b->cat ||
+	    a->kostendelers_a != b->kostendelers_a || a->aow != b->aow || a->base_cents != b->base_cents ||
+	    a->wkv_cents != b->wkv_cents || a->norm_cents != b->norm_cents || a->income_cents != b->income_cents ||
+	    a->arbeid_cents[0] != b->arbeid_cents[0] || a->arbeid_cents[1] != b->arbeid_cents[1] ||
+	    a->vrij_cents != b->vrij_cents || a->right_cents != b->right_cents || a->owed_cents != b->owed_cents ||
+	    a->vtres_cents != b->vtres_cents || a->paid_cents != b->paid_cents ||
+	    a->vt_paid_cents != b->vt_paid_cents || a->advanced != b->advanced || a->diff_cents != b->diff_cents ||
+	    a->vt_diff_cents != b->vt_diff_cents || a->n_lines != b->n_lines || a->n_vrij != b->n_vrij)
+		return 0;
+	for (j = 0; j < a->n_lines; j++) {
+		const struct settle_income_line *x = &ra->lines[a->first_line + j], *y = &rb->lines[b->first_line + j];
+
+		if (x->month != y->month || x->persoon != y->persoon || x->net_cents != y->net_cents ||
+		    x->net_vt_cents != y->net_vt_cents || x->counted_cents != y->counted_cents ||
+		    !same_income(&ia->incomes[x->income], &ib->incomes[y->income]))
+			return 0;
+	}
+	for (j = 0; j < a->n_vrij; j++) {
+		const struct settle_vrij *x = &ra->vrij[a->first_vrij + j], *y = &rb->vrij[b->first_vrij + j];
+
+		if (x->grant != y->grant || x->code != y->code || x->persoon != y->persoon ||
+		    x->applied != y->applied || x->candidate_cents != y->candidate_cents ||
+		    x->amount_cents != y->amount_cents || strcmp(x->why, y->why) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* A month that carries money in the engine's result `r`. */
+static int carries_money(const struct settle_result *r, size_t i)
+{
+	size_t j;
+
+	if (i + 1 == r->n_months || r->months[i].diff_cents || r->months[i].vt_diff_cents)
+		return 1;
+	for (j = 0; j < r->n_bookings; j++)
+		if (r->bookings[j].month == r->months[i].month)
+			return 1;
+	return 0;
+}
+
+/* Months of a decoded result that are more than their number. */
+static int kept_in_full(const struct settle_result *r)
+{
+	struct settle_month bare;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < r->n_months; i++) {
+		memset(&bare, 0, sizeof(bare));
+		bare.month = r->months[i].month;
+		bare.days = r->months[i].days;
+		n += memcmp(&bare, &r->months[i], sizeof(bare)) != 0;
+	}
+	return n;
+}
+
+/* The decoded result `b` keeps what the engine's `a` says (check 5). */
+static const char *record_keeps(const struct settle_result *a, const struct settle_input *ia,
+				const struct settle_result *b, const struct settle_input *ib)
+{
+	struct settle_month bare;
+	size_t i;
+
+	if (a->n_months != b->n_months || a->n_bookings != b->n_bookings || a->n_events != b->n_events ||
+	    a->client_cents != b->client_cents || a->deducted_cents != b->deducted_cents ||
+	    a->carried_cents != b->carried_cents || a->claimed_cents != b->claimed_cents ||
+	    a->additions_cents != b->additions_cents || a->vt_cents != b->vt_cents ||
+	    a->instalments_cents != b->instalments_cents || a->derden_cents != b->derden_cents ||
+	    a->buffer_cents != b->buffer_cents || a->advance_cents != b->advance_cents)
+		return "the counts or totals differ";
+	for (i = 0; i < a->n_bookings; i++)
+		if (a->bookings[i].kind != b->bookings[i].kind || a->bookings[i].month != b->bookings[i].month ||
+		    a->bookings[i].amount_cents != b->bookings[i].amount_cents || a->bookings[i].ref != b->bookings[i].ref)
+			return "a booking differs";
+	for (i = 0; i < a->n_events; i++)
+		if (a->events[i].kind != b->events[i].kind || a->events[i].month != b->events[i].month ||
+		    a->events[i].amount_cents != b->events[i].amount_cents || a->events[i].ref != b->events[i].ref)
+			return "an event differs";
+	for (i = 0; i < a->n_months; i++) {
+		if (same_month(&a->months[i], a, ia, &b->months[i], b, ib))
+			continue;
+		memset(&bare, 0, sizeof(bare));
+		bare.month = a->months[i].month;
+		bare.days = a->months[i].days;
+		if (carries_money(a, i))
+			return "a month that carries money differs";
+		if (memcmp(&bare, &b->months[i], sizeof(bare)) != 0)
+			return "a month kept by number is not its number only";
+	}
+	return NULL;
+}
 
 static char *render(const struct settle_record_facts *f, const struct settle_input *in,
 		    const struct settle_result *r, const struct settle_settings *set, size_t *len,
@@ -2009,6 +2129,7 @@ static int prop_record(struct ctx *c, struct dossier *d, char *msg, size_t cap)
 	struct settle_record_facts f;
 	struct dossier *t = &c->tmp;
 	char nummer[32], *a = NULL, *z = NULL;
+	const char *why;
 	size_t alen = 0, zlen = 0, cut;
 	int rc, tag = 0;
 
@@ -2040,14 +2161,18 @@ static int prop_record(struct ctx *c, struct dossier *d, char *msg, size_t cap)
 	a = render(&f, &t->in, &c->r1, &t->set, &alen, &c->err);
 	z = render(&rec.facts, &rec.in, &rec.res, &rec.set, &zlen, &c->err);
 	if (!a || !z || alen != zlen || memcmp(a, z, alen) != 0) {
-		tag = failf(msg, cap, 4, "P9.render: the specification from the record differs (%zu vs %zu bytes)",
-			    alen, zlen);
+		tag = failf(msg, cap, 4, "P9.render: the specification from the record differs (%zu vs %zu bytes%s%s)",
+			    alen, zlen, a && z ? "" : ": ", a && z ? "" : c->err.msg);
 		goto out;
 	}
-	if ((rc = settle_dossier(&c->r2, &rec.in, &c->rules, &rec.set, rec.res.run_month, &c->err)) < 0 ||
-	    settle_record_encode(&b2, &rec.set, &rec.in, &c->r2, &rec.facts, &c->rules, &c->err) < 0 ||
+	if ((why = record_keeps(&c->r1, &t->in, &rec.res, &rec.in))) {
+		tag = failf(msg, cap, 5, "P9.keeps: %s", why);
+		goto out;
+	}
+	stat(c, 2, "months kept by number (sum)", (long)(c->r1.n_months - (size_t)kept_in_full(&rec.res)));
+	if (settle_record_encode(&b2, &rec.set, &rec.in, &rec.res, &rec.facts, &c->rules, &c->err) < 0 ||
 	    b2.len != b1.len || memcmp(b1.p, b2.p, b1.len) != 0) {
-		tag = failf(msg, cap, 5, "P9.resettle: the decoded input settles to another record (%zu vs %zu bytes)",
+		tag = failf(msg, cap, 7, "P9.again: the decoded record encodes to other bytes (%zu vs %zu bytes)",
 			    b1.len, b2.len);
 		goto out;
 	}
@@ -2178,7 +2303,7 @@ static void test_p8_scope(void **state)
 
 static void test_p9_record(void **state)
 {
-	run_property(*state, "P9 the stored record renders and settles as the engine did", prop_record);
+	run_property(*state, "P9 the stored record renders and keeps what the engine did", prop_record);
 }
 
 int main(void)
