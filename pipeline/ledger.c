@@ -218,6 +218,10 @@ int ledger_book_input(struct ledger *l, int64_t run, int64_t dossier, const stru
 		const struct settle_booking *b = &r->bookings[i];
 		char mb[MONTH_FMT_MAX], km[40];
 
+		/* what the client is paid is the run's payment row (and its
+		 * settlement record): no settlement reads it back from here */
+		if (b->kind == BOOK_CLIENT)
+			continue;
 		sqlite3_reset(l->ins);
 		sqlite3_bind_int64(l->ins, 1, run);
 		sqlite3_bind_int64(l->ins, 2, dossier);

@@ -4,7 +4,9 @@
  * Two tables, the second kept from the first at release:
  *  - `boeking`: every booking of a released run (settle.h bookings), the
  *    audit trail: run, dossier, month it belongs to, kind, signed amount,
- *    the claim's or third party's kenmerk;
+ *    the claim's or third party's kenmerk; not the client's share
+ *    (BOOK_CLIENT), which is the run's payment row (`betaling`) and in
+ *    its settlement record, and which no settlement reads back;
  *  - `grootboek`: per dossier one row holding, per month, the sums the
  *    settlement needs — paid(k) = Σ voorschot + verschil + vordering,
  *    vtpaid(k) = Σ vakantietoeslag + vt_vordering, and whether a payment

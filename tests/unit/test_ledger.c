@@ -144,9 +144,11 @@ static void test_book_and_decode(void **state)
 	assert_int_equal(p[3].paid_cents, 133143);
 
 	assert_int_equal(store_prepare(f->st, &q, "SELECT count(*), sum(kenmerk = 'TV-1'), sum(kenmerk = 'HUUR-1'),"
-				       " sum(soort = 'vt_vordering') FROM boeking WHERE dossier = 7", &err), 0);
+				       " sum(soort = 'vt_vordering'), sum(soort = 'client') FROM boeking WHERE dossier = 7",
+				       &err), 0);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 10);
+	assert_int_equal(sqlite3_column_int(q, 0), 8);   /* ten bookings, less the two client shares */
+	assert_int_equal(sqlite3_column_int(q, 4), 0);
 	assert_int_equal(sqlite3_column_int(q, 1), 1);
 	assert_int_equal(sqlite3_column_int(q, 2), 1);
 	assert_int_equal(sqlite3_column_int(q, 3), 1);
