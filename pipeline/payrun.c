@@ -202,6 +202,7 @@ struct prep {
 	struct settle_record_buf rec; /* one dossier's settlement record (specstore.h), reused */
 	struct ring render;           /* records to the renderer thread (spec_job_render) */
 	long e2e_seq;
+	long n_paid[2];               /* payments recorded so far: to clients, to third parties */
 	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
 	struct runreport_cells cells;
@@ -370,8 +371,10 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 		     const char *bic, const char *naam, const char *omschrijving, const char *kenmerk,
 		     struct br_error *err)
 {
-	char e2e[PAIN001_ID_MAX + 1];
-	int rc;
+	/* a PmtInfId longer than PAIN001_ID_MAX is refused by the writer */
+	char e2e[PAIN001_ID_MAX + 1], pmtinf[sizeof(p->msg_id) + 24];
+	long n;
+	int derde, rc;
 
 	/* a dry run counts what it would pay (payments.md), and books nothing */
 	p->sum->tx++;
@@ -380,6 +383,12 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 		return 0;
 	/* unique for all time: the run's sequence number and a counter */
 	snprintf(e2e, sizeof(e2e), "BR%lld-%06ld", (long long)p->run, ++p->e2e_seq);
+	/* its batch in the payment file (pain001.h): clients' and third
+	 * parties' payments apart, in the order recorded, max_per_batch each */
+	derde = strcmp(soort, "DERDE") == 0;
+	n = ++p->n_paid[derde];
+	snprintf(pmtinf, sizeof(pmtinf), "%s-%c%ld", p->msg_id, derde ? 'D' : 'K',
+		 (n - 1) / p->env->cfg->max_per_batch + 1);
 	sqlite3_reset(p->ins_tx);
 	sqlite3_bind_int64(p->ins_tx, 1, p->run);
 	sqlite3_bind_int64(p->ins_tx, 2, dossier);
@@ -391,6 +400,7 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	sqlite3_bind_text(p->ins_tx, 8, naam, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(p->ins_tx, 9, omschrijving, -1, SQLITE_TRANSIENT);
 	store_bind_text(p->ins_tx, 10, kenmerk, 1);
+	sqlite3_bind_text(p->ins_tx, 11, pmtinf, -1, SQLITE_TRANSIENT);
 	if ((rc = sqlite3_step(p->ins_tx)) != SQLITE_DONE)
 		return store_fail(p->st, rc, "recording a payment", err);
 	return 0;
@@ -1005,8 +1015,8 @@ static int prep_statements(struct prep *p, struct br_error *err)
 	int rc;
 
 	if ((rc = store_prepare(p->st, &p->ins_tx, "INSERT INTO betaling (run, dossier, soort, end_to_end_id,"
-				" bedrag_cents, iban, bic, naam, omschrijving, kenmerk)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err)) < 0 ||
+				" bedrag_cents, iban, bic, naam, omschrijving, kenmerk, pmtinf_id)"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", err)) < 0 ||
 	    (rc = store_prepare(p->st, &p->ins_rd, "INSERT INTO run_dossier (run, dossier, status, reden,"
 				" client_cents, derden_cents, inhouding_cents, verrekend_cents,"
 				" toegevoegd_cents, ingehouden_cents, derden_overgeslagen)"
@@ -1114,25 +1124,6 @@ static void prep_pain_params(struct pain001_params *pp, const struct prep *p)
 	snprintf(pp->ctgy_purp, sizeof(pp->ctgy_purp), "%.4s", cfg->categorie);
 }
 
-/* The PmtInfId of every payment, as the writer groups them, for pain.002. */
-static int prep_batch_ids(struct prep *p, struct br_error *err)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if ((rc = store_prepare(p->st, &s, "UPDATE betaling SET pmtinf_id = ?2 || (CASE soort WHEN 'CLIENT'"
-				" THEN '-K' ELSE '-D' END) || ((n - 1) / ?3 + 1) FROM (SELECT id AS bid,"
-				" row_number() OVER (PARTITION BY soort ORDER BY id) AS n FROM betaling"
-				" WHERE run = ?1) WHERE id = bid", err)) < 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, p->run);
-	sqlite3_bind_text(s, 2, p->msg_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, p->env->cfg->max_per_batch);
-	rc = store_step_done(p->st, s, "recording batch ids", err);
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* The file's hashes, totals and the preparer's certificate by
  * fingerprint: release and verify check this exact certificate. */
 static int prep_record_file(struct prep *p, const struct cms_signer *who, struct br_error *err)
@@ -1172,7 +1163,7 @@ static int prep_payment_file(struct prep *p, const char *key_path, const char *p
 		return rc;
 	rc = pain001_write(path, &pp, &source, &ps, err);
 	sqlite3_finalize(ts_src.q);
-	if (rc < 0 || (rc = prep_batch_ids(p, err)) < 0)
+	if (rc < 0)
 		return rc;
 	snprintf(sig, sizeof(sig), "%s.p7s", path);
 	if ((rc = cms_sign_file(path, sig, key_path, passphrase, &who, err)) < 0 ||

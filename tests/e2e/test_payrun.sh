@@ -298,3 +298,25 @@ set -e
 [ "$rc" = 65 ] && grep -q "is verstreken" "$tmp/late.err" || fail "releasing after the execution date $exec3: exit $rc"
 [ "$(count "$tmp/v03" "SELECT status FROM run WHERE msg_id = '$run3'")" = APPROVED ] || fail "a refused release changed the run"
 ok "release after the execution date ($exec3) is refused (65)"
+
+# batches: with max_per_batch = 2 the file has several PmtInf of each kind,
+# and the store gives every payment the PmtInfId of the batch the file put
+# it in (bank feedback finds payments by it)
+mb=$tmp/batches
+"$BR" --home "$mb" init >/dev/null
+sed -i -e 's/^iban *=.*/iban = NL91ABNA0417164300/' -e 's/^bic *=.*/bic = ABNANL2A/' -e 's/^max_per_batch *=.*/max_per_batch = 2/' \
+	-e 's/^startmaand *=.*/startmaand = 2026-10/' -e "s|^vertrouwen *=.*|vertrouwen = $keys/ca.pem|" "$mb/betaalrun.conf"
+grep -q '^max_per_batch = 2$' "$mb/betaalrun.conf" || fail "could not set max_per_batch"
+cp samples/register-*.xml "$mb/inbox/"; "$BR" --home "$mb" ingest >/dev/null 2>&1
+cp samples/inkomen-*.xml* samples/signalen-*.xml "$mb/inbox/"; "$BR" --home "$mb" ingest >/dev/null 2>&1
+BETAALRUN_NOW=2026-11-20T09:00:00 BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$mb" run --month 2026-11 \
+	--key "$keys/prep.p12" >"$tmp/mb.out" 2>"$tmp/err" || fail "run with max_per_batch = 2: $(cat "$tmp/err")"
+mbrun=$(head -n1 "$tmp/mb.out")
+grep -o '<PmtInfId>[^<]*</PmtInfId>\|<EndToEndId>[^<]*</EndToEndId>' "$mb/out/2026-11/$mbrun/pain.001.xml" \
+	| sed 's/<[^>]*>//g; s/^/x /' | awk '/^x BR-/ { b = $2; next } { print b, $2 }' | sort >"$tmp/mb.file"
+count "$mb" "SELECT pmtinf_id || ' ' || end_to_end_id FROM betaling" | sort >"$tmp/mb.store"
+nb=$(cut -d' ' -f1 "$tmp/mb.file" | sort -u | wc -l)
+[ "$nb" -ge 4 ] && grep -q -- "-K1 " "$tmp/mb.file" && grep -q -- "-D1 " "$tmp/mb.file" \
+	|| fail "max_per_batch = 2 gave $nb batches: $(cut -d' ' -f1 "$tmp/mb.file" | sort | uniq -c | tr '\n' ' ')"
+diff "$tmp/mb.file" "$tmp/mb.store" >"$tmp/mb.diff" || fail "the store's PmtInfIds differ from the file's: $(head -5 "$tmp/mb.diff")"
+ok "max_per_batch = 2: $nb batches; every payment's PmtInfId in the store is its batch in the file"
