@@ -145,6 +145,9 @@ struct engine {
 	int n_births;
 	int32_t on_day;
 	int on_y, on_m, on_d;
+	/* per income record, the months it can count in: from the month of
+	 * its first day to the month of its last (record_share decides) */
+	int32_t *inc_from, *inc_to;
 };
 
 /*
@@ -391,6 +394,8 @@ static int month_income(struct engine *e, struct settle_month *m, const struct s
 		enum settle_person who;
 		int64_t share;
 
+		if (m->month < e->inc_from[i] || m->month > e->inc_to[i])
+			continue;
 		if (!record_role(rec, s, couple, &who))
 			continue;
 		if (!record_share(&share, rec, in, m->month, e->set->toerekening_dagen))
@@ -907,6 +912,7 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 	struct engine e;
 	struct steps st;
 	const struct settle_month *mm;
+	size_t i;
 	int rc;
 
 	result_reset(out);
@@ -925,7 +931,18 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		return br_error_set(err, BR_EINPUT, "er geldt geen regelset voor %s",
 				    month_format(mb, run_month));
 	}
-	if ((rc = settle_months(&e, run_month, err)) < 0)
+	/* a record counts only in the months it covers (record_share): with
+	 * years of history most records are not looked at for most months */
+	if (!(e.inc_from = malloc((in->n_incomes + 1) * 2 * sizeof(*e.inc_from))))
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
+	e.inc_to = e.inc_from + in->n_incomes + 1;
+	for (i = 0; i < in->n_incomes; i++) {
+		e.inc_from[i] = month_of(in->incomes[i].dat_aanv_tv);
+		e.inc_to[i] = month_of(in->incomes[i].dat_eind_tv);
+	}
+	rc = settle_months(&e, run_month, err);
+	free(e.inc_from);
+	if (rc < 0)
 		return rc;
 	mm = &out->months[out->n_months - 1]; /* the run month */
 	out->active_in_run = mm->active_days > 0;
