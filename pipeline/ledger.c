@@ -9,23 +9,7 @@
 
 #include "banned.h"
 
-#define REC 21
-
-static void put32(unsigned char *p, int32_t v)
-{
-	uint32_t u = (uint32_t)v;
-	int i;
-	for (i = 0; i < 4; i++)
-		p[i] = (unsigned char)(u >> (8 * i));
-}
-
-static void put64(unsigned char *p, int64_t v)
-{
-	uint64_t u = (uint64_t)v;
-	int i;
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(u >> (8 * i));
-}
+#define REC 21   /* a month in version 1 */
 
 static int32_t get32(const unsigned char *p)
 {
@@ -45,16 +29,26 @@ static int64_t get64(const unsigned char *p)
 	return (int64_t)u;
 }
 
-int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t len,
-		  struct br_error *err)
+static int misformed(size_t len, struct br_error *err)
 {
-	const unsigned char *p = blob;
+	return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek is misvormd (%zu bytes)", len);
+}
+
+static int check_order(const struct settle_paid *out, size_t i, struct br_error *err)
+{
+	if (i && out[i].month <= out[i - 1].month)
+		return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek staat niet op maandvolgorde");
+	return 0;
+}
+
+/* Version 1: 21 bytes a month, fixed (little-endian). */
+static int decode_v1(struct settle_paid *out, size_t cap, const unsigned char *p, size_t len,
+		     struct br_error *err)
+{
 	size_t n, i;
 
-	if (len == 0)
-		return 0;
-	if (p[0] != 1 || (len - 1) % REC != 0)
-		return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek is misvormd (%zu bytes)", len);
+	if ((len - 1) % REC != 0)
+		return misformed(len, err);
 	n = (len - 1) / REC;
 	if (n > cap)
 		return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek bevat %zu maanden, meer dan %zu", n, cap);
@@ -64,25 +58,102 @@ int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t 
 		out[i].paid_cents = get64(r + 4);
 		out[i].vt_paid_cents = get64(r + 12);
 		out[i].advanced = r[20] & 1;
-		if (i && out[i].month <= out[i - 1].month)
-			return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek staat niet op maandvolgorde");
+		if (out[i].month < 0)   /* a month index is a count of months since year 0 */
+			return misformed(len, err);
+		if (check_order(out, i, err) < 0)
+			return err->code;
 	}
 	return (int)n;
 }
 
-static size_t encode(unsigned char *buf, const struct settle_paid *m, size_t n)
+/* A LEB128 varint at *at; -1 when it runs past the end or past 64 bits. */
+static int get_varint(const unsigned char *p, size_t len, size_t *at, uint64_t *out)
 {
-	size_t i;
+	uint64_t v = 0;
+	int shift;
 
-	buf[0] = 1;
-	for (i = 0; i < n; i++) {
-		unsigned char *r = buf + 1 + i * REC;
-		put32(r, m[i].month);
-		put64(r + 4, m[i].paid_cents);
-		put64(r + 12, m[i].vt_paid_cents);
-		r[20] = (unsigned char)(m[i].advanced ? 1 : 0);
+	for (shift = 0; *at < len && shift < 64; shift += 7) {
+		unsigned char c = p[(*at)++];
+		if (shift == 63 && c > 1)
+			return -1;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*out = v;
+			return 0;
+		}
 	}
-	return 1 + n * REC;
+	return -1;
+}
+
+static int64_t unzig(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* Version 2: per month three varints (ledger.h). */
+static int decode_v2(struct settle_paid *out, size_t cap, const unsigned char *p, size_t len,
+		     struct br_error *err)
+{
+	size_t at = 1, n = 0;
+	uint64_t month = 0, u, paid, vt;
+
+	while (at < len) {
+		if (get_varint(p, len, &at, &u) < 0 || get_varint(p, len, &at, &paid) < 0 ||
+		    get_varint(p, len, &at, &vt) < 0 || u >> 1 > (uint64_t)INT32_MAX - month)
+			return misformed(len, err);
+		if (n == cap)
+			return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek bevat meer dan %zu maanden", cap);
+		month += u >> 1;
+		out[n].month = (int32_t)month;
+		out[n].advanced = (int)(u & 1);
+		out[n].paid_cents = unzig(paid);
+		out[n].vt_paid_cents = unzig(vt);
+		if (check_order(out, n, err) < 0)
+			return err->code;
+		n++;
+	}
+	return (int)n;
+}
+
+int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t len,
+		  struct br_error *err)
+{
+	const unsigned char *p = blob;
+
+	if (len == 0)
+		return 0;
+	if (p[0] == 1)
+		return decode_v1(out, cap, p, len, err);
+	if (p[0] == 2)
+		return decode_v2(out, cap, p, len, err);
+	return misformed(len, err);
+}
+
+static size_t put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	for (; v >= 0x80; v >>= 7)
+		p[n++] = (unsigned char)(v | 0x80);
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+size_t ledger_encode(unsigned char *buf, const struct settle_paid *m, size_t n)
+{
+	size_t i, len = 1;
+	int32_t prev = 0;
+
+	buf[0] = 2;
+	for (i = 0; i < n; i++) {
+		uint64_t d = (uint64_t)(uint32_t)(m[i].month - prev);
+
+		len += put_varint(buf + len, d << 1 | (m[i].advanced ? 1 : 0));
+		len += put_varint(buf + len, (uint64_t)m[i].paid_cents << 1 ^ (uint64_t)(m[i].paid_cents >> 63));
+		len += put_varint(buf + len, (uint64_t)m[i].vt_paid_cents << 1 ^ (uint64_t)(m[i].vt_paid_cents >> 63));
+		prev = m[i].month;
+	}
+	return len;
 }
 
 /* Add to month `month` of the sorted array (inserting it when new). */
@@ -160,7 +231,7 @@ int ledger_open(struct ledger **out, struct store *st, struct br_error *err)
 
 	*out = NULL;
 	if (!(l = calloc(1, sizeof(*l))) || !(l->m = calloc(LEDGER_MAX_MONTHS, sizeof(*l->m))) ||
-	    !(l->buf = malloc(1 + LEDGER_MAX_MONTHS * REC))) {
+	    !(l->buf = malloc(LEDGER_ENCODED_MAX(LEDGER_MAX_MONTHS)))) {
 		ledger_free(l);
 		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het boeken");
 	}
@@ -282,7 +353,7 @@ static int release_dossier(struct ledger *l, sqlite3_stmt *q, int *step, struct 
 		return store_fail(l->st, *step, "reading the run's bookings", err);
 	sqlite3_reset(l->put);
 	sqlite3_bind_int64(l->put, 1, dossier);
-	sqlite3_bind_blob(l->put, 2, l->buf, (int)encode(l->buf, l->m, n), SQLITE_STATIC);
+	sqlite3_bind_blob(l->put, 2, l->buf, (int)ledger_encode(l->buf, l->m, n), SQLITE_STATIC);
 	rc = sqlite3_step(l->put);
 	sqlite3_reset(l->put);
 	if (rc != SQLITE_DONE)
