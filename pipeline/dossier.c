@@ -62,8 +62,11 @@ static int print_history(FILE *out, struct store *st, sqlite3_int64 dossier, str
 	char a[MONEY_FMT_MAX + 8], b[MONEY_FMT_MAX + 8], c[MONEY_FMT_MAX + 8];
 	int n = 0, rc;
 
-	if ((rc = store_prepare(st, &s, "SELECT run_maand, voorschot_cents, verrekend_cents, client_cents"
-				" FROM afrekening WHERE dossier = ?1 ORDER BY run_maand, id", err)) < 0)
+	/* the settlements of released runs; a row without a run (the schema
+	 * allows it for rows from before version 9) is shown as it was */
+	if ((rc = store_prepare(st, &s, "SELECT a.run_maand, a.voorschot_cents, a.verrekend_cents, a.client_cents"
+				" FROM afrekening a LEFT JOIN run r ON r.id = a.run WHERE a.dossier = ?1"
+				" AND (a.run IS NULL OR r.status = 'RELEASED') ORDER BY a.run_maand, a.id", err)) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, dossier);
 	fprintf(out, "Geschiedenis (vrijgegeven afrekeningen):\n");

@@ -74,6 +74,10 @@ for name in rapport.html rapport-totalen.csv rapport-aangehouden.csv rapport-geb
 	[ -f "$dir/$name" ] || fail "$name missing"
 done
 [ "$(count "$home" "SELECT count(*) FROM boeking WHERE vrijgegeven IS NOT NULL")" = 0 ] || fail "bookings released before release"
+hist_nr=$(count "$home" "SELECT d.nummer FROM run_dossier rd JOIN dossier d ON d.id = rd.dossier WHERE rd.status = 'BETAALD' AND d.nummer LIKE 'PW-%' ORDER BY d.nummer LIMIT 1")
+"$BR" --home "$home" dossier "$hist_nr" --month 2026-12 >"$tmp/hist.txt" 2>/dev/null || fail "dossier $hist_nr"
+grep -A1 '^Geschiedenis (vrijgegeven afrekeningen):' "$tmp/hist.txt" | grep -q '(nog geen betaalrun vrijgegeven)' \
+	|| fail "dossier $hist_nr lists a settlement of a run not released: $(grep -A2 '^Geschiedenis' "$tmp/hist.txt")"
 # the dry run said what it would pay: the same count and total, marked as not booked
 grep -q "^transacties *$nb (proefrun: niet geboekt" "$tmp/dry.out" || fail "dry run: $(grep transacties "$tmp/dry.out"), the run $nb"
 [ "$(grep '^zou betalen' "$tmp/dry.out" | sed 's/^zou betalen *//')" = "$(grep '^totaal' "$tmp/run.out" | sed 's/^totaal *//')" ] \
@@ -117,7 +121,11 @@ BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$home" run --month 2027-01 --key "$key
 set -e
 [ "$rc" = 65 ] && grep -q "aan de beurt is 2026-12" "$tmp/err" || fail "preparing 2027-01 after November: exit $rc, $(cat "$tmp/err")"
 [ "$(count "$home" "SELECT count(*) FROM run")" = 1 ] || fail "a refused month left a run"
-ok "released to outbox/, ledger booked, the month is closed (65), a month typo refused with the month due"
+hist_paid=$(count "$home" "SELECT c.bedrag_cents FROM betaling c JOIN dossier d ON d.id = c.dossier WHERE d.nummer = '$hist_nr' AND c.soort = 'CLIENT'")
+"$BR" --home "$home" dossier "$hist_nr" --month 2026-12 >"$tmp/hist.txt" 2>/dev/null || fail "dossier $hist_nr"
+grep -A1 '^Geschiedenis (vrijgegeven afrekeningen):' "$tmp/hist.txt" | grep -q "^  2026-11: voorschot .*, uitbetaald € $(printf '%d' $((hist_paid / 100)) | sed ':a;s/\B[0-9]\{3\}\>/.&/;ta'),$(printf '%02d' $((hist_paid % 100)))$" \
+	|| fail "dossier $hist_nr does not list November as released with $hist_paid cents paid: $(grep -A2 "^Geschiedenis" "$tmp/hist.txt" | tr "\n" "|")"
+ok "released to outbox/, ledger booked, the month is closed (65), a month typo refused with the month due; dossier lists a settlement once its run is released"
 
 # specifications say what happened to the money (payments.md); the run
 # folder's bundles hold, by the index, exactly the texts rendered from the
