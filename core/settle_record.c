@@ -389,6 +389,64 @@ static void prune_free(struct prune *pr)
 	free(pr->income_to);
 }
 
+/* One element written: its vector against the one before, then its
+ * strings.  An array of them: enc_array. */
+typedef int (*put_elem_fn)(struct settle_record_buf *b, int64_t prev[], const void *e);
+
+static int put_gap(struct settle_record_buf *b, int64_t prev[], const void *e)
+{
+	int64_t v[VEC_MAX];
+	gap_vec(v, e);
+	return put_vec(b, prev, v, GAP_N);
+}
+static int put_claim(struct settle_record_buf *b, int64_t prev[], const void *e)
+{
+	const struct settle_claim *c = e;
+	int64_t v[VEC_MAX];
+	claim_vec(v, c);
+	return put_vec(b, prev, v, CLAIM_N) | put_s(b, c->kenmerk);
+}
+static int put_derde(struct settle_record_buf *b, int64_t prev[], const void *e)
+{
+	const struct settle_derde *d = e;
+	int64_t v[VEC_MAX];
+	derde_vec(v, d);
+	return put_vec(b, prev, v, DERDE_N) | put_s(b, d->kenmerk);
+}
+static int put_bgrant(struct settle_record_buf *b, int64_t prev[], const void *e)
+{
+	int64_t v[VEC_MAX];
+	bgrant_vec(v, e);
+	return put_vec(b, prev, v, BGRANT_N);
+}
+static int put_booking(struct settle_record_buf *b, int64_t prev[], const void *e)
+{
+	int64_t v[VEC_MAX];
+	booking_vec(v, e);
+	return put_vec(b, prev, v, BOOKING_N);
+}
+static int put_event(struct settle_record_buf *b, int64_t prev[], const void *e)
+{
+	int64_t v[VEC_MAX];
+	event_vec(v, e);
+	return put_vec(b, prev, v, EVENT_N);
+}
+
+/* Count, then the `n` elements of `size` bytes at `base`, each against
+ * the one before (the first against zeros). */
+static int enc_array(struct settle_record_buf *b, const void *base, size_t n, size_t size, put_elem_fn put)
+{
+	int64_t prev[VEC_MAX];
+	size_t i;
+	int fail;
+
+	memset(prev, 0, sizeof(prev));
+	fail = put_u(b, n);
+	for (i = 0; i < n; i++)
+		fail |= put(b, prev, (const unsigned char *)base + i * size);
+	return fail;
+}
+
 static int enc_input(struct settle_record_buf *b, const struct settle_input *in, const struct prune *pr,
 		     const struct settle_result *r)
 {
@@ -429,30 +487,10 @@ static int enc_input(struct settle_record_buf *b, const struct settle_input *in,
 		paid_vec(v, &in->paid[i]);
 		fail |= put_vec(b, prev, v, PAID_N);
 	}
-	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, in->n_gaps);
-	for (i = 0; i < in->n_gaps; i++) {
-		gap_vec(v, &in->gaps[i]);
-		fail |= put_vec(b, prev, v, GAP_N);
-	}
-	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, in->n_claims);
-	for (i = 0; i < in->n_claims; i++) {
-		claim_vec(v, &in->claims[i]);
-		fail |= put_vec(b, prev, v, CLAIM_N) | put_s(b, in->claims[i].kenmerk);
-	}
-	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, in->n_derden);
-	for (i = 0; i < in->n_derden; i++) {
-		derde_vec(v, &in->derden[i]);
-		fail |= put_vec(b, prev, v, DERDE_N) | put_s(b, in->derden[i].kenmerk);
-	}
-	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, in->n_buffer_grants);
-	for (i = 0; i < in->n_buffer_grants; i++) {
-		bgrant_vec(v, &in->buffer_grants[i]);
-		fail |= put_vec(b, prev, v, BGRANT_N);
-	}
+	fail |= enc_array(b, in->gaps, in->n_gaps, sizeof(*in->gaps), put_gap) |
+		enc_array(b, in->claims, in->n_claims, sizeof(*in->claims), put_claim) |
+		enc_array(b, in->derden, in->n_derden, sizeof(*in->derden), put_derde) |
+		enc_array(b, in->buffer_grants, in->n_buffer_grants, sizeof(*in->buffer_grants), put_bgrant);
 	return fail ? -1 : 0;
 }
 
@@ -533,18 +571,8 @@ static int enc_result(struct settle_record_buf *b, const struct settle_result *r
 			vrij_vec(v, x);
 			fail |= put_vec(b, prev, v, VRIJ_N) | put_s(b, x->why);
 		}
-	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, r->n_bookings);
-	for (i = 0; i < r->n_bookings; i++) {
-		booking_vec(v, &r->bookings[i]);
-		fail |= put_vec(b, prev, v, BOOKING_N);
-	}
-	memset(prev, 0, sizeof(prev));
-	fail |= put_u(b, r->n_events);
-	for (i = 0; i < r->n_events; i++) {
-		event_vec(v, &r->events[i]);
-		fail |= put_vec(b, prev, v, EVENT_N);
-	}
+	fail |= enc_array(b, r->bookings, r->n_bookings, sizeof(*r->bookings), put_booking) |
+		enc_array(b, r->events, r->n_events, sizeof(*r->events), put_event);
 	return fail ? -1 : 0;
 }
 
@@ -718,6 +746,61 @@ static void *get_array(struct rd *r, size_t n, size_t size, int *nomem)
 	return p;
 }
 
+/* One element read: its fields from the vector, then its strings.  An
+ * array of them: dec_array. */
+typedef void (*get_elem_fn)(struct rd *r, void *e, const int64_t v[]);
+
+static void get_paid(struct rd *r, void *e, const int64_t v[]) { (void)r; paid_unvec(e, v); }
+static void get_gap(struct rd *r, void *e, const int64_t v[]) { (void)r; gap_unvec(e, v); }
+static void get_bgrant(struct rd *r, void *e, const int64_t v[]) { (void)r; bgrant_unvec(e, v); }
+static void get_line(struct rd *r, void *e, const int64_t v[]) { (void)r; line_unvec(e, v); }
+static void get_booking(struct rd *r, void *e, const int64_t v[]) { (void)r; booking_unvec(e, v); }
+static void get_event(struct rd *r, void *e, const int64_t v[]) { (void)r; event_unvec(e, v); }
+static void get_income(struct rd *r, void *e, const int64_t v[])
+{
+	struct settle_income *x = e;
+	income_unvec(x, v);
+	x->opgave_id = get_s(r);
+	x->lhnr = get_s(r);
+}
+static void get_claim(struct rd *r, void *e, const int64_t v[])
+{
+	struct settle_claim *c = e;
+	claim_unvec(c, v);
+	get_s_into(r, c->kenmerk, sizeof(c->kenmerk));
+}
+static void get_derde(struct rd *r, void *e, const int64_t v[])
+{
+	struct settle_derde *d = e;
+	derde_unvec(d, v);
+	get_s_into(r, d->kenmerk, sizeof(d->kenmerk));
+}
+static void get_vrij(struct rd *r, void *e, const int64_t v[])
+{
+	struct settle_vrij *x = e;
+	vrij_unvec(x, v);
+	get_s_into(r, x->why, sizeof(x->why));
+}
+
+/* A count of at most `max`, then that many elements of `size` bytes with
+ * `n_fields` fields each: a calloc'ed array the caller owns (also when
+ * the record turns out damaged), its count in *count (0 when damaged). */
+static void *dec_array(struct rd *r, size_t max, size_t size, int n_fields, get_elem_fn get, size_t *count,
+		       int *nomem)
+{
+	int64_t v[VEC_MAX];
+	size_t i, n = get_count(r, max);
+	unsigned char *a = get_array(r, n, size, nomem);
+
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < n && !r->bad; i++) {
+		get_vec(r, v, n_fields);
+		get(r, a + i * size, v);
+	}
+	*count = r->bad ? 0 : n;
+	return a;
+}
+
 static void dec_input(struct rd *r, struct settle_record *o, int *nomem)
 {
 	struct settle_input *in = &o->in;
@@ -743,58 +826,18 @@ static void dec_input(struct rd *r, struct settle_record *o, int *nomem)
 		}
 	}
 	in->n_stands = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	in->incomes = o->incomes = get_array(r, n, sizeof(*o->incomes), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, INCOME_N);
-		income_unvec(&o->incomes[i], v);
-		o->incomes[i].opgave_id = get_s(r);
-		o->incomes[i].lhnr = get_s(r);
-	}
-	in->n_incomes = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	in->paid = o->paid = get_array(r, n, sizeof(*o->paid), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, PAID_N);
-		paid_unvec(&o->paid[i], v);
-	}
-	in->n_paid = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	in->gaps = o->gaps = get_array(r, n, sizeof(*o->gaps), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, GAP_N);
-		gap_unvec(&o->gaps[i], v);
-	}
-	in->n_gaps = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_MAX_CLAIMS);
-	in->claims = o->claims = get_array(r, n, sizeof(*o->claims), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, CLAIM_N);
-		claim_unvec(&o->claims[i], v);
-		get_s_into(r, o->claims[i].kenmerk, sizeof(o->claims[i].kenmerk));
-	}
-	in->n_claims = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_MAX_DERDEN);
-	in->derden = o->derden = get_array(r, n, sizeof(*o->derden), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, DERDE_N);
-		derde_unvec(&o->derden[i], v);
-		get_s_into(r, o->derden[i].kenmerk, sizeof(o->derden[i].kenmerk));
-	}
-	in->n_derden = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_MAX_BUFFER_GRANTS);
-	in->buffer_grants = o->buffer_grants = get_array(r, n, sizeof(*o->buffer_grants), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, BGRANT_N);
-		bgrant_unvec(&o->buffer_grants[i], v);
-	}
-	in->n_buffer_grants = r->bad ? 0 : n;
+	in->incomes = o->incomes = dec_array(r, SETTLE_RECORD_ARRAY_MAX, sizeof(*o->incomes), INCOME_N, get_income,
+					      &in->n_incomes, nomem);
+	in->paid = o->paid = dec_array(r, SETTLE_RECORD_ARRAY_MAX, sizeof(*o->paid), PAID_N, get_paid, &in->n_paid,
+				       nomem);
+	in->gaps = o->gaps = dec_array(r, SETTLE_RECORD_ARRAY_MAX, sizeof(*o->gaps), GAP_N, get_gap, &in->n_gaps,
+				       nomem);
+	in->claims = o->claims = dec_array(r, SETTLE_MAX_CLAIMS, sizeof(*o->claims), CLAIM_N, get_claim,
+					   &in->n_claims, nomem);
+	in->derden = o->derden = dec_array(r, SETTLE_MAX_DERDEN, sizeof(*o->derden), DERDE_N, get_derde,
+					   &in->n_derden, nomem);
+	in->buffer_grants = o->buffer_grants = dec_array(r, SETTLE_MAX_BUFFER_GRANTS, sizeof(*o->buffer_grants),
+							 BGRANT_N, get_bgrant, &in->n_buffer_grants, nomem);
 }
 
 /* A month settled without a difference (version 2): its number and its
@@ -870,45 +913,22 @@ static void dec_result(struct rd *r, struct settle_record *o, const struct rules
 {
 	struct settle_result *res = &o->res;
 	int64_t v[VEC_MAX];
-	size_t i, n;
 
 	memset(v, 0, sizeof(v));
 	get_vec(r, v, RESULT_N);
 	result_unvec(res, v);
 	dec_months(r, res, rules, version, nomem);
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	res->lines = get_array(r, n, sizeof(*res->lines), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, LINE_N);
-		line_unvec(&res->lines[i], v);
-	}
-	res->n_lines = res->cap_lines = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	res->vrij = get_array(r, n, sizeof(*res->vrij), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, VRIJ_N);
-		vrij_unvec(&res->vrij[i], v);
-		get_s_into(r, res->vrij[i].why, sizeof(res->vrij[i].why));
-	}
-	res->n_vrij = res->cap_vrij = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	res->bookings = get_array(r, n, sizeof(*res->bookings), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, BOOKING_N);
-		booking_unvec(&res->bookings[i], v);
-	}
-	res->n_bookings = res->cap_bookings = r->bad ? 0 : n;
-	memset(v, 0, sizeof(v));
-	n = get_count(r, SETTLE_RECORD_ARRAY_MAX);
-	res->events = get_array(r, n, sizeof(*res->events), nomem);
-	for (i = 0; i < n && !r->bad; i++) {
-		get_vec(r, v, EVENT_N);
-		event_unvec(&res->events[i], v);
-	}
-	res->n_events = res->cap_events = r->bad ? 0 : n;
+	res->lines = dec_array(r, SETTLE_RECORD_ARRAY_MAX, sizeof(*res->lines), LINE_N, get_line, &res->n_lines,
+			       nomem);
+	res->vrij = dec_array(r, SETTLE_RECORD_ARRAY_MAX, sizeof(*res->vrij), VRIJ_N, get_vrij, &res->n_vrij, nomem);
+	res->bookings = dec_array(r, SETTLE_RECORD_ARRAY_MAX, sizeof(*res->bookings), BOOKING_N, get_booking,
+				  &res->n_bookings, nomem);
+	res->events = dec_array(r, SETTLE_RECORD_ARRAY_MAX, sizeof(*res->events), EVENT_N, get_event,
+				&res->n_events, nomem);
+	res->cap_lines = res->n_lines;
+	res->cap_vrij = res->n_vrij;
+	res->cap_bookings = res->n_bookings;
+	res->cap_events = res->n_events;
 }
 
 /* 1 when `v` is a value of an enum with `n` values. */
