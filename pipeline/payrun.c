@@ -416,6 +416,7 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 struct spec_job {
 	char gemeente[8];
 	char key[64];
+	char nummer[24];              /* the dossier's (specstore_row) */
 	unsigned char *rec;           /* owned by the job */
 	size_t len;
 };
@@ -436,11 +437,12 @@ static int spec_job_render(void *ctx, const void *slot, struct br_error *err)
 {
 	const struct spec_job *j = slot;
 	struct prep *p = ctx;
+	struct specstore_row row = { j->nummer, p->sum->uitvoerdatum };
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
-	if ((rc = specstore_render(&text, &len, j->rec, j->len, p->env->rules, 0, err)) == 0)
+	if ((rc = specstore_render(&text, &len, j->rec, j->len, &row, p->env->rules, 0, err)) == 0)
 		rc = specbundle_add(p->bundle, j->gemeente, j->key, text, len, err);
 	if (rc < 0)
 		br_error_prefix(err, "dossier %s", j->key);
@@ -520,6 +522,7 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 		return rc;
 	memset(&job, 0, sizeof(job));
 	snprintf(job.gemeente, sizeof(job.gemeente), "%s", info->gemeente);
+	snprintf(job.nummer, sizeof(job.nummer), "%s", info->nummer);
 	/* a dossier number with a BSN-like run (a record problem) is not an
 	 * index key; the dossier's store id is */
 	if (has_digit_run(info->nummer))

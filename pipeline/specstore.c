@@ -29,12 +29,12 @@ int specstore_encode(struct settle_record_buf *b, const struct specification_dos
 
 	if (!sd->set || (unsigned)sd->outcome > SPEC_BLOCKED)
 		return br_error_set(err, BR_EINTERNAL, "een specificatie zonder instellingen of uitkomst");
-	f.s[0] = sd->dossiernummer;
+	f.s[0] = NULL;   /* the row's (specstore.h) */
 	f.s[1] = sd->gemeente;
 	f.s[2] = sd->naam;
 	f.s[3] = sd->partner_naam;
 	f.s[4] = sd->iban;
-	f.s[5] = sd->uitbetaaldatum;
+	f.s[5] = NULL;
 	f.s[6] = outcome[sd->outcome];
 	f.s[7] = sd->outcome_since;
 	f.s[8] = sd->outcome_why;
@@ -53,21 +53,21 @@ int specstore_encode(struct settle_record_buf *b, const struct specification_dos
 /* The specification_dossier the facts describe (pointers into `rec`). */
 static int facts_dossier(struct specification_dossier *sd, const char **claim_k, const char **claim_n,
 			 const char **derde_k, const char **derde_n, const struct settle_record *rec,
-			 struct br_error *err)
+			 const struct specstore_row *row, struct br_error *err)
 {
 	const struct settle_record_facts *f = &rec->facts;
 	size_t i, k = FACT_HEAD;
 
 	if (f->n != FACT_HEAD + 2 * rec->in.n_claims + 2 * rec->in.n_derden || !f->s[6] ||
-	    strlen(f->s[6]) != 1 || f->s[6][0] < '0' || f->s[6][0] > '2' || !f->s[0] || !f->s[2])
+	    strlen(f->s[6]) != 1 || f->s[6][0] < '0' || f->s[6][0] > '2' || !f->s[2])
 		return br_error_set(err, BR_EINPUT, "vastlegging beschadigd: de gegevens van het dossier ontbreken");
 	memset(sd, 0, sizeof(*sd));
-	sd->dossiernummer = f->s[0];
+	sd->dossiernummer = row->nummer;
 	sd->gemeente = f->s[1];
 	sd->naam = f->s[2];
 	sd->partner_naam = f->s[3];
 	sd->iban = f->s[4];
-	sd->uitbetaaldatum = f->s[5];
+	sd->uitbetaaldatum = row->uitbetaaldatum;
 	sd->outcome = (enum specification_outcome)(f->s[6][0] - '0');
 	sd->outcome_since = f->s[7];
 	sd->outcome_why = f->s[8];
@@ -87,8 +87,9 @@ static int facts_dossier(struct specification_dossier *sd, const char **claim_k,
 	return 0;
 }
 
-int specstore_render(char **text, size_t *len, const void *data, size_t n, const struct rules *rules,
-		     int from_store, struct br_error *err)
+int specstore_render(char **text, size_t *len, const void *data, size_t n,
+		     const struct specstore_row *row, const struct rules *rules, int from_store,
+		     struct br_error *err)
 {
 	const char *claim_k[SETTLE_MAX_CLAIMS], *claim_n[SETTLE_MAX_CLAIMS];
 	const char *derde_k[SETTLE_MAX_DERDEN], *derde_n[SETTLE_MAX_DERDEN];
@@ -100,7 +101,7 @@ int specstore_render(char **text, size_t *len, const void *data, size_t n, const
 	*text = NULL;
 	*len = 0;
 	if ((rc = settle_record_decode(&rec, data, n, rules, err)) < 0 ||
-	    (rc = facts_dossier(&sd, claim_k, claim_n, derde_k, derde_n, &rec, err)) < 0)
+	    (rc = facts_dossier(&sd, claim_k, claim_n, derde_k, derde_n, &rec, row, err)) < 0)
 		goto out;
 	if (!(out = open_memstream(text, len))) {
 		rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het schrijven van een specificatie");
@@ -171,6 +172,7 @@ static int stored_rules(struct rules *out, struct store *st, const struct home *
 static int row_text(char **text, size_t *len, sqlite3_stmt *s, struct store *st, const struct home *h,
 		    struct br_error *err)
 {
+	struct specstore_row row;
 	struct rules rules;
 	size_t n;
 	int rc;
@@ -184,9 +186,11 @@ static int row_text(char **text, size_t *len, sqlite3_stmt *s, struct store *st,
 		*len = n;
 		return 0;
 	}
+	row.nummer = store_col(s, 5);
+	row.uitbetaaldatum = store_col(s, 6);
 	if ((rc = stored_rules(&rules, st, h, store_col(s, 4), err)) == 0)
 		rc = specstore_render(text, len, sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1),
-				      &rules, 1, err);
+				      &row, &rules, 1, err);
 	rules_release(&rules);
 	return rc;
 }
@@ -203,11 +207,11 @@ int specstore_text(char **text, size_t *len, int64_t *run_id, int64_t *dossier_i
 	*len = 0;
 	if ((rc = store_prepare(st, &s, run
 				? "SELECT a.specificatie, a.vastlegging, a.run, a.dossier,"
-				  " coalesce(a.regels_sha256, r.regels_sha256)"
+				  " coalesce(a.regels_sha256, r.regels_sha256), d.nummer, r.uitvoerdatum"
 				  " FROM afrekening a JOIN run r ON r.id = a.run JOIN dossier d ON d.id = a.dossier"
 				  " WHERE d.nummer = ?1 AND r.msg_id = ?3"
 				: "SELECT a.specificatie, a.vastlegging, a.run, a.dossier,"
-				  " coalesce(a.regels_sha256, r.regels_sha256)"
+				  " coalesce(a.regels_sha256, r.regels_sha256), d.nummer, r.uitvoerdatum"
 				  " FROM afrekening a JOIN run r ON r.id = a.run JOIN dossier d ON d.id = a.dossier"
 				  " WHERE d.nummer = ?1 AND a.run_maand = ?2 AND r.aanvullend = 0"
 				  " AND r.status IN ('PREPARED','APPROVED','RELEASED') ORDER BY r.id DESC LIMIT 1",

@@ -14,7 +14,12 @@
  * The record's facts (the texts beside the numbers) are, in order: dossier
  * number, gemeente, naam, partner's naam, iban, uitbetaaldatum, outcome
  * ("0" paid, "1" held, "2" blocked), since, why; then per claim of the
- * input its kenmerk and naam, per third party its kenmerk and naam.
+ * input its kenmerk and naam, per third party its kenmerk and naam.  The
+ * dossier number and the uitbetaaldatum are the row's (dossier.nummer,
+ * run.uitvoerdatum), the same for every record of a dossier or a run:
+ * they are stored as NULL and given to specstore_render (issue 13: 26
+ * bytes of every dossier's record each run).  Records stored before hold
+ * them; the row's, which are the same, are used.
  */
 #ifndef BR_SPECSTORE_H
 #define BR_SPECSTORE_H
@@ -34,14 +39,21 @@ int specstore_encode(struct settle_record_buf *b, const struct specification_dos
 		     const struct settle_input *in, const struct settle_result *res,
 		     const struct rules *rules, struct br_error *err);
 
-/* Render a record (made with `rules`): *text (caller frees,
- * NUL-terminated) of *len bytes.  The payment run renders its bundles
+/* The facts a record does not hold: its row's (see above). */
+struct specstore_row {
+	const char *nummer;           /* dossier.nummer */
+	const char *uitbetaaldatum;   /* run.uitvoerdatum */
+};
+
+/* Render a record (made with `rules`) of the dossier and run `row`: *text
+ * (caller frees, NUL-terminated) of *len bytes.  The payment run renders its bundles
  * this way too, so the text is the same whenever it is rendered.
  * BR_EINPUT for a damaged record; when `from_store`, also for one the
  * writer refuses as inconsistent (else that is BR_EINTERNAL, a bug).
  * Safe to call from any thread (nothing shared but the read-only rules). */
 int specstore_render(char **text, size_t *len, const void *rec, size_t rec_len,
-		     const struct rules *rules, int from_store, struct br_error *err);
+		     const struct specstore_row *row, const struct rules *rules, int from_store,
+		     struct br_error *err);
 
 /* Keep the rules file `r` was loaded from (once per SHA-256). */
 int specstore_keep_rules(struct store *st, const struct rules *r, struct br_error *err);

@@ -73,11 +73,11 @@ static int setup(void **state)
 	br_error_clear(&err);
 	if (settle_dossier(&f->res, &f->in, &f->rules, &f->set, month_of(date_from_ymd(2026, 11, 1)), &err) < 0)
 		return -1;
-	f->facts.s[0] = "PW-0405-000123";
+	f->facts.s[0] = NULL;   /* the row's (specstore.h): `row` */
 	f->facts.s[1] = "0405";
 	f->facts.s[2] = "J. de Vries";
 	f->facts.s[4] = "NL91ABNA0417164300";
-	f->facts.s[5] = "2026-11-25";
+	f->facts.s[5] = NULL;
 	f->facts.s[6] = "0";
 	f->facts.n = 9;
 	*state = f;
@@ -109,6 +109,9 @@ static int decode(struct fx *f, const void *p, size_t n, char msg[BR_ERROR_MSG_M
 	return rc;
 }
 
+/* The dossier number and payment date of the row the records belong to. */
+static const struct specstore_row row = { "PW-0405-000123", "2026-11-25" };
+
 static void encode_ok(struct fx *f)
 {
 	struct br_error err;
@@ -130,12 +133,23 @@ static void test_renders(void **state)
 	assert_int_equal(f->res.advance_cents, 134849);
 	encode_ok(f);
 	br_error_clear(&err);
-	assert_int_equal(specstore_render(&text, &len, f->buf.p, f->buf.len, &f->rules, 1, &err), 0);
+	assert_int_equal(specstore_render(&text, &len, f->buf.p, f->buf.len, &row, &f->rules, 1, &err), 0);
 	assert_int_equal(strlen(text), len);
-	assert_non_null(strstr(text, "PW-0405-000123"));
+	assert_non_null(strstr(text, "Dossier          PW-0405-000123\n"));
+	assert_non_null(strstr(text, "Uitbetaaldatum   25-11-2026\n"));
 	assert_non_null(strstr(text, "€ 1.348,49"));
 	assert_null(strstr(text, "NL91ABNA0417164300"));   /* the account is shown masked */
 	free(text);
+	/* a record from before keeps its own; the row's are shown, the same
+	 * in a real store */
+	f->facts.s[0] = "PW-0405-999999";
+	f->facts.s[5] = "2026-11-24";
+	encode_ok(f);
+	assert_int_equal(specstore_render(&text, &len, f->buf.p, f->buf.len, &row, &f->rules, 1, &err), 0);
+	assert_non_null(strstr(text, "Dossier          PW-0405-000123\n"));
+	assert_non_null(strstr(text, "Uitbetaaldatum   25-11-2026\n"));
+	free(text);
+	f->facts.s[0] = f->facts.s[5] = NULL;
 }
 
 /* Damaged bytes: each refused as a whole with what is wrong. */
@@ -297,7 +311,7 @@ static void test_month_ranges(void **state)
 	assert_int_equal(rec.res.months[1].norm_cents, f->res.months[1].norm_cents);
 	assert_int_equal(rec.in.n_paid, 0);                   /* October's ledger entry is not kept */
 	settle_record_free(&rec);
-	assert_int_equal(specstore_render(&text, &len, f->buf.p, f->buf.len, &f->rules, 1, &err), 0);
+	assert_int_equal(specstore_render(&text, &len, f->buf.p, f->buf.len, &row, &f->rules, 1, &err), 0);
 	assert_non_null(strstr(text, "Opnieuw berekend, geen verschil met wat al betaald is: oktober 2026."));
 	free(text);
 	/* one range: from month 0 to October, one month long; made to start
@@ -350,7 +364,7 @@ static void test_corpus(void **state)
 		snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/fuzz_record/%s", f->root, cases[i].name);
 		br_error_clear(&err);
 		assert_int_equal(fsutil_read_file(&bytes, &n, path, 1 << 20, &err), 0);
-		rc = specstore_render(&text, &len, bytes, n, &f->rules, 1, &err);
+		rc = specstore_render(&text, &len, bytes, n, &row, &f->rules, 1, &err);
 		if (rc != cases[i].rc)
 			fail_msg("%s: rc %d, expected %d (%s)", cases[i].name, rc, cases[i].rc, err.msg);
 		if (rc == 0) {
