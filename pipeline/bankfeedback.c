@@ -325,8 +325,8 @@ static const char unmatched_sql[] =
 	"UPDATE bankstatus SET onbekend = 1 WHERE levering = ?1 AND status <> '' AND NOT EXISTS ("
 	" SELECT 1 FROM run r WHERE r.msg_id = bankstatus.orgnl_msg_id AND r.status = 'RELEASED' AND ("
 	"  bankstatus.niveau = 1"
-	"  OR (bankstatus.niveau = 2 AND EXISTS (SELECT 1 FROM betaling b"
-	"      WHERE b.pmtinf_id = bankstatus.orgnl_pmtinf_id AND b.run = r.id))"
+	"  OR (bankstatus.niveau = 2 AND EXISTS (SELECT 1 FROM batch p"
+	"      WHERE p.pmtinf_id = bankstatus.orgnl_pmtinf_id AND p.run = r.id))"
 	"  OR (bankstatus.niveau = 3 AND EXISTS (SELECT 1 FROM betaling b"
 	"      WHERE b.end_to_end_id = bankstatus.orgnl_e2e_id AND b.run = r.id))))";
 
@@ -353,12 +353,13 @@ static const char effective_sql[] =
 	" UNION ALL"
 	" SELECT b.id, (2 << 40) | l.id FROM bankstatus l"
 	"  JOIN run r ON r.msg_id = l.orgnl_msg_id AND r.status = 'RELEASED'"
-	"  JOIN betaling b ON b.pmtinf_id = l.orgnl_pmtinf_id AND b.run = r.id"
+	"  JOIN batch p ON p.pmtinf_id = l.orgnl_pmtinf_id AND p.run = r.id"
+	"  JOIN betaling b ON b.batch = p.id"
 	"  WHERE l.levering = ?1 AND l.niveau = 2" UPPER_ACTS
 	" UNION ALL"
 	" SELECT b.id, (1 << 40) | l.id FROM bankstatus l"
 	"  JOIN run r ON r.msg_id = l.orgnl_msg_id AND r.status = 'RELEASED'"
-	"  JOIN betaling b ON b.run = r.id"
+	"  JOIN batch p ON p.run = r.id JOIN betaling b ON b.batch = p.id"
 	"  WHERE l.levering = ?1 AND l.niveau = 1" UPPER_ACTS
 	") GROUP BY bid";
 
@@ -458,16 +459,12 @@ static int debit_job(struct fb *f, const char *pmtinf, int64_t have, int64_t wan
  * some of their payments, what the bank accepted (CtrlSum less those).
  * A matching amount marks every batch it covers as debited, once.
  */
-static const char batch_sql_pmtinf[] =
-	"SELECT b.pmtinf_id, sum(b.bedrag_cents), b.run, sum(CASE WHEN EXISTS (SELECT 1 FROM terugboeking t"
-	" WHERE t.betaling = b.id AND t.bron = 'pain002') THEN b.bedrag_cents ELSE 0 END)"
-	" FROM betaling b JOIN run r ON r.id = b.run AND r.status = 'RELEASED'"
-	" WHERE b.pmtinf_id = ?1 GROUP BY b.pmtinf_id";
-static const char batch_sql_msg[] =
-	"SELECT b.pmtinf_id, sum(b.bedrag_cents), b.run, sum(CASE WHEN EXISTS (SELECT 1 FROM terugboeking t"
-	" WHERE t.betaling = b.id AND t.bron = 'pain002') THEN b.bedrag_cents ELSE 0 END)"
-	" FROM run r JOIN betaling b ON b.run = r.id WHERE r.msg_id = ?1 AND r.status = 'RELEASED'"
-	" GROUP BY b.pmtinf_id";
+#define BATCH_SUMS \
+	"SELECT p.pmtinf_id, sum(b.bedrag_cents), p.run, sum(CASE WHEN EXISTS (SELECT 1 FROM terugboeking t" \
+	" WHERE t.betaling = b.id AND t.bron = 'pain002') THEN b.bedrag_cents ELSE 0 END)" \
+	" FROM run r JOIN batch p ON p.run = r.id JOIN betaling b ON b.batch = p.id WHERE r.status = 'RELEASED'"
+static const char batch_sql_pmtinf[] = BATCH_SUMS " AND p.pmtinf_id = ?1 GROUP BY p.id";
+static const char batch_sql_msg[] = BATCH_SUMS " AND r.msg_id = ?1 GROUP BY p.id";
 
 static int apply_debit(struct fb *f, sqlite3_stmt *post, struct br_error *err)
 {
@@ -702,11 +699,11 @@ int bankfeedback_check_debits(long *out_opened, struct store *st, const struct s
 
 	*out_opened = 0;
 	if ((rc = store_prepare(st, &s,
-				"SELECT b.pmtinf_id, r.msg_id, r.uitvoerdatum, sum(b.bedrag_cents), count(*)"
-				" FROM run r JOIN betaling b ON b.run = r.id"
-				" WHERE r.status = 'RELEASED' AND b.pmtinf_id IS NOT NULL"
-				" AND NOT EXISTS (SELECT 1 FROM afschrijving a WHERE a.pmtinf_id = b.pmtinf_id)"
-				" GROUP BY b.pmtinf_id ORDER BY r.id, b.pmtinf_id", err)) < 0)
+				"SELECT p.pmtinf_id, r.msg_id, r.uitvoerdatum, sum(b.bedrag_cents), count(*)"
+				" FROM run r JOIN batch p ON p.run = r.id JOIN betaling b ON b.batch = p.id"
+				" WHERE r.status = 'RELEASED' AND p.pmtinf_id IS NOT NULL"
+				" AND NOT EXISTS (SELECT 1 FROM afschrijving a WHERE a.pmtinf_id = p.pmtinf_id)"
+				" GROUP BY p.id ORDER BY r.id, p.pmtinf_id", err)) < 0)
 		return rc;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		char key[80], text[TEXT_MAX], amount[MONEY_FMT_MAX + 8], due[DATE_FMT_MAX];
@@ -839,10 +836,11 @@ int bankfeedback_owed_settle(struct store *st, int64_t run, struct br_error *err
 	int64_t want;
 	int rc;
 
-	if ((rc = store_prepare(st, &n, "SELECT count(*) FROM betaling WHERE run = ?1 AND herbetaling_van IS NOT NULL",
+	if ((rc = store_prepare(st, &n, "SELECT count(*) FROM batch p JOIN betaling b ON b.batch = p.id"
+				" WHERE p.run = ?1 AND b.herbetaling_van IS NOT NULL",
 				err)) < 0 ||
 	    (rc = store_prepare(st, &u, "UPDATE terugboeking SET herbetaald = b.id FROM betaling b"
-				" WHERE b.run = ?1 AND b.herbetaling_van = terugboeking.betaling"
+				" WHERE b.herbetaling_van = terugboeking.betaling AND b.run = ?1"
 				" AND terugboeking.herbetaald IS NULL", err)) < 0)
 		goto out;
 	sqlite3_bind_int64(n, 1, run);

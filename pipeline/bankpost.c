@@ -53,8 +53,8 @@ int bankpost_sorter_new(struct bankpost_sorter **out, struct store *st, struct b
 	if (!s)
 		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	if ((rc = store_prepare(st, &q, "SELECT msg_id FROM run WHERE status = 'RELEASED' UNION"
-				" SELECT DISTINCT b.pmtinf_id FROM betaling b JOIN run r ON r.id = b.run"
-				" WHERE r.status = 'RELEASED' AND b.pmtinf_id IS NOT NULL", err)) < 0)
+				" SELECT p.pmtinf_id FROM batch p JOIN run r ON r.id = p.run"
+				" WHERE r.status = 'RELEASED' AND p.pmtinf_id IS NOT NULL", err)) < 0)
 		goto out;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		if (mem_grow((void **)&s->ids, &cap, s->n_ids + 1, sizeof(*s->ids)) < 0 ||

@@ -116,8 +116,9 @@ static int run_discard(struct store *st, int64_t run, struct br_error *err)
 	static const char *const sql[] = {
 		"DELETE FROM afrekening WHERE run = ?1",
 		"DELETE FROM run_dossier WHERE run = ?1",
-		"DELETE FROM betaling WHERE run = ?1 AND NOT EXISTS (SELECT 1 FROM terugboeking t"
-		" WHERE t.betaling = betaling.id OR t.herbetaald = betaling.id)",
+		"DELETE FROM betaling WHERE batch IN (SELECT id FROM batch WHERE run = ?1) AND NOT EXISTS"
+		" (SELECT 1 FROM terugboeking t WHERE t.betaling = betaling.id OR t.herbetaald = betaling.id)",
+		"DELETE FROM batch WHERE run = ?1 AND NOT EXISTS (SELECT 1 FROM betaling b WHERE b.batch = batch.id)",
 	};
 	sqlite3_stmt *s = NULL;
 	size_t i;
@@ -156,8 +157,11 @@ static int tx_rewind(void *ctx, struct br_error *err)
 {
 	struct tx_source *t = ctx;
 
-	if (!t->q && store_prepare(t->st, &t->q, "SELECT soort, end_to_end_id, bedrag_cents, naam, iban,"
-				   " coalesce(bic, ''), omschrijving FROM betaling WHERE run = ?1 ORDER BY soort, id",
+	/* per kind in the order recorded: batch by batch (a kind's batches
+	 * were opened in that order, migration 12), each in its own order */
+	if (!t->q && store_prepare(t->st, &t->q, "SELECT b.soort, b.end_to_end_id, b.bedrag_cents, b.naam,"
+				   " b.iban, coalesce(b.bic, ''), b.omschrijving FROM batch p"
+				   " JOIN betaling b ON b.batch = p.id WHERE p.run = ?1 ORDER BY p.soort, p.id, b.id",
 				   err) < 0)
 		return err->code;
 	sqlite3_reset(t->q);
@@ -203,11 +207,12 @@ struct prep {
 	struct ring render;           /* records to the renderer thread (spec_job_render) */
 	long e2e_seq;
 	long n_paid[2];               /* payments recorded so far: to clients, to third parties */
+	int64_t batch[2];             /* the batch (store id) each kind's payments go into now */
 	struct hold { int64_t dossier; char vanaf[DATE_FMT_MAX]; char reden[120]; } *held; size_t n_held;
 	struct rejected { int64_t dossier; char iban[35]; char reden[36]; } *rej; size_t n_rej;
 	struct runreport_cells cells;
 	struct report_line *lines; size_t n_lines, cap_lines;
-	sqlite3_stmt *ins_tx, *ins_rd, *ins_afr, *set_again;
+	sqlite3_stmt *ins_tx, *ins_batch, *ins_rd, *ins_afr, *set_again;
 	struct ledger *ledger;
 	struct payrun_summary *sum;
 	struct settle_settings set;   /* the month's settings (settle_store.h) */
@@ -367,12 +372,31 @@ static int payment_problem(char *why, size_t cap, const char *iban, const char *
 	return 0;
 }
 
+/* Open the next batch of a kind: the payment file's PmtInf (pain001.h:
+ * clients' and third parties' payments apart, in the order recorded,
+ * max_per_batch each; its PmtInfId is the run's MsgId, K or D, and its
+ * number). */
+static int open_batch(struct prep *p, int derde, long number, struct br_error *err)
+{
+	char pmtinf[sizeof(p->msg_id) + 24];
+	int rc;
+
+	snprintf(pmtinf, sizeof(pmtinf), "%s-%c%ld", p->msg_id, derde ? 'D' : 'K', number);
+	sqlite3_reset(p->ins_batch);
+	sqlite3_bind_int64(p->ins_batch, 1, p->run);
+	sqlite3_bind_text(p->ins_batch, 2, derde ? "DERDE" : "CLIENT", -1, SQLITE_STATIC);
+	sqlite3_bind_text(p->ins_batch, 3, pmtinf, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(p->ins_batch)) != SQLITE_DONE)
+		return store_fail(p->st, rc, "recording a batch", err);
+	p->batch[derde] = sqlite3_last_insert_rowid(store_db(p->st));
+	return 0;
+}
+
 static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t amount, const char *iban,
 		     const char *bic, const char *naam, const char *omschrijving, const char *kenmerk,
 		     struct br_error *err)
 {
-	/* a PmtInfId longer than PAIN001_ID_MAX is refused by the writer */
-	char e2e[PAIN001_ID_MAX + 1], pmtinf[sizeof(p->msg_id) + 24];
+	char e2e[PAIN001_ID_MAX + 1];
 	long n;
 	int derde, rc;
 
@@ -383,12 +407,11 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 		return 0;
 	/* unique for all time: the run's sequence number and a counter */
 	snprintf(e2e, sizeof(e2e), "BR%lld-%06ld", (long long)p->run, ++p->e2e_seq);
-	/* its batch in the payment file (pain001.h): clients' and third
-	 * parties' payments apart, in the order recorded, max_per_batch each */
 	derde = strcmp(soort, "DERDE") == 0;
 	n = ++p->n_paid[derde];
-	snprintf(pmtinf, sizeof(pmtinf), "%s-%c%ld", p->msg_id, derde ? 'D' : 'K',
-		 (n - 1) / p->env->cfg->max_per_batch + 1);
+	if ((n - 1) % p->env->cfg->max_per_batch == 0 &&
+	    (rc = open_batch(p, derde, (n - 1) / p->env->cfg->max_per_batch + 1, err)) < 0)
+		return rc;
 	sqlite3_reset(p->ins_tx);
 	sqlite3_bind_int64(p->ins_tx, 1, p->run);
 	sqlite3_bind_int64(p->ins_tx, 2, dossier);
@@ -400,7 +423,7 @@ static int insert_tx(struct prep *p, int64_t dossier, const char *soort, int64_t
 	sqlite3_bind_text(p->ins_tx, 8, naam, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(p->ins_tx, 9, omschrijving, -1, SQLITE_TRANSIENT);
 	store_bind_text(p->ins_tx, 10, kenmerk, 1);
-	sqlite3_bind_text(p->ins_tx, 11, pmtinf, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(p->ins_tx, 11, p->batch[derde]);
 	if ((rc = sqlite3_step(p->ins_tx)) != SQLITE_DONE)
 		return store_fail(p->st, rc, "recording a payment", err);
 	return 0;
@@ -1018,8 +1041,10 @@ static int prep_statements(struct prep *p, struct br_error *err)
 	int rc;
 
 	if ((rc = store_prepare(p->st, &p->ins_tx, "INSERT INTO betaling (run, dossier, soort, end_to_end_id,"
-				" bedrag_cents, iban, bic, naam, omschrijving, kenmerk, pmtinf_id)"
+				" bedrag_cents, iban, bic, naam, omschrijving, kenmerk, batch)"
 				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", err)) < 0 ||
+	    (rc = store_prepare(p->st, &p->ins_batch, "INSERT INTO batch (run, soort, pmtinf_id)"
+				" VALUES (?1, ?2, ?3)", err)) < 0 ||
 	    (rc = store_prepare(p->st, &p->ins_rd, "INSERT INTO run_dossier (run, dossier, status, reden,"
 				" client_cents, derden_cents, inhouding_cents, verrekend_cents,"
 				" toegevoegd_cents, ingehouden_cents, derden_overgeslagen)"
@@ -1271,6 +1296,7 @@ static void prep_free(struct prep *p, int failed)
 		fsutil_remove_tree(p->tmpdir, &ignore);
 	}
 	sqlite3_finalize(p->ins_tx);
+	sqlite3_finalize(p->ins_batch);
 	sqlite3_finalize(p->ins_rd);
 	sqlite3_finalize(p->ins_afr);
 	sqlite3_finalize(p->set_again);
@@ -1760,11 +1786,11 @@ int payrun_verify(struct store *st, const struct payrun_env *env, const char *fi
  */
 static const char runs_sql[] =
 	"SELECT r.msg_id, r.maand, r.status, r.aanvullend, r.uitvoerdatum, r.aantal, r.totaal_cents, r.aangemaakt,"
-	" (SELECT count(*) FROM betaling b WHERE b.run = r.id AND b.status = 'ACSC'"
+	" (SELECT count(*) FROM batch p JOIN betaling b ON b.batch = p.id WHERE p.run = r.id AND b.status = 'ACSC'"
 	"  AND NOT EXISTS (SELECT 1 FROM terugboeking t WHERE t.betaling = b.id)),"
 	" (SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling WHERE b.run = r.id AND t.bron = 'pain002'),"
 	" (SELECT count(*) FROM terugboeking t JOIN betaling b ON b.id = t.betaling WHERE b.run = r.id AND t.bron = 'camt'),"
-	" (SELECT count(DISTINCT pmtinf_id) FROM betaling b WHERE b.run = r.id),"
+	" (SELECT count(p.pmtinf_id) FROM batch p WHERE p.run = r.id),"
 	" (SELECT count(*) || ' ' || coalesce(min(boekdatum), '') || ' ' || coalesce(max(boekdatum), '')"
 	"  FROM afschrijving a WHERE a.run = r.id)"
 	" FROM run r ORDER BY r.id";

@@ -734,6 +734,41 @@ static const char *const migration_11[] = {
 	NULL
 };
 
+/*
+ * 12: a payment names its batch (PmtInf) by reference (issue 13).  The
+ * PmtInfId was a text on every payment row with an index of its own
+ * (about 50 bytes per payment), and the payments of a run were found by a
+ * second index on (run, soort, id).  A batch is now a row of its own,
+ * naming its run, its kind and its PmtInfId (NULL for payments stored
+ * before PmtInfIds were recorded: one batch per run and kind); a payment
+ * names its batch, which must be of its own run and kind (the composite
+ * foreign key), and one index on betaling(batch) serves both: a run's
+ * payments are its batches' payments, in the file's order (pain001.h:
+ * per kind, batches numbered in the order recorded).
+ */
+static const char *const migration_12_sql[] = {
+	"CREATE TABLE batch (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  run INTEGER NOT NULL REFERENCES run(id),\n"
+	"  soort TEXT NOT NULL CHECK (soort = 'CLIENT' OR soort = 'DERDE'),\n"
+	"  pmtinf_id TEXT UNIQUE,\n"
+	"  UNIQUE (id, run, soort)\n"
+	");\n",
+	"CREATE INDEX batch_run ON batch(run, soort);\n",
+	"INSERT INTO batch (run, soort, pmtinf_id) SELECT run, soort, pmtinf_id FROM betaling"
+	" GROUP BY run, soort, pmtinf_id ORDER BY min(id);\n",
+	"ALTER TABLE betaling ADD COLUMN batch INTEGER REFERENCES batch(id);\n",
+	"UPDATE betaling SET batch = (SELECT p.id FROM batch p WHERE p.run = betaling.run"
+	" AND p.soort = betaling.soort AND p.pmtinf_id IS betaling.pmtinf_id);\n",
+	"DROP INDEX betaling_pmtinf;\n",
+	"DROP INDEX betaling_run;\n",
+	"ALTER TABLE betaling DROP COLUMN pmtinf_id;\n",
+	"CREATE INDEX betaling_batch ON betaling(batch);\n",
+	NULL
+};
+
+static int migration_12(struct store *s, struct br_error *err);
+
 static const struct migration migrations[] = {
 	{ migration_1, NULL },
 	{ migration_2, NULL },
@@ -746,6 +781,7 @@ static const struct migration migrations[] = {
 	{ migration_9, NULL },
 	{ migration_10, NULL },
 	{ migration_11, NULL },
+	{ migration_12_sql, migration_12 },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1039,6 +1075,33 @@ static int migration_5(struct store *s, struct br_error *err)
 static int migration_6(struct store *s, struct br_error *err)
 {
 	return store_rewrite_checks(s, migration_6_checks, err);
+}
+
+/* Migration 12's column made NOT NULL and bound to its run and kind; the
+ * rows the SQL filled are checked against both. */
+static const struct check_rewrite migration_12_checks[] = {
+	{ "betaling", ", batch INTEGER REFERENCES batch(id))",
+	  ", batch INTEGER NOT NULL,\n  FOREIGN KEY (batch, run, soort) REFERENCES batch(id, run, soort))" },
+	{ NULL, NULL, NULL }
+};
+
+static int migration_12(struct store *s, struct br_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_rewrite_checks(s, migration_12_checks, err)) < 0 ||
+	    (rc = store_prepare(s, &st, "SELECT count(*) FROM betaling WHERE batch IS NULL"
+				" UNION ALL SELECT count(*) FROM pragma_foreign_key_check('betaling')", err)) < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_int64(st, 0) != 0) {
+			sqlite3_finalize(st);
+			return br_error_set(err, BR_EINTERNAL, "de opslag kan niet worden bijgewerkt: een betaling"
+					    " zonder batch van haar eigen run");
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "checking the payments' batches", err);
 }
 
 /*

@@ -69,8 +69,11 @@ INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt, uitvoerdatum
 VALUES (1, '$MSGID', '2026-11', 0, 'RELEASED', '2026-11-20T10:00:00', '$EXEC', '2026-11',
         '$(printf '%064d' 0 | tr 0 a)', '001.001.09', 'out/$MSGID', '$(printf '%064d' 0 | tr 0 b)',
         '$(printf '%040d' 0 | tr 0 c)', 'bench', 'bench-goedkeurder', '2026-11-20T11:00:00', '2026-11-20T12:00:00');
-INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, pmtinf_id, bedrag_cents, iban, bic, naam, omschrijving)
-SELECT seq, 1, id, 'CLIENT', printf('BR1-%06d', seq), printf('$MSGID-K%d', (seq - 1) / $BATCH_SIZE + 1),
+WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k
+                        WHERE n * $BATCH_SIZE < (SELECT count(*) FROM dossier))
+INSERT INTO batch (id, run, soort, pmtinf_id) SELECT n, 1, 'CLIENT', printf('$MSGID-K%d', n) FROM k;
+INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, batch, bedrag_cents, iban, bic, naam, omschrijving)
+SELECT seq, 1, id, 'CLIENT', printf('BR1-%06d', seq), (seq - 1) / $BATCH_SIZE + 1,
        50000 + seq % 99991, iban, bic, naam, printf('Uitkering %s 2026-11 dossier %s', regeling, nummer)
 FROM (SELECT row_number() OVER (ORDER BY d.id) AS seq, d.id, d.regeling, d.nummer, s.iban, s.bic,
              s.tenaamstelling AS naam
@@ -80,13 +83,14 @@ UPDATE run SET aantal = (SELECT count(*) FROM betaling WHERE run = 1),
                totaal_cents = (SELECT sum(bedrag_cents) FROM betaling WHERE run = 1) WHERE id = 1;
 COMMIT;"
 n_pay=$(q "$db" "SELECT count(*) FROM betaling")
-n_batch=$(q "$db" "SELECT count(DISTINCT pmtinf_id) FROM betaling")
+n_batch=$(q "$db" "SELECT count(*) FROM batch")
 [ "$n_pay" = "$DOSSIERS" ] || echo "note: $n_pay payments for $DOSSIERS dossiers"
 # what the generator needs, from the store: the batches' sums and the payments
-q "$db" "SELECT pmtinf_id, count(*), sum(bedrag_cents) FROM betaling GROUP BY pmtinf_id
-         ORDER BY min(id)" | tr '|' '\t' >"$out/batches.tsv"
-sqlite3 -batch -noheader -separator $'\t' "$db" "SELECT id, end_to_end_id, pmtinf_id, bedrag_cents, iban,
-         replace(replace(naam, char(9), ' '), char(10), ' '), omschrijving FROM betaling ORDER BY id" \
+q "$db" "SELECT p.pmtinf_id, count(*), sum(b.bedrag_cents) FROM betaling b JOIN batch p ON p.id = b.batch
+         GROUP BY p.id ORDER BY min(b.id)" | tr '|' '\t' >"$out/batches.tsv"
+sqlite3 -batch -noheader -separator $'\t' "$db" "SELECT b.id, b.end_to_end_id, p.pmtinf_id, b.bedrag_cents, b.iban,
+         replace(replace(b.naam, char(9), ' '), char(10), ' '), b.omschrijving FROM betaling b
+         JOIN batch p ON p.id = b.batch ORDER BY b.id" \
 	>"$out/payments.tsv"
 echo "  $n_pay payments in $n_batch batches, store ready in $(( $(date +%s) - t_prep )) s"
 

@@ -99,8 +99,8 @@ created=$(q "$home" "SELECT aangemaakt FROM run WHERE id = $rid")
 # the run's payments, as it put them in the file
 N=$(q "$home" "SELECT count(*) FROM betaling WHERE run = $rid")
 TOTAL=$(q "$home" "SELECT sum(bedrag_cents) FROM betaling WHERE run = $rid")
-mapfile -t batches < <(q "$home" "SELECT pmtinf_id || '|' || count(*) || '|' || sum(bedrag_cents) FROM betaling
-	WHERE run = $rid GROUP BY pmtinf_id ORDER BY pmtinf_id")
+mapfile -t batches < <(q "$home" "SELECT p.pmtinf_id || '|' || count(*) || '|' || sum(b.bedrag_cents) FROM betaling b
+	JOIN batch p ON p.id = b.batch WHERE b.run = $rid GROUP BY p.pmtinf_id ORDER BY p.pmtinf_id")
 [ "${#batches[@]}" -ge 2 ] || fail "expected a client and a third-party batch, got ${#batches[@]}"
 # file = store: the file's CtrlSum per PmtInf is what the store says
 f=$home/out/2026-11/$run/pain.001.xml
@@ -114,26 +114,26 @@ done
 plain="d.einddatum IS NULL AND NOT EXISTS (SELECT 1 FROM opschorting o WHERE o.dossier = d.id AND o.opgeheven IS NULL)
 	AND NOT EXISTS (SELECT 1 FROM taak t WHERE t.dossier = d.id AND t.status <> 'AFGEROND')"
 # P1: a client payment of a dossier without third-party payments
-IFS='|' read -r P1 P1_E2E P1_PMT P1_NR P1_AMT P1_DOS P1_IBAN <<<"$(q "$home" "SELECT b.id, b.end_to_end_id, b.pmtinf_id,
+IFS='|' read -r P1 P1_E2E P1_PMT P1_NR P1_AMT P1_DOS P1_IBAN <<<"$(q "$home" "SELECT b.id, b.end_to_end_id, (SELECT p.pmtinf_id FROM batch p WHERE p.id = b.batch),
 	d.nummer, b.bedrag_cents, b.dossier, b.iban FROM betaling b JOIN dossier d ON d.id = b.dossier
 	WHERE b.run = $rid AND b.soort = 'CLIENT' AND $plain
 	AND NOT EXISTS (SELECT 1 FROM betaling c WHERE c.dossier = b.dossier AND c.soort = 'DERDE') ORDER BY b.id LIMIT 1")"
 # D2: a dossier with exactly one third-party payment Q2 and a client payment C2
-IFS='|' read -r Q2 Q2_E2E Q2_PMT D2_NR Q2_AMT D2_DOS Q2_IBAN Q2_KEN <<<"$(q "$home" "SELECT b.id, b.end_to_end_id, b.pmtinf_id,
+IFS='|' read -r Q2 Q2_E2E Q2_PMT D2_NR Q2_AMT D2_DOS Q2_IBAN Q2_KEN <<<"$(q "$home" "SELECT b.id, b.end_to_end_id, (SELECT p.pmtinf_id FROM batch p WHERE p.id = b.batch),
 	d.nummer, b.bedrag_cents, b.dossier, b.iban, b.kenmerk FROM betaling b JOIN dossier d ON d.id = b.dossier
 	WHERE b.run = $rid AND b.soort = 'DERDE' AND $plain
 	AND (SELECT count(*) FROM betaling c WHERE c.run = $rid AND c.dossier = b.dossier AND c.soort = 'DERDE') = 1
 	AND EXISTS (SELECT 1 FROM betaling c WHERE c.run = $rid AND c.dossier = b.dossier AND c.soort = 'CLIENT')
 	ORDER BY b.id LIMIT 1")"
-IFS='|' read -r C2 C2_E2E C2_PMT C2_AMT <<<"$(q "$home" "SELECT id, end_to_end_id, pmtinf_id, bedrag_cents FROM betaling
-	WHERE run = $rid AND dossier = $D2_DOS AND soort = 'CLIENT'")"
+IFS='|' read -r C2 C2_E2E C2_PMT C2_AMT <<<"$(q "$home" "SELECT b.id, b.end_to_end_id, (SELECT p.pmtinf_id FROM batch p WHERE p.id = b.batch), b.bedrag_cents FROM betaling b
+	WHERE b.run = $rid AND b.dossier = $D2_DOS AND soort = 'CLIENT'")"
 [ -n "$P1" ] && [ -n "$Q2" ] && [ -n "$C2" ] && [ -n "$Q2_KEN" ] || fail "setup: no P1, Q2 or C2 found"
 [ "$C2_PMT" = "$P1_PMT" ] || fail "setup: the two client payments are in different batches"
 [ "$Q2_PMT" != "$P1_PMT" ] || fail "setup: a third party's payment in the client batch"
-P1_BATCH_N=$(q "$home" "SELECT count(*) FROM betaling WHERE pmtinf_id = '$P1_PMT'")
-P1_BATCH_SUM=$(q "$home" "SELECT sum(bedrag_cents) FROM betaling WHERE pmtinf_id = '$P1_PMT'")
-Q2_BATCH_N=$(q "$home" "SELECT count(*) FROM betaling WHERE pmtinf_id = '$Q2_PMT'")
-Q2_BATCH_SUM=$(q "$home" "SELECT sum(bedrag_cents) FROM betaling WHERE pmtinf_id = '$Q2_PMT'")
+P1_BATCH_N=$(q "$home" "SELECT count(*) FROM betaling WHERE batch = (SELECT id FROM batch WHERE pmtinf_id = '$P1_PMT')")
+P1_BATCH_SUM=$(q "$home" "SELECT sum(bedrag_cents) FROM betaling WHERE batch = (SELECT id FROM batch WHERE pmtinf_id = '$P1_PMT')")
+Q2_BATCH_N=$(q "$home" "SELECT count(*) FROM betaling WHERE batch = (SELECT id FROM batch WHERE pmtinf_id = '$Q2_PMT')")
+Q2_BATCH_SUM=$(q "$home" "SELECT sum(bedrag_cents) FROM betaling WHERE batch = (SELECT id FROM batch WHERE pmtinf_id = '$Q2_PMT')")
 
 cp -a "$home" "$tmp/control"
 cp -a "$home" "$tmp/homeC"
@@ -601,7 +601,7 @@ grep '^bk|' "$tmp/state.r1" >"$tmp/bk.want"
 state "$home" | grep '^bk|' | diff - "$tmp/bk.want" >/dev/null || fail "the statement changed the bookings"
 # afschrijving: every batch of the run, for the amount the run put in it
 for b in "${batches[@]}"; do echo "$b|2026-11-25"; done >"$tmp/af.want"
-q "$home" "SELECT pmtinf_id || '|' || (SELECT count(*) FROM betaling b WHERE b.pmtinf_id = a.pmtinf_id) || '|' || bedrag_cents
+q "$home" "SELECT pmtinf_id || '|' || (SELECT count(*) FROM betaling b JOIN batch p ON p.id = b.batch WHERE p.pmtinf_id = a.pmtinf_id) || '|' || bedrag_cents
 	|| '|' || boekdatum FROM afschrijving a WHERE run = $rid ORDER BY pmtinf_id" >"$tmp/af.have"
 diff "$tmp/af.want" "$tmp/af.have" >"$tmp/diff" || fail "afschrijving is not every batch with its amount: $(cat "$tmp/diff")"
 [ "$(q "$home" "SELECT count(*) FROM afschrijving")" = "${#batches[@]}" ] || fail "afschrijving has other rows"
@@ -954,7 +954,7 @@ ok "C: the supplementary run $aanv pays exactly the rejected file again: $N paym
 
 hd=$tmp/homeD
 export BETAALRUN_NOW=2026-11-26T08:00:00
-IFS='|' read -r U_ID U_E2E U_PMT <<<"$(q "$hd" "SELECT id, end_to_end_id, pmtinf_id FROM betaling WHERE run = $rid AND soort = 'CLIENT' ORDER BY id LIMIT 1 OFFSET 4")"
+IFS='|' read -r U_ID U_E2E U_PMT <<<"$(q "$hd" "SELECT b.id, b.end_to_end_id, (SELECT p.pmtinf_id FROM batch p WHERE p.id = b.batch) FROM betaling b WHERE b.run = $rid AND b.soort = 'CLIENT' ORDER BY b.id LIMIT 1 OFFSET 4")"
 U_LOW=$(tr 'A-Z' 'a-z' <<<"$U_E2E")
 [ "$U_LOW" != "$U_E2E" ] || fail "setup: the EndToEndId $U_E2E has no upper case"
 RU=RABO-PSR-20261126-UNKNOWN
@@ -1116,7 +1116,7 @@ ok "E: a camt.053 of $OTHER is quarantined (the reason names ****4567), nothing 
 
 # ---- F. Verification of Payee: no match --------------------------------------------------
 
-IFS='|' read -r V_ID V_E2E V_PMT V_DOS V_IBAN <<<"$(q "$hd" "SELECT b.id, b.end_to_end_id, b.pmtinf_id, b.dossier, b.iban FROM betaling b
+IFS='|' read -r V_ID V_E2E V_PMT V_DOS V_IBAN <<<"$(q "$hd" "SELECT b.id, b.end_to_end_id, (SELECT p.pmtinf_id FROM batch p WHERE p.id = b.batch), b.dossier, b.iban FROM betaling b
 	JOIN dossier d ON d.id = b.dossier WHERE b.run = $rid AND b.soort = 'CLIENT' AND b.id <> $U_ID AND $plain ORDER BY b.id DESC LIMIT 1")"
 reg_before=$(q "$hd" "SELECT count(*) FROM taak WHERE dossier = $V_DOS AND soort = 'REGISTER'")
 [ "$reg_before" = 0 ] || fail "setup: $V_E2E's dossier has a REGISTER job already"

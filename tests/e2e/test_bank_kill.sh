@@ -40,11 +40,11 @@ state() {
 # the bank's files: a report rejecting 400 payments at transaction level
 # (account and other reasons) and a statement returning 150, 75 of them
 # rejected before, with the batch debits
-q="SELECT end_to_end_id, pmtinf_id, bedrag_cents, id % 2 FROM betaling WHERE run = (SELECT id FROM run WHERE msg_id = '$run')"
+q="SELECT b.end_to_end_id, (SELECT p.pmtinf_id FROM batch p WHERE p.id = b.batch), b.bedrag_cents, b.id % 2 FROM betaling b WHERE b.run = (SELECT id FROM run WHERE msg_id = '$run')"
 sqlite3 -separator ' ' "$base/betaalrun.db" "$q AND id % 7 = 0 ORDER BY id LIMIT 400" >"$tmp/rej"
 sqlite3 -separator ' ' "$base/betaalrun.db" "$q AND id % 7 IN (0, 3) ORDER BY id DESC LIMIT 150" >"$tmp/ret"
-sqlite3 -separator ' ' "$base/betaalrun.db" "SELECT pmtinf_id, sum(bedrag_cents), count(*) FROM betaling
-	WHERE run = (SELECT id FROM run WHERE msg_id = '$run') GROUP BY pmtinf_id" >"$tmp/batches"
+sqlite3 -separator ' ' "$base/betaalrun.db" "SELECT p.pmtinf_id, sum(b.bedrag_cents), count(*) FROM betaling b
+	JOIN batch p ON p.id = b.batch WHERE b.run = (SELECT id FROM run WHERE msg_id = '$run') GROUP BY p.pmtinf_id" >"$tmp/batches"
 amt() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>'

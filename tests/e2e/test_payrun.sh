@@ -200,7 +200,7 @@ done
 ok "specifications: bundles per municipality hold the stored texts by the index, listed in the manifest; ${#held[@]} on hold say since when and why and that nothing was paid; specificatie and dossier print a dossier's text byte for byte"
 
 # the bank rejects two payments (pain.002.001.03)
-mapfile -t rej < <(sqlite3 "$db" "SELECT b.end_to_end_id, b.pmtinf_id, d.nummer, b.bedrag_cents FROM betaling b
+mapfile -t rej < <(sqlite3 "$db" "SELECT b.end_to_end_id, (SELECT p.pmtinf_id FROM batch p WHERE p.id = b.batch), d.nummer, b.bedrag_cents FROM betaling b
 	JOIN dossier d ON d.id = b.dossier WHERE b.soort = 'CLIENT' AND b.run = (SELECT id FROM run WHERE msg_id = '$run')
 	AND NOT EXISTS (SELECT 1 FROM betaling c WHERE c.dossier = b.dossier AND c.soort = 'DERDE')
 	AND d.einddatum IS NULL ORDER BY b.id LIMIT 2")
@@ -322,7 +322,7 @@ BETAALRUN_NOW=2026-11-20T09:00:00 BETAALRUN_KEY_PASS=geheim-1 "$BR" --home "$mb"
 mbrun=$(head -n1 "$tmp/mb.out")
 grep -o '<PmtInfId>[^<]*</PmtInfId>\|<EndToEndId>[^<]*</EndToEndId>' "$mb/out/2026-11/$mbrun/pain.001.xml" \
 	| sed 's/<[^>]*>//g; s/^/x /' | awk '/^x BR-/ { b = $2; next } { print b, $2 }' | sort >"$tmp/mb.file"
-count "$mb" "SELECT pmtinf_id || ' ' || end_to_end_id FROM betaling" | sort >"$tmp/mb.store"
+count "$mb" "SELECT p.pmtinf_id || ' ' || b.end_to_end_id FROM betaling b JOIN batch p ON p.id = b.batch" | sort >"$tmp/mb.store"
 nb=$(cut -d' ' -f1 "$tmp/mb.file" | sort -u | wc -l)
 [ "$nb" -ge 4 ] && grep -q -- "-K1 " "$tmp/mb.file" && grep -q -- "-D1 " "$tmp/mb.file" \
 	|| fail "max_per_batch = 2 gave $nb batches: $(cut -d' ' -f1 "$tmp/mb.file" | sort | uniq -c | tr '\n' ' ')"

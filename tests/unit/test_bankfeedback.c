@@ -136,16 +136,19 @@ static void world(struct fx *f)
 		" '2026-11-20T09:00:00', '2026-11-24', '2026-10', 'x', '001.001.09', 'm'),"
 		" (2, 'BR-202612-0002', '2026-12', 0, 'PREPARED', '2026-12-20T09:00:00', '2026-12-24', '2026-10', 'x',"
 		" '001.001.09', 'm2')");
+	exec_ok(f, "INSERT INTO batch (run, soort, pmtinf_id) VALUES (1, 'CLIENT', '" B1 "'), (1, 'DERDE', '" B2 "'),"
+		" (2, 'CLIENT', 'BR-202612-0002-1')");
 	for (i = 1; i <= N_PAY; i++)
-		exec_ok(f, "INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, pmtinf_id, bedrag_cents, iban,"
-			" naam, omschrijving, kenmerk) VALUES (%d, 1, %d, %Q, printf('BR1-%%06d', %d), %Q, %lld,"
+		exec_ok(f, "INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, batch, bedrag_cents, iban,"
+			" naam, omschrijving, kenmerk) VALUES (%d, 1, %d, %Q, printf('BR1-%%06d', %d),"
+			" (SELECT id FROM batch WHERE pmtinf_id = %Q), %lld,"
 			" %Q, 'N', 'o', %Q)", i, pay[i].dossier, pay[i].soort, i, pay[i].batch,
 			(long long)pay[i].cents,
 			strcmp(pay[i].soort, "DERDE") == 0 ? (i == 7 ? "NL39RABO0300065264" : "NL44RABO0123456789")
 							   : "NL91ABNA0417164300",
 			i == 7 ? "HUUR-5" : i == 8 ? "ZORG-6" : NULL);
-	exec_ok(f, "INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, pmtinf_id, bedrag_cents, iban,"
-		" naam, omschrijving) VALUES (9, 2, 1, 'CLIENT', 'BR2-000001', 'BR-202612-0002-1', 500,"
+	exec_ok(f, "INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, batch, bedrag_cents, iban,"
+		" naam, omschrijving) VALUES (9, 2, 1, 'CLIENT', 'BR2-000001', 3, 500,"
 		" 'NL91ABNA0417164300', 'N', 'o')");
 }
 
@@ -407,9 +410,11 @@ static void test_owed_third_party(void **state)
 		" '2026-12-20T09:00:00', '2026-12-24', '2026-10', 'x', '001.001.09', 'm3'),"
 		" (4, 'BR-202612-0004', '2026-12', 1, 'APPROVED',"
 		" '2026-12-21T09:00:00', '2026-12-24', '2026-10', 'x', '001.001.09', 'm4')");
-	exec_ok(f, "INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, pmtinf_id, bedrag_cents, iban,"
-		" naam, omschrijving, herbetaling_van) VALUES (20, 3, 6, 'DERDE', 'BR3-000001', 'BR-202612-0003-2',"
-		" 12345, 'NL44RABO0123456789', 'Z', 'o', 8), (21, 4, 6, 'DERDE', 'BR4-000001', 'BR-202612-0004-2',"
+	exec_ok(f, "INSERT INTO batch (id, run, soort, pmtinf_id) VALUES (4, 3, 'DERDE', 'BR-202612-0003-2'),"
+		" (5, 4, 'DERDE', 'BR-202612-0004-2')");
+	exec_ok(f, "INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, batch, bedrag_cents, iban,"
+		" naam, omschrijving, herbetaling_van) VALUES (20, 3, 6, 'DERDE', 'BR3-000001', 4,"
+		" 12345, 'NL44RABO0123456789', 'Z', 'o', 8), (21, 4, 6, 'DERDE', 'BR4-000001', 5,"
 		" 12345, 'NL44RABO0123456789', 'Z', 'o', 8)");
 	assert_int_equal(bankfeedback_owed_settle(f->st, 3, &err), 0);
 	assert_int_equal(qint(f, "SELECT herbetaald FROM terugboeking WHERE betaling = 8"), 20);

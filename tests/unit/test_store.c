@@ -294,9 +294,9 @@ static void test_fresh_store(void **state)
 	struct br_error err;
 
 	br_error_clear(&err);
-	assert_int_equal(store_schema_version(), 11);
+	assert_int_equal(store_schema_version(), 12);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 11);
+	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 12);
 	assert_true(longest_in_list(store_db(st)) <= 2);
 	assert_no_ephemeral_inserts(store_db(st));
 	store_close(st);
@@ -312,14 +312,14 @@ static void test_newer_store_refused(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	exec_ok(store_db(st), "PRAGMA user_version = 12");
+	exec_ok(store_db(st), "PRAGMA user_version = 13");
 	store_close(st);
 	st = NULL;
 	assert_int_equal(store_open(&st, f->db, 0, &err), BR_ECONFIG);
 	assert_null(st);
-	assert_non_null(strstr(err.msg, "schemaversie 12, nieuwer dan deze betaalrun (11)"));
+	assert_non_null(strstr(err.msg, "schemaversie 13, nieuwer dan deze betaalrun (12)"));
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 12);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 13);
 	sqlite3_close(db);
 }
 
@@ -414,7 +414,7 @@ static void test_upgrade_from_v4(void **state)
 
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 11);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 12);
 	assert_true(query_int(db, "PRAGMA schema_version") > cookie + 1);
 	assert_int_equal(query_int(db, "PRAGMA writable_schema"), 0);
 	after = dump(db, shape);
@@ -556,6 +556,93 @@ static void test_broken_rewrite_rolls_back(void **state)
 	sqlite3_close(s.db);
 }
 
+/* A version-11 store with payments: make_v4 and migrations 5 to 11. */
+static void make_v11(const char *path)
+{
+	struct store s = { 0 };
+	struct br_error err;
+	char pragma[64];
+	int v, i;
+
+	br_error_clear(&err);
+	make_v4(path);
+	assert_int_equal(sqlite3_open(path, &s.db), SQLITE_OK);
+	exec_ok(s.db, "PRAGMA foreign_keys = ON");
+	for (v = 4; v < 11; v++) {
+		assert_int_equal(store_begin(&s, &err), 0);
+		for (i = 0; migrations[v].sql && migrations[v].sql[i]; i++)
+			exec_ok(s.db, migrations[v].sql[i]);
+		if (migrations[v].apply && migrations[v].apply(&s, &err) < 0)
+			fail_msg("migration %d: %s", v + 1, err.msg);
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		exec_ok(s.db, pragma);
+		assert_int_equal(store_commit(&s, &err), 0);
+	}
+	exec_ok(s.db,
+		"INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt, uitvoerdatum, startmaand,"
+		" regels_sha256, pain_versie, map)"
+		" VALUES (2, 'M2', '2026-02', 0, 'RELEASED', '2026-02-20T00:00:00', '2026-02-25', '2026-01',"
+		" printf('%064d', 0), '001.001.09', 'out/M2');"
+		"INSERT INTO betaling (id, run, dossier, soort, end_to_end_id, pmtinf_id, bedrag_cents, iban, naam,"
+		" omschrijving) VALUES"
+		" (1, 2, 7, 'CLIENT', 'BR2-000001', 'M2-K1', 100, 'NL91ABNA0417164300', 'A', 'o'),"
+		" (2, 2, 8, 'CLIENT', 'BR2-000002', 'M2-K1', 200, 'NL91ABNA0417164300', 'B', 'o'),"
+		" (3, 2, 8, 'DERDE', 'BR2-000003', 'M2-D1', 300, 'NL39RABO0300065264', 'C', 'o'),"
+		" (4, 2, 7, 'CLIENT', 'BR2-000004', 'M2-K2', 400, 'NL91ABNA0417164300', 'A', 'o'),"
+		" (5, 1, 7, 'CLIENT', 'BR1-000001', NULL, 500, 'NL91ABNA0417164300', 'A', 'o');"
+		"INSERT INTO terugboeking (betaling, bron, levering, reden, klasse, datum)"
+		" VALUES (3, 'pain002', 1, 'AC04', 'REKENING', '2026-02-26');");
+	assert_int_equal(query_int(s.db, "PRAGMA user_version"), 11);
+	sqlite3_close(s.db);
+}
+
+/* Migration 12: every payment names the batch of its PmtInfId, of its own
+ * run and kind; payments from before PmtInfIds share one batch per run
+ * and kind; the text column and its two indexes are gone, and the store
+ * refuses a payment without a batch or with another run's. */
+static void test_upgrade_batches(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	struct br_error err;
+	sqlite3 *db;
+	char text[400];
+
+	br_error_clear(&err);
+	make_v11(f->db);
+	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
+	db = store_db(st);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 12);
+	query_text(db, "SELECT group_concat(x, ' ') FROM (SELECT b.id || ':' || p.run || p.soort || '/'"
+		   " || coalesce(p.pmtinf_id, '-') AS x FROM betaling b JOIN batch p ON p.id = b.batch ORDER BY b.id)",
+		   text, sizeof(text));
+	assert_string_equal(text, "1:2CLIENT/M2-K1 2:2CLIENT/M2-K1 3:2DERDE/M2-D1 4:2CLIENT/M2-K2 5:1CLIENT/-");
+	assert_int_equal(query_int(db, "SELECT count(*) FROM batch"), 4);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info('betaling') WHERE name = 'pmtinf_id'"), 0);
+	query_text(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index'"
+		   " AND tbl_name = 'betaling' AND sql IS NOT NULL ORDER BY name)", text, sizeof(text));
+	assert_string_equal(text, "betaling_batch betaling_herbetaling");
+	assert_int_equal(query_int(db, "SELECT betaling FROM terugboeking"), 3);
+	query_text(db, "PRAGMA integrity_check", text, sizeof(text));
+	assert_string_equal(text, "ok");
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO betaling (run, dossier, soort, end_to_end_id, bedrag_cents,"
+					  " iban, naam, omschrijving) VALUES (2, 7, 'CLIENT', 'X1', 1, 'NL', 'A', 'o')",
+					  NULL, NULL, NULL), SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(db), "NOT NULL constraint failed: betaling.batch"));
+	/* batch 1 is run 2's clients': a payment of run 1, or a third party's, in it is refused */
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO betaling (run, dossier, soort, end_to_end_id, bedrag_cents,"
+					  " iban, naam, omschrijving, batch) VALUES (1, 7, 'CLIENT', 'X2', 1, 'NL', 'A', 'o', 1)",
+					  NULL, NULL, NULL), SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(db), "FOREIGN KEY constraint failed"));
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO betaling (run, dossier, soort, end_to_end_id, bedrag_cents,"
+					  " iban, naam, omschrijving, batch) VALUES (2, 7, 'DERDE', 'X3', 1, 'NL', 'A', 'o', 1)",
+					  NULL, NULL, NULL), SQLITE_OK);
+	exec_ok(db, "INSERT INTO betaling (run, dossier, soort, end_to_end_id, bedrag_cents, iban, naam, omschrijving,"
+		" batch) VALUES (2, 7, 'CLIENT', 'X4', 1, 'NL', 'A', 'o', 1)");
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +651,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newer_store_refused, setup, teardown),
 		cmocka_unit_test(test_rewrites_are_equivalent),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_v4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_refuses_unexpected_definition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_refuses_rows_that_fail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_rewrite_rolls_back, setup, teardown),
