@@ -61,6 +61,26 @@ static int put_s(struct settle_record_buf *b, const char *s)
 	return 0;
 }
 
+/*
+ * A field as written (version 3): an absent date (DATE_NONE, INT32_MIN)
+ * as -1 and the negative values above it one lower, so that it takes one
+ * byte instead of five; every other value as it is.  A bijection on
+ * int64 (field_read undoes it); a record has about three absent dates.
+ */
+static int64_t field_code(int64_t x)
+{
+	if (x == DATE_NONE)
+		return -1;
+	return x < 0 && x > DATE_NONE ? x - 1 : x;
+}
+
+static int64_t field_read(int64_t c)
+{
+	if (c == -1)
+		return DATE_NONE;
+	return c < -1 && c >= DATE_NONE ? c + 1 : c;
+}
+
 /* An element: the bit set of fields that differ from `prev`, then those
  * fields; `prev` becomes `cur`. */
 static int put_vec(struct settle_record_buf *b, int64_t prev[], const int64_t cur[], int n)
@@ -75,7 +95,7 @@ static int put_vec(struct settle_record_buf *b, int64_t prev[], const int64_t cu
 		return -1;
 	for (i = 0; i < n; i++)
 		if (changed >> i & 1) {
-			if (put_i(b, cur[i]) < 0)
+			if (put_i(b, field_code(cur[i])) < 0)
 				return -1;
 			prev[i] = cur[i];
 		}
@@ -645,6 +665,7 @@ struct rd {
 	const unsigned char *p, *end;
 	char *arena;                /* strings, NUL-terminated (record->strings) */
 	const char *bad;            /* NULL, or what is wrong */
+	int coded;                  /* fields are field_code'd (version 3) */
 };
 
 static uint64_t get_u(struct rd *r)
@@ -718,7 +739,7 @@ static void get_vec(struct rd *r, int64_t prev[], int n)
 		r->bad = "een element heeft onbekende velden";
 	for (i = 0; i < n && !r->bad; i++)
 		if (changed >> i & 1)
-			prev[i] = get_i(r);
+			prev[i] = r->coded ? field_read(get_i(r)) : get_i(r);
 }
 
 /* A count of at most `max` elements, each at least one byte. */
@@ -995,7 +1016,9 @@ int settle_record_decode(struct settle_record *out, const void *data, size_t len
 	r.end = r.p + len;
 	r.arena = out->strings;
 	r.bad = NULL;
+	r.coded = 0;
 	version = get_u(&r);
+	r.coded = version >= 3;
 	if ((version < 1 || version > SETTLE_RECORD_VERSION) && !r.bad)
 		r.bad = "onbekende versie";
 	memset(v, 0, sizeof(v));

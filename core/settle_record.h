@@ -13,9 +13,11 @@
  * (the run keeps that file's SHA-256, the store keeps its bytes), never as
  * a copy.
  *
- * Encoding (version 2; all integers LEB128 varints, signed ones zigzagged):
+ * Encoding (version 3; all integers LEB128 varints, signed ones zigzagged):
  *
- *   version       2 (1 is still read: it has no month ranges)
+ *   version       3 (2 and 1 are still read: version 2 writes an absent
+ *                 date as it is, in five bytes; version 1 has no month
+ *                 ranges either)
  *   run month, the settings (7 values)
  *   facts         count, then each as a string: the caller's own texts
  *                 (dossier number, name, ...), opaque here
@@ -36,9 +38,10 @@
  *
  * An element of an array is a vector of integers (one per field); it is
  * written as a bit set of the fields that differ from the element before
- * it (the first is compared with all zeros) and then those fields.  Most
- * months of a long history repeat the month before except the month
- * itself, so a settled month costs a few bytes.
+ * it (the first is compared with all zeros) and then those fields, an
+ * absent date (DATE_NONE) written as -1 and the negative values above it
+ * one lower (version 3).  Most months of a long history repeat the month
+ * before except the month itself, so a settled month costs a few bytes.
  *
  * Decoding checks everything it reads: lengths within the record, counts
  * within the engine's limits, every index (income, grant, claim, derde,
@@ -61,7 +64,7 @@
 #include "rules.h"
 #include "settle.h"
 
-#define SETTLE_RECORD_VERSION 2
+#define SETTLE_RECORD_VERSION 3
 #define SETTLE_RECORD_FACTS_MAX 128
 #define SETTLE_RECORD_STANDS_MAX 4096
 #define SETTLE_RECORD_ARRAY_MAX 100000   /* any other array */

@@ -329,6 +329,42 @@ static void test_month_ranges(void **state)
 	assert_int_equal(settle_dossier(&f->res, &f->in, &f->rules, &f->set, nov, &err), 0);
 }
 
+/* Version 3: an absent date takes one byte (-1), and the values it moves
+ * (the negative ones above INT32_MIN, one lower) come back exactly: an
+ * end date absent, a claim's start on the day before 1970-01-01 (-1) and
+ * a difference of -1 cent are what the engine was given and returned. */
+static void test_absent_dates(void **state)
+{
+	struct fx *f = *state;
+	struct settle_record rec;
+	struct br_error err;
+
+	assert_int_equal(f->in.einddatum, DATE_NONE);
+	encode_ok(f);
+	assert_int_equal(f->buf.p[0], 3);
+	assert_null(find(f->buf.p, f->buf.len, "\xff\xff\xff\xff\x0f", 5));
+	br_error_clear(&err);
+	assert_int_equal(settle_record_decode(&rec, f->buf.p, f->buf.len, &f->rules, &err), 0);
+	assert_int_equal(rec.in.einddatum, DATE_NONE);
+	assert_int_equal(rec.in.stands[0].jongste_kind_geb, DATE_NONE);
+	assert_int_equal(rec.in.ingangsdatum, f->in.ingangsdatum);
+	settle_record_free(&rec);
+	f->res.months[0].diff_cents = -1;
+	f->res.months[0].vt_diff_cents = -2;
+	f->res.months[0].wkv_cents = (int64_t)DATE_NONE + 1;
+	f->res.months[0].vrij_cents = (int64_t)DATE_NONE - 1;
+	encode_ok(f);
+	assert_int_equal(settle_record_decode(&rec, f->buf.p, f->buf.len, &f->rules, &err), 0);
+	assert_int_equal(rec.res.months[0].diff_cents, -1);
+	assert_int_equal(rec.res.months[0].vt_diff_cents, -2);
+	assert_int_equal(rec.res.months[0].wkv_cents, (int64_t)DATE_NONE + 1);
+	assert_int_equal(rec.res.months[0].vrij_cents, (int64_t)DATE_NONE - 1);
+	settle_record_free(&rec);
+	br_error_clear(&err);
+	assert_int_equal(settle_dossier(&f->res, &f->in, &f->rules, &f->set, month_of(date_from_ymd(2026, 11, 1)),
+					&err), 0);
+}
+
 /* The corpus: real records render; the broken ones are refused. */
 static void test_corpus(void **state)
 {
@@ -340,7 +376,7 @@ static void test_corpus(void **state)
 		{ "inhouding.bin", 0, "Inhouding " },
 		{ "cut-40.bin", BR_EINPUT, "vastlegging beschadigd: een tekst loopt voorbij het einde" },
 		{ "trailing.bin", BR_EINPUT, "vastlegging beschadigd: er staat meer in dan een afrekening" },
-		{ "version-3.bin", BR_EINPUT, "vastlegging beschadigd: onbekende versie" },
+		{ "version-4.bin", BR_EINPUT, "vastlegging beschadigd: onbekende versie" },
 		/* version 2, after 61 monthly runs (tests/bench/bench_history.sh):
 		 * sixty months by number; a Bbz dossier whose months all have an
 		 * event (income to assess by hand) and are kept in full */
@@ -387,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_references),
 		cmocka_unit_test(test_foreign_rules),
 		cmocka_unit_test(test_month_ranges),
+		cmocka_unit_test(test_absent_dates),
 		cmocka_unit_test(test_corpus),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
