@@ -769,6 +769,24 @@ static const char *const migration_12_sql[] = {
 
 static int migration_12(struct store *s, struct br_error *err);
 
+/*
+ * 13: a settlement is found by its dossier (issue 13: two indexes on
+ * afrekening were about 32 bytes per dossier and run).  One index on
+ * (dossier, run) serves the reads by dossier, by dossier and run, and by
+ * dossier and month; a run's settlements are its run_dossier rows'
+ * (payrun.c run_discard), which the store now guarantees: a settlement of
+ * a run is one of the run's decisions per dossier (foreign key; rows
+ * without a run, from before version 3, name none).
+ */
+static const char *const migration_13_sql[] = {
+	"DROP INDEX afrekening_run;\n",
+	"DROP INDEX afrekening_dossier;\n",
+	"CREATE INDEX afrekening_dossier ON afrekening(dossier, run);\n",
+	NULL
+};
+
+static int migration_13(struct store *s, struct br_error *err);
+
 static const struct migration migrations[] = {
 	{ migration_1, NULL },
 	{ migration_2, NULL },
@@ -782,6 +800,7 @@ static const struct migration migrations[] = {
 	{ migration_10, NULL },
 	{ migration_11, NULL },
 	{ migration_12_sql, migration_12 },
+	{ migration_13_sql, migration_13 },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1085,23 +1104,49 @@ static const struct check_rewrite migration_12_checks[] = {
 	{ NULL, NULL, NULL }
 };
 
-static int migration_12(struct store *s, struct br_error *err)
+/* 0 when every count `sql` returns is 0, else BR_EINTERNAL saying `what`. */
+static int migration_verify(struct store *s, const char *sql, const char *what, struct br_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = store_rewrite_checks(s, migration_12_checks, err)) < 0 ||
-	    (rc = store_prepare(s, &st, "SELECT count(*) FROM betaling WHERE batch IS NULL"
-				" UNION ALL SELECT count(*) FROM pragma_foreign_key_check('betaling')", err)) < 0)
+	if ((rc = store_prepare(s, &st, sql, err)) < 0)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (sqlite3_column_int64(st, 0) != 0) {
 			sqlite3_finalize(st);
-			return br_error_set(err, BR_EINTERNAL, "de opslag kan niet worden bijgewerkt: een betaling"
-					    " zonder batch van haar eigen run");
+			return br_error_set(err, BR_EINTERNAL, "de opslag kan niet worden bijgewerkt: %s", what);
 		}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "checking the payments' batches", err);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "checking a migration", err);
+}
+
+static int migration_12(struct store *s, struct br_error *err)
+{
+	int rc;
+
+	if ((rc = store_rewrite_checks(s, migration_12_checks, err)) < 0)
+		return rc;
+	return migration_verify(s, "SELECT count(*) FROM betaling WHERE batch IS NULL"
+				" UNION ALL SELECT count(*) FROM pragma_foreign_key_check('betaling')",
+				"een betaling zonder batch van haar eigen run", err);
+}
+
+static const struct check_rewrite migration_13_checks[] = {
+	{ "afrekening", "  CHECK (run IS NOT NULL OR (berekend IS NOT NULL AND regels_sha256 IS NOT NULL))\n)",
+	  "  CHECK (run IS NOT NULL OR (berekend IS NOT NULL AND regels_sha256 IS NOT NULL)),\n"
+	  "  FOREIGN KEY (run, dossier) REFERENCES run_dossier(run, dossier)\n)" },
+	{ NULL, NULL, NULL }
+};
+
+static int migration_13(struct store *s, struct br_error *err)
+{
+	int rc;
+
+	if ((rc = store_rewrite_checks(s, migration_13_checks, err)) < 0)
+		return rc;
+	return migration_verify(s, "SELECT count(*) FROM pragma_foreign_key_check('afrekening')",
+				"een afrekening van een run zonder de beslissing van die run over het dossier", err);
 }
 
 /*

@@ -294,9 +294,9 @@ static void test_fresh_store(void **state)
 	struct br_error err;
 
 	br_error_clear(&err);
-	assert_int_equal(store_schema_version(), 12);
+	assert_int_equal(store_schema_version(), 13);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 12);
+	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 13);
 	assert_true(longest_in_list(store_db(st)) <= 2);
 	assert_no_ephemeral_inserts(store_db(st));
 	store_close(st);
@@ -312,14 +312,14 @@ static void test_newer_store_refused(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	exec_ok(store_db(st), "PRAGMA user_version = 13");
+	exec_ok(store_db(st), "PRAGMA user_version = 14");
 	store_close(st);
 	st = NULL;
 	assert_int_equal(store_open(&st, f->db, 0, &err), BR_ECONFIG);
 	assert_null(st);
-	assert_non_null(strstr(err.msg, "schemaversie 13, nieuwer dan deze betaalrun (12)"));
+	assert_non_null(strstr(err.msg, "schemaversie 14, nieuwer dan deze betaalrun (13)"));
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 13);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 14);
 	sqlite3_close(db);
 }
 
@@ -414,7 +414,7 @@ static void test_upgrade_from_v4(void **state)
 
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 12);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 13);
 	assert_true(query_int(db, "PRAGMA schema_version") > cookie + 1);
 	assert_int_equal(query_int(db, "PRAGMA writable_schema"), 0);
 	after = dump(db, shape);
@@ -591,7 +591,12 @@ static void make_v11(const char *path)
 		" (4, 2, 7, 'CLIENT', 'BR2-000004', 'M2-K2', 400, 'NL91ABNA0417164300', 'A', 'o'),"
 		" (5, 1, 7, 'CLIENT', 'BR1-000001', NULL, 500, 'NL91ABNA0417164300', 'A', 'o');"
 		"INSERT INTO terugboeking (betaling, bron, levering, reden, klasse, datum)"
-		" VALUES (3, 'pain002', 1, 'AC04', 'REKENING', '2026-02-26');");
+		" VALUES (3, 'pain002', 1, 'AC04', 'REKENING', '2026-02-26');"
+		"INSERT INTO afrekening (id, dossier, run_maand, run, berekend, regels_sha256, voorschot_cents,"
+		" toevoegingen_cents, vt_cents, verrekend_cents, doorgeschoven_cents, vordering_cents,"
+		" inhoudingen_cents, derden_cents, client_cents, specificatie) VALUES"
+		" (1, 7, '2026-01', 1, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'tekst'),"
+		" (2, 8, '2025-12', NULL, '2025-12-20T00:00:00', printf('%064d', 0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 'oud');");
 	assert_int_equal(query_int(s.db, "PRAGMA user_version"), 11);
 	sqlite3_close(s.db);
 }
@@ -612,7 +617,20 @@ static void test_upgrade_batches(void **state)
 	make_v11(f->db);
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 12);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 13);
+	/* migration 13: one index on afrekening, and a run's settlement is one
+	 * of its decisions (the row without a run, from before, names none) */
+	query_text(db, "SELECT group_concat(name || '(' || cols || ')', ' ') FROM (SELECT i.name,"
+		   " (SELECT group_concat(c.name) FROM pragma_index_info(i.name) c) AS cols FROM sqlite_schema i"
+		   " WHERE i.type = 'index' AND i.tbl_name = 'afrekening' ORDER BY i.name)", text, sizeof(text));
+	assert_string_equal(text, "afrekening_dossier(dossier,run)");
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO afrekening (dossier, run_maand, run, voorschot_cents,"
+					  " toevoegingen_cents, vt_cents, verrekend_cents, doorgeschoven_cents,"
+					  " vordering_cents, inhoudingen_cents, derden_cents, client_cents, specificatie)"
+					  " VALUES (8, '2026-02', 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'x')", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(db), "FOREIGN KEY constraint failed"));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM afrekening"), 2);
 	query_text(db, "SELECT group_concat(x, ' ') FROM (SELECT b.id || ':' || p.run || p.soort || '/'"
 		   " || coalesce(p.pmtinf_id, '-') AS x FROM betaling b JOIN batch p ON p.id = b.batch ORDER BY b.id)",
 		   text, sizeof(text));
@@ -643,6 +661,29 @@ static void test_upgrade_batches(void **state)
 	store_close(st);
 }
 
+/* A settlement of a run without that run's decision for its dossier stops
+ * migration 13, which says so; migration 12 stays applied. */
+static void test_upgrade_refuses_orphan_settlement(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	struct br_error err;
+	sqlite3 *db = NULL;
+
+	br_error_clear(&err);
+	make_v11(f->db);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	exec_ok(db, "UPDATE afrekening SET run = 2 WHERE id = 1");
+	sqlite3_close(db);
+	assert_int_equal(store_open(&st, f->db, 0, &err), BR_EINTERNAL);
+	assert_null(st);
+	assert_non_null(strstr(err.msg, "een afrekening van een run zonder de beslissing van die run over het dossier"));
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 12);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM afrekening"), 2);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -652,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_rewrites_are_equivalent),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_v4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_refuses_orphan_settlement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_refuses_unexpected_definition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_refuses_rows_that_fail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_rewrite_rolls_back, setup, teardown),
