@@ -113,12 +113,14 @@ static const char *const sql[Q_COUNT] = {
 		" AND opgeheven IS NULL AND vanaf <= ?2 LIMIT 1",
 	[Q_INSERT_HOLD] = "INSERT INTO opschorting (dossier, bron, vanaf, reden, ingesteld_door, taak)"
 		" VALUES (?1, 'SIGNAAL', ?2, ?3, ?4, ?5)",
-	/* the event was seen: it opened a job of this kind, or joined one */
+	/* the event was seen: it opened a job of this kind, or joined one
+	 * (its JOIN event's reason starts "[key] "; the expression is the
+	 * one migration 14 indexes, written the same way so it is used) */
 	[Q_KEY_SEEN] = "SELECT 1 FROM taak WHERE dossier IS ?1 AND soort = ?2 AND sleutel = ?3"
 		" UNION ALL"
 		" SELECT 1 FROM taak t JOIN taak_gebeurtenis g ON g.taak = t.id"
-		" WHERE t.dossier IS ?1 AND t.soort = ?2 AND g.gebeurtenis = 'JOIN'"
-		" AND substr(g.reden, 1, length(?3) + 3) = '[' || ?3 || '] '"
+		" WHERE t.dossier IS ?1 AND t.soort = ?2 AND g.gebeurtenis = 'JOIN' AND substr(g.reden, 1, 1) = '['"
+		" AND substr(g.reden, 2, instr(g.reden, '] ') - 2) = ?3"
 		" LIMIT 1",
 };
 

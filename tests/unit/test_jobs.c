@@ -535,6 +535,10 @@ static void test_open_event_dedup(void **state)
 				  (long long)id), "2026-10-25");
 	/* the joined event is known too */
 	assert_int_equal(open_event(f, 1, "REGISTER", "2026-12-02", "2026-12", "IBAN still fails"), 0);
+	/* by its whole key: one that starts a joined key is new, then known */
+	assert_int_equal(open_event(f, 1, "REGISTER", "2026-12-02", "2026-1", "IBAN fails"), id);
+	assert_int_equal(open_event(f, 1, "REGISTER", "2026-12-02", "2026-1", "IBAN fails"), 0);
+	assert_int_equal(open_event(f, 1, "REGISTER", "2026-12-02", "2026-12 ", "IBAN fails"), id);
 	/* another kind, another dossier: other jobs (AOW 2/28) */
 	aow = open_event(f, 1, "AOW", "2026-11-10", "AOW", "applicant reaches AOW age");
 	assert_true(aow > 0 && aow != id);
