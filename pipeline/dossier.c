@@ -62,11 +62,15 @@ static int print_history(FILE *out, struct store *st, sqlite3_int64 dossier, str
 	char a[MONEY_FMT_MAX + 8], b[MONEY_FMT_MAX + 8], c[MONEY_FMT_MAX + 8];
 	int n = 0, rc;
 
-	/* the settlements of released runs; a row without a run (the schema
-	 * allows it for rows from before version 9) is shown as it was */
-	if ((rc = store_prepare(st, &s, "SELECT a.run_maand, a.voorschot_cents, a.verrekend_cents, a.client_cents"
-				" FROM afrekening a LEFT JOIN run r ON r.id = a.run WHERE a.dossier = ?1"
-				" AND (a.run IS NULL OR r.status = 'RELEASED') ORDER BY a.run_maand, a.id", err)) < 0)
+	/* the settlements of released runs, found run by run (afrekening is
+	 * indexed by run and dossier, migration 13); a row without a run (the
+	 * schema allows it for rows from before version 3) is shown as it was */
+	if ((rc = store_prepare(st, &s, "SELECT m, v, d, c FROM ("
+				" SELECT a.run_maand AS m, a.voorschot_cents AS v, a.verrekend_cents AS d,"
+				"  a.client_cents AS c, a.id AS i FROM run r CROSS JOIN afrekening a"
+				"  ON a.run = r.id AND a.dossier = ?1 WHERE r.status = 'RELEASED'"
+				" UNION ALL SELECT a.run_maand, a.voorschot_cents, a.verrekend_cents, a.client_cents, a.id"
+				"  FROM afrekening a WHERE a.run IS NULL AND a.dossier = ?1) ORDER BY m, i", err)) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, dossier);
 	fprintf(out, "Geschiedenis (vrijgegeven afrekeningen):\n");

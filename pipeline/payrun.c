@@ -114,8 +114,7 @@ static int set_status(struct store *st, int64_t run, const char *status, const c
 static int run_discard(struct store *st, int64_t run, struct br_error *err)
 {
 	static const char *const sql[] = {
-		/* a run's settlements are its decisions' (migration 13) */
-		"DELETE FROM afrekening WHERE dossier IN (SELECT dossier FROM run_dossier WHERE run = ?1) AND run = ?1",
+		"DELETE FROM afrekening WHERE run = ?1",
 		"DELETE FROM run_dossier WHERE run = ?1",
 		"DELETE FROM betaling WHERE batch IN (SELECT id FROM batch WHERE run = ?1) AND NOT EXISTS"
 		" (SELECT 1 FROM terugboeking t WHERE t.betaling = betaling.id OR t.herbetaald = betaling.id)",

@@ -212,8 +212,8 @@ int specstore_text(char **text, size_t *len, int64_t *run_id, int64_t *dossier_i
 				  " WHERE d.nummer = ?1 AND r.msg_id = ?3"
 				: "SELECT a.specificatie, a.vastlegging, a.run, a.dossier,"
 				  " coalesce(a.regels_sha256, r.regels_sha256), d.nummer, r.uitvoerdatum"
-				  " FROM afrekening a JOIN run r ON r.id = a.run JOIN dossier d ON d.id = a.dossier"
-				  " WHERE d.nummer = ?1 AND a.run_maand = ?2 AND r.aanvullend = 0"
+				  " FROM run r CROSS JOIN dossier d CROSS JOIN afrekening a ON a.run = r.id AND a.dossier = d.id"
+				  " WHERE d.nummer = ?1 AND r.maand = ?2 AND r.aanvullend = 0"
 				  " AND r.status IN ('PREPARED','APPROVED','RELEASED') ORDER BY r.id DESC LIMIT 1",
 				err)) < 0)
 		return rc;

@@ -770,18 +770,19 @@ static const char *const migration_12_sql[] = {
 static int migration_12(struct store *s, struct br_error *err);
 
 /*
- * 13: a settlement is found by its dossier (issue 13: two indexes on
- * afrekening were about 32 bytes per dossier and run).  One index on
- * (dossier, run) serves the reads by dossier, by dossier and run, and by
- * dossier and month; a run's settlements are its run_dossier rows'
- * (payrun.c run_discard), which the store now guarantees: a settlement of
- * a run is one of the run's decisions per dossier (foreign key; rows
- * without a run, from before version 3, name none).
+ * 13: a settlement is found by its run and dossier (issue 13: two indexes
+ * on afrekening were about 32 bytes per dossier and run).  One index on
+ * (run, dossier) serves a run's settlements, one dossier's in a run, and
+ * a dossier's history run by run (the runs are few); a run's entries go
+ * at its end, where an index by dossier first had each run write into
+ * every page of it.  A settlement of a run is one of the run's decisions
+ * per dossier (foreign key, served by the same index; rows without a run,
+ * from before version 3, name none).
  */
 static const char *const migration_13_sql[] = {
 	"DROP INDEX afrekening_run;\n",
 	"DROP INDEX afrekening_dossier;\n",
-	"CREATE INDEX afrekening_dossier ON afrekening(dossier, run);\n",
+	"CREATE INDEX afrekening_run ON afrekening(run, dossier);\n",
 	NULL
 };
 

@@ -623,7 +623,7 @@ static void test_upgrade_batches(void **state)
 	query_text(db, "SELECT group_concat(name || '(' || cols || ')', ' ') FROM (SELECT i.name,"
 		   " (SELECT group_concat(c.name) FROM pragma_index_info(i.name) c) AS cols FROM sqlite_schema i"
 		   " WHERE i.type = 'index' AND i.tbl_name = 'afrekening' ORDER BY i.name)", text, sizeof(text));
-	assert_string_equal(text, "afrekening_dossier(dossier,run)");
+	assert_string_equal(text, "afrekening_run(run,dossier)");
 	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO afrekening (dossier, run_maand, run, voorschot_cents,"
 					  " toevoegingen_cents, vt_cents, verrekend_cents, doorgeschoven_cents,"
 					  " vordering_cents, inhoudingen_cents, derden_cents, client_cents, specificatie)"
