@@ -892,6 +892,13 @@ static void dec_months(struct rd *r, struct settle_result *res, const struct rul
 			r->bad = "de maanden staan niet op volgorde";
 		else
 			month_unvec(&kept[i], v, rules);
+		/* a month's length is its calendar's; its days with right lie
+		 * within it and are settled by a rules set (settle.c) */
+		if (!r->bad && (kept[i].days != month_days(kept[i].month) || kept[i].active_days < 0 ||
+				kept[i].active_days > kept[i].days))
+			r->bad = "een maand heeft een onmogelijk aantal dagen";
+		else if (!r->bad && kept[i].active_days > 0 && !kept[i].rules)
+			r->bad = "een maand met recht noemt geen regels";
 	}
 	/* first pass over the ranges: their total, within the limit */
 	total = n;

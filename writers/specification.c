@@ -588,7 +588,8 @@ static int check(const struct specification_dossier *d, const struct settle_inpu
 
 		if (m->first_line < 0 || m->n_lines < 0 || (size_t)m->first_line + (size_t)m->n_lines > r->n_lines ||
 		    m->first_vrij < 0 || m->n_vrij < 0 || (size_t)m->first_vrij + (size_t)m->n_vrij > r->n_vrij ||
-		    (m->active_days > 0 && !m->rules) || m->days <= 0 ||
+		    m->active_days < 0 || m->active_days > m->days || (m->active_days > 0 && !m->rules) ||
+		    m->days <= 0 ||
 		    (unsigned)m->cat >= NORM_COUNT)
 			return br_error_set(err, BR_EINTERNAL, "specificatie van %s: afrekenmaand %d "
 					    "is inconsistent", d->dossiernummer, (int)i);

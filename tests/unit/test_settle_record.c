@@ -387,6 +387,10 @@ static void test_corpus(void **state)
 		/* found by fuzz_record: a kenmerk longer than its field after the
 		 * record was already found damaged was still copied */
 		{ "crash-long-kenmerk-after-damage.bin", BR_EINPUT, "vastlegging beschadigd: een tekst bevat een NUL-teken" },
+		/* found by fuzz_record: a version 1 record whose run month had
+		 * -43 days with right and no rules set was rendered (and crashed
+		 * on the norm); a month's days are its calendar's */
+		{ "crash-negative-active-days.bin", BR_EINPUT, "vastlegging beschadigd: een maand heeft een onmogelijk aantal dagen" },
 	};
 	struct fx *f = *state;
 	size_t i;
