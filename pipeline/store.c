@@ -1135,13 +1135,16 @@ static const struct check_rewrite migration_12_checks[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* 0 when every count `sql` returns is 0, else BR_EINTERNAL saying `what`. */
-static int migration_verify(struct store *s, const char *sql, const char *what, struct br_error *err)
+/* Rewrite table definitions (store_rewrite_checks), then 0 when every
+ * count `sql` returns is 0, else BR_EINTERNAL saying `what`: the rows the
+ * migration's SQL carried over meet the constraints the rewrite added. */
+static int migration_rewrite(struct store *s, const struct check_rewrite *rw, const char *sql, const char *what,
+			     struct br_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = store_prepare(s, &st, sql, err)) < 0)
+	if ((rc = store_rewrite_checks(s, rw, err)) < 0 || (rc = store_prepare(s, &st, sql, err)) < 0)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (sqlite3_column_int64(st, 0) != 0) {
@@ -1154,11 +1157,7 @@ static int migration_verify(struct store *s, const char *sql, const char *what, 
 
 static int migration_12(struct store *s, struct br_error *err)
 {
-	int rc;
-
-	if ((rc = store_rewrite_checks(s, migration_12_checks, err)) < 0)
-		return rc;
-	return migration_verify(s, "SELECT count(*) FROM betaling WHERE batch IS NULL"
+	return migration_rewrite(s, migration_12_checks, "SELECT count(*) FROM betaling WHERE batch IS NULL"
 				" UNION ALL SELECT count(*) FROM pragma_foreign_key_check('betaling')",
 				"een betaling zonder batch van haar eigen run", err);
 }
@@ -1172,11 +1171,7 @@ static const struct check_rewrite migration_13_checks[] = {
 
 static int migration_13(struct store *s, struct br_error *err)
 {
-	int rc;
-
-	if ((rc = store_rewrite_checks(s, migration_13_checks, err)) < 0)
-		return rc;
-	return migration_verify(s, "SELECT count(*) FROM pragma_foreign_key_check('afrekening')",
+	return migration_rewrite(s, migration_13_checks, "SELECT count(*) FROM pragma_foreign_key_check('afrekening')",
 				"een afrekening van een run zonder de beslissing van die run over het dossier", err);
 }
 
