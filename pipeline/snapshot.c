@@ -12,6 +12,7 @@
 #include "bsn.h"
 #include "date.h"
 #include "iban.h"
+#include "mem.h"
 #include "money.h"
 
 #include "banned.h"
@@ -28,7 +29,8 @@ enum {
 };
 
 static const char *const sql[Q_COUNT] = {
-	[Q_FIND_DOSSIER] = "SELECT id, laatste_snapshot FROM dossier WHERE nummer = ?1",
+	[Q_FIND_DOSSIER] = "SELECT id, regeling, gemeente, ingangsdatum, einddatum, beeindigd_door"
+		" FROM dossier WHERE nummer = ?1",
 	[Q_INSERT_DOSSIER] = "INSERT INTO dossier (nummer, regeling, gemeente, ingangsdatum, einddatum,"
 		" eerste_snapshot, laatste_snapshot, vt_reservering_cents)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
@@ -92,6 +94,10 @@ struct snapshot {
 	char canon[CANON_MAX];
 	size_t canon_len;
 	int canon_overflow;
+	/* the dossiers this snapshot names, one bit per dossier id: a second
+	 * mention is refused, the others end in snapshot_finish (owned) */
+	unsigned char *seen;
+	size_t seen_cap;
 };
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -116,6 +122,45 @@ static int step_done(struct snapshot *s, sqlite3_stmt *st, const char *what, str
 	if (rc != SQLITE_DONE)
 		return q_fail(s, rc, what, err);
 	return 0;
+}
+
+/* The most dossier ids a snapshot keeps track of (a bit each: 32 MiB).
+ * Ids are the store's own row ids, dense from 1. */
+#define SEEN_MAX_ID ((sqlite3_int64)1 << 28)
+
+/* Note that this snapshot names dossier `id`: 1 when it did so before, 0
+ * the first time, < 0 on failure. */
+static int seen_mark(struct snapshot *s, sqlite3_int64 id, struct br_error *err)
+{
+	size_t byte = (size_t)(id >> 3);
+	unsigned char bit = (unsigned char)(1u << (id & 7));
+	int was;
+
+	if (id <= 0 || id >= SEEN_MAX_ID)
+		return br_error_set(err, BR_EINTERNAL, "dossier-id %lld buiten het bereik van een registerstand",
+				    (long long)id);
+	if (byte >= s->seen_cap) {
+		size_t cap = s->seen_cap ? s->seen_cap : 65536;
+		unsigned char *p;
+
+		while (cap <= byte)
+			cap *= 2;
+		if (!(p = realloc(s->seen, cap)))
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen voor de dossiers van een registerstand");
+		memset(p + s->seen_cap, 0, cap - s->seen_cap);
+		s->seen = p;
+		s->seen_cap = cap;
+	}
+	was = (s->seen[byte] & bit) != 0;
+	s->seen[byte] |= bit;
+	return was;
+}
+
+static int seen_has(const struct snapshot *s, sqlite3_int64 id)
+{
+	size_t byte = (size_t)(id >> 3);
+
+	return id > 0 && byte < s->seen_cap && (s->seen[byte] & (1u << (id & 7))) != 0;
 }
 
 /*
@@ -389,6 +434,7 @@ void snapshot_free(struct snapshot *s)
 		sqlite3_finalize(s->q[i]);
 	EVP_MD_CTX_free(s->md);
 	EVP_MD_free(s->sha256);
+	free(s->seen);
 	free(s);
 }
 
@@ -643,44 +689,62 @@ static int sync_register_hold(struct snapshot *s, sqlite3_int64 dossier,
 	return step_done(s, st, "releasing a hold", err);
 }
 
-int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br_error *err)
+/* A text column equal to `want` (NULL equal to NULL only). */
+static int col_is(sqlite3_stmt *st, int i, const char *want)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 dossier = 0, aanvrager = 0, partner = 0, stand = 0;
-	unsigned char hash[EVP_MAX_MD_SIZE];
-	unsigned hash_len = 0;
-	char problem[PROBLEM_MAX], d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
-	int rc, is_new, same_month = 0, changed = 1;
+	const unsigned char *t = sqlite3_column_text(st, i);
 
-	/* The dossier row: dates apply as given (formats.md §1). */
-	st = q(s, Q_FIND_DOSSIER);
+	return t ? want && strcmp((const char *)t, want) == 0 : !want;
+}
+
+/*
+ * The dossier row (formats.md §1: the dates apply as given): found by its
+ * number, inserted when new, rewritten only when one of its values changed
+ * or it had ended by disappearing (beeindigd_door).  An unchanged row is
+ * not written: rewriting every row of a national register each month was
+ * the largest cost of a monthly ingest (issue 13), and whether a dossier
+ * is in this snapshot is kept in s->seen instead.  A Dossiernummer named
+ * twice is refused (BR_EINPUT).
+ */
+static int dossier_row(struct snapshot *s, const struct register_dossier *d, sqlite3_int64 *dossier, int *is_new,
+		       struct br_error *err)
+{
+	sqlite3_stmt *st = q(s, Q_FIND_DOSSIER);
+	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+	const char *ingang = d->ingangsdatum == DATE_NONE ? NULL : date_format(d1, d->ingangsdatum);
+	const char *einde = d->einddatum == DATE_NONE ? NULL : date_format(d2, d->einddatum);
+	int rc, same = 0;
+
+	*dossier = 0;
 	sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
 	if (s->no_dossiers) {
 		/* all new: a second one is caught by UNIQUE (nummer) below */
 	} else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		dossier = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_int64(st, 1) == s->id) {
-			sqlite3_reset(st);
-			return br_error_set(err, BR_EINPUT,
-					    "Dossiernummer %s komt meer dan eens voor in deze registerstand", d->nummer);
-		}
+		*dossier = sqlite3_column_int64(st, 0);
+		same = col_is(st, 1, d->regeling) && col_is(st, 2, d->gemeente) && col_is(st, 3, ingang) &&
+		       col_is(st, 4, einde) && sqlite3_column_type(st, 5) == SQLITE_NULL;
 	} else if (rc != SQLITE_DONE) {
 		return q_fail(s, rc, "looking up a dossier", err);
 	}
 	sqlite3_reset(st);
-	is_new = dossier == 0;
-	st = q(s, is_new ? Q_INSERT_DOSSIER : Q_UPDATE_DOSSIER);
-	if (is_new) {
+	if (*dossier && (rc = seen_mark(s, *dossier, err)) != 0)
+		return rc < 0 ? rc : br_error_set(err, BR_EINPUT, "Dossiernummer %s komt meer dan eens voor in"
+						  " deze registerstand", d->nummer);
+	*is_new = *dossier == 0;
+	if (same)
+		return 0;
+	st = q(s, *is_new ? Q_INSERT_DOSSIER : Q_UPDATE_DOSSIER);
+	if (*is_new) {
 		sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
 		if (d->has_vt_reservering)
 			sqlite3_bind_int64(st, 7, d->vt_reservering_cents);
 	} else {
-		sqlite3_bind_int64(st, 1, dossier);
+		sqlite3_bind_int64(st, 1, *dossier);
 	}
 	sqlite3_bind_text(st, 2, d->regeling, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, d->gemeente, -1, SQLITE_STATIC);
-	store_bind_date(st, 4, d->ingangsdatum, d1);
-	store_bind_date(st, 5, d->einddatum, d2);
+	store_bind_borrowed(st, 4, ingang, 0);
+	store_bind_borrowed(st, 5, einde, 0);
 	sqlite3_bind_int64(st, 6, s->id);
 	/* dossier.nummer is the only UNIQUE column that an INSERT can repeat */
 	if ((rc = sqlite3_step(st)) == SQLITE_CONSTRAINT_UNIQUE)
@@ -688,14 +752,83 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 				    "Dossiernummer %s komt meer dan eens voor in deze registerstand", d->nummer);
 	if (rc != SQLITE_DONE)
 		return q_fail(s, rc, "storing a dossier", err);
-	if (is_new)
-		dossier = sqlite3_last_insert_rowid(store_db(s->st));
+	if (*is_new) {
+		*dossier = sqlite3_last_insert_rowid(store_db(s->st));
+		if ((rc = seen_mark(s, *dossier, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Write the household values of dossier `dossier` as a stand from this
+ * snapshot's month, with its people, grants, claims and third parties:
+ * replacing the month's stand `replace` (0: a new stand).
+ */
+static int write_stand(struct snapshot *s, const struct register_dossier *d, sqlite3_int64 dossier,
+		       sqlite3_int64 replace, const unsigned char *hash, unsigned hash_len, const char *problem,
+		       int is_new, struct br_error *err)
+{
+	sqlite3_int64 aanvrager = 0, partner = 0, stand = replace;
+	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
+	sqlite3_stmt *st;
+	int rc;
 
 	if ((rc = upsert_person(s, &aanvrager, &d->aanvrager, err)) < 0)
 		return rc;
 	if (d->has_partner && (rc = upsert_person(s, &partner, &d->partner, err)) < 0)
 		return rc;
+	st = q(s, replace ? Q_UPDATE_STAND : Q_INSERT_STAND);
+	sqlite3_bind_int64(st, 1, dossier);
+	sqlite3_bind_text(st, 2, s->vanaf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, s->id);
+	sqlite3_bind_blob(st, 4, hash, (int)hash_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, aanvrager);
+	if (partner)
+		sqlite3_bind_int64(st, 6, partner);
+	sqlite3_bind_text(st, 7, d->leefvorm, -1, SQLITE_STATIC);
+	store_bind_date(st, 8, d->jongste_kind_geb, d1);
+	sqlite3_bind_int(st, 9, d->kostendelers);
+	sqlite3_bind_int(st, 10, d->woonkostenverlaging_pct);
+	sqlite3_bind_text(st, 11, d->iban, -1, SQLITE_STATIC);
+	store_bind_borrowed(st, 12, d->bic, 1);
+	sqlite3_bind_text(st, 13, d->tenaamstelling, -1, SQLITE_STATIC);
+	if (d->has_vast_bedrag)
+		sqlite3_bind_int64(st, 14, d->vast_bedrag_cents);
+	if (d->has_opschorting) {
+		store_bind_date(st, 15, d->opschorting_vanaf, d2);
+		sqlite3_bind_text(st, 16, d->opschorting_reden, -1, SQLITE_STATIC);
+	}
+	store_bind_borrowed(st, 17, problem, 1);
+	if (replace)
+		sqlite3_bind_int64(st, 18, replace);
+	if ((rc = step_done(s, st, "storing household values", err)) < 0)
+		return rc;
+	if (replace) {
+		int k;
+		for (k = Q_DEL_GRANTS; k <= Q_DEL_DERDEN; k++) {
+			st = q(s, k);
+			sqlite3_bind_int64(st, 1, replace);
+			if ((rc = step_done(s, st, "replacing household values", err)) < 0)
+				return rc;
+		}
+	} else {
+		stand = sqlite3_last_insert_rowid(store_db(s->st));
+	}
+	return write_children(s, stand, dossier, is_new, d, err);
+}
 
+int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br_error *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 dossier = 0, stand = 0;
+	unsigned char hash[EVP_MAX_MD_SIZE];
+	unsigned hash_len = 0;
+	char problem[PROBLEM_MAX];
+	int rc, is_new = 0, same_month = 0, changed = 1;
+
+	if ((rc = dossier_row(s, d, &dossier, &is_new, err)) < 0)
+		return rc;
 	snapshot_record_problems(problem, sizeof(problem), d);
 	canon_dossier(s, d, problem);
 	if (s->canon_overflow)
@@ -728,50 +861,17 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	}
 	sqlite3_reset(st);
 
-	if (changed) {
-		st = q(s, stand && same_month ? Q_UPDATE_STAND : Q_INSERT_STAND);
-		sqlite3_bind_int64(st, 1, dossier);
-		sqlite3_bind_text(st, 2, s->vanaf, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, s->id);
-		sqlite3_bind_blob(st, 4, hash, (int)hash_len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, aanvrager);
-		if (partner)
-			sqlite3_bind_int64(st, 6, partner);
-		sqlite3_bind_text(st, 7, d->leefvorm, -1, SQLITE_STATIC);
-		store_bind_date(st, 8, d->jongste_kind_geb, d1);
-		sqlite3_bind_int(st, 9, d->kostendelers);
-		sqlite3_bind_int(st, 10, d->woonkostenverlaging_pct);
-		sqlite3_bind_text(st, 11, d->iban, -1, SQLITE_STATIC);
-		store_bind_borrowed(st, 12, d->bic, 1);
-		sqlite3_bind_text(st, 13, d->tenaamstelling, -1, SQLITE_STATIC);
-		if (d->has_vast_bedrag)
-			sqlite3_bind_int64(st, 14, d->vast_bedrag_cents);
-		if (d->has_opschorting) {
-			store_bind_date(st, 15, d->opschorting_vanaf, d2);
-			sqlite3_bind_text(st, 16, d->opschorting_reden, -1, SQLITE_STATIC);
-		}
-		store_bind_borrowed(st, 17, problem, 1);
-		if (stand && same_month)
-			sqlite3_bind_int64(st, 18, stand);
-		if ((rc = step_done(s, st, "storing household values", err)) < 0)
-			return rc;
-		if (stand && same_month) {
-			int k;
-			for (k = Q_DEL_GRANTS; k <= Q_DEL_DERDEN; k++) {
-				st = q(s, k);
-				sqlite3_bind_int64(st, 1, stand);
-				if ((rc = step_done(s, st, "replacing household values", err)) < 0)
-					return rc;
-			}
-		} else {
-			stand = sqlite3_last_insert_rowid(store_db(s->st));
-		}
-		if ((rc = write_children(s, stand, dossier, is_new, d, err)) < 0)
-			return rc;
-		if (!is_new)
-			s->res.gewijzigd++;
-	}
-	if ((!is_new || d->has_opschorting) && (rc = sync_register_hold(s, dossier, d, err)) < 0)
+	/* Unchanged values (the same hash) write nothing: not the stand, not
+	 * its people, and no hold, for the stand in force has the same hold
+	 * (an Opschorting is part of the hash) and its snapshot set or lifted
+	 * it.  A register Opschorting is set again each time (an operator may
+	 * have lifted it since). */
+	if (changed && (rc = write_stand(s, d, dossier, stand && same_month ? stand : 0, hash, hash_len, problem,
+					 is_new, err)) < 0)
+		return rc;
+	if (changed && !is_new)
+		s->res.gewijzigd++;
+	if (((changed && !is_new) || d->has_opschorting) && (rc = sync_register_hold(s, dossier, d, err)) < 0)
 		return rc;
 	s->res.dossiers++;
 	if (is_new)
@@ -781,25 +881,55 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 	return 0;
 }
 
+/*
+ * The dossiers still active on the peildatum that this snapshot does not
+ * name (s->seen): their count in *ending, and the ids of those to end
+ * (not ended on or before the peildatum) in *ids (owned by the caller).
+ */
+static int absent_dossiers(struct snapshot *s, long *ending, sqlite3_int64 **ids, size_t *n_ids,
+			   struct br_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*ending = 0;
+	*ids = NULL;
+	*n_ids = 0;
+	if ((rc = store_prepare(s->st, &st, "SELECT id, einddatum IS NULL OR einddatum > ?1 FROM dossier"
+				" WHERE einddatum IS NULL OR einddatum >= ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, s->peil, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+
+		if (seen_has(s, id))
+			continue;
+		(*ending)++;
+		if (!sqlite3_column_int(st, 1))
+			continue;
+		if (mem_grow((void **)ids, &cap, *n_ids + 1, sizeof(**ids)) < 0) {
+			sqlite3_finalize(st);
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen voor de verdwenen dossiers");
+		}
+		(*ids)[(*n_ids)++] = id;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->st, rc, "finding disappeared dossiers", err);
+	return 0;
+}
+
 int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_error *err)
 {
 	sqlite3_stmt *st = NULL;
+	sqlite3_int64 *ids = NULL;
+	size_t n_ids = 0, i;
 	long ending = 0;
 	int rc;
 
-	/* Dossiers of the old snapshot that are still active and not in this one. */
-	if ((rc = store_prepare(s->st, &st, "SELECT count(*) FROM dossier WHERE laatste_snapshot <> ?1"
-				" AND (einddatum IS NULL OR einddatum >= ?2)", err)) < 0)
+	if ((rc = absent_dossiers(s, &ending, &ids, &n_ids, err)) < 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, s->id);
-	sqlite3_bind_text(st, 2, s->peil, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = q_fail(s, rc, "counting disappearing dossiers", err);
-		goto out;
-	}
-	ending = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
 
 	/* formats.md §1 shrink guard: at least 50 active, more than pct% ending. */
 	if (s->active_before >= 50 && !s->krimp_toegestaan &&
@@ -812,14 +942,19 @@ int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_e
 				  ending, s->active_before, s->krimp_max_pct);
 		goto out;
 	}
+	/* a dossier that disappears ends on the peildatum (formats.md §1) */
 	if ((rc = store_prepare(s->st, &st, "UPDATE dossier SET einddatum = ?2, beeindigd_door = ?1"
-				" WHERE laatste_snapshot <> ?1 AND (einddatum IS NULL OR einddatum > ?2)", err)) < 0)
+				" WHERE id = ?3", err)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, s->id);
 	sqlite3_bind_text(st, 2, s->peil, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st, "ending disappeared dossiers", err)) < 0)
-		goto out;
-	s->res.beeindigd = sqlite3_changes(store_db(s->st));
+	for (i = 0; i < n_ids; i++) {
+		sqlite3_bind_int64(st, 3, ids[i]);
+		if ((rc = step_done(s, st, "ending disappeared dossiers", err)) < 0)
+			goto out;
+		sqlite3_reset(st);
+	}
+	s->res.beeindigd = (long)n_ids;
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -835,5 +970,6 @@ int snapshot_finish(struct snapshot *s, struct snapshot_result *out, struct br_e
 	*out = s->res;
 out:
 	sqlite3_finalize(st);
+	free(ids);
 	return rc;
 }

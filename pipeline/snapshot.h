@@ -11,7 +11,9 @@
  *    only written when the values changed (compared by a SHA-256 of their
  *    canonical form), and a later snapshot in the same month replaces that
  *    month's stand.  A month is later settled with the stand in force on
- *    its first day.
+ *    its first day.  A dossier whose row values and stand did not change
+ *    is not written at all: not its row, not its people, not its hold
+ *    (unless the register holds it: that is set again each time).
  *  - Dates (Ingangsdatum, Einddatum) apply as given.  A dossier that
  *    disappears gets Einddatum = peildatum unless it ended earlier.
  *  - Shrink guard: when at least 50 dossiers are active, a snapshot that

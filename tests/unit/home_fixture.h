@@ -287,6 +287,17 @@ static FX_UNUSED void fx_polis(struct fx_text *t, const char *levering_id, const
 
 /* ---- looking at the store and the directory ------------------------------ */
 
+/* Run `sql` on the store's connection; abort when it fails (tests only). */
+static FX_UNUSED void fx_exec(struct home_fx *fx, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(store_db(fx->st), sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "fx_exec: %s: %s\n", sql, msg ? msg : "?");
+		abort();
+	}
+}
+
 /* The first column of the first row of `sql` as a number (0 when none). */
 static FX_UNUSED long long fx_count(struct home_fx *fx, const char *sql)
 {

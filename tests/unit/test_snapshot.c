@@ -10,7 +10,11 @@
  *  - a snapshot whose values did not change writes no stand;
  *  - snapshots are ordered by (peildatum, aanmaakdatum): one that is not
  *    newer than the one in force is refused as stale and changes nothing;
- *  - a dossier that disappears ends on the peildatum;
+ *  - a dossier that disappears ends on the peildatum, and one that comes
+ *    back is open again;
+ *  - a dossier whose values did not change is not written at all: not its
+ *    row, not its people (issue 13); one named twice in a later snapshot
+ *    is still refused, and that snapshot changes nothing;
  *  - the month's settlement sees the stand in force on its first day
  *    (settle_store.h: the claims of that stand).
  *
@@ -164,6 +168,82 @@ static void test_disappearing_dossier_ends(void **state)
 			    "PW-0405-000001=2026-11-27;PW-0405-000002=2026-10-15");
 }
 
+/* The row of dossier `nummer` as "einddatum beeindigd_door laatste_snapshot". */
+static const char *row(struct home_fx *fx, const char *nummer)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(einddatum, '-') || ' ' || coalesce(beeindigd_door, '-') || ' ' || laatste_snapshot"
+		 " FROM dossier WHERE nummer = '%s'", nummer);
+	return fx_text1(fx, sql);
+}
+
+static void test_unchanged_dossier_not_written(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier two[2] = { BASE, BASE }, dup[2];
+	char *before, *after;
+
+	two[1].nummer = "PW-0405-000002";
+	two[1].bsn = "100000034";
+	two[1].partner_bsn = "100000022";
+	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", two, 2), 0);
+	/* no trigger may change what is compared below: count the writes */
+	fx_exec(fx, "CREATE TEMP TABLE writes (t TEXT)");
+	fx_exec(fx, "CREATE TEMP TRIGGER w_dossier AFTER UPDATE ON dossier BEGIN"
+		    " INSERT INTO writes VALUES ('dossier ' || new.nummer); END");
+	fx_exec(fx, "CREATE TEMP TRIGGER w_persoon AFTER UPDATE ON persoon BEGIN"
+		    " INSERT INTO writes VALUES ('persoon ' || new.bsn); END");
+	/* November: the second dossier's account changes, the first not */
+	two[1].iban = "NL37ABNA0417164302";
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", two, 2), 0);
+	assert_string_equal(stands(fx, "PW-0405-000001"), "2026-10-01 ALLEENSTAAND - NL64ABNA0417164301");
+	assert_string_equal(stands(fx, "PW-0405-000002"),
+			    "2026-10-01 GEHUWD 100000022 NL64ABNA0417164301;"
+			    "2026-11-01 GEHUWD 100000022 NL37ABNA0417164302");
+	/* neither row changed (same dates, not ended), and the people of the
+	 * changed stand are the same: nothing was rewritten */
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM temp.writes"), 0);
+	assert_string_equal(row(fx, "PW-0405-000001"), "- - 1");
+	/* a new Einddatum rewrites the row, and only that one */
+	two[0].einde = "2027-01-31";
+	assert_int_equal(snap(fx, "2026-12-27", "2026-12-27T18:00:00", two, 2), 0);
+	assert_string_equal(fx_text1(fx, "SELECT group_concat(t, ';') FROM temp.writes"), "dossier PW-0405-000001");
+	assert_string_equal(row(fx, "PW-0405-000001"), "2027-01-31 - 3");
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM stand"), 3);
+
+	/* the first dossier twice in January: refused, nothing changes */
+	dup[0] = two[0];
+	dup[1] = two[0];
+	before = home_dump(fx);
+	assert_int_equal(snap(fx, "2027-01-27", "2027-01-27T18:00:00", dup, 2), 1);
+	after = home_dump(fx);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+static void test_dossier_comes_back(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier two[2] = { BASE, BASE };
+
+	two[1].nummer = "PW-0405-000002";
+	two[1].bsn = "100000034";
+	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", two, 2), 0);
+	/* the second dossier is missing in November: it ends on the peildatum */
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", two, 1), 0);
+	assert_string_equal(row(fx, "PW-0405-000002"), "2026-11-27 2 1");
+	assert_string_equal(row(fx, "PW-0405-000001"), "- - 1");
+	assert_int_equal(fx_count(fx, "SELECT beeindigd FROM snapshot WHERE id = 2"), 1);
+	/* back in December with unchanged values: open again, no new stand */
+	assert_int_equal(snap(fx, "2026-12-27", "2026-12-27T18:00:00", two, 2), 0);
+	assert_string_equal(row(fx, "PW-0405-000002"), "- - 3");
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM stand"), 2);
+	assert_int_equal(fx_count(fx, "SELECT beeindigd FROM snapshot WHERE id = 3"), 0);
+}
+
 /* The settlement of a month sees the claims of the stand in force on its
  * first day: October's claim for October, November's for November. */
 static void test_claims_of_stand_in_force(void **state)
@@ -212,6 +292,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_account_change_mid_month, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peildatum_ordering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disappearing_dossier_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unchanged_dossier_not_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dossier_comes_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claims_of_stand_in_force, setup, teardown),
 	};
 
