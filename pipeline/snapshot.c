@@ -23,14 +23,17 @@
 enum {
 	Q_FIND_DOSSIER, Q_INSERT_DOSSIER, Q_UPDATE_DOSSIER, Q_FIND_PERSON, Q_INSERT_PERSON,
 	Q_ADD_PERSON, Q_UPDATE_PERSON,
-	Q_LATEST_STAND, Q_INSERT_STAND, Q_UPDATE_STAND, Q_DEL_GRANTS, Q_DEL_CLAIMS,
+	Q_INSERT_STAND, Q_UPDATE_STAND, Q_DEL_GRANTS, Q_DEL_CLAIMS,
 	Q_DEL_DERDEN, Q_INSERT_GRANT, Q_INSERT_CLAIM, Q_INSERT_DERDE, Q_FIRST_GRANT_USED,
 	Q_ACTIVE_HOLD, Q_INSERT_HOLD, Q_UPDATE_HOLD, Q_RELEASE_HOLD, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
-	[Q_FIND_DOSSIER] = "SELECT id, regeling, gemeente, ingangsdatum, einddatum, beeindigd_door"
-		" FROM dossier WHERE nummer = ?1",
+	/* the dossier's row and its latest stand (none for a dossier without) */
+	[Q_FIND_DOSSIER] = "SELECT d.id, d.regeling, d.gemeente, d.ingangsdatum, d.einddatum, d.beeindigd_door,"
+		" s.id, s.vanaf, s.hash FROM dossier d LEFT JOIN stand s ON s.id ="
+		" (SELECT x.id FROM stand x WHERE x.dossier = d.id ORDER BY x.vanaf DESC LIMIT 1)"
+		" WHERE d.nummer = ?1",
 	[Q_INSERT_DOSSIER] = "INSERT INTO dossier (nummer, regeling, gemeente, ingangsdatum, einddatum,"
 		" eerste_snapshot, laatste_snapshot, vt_reservering_cents)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
@@ -41,7 +44,6 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ADD_PERSON] = "INSERT INTO persoon (bsn, naam, geboortedatum) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (bsn) DO NOTHING",
 	[Q_UPDATE_PERSON] = "UPDATE persoon SET naam = ?2, geboortedatum = ?3 WHERE id = ?1",
-	[Q_LATEST_STAND] = "SELECT id, vanaf, hash FROM stand WHERE dossier = ?1 ORDER BY vanaf DESC LIMIT 1",
 	[Q_INSERT_STAND] = "INSERT INTO stand (dossier, vanaf, snapshot, hash, aanvrager, partner, leefvorm,"
 		" jongste_kind_geb, kostendelers, woonkostenverlaging_pct, iban, bic, tenaamstelling,"
 		" vast_bedrag_cents, opschorting_vanaf, opschorting_reden, probleem)"
@@ -697,17 +699,27 @@ static int col_is(sqlite3_stmt *st, int i, const char *want)
 	return t ? want && strcmp((const char *)t, want) == 0 : !want;
 }
 
+/* What snapshot_add finds of a dossier in the store. */
+struct found {
+	sqlite3_int64 id;           /* the dossier */
+	sqlite3_int64 stand;        /* its latest stand, 0 when none */
+	int is_new;                 /* inserted by this snapshot */
+	int same_month;             /* that stand is from this snapshot's month */
+	int changed;                /* its hash is not `hash`: the values changed */
+};
+
 /*
  * The dossier row (formats.md §1: the dates apply as given): found by its
- * number, inserted when new, rewritten only when one of its values changed
+ * number with its latest stand (compared with `hash`, the hash of the
+ * snapshot's values), inserted when new, rewritten only when one of its values changed
  * or it had ended by disappearing (beeindigd_door).  An unchanged row is
  * not written: rewriting every row of a national register each month was
  * the largest cost of a monthly ingest (issue 13), and whether a dossier
  * is in this snapshot is kept in s->seen instead.  A Dossiernummer named
  * twice is refused (BR_EINPUT).
  */
-static int dossier_row(struct snapshot *s, const struct register_dossier *d, sqlite3_int64 *dossier, int *is_new,
-		       struct br_error *err)
+static int dossier_row(struct snapshot *s, const struct register_dossier *d, const unsigned char *hash,
+		       unsigned hash_len, struct found *f, struct br_error *err)
 {
 	sqlite3_stmt *st = q(s, Q_FIND_DOSSIER);
 	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
@@ -715,31 +727,38 @@ static int dossier_row(struct snapshot *s, const struct register_dossier *d, sql
 	const char *einde = d->einddatum == DATE_NONE ? NULL : date_format(d2, d->einddatum);
 	int rc, same = 0;
 
-	*dossier = 0;
+	memset(f, 0, sizeof(*f));
+	f->changed = 1;
 	sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
 	if (s->no_dossiers) {
 		/* all new: a second one is caught by UNIQUE (nummer) below */
 	} else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*dossier = sqlite3_column_int64(st, 0);
+		const void *h = sqlite3_column_blob(st, 8);
+
+		f->id = sqlite3_column_int64(st, 0);
 		same = col_is(st, 1, d->regeling) && col_is(st, 2, d->gemeente) && col_is(st, 3, ingang) &&
 		       col_is(st, 4, einde) && sqlite3_column_type(st, 5) == SQLITE_NULL;
+		f->stand = sqlite3_column_int64(st, 6);
+		f->same_month = f->stand && col_is(st, 7, s->vanaf);
+		f->changed = !(f->stand && h && (unsigned)sqlite3_column_bytes(st, 8) == hash_len &&
+			       memcmp(h, hash, hash_len) == 0);
 	} else if (rc != SQLITE_DONE) {
 		return q_fail(s, rc, "looking up a dossier", err);
 	}
 	sqlite3_reset(st);
-	if (*dossier && (rc = seen_mark(s, *dossier, err)) != 0)
+	if (f->id && (rc = seen_mark(s, f->id, err)) != 0)
 		return rc < 0 ? rc : br_error_set(err, BR_EINPUT, "Dossiernummer %s komt meer dan eens voor in"
 						  " deze registerstand", d->nummer);
-	*is_new = *dossier == 0;
+	f->is_new = f->id == 0;
 	if (same)
 		return 0;
-	st = q(s, *is_new ? Q_INSERT_DOSSIER : Q_UPDATE_DOSSIER);
-	if (*is_new) {
+	st = q(s, f->is_new ? Q_INSERT_DOSSIER : Q_UPDATE_DOSSIER);
+	if (f->is_new) {
 		sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
 		if (d->has_vt_reservering)
 			sqlite3_bind_int64(st, 7, d->vt_reservering_cents);
 	} else {
-		sqlite3_bind_int64(st, 1, *dossier);
+		sqlite3_bind_int64(st, 1, f->id);
 	}
 	sqlite3_bind_text(st, 2, d->regeling, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, d->gemeente, -1, SQLITE_STATIC);
@@ -752,9 +771,9 @@ static int dossier_row(struct snapshot *s, const struct register_dossier *d, sql
 				    "Dossiernummer %s komt meer dan eens voor in deze registerstand", d->nummer);
 	if (rc != SQLITE_DONE)
 		return q_fail(s, rc, "storing a dossier", err);
-	if (*is_new) {
-		*dossier = sqlite3_last_insert_rowid(store_db(s->st));
-		if ((rc = seen_mark(s, *dossier, err)) < 0)
+	if (f->is_new) {
+		f->id = sqlite3_last_insert_rowid(store_db(s->st));
+		if ((rc = seen_mark(s, f->id, err)) < 0)
 			return rc;
 	}
 	return 0;
@@ -820,15 +839,12 @@ static int write_stand(struct snapshot *s, const struct register_dossier *d, sql
 
 int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br_error *err)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 dossier = 0, stand = 0;
+	struct found f;
 	unsigned char hash[EVP_MAX_MD_SIZE];
 	unsigned hash_len = 0;
 	char problem[PROBLEM_MAX];
-	int rc, is_new = 0, same_month = 0, changed = 1;
+	int rc;
 
-	if ((rc = dossier_row(s, d, &dossier, &is_new, err)) < 0)
-		return rc;
 	snapshot_record_problems(problem, sizeof(problem), d);
 	canon_dossier(s, d, problem);
 	if (s->canon_overflow)
@@ -843,38 +859,23 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 		ERR_clear_error();
 		return br_error_set(err, BR_ENOMEM, "OpenSSL kan geen SHA-256 berekenen (onvoldoende geheugen?)");
 	}
-
-	/* A new dossier has no stand and no hold yet: skip the lookups (the
-	 * first register of an installation is all new dossiers). */
-	st = q(s, Q_LATEST_STAND);
-	sqlite3_bind_int64(st, 1, dossier);
-	if (is_new) {
-		/* nothing to compare with */
-	} else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *h = sqlite3_column_blob(st, 2);
-		stand = sqlite3_column_int64(st, 0);
-		same_month = strcmp((const char *)sqlite3_column_text(st, 1), s->vanaf) == 0;
-		changed = !(h && (unsigned)sqlite3_column_bytes(st, 2) == hash_len &&
-			    memcmp(h, hash, hash_len) == 0);
-	} else if (rc != SQLITE_DONE) {
-		return q_fail(s, rc, "reading household values", err);
-	}
-	sqlite3_reset(st);
+	if ((rc = dossier_row(s, d, hash, hash_len, &f, err)) < 0)
+		return rc;
 
 	/* Unchanged values (the same hash) write nothing: not the stand, not
 	 * its people, and no hold, for the stand in force has the same hold
 	 * (an Opschorting is part of the hash) and its snapshot set or lifted
 	 * it.  A register Opschorting is set again each time (an operator may
 	 * have lifted it since). */
-	if (changed && (rc = write_stand(s, d, dossier, stand && same_month ? stand : 0, hash, hash_len, problem,
-					 is_new, err)) < 0)
+	if (f.changed && (rc = write_stand(s, d, f.id, f.same_month ? f.stand : 0, hash, hash_len, problem,
+					   f.is_new, err)) < 0)
 		return rc;
-	if (changed && !is_new)
+	if (f.changed && !f.is_new)
 		s->res.gewijzigd++;
-	if (((changed && !is_new) || d->has_opschorting) && (rc = sync_register_hold(s, dossier, d, err)) < 0)
+	if (((f.changed && !f.is_new) || d->has_opschorting) && (rc = sync_register_hold(s, f.id, d, err)) < 0)
 		return rc;
 	s->res.dossiers++;
-	if (is_new)
+	if (f.is_new)
 		s->res.nieuw++;
 	if (problem[0])
 		s->res.gemarkeerd++;
