@@ -3,7 +3,7 @@
  *
  *   brgen --seed N --dossiers N --out DIR [--income-records N] [--signals N]
  *         [--peildatum YYYY-MM-DD] [--months YYYY-MM,YYYY-MM] [--gzip]
- *         [--defects N] [--open-ended]
+ *         [--defects N] [--open-ended] [--accounts-changed N]
  *
  * Writes into DIR, in the XML of the specification's formats.md:
  *   register.xml           Clientregister snapshot (peildatum)
@@ -46,6 +46,11 @@
  *    in its last month as in its first (make bench).  The dates are drawn
  *    all the same, so it changes nothing else: the register is the default
  *    one without its <Einddatum> lines, the other files are identical.
+ *  - --accounts-changed N: about N of every 1,000 dossiers have another
+ *    account in this register than in the one for the month before (which
+ *    ones, and the new account, depend on the seed, the dossier and the
+ *    peildatum's month), as a register that changes under its dossiers
+ *    month by month; the default 0 keeps every account of the seed.
  *
  * Exit status: 0 done, 1 I/O error, 2 usage.
  */
@@ -86,7 +91,7 @@
 enum stream {
 	S_DOSSIER = 1, S_EARN, S_JOB, S_JOBPERSON, S_UNK, S_UNKJOB, S_CORR,
 	S_WITHDRAW, S_AMOUNT, S_SIGNAL, S_BSN_UNUSED, S_BSN2, S_ACCT_UNUSED,
-	S_EMPLOYER_UNUSED, S_IDS, S_DEFECT, S_GRANT, S_WEYL
+	S_EMPLOYER_UNUSED, S_IDS, S_DEFECT, S_GRANT, S_WEYL, S_MOVE
 };
 
 static uint64_t mix64(uint64_t z)
@@ -751,6 +756,7 @@ struct gen {
 	long long income_target;     /* -1: default rate */
 	int gzip;
 	int open_ended;              /* --open-ended: no dossier has an Einddatum */
+	uint32_t accounts_changed;   /* --accounts-changed, per 1,000 dossiers */
 	const char *dir;
 };
 
@@ -1037,7 +1043,8 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 	int32_t peil = g->ref, lo, aow;   /* "peil" here: the world's reference day */
 	int age, ageband;
 	char acct[11];
-	uint32_t acct7;
+	uint32_t acct7, moves;
+	int mo;
 
 	memset(d, 0, offsetof(struct dossier, grants));
 	d->n_grants = d->n_claims = d->n_derden = 0;
@@ -1167,7 +1174,14 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 			b[k] = banks[k].w;
 		k = rng_weighted(&r, b, ARRAY_SIZE(banks));
 		acct7 = perm_below(g->seed ^ UINT64_C(0x41434354), i, PERSON_SPACE) + 1000000u;
-		snprintf(acct, sizeof(acct), "%03u%07" PRIu32, rng_below(&r, 900), acct7);
+		/* the account of every month since the start is the one drawn,
+		 * moved by one for each month (up to the peildatum's) in which the
+		 * dossier was among those that changed: the seven digits keep it
+		 * unique */
+		moves = 0;
+		for (mo = 0; g->accounts_changed && mo <= g->py * 12 + g->pmon - (2026 * 12 + 11); mo++)
+			moves += h3(g->seed ^ S_MOVE, i, (uint64_t)mo) % 1000 < g->accounts_changed;
+		snprintf(acct, sizeof(acct), "%03u%07" PRIu32, (rng_below(&r, 900) + moves) % 900, acct7);
 		nl_iban(d->iban, banks[k].code, acct);
 		d->bic = rng_pm(&r, 850) ? banks[k].bic : NULL;
 	}
@@ -2231,12 +2245,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: brgen --seed N --dossiers N --out DIR [--income-records N] [--signals N]\n"
 		"             [--peildatum YYYY-MM-DD] [--months YYYY-MM,YYYY-MM] [--gzip]\n"
-		"             [--defects N] [--open-ended]\n"
+		"             [--defects N] [--open-ended] [--accounts-changed N]\n"
 		"Writes DIR/register.xml, DIR/inkomen-YYYY-MM.xml per month and DIR/signalen.xml\n"
 		"(.gz with --gzip), byte-identical for the same arguments.\n"
 		"Defaults: --peildatum 2026-11-27, --months the month before the peildatum,\n"
 		"--signals dossiers/50, income for ~10%% of dossiers, --defects 0.\n"
-		"--open-ended: no dossier ends (no Einddatum), for a history over years.\n");
+		"--open-ended: no dossier ends (no Einddatum), for a history over years.\n"
+		"--accounts-changed N: N of every 1,000 dossiers change account each month from\n"
+		"2026-11 to the peildatum's month (default 0).\n");
 }
 
 static int parse_u64(const char *opt, const char *s, unsigned long long max, unsigned long long *out)
@@ -2368,6 +2384,10 @@ int main(int argc, char **argv)
 			if (parse_u64(a, val, MAX_DOSSIERS, &v) < 0)
 				return 2;
 			g.n_defects = (uint32_t)v;
+		} else if (strcmp(a, "--accounts-changed") == 0) {
+			if (parse_u64(a, val, 1000, &v) < 0)
+				return 2;
+			g.accounts_changed = (uint32_t)v;
 		} else if (strcmp(a, "--peildatum") == 0) {
 			peil = val;
 		} else if (strcmp(a, "--months") == 0) {
