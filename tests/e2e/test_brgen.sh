@@ -29,3 +29,43 @@ done
 xmllint --noout --schema data/schemas/clientregister.xsd "$tmp/open/register.xml" 2>"$tmp/xsd" \
 	|| fail "the open-ended register fails its schema: $(head -3 "$tmp/xsd")"
 ok "--open-ended: the register without its $ended Einddatum lines, valid; income and signals unchanged"
+
+# brgen --accounts-changed N (make bench's next month): registers before
+# 2026-11 are the default ones; from 2026-11 on, only client accounts
+# differ from the default register of the same peildatum, about N of every
+# 1,000 dossiers a month, each still a valid account.  Ingested month by
+# month, betaalrun writes a new stand for exactly the dossiers whose
+# account changed (snapshot.h: an unchanged dossier is not written) and
+# finds no record problem.
+acc=(--seed 11 --dossiers 3000 --signals 0 --income-records 0 --accounts-changed 30)
+"$BRGEN" "${acc[@]}" --peildatum 2026-10-27 --out "$tmp/a10" >/dev/null
+cmp -s "$tmp/plain/register.xml" "$tmp/a10/register.xml" \
+	|| fail "--accounts-changed changed a register from before 2026-11"
+ibans() { grep -A1 '<Betaalrekening>' "$1" | grep '<IBAN>'; }
+prev=$tmp/a10/register.xml
+"$BR" --home "$tmp/h" init >/dev/null
+cp "$prev" "$tmp/h/inbox/"
+"$BR" --home "$tmp/h" ingest >/dev/null 2>&1 || fail "ingest of the October register"
+for m in 11 12; do
+	"$BRGEN" "${acc[@]}" --peildatum 2026-$m-27 --out "$tmp/a$m" >/dev/null
+	"$BRGEN" --seed 11 --dossiers 3000 --signals 0 --income-records 0 --peildatum 2026-$m-27 --out "$tmp/p$m" >/dev/null
+	# nothing but client IBAN lines differs from the default register
+	diff <(grep -v '<IBAN>' "$tmp/p$m/register.xml") <(grep -v '<IBAN>' "$tmp/a$m/register.xml") >/dev/null \
+		|| fail "--accounts-changed changed more than accounts in 2026-$m"
+	diff <(grep -B1 '<IBAN>' "$tmp/p$m/register.xml" | grep -v '<Betaalrekening>\|<IBAN>\|^--') \
+		<(grep -B1 '<IBAN>' "$tmp/a$m/register.xml" | grep -v '<Betaalrekening>\|<IBAN>\|^--') >/dev/null \
+		|| fail "--accounts-changed changed a third party's account in 2026-$m"
+	moved=$(diff <(ibans "$prev") <(ibans "$tmp/a$m/register.xml") | grep -c '^>' || true)
+	# 3% of 3,000 is 90; five standard deviations either way
+	[ "$moved" -ge 45 ] && [ "$moved" -le 135 ] || fail "2026-$m: $moved accounts changed, expected about 90"
+	cp "$tmp/a$m/register.xml" "$tmp/h/inbox/register-$m.xml"
+	"$BR" --home "$tmp/h" ingest >/dev/null 2>&1 || fail "ingest of the 2026-$m register"
+	got=$(count "$tmp/h" "SELECT count(*) FROM stand WHERE vanaf = '2026-$m-01'")
+	[ "$got" = "$moved" ] || fail "2026-$m: $got new stands for $moved changed accounts"
+	prev=$tmp/a$m/register.xml
+done
+[ "$(count "$tmp/h" "SELECT sum(gemarkeerd) FROM snapshot")" = 0 ] \
+	|| fail "a changed account has a record problem (not a valid IBAN?)"
+[ "$(count "$tmp/h" "SELECT count(*) FROM dossier WHERE laatste_snapshot <> 1")" = 0 ] \
+	|| fail "a snapshot rewrote a dossier row whose values did not change"
+ok "--accounts-changed: only client accounts move, ~3% a month, valid; one new stand for each"
