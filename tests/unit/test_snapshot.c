@@ -15,6 +15,10 @@
  *  - a dossier whose values did not change is not written at all: not its
  *    row, not its people (issue 13); one named twice in a later snapshot
  *    is still refused, and that snapshot changes nothing;
+ *  - the register's Opschorting is a hold while the register has it: set
+ *    again by each snapshot that has it (also unchanged, after an operator
+ *    lifted it), lifted by the first that has not, and not set again by an
+ *    unchanged snapshot without it;
  *  - the month's settlement sees the stand in force on its first day
  *    (settle_store.h: the claims of that stand).
  *
@@ -244,6 +248,41 @@ static void test_dossier_comes_back(void **state)
 	assert_int_equal(fx_count(fx, "SELECT beeindigd FROM snapshot WHERE id = 3"), 0);
 }
 
+/* The register holds of dossier 1 as "vanaf reden opgeheven_door;..." by id. */
+static const char *holds(struct home_fx *fx)
+{
+	return fx_text1(fx, "SELECT group_concat(x, ';') FROM (SELECT vanaf || ' ' || reden || ' ' ||"
+			    " coalesce(opgeheven_door, '-') AS x FROM opschorting WHERE bron = 'REGISTER' ORDER BY id)");
+}
+
+static void test_register_hold(void **state)
+{
+	struct home_fx *fx = *state;
+	struct fx_dossier d = BASE;
+
+	d.extra = "    <Opschorting vanaf=\"2026-10-05\" reden=\"adres onbekend\"/>\n";
+	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", &d, 1), 0);
+	assert_string_equal(holds(fx), "2026-10-05 adres onbekend -");
+	/* unchanged in November: the hold stays the one hold */
+	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", &d, 1), 0);
+	assert_string_equal(holds(fx), "2026-10-05 adres onbekend -");
+	/* an operator lifts it; the December register, unchanged, still holds
+	 * the dossier: set again */
+	fx_exec(fx, "UPDATE opschorting SET opgeheven = '2026-12-01', opgeheven_door = 'consulent'");
+	assert_int_equal(snap(fx, "2026-12-27", "2026-12-27T18:00:00", &d, 1), 0);
+	assert_string_equal(holds(fx), "2026-10-05 adres onbekend consulent;2026-10-05 adres onbekend -");
+	/* January without it: lifted by the register; February, unchanged
+	 * without it: nothing set again */
+	d.extra = NULL;
+	assert_int_equal(snap(fx, "2027-01-27", "2027-01-27T18:00:00", &d, 1), 0);
+	assert_string_equal(holds(fx), "2026-10-05 adres onbekend consulent;"
+				       "2026-10-05 adres onbekend register REG-2027-01-27-18");
+	assert_int_equal(snap(fx, "2027-02-27", "2027-02-27T18:00:00", &d, 1), 0);
+	assert_string_equal(holds(fx), "2026-10-05 adres onbekend consulent;"
+				       "2026-10-05 adres onbekend register REG-2027-01-27-18");
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM stand"), 2);
+}
+
 /* The settlement of a month sees the claims of the stand in force on its
  * first day: October's claim for October, November's for November. */
 static void test_claims_of_stand_in_force(void **state)
@@ -294,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disappearing_dossier_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged_dossier_not_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dossier_comes_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claims_of_stand_in_force, setup, teardown),
 	};
 
