@@ -711,12 +711,12 @@ struct found {
 /*
  * The dossier row (formats.md §1: the dates apply as given): found by its
  * number with its latest stand (compared with `hash`, the hash of the
- * snapshot's values), inserted when new, rewritten only when one of its values changed
- * or it had ended by disappearing (beeindigd_door).  An unchanged row is
- * not written: rewriting every row of a national register each month was
- * the largest cost of a monthly ingest (issue 13), and whether a dossier
- * is in this snapshot is kept in s->seen instead.  A Dossiernummer named
- * twice is refused (BR_EINPUT).
+ * snapshot's values), inserted when new, rewritten only when one of its
+ * values changed or it had ended by disappearing (beeindigd_door).  An
+ * unchanged row is not written: rewriting every row of a national
+ * register each month was the largest cost of a monthly ingest (issue
+ * 13), and whether a dossier is in this snapshot is kept in s->seen
+ * instead.  A Dossiernummer named twice is refused (BR_EINPUT).
  */
 static int dossier_row(struct snapshot *s, const struct register_dossier *d, const unsigned char *hash,
 		       unsigned hash_len, struct found *f, struct br_error *err)
