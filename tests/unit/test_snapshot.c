@@ -56,6 +56,15 @@ static const struct fx_dossier BASE = {
 	.nummer = "PW-0405-000001", .bsn = "100000009", .naam = "P. Jansen", .iban = "NL64ABNA0417164301",
 };
 
+/* Two dossiers: BASE and a second one of another person. */
+static void two_dossiers(struct fx_dossier two[2])
+{
+	two[0] = BASE;
+	two[1] = BASE;
+	two[1].nummer = "PW-0405-000002";
+	two[1].bsn = "100000034";
+}
+
 /* Ingest one snapshot of `n` dossiers; the number of files quarantined. */
 static int snap(struct home_fx *fx, const char *peil, const char *aanmaak, const struct fx_dossier *d, int n)
 {
@@ -157,10 +166,9 @@ static void test_peildatum_ordering(void **state)
 static void test_disappearing_dossier_ends(void **state)
 {
 	struct home_fx *fx = *state;
-	struct fx_dossier two[2] = { BASE, BASE };
+	struct fx_dossier two[2];
 
-	two[1].nummer = "PW-0405-000002";
-	two[1].bsn = "100000034";
+	two_dossiers(two);
 	two[1].einde = "2026-10-15";
 	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", two, 2), 0);
 	two[0].einde = NULL;
@@ -186,11 +194,10 @@ static const char *row(struct home_fx *fx, const char *nummer)
 static void test_unchanged_dossier_not_written(void **state)
 {
 	struct home_fx *fx = *state;
-	struct fx_dossier two[2] = { BASE, BASE }, dup[2];
+	struct fx_dossier two[2], dup[2];
 	char *before, *after;
 
-	two[1].nummer = "PW-0405-000002";
-	two[1].bsn = "100000034";
+	two_dossiers(two);
 	two[1].partner_bsn = "100000022";
 	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", two, 2), 0);
 	/* no trigger may change what is compared below: count the writes */
@@ -231,10 +238,9 @@ static void test_unchanged_dossier_not_written(void **state)
 static void test_dossier_comes_back(void **state)
 {
 	struct home_fx *fx = *state;
-	struct fx_dossier two[2] = { BASE, BASE };
+	struct fx_dossier two[2];
 
-	two[1].nummer = "PW-0405-000002";
-	two[1].bsn = "100000034";
+	two_dossiers(two);
 	assert_int_equal(snap(fx, "2026-10-27", "2026-10-27T18:00:00", two, 2), 0);
 	/* the second dossier is missing in November: it ends on the peildatum */
 	assert_int_equal(snap(fx, "2026-11-27", "2026-11-27T18:00:00", two, 1), 0);
