@@ -11,6 +11,7 @@
 
 #include "bsn.h"
 #include "date.h"
+#include "dossierindex.h"
 #include "iban.h"
 #include "mem.h"
 #include "money.h"
@@ -21,7 +22,7 @@
 #define PROBLEM_MAX 1024
 
 enum {
-	Q_FIND_DOSSIER, Q_INSERT_DOSSIER, Q_UPDATE_DOSSIER, Q_FIND_PERSON, Q_INSERT_PERSON,
+	Q_INSERT_DOSSIER, Q_UPDATE_DOSSIER, Q_FIND_PERSON, Q_INSERT_PERSON,
 	Q_ADD_PERSON, Q_UPDATE_PERSON,
 	Q_INSERT_STAND, Q_UPDATE_STAND, Q_DEL_GRANTS, Q_DEL_CLAIMS,
 	Q_DEL_DERDEN, Q_INSERT_GRANT, Q_INSERT_CLAIM, Q_INSERT_DERDE, Q_FIRST_GRANT_USED,
@@ -29,11 +30,6 @@ enum {
 };
 
 static const char *const sql[Q_COUNT] = {
-	/* the dossier's row and its latest stand (none for a dossier without) */
-	[Q_FIND_DOSSIER] = "SELECT d.id, d.regeling, d.gemeente, d.ingangsdatum, d.einddatum, d.beeindigd_door,"
-		" s.id, s.vanaf, s.hash FROM dossier d LEFT JOIN stand s ON s.id ="
-		" (SELECT x.id FROM stand x WHERE x.dossier = d.id ORDER BY x.vanaf DESC LIMIT 1)"
-		" WHERE d.nummer = ?1",
 	[Q_INSERT_DOSSIER] = "INSERT INTO dossier (nummer, regeling, gemeente, ingangsdatum, einddatum,"
 		" eerste_snapshot, laatste_snapshot, vt_reservering_cents)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
@@ -86,7 +82,6 @@ struct snapshot {
 	long active_before;
 	int krimp_max_pct, krimp_toegestaan;
 	int krimp_refused;         /* snapshot_finish refused it by the shrink guard */
-	int no_dossiers;           /* the store had none: every dossier is new */
 	char by[LEVERING_ID_MAX + 16]; /* "register <leveringId>", who set or lifted a hold */
 	struct snapshot_result res;
 	EVP_MD_CTX *md;            /* reused for every dossier's hash */
@@ -96,10 +91,10 @@ struct snapshot {
 	char canon[CANON_MAX];
 	size_t canon_len;
 	int canon_overflow;
-	/* the dossiers this snapshot names, one bit per dossier id: a second
-	 * mention is refused, the others end in snapshot_finish (owned) */
-	unsigned char *seen;
-	size_t seen_cap;
+	/* the store's dossiers as they were at snapshot_begin; their `seen`
+	 * says which this snapshot named (owned) */
+	struct dossierindex *known;
+	int no_dossiers;           /* the store had none: every dossier is new */
 };
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -124,45 +119,6 @@ static int step_done(struct snapshot *s, sqlite3_stmt *st, const char *what, str
 	if (rc != SQLITE_DONE)
 		return q_fail(s, rc, what, err);
 	return 0;
-}
-
-/* The most dossier ids a snapshot keeps track of (a bit each: 32 MiB).
- * Ids are the store's own row ids, dense from 1. */
-#define SEEN_MAX_ID ((sqlite3_int64)1 << 28)
-
-/* Note that this snapshot names dossier `id`: 1 when it did so before, 0
- * the first time, < 0 on failure. */
-static int seen_mark(struct snapshot *s, sqlite3_int64 id, struct br_error *err)
-{
-	size_t byte = (size_t)(id >> 3);
-	unsigned char bit = (unsigned char)(1u << (id & 7));
-	int was;
-
-	if (id <= 0 || id >= SEEN_MAX_ID)
-		return br_error_set(err, BR_EINTERNAL, "dossier-id %lld buiten het bereik van een registerstand",
-				    (long long)id);
-	if (byte >= s->seen_cap) {
-		size_t cap = s->seen_cap ? s->seen_cap : 65536;
-		unsigned char *p;
-
-		while (cap <= byte)
-			cap *= 2;
-		if (!(p = realloc(s->seen, cap)))
-			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen voor de dossiers van een registerstand");
-		memset(p + s->seen_cap, 0, cap - s->seen_cap);
-		s->seen = p;
-		s->seen_cap = cap;
-	}
-	was = (s->seen[byte] & bit) != 0;
-	s->seen[byte] |= bit;
-	return was;
-}
-
-static int seen_has(const struct snapshot *s, sqlite3_int64 id)
-{
-	size_t byte = (size_t)(id >> 3);
-
-	return id > 0 && byte < s->seen_cap && (s->seen[byte] & (1u << (id & 7))) != 0;
 }
 
 /*
@@ -375,30 +331,12 @@ int snapshot_begin(struct snapshot **out, struct store *st, sqlite3_int64 leveri
 	sqlite3_finalize(cur);
 	cur = NULL;
 
-	/* Dossier rows come only from snapshots: with none in the store yet
-	 * (an installation's first register), every dossier of this snapshot
-	 * is new and the lookup per dossier can be skipped (snapshot_add). */
-	if ((rc = store_prepare(st, &cur, "SELECT NOT EXISTS (SELECT 1 FROM dossier)", err)) < 0)
+	/* the store's dossiers, to compare the snapshot's with (issue 13);
+	 * active ones in force: no Einddatum before the new peildatum */
+	if ((rc = dossierindex_load(&s->known, st, s->peil, err)) < 0)
 		goto out;
-	if ((rc = sqlite3_step(cur)) != SQLITE_ROW) {
-		rc = q_fail(s, rc, "counting dossiers", err);
-		goto out;
-	}
-	s->no_dossiers = sqlite3_column_int(cur, 0);
-	sqlite3_finalize(cur);
-	cur = NULL;
-
-	/* Active dossiers in force: no Einddatum before the new peildatum. */
-	if ((rc = store_prepare(st, &cur, "SELECT count(*) FROM dossier WHERE einddatum IS NULL OR einddatum >= ?1", err)) < 0)
-		goto out;
-	sqlite3_bind_text(cur, 1, s->peil, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(cur)) != SQLITE_ROW) {
-		rc = q_fail(s, rc, "counting active dossiers", err);
-		goto out;
-	}
-	s->active_before = (long)sqlite3_column_int64(cur, 0);
-	sqlite3_finalize(cur);
-	cur = NULL;
+	s->active_before = dossierindex_active(s->known);
+	s->no_dossiers = dossierindex_count(s->known) == 0;
 
 	if ((rc = store_prepare(st, &cur, "INSERT INTO snapshot (levering, peildatum, aanmaakdatum, krimp_toegestaan)"
 				" VALUES (?1, ?2, ?3, ?4)", err)) < 0)
@@ -436,7 +374,7 @@ void snapshot_free(struct snapshot *s)
 		sqlite3_finalize(s->q[i]);
 	EVP_MD_CTX_free(s->md);
 	EVP_MD_free(s->sha256);
-	free(s->seen);
+	dossierindex_free(s->known);
 	free(s);
 }
 
@@ -691,14 +629,6 @@ static int sync_register_hold(struct snapshot *s, sqlite3_int64 dossier,
 	return step_done(s, st, "releasing a hold", err);
 }
 
-/* A text column equal to `want` (NULL equal to NULL only). */
-static int col_is(sqlite3_stmt *st, int i, const char *want)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? want && strcmp((const char *)t, want) == 0 : !want;
-}
-
 /* What snapshot_add finds of a dossier in the store. */
 struct found {
 	sqlite3_int64 id;           /* the dossier */
@@ -710,48 +640,43 @@ struct found {
 
 /*
  * The dossier row (formats.md §1: the dates apply as given): found by its
- * number with its latest stand (compared with `hash`, the hash of the
- * snapshot's values), inserted when new, rewritten only when one of its
- * values changed or it had ended by disappearing (beeindigd_door).  An
- * unchanged row is not written: rewriting every row of a national
- * register each month was the largest cost of a monthly ingest (issue
- * 13), and whether a dossier is in this snapshot is kept in s->seen
- * instead.  A Dossiernummer named twice is refused (BR_EINPUT).
+ * number in the store's dossiers as they were at snapshot_begin, with its
+ * latest stand (compared with `hash`, the hash of the snapshot's values);
+ * inserted when new, rewritten only when one of its values changed or it
+ * had ended by disappearing (beeindigd_door).  An unchanged row is not
+ * written: rewriting every row of a national register each month was the
+ * largest cost of a monthly ingest (issue 13), and whether a dossier is in
+ * this snapshot is its index entry's `seen` instead.  A Dossiernummer
+ * named twice is refused (BR_EINPUT).
  */
 static int dossier_row(struct snapshot *s, const struct register_dossier *d, const unsigned char *hash,
 		       unsigned hash_len, struct found *f, struct br_error *err)
 {
-	sqlite3_stmt *st = q(s, Q_FIND_DOSSIER);
+	struct dossierindex_entry *e = dossierindex_find(s->known, d->nummer);
 	char d1[DATE_FMT_MAX], d2[DATE_FMT_MAX];
 	const char *ingang = d->ingangsdatum == DATE_NONE ? NULL : date_format(d1, d->ingangsdatum);
 	const char *einde = d->einddatum == DATE_NONE ? NULL : date_format(d2, d->einddatum);
-	int rc, same = 0;
+	unsigned char key[DOSSIERINDEX_ROW_MAX];
+	size_t klen;
+	sqlite3_stmt *st;
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	f->changed = 1;
-	sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
-	if (s->no_dossiers) {
-		/* all new: a second one is caught by UNIQUE (nummer) below */
-	} else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *h = sqlite3_column_blob(st, 8);
-
-		f->id = sqlite3_column_int64(st, 0);
-		same = col_is(st, 1, d->regeling) && col_is(st, 2, d->gemeente) && col_is(st, 3, ingang) &&
-		       col_is(st, 4, einde) && sqlite3_column_type(st, 5) == SQLITE_NULL;
-		f->stand = sqlite3_column_int64(st, 6);
-		f->same_month = f->stand && col_is(st, 7, s->vanaf);
-		f->changed = !(f->stand && h && (unsigned)sqlite3_column_bytes(st, 8) == hash_len &&
-			       memcmp(h, hash, hash_len) == 0);
-	} else if (rc != SQLITE_DONE) {
-		return q_fail(s, rc, "looking up a dossier", err);
+	f->is_new = !e;
+	if (e) {
+		if (e->seen)
+			return br_error_set(err, BR_EINPUT, "Dossiernummer %s komt meer dan eens voor in"
+					    " deze registerstand", d->nummer);
+		e->seen = 1;
+		f->id = e->id;
+		f->stand = e->stand;
+		f->same_month = e->stand && strcmp(e->vanaf, s->vanaf) == 0;
+		f->changed = !(e->hash_len && e->hash_len == hash_len && memcmp(e->hash, hash, hash_len) == 0);
+		klen = dossierindex_row_key(key, d->regeling, d->gemeente, ingang, einde);
+		if (!e->ended_by && klen && dossierindex_row_is(s->known, e, key, klen))
+			return 0;
 	}
-	sqlite3_reset(st);
-	if (f->id && (rc = seen_mark(s, f->id, err)) != 0)
-		return rc < 0 ? rc : br_error_set(err, BR_EINPUT, "Dossiernummer %s komt meer dan eens voor in"
-						  " deze registerstand", d->nummer);
-	f->is_new = f->id == 0;
-	if (same)
-		return 0;
 	st = q(s, f->is_new ? Q_INSERT_DOSSIER : Q_UPDATE_DOSSIER);
 	if (f->is_new) {
 		sqlite3_bind_text(st, 1, d->nummer, -1, SQLITE_STATIC);
@@ -765,17 +690,15 @@ static int dossier_row(struct snapshot *s, const struct register_dossier *d, con
 	store_bind_borrowed(st, 4, ingang, 0);
 	store_bind_borrowed(st, 5, einde, 0);
 	sqlite3_bind_int64(st, 6, s->id);
-	/* dossier.nummer is the only UNIQUE column that an INSERT can repeat */
+	/* dossier.nummer is the only UNIQUE column that an INSERT can repeat:
+	 * a new dossier named twice */
 	if ((rc = sqlite3_step(st)) == SQLITE_CONSTRAINT_UNIQUE)
 		return br_error_set(err, BR_EINPUT,
 				    "Dossiernummer %s komt meer dan eens voor in deze registerstand", d->nummer);
 	if (rc != SQLITE_DONE)
 		return q_fail(s, rc, "storing a dossier", err);
-	if (f->is_new) {
+	if (f->is_new)
 		f->id = sqlite3_last_insert_rowid(store_db(s->st));
-		if ((rc = seen_mark(s, f->id, err)) < 0)
-			return rc;
-	}
 	return 0;
 }
 
@@ -884,40 +807,29 @@ int snapshot_add(struct snapshot *s, const struct register_dossier *d, struct br
 
 /*
  * The dossiers still active on the peildatum that this snapshot does not
- * name (s->seen): their count in *ending, and the ids of those to end
+ * name (not `seen`): their count in *ending, and the ids of those to end
  * (not ended on or before the peildatum) in *ids (owned by the caller).
  */
 static int absent_dossiers(struct snapshot *s, long *ending, sqlite3_int64 **ids, size_t *n_ids,
 			   struct br_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc;
+	size_t cap = 0, i, n = dossierindex_count(s->known);
 
 	*ending = 0;
 	*ids = NULL;
 	*n_ids = 0;
-	if ((rc = store_prepare(s->st, &st, "SELECT id, einddatum IS NULL OR einddatum > ?1 FROM dossier"
-				" WHERE einddatum IS NULL OR einddatum >= ?1", err)) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, s->peil, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+	for (i = 0; i < n; i++) {
+		const struct dossierindex_entry *e = dossierindex_at(s->known, i);
 
-		if (seen_has(s, id))
+		if (e->seen || !e->active)
 			continue;
 		(*ending)++;
-		if (!sqlite3_column_int(st, 1))
+		if (!e->to_end)
 			continue;
-		if (mem_grow((void **)ids, &cap, *n_ids + 1, sizeof(**ids)) < 0) {
-			sqlite3_finalize(st);
+		if (mem_grow((void **)ids, &cap, *n_ids + 1, sizeof(**ids)) < 0)
 			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen voor de verdwenen dossiers");
-		}
-		(*ids)[(*n_ids)++] = id;
+		(*ids)[(*n_ids)++] = e->id;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s->st, rc, "finding disappeared dossiers", err);
 	return 0;
 }
 
