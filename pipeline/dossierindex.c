@@ -15,6 +15,7 @@ struct dossierindex {
 	size_t used, arena_cap;
 	uint32_t *slot;                /* open addressing: entry index + 1, 0 = empty */
 	size_t n_slots;                /* a power of two, at least twice n */
+	size_t next;                   /* the entry after the last one found */
 	long active;
 };
 
@@ -109,10 +110,17 @@ static int build_table(struct dossierindex *ix, struct br_error *err)
 	return 0;
 }
 
-static struct dossierindex_entry *by_id(struct dossierindex *ix, sqlite3_int64 id)
+/* The entry of dossier `id`; *hint is where the last one was: stands are
+ * read in the order they were written, mostly that of their dossiers, so
+ * the same entry or the next is tried before a binary search. */
+static struct dossierindex_entry *by_id(struct dossierindex *ix, sqlite3_int64 id, size_t *hint)
 {
 	size_t lo = 0, hi = ix->n;
 
+	if (*hint < ix->n && ix->e[*hint].id == id)
+		return &ix->e[*hint];
+	if (*hint + 1 < ix->n && ix->e[*hint + 1].id == id)
+		return &ix->e[++*hint];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -121,17 +129,21 @@ static struct dossierindex_entry *by_id(struct dossierindex *ix, sqlite3_int64 i
 		else
 			hi = mid;
 	}
-	return lo < ix->n && ix->e[lo].id == id ? &ix->e[lo] : NULL;
+	if (lo >= ix->n || ix->e[lo].id != id)
+		return NULL;
+	*hint = lo;
+	return &ix->e[lo];
 }
 
 /* The latest stand of each dossier: the one with the greatest vanaf (text
  * order, as the store's ORDER BY vanaf; UNIQUE (dossier, vanaf)). */
 static int read_stands(struct dossierindex *ix, sqlite3_stmt *cur)
 {
+	size_t hint = 0;
 	int rc;
 
 	while ((rc = sqlite3_step(cur)) == SQLITE_ROW) {
-		struct dossierindex_entry *e = by_id(ix, sqlite3_column_int64(cur, 0));
+		struct dossierindex_entry *e = by_id(ix, sqlite3_column_int64(cur, 0), &hint);
 		const char *vanaf = store_col(cur, 2);
 		int hlen = sqlite3_column_bytes(cur, 3);
 
@@ -189,18 +201,26 @@ out:
 	return rc;
 }
 
+/* A register lists its dossiers in much the same order each month, and
+ * the store numbered them in the order it first met them: the entry after
+ * the last one found is tried before the hash table, which saves a cache
+ * miss or three per dossier. */
 struct dossierindex_entry *dossierindex_find(struct dossierindex *ix, const char *nummer)
 {
 	size_t mask, h;
 
+	if (ix->next < ix->n && strcmp(ix->arena + ix->e[ix->next].text, nummer) == 0)
+		return &ix->e[ix->next++];
 	if (!ix->n_slots)
 		return NULL;
 	mask = ix->n_slots - 1;
 	for (h = (size_t)key_hash(nummer) & mask; ix->slot[h]; h = (h + 1) & mask) {
-		struct dossierindex_entry *e = &ix->e[ix->slot[h] - 1];
+		size_t i = ix->slot[h] - 1;
 
-		if (strcmp(ix->arena + e->text, nummer) == 0)
-			return e;
+		if (strcmp(ix->arena + ix->e[i].text, nummer) == 0) {
+			ix->next = i + 1;
+			return &ix->e[i];
+		}
 	}
 	return NULL;
 }
