@@ -20,9 +20,15 @@
  *    lifted it), lifted by the first that has not, and not set again by an
  *    unchanged snapshot without it;
  *  - the month's settlement sees the stand in force on its first day
- *    (settle_store.h: the claims of that stand).
+ *    (settle_store.h: the claims of that stand);
+ *  - randomized (test_random_registers): generated sequences of registers
+ *    over a pool of dossiers that come and go, change account, partner,
+ *    Ingangsdatum and Einddatum, listed in a different order each month,
+ *    against a model of formats.md §1 written here (every dossier's row
+ *    and stands after every snapshot); the failing seed is printed.
  *
- * Every expected stand below is derived by hand from the snapshots.
+ * Every expected stand below is derived by hand from the snapshots, or by
+ * that model.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +36,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "bsn.h"
 #include "date.h"
 #include "home_fixture.h"
 #include "settle_store.h"
@@ -330,6 +337,212 @@ static void test_claims_of_stand_in_force(void **state)
 	}
 }
 
+/* ---- randomized against a model -------------------------------------- */
+
+#define R_POOL 40      /* dossiers; fewer than 50 active, so no shrink guard */
+#define R_SNAPS 7      /* monthly snapshots per seed */
+
+static const char *const R_IBAN[] = { "NL91ABNA0417164300", "NL64ABNA0417164301", "NL37ABNA0417164302",
+				      "NL10ABNA0417164303", "NL80ABNA0417164304" };
+/* two are peildatums: a dossier that ends on one and is absent from that
+ * snapshot is not ended again, and one ended by absence that comes back
+ * with that date must still lose beeindigd_door */
+static const char *const R_EINDE[] = { NULL, "2026-12-31", "2027-02-28", "2027-06-30", "2026-12-27",
+				       "2027-02-27" };
+static const char *const R_INGANG[] = { "2025-01-01", "2026-06-01" };
+
+/* One dossier: what the register says this month, and what formats.md §1
+ * says the store must then hold (the model). */
+struct r_dossier {
+	char nummer[24], bsn[16], partner_bsn[16];
+	int present, partner, iban;
+	const char *ingang, *einde;
+	/* the model */
+	int known;                      /* the store has the dossier */
+	const char *row_ingang;         /* its row as last written */
+	char row_einde[DATE_FMT_MAX];   /* "" when none */
+	int ended_by, written;          /* beeindigd_door, laatste_snapshot */
+	char last[96];                  /* its latest stand: "leefvorm partner iban" */
+	char stands[1024];              /* as stands() shows them */
+};
+
+static uint64_t r_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static int r_chance(uint64_t *x, int pct)
+{
+	return (int)(r_next(x) % 100) < pct;
+}
+
+/* The next valid BSN from *from on. */
+static void r_bsn(char out[16], int *from)
+{
+	do
+		snprintf(out, 16, "%09d", (*from)++);
+	while (!bsn_valid(out, 9));
+}
+
+/* This month's register values: some dossiers come or go, some change. */
+static void r_month(struct r_dossier *d, uint64_t *x, int first)
+{
+	int i;
+
+	for (i = 0; i < R_POOL; i++) {
+		struct r_dossier *p = &d[i];
+
+		p->present = first ? r_chance(x, 75) : p->present ? !r_chance(x, 12) : r_chance(x, 40);
+		if (r_chance(x, 20))
+			p->iban = (int)(r_next(x) % 5);
+		if (r_chance(x, 10))
+			p->partner = !p->partner;
+		if (r_chance(x, 15))
+			p->einde = R_EINDE[r_next(x) % 6];
+		if (r_chance(x, 8))
+			p->ingang = R_INGANG[r_next(x) % 2];
+	}
+}
+
+/* The model (formats.md §1) for snapshot `sid` with peildatum `peil`. */
+static void r_model(struct r_dossier *d, int sid, const char *peil)
+{
+	char vanaf[DATE_FMT_MAX], key[96];
+	int i;
+
+	snprintf(vanaf, sizeof(vanaf), "%.8s01", peil);
+	for (i = 0; i < R_POOL; i++) {
+		struct r_dossier *p = &d[i];
+		const char *einde = p->einde ? p->einde : "";
+
+		if (!p->present) {
+			/* absent: ends on the peildatum unless it ended on or before it */
+			if (p->known && (!p->row_einde[0] || strcmp(p->row_einde, peil) > 0)) {
+				snprintf(p->row_einde, sizeof(p->row_einde), "%s", peil);
+				p->ended_by = sid;
+			}
+			continue;
+		}
+		/* the row: written when new, changed, or ended by absence */
+		if (!p->known || p->ended_by || strcmp(p->row_ingang, p->ingang) != 0 ||
+		    strcmp(p->row_einde, einde) != 0) {
+			p->row_ingang = p->ingang;
+			snprintf(p->row_einde, sizeof(p->row_einde), "%s", einde);
+			p->ended_by = 0;
+			p->written = sid;
+		}
+		/* a stand when the household values changed */
+		snprintf(key, sizeof(key), "%s %s %s", p->partner ? "GEHUWD" : "ALLEENSTAAND",
+			 p->partner ? p->partner_bsn : "-", R_IBAN[p->iban]);
+		if (!p->known || strcmp(key, p->last) != 0) {
+			size_t n = strlen(p->stands);
+			snprintf(p->stands + n, sizeof(p->stands) - n, "%s%s %s", n ? ";" : "", vanaf, key);
+			snprintf(p->last, sizeof(p->last), "%s", key);
+		}
+		p->known = 1;
+	}
+}
+
+/* Snapshot `sid`: the present dossiers, in pool order or shuffled. */
+static void r_snapshot(struct home_fx *fx, struct r_dossier *d, uint64_t *x, unsigned seed, int sid,
+		       const char *peil)
+{
+	struct fx_dossier list[R_POOL];
+	int order[R_POOL], n = 0, i;
+	char aanmaak[32];
+
+	for (i = 0; i < R_POOL; i++)
+		order[i] = i;
+	if (r_chance(x, 60))
+		for (i = R_POOL - 1; i > 0; i--) {
+			int j = (int)(r_next(x) % (uint64_t)(i + 1)), t = order[i];
+			order[i] = order[j];
+			order[j] = t;
+		}
+	for (i = 0; i < R_POOL; i++) {
+		const struct r_dossier *p = &d[order[i]];
+
+		if (!p->present)
+			continue;
+		memset(&list[n], 0, sizeof(list[n]));
+		list[n].nummer = p->nummer;
+		list[n].bsn = p->bsn;
+		list[n].naam = "P. Jansen";
+		list[n].partner_bsn = p->partner ? p->partner_bsn : NULL;
+		list[n].ingang = p->ingang;
+		list[n].einde = p->einde;
+		list[n].iban = R_IBAN[p->iban];
+		n++;
+	}
+	snprintf(aanmaak, sizeof(aanmaak), "%sT18:00:00", peil);
+	if (snap(fx, peil, aanmaak, list, n) != 0)
+		fail_msg("seed %u, snapshot %d: quarantined (the reason is logged above)", seed, sid);
+	r_model(d, sid, peil);
+}
+
+static void r_check(struct home_fx *fx, const struct r_dossier *d, unsigned seed, int sid)
+{
+	char want[128], by[16], sql[256];
+	int i;
+
+	for (i = 0; i < R_POOL; i++) {
+		const struct r_dossier *p = &d[i];
+		const char *got;
+
+		if (!p->known) {
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM dossier WHERE nummer = '%s'", p->nummer);
+			if (fx_count(fx, sql) != 0)
+				fail_msg("seed %u, snapshot %d: %s is in the store, the model has not seen it",
+					 seed, sid, p->nummer);
+			continue;
+		}
+		snprintf(by, sizeof(by), p->ended_by ? "%d" : "-", p->ended_by);
+		snprintf(want, sizeof(want), "%s %s %d", p->row_einde[0] ? p->row_einde : "-", by, p->written);
+		if (strcmp((got = row(fx, p->nummer)), want) != 0)
+			fail_msg("seed %u, snapshot %d, %s: row '%s', model '%s'", seed, sid, p->nummer, got, want);
+		if (strcmp((got = stands(fx, p->nummer)), p->stands) != 0)
+			fail_msg("seed %u, snapshot %d, %s: stands '%s', model '%s'", seed, sid, p->nummer, got,
+				 p->stands);
+	}
+}
+
+static void test_random_registers(void **state)
+{
+	const char *env = getenv("SNAPSHOT_SEEDS");
+	unsigned long n = env ? strtoul(env, NULL, 10) : 0;
+	unsigned seeds = n > 0 && n < 100000 ? (unsigned)n : 40, seed;
+	struct home_fx *fx = *state;
+
+	for (seed = 1; seed <= seeds; seed++) {
+		struct r_dossier d[R_POOL];
+		uint64_t x = 0x9e3779b97f4a7c15ULL * seed;
+		int next_bsn = 100000000;
+		int i, m;
+
+		memset(d, 0, sizeof(d));
+		for (i = 0; i < R_POOL; i++) {
+			snprintf(d[i].nummer, sizeof(d[i].nummer), "PW-0405-%06d", i + 1);
+			r_bsn(d[i].bsn, &next_bsn);
+			r_bsn(d[i].partner_bsn, &next_bsn);
+			d[i].ingang = R_INGANG[0];
+		}
+		for (m = 0; m < R_SNAPS; m++) {
+			char peil[DATE_FMT_MAX];
+
+			snprintf(peil, sizeof(peil), "%04d-%02d-27", 2026 + (9 + m) / 12, (9 + m) % 12 + 1);
+			r_month(d, &x, m == 0);
+			r_snapshot(fx, d, &x, seed, m + 1, peil);
+			r_check(fx, d, seed, m + 1);
+		}
+		/* a fresh store for the next seed */
+		assert_int_equal(home_close(fx), 0);
+		assert_int_equal(home_open(fx, "test_snapshot"), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dossier_comes_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_register_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claims_of_stand_in_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_registers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
