@@ -15,7 +15,9 @@
 # and beside them, in the same run, `xmllint --stream --noout --schema` over
 # the same drop files (before the ingest and again after the verify; the
 # ratios use the faster of the two; for ingest2, over its own drop just
-# before it).  Per step: wall, CPU, peak RSS, bytes
+# before it), and `gzip -1` over the same files: validating and archiving
+# (formats.md §4: kept gzip-compressed) are work any ingest does, so their
+# sum is the floor the ingest is shown against too.  Per step: wall, CPU, peak RSS, bytes
 # written, the store's size and growth per dossier, files created in the
 # home, and the CPU the rest of the machine used (tests/bench/lib.sh says
 # how each is taken).  Then the goals of issue 13, met or not: a missed goal
@@ -77,12 +79,15 @@ next_month() {
 	bench_baseline xmllint-next "${files2[@]}" || bench_fail xmllint-next
 	baseline_row xmllint2
 	bw2=$B_WALL bc2=$B_CPU
+	bench_gzip gzip-next "${files2[@]}" || bench_fail gzip-next
+	baseline_row gzip2
+	gz2=$B_CPU
 	cp "${files2[@]}" "$home/inbox/"
 	step ingest2 "$BR" --home "$home" ingest
 }
 
 month() {
-	local out=$root/month-$n drop files bytes run dir t0 bw bc bw2 bc2 peak rss s growth
+	local out=$root/month-$n drop files bytes run dir t0 bw bc bw2 bc2 gz gz2 peak rss s growth
 	drop=$out/drop home=$out/home BENCH_LOG=$out/log
 	rm -rf "$out"; mkdir -p "$drop" "$BENCH_LOG"
 	echo
@@ -102,6 +107,9 @@ month() {
 	bench_baseline xmllint-1 "${files[@]}" || bench_fail xmllint-1
 	baseline_row xmllint
 	bw=$B_WALL bc=$B_CPU
+	bench_gzip gzip-1 "${files[@]}" || bench_fail gzip-1
+	baseline_row gzip
+	gz=$B_CPU
 	step ingest "$BR" --home "$home" ingest
 	step prepare "$BR" --home "$home" run --month "$MONTH" --key "$keys/preparer.pem" --pass-fd 3
 	run=$(head -n 1 "$BENCH_LOG/prepare.out")
@@ -137,6 +145,12 @@ month() {
 		"$(bench_ratio "$S_ingest_CPU" "$bc")" 1.5
 	bench_goal "ingest2 (next month) within 1.5x its baseline (CPU)" "$(bench_ratio "$S_ingest2_CPU" "$bc2")x" \
 		"$(bench_ratio "$S_ingest2_CPU" "$bc2")" 1.5
+	printf '  %-52s %16s\n' "ingest over xmllint + gzip -1 (CPU)" \
+		"$(bench_ratio "$S_ingest_CPU" "$(awk -v a="$bc" -v b="$gz" 'BEGIN { print a + b }')")x"
+	printf '  %-52s %16s\n' "ingest2 over xmllint2 + gzip2 (CPU)" \
+		"$(bench_ratio "$S_ingest2_CPU" "$(awk -v a="$bc2" -v b="$gz2" 'BEGIN { print a + b }')")x"
+	printf '  %-52s %16s\n' "  (xmllint2 + gzip2 over xmllint2 alone)" \
+		"$(bench_ratio "$(awk -v a="$bc2" -v b="$gz2" 'BEGIN { print a + b }')" "$bc2")x"
 	bench_goal "store growth per run <= 500 B/dossier" "$growth B" "$growth" 500
 	bench_goal "run folder <= 20 files" "$(bench_files "$dir")" "$(bench_files "$dir")" 20
 	bench_goal "peak RSS <= 300 MB" "$((peak / 1024)) MB" "$((peak / 1024))" 300

@@ -138,6 +138,16 @@ bench_baseline() {
 		xmllint --stream --noout --schema "$1" "$2"; shift 2; done' xmllint "${args[@]}"
 }
 
+# bench_gzip LABEL FILE...: `gzip -1` of every file to /dev/null, measured
+# as one command: what the archive alone costs (formats.md §4: an accepted
+# file is kept gzip-compressed; betaalrun uses zlib's level 1, which costs
+# about what gzip -1 does).
+bench_gzip() {
+	local label=$1
+	shift
+	bench_run "$label" bash -c 'set -e; for f; do gzip -1 -c "$f" >/dev/null; done' gzip "$@"
+}
+
 # Arithmetic and formatting (awk: bash has no fractions).
 bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 bench_mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
