@@ -29,10 +29,10 @@
  *    of the dossier number; an OpgaveId is (seed offset + record number)
  *    with the month in it; a SignaalId likewise with the peildatum.
  *  - One seed is one world: the cases' dates are laid out around 2026-11-27,
- *    not around the peildatum (unless that is more than a month before it or
- *    a year after it), so a register for a later peildatum shows the same
- *    people with the same dates, and dossier i is the same case whatever
- *    --dossiers.  A month's income file depends only on the seed, the
+ *    not around the peildatum (unless that is more than a month before it or,
+ *    without --open-ended, a year after it), so a register for a later
+ *    peildatum shows the same people with the same dates, and dossier i is
+ *    the same case whatever --dossiers.  A month's income file depends only on the seed, the
  *    dossier count, the income rate and whether the previous calendar month
  *    is listed too (its corrections and its one withdrawal replace records
  *    of that month), so a later run for the next month continues it.
@@ -2250,7 +2250,8 @@ static void usage(FILE *f)
 		"(.gz with --gzip), byte-identical for the same arguments.\n"
 		"Defaults: --peildatum 2026-11-27, --months the month before the peildatum,\n"
 		"--signals dossiers/50, income for ~10%% of dossiers, --defects 0.\n"
-		"--open-ended: no dossier ends (no Einddatum), for a history over years.\n"
+		"--open-ended: no dossier ends (no Einddatum), for a history over years;\n"
+		"  a register for any later peildatum then continues the same world.\n"
 		"--accounts-changed N: N of every 1,000 dossiers change account each month from\n"
 		"2026-11 to the peildatum's month (default 0).\n");
 }
@@ -2413,9 +2414,11 @@ int main(int argc, char **argv)
 	 * from a month before it to a year after it, so a later snapshot or
 	 * income month of the same seed continues the same world; otherwise
 	 * around the peildatum itself (an earlier snapshot must not list
-	 * dossiers that start months after it). */
+	 * dossiers that start months after it).  With --open-ended no dossier
+	 * ends, so the world goes on for any later peildatum: the registers of
+	 * a history of years (make bench) are one world's. */
 	g.ref = days_from_civil(2026, 11, 27);
-	if (g.peil < g.ref - 31 || g.peil > g.ref + 366)
+	if (g.peil < g.ref - 31 || (g.peil > g.ref + 366 && !g.open_ended))
 		g.ref = g.peil;
 	g.py = y;
 	g.pmon = m;

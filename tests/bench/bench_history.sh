@@ -6,7 +6,11 @@
 # monthly runs, 2026-11 to 2031-11, each prepared, approved by a second
 # person and released, with the income of the month before ingested first
 # (brgen --months, a fifth of the dossiers earn each month; no signals, so
-# no dossier is held for a job nobody closes).  Every prepare is measured
+# no dossier is held for a job nobody closes) and, from the second run on,
+# the register again for the 27th of the month before, in which
+# HISTORY_ACCOUNTS (10) of every 1,000 dossiers changed account that month
+# (brgen --accounts-changed): the stands pile up as they do in a real
+# register.  Every prepare is measured
 # (tests/bench/lib.sh); the prepares of the second month (after one month
 # of history) and of the last (after 60) are measured HISTORY_ROUNDS (2)
 # times, each again superseding the one before, and the faster round of
@@ -21,13 +25,14 @@ cd "$(dirname "$0")/../.."
 N=${HISTORY_DOSSIERS:-5000}
 HIST=${HISTORY_MONTHS:-60}
 ROUNDS=${HISTORY_ROUNDS:-2}
+ACC=${HISTORY_ACCOUNTS:-10}
 FIRST=2026-11                       # startmaand and the first run
 root=$BENCH_ROOT
 keys=$root/keys
 out=$root/history
 drop=$out/drop home=$out/home BENCH_LOG=$out/log
-[[ "$N" =~ ^[1-9][0-9]*$ && "$HIST" =~ ^[1-9][0-9]*$ && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] \
-	|| bench_die "HISTORY_DOSSIERS, HISTORY_MONTHS and HISTORY_ROUNDS want positive numbers"
+[[ "$N" =~ ^[1-9][0-9]*$ && "$HIST" =~ ^[1-9][0-9]*$ && "$ROUNDS" =~ ^[1-9][0-9]*$ && "$ACC" =~ ^[0-9]+$ ]] \
+	|| bench_die "HISTORY_DOSSIERS, HISTORY_MONTHS and HISTORY_ROUNDS want positive numbers, HISTORY_ACCOUNTS a number"
 
 # month K (0 = FIRST) as YYYY-MM, and the month before it
 month_of() { local i=$((2026 * 12 + 10 + $1)); printf '%04d-%02d\n' $((i / 12)) $((i % 12 + 1)); }
@@ -71,6 +76,14 @@ for k in $(seq 0 $((runs - 1))); do
 	m=$(month_of "$k")
 	export BETAALRUN_NOW=$m-15T09:00:00   # before the month's execution day
 	cp "$drop/inkomen-$(month_of $((k - 1))).xml" "$home/inbox/"
+	if [ "$k" -gt 0 ]; then
+		p=$(month_of $((k - 1)))-27
+		"$BRGEN" --seed 5 --dossiers "$N" --income-records 0 --signals 0 --open-ended \
+			--accounts-changed "$ACC" --peildatum "$p" --out "$drop/reg" >"$BENCH_LOG/brgen-$p.out" \
+			|| bench_die "brgen failed (register $p)"
+		mv "$drop/reg/register.xml" "$home/inbox/register-$p.xml"
+		rm -rf "$drop/reg"
+	fi
 	bench_run "ingest-$m" "$BR" --home "$home" ingest || bench_fail "ingest-$m"
 	prepare "$k" "$m"
 	bench_run "approve-$m" "$BR" --home "$home" approve "$RUN" --ja --key "$keys/approver.pem" --pass-fd 3 \

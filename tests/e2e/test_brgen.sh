@@ -30,6 +30,22 @@ xmllint --noout --schema data/schemas/clientregister.xsd "$tmp/open/register.xml
 	|| fail "the open-ended register fails its schema: $(head -3 "$tmp/xsd")"
 ok "--open-ended: the register without its $ended Einddatum lines, valid; income and signals unchanged"
 
+# --open-ended and a peildatum years later (make bench's history ingests a
+# register each month for five years): the same world, so the same
+# dossiers with the same people and dates; only the header differs, and
+# with --accounts-changed the client accounts too.
+late=(--seed 11 --dossiers 3000 --income-records 0 --signals 0 --open-ended --peildatum 2031-10-27)
+"$BRGEN" "${late[@]}" --out "$tmp/late" >/dev/null
+"$BRGEN" "${late[@]}" --accounts-changed 10 --out "$tmp/late-acc" >/dev/null
+diff <(grep -v '<Clientregister ' "$tmp/open/register.xml") <(grep -v '<Clientregister ' "$tmp/late/register.xml") \
+	>/dev/null || fail "--open-ended: a register for 2031 is not the world of 2026"
+diff <(grep -v '<IBAN>' "$tmp/late/register.xml") <(grep -v '<IBAN>' "$tmp/late-acc/register.xml") >/dev/null \
+	|| fail "--open-ended --accounts-changed: a register for 2031 changed more than accounts"
+moved=$(diff <(grep '<IBAN>' "$tmp/late/register.xml") <(grep '<IBAN>' "$tmp/late-acc/register.xml") | grep -c '^>' || true)
+# 1% a month for 60 months: 1 - 0.99^60 = 45% of 3,000 have moved at least once
+[ "$moved" -ge 1200 ] && [ "$moved" -le 1500 ] || fail "--accounts-changed 10 over 60 months moved $moved accounts"
+ok "--open-ended: a register for 2031 is the same world, $moved client accounts moved in 60 months"
+
 # brgen --accounts-changed N (make bench's next month): registers before
 # 2026-11 are the default ones; from 2026-11 on, only client accounts
 # differ from the default register of the same peildatum, about N of every
