@@ -1540,12 +1540,18 @@ static int ingest_file(struct intake *in, struct entry *e, struct br_error *err)
 		}
 	}
 	if (rc < 0) {
+		int machinery = rc == BR_EBUSY || rc == BR_EIO || rc == BR_ENOMEM || rc == BR_ECONFIG;
+
+		/* refused, but perhaps for bytes somebody changed meanwhile: not
+		 * the sender's fault either */
+		if (!machinery && !read_unchanged(e, &early))
+			return left_changed(in, e, &g, &early);
 		ingest_release(&g);
 		store_rollback(in->st);
 		early_archive_discard(&early);
 		progress_end(&g.bar);
 		/* The store or the disk failing is not the file's fault. */
-		if (rc == BR_EBUSY || rc == BR_EIO || rc == BR_ENOMEM || rc == BR_ECONFIG) {
+		if (machinery) {
 			*err = why;
 			return rc;
 		}
@@ -1882,6 +1888,11 @@ static int look_at(struct intake *in, struct entry *e, struct br_error *err)
 		if (why.code == BR_EIO || why.code == BR_ENOMEM) {
 			*err = why;
 			return why.code;
+		}
+		if (!lease_held(e)) {
+			log_left(e, "\"het veranderde tijdens het lezen\"");
+			entry_release(e);
+			return 0;
 		}
 		rc = quarantine(in, e, &why, QA_CORRECT, err);
 		entry_release(e);

@@ -10,6 +10,8 @@
 #     being parsed: the lease breaks, nothing of it is kept (no delivery,
 #     no dossier, no archive file), it stays in the inbox with the reason
 #     "changed while read"; the next pass ingests it.
+#     A bad file opened for writing while it is parsed is left, not
+#     quarantined (the refusal may be for the changed bytes).
 #  3. A file that is open for writing when the ingest starts gets no lease
 #     and is copied as before, and ingested.
 #  4. A large bad file in an inbox on another file system (`ingest DIR`)
@@ -33,6 +35,12 @@ trap cleanup EXIT
 "$BRGEN" --seed 3 --dossiers 100000 --income-records 0 --signals 0 --out "$tmp/drop" >/dev/null
 reg=$tmp/drop/register.xml
 reg_sha=$(sha256sum "$reg" | cut -c1-64)
+# a bad one: the first dossier once more at the end, its number twice,
+# refused whole (formats.md §5) when the parse reaches the end
+dubbel=$tmp/dubbel.xml
+{ sed '$d' "$reg"; awk '/<Dossier>/ { f = 1 } f { print } /<\/Dossier>/ { if (f) exit }' "$reg"
+  echo '</Clientregister>'; } >"$dubbel"
+bad_sha=$(sha256sum "$dubbel" | cut -c1-64)
 
 # leased FILE PID: 0 once /proc/locks shows a read lease of process PID on
 # FILE's inode, 1 when PID ended first (or after 20 s)
@@ -92,6 +100,25 @@ grep -q '^ingelezen 1, dubbel 0, quarantaine 0, records 100000,' "$tmp/out2b" \
 	|| fail "the next pass did not ingest it: $(cat "$tmp/out2b")"
 ok "opened for writing while parsed: the lease broke, nothing kept, left; the next pass ingests it"
 
+# a bad file opened for writing while it is parsed: its refusal may be for
+# bytes somebody changed, so it is left, not quarantined; the next pass
+# quarantines it
+h5=$tmp/h5
+"$BR" --home "$h5" init >/dev/null
+cp "$dubbel" "$h5/inbox/dubbel.xml"
+"$BR" --home "$h5" ingest >"$tmp/out5" 2>"$tmp/err5" &
+pid=$!
+leased "$h5/inbox/dubbel.xml" "$pid" || fail "no lease on the bad register"
+timeout 5 sh -c 'exec 3>>"$1"' sh "$h5/inbox/dubbel.xml" || true
+wait "$pid" || fail "the ingest failed: $(tail -3 "$tmp/err5")"
+grep -q '^ingelezen 0, dubbel 0, quarantaine 0,' "$tmp/out5" || fail "expected nothing done: $(cat "$tmp/out5")"
+grep -q 'file=dubbel.xml why="het veranderde tijdens het lezen' "$tmp/err5" \
+	|| fail "no 'changed while read' for the bad register: $(grep dubbel "$tmp/err5")"
+[ -z "$(ls -A "$h5/quarantine")" ] || fail "quarantine/ holds: $(ls -A "$h5/quarantine")"
+"$BR" --home "$h5" ingest >"$tmp/out5b" 2>"$tmp/err5b" || true
+grep -q '^ingelezen 0, dubbel 0, quarantaine 1,' "$tmp/out5b" || fail "the next pass did not quarantine it: $(cat "$tmp/out5b")"
+ok "a bad file opened for writing while parsed: left, not quarantined; the next pass quarantines it"
+
 # ---- 3. open for writing from the start: copied, no lease -------------------
 h3=$tmp/h3
 "$BR" --home "$h3" init >/dev/null
@@ -112,11 +139,7 @@ if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -
 	shm=$(mktemp -d /dev/shm/br-inplace.XXXXXX)
 	h4=$tmp/h4
 	"$BR" --home "$h4" init >/dev/null
-	# the first dossier once more at the end: its number twice, refused
-	# whole (formats.md §5)
-	{ sed '$d' "$reg"; awk '/<Dossier>/ { f = 1 } f { print } /<\/Dossier>/ { if (f) exit }' "$reg"
-	  echo '</Clientregister>'; } >"$shm/dubbel.xml"
-	bad_sha=$(sha256sum "$shm/dubbel.xml" | cut -c1-64)
+	cp "$dubbel" "$shm/dubbel.xml"
 	"$BR" --home "$h4" ingest "$shm" >"$tmp/out4" 2>"$tmp/err4" || true
 	grep -q '^ingelezen 0, dubbel 0, quarantaine 1,' "$tmp/out4" || fail "not quarantined: $(cat "$tmp/out4")"
 	grep -q 'komt meer dan eens voor' "$h4/quarantine/dubbel.xml.reason" \
