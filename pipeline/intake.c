@@ -1561,11 +1561,13 @@ static int ingest_file(struct intake *in, struct entry *e, struct br_error *err)
 	progress_end(&g.bar);
 	{
 		char b1[300], b2[100];
-		log_event(LOG_INFO, "bestand ingelezen", "file=%s kind=%s levering=%s records=%ld unknown_bsn=%ld",
-			  log_q(b1, sizeof(b1), e->name), levering_kind_name(e->hdr.kind),
-			  log_q(b2, sizeof(b2), e->hdr.levering_id), g.records, g.unknown);
+		log_event(LOG_INFO, "bestand ingelezen", "file=%s kind=%s levering=%s records=%ld unknown_bsn=%ld"
+			  " read=%s", log_q(b1, sizeof(b1), e->name), levering_kind_name(e->hdr.kind),
+			  log_q(b2, sizeof(b2), e->hdr.levering_id), g.records, g.unknown,
+			  e->fd >= 0 ? "in_place" : "copy");
 	}
 	in->sum->ingested++;
+	in->sum->in_place += e->fd >= 0;
 	in->sum->records += g.records;
 	in->sum->unknown_bsn += g.unknown;
 	ingest_release(&g);

@@ -54,6 +54,7 @@ struct intake_summary {
 	int duplicates;
 	int quarantined;
 	int recovered;      /* archives finished after an interrupted run */
+	int in_place;       /* of those ingested, read in place under a lease, not copied */
 	long records;
 	long unknown_bsn;   /* income records / signals for BSNs without a dossier */
 };

@@ -9,7 +9,11 @@
  *    the line and the problem, and nothing of it reaches the store;
  *  - one bad file among good ones does not hold the others back;
  *  - new files are processed by aanmaakdatum, not by name: a snapshot named
- *    to sort first but made later still comes second.
+ *    to sort first but made later still comes second;
+ *  - a large file (from 1 MiB) is read in place under a read lease, not
+ *    copied: every dossier stored, the delivery's hash that of the bytes
+ *    dropped, no private copy left (intake.c "reading in place"; here under
+ *    the sanitizers too).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +21,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+
+#include "bsn.h"
 #include "home_fixture.h"
 
 #include "banned.h"
@@ -237,6 +244,48 @@ static void test_order_by_aanmaakdatum(void **state)
 			       "Clientregister geweigerd: verouderde registerstand: "));
 }
 
+/* 3,000 dossiers, each with its own valid BSN: about 1.3 MB of register. */
+static void test_large_file_read_in_place(void **state)
+{
+	enum { N = 3000 };
+	struct home_fx *fx = *state;
+	static struct fx_dossier d[N];
+	static char nummer[N][24], bsn[N][16];
+	struct fx_text t = { 0 };
+	struct intake_summary sum;
+	char sha[SHA256_HEX_LEN + 1], sql[160];
+	struct dirent *de;
+	DIR *dir;
+	int i, b = 100000000;
+
+	for (i = 0; i < N; i++) {
+		snprintf(nummer[i], sizeof(nummer[i]), "PW-0405-%06d", i + 1);
+		do
+			snprintf(bsn[i], sizeof(bsn[i]), "%09d", b++);
+		while (!bsn_valid(bsn[i], 9));
+		d[i] = JANSEN;
+		d[i].nummer = nummer[i];
+		d[i].bsn = bsn[i];
+	}
+	fx_register(&t, "REG-2026-10-27", "2026-10-27", "2026-10-27T18:00:00", d, N);
+	assert_true(strlen(t.s) >= 1024 * 1024);
+	assert_int_equal(fsutil_sha256_hex(sha, t.s, strlen(t.s)), 0);
+	fx_drop(fx, "register.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	assert_int_equal(sum.ingested, 1);
+	assert_int_equal(sum.quarantined, 0);
+	assert_int_equal(sum.in_place, 1);
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM dossier"), N);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM levering WHERE sha256 = '%s' AND gearchiveerd = 1", sha);
+	assert_int_equal(fx_count(fx, sql), 1);
+	/* no private copy was made, or left */
+	assert_non_null(dir = opendir(fx->archive));
+	while ((de = readdir(dir)))
+		assert_false(strncmp(de->d_name, ".inbox-", 7) == 0);
+	closedir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +293,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_quarantined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_bad_among_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_by_aanmaakdatum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_file_read_in_place, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
