@@ -10,6 +10,9 @@
  *  - one bad file among good ones does not hold the others back;
  *  - new files are processed by aanmaakdatum, not by name: a snapshot named
  *    to sort first but made later still comes second;
+ *  - records for a BSN no person of the register has are kept and counted
+ *    per file (formats.md §2), income and signals alike, also when the
+ *    store already holds earlier files' records;
  *  - a large file (from 1 MiB) is read in place under a read lease, not
  *    copied: every dossier stored, the delivery's hash that of the bytes
  *    dropped, no private copy left (intake.c "reading in place"; here under
@@ -244,6 +247,67 @@ static void test_order_by_aanmaakdatum(void **state)
 			       "Clientregister geweigerd: verouderde registerstand: "));
 }
 
+/* One signal of Soort DETENTIE for `bsn` (signals.md), numbered `n`. */
+static void add_signal(struct fx_text *t, int n, const char *bsn)
+{
+	fx_addf(t, "  <Signaal>\n    <SignaalId>IB-T-%d</SignaalId>\n    <Soort>DETENTIE</Soort>\n"
+		   "    <BSN>%s</BSN>\n    <Bron>DJI</Bron>\n    <Signaaldatum>2026-11-08</Signaaldatum>\n"
+		   "    <PeriodeBegin>2026-10-24</PeriodeBegin>\n    <Omschrijving>Insluiting</Omschrijving>\n"
+		   "  </Signaal>\n", n, bsn);
+}
+
+/* Known: Jansen (100000009) and De Vries' partner (100000022); unknown:
+ * 100000034 (twice) and 100000046. */
+static void test_unknown_bsn_counted(void **state)
+{
+	struct home_fx *fx = *state;
+	const struct fx_dossier two[] = { JANSEN, DE_VRIES };
+	const struct fx_income first[] = {
+		{ "OPG-1", "100000034", NULL, "2026-10-01", "2026-10-31", "100.00", NULL, NULL, 0 },
+	};
+	const struct fx_income inc[] = {
+		{ "OPG-2", "100000009", NULL, "2026-10-01", "2026-10-31", "100.00", NULL, NULL, 0 },
+		{ "OPG-3", "100000022", NULL, "2026-10-01", "2026-10-31", "100.00", NULL, NULL, 0 },
+		{ "OPG-4", "100000034", NULL, "2026-10-01", "2026-10-31", "100.00", NULL, NULL, 0 },
+		{ "OPG-5", "100000034", NULL, "2026-10-01", "2026-10-15", "50.00", NULL, NULL, 0 },
+		{ "OPG-6", "100000046", NULL, "2026-10-01", "2026-10-31", "100.00", NULL, NULL, 0 },
+	};
+	static const char *const sig_bsn[] = { "100000009", "100000046", "100000058", "100000010" };
+	struct fx_text t = { 0 };
+	struct intake_summary sum;
+	int i;
+
+	drop_register(fx, "register.xml", "REG-2026-10-27", "2026-10-27", "2026-10-27T18:00:00", two, 2);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	/* an earlier file's unknown record must not count for the next */
+	fx_polis(&t, "OIB-1", "2026-11-01T02:00:00", first, 1);
+	fx_drop(fx, "inkomen-1.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	assert_int_equal(sum.unknown_bsn, 1);
+	fx_polis(&t, "OIB-2", "2026-11-02T02:00:00", inc, 5);
+	fx_drop(fx, "inkomen-2.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	assert_int_equal(sum.ingested, 1);
+	assert_int_equal(sum.records, 5);
+	assert_int_equal(sum.unknown_bsn, 3);
+	assert_int_equal(fx_count(fx, "SELECT onbekende_bsn FROM levering WHERE levering_id = 'OIB-2'"), 3);
+
+	fx_addf(&t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Signaallevering"
+		    " xmlns=\"urn:nl:betaalrun:signalen:1\" leveringId=\"IB-T\" aanmaakdatum=\"2026-11-27T03:00:00\">\n");
+	for (i = 0; i < 4; i++)
+		add_signal(&t, i + 1, sig_bsn[i]);
+	fx_addf(&t, "</Signaallevering>\n");
+	fx_drop(fx, "signalen.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	assert_int_equal(sum.ingested, 1);
+	assert_int_equal(sum.records, 4);
+	assert_int_equal(sum.unknown_bsn, 2);      /* 100000046 and 100000058 */
+	assert_int_equal(fx_count(fx, "SELECT onbekende_bsn FROM levering WHERE levering_id = 'IB-T'"), 2);
+}
+
 /* 3,000 dossiers, each with its own valid BSN: about 1.3 MB of register. */
 static void test_large_file_read_in_place(void **state)
 {
@@ -293,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_quarantined, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_bad_among_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_by_aanmaakdatum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_bsn_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_file_read_in_place, setup, teardown),
 	};
 
