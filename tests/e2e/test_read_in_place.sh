@@ -55,6 +55,21 @@ leased() {
 	return 1
 }
 
+# opened_while_read HOME SRC NAME OUT ERR: a fresh HOME with SRC in its
+# inbox as NAME, ingested while somebody opens NAME for writing once the
+# ingest holds its lease (the open waits until betaalrun lets go, at most
+# 5 s here; nothing is written); the ingest's output in OUT and ERR
+opened_while_read() {
+	local pid
+	"$BR" --home "$1" init >/dev/null
+	cp "$2" "$1/inbox/$3"
+	"$BR" --home "$1" ingest >"$4" 2>"$5" &
+	pid=$!
+	leased "$1/inbox/$3" "$pid" || fail "no lease on $3"
+	timeout 5 sh -c 'exec 3>>"$1"' sh "$1/inbox/$3" || true
+	wait "$pid" || fail "the ingest failed: $(tail -3 "$5")"
+}
+
 # ---- 1. read in place, archived as hashed ---------------------------------
 h1=$tmp/h1
 "$BR" --home "$h1" init >/dev/null
@@ -79,15 +94,7 @@ ok "a 65 MB register read in place under a lease: no private copy, archived as h
 
 # ---- 2. opened for writing while it is parsed: left for the next pass ------
 h2=$tmp/h2
-"$BR" --home "$h2" init >/dev/null
-cp "$reg" "$h2/inbox/register.xml"
-"$BR" --home "$h2" ingest >"$tmp/out2" 2>"$tmp/err2" &
-pid=$!
-leased "$h2/inbox/register.xml" "$pid" || fail "no lease on the second register"
-# an open for writing breaks the lease (it waits until betaalrun lets go,
-# at most 5 s here); nothing is written
-timeout 5 sh -c 'exec 3>>"$1"' sh "$h2/inbox/register.xml" || true
-wait "$pid" || fail "the ingest failed: $(tail -3 "$tmp/err2")"
+opened_while_read "$h2" "$reg" register.xml "$tmp/out2" "$tmp/err2"
 grep -q '^ingelezen 0, dubbel 0, quarantaine 0,' "$tmp/out2" || fail "expected nothing ingested: $(cat "$tmp/out2")"
 grep -q 'msg="bestand blijft in de inbox tot de volgende ronde" file=register.xml why="het veranderde tijdens het lezen' \
 	"$tmp/err2" || fail "no 'changed while read' for the register: $(grep register "$tmp/err2")"
@@ -104,13 +111,7 @@ ok "opened for writing while parsed: the lease broke, nothing kept, left; the ne
 # bytes somebody changed, so it is left, not quarantined; the next pass
 # quarantines it
 h5=$tmp/h5
-"$BR" --home "$h5" init >/dev/null
-cp "$dubbel" "$h5/inbox/dubbel.xml"
-"$BR" --home "$h5" ingest >"$tmp/out5" 2>"$tmp/err5" &
-pid=$!
-leased "$h5/inbox/dubbel.xml" "$pid" || fail "no lease on the bad register"
-timeout 5 sh -c 'exec 3>>"$1"' sh "$h5/inbox/dubbel.xml" || true
-wait "$pid" || fail "the ingest failed: $(tail -3 "$tmp/err5")"
+opened_while_read "$h5" "$dubbel" dubbel.xml "$tmp/out5" "$tmp/err5"
 grep -q '^ingelezen 0, dubbel 0, quarantaine 0,' "$tmp/out5" || fail "expected nothing done: $(cat "$tmp/out5")"
 grep -q 'file=dubbel.xml why="het veranderde tijdens het lezen' "$tmp/err5" \
 	|| fail "no 'changed while read' for the bad register: $(grep dubbel "$tmp/err5")"

@@ -64,6 +64,16 @@ static void drop_register(struct home_fx *fx, const char *name, const char *id, 
 	fx_text_free(&t);
 }
 
+static void drop_polis(struct home_fx *fx, const char *name, const char *id, const char *aanmaak,
+		       const struct fx_income *r, int n)
+{
+	struct fx_text t = { 0 };
+
+	fx_polis(&t, id, aanmaak, r, n);
+	fx_drop(fx, name, t.s);
+	fx_text_free(&t);
+}
+
 static void read_all(const char *path, struct fx_text *t)
 {
 	char buf[4096];
@@ -186,22 +196,15 @@ static void test_one_bad_among_good(void **state)
 	const struct fx_income good2[] = {
 		{ "P-3-0001", "100000010", "UITKERING", "2026-10-01", "2026-10-31", "300.00", "0.00", NULL, 0 },
 	};
-	struct fx_text t = { 0 };
 	struct intake_summary sum;
 	const struct fx_dossier two[] = { JANSEN, DE_VRIES };
 
 	drop_register(fx, "r.xml", "REG-2026-10-27", "2026-10-27", "2026-10-27T18:00:00", two, 2);
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	/* names in an order that puts the bad one in the middle either way */
-	fx_polis(&t, "OIB-1", "2026-11-01T02:00:00", good1, 1);
-	fx_drop(fx, "a-inkomen.xml", t.s);
-	fx_text_free(&t);
-	fx_polis(&t, "OIB-2", "2026-11-02T02:00:00", bad, 1);
-	fx_drop(fx, "b-inkomen.xml", t.s);
-	fx_text_free(&t);
-	fx_polis(&t, "OIB-3", "2026-11-03T02:00:00", good2, 1);
-	fx_drop(fx, "c-inkomen.xml", t.s);
-	fx_text_free(&t);
+	drop_polis(fx, "a-inkomen.xml", "OIB-1", "2026-11-01T02:00:00", good1, 1);
+	drop_polis(fx, "b-inkomen.xml", "OIB-2", "2026-11-02T02:00:00", bad, 1);
+	drop_polis(fx, "c-inkomen.xml", "OIB-3", "2026-11-03T02:00:00", good2, 1);
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	assert_int_equal(sum.ingested, 2);
 	assert_int_equal(sum.quarantined, 1);
@@ -280,14 +283,10 @@ static void test_unknown_bsn_counted(void **state)
 	drop_register(fx, "register.xml", "REG-2026-10-27", "2026-10-27", "2026-10-27T18:00:00", two, 2);
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	/* an earlier file's unknown record must not count for the next */
-	fx_polis(&t, "OIB-1", "2026-11-01T02:00:00", first, 1);
-	fx_drop(fx, "inkomen-1.xml", t.s);
-	fx_text_free(&t);
+	drop_polis(fx, "inkomen-1.xml", "OIB-1", "2026-11-01T02:00:00", first, 1);
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	assert_int_equal(sum.unknown_bsn, 1);
-	fx_polis(&t, "OIB-2", "2026-11-02T02:00:00", inc, 5);
-	fx_drop(fx, "inkomen-2.xml", t.s);
-	fx_text_free(&t);
+	drop_polis(fx, "inkomen-2.xml", "OIB-2", "2026-11-02T02:00:00", inc, 5);
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	assert_int_equal(sum.ingested, 1);
 	assert_int_equal(sum.records, 5);
