@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "mem.h"
+#include "strset.h"
 
 #include "banned.h"
 
@@ -23,8 +24,7 @@ struct ret {
 };
 
 struct bankpost_sorter {
-	char **ids;                 /* sorted: released runs' MsgIds and PmtInfIds */
-	size_t n_ids;
+	struct strset ids;          /* released runs' MsgIds and PmtInfIds */
 	struct ret *rets;           /* the current entry's candidate returns */
 	size_t n_rets, cap_rets;
 	char tx_msg_id[CAMT_ID_CAP];    /* the first of the entry's own ids in Refs */
@@ -32,21 +32,15 @@ struct bankpost_sorter {
 	struct bankpost post;       /* the one being emitted */
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int is_ours(const struct bankpost_sorter *s, const char *id)
 {
-	return id[0] && bsearch(&id, s->ids, s->n_ids, sizeof(*s->ids), cmp_str) != NULL;
+	return id[0] && strset_has(&s->ids, id);
 }
 
 int bankpost_sorter_new(struct bankpost_sorter **out, struct store *st, struct br_error *err)
 {
 	struct bankpost_sorter *s = calloc(1, sizeof(*s));
 	sqlite3_stmt *q = NULL;
-	size_t cap = 0;
 	int rc = 0, step;
 
 	*out = NULL;
@@ -57,19 +51,16 @@ int bankpost_sorter_new(struct bankpost_sorter **out, struct store *st, struct b
 				" WHERE r.status = 'RELEASED' AND p.pmtinf_id IS NOT NULL", err)) < 0)
 		goto out;
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (mem_grow((void **)&s->ids, &cap, s->n_ids + 1, sizeof(*s->ids)) < 0 ||
-		    !(s->ids[s->n_ids] = strdup(store_col(q, 0)))) {
+		if (strset_add(&s->ids, store_col(q, 0)) < 0) {
 			rc = br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 			goto out;
 		}
-		s->n_ids++;
 	}
 	if (step != SQLITE_DONE) {
 		rc = store_fail(st, step, "reading the released runs' ids", err);
 		goto out;
 	}
-	if (s->n_ids)
-		qsort(s->ids, s->n_ids, sizeof(*s->ids), cmp_str);
+	strset_seal(&s->ids);
 out:
 	sqlite3_finalize(q);
 	if (rc < 0)
@@ -81,13 +72,9 @@ out:
 
 void bankpost_sorter_free(struct bankpost_sorter *s)
 {
-	size_t i;
-
 	if (!s)
 		return;
-	for (i = 0; i < s->n_ids; i++)
-		free(s->ids[i]);
-	free(s->ids);
+	strset_clear(&s->ids);
 	free(s->rets);
 	free(s);
 }

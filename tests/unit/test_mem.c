@@ -1,6 +1,6 @@
 /*
- * test_mem.c — growable arrays (core/mem.h) and the capped text
- * buffer built on them (core/textbuf.h).
+ * test_mem.c — growable arrays (core/mem.h), the capped text buffer
+ * (core/textbuf.h) and the string set (core/strset.h) built on them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "mem.h"
+#include "strset.h"
 #include "textbuf.h"
 
 static void test_grow_keeps_contents(void **state)
@@ -103,6 +105,44 @@ static void test_textbuf_cap_is_sticky(void **state)
 	free(big);
 }
 
+/* A set holds copies, answers only exact strings, and 5,000 in random
+ * order are all found after strset_seal. */
+static void test_strset(void **state)
+{
+	struct strset s = { 0 };
+	char buf[32], name[] = "OPG-1";
+	unsigned x = 12345;
+	int i;
+
+	(void)state;
+	strset_seal(&s);
+	assert_false(strset_has(&s, "OPG-1")); /* empty, never filled */
+	assert_int_equal(strset_add(&s, name), 0);
+	name[4] = '2'; /* the set kept its own copy */
+	for (i = 0; i < 5000; i++) {
+		x = x * 1103515245u + 12345u;
+		snprintf(buf, sizeof(buf), "ID-%u", (x >> 8) % 100000 * 2); /* even numbers */
+		assert_int_equal(strset_add(&s, buf), 0);
+	}
+	strset_seal(&s);
+	assert_true(strset_has(&s, "OPG-1"));
+	assert_false(strset_has(&s, "OPG-2"));
+	assert_false(strset_has(&s, "OPG-"));
+	assert_false(strset_has(&s, "OPG-10"));
+	assert_false(strset_has(&s, ""));
+	x = 12345;
+	for (i = 0; i < 5000; i++) {
+		x = x * 1103515245u + 12345u;
+		snprintf(buf, sizeof(buf), "ID-%u", (x >> 8) % 100000 * 2);
+		assert_true(strset_has(&s, buf));
+		snprintf(buf, sizeof(buf), "ID-%u", (x >> 8) % 100000 * 2 + 1);
+		assert_false(strset_has(&s, buf));
+	}
+	strset_clear(&s);
+	assert_int_equal(s.n, 0);
+	assert_false(strset_has(&s, "OPG-1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_grow_refuses_overflow),
 		cmocka_unit_test(test_textbuf_builds_text),
 		cmocka_unit_test(test_textbuf_cap_is_sticky),
+		cmocka_unit_test(test_strset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
