@@ -151,6 +151,54 @@ static void test_income_records(void **state)
 	settle_source_free(src);
 }
 
+/* The engine gets the records ordered by period end, then arrival, across
+ * applicant and partner; a record named by a Vervangt that arrived in an
+ * earlier file (a late original) is left out as one named later is. */
+static void test_income_order_and_late_original(void **state)
+{
+	struct home_fx *fx = *state;
+	const struct fx_income first[] = {
+		/* the correction of P-L-1 comes before P-L-1 itself */
+		{ "P-L-2", "100000010", "ARBEID", "2026-08-01", "2026-08-31", "500.00", "0.00", "P-L-1", 0 },
+		{ "P-O-3", "100000022", "ARBEID", "2026-09-01", "2026-09-30", "30.00", "0.00", NULL, 0 },
+		{ "P-O-1", "100000010", "ARBEID", "2026-10-01", "2026-10-31", "10.00", "0.00", NULL, 0 },
+	};
+	const struct fx_income second[] = {
+		{ "P-L-1", "100000010", "ARBEID", "2026-08-01", "2026-08-31", "400.00", "0.00", NULL, 0 },
+		{ "P-O-2", "100000022", "ARBEID", "2026-10-01", "2026-10-31", "20.00", "0.00", NULL, 0 },
+		{ "P-O-0", "100000010", "ARBEID", "2026-07-01", "2026-07-31", "5.00", "0.00", NULL, 0 },
+	};
+	/* by period end (Jul, Aug, Sep, Oct, Oct), the two October records
+	 * in arrival order although the later one sorts first by name */
+	static const char *const want[] = { "P-O-0", "P-L-2", "P-O-3", "P-O-1", "P-O-2" };
+	struct fx_text t = { 0 };
+	struct intake_summary sum;
+	struct settle_source *src;
+	struct settle_dossier_info info;
+	struct settle_input in;
+	size_t i;
+
+	fx_polis(&t, "OIB-1", "2026-11-20T02:00:00", first, 3);
+	fx_drop(fx, "inkomen-1.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	fx_polis(&t, "OIB-2", "2026-11-21T02:00:00", second, 3);
+	fx_drop(fx, "inkomen-2.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	assert_int_equal(fx_count(fx, "SELECT count(*) FROM inkomen"), 6);
+
+	src = open_source(fx, month_ym(2026, 11), "PW-0405-000002");
+	assert_int_equal(settle_source_next(src, &info, &in, &fx->err), 1);
+	assert_int_equal(in.n_incomes, 5);
+	for (i = 0; i < in.n_incomes; i++)
+		assert_string_equal(in.incomes[i].opgave_id, want[i]);
+	assert_int_equal(in.incomes[1].ln_lb_ph_cents, 50000);
+	assert_int_equal(in.incomes[2].persoon, PERSON_PARTNER);
+	assert_int_equal(in.incomes[3].persoon, PERSON_AANVRAGER);
+	settle_source_free(src);
+}
+
 static void test_settings(void **state)
 {
 	struct home_fx *fx = *state;
@@ -263,6 +311,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_income_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_income_order_and_late_original, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 	};
