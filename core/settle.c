@@ -99,14 +99,22 @@ static const struct settle_stand *stand_for(const struct settle_input *in, int32
 	return s;
 }
 
+/* The ledger's month, by binary search: in->paid is sorted by month
+ * (settle.h), and every month settled asks (a scan made the months of a
+ * long history quadratic, issue 13). */
 static const struct settle_paid *paid_for(const struct settle_input *in, int32_t month)
 {
-	size_t i;
+	size_t lo = 0, hi = in->n_paid;
 
-	for (i = 0; i < in->n_paid; i++)
-		if (in->paid[i].month == month)
-			return &in->paid[i];
-	return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (in->paid[mid].month < month)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < in->n_paid && in->paid[lo].month == month ? &in->paid[lo] : NULL;
 }
 
 static int is_couple(const struct settle_stand *s)
