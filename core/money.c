@@ -162,6 +162,23 @@ int64_t money_mul_ratio(int64_t value_cents, int64_t num, int64_t den)
 		den = -den;
 		num = -num;
 	}
+	{
+		/* Nearly every call (norms, prorating, percentages) has a product
+		 * that fits 64 bits: the same rounding without the 128-bit
+		 * division, which cost a third of a month's settlement (issue
+		 * 13).  |r| < den, so "2|r| >= den" is "|r| >= den - |r|". */
+		int64_t p64, q64, r64;
+
+		if (!__builtin_mul_overflow(value_cents, num, &p64)) {
+			q64 = p64 / den;
+			r64 = p64 % den;
+			if (r64 < 0)
+				r64 = -r64;
+			if (r64 >= den - r64)
+				q64 += p64 < 0 ? -1 : 1;
+			return q64;
+		}
+	}
 	p = (money_i128)value_cents * num;
 	q = p / den; /* C truncates toward zero ... */
 	r = p % den; /* ... and the remainder takes the sign of p */

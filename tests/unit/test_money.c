@@ -167,6 +167,67 @@ static void test_mul_ratio_half_away_from_zero(void **state)
 	assert_int_equal(money_mul_ratio(140150, -17, -30), 79418);
 }
 
+/* An oracle from the definition, written apart from money.c: the
+ * integer nearest to p / den, a tie going away from zero, found by floor
+ * division (money.c truncates). */
+__extension__ typedef __int128 oracle_i128;
+
+static int64_t oracle_mul_ratio(int64_t v, int64_t num, int64_t den)
+{
+	oracle_i128 p = (oracle_i128)v * num, d = den, fl, twice_rest;
+
+	if (d < 0) {
+		d = -d;
+		p = -p;
+	}
+	fl = p / d - (p % d != 0 && p < 0);     /* floor(p / d) */
+	twice_rest = 2 * (p - fl * d);          /* in [0, 2d) */
+	if (twice_rest > d || (twice_rest == d && p > 0))
+		fl++;                           /* nearer above, or a tie above zero */
+	if (fl > INT64_MAX)                     /* money.h: beyond int64 saturates */
+		return INT64_MAX;
+	if (fl < INT64_MIN)
+		return INT64_MIN;
+	return (int64_t)fl;
+}
+
+/* money_mul_ratio has a 64-bit path for products that fit and a 128-bit
+ * one for those that do not: 2,000,000 random cases across both, exact
+ * halves and saturated results among them, against the oracle; the
+ * failing case is printed. */
+static void test_mul_ratio_random_against_oracle(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2000000; i++) {
+		int64_t v, num, den, got, want;
+		int bits_v, bits_n;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		bits_v = 1 + (int)(x % 47);                 /* |value| < 2^47 */
+		bits_n = 1 + (int)((x >> 8) % 40);
+		v = (int64_t)((x >> 12) & ((1ull << bits_v) - 1));
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		den = 1 + (int64_t)((x >> 20) % (i % 3 == 0 ? 1000 : 1000000000));
+		num = (int64_t)(x & ((1ull << bits_n) - 1)) % (1000000 * den);
+		if (i % 5 == 0)
+			num = den / 2 + (i % 10 == 0);      /* halves */
+		if (x & (1ull << 62))
+			v = -v;
+		if (x & (1ull << 61))
+			num = -num;
+		if (x & (1ull << 60))
+			den = -den, num = -num;
+		got = money_mul_ratio(v, num, den);
+		want = oracle_mul_ratio(v, num, den);
+		if (got != want)
+			fail_msg("case %d: money_mul_ratio(%lld, %lld, %lld) = %lld, want %lld", i, (long long)v,
+				 (long long)num, (long long)den, (long long)got, (long long)want);
+	}
+}
+
 static void test_mul_ratio_where_double_fails(void **state)
 {
 	(void)state;
@@ -236,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_format_nl),
 		cmocka_unit_test(test_mul_ratio_rules_examples),
 		cmocka_unit_test(test_mul_ratio_half_away_from_zero),
+		cmocka_unit_test(test_mul_ratio_random_against_oracle),
 		cmocka_unit_test(test_mul_ratio_where_double_fails),
 		cmocka_unit_test(test_mul_ratio_large),
 		cmocka_unit_test(test_add),
