@@ -477,22 +477,30 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 		snprintf(waarom, sizeof(waarom), "%s", text);
 
 	jobs_init(&j, st, now);
-	if ((rc = tx_begin(&tx, st, err)) < 0)
-		return rc;
+	/* A run raises the same events every month for as long as the
+	 * history shows them; most were seen, and the check is a read, so it
+	 * comes before the savepoint (issue 13).  Nothing else writes between
+	 * the check and the upsert: one process holds the store. */
 	if (sleutel) {
-		if ((rc = jq(&j, Q_KEY_SEEN, &s, err)) < 0)
-			goto out;
+		if ((rc = jq(&j, Q_KEY_SEEN, &s, err)) < 0) {
+			jobs_release(&j);
+			return rc;
+		}
 		bind_dossier(s, 1, dossier);
 		store_bind_text(s, 2, jk->taak, 0);
 		store_bind_text(s, 3, sleutel, 0);
 		step = sqlite3_step(s);
 		sqlite3_reset(s);
-		if (step == SQLITE_ROW)
-			goto out;   /* this event was seen: nothing new */
-		if (step != SQLITE_DONE) {
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
 			rc = store_fail(st, step, "looking for an earlier job for this event", err);
-			goto out;
+		if (step != SQLITE_DONE) {  /* seen (nothing new), or the read failed */
+			jobs_release(&j);
+			return rc;
 		}
+	}
+	if ((rc = tx_begin(&tx, st, err)) < 0) {
+		jobs_release(&j);
+		return rc;
 	}
 	memset(&w, 0, sizeof(w));
 	w.dossier = dossier;
@@ -503,7 +511,6 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 	w.omschrijving = text;
 	w.waarom = waarom;
 	rc = job_upsert(&j, &w, &id, &created, err);
-out:
 	jobs_release(&j);
 	rc = tx_end(&tx, rc, err);
 	if (rc == 0 && out_id)
