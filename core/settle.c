@@ -544,13 +544,14 @@ static int month_vrij(struct engine *e, struct settle_month *m, const struct set
 
 /* ---- one month -------------------------------------------------------------- */
 
-static int settle_month_compute(struct engine *e, struct settle_month *m, struct br_error *err)
+/* m->month, whose days are first..last, and its ledger entry pd (NULL:
+ * nothing released for it) */
+static int settle_month_compute(struct engine *e, struct settle_month *m, int32_t first, int32_t last,
+				const struct settle_paid *pd, struct br_error *err)
 {
 	const struct settle_input *in = e->in;
 	const struct settle_stand *s;
 	const struct rule_set *rs;
-	const struct settle_paid *pd;
-	int32_t first = month_first_day(m->month), last = month_last_day(m->month);
 	int32_t lo = max32(first, in->ingangsdatum), hi = min32(last, end_or_max(in->einddatum));
 	size_t i;
 	char mb[MONTH_FMT_MAX];
@@ -559,7 +560,7 @@ static int settle_month_compute(struct engine *e, struct settle_month *m, struct
 		return br_error_set(err, BR_EINPUT, "er geldt geen regelset voor %s",
 				    month_format(mb, m->month));
 	m->rules = rs;
-	m->days = month_days(m->month);
+	m->days = (int)(last - first + 1);
 	m->active_days = hi >= lo ? (int)(hi - lo + 1) : 0;
 	/* a period without right counts as days without right (signals.md) */
 	for (i = 0; i < in->n_gaps && m->active_days > 0; i++)
@@ -568,7 +569,7 @@ static int settle_month_compute(struct engine *e, struct settle_month *m, struct
 		m->active_days = 0;
 	m->first_day = hi >= lo ? lo : first;
 	s = stand_for(in, first);
-	if ((pd = paid_for(in, m->month))) {
+	if (pd) {
 		m->paid_cents = pd->paid_cents;
 		m->vt_paid_cents = pd->vt_paid_cents;
 		m->advanced = pd->advanced;
@@ -700,7 +701,7 @@ static int settle_months(struct engine *e, int32_t run_month, struct br_error *e
 	const struct settle_input *in = e->in;
 	const struct settle_settings *set = e->set;
 	struct settle_result *out = e->out;
-	int32_t m0 = set->startmaand, k;
+	int32_t m0 = set->startmaand, k, first, last;
 	size_t i;
 	int rc;
 
@@ -711,13 +712,16 @@ static int settle_months(struct engine *e, int32_t run_month, struct br_error *e
 		m0 = run_month;
 	if (mem_grow((void **)&out->months, &out->cap_months, (size_t)(run_month - m0 + 1), sizeof(*out->months)) < 0)
 		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
-	for (k = m0; k <= run_month; k++) {
+	/* the months' days follow on: each month starts the day after the
+	 * one before ends (the calendar once per month, not per use) */
+	for (k = m0, first = month_first_day(m0); k <= run_month; k++, first = last + 1) {
 		const struct settle_paid *pd = paid_for(in, k);
 		int has_paid = pd && (pd->paid_cents || pd->vt_paid_cents);
-		int active = month_first_day(k) <= end_or_max(in->einddatum) &&
-			     month_last_day(k) >= in->ingangsdatum;
+		int active;
 		struct settle_month *m;
 
+		last = first + month_days(k) - 1;
+		active = first <= end_or_max(in->einddatum) && last >= in->ingangsdatum;
 		if (k < set->startmaand && k != run_month && !(pd && pd->advanced))
 			continue;
 		if (k < run_month && !active && !has_paid)
@@ -725,7 +729,7 @@ static int settle_months(struct engine *e, int32_t run_month, struct br_error *e
 		m = &out->months[out->n_months++];
 		memset(m, 0, sizeof(*m));
 		m->month = k;
-		if ((rc = settle_month_compute(e, m, err)) < 0)
+		if ((rc = settle_month_compute(e, m, first, last, pd, err)) < 0)
 			return rc;
 	}
 	return 0;
