@@ -135,8 +135,15 @@ static int date_scan(const char *s, int *y, int *m, int *d)
 	return 0;
 }
 
-static int date_scan_error(int rc, const char *what, const char *shown, struct br_error *err)
+/* The error for text s (len bytes) that is no `what`; the text is shown
+ * only here, on the error path (every date of every file is parsed). */
+static int date_scan_error(int rc, const char *what, const char *s, size_t len, struct br_error *err)
 {
+	char shown[40];
+
+	date_show(shown, sizeof(shown), s, len);
+	if (rc == -4)
+		return br_error_set(err, BR_EINPUT, "%s '%s' is geen tijd van de dag", what, shown);
 	if (rc == -2)
 		return br_error_set(err, BR_EINPUT, "%s '%s' bestaat niet in de kalender",
 			what, shown);
@@ -150,14 +157,12 @@ static int date_scan_error(int rc, const char *what, const char *shown, struct b
 int date_parse(int32_t *out, const char *s, size_t len, struct br_error *err)
 {
 	/* formats.md "Common rules": dates are YYYY-MM-DD, nothing else. */
-	char shown[40];
 	int y, m, d, rc;
 
-	date_show(shown, sizeof(shown), s, len);
 	if (!s || len != 10)
-		return date_scan_error(-1, "datum", shown, err);
+		return date_scan_error(-1, "datum", s, len, err);
 	if ((rc = date_scan(s, &y, &m, &d)) < 0)
-		return date_scan_error(rc, "datum", shown, err);
+		return date_scan_error(rc, "datum", s, len, err);
 	*out = date_from_ymd(y, m, d);
 	return 0;
 }
@@ -165,21 +170,19 @@ int date_parse(int32_t *out, const char *s, size_t len, struct br_error *err)
 int timestamp_parse(int64_t *out, const char *s, size_t len, struct br_error *err)
 {
 	/* formats.md "Common rules": YYYY-MM-DDThh:mm:ss, no zone, no fraction. */
-	char shown[40];
 	int y, m, d, hh, mi, ss, rc;
 
-	date_show(shown, sizeof(shown), s, len);
 	if (!s || len != 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-		return date_scan_error(-1, "tijdstip", shown, err);
+		return date_scan_error(-1, "tijdstip", s, len, err);
 	if ((rc = date_scan(s, &y, &m, &d)) < 0)
-		return date_scan_error(rc, "tijdstip", shown, err);
+		return date_scan_error(rc, "tijdstip", s, len, err);
 	hh = date_num(s + 11, 2);
 	mi = date_num(s + 14, 2);
 	ss = date_num(s + 17, 2);
 	if (hh < 0 || mi < 0 || ss < 0)
-		return date_scan_error(-1, "tijdstip", shown, err);
+		return date_scan_error(-1, "tijdstip", s, len, err);
 	if (hh > 23 || mi > 59 || ss > 59)
-		return br_error_set(err, BR_EINPUT, "tijdstip '%s' is geen tijd van de dag", shown);
+		return date_scan_error(-4, "tijdstip", s, len, err);
 	*out = timestamp_from(date_from_ymd(y, m, d), hh, mi, ss);
 	return 0;
 }

@@ -193,6 +193,22 @@ static void test_timestamps(void **state)
 		if (timestamp_parse(&ts, bad[i], strlen(bad[i]), &err) != BR_EINPUT)
 			fail_msg("'%s' accepted", bad[i]);
 		assert_int_equal(ts, 99);
+		/* every message names the text as it came, and what is wrong */
+		if (!strstr(err.msg, bad[i]))
+			fail_msg("'%s': the message does not show it: %s", bad[i], err.msg);
+	}
+	{
+		struct br_error err;
+
+		br_error_clear(&err);
+		assert_int_equal(timestamp_parse(&ts, "2026-11-27T24:00:00", 19, &err), BR_EINPUT);
+		assert_string_equal(err.msg, "tijdstip '2026-11-27T24:00:00' is geen tijd van de dag");
+		br_error_clear(&err);
+		assert_int_equal(timestamp_parse(&ts, "2026-02-30T00:00:00", 19, &err), BR_EINPUT);
+		assert_string_equal(err.msg, "tijdstip '2026-02-30T00:00:00' bestaat niet in de kalender");
+		br_error_clear(&err);
+		assert_int_equal(timestamp_parse(&ts, "2026-11-27 18:00:00", 19, &err), BR_EINPUT);
+		assert_string_equal(err.msg, "tijdstip '2026-11-27 18:00:00' heeft niet de vorm JJJJ-MM-DDTuu:mm:ss");
 	}
 }
 
