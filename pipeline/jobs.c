@@ -449,6 +449,28 @@ out:
 
 /* ---- pipeline jobs ------------------------------------------------------------ */
 
+/* 1 when the dossier's job of kind jk was raised or joined for this key
+ * before, 0 when not, < 0 on a store error. */
+static int key_seen(struct jobs *j, int64_t dossier, const struct job_kind *jk, const char *sleutel,
+		    struct br_error *err)
+{
+	sqlite3_stmt *s;
+	int step, rc;
+
+	if ((rc = jq(j, Q_KEY_SEEN, &s, err)) < 0)
+		return rc;
+	bind_dossier(s, 1, dossier);
+	store_bind_text(s, 2, jk->taak, 0);
+	store_bind_text(s, 3, sleutel, 0);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step == SQLITE_ROW)
+		return 1;
+	if (step != SQLITE_DONE)
+		return store_fail(j->st, step, "looking for an earlier job for this event", err);
+	return 0;
+}
+
 int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable *t, int64_t dossier,
 		    const char *taak, int32_t from_day, const char *sleutel, const char *omschrijving,
 		    int64_t now, struct br_error *err)
@@ -458,9 +480,8 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 	struct want w;
 	struct jobs j;
 	struct tx tx;
-	sqlite3_stmt *s;
 	int64_t id = 0;
-	int created, step, rc;
+	int created, rc;
 
 	if (out_id)
 		*out_id = 0;
@@ -470,34 +491,21 @@ int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable 
 		return br_error_set(err, BR_ECONFIG, "de signaaltabel heeft geen Taak %s (signaaltabel.xml)", taak);
 	if (sleutel && (!sleutel[0] || strchr(sleutel, ']')))
 		return br_error_set(err, BR_EINTERNAL, "taaksleutel '%s' is leeg of bevat ']'", sleutel);
+	jobs_init(&j, st, now);
+	/* A run raises the same events every month for as long as the
+	 * history shows them; most were seen, and the check is a read, so it
+	 * comes first, before the text and the savepoint (issue 13).  Nothing
+	 * else writes between the check and the upsert: one process holds
+	 * the store. */
+	if (sleutel && (rc = key_seen(&j, dossier, jk, sleutel, err)) != 0) {
+		jobs_release(&j);
+		return rc < 0 ? rc : 0;   /* seen: nothing new */
+	}
 	masked(text, sizeof(text), has_text(omschrijving) ? omschrijving : taak);
 	if (sleutel)
 		snprintf(waarom, sizeof(waarom), "[%s] %s", sleutel, text);
 	else
 		snprintf(waarom, sizeof(waarom), "%s", text);
-
-	jobs_init(&j, st, now);
-	/* A run raises the same events every month for as long as the
-	 * history shows them; most were seen, and the check is a read, so it
-	 * comes before the savepoint (issue 13).  Nothing else writes between
-	 * the check and the upsert: one process holds the store. */
-	if (sleutel) {
-		if ((rc = jq(&j, Q_KEY_SEEN, &s, err)) < 0) {
-			jobs_release(&j);
-			return rc;
-		}
-		bind_dossier(s, 1, dossier);
-		store_bind_text(s, 2, jk->taak, 0);
-		store_bind_text(s, 3, sleutel, 0);
-		step = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			rc = store_fail(st, step, "looking for an earlier job for this event", err);
-		if (step != SQLITE_DONE) {  /* seen (nothing new), or the read failed */
-			jobs_release(&j);
-			return rc;
-		}
-	}
 	if ((rc = tx_begin(&tx, st, err)) < 0) {
 		jobs_release(&j);
 		return rc;
