@@ -289,14 +289,16 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 	{
 		sqlite3_stmt *fill = NULL;
 		if ((rc = store_prepare(st, &fill,
-					/* only the people who have income records */
-					"INSERT INTO temp.dossier_bsn SELECT dossier, bsn, min(rol), persoon FROM ("
+					/* only the people who have income records, found
+					 * in one pass over the income index (it was two,
+					 * one per role: issue 13) */
+					"INSERT INTO temp.dossier_bsn"
+					" WITH x AS MATERIALIZED (SELECT DISTINCT bsn FROM inkomen)"
+					" SELECT dossier, bsn, min(rol), persoon FROM ("
 					" SELECT s.dossier AS dossier, p.bsn AS bsn, 0 AS rol, p.id AS persoon"
-					"  FROM (SELECT DISTINCT bsn FROM inkomen) x JOIN persoon p ON p.bsn = x.bsn"
-					"  JOIN stand s ON s.aanvrager = p.id"
+					"  FROM x JOIN persoon p ON p.bsn = x.bsn JOIN stand s ON s.aanvrager = p.id"
 					" UNION ALL SELECT s.dossier, p.bsn, 1, p.id"
-					"  FROM (SELECT DISTINCT bsn FROM inkomen) x JOIN persoon p ON p.bsn = x.bsn"
-					"  JOIN stand s ON s.partner = p.id)"
+					"  FROM x JOIN persoon p ON p.bsn = x.bsn JOIN stand s ON s.partner = p.id)"
 					" WHERE (?1 IS NULL OR dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 					" GROUP BY dossier, bsn", err)) < 0)
 			goto out;
