@@ -63,12 +63,15 @@ void rules_release(struct rules *r)
 
 const struct rule_set *rules_for_month(const struct rules *r, int32_t month)
 {
-	int32_t first;
+	return rules_for_first_day(r, month_first_day(month));
+}
+
+const struct rule_set *rules_for_first_day(const struct rules *r, int32_t first)
+{
 	size_t i;
 
 	if (!r || !r->n_sets)
 		return NULL;
-	first = month_first_day(month);
 	/* Sorted: the latest set on or before the month's first day. */
 	for (i = r->n_sets; i > 0; i--)
 		if (r->sets[i - 1].geldig_vanaf <= first)

@@ -115,6 +115,10 @@ void rules_release(struct rules *r);
  */
 const struct rule_set *rules_for_month(const struct rules *r, int32_t month);
 
+/* The same for the month whose first day is `first_day` (the caller has
+ * it at hand: the settlement engine, once per month settled). */
+const struct rule_set *rules_for_first_day(const struct rules *r, int32_t first_day);
+
 /* The bufferbudget entry in force for a month (the latest whose geldig_vanaf
  * is on or before its first day), or NULL: no bufferbudget then. */
 const struct buffer_rule *rules_buffer_for_month(const struct rules *r, int32_t month);

@@ -556,7 +556,7 @@ static int settle_month_compute(struct engine *e, struct settle_month *m, int32_
 	size_t i;
 	char mb[MONTH_FMT_MAX];
 
-	if (!(rs = rules_for_month(e->rules, m->month)))
+	if (!(rs = rules_for_first_day(e->rules, first)))
 		return br_error_set(err, BR_EINPUT, "er geldt geen regelset voor %s",
 				    month_format(mb, m->month));
 	m->rules = rs;
@@ -729,6 +729,10 @@ static int settle_months(struct engine *e, int32_t run_month, struct br_error *e
 		m = &out->months[out->n_months++];
 		memset(m, 0, sizeof(*m));
 		m->month = k;
+		/* ages are mostly taken on the month's first day: its civil date
+		 * is the month's (a month is year × 12 + month − 1, date.h) */
+		e->on_day = first;
+		e->on_y = (int)(k / 12), e->on_m = (int)(k % 12) + 1, e->on_d = 1;
 		if ((rc = settle_month_compute(e, m, first, last, pd, err)) < 0)
 			return rc;
 	}
