@@ -343,8 +343,10 @@ static void result_unvec(struct settle_result *r, const int64_t v[])
 struct prune {
 	unsigned char *keep;        /* per result month */
 	int *income_to;             /* per input income: its index in the record, -1 when dropped */
+	unsigned char *paid_keep;   /* per ledger month of the input: its month is kept */
 	size_t n_incomes;           /* kept */
 	size_t n_months;            /* kept in full */
+	size_t n_paid;              /* ledger months kept */
 };
 
 static int month_kept(const struct settle_result *r, size_t i)
@@ -363,19 +365,18 @@ static int month_kept(const struct settle_result *r, size_t i)
 	return 0;
 }
 
-/* 1 when month `k` is a kept month (the months ascend: enc_check). */
-static int paid_kept(const struct prune *pr, const struct settle_result *r, int32_t k)
+/* Which ledger months belong to kept months: one walk over both, which
+ * ascend (settle.h; the result's months: enc_check). */
+static void paid_plan(struct prune *pr, const struct settle_input *in, const struct settle_result *r)
 {
-	size_t lo = 0, hi = r->n_months;
+	size_t i, k = 0;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->months[mid].month < k)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (i = 0; i < in->n_paid; i++) {
+		while (k < r->n_months && r->months[k].month < in->paid[i].month)
+			k++;
+		pr->paid_keep[i] = k < r->n_months && r->months[k].month == in->paid[i].month && pr->keep[k];
+		pr->n_paid += pr->paid_keep[i];
 	}
-	return lo < r->n_months && r->months[lo].month == k && pr->keep[lo];
 }
 
 static int prune_plan(struct prune *pr, const struct settle_input *in, const struct settle_result *r)
@@ -384,7 +385,8 @@ static int prune_plan(struct prune *pr, const struct settle_input *in, const str
 	int j;
 
 	memset(pr, 0, sizeof(*pr));
-	if (!(pr->keep = calloc(r->n_months + 1, 1)) || !(pr->income_to = malloc((in->n_incomes + 1) * sizeof(int))))
+	if (!(pr->keep = calloc(r->n_months + 1, 1)) || !(pr->income_to = malloc((in->n_incomes + 1) * sizeof(int))) ||
+	    !(pr->paid_keep = malloc(in->n_paid + 1)))
 		return -1;
 	for (i = 0; i < in->n_incomes; i++)
 		pr->income_to[i] = -1;
@@ -400,6 +402,7 @@ static int prune_plan(struct prune *pr, const struct settle_input *in, const str
 	for (i = 0; i < in->n_incomes; i++)
 		if (pr->income_to[i] == 0)
 			pr->income_to[i] = (int)pr->n_incomes++;
+	paid_plan(pr, in, r);
 	return 0;
 }
 
@@ -407,6 +410,7 @@ static void prune_free(struct prune *pr)
 {
 	free(pr->keep);
 	free(pr->income_to);
+	free(pr->paid_keep);
 }
 
 /* One element written: its vector against the one before, then its
@@ -467,11 +471,10 @@ static int enc_array(struct settle_record_buf *b, const void *base, size_t n, si
 	return fail;
 }
 
-static int enc_input(struct settle_record_buf *b, const struct settle_input *in, const struct prune *pr,
-		     const struct settle_result *r)
+static int enc_input(struct settle_record_buf *b, const struct settle_input *in, const struct prune *pr)
 {
 	int64_t v[VEC_MAX], prev[VEC_MAX], gprev[VEC_MAX];
-	size_t i, n;
+	size_t i;
 	int g, fail = 0;
 
 	memset(prev, 0, sizeof(prev));
@@ -498,11 +501,9 @@ static int enc_input(struct settle_record_buf *b, const struct settle_input *in,
 			put_s(b, in->incomes[i].lhnr);
 	}
 	memset(prev, 0, sizeof(prev));
-	for (i = 0, n = 0; i < in->n_paid; i++)
-		n += (size_t)paid_kept(pr, r, in->paid[i].month);
-	fail |= put_u(b, n);
+	fail |= put_u(b, pr->n_paid);
 	for (i = 0; i < in->n_paid; i++) {
-		if (!paid_kept(pr, r, in->paid[i].month))
+		if (!pr->paid_keep[i])
 			continue;
 		paid_vec(v, &in->paid[i]);
 		fail |= put_vec(b, prev, v, PAID_N);
@@ -651,7 +652,7 @@ int settle_record_encode(struct settle_record_buf *b, const struct settle_settin
 	fail = put_u(b, SETTLE_RECORD_VERSION) | put_vec(b, prev, v, SET_N) | put_u(b, facts->n);
 	for (i = 0; i < facts->n; i++)
 		fail |= put_s(b, facts->s[i]);
-	fail |= enc_input(b, in, &pr, res) | enc_result(b, res, &pr, rules);
+	fail |= enc_input(b, in, &pr) | enc_result(b, res, &pr, rules);
 	prune_free(&pr);
 	if (fail)
 		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het vastleggen van een afrekening");
