@@ -44,8 +44,10 @@
  *  - --open-ended leaves out every dossier's Einddatum (the benefit runs on),
  *    for a history of monthly runs over years that settles the same dossiers
  *    in its last month as in its first (make bench).  The dates are drawn
- *    all the same, so it changes nothing else: the register is the default
- *    one without its <Einddatum> lines, the other files are identical.
+ *    all the same, so up to the reference month it changes nothing else:
+ *    the register is the default one without its <Einddatum> lines, the
+ *    other files are identical.  Later, suspensions come and go as in a
+ *    real register (suspension_over_time): none lasts years.
  *  - --accounts-changed N: about N of every 1,000 dossiers have another
  *    account in this register than in the one for the month before (which
  *    ones, and the new account, depend on the seed, the dossier and the
@@ -91,7 +93,7 @@
 enum stream {
 	S_DOSSIER = 1, S_EARN, S_JOB, S_JOBPERSON, S_UNK, S_UNKJOB, S_CORR,
 	S_WITHDRAW, S_AMOUNT, S_SIGNAL, S_BSN_UNUSED, S_BSN2, S_ACCT_UNUSED,
-	S_EMPLOYER_UNUSED, S_IDS, S_DEFECT, S_GRANT, S_WEYL, S_MOVE
+	S_EMPLOYER_UNUSED, S_IDS, S_DEFECT, S_GRANT, S_WEYL, S_MOVE, S_SUSPEND
 };
 
 static uint64_t mix64(uint64_t z)
@@ -1037,6 +1039,38 @@ static void derden_make(struct dossier *d, struct rng *r)
 
 /* Build dossier i (0-based): a pure function of (seed, i, g->ref), so every
  * snapshot of one seed near the same ref describes the same cases. */
+/*
+ * --open-ended: suspensions end.  A suspension (art. 54(1) Pw) holds the
+ * payment until the client does what was asked, or the right is revoked;
+ * in a world that runs on for years each one is lifted 31 to 92 days after
+ * it began (the register of a later peildatum no longer has it), and from
+ * 2026-12 on about 2 of every 1,000 dossiers are newly suspended each
+ * month, so that about as many are held in any month as in the reference
+ * world (5 per 1,000) and none is held for years.  Registers up to the
+ * reference month are unchanged: no suspension of it ends before
+ * 2026-10-29, no new one begins before 2026-12.
+ */
+static void suspension_over_time(struct dossier *d, const struct gen *g, uint32_t i)
+{
+	int mo, peil_mo = g->py * 12 + (g->pmon - 1);
+
+	if (d->has_opsch && g->peil >= d->opsch_vanaf + 31 + (int32_t)(hash32(g->seed, S_SUSPEND, i) % 62))
+		d->has_opsch = 0;
+	/* one begun before the month three months back has ended */
+	for (mo = peil_mo - 3; mo <= peil_mo; mo++) {
+		uint64_t h = h3(g->seed ^ S_SUSPEND, i, (uint64_t)mo);
+		int32_t start = days_from_civil(mo / 12, mo % 12 + 1, 1) + (int32_t)((h >> 10) % 28);
+
+		if (mo < 2026 * 12 + 11 || h % 1000 >= 2)
+			continue;
+		if (g->peil >= start && g->peil < start + 31 + (int32_t)((h >> 20) % 62)) {
+			d->has_opsch = 1;
+			d->opsch_vanaf = start;
+			d->opsch_reden = opschorting_redenen[(h >> 32) % ARRAY_SIZE(opschorting_redenen)];
+		}
+	}
+}
+
 static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 {
 	struct rng r;
@@ -1228,6 +1262,8 @@ static void dossier_make(struct dossier *d, const struct gen *g, uint32_t i)
 		d->opsch_vanaf = peil - (int32_t)rng_range(&r, -5, 60);
 		d->opsch_reden = opschorting_redenen[rng_below(&r, ARRAY_SIZE(opschorting_redenen))];
 	}
+	if (g->open_ended)
+		suspension_over_time(d, g, i);
 
 	/* --defects: record problems of formats.md §5, still schema-valid */
 	if (g->n_defects && (uint64_t)hash32(g->seed, S_DEFECT, i) * g->nd < (uint64_t)g->n_defects * FRAC_ONE) {

@@ -32,12 +32,14 @@ ok "--open-ended: the register without its $ended Einddatum lines, valid; income
 
 # --open-ended and a peildatum years later (make bench's history ingests a
 # register each month for five years): the same world, so the same
-# dossiers with the same people and dates; only the header differs, and
-# with --accounts-changed the client accounts too.
+# dossiers with the same people and dates; only the header and the
+# suspensions differ (they come and go, below), and with --accounts-changed
+# the client accounts too.
 late=(--seed 11 --dossiers 3000 --income-records 0 --signals 0 --open-ended --peildatum 2031-10-27)
 "$BRGEN" "${late[@]}" --out "$tmp/late" >/dev/null
 "$BRGEN" "${late[@]}" --accounts-changed 10 --out "$tmp/late-acc" >/dev/null
-diff <(grep -v '<Clientregister ' "$tmp/open/register.xml") <(grep -v '<Clientregister ' "$tmp/late/register.xml") \
+diff <(grep -v -e '<Clientregister ' -e '<Opschorting ' "$tmp/open/register.xml") \
+	<(grep -v -e '<Clientregister ' -e '<Opschorting ' "$tmp/late/register.xml") \
 	>/dev/null || fail "--open-ended: a register for 2031 is not the world of 2026"
 diff <(grep -v '<IBAN>' "$tmp/late/register.xml") <(grep -v '<IBAN>' "$tmp/late-acc/register.xml") >/dev/null \
 	|| fail "--open-ended --accounts-changed: a register for 2031 changed more than accounts"
@@ -45,6 +47,34 @@ moved=$(diff <(grep '<IBAN>' "$tmp/late/register.xml") <(grep '<IBAN>' "$tmp/lat
 # 1% a month for 60 months: 1 - 0.99^60 = 45% of 3,000 have moved at least once
 [ "$moved" -ge 1200 ] && [ "$moved" -le 1500 ] || fail "--accounts-changed 10 over 60 months moved $moved accounts"
 ok "--open-ended: a register for 2031 is the same world, $moved client accounts moved in 60 months"
+
+# --open-ended suspensions come and go (brgen suspension_over_time): each
+# lasts 31 to 92 days, and about 2 of every 1,000 dossiers are newly
+# suspended each month, so a register holds about as many as the
+# reference one (5 per 1,000: 15 of 3,000), none older than 92 days.
+# opschortingen FILE: "DOSSIERNUMMER VANAF" per suspension
+opschortingen() {
+	awk '/<Dossiernummer>/ { gsub(/.*<Dossiernummer>|<\/Dossiernummer>.*/, ""); d = $0 }
+	     /<Opschorting / { match($0, /vanaf="[0-9-]*"/); print d, substr($0, RSTART + 7, 10) }' "$1"
+}
+ref=$(opschortingen "$tmp/open/register.xml" | wc -l)
+[ "$ref" -ge 5 ] && [ "$ref" -le 30 ] || fail "the reference register has $ref suspensions, not about 15"
+for p in 2026-12-27 2028-06-27 2031-10-27; do
+	[ -f "$tmp/s-$p/register.xml" ] || "$BRGEN" --seed 11 --dossiers 3000 --income-records 0 --signals 0 \
+		--open-ended --peildatum "$p" --out "$tmp/s-$p" >/dev/null
+	n=$(opschortingen "$tmp/s-$p/register.xml" | wc -l)
+	[ "$n" -ge 3 ] && [ "$n" -le 30 ] || fail "--open-ended: $n suspensions on $p, not about 12"
+	peil=$(date -d "$p" +%s)
+	while read -r d v; do
+		age=$(( (peil - $(date -d "$v" +%s)) / 86400 ))
+		[ "$age" -ge 0 ] && [ "$age" -lt 92 ] || fail "--open-ended: $d suspended since $v, $age days on $p"
+	done < <(opschortingen "$tmp/s-$p/register.xml")
+done
+# the 2028 ones are gone by 2031 (and by the age check, every one of 2026)
+comm -12 <(opschortingen "$tmp/s-2028-06-27/register.xml" | sort) \
+	<(opschortingen "$tmp/s-2031-10-27/register.xml" | sort) | grep -q . \
+	&& fail "--open-ended: a suspension of 2028 is still there in 2031"
+ok "--open-ended: $ref suspensions in the reference register; later ones last under 92 days, $n on 2031-10-27"
 
 # brgen --accounts-changed N (make bench's next month): registers before
 # 2026-11 are the default ones; from 2026-11 on, only client accounts
