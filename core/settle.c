@@ -962,7 +962,8 @@ int settle_dossier(struct settle_result *out, const struct settle_input *in,
 		return rc;
 	mm = &out->months[out->n_months - 1]; /* the run month */
 	out->active_in_run = mm->active_days > 0;
-	if (!(st.neg = calloc(out->n_months * 2 + NEG_MAX_EXTRA, sizeof(*st.neg))))
+	/* not zeroed: the steps write each entry whole before counting it */
+	if (!(st.neg = malloc((out->n_months * 2 + NEG_MAX_EXTRA) * sizeof(*st.neg))))
 		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen bij het afrekenen");
 	if (step_advance(out, in, mm, run_month, &st) < 0 || step_differences(out, &st) < 0 ||
 	    step_vt(out, in, set, run_month, &st) < 0 || step_negatives(out, set, run_month, &st) < 0 ||
