@@ -99,22 +99,19 @@ static const struct settle_stand *stand_for(const struct settle_input *in, int32
 	return s;
 }
 
-/* The ledger's month, by binary search: in->paid is sorted by month
- * (settle.h), and every month settled asks (a scan made the months of a
- * long history quadratic, issue 13). */
+static int cmp_paid_month(const void *key, const void *elem)
+{
+	int32_t k = *(const int32_t *)key, m = ((const struct settle_paid *)elem)->month;
+
+	return (k > m) - (k < m);
+}
+
+/* The ledger's month, by binary search: in->paid is sorted by month, one
+ * entry a month (settle.h), and every month settled asks (a scan made the
+ * months of a long history quadratic, issue 13). */
 static const struct settle_paid *paid_for(const struct settle_input *in, int32_t month)
 {
-	size_t lo = 0, hi = in->n_paid;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (in->paid[mid].month < month)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < in->n_paid && in->paid[lo].month == month ? &in->paid[lo] : NULL;
+	return in->n_paid ? bsearch(&month, in->paid, in->n_paid, sizeof(*in->paid), cmp_paid_month) : NULL;
 }
 
 static int is_couple(const struct settle_stand *s)

@@ -113,26 +113,26 @@ static int build_table(struct dossierindex *ix, struct br_error *err)
 /* The entry of dossier `id`; *hint is where the last one was: stands are
  * read in the order they were written, mostly that of their dossiers, so
  * the same entry or the next is tried before a binary search. */
+static int cmp_entry_id(const void *key, const void *elem)
+{
+	sqlite3_int64 k = *(const sqlite3_int64 *)key, id = ((const struct dossierindex_entry *)elem)->id;
+
+	return (k > id) - (k < id);
+}
+
 static struct dossierindex_entry *by_id(struct dossierindex *ix, sqlite3_int64 id, size_t *hint)
 {
-	size_t lo = 0, hi = ix->n;
+	struct dossierindex_entry *e;
 
 	if (*hint < ix->n && ix->e[*hint].id == id)
 		return &ix->e[*hint];
 	if (*hint + 1 < ix->n && ix->e[*hint + 1].id == id)
 		return &ix->e[++*hint];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ix->e[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo >= ix->n || ix->e[lo].id != id)
+	/* ids are unique and ascending (the scan's ORDER BY id) */
+	if (!ix->n || !(e = bsearch(&id, ix->e, ix->n, sizeof(*ix->e), cmp_entry_id)))
 		return NULL;
-	*hint = lo;
-	return &ix->e[lo];
+	*hint = (size_t)(e - ix->e);
+	return e;
 }
 
 /* The latest stand of each dossier: the one with the greatest vanaf (text
