@@ -160,6 +160,20 @@ static int jq(struct jobs *j, int which, sqlite3_stmt **out, struct br_error *er
 	return 0;
 }
 
+/* Run a borrowed, bound query: 1 when it has a row, 0 when not, < 0 on a
+ * store error (`what` says what was looked for). */
+static int row_exists(struct jobs *j, sqlite3_stmt *s, const char *what, struct br_error *err)
+{
+	int step = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (step == SQLITE_ROW)
+		return 1;
+	if (step != SQLITE_DONE)
+		return store_fail(j->st, step, what, err);
+	return 0;
+}
+
 /* Copy free text, cut to the buffer, with every nine-digit run masked. */
 static char *masked(char *buf, size_t cap, const char *s)
 {
@@ -312,7 +326,7 @@ static int match_one(struct jobs *j, const struct signal_kind *k, const struct s
 	struct want w;
 	sqlite3_stmt *s;
 	int64_t taak;
-	int created, step, rc;
+	int created, rc;
 
 	snprintf(omschrijving, sizeof(omschrijving), "signaal %s (%s)%s%s", g->soort, g->signaal_id, sep,
 		 g->omschrijving);
@@ -345,12 +359,8 @@ static int match_one(struct jobs *j, const struct signal_kind *k, const struct s
 	sqlite3_bind_int64(s, 1, taak);
 	store_bind_date(s, 2, g->periode_begin, NULL);
 	sqlite3_bind_int64(s, 3, dossier); /* the index: a job's holds are its dossier's */
-	step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step == SQLITE_ROW)
-		return 0;
-	if (step != SQLITE_DONE)
-		return store_fail(j->st, step, "looking for a hold", err);
+	if ((rc = row_exists(j, s, "looking for a hold", err)) != 0)
+		return rc < 0 ? rc : 0;
 	snprintf(reden, sizeof(reden), "%s%s%s", g->soort, sep, g->omschrijving);
 	if ((rc = jq(j, Q_INSERT_HOLD, &s, err)) < 0)
 		return rc;
@@ -455,20 +465,14 @@ static int key_seen(struct jobs *j, int64_t dossier, const struct job_kind *jk, 
 		    struct br_error *err)
 {
 	sqlite3_stmt *s;
-	int step, rc;
+	int rc;
 
 	if ((rc = jq(j, Q_KEY_SEEN, &s, err)) < 0)
 		return rc;
 	bind_dossier(s, 1, dossier);
 	store_bind_text(s, 2, jk->taak, 0);
 	store_bind_text(s, 3, sleutel, 0);
-	step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step == SQLITE_ROW)
-		return 1;
-	if (step != SQLITE_DONE)
-		return store_fail(j->st, step, "looking for an earlier job for this event", err);
-	return 0;
+	return row_exists(j, s, "looking for an earlier job for this event", err);
 }
 
 int jobs_open_event(int64_t *out_id, struct store *st, const struct signaltable *t, int64_t dossier,
