@@ -389,7 +389,7 @@ static int month_income(struct engine *e, struct settle_month *m, const struct s
 {
 	const struct settle_input *in = e->in;
 	struct settle_result *r = e->out;
-	int couple = is_couple(s), handmatig = 0;
+	int couple = is_couple(s), arrived = 0;
 	size_t i;
 
 	m->first_line = (int)r->n_lines;
@@ -415,7 +415,9 @@ static int month_income(struct engine *e, struct settle_month *m, const struct s
 			money_mul_ratio(l->net_cents, rec->vak_bsl_cents, rec->ln_lb_ph_cents) : 0;
 		l->counted_cents = share;
 		if (in->regeling != REGELING_PW) {
-			handmatig = 1;
+			/* income arriving opens a job (rules.md §5): a record an
+			 * earlier run saw did already; a correction is new */
+			arrived |= !rec->gezien;
 			continue;
 		}
 		m->income_cents += share;
@@ -423,7 +425,7 @@ static int month_income(struct engine *e, struct settle_month *m, const struct s
 			m->arbeid_cents[who] += share;
 	}
 	m->n_lines = (int)r->n_lines - m->first_line;
-	if (handmatig && add_event(r, EVENT_INKOMEN_HANDMATIG, m->month, 0, -1) < 0)
+	if (arrived && add_event(r, EVENT_INKOMEN_HANDMATIG, m->month, 0, -1) < 0)
 		return -1;
 	if (in->regeling != REGELING_PW)
 		m->income_cents = 0; /* not settled automatically (rules.md §5) */

@@ -20,7 +20,9 @@
  *             differences, deductions, claims made of old deductions)
  *   vtpaid(k) Σ VT released for k
  * IOAW/IOAZ/BBZ: norm(k) = VastBedrag pro rata, owed = right = norm, no VT,
- * no income settlement (income opens an INKOMEN_HANDMATIG job).
+ * no income settlement: income arriving opens an INKOMEN_HANDMATIG job
+ * (rules.md §5): a month in which a record not `gezien` counts raises one
+ * event (the month's lines name its records).
  *
  * The run for M: advance(M) = owed of the norm alone (excl(norm(M)));
  * every earlier settled month k with owed(k) ≠ paid(k) is settled; in the
@@ -106,6 +108,9 @@ struct settle_stand {
  * the role `persoon` in every month instead.
  */
 struct settle_income {
+	int64_t id;                 /* the store's, for a job's key (0 when not stored) */
+	int gezien;                 /* an earlier run settled the dossier with this record
+				     * already: it opens no INKOMEN_HANDMATIG job again */
 	const char *opgave_id;      /* borrowed, for the explanation */
 	const char *lhnr;           /* borrowed */
 	int64_t person_id;

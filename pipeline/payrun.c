@@ -564,6 +564,28 @@ static int write_specification(struct prep *p, const struct settle_dossier_info 
 	return 0;
 }
 
+/* The first record not seen before that counts in `month` (settle.h: the
+ * month's INKOMEN_HANDMATIG event), or NULL. */
+static const struct settle_income *arrived_in(const struct settle_input *in, const struct settle_result *res,
+					      int32_t month)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < res->n_months; i++) {
+		const struct settle_month *m = &res->months[i];
+
+		if (m->month != month)
+			continue;
+		for (j = 0; j < m->n_lines; j++) {
+			const struct settle_income *rec = &in->incomes[res->lines[m->first_line + j].income];
+			if (!rec->gezien)
+				return rec;
+		}
+	}
+	return NULL;
+}
+
 /*
  * The jobs a run opens itself (signals.md): from the settlement's events,
  * for a blocked payment (REGISTER), and the automatic HERBEREKENING record
@@ -613,11 +635,16 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 				return rc;
 			continue;
 		case EVENT_INKOMEN_HANDMATIG:
-		default:
-			snprintf(key, sizeof(key), "%s", km);
-			snprintf(text, sizeof(text), "inkomen over %s van een %s-dossier: reken het met de hand af", km,
-				 info->regeling);
+		default: {
+			/* the month and its first record that arrived: a correction
+			 * arriving later opens a job again (rules.md §5) */
+			const struct settle_income *rec = arrived_in(in, res, ev->month);
+
+			snprintf(key, sizeof(key), "%s #%lld", km, rec ? (long long)rec->id : 0LL);
+			snprintf(text, sizeof(text), "inkomen over %s van een %s-dossier (opgave %.40s): reken het met de"
+				 " hand af", km, info->regeling, rec ? rec->opgave_id : "?");
 			break;
+		}
 		}
 		if ((rc = jobs_open_event(NULL, p->st, p->env->signals, info->id, taak, today, key, text,
 					  p->env->now, err)) < 0)
@@ -1035,6 +1062,22 @@ static int prep_record_run(struct prep *p, struct br_error *err)
 	return rc;
 }
 
+/* Every dossier settled: the run saw the income records up to `upto`
+ * (settle_store.c load_seen). */
+static int record_income_seen(struct prep *p, int64_t upto, struct br_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = store_prepare(p->st, &s, "UPDATE run SET inkomen_tot = ?2 WHERE id = ?1", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, p->run);
+	sqlite3_bind_int64(s, 2, upto);
+	rc = store_step_done(p->st, s, "recording the income the run saw", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* Step 3: the statements every dossier uses, prepared once. */
 static int prep_statements(struct prep *p, struct br_error *err)
 {
@@ -1123,6 +1166,8 @@ static int prep_settle_all(struct prep *p, struct br_error *err)
 	}
 	if (rc == 0)
 		rc = bankfeedback_owed_each(p->st, month_first_day(p->month), pay_owed, p, err);
+	if (rc == 0 && !p->dry_run)
+		rc = record_income_seen(p, settle_source_income_upto(src), err);
 out:
 	rc = ring_finish(&p->render, rc, err);
 	ring_drain(&p->render, spec_job_drop);

@@ -125,10 +125,12 @@ struct settle_source {
 	struct settle_stand *stands; size_t n_stands, cap_stands;
 	sqlite3_int64 *stand_ids; size_t cap_stand_ids; /* parallel to stands */
 	struct settle_income *incomes; size_t n_incomes, cap_incomes;
-	sqlite3_int64 *income_ids; size_t cap_income_ids; /* parallel to incomes */
 	/* every opgave_id some record's Vervangt names: replaced, whatever
 	 * the order the two arrived in (formats.md §2) */
 	struct strset replaced;
+	/* records up to seen_upto were there when an earlier regular run was
+	 * prepared; income_upto: the store's highest record now */
+	int64_t seen_upto, income_upto;
 	struct settle_paid *paid; size_t n_paid, cap_paid;
 	struct settle_gap *gaps; size_t n_gaps, cap_gaps;
 	struct settle_claim claims[SETTLE_MAX_CLAIMS]; size_t n_claims;
@@ -264,6 +266,36 @@ static int load_replaced(struct settle_source *s, struct br_error *err)
 	return 0;
 }
 
+/*
+ * Which income records arrived since the dossiers were last settled
+ * (rules.md §5: income arriving for an IOAW/IOAZ/Bbz dossier opens a job;
+ * signals.md).  A regular run settles every dossier at its prepare and
+ * records the highest record it could read (run.inkomen_tot); the latest
+ * such run for a month up to this one that was not superseded or cancelled
+ * saw every record up to its mark.  A record above it is new, also when
+ * that run is later superseded: the job's key then finds the event seen.
+ * A supplementary run of the month counts its regular run.
+ */
+static int load_seen(struct settle_source *s, struct br_error *err)
+{
+	char sql[256], mb[MONTH_FMT_MAX];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(inkomen_tot), 0) FROM run WHERE aanvullend = 0"
+		 " AND status IN ('PREPARED', 'APPROVED', 'RELEASED') AND maand <= '%s'",
+		 month_format(mb, s->run_month));
+	if ((rc = store_query_int64(s->store, sql, &s->seen_upto, "finding the income an earlier run saw",
+				    err)) < 0)
+		return rc;
+	return store_query_int64(s->store, "SELECT coalesce(max(id), 0) FROM inkomen", &s->income_upto,
+				 "finding the latest income record", err);
+}
+
+int64_t settle_source_income_upto(const struct settle_source *src)
+{
+	return src->income_upto;
+}
+
 int settle_source_open(struct settle_source **out, struct store *st, int32_t run_month,
 		       const struct settle_settings *set, const char *only_nummer, struct br_error *err)
 {
@@ -312,7 +344,7 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 		rc = 0;
 	}
 	if ((rc = store_exec(st, "CREATE INDEX IF NOT EXISTS temp.dossier_bsn_bsn ON dossier_bsn(bsn)", err)) < 0 ||
-	    (rc = load_replaced(s, err)) < 0)
+	    (rc = load_replaced(s, err)) < 0 || (rc = load_seen(s, err)) < 0)
 		goto out;
 	for (i = 0; i < C_COUNT; i++) {
 		if ((rc = store_prepare(st, &s->c[i].st, cursor_sql[i], err)) < 0)
@@ -345,7 +377,6 @@ void settle_source_free(struct settle_source *s)
 	free(s->stands);
 	free(s->stand_ids);
 	free(s->incomes);
-	free(s->income_ids);
 	strset_clear(&s->replaced);
 	free(s->paid);
 	free(s->gaps);
@@ -542,18 +573,17 @@ static struct settle_income *income_slot(struct settle_source *s, int32_t eind, 
 {
 	size_t at = s->n_incomes;
 
-	if (mem_grow((void **)&s->incomes, &s->cap_incomes, s->n_incomes + 1, sizeof(*s->incomes)) < 0 ||
-	    mem_grow((void **)&s->income_ids, &s->cap_income_ids, s->n_incomes + 1, sizeof(*s->income_ids)) < 0)
+	if (mem_grow((void **)&s->incomes, &s->cap_incomes, s->n_incomes + 1, sizeof(*s->incomes)) < 0)
 		return NULL;
 	while (at > 0 && (s->incomes[at - 1].dat_eind_tv > eind ||
-			  (s->incomes[at - 1].dat_eind_tv == eind && s->income_ids[at - 1] > id)))
+			  (s->incomes[at - 1].dat_eind_tv == eind && s->incomes[at - 1].id > id)))
 		at--;
 	memmove(&s->incomes[at + 1], &s->incomes[at], (s->n_incomes - at) * sizeof(*s->incomes));
-	memmove(&s->income_ids[at + 1], &s->income_ids[at], (s->n_incomes - at) * sizeof(*s->income_ids));
 	s->n_incomes++;
-	s->income_ids[at] = id;
 	memset(&s->incomes[at], 0, sizeof(s->incomes[at]));
 	s->incomes[at].dat_eind_tv = eind;
+	s->incomes[at].id = id;
+	s->incomes[at].gezien = id <= s->seen_upto;
 	return &s->incomes[at];
 }
 

@@ -66,6 +66,10 @@ int settle_source_next(struct settle_source *src, struct settle_dossier_info *in
 
 void settle_source_free(struct settle_source *src);
 
+/* The highest income record (inkomen.id) the source could read: what a
+ * run records as seen (run.inkomen_tot) once it settled every dossier. */
+int64_t settle_source_income_upto(const struct settle_source *src);
+
 /*
  * The one place that derives the engine's settings for month `month`, for
  * the run, the dry run, `dossier` and the bench alike (issue 15): the

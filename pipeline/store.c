@@ -804,6 +804,21 @@ static const char *const migration_14[] = {
 	NULL
 };
 
+/*
+ * 15: which income records a regular run saw (settle_store.c load_seen):
+ * income arriving for an IOAW/IOAZ/Bbz dossier opens a job (rules.md §5),
+ * a record an earlier run saw does not again.  A run prepared before this
+ * version saw what had been received when it was made: both times come
+ * from the same clock.
+ */
+static const char *const migration_15[] = {
+	"ALTER TABLE run ADD COLUMN inkomen_tot INTEGER;\n",
+	"UPDATE run SET inkomen_tot = (SELECT coalesce(max(i.id), 0) FROM inkomen i"
+	" JOIN levering l ON l.id = i.levering WHERE l.ontvangen <= run.aangemaakt)"
+	" WHERE aanvullend = 0 AND status IN ('PREPARED', 'APPROVED', 'RELEASED');\n",
+	NULL
+};
+
 static const struct migration migrations[] = {
 	{ migration_1, NULL },
 	{ migration_2, NULL },
@@ -819,6 +834,7 @@ static const struct migration migrations[] = {
 	{ migration_12_sql, migration_12 },
 	{ migration_13_sql, migration_13 },
 	{ migration_14, NULL },
+	{ migration_15, NULL },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -203,6 +203,7 @@ static FX_UNUSED void fx_text_free(struct fx_text *t)
  * element after Betaalrekening (Vrijlating, Inhouding, ...), or NULL. */
 struct fx_dossier {
 	const char *nummer, *bsn, *naam, *geboren;
+	const char *regeling;      /* NULL: PW (an IOAW/IOAZ/BBZ one needs VastBedrag in `extra`) */
 	const char *partner_bsn, *partner_naam, *partner_geboren;
 	const char *leefvorm;      /* NULL: ALLEENSTAAND, or GEHUWD with a partner */
 	const char *ingang, *einde;
@@ -213,9 +214,9 @@ struct fx_dossier {
 
 static FX_UNUSED void fx_dossier_xml(struct fx_text *t, const struct fx_dossier *d)
 {
-	fx_addf(t, "  <Dossier>\n    <Dossiernummer>%s</Dossiernummer>\n    <Regeling>PW</Regeling>\n"
+	fx_addf(t, "  <Dossier>\n    <Dossiernummer>%s</Dossiernummer>\n    <Regeling>%s</Regeling>\n"
 		   "    <Gemeente>0405</Gemeente>\n    <Ingangsdatum>%s</Ingangsdatum>\n",
-		d->nummer, d->ingang ? d->ingang : "2025-01-01");
+		d->nummer, d->regeling ? d->regeling : "PW", d->ingang ? d->ingang : "2025-01-01");
 	if (d->einde)
 		fx_addf(t, "    <Einddatum>%s</Einddatum>\n", d->einde);
 	fx_addf(t, "    <Aanvrager>\n      <BSN>%s</BSN>\n      <Naam>%s</Naam>\n"

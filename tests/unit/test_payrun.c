@@ -38,7 +38,10 @@
 #include "date.h"
 #include "home_fixture.h"
 #include "money.h"
+#include "home.h"
+#include "jobs.h"
 #include "payrun.h"
+#include "specstore.h"
 
 #include "banned.h"
 
@@ -284,6 +287,110 @@ static void test_order_of_months(void **state)
 	free(after);
 }
 
+/* The INKOMEN_HANDMATIG events of dossier 4 so far: "key;" in order. */
+static const char *handmatig_keys(struct payfx *fx)
+{
+	return fx_text1(&fx->h, "SELECT coalesce(group_concat(k, ';'), '') FROM (SELECT CASE g.gebeurtenis"
+			" WHEN 'OPEN' THEN t.sleutel ELSE substr(g.reden, 2, instr(g.reden, '] ') - 2) END AS k"
+			" FROM taak_gebeurtenis g JOIN taak t ON t.id = g.taak"
+			" WHERE t.soort = 'INKOMEN_HANDMATIG' AND t.dossier = 4 AND (g.gebeurtenis = 'OPEN'"
+			" OR (g.gebeurtenis = 'JOIN' AND substr(g.reden, 1, 1) = '[')) ORDER BY g.id)");
+}
+
+/* Dossier 4's specification in the run of `month` contains `text`. */
+static int spec_has(struct payfx *fx, int32_t month, const char *text)
+{
+	struct home h;
+	char *spec = NULL;
+	size_t len = 0;
+	int found;
+
+	memset(&h, 0, sizeof(h));
+	snprintf(h.dir, sizeof(h.dir), "%s", fx->h.dir);
+	snprintf(h.data, sizeof(h.data), "%s", fx->h.data);
+	assert_int_equal(specstore_text(&spec, &len, NULL, NULL, fx->h.st, &h, "BBZ-0405-000004", month, NULL,
+					&fx->h.err), 1);
+	found = strstr(spec, text) != NULL;
+	free(spec);
+	return found;
+}
+
+/*
+ * rules.md §5: income arriving for a Bbz dossier opens an INKOMEN_HANDMATIG
+ * job (it is not settled automatically), once per record: a run raises
+ * only the records no earlier run saw (run.inkomen_tot), and a correction
+ * of a month already assessed is income arriving too.
+ */
+static void test_income_arriving_opens_job(void **state)
+{
+	struct payfx *fx = *state;
+	static const struct fx_dossier bbz = {
+		.nummer = "BBZ-0405-000004", .regeling = "BBZ", .bsn = "100000046", .naam = "D. Smit",
+		.iban = "NL86ABNA0417164304", .extra = "    <VastBedrag>1500.00</VastBedrag>\n" };
+	static const struct fx_income before_nov[] = {
+		{ "B-0", "100000046", "ARBEID", "2026-10-01", "2026-10-31", "300.00", "0.00", NULL, 0 },
+		{ "B-1", "100000046", "ARBEID", "2026-11-01", "2026-11-30", "400.00", "0.00", NULL, 0 },
+	};
+	static const struct fx_income before_dec[] = {
+		{ "B-2", "100000046", "ARBEID", "2026-10-01", "2026-10-31", "350.00", "0.00", "B-0", 0 },
+	};
+	struct fx_dossier all[4];
+	struct fx_text t = { 0 };
+	struct intake_summary isum;
+	struct payrun_summary sum;
+	struct jobs_close_args close;
+	char appr[FX_PATH];
+
+	memcpy(all, DOSSIERS, sizeof(DOSSIERS));
+	all[3] = bbz;
+	fx_register(&t, "REG-2", "2026-10-28", "2026-10-28T18:00:00", all, 4);
+	fx_drop(&fx->h, "register-2.xml", t.s);
+	fx_text_free(&t);
+	fx_polis(&t, "OIB-2", "2026-11-21T02:00:00", before_nov, 2);
+	fx_drop(&fx->h, "inkomen-2.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(&fx->h, &isum), 0);
+	assert_int_equal(fx_count(&fx->h, "SELECT id FROM dossier WHERE nummer = 'BBZ-0405-000004'"), 4);
+
+	/* November: both months' income is new, each month a key by its record */
+	assert_int_equal(payrun_prepare(&sum, fx->h.st, &fx->env, november(), 0, 0, fx->prep, NULL, &fx->h.err), 0);
+	assert_string_equal(handmatig_keys(fx), "2026-10 #2;2026-11 #3");
+	assert_int_equal(fx_count(&fx->h, "SELECT inkomen_tot FROM run WHERE id = 1"), 3);
+	assert_true(spec_has(fx, november(), "Er zijn inkomsten over oktober 2026 bekend."));
+	assert_true(spec_has(fx, november(), "Er zijn inkomsten over november 2026 bekend."));
+	snprintf(appr, sizeof(appr), "%s/appr.pem", g_keys);
+	assert_int_equal(payrun_approve(&sum, fx->h.st, &fx->env, "BR-202611-0001", appr, NULL, &fx->h.err), 0);
+	assert_int_equal(payrun_release(&sum, fx->h.st, &fx->env, "BR-202611-0001", &fx->h.err), 0);
+	/* the consultant assessed them */
+	memset(&close, 0, sizeof(close));
+	close.id = fx_count(&fx->h, "SELECT id FROM taak WHERE soort = 'INKOMEN_HANDMATIG' AND dossier = 4");
+	close.uitkomst = "GEEN_GEVOLGEN";
+	close.door = "consulent1";
+	close.toelichting = "beoordeeld";
+	close.datum = close.van = close.tot = DATE_NONE;
+	assert_int_equal(jobs_close(fx->h.st, &close, fx->env.now, &fx->h.err), 0);
+
+	/* December: a correction of October arrived, assessed or not; November's
+	 * record was seen and is neither raised nor told again */
+	fx_polis(&t, "OIB-3", "2026-12-20T02:00:00", before_dec, 1);
+	fx_drop(&fx->h, "inkomen-3.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(&fx->h, &isum), 0);
+	assert_int_equal(payrun_prepare(&sum, fx->h.st, &fx->env, november() + 1, 0, 0, fx->prep, NULL,
+					&fx->h.err), 0);
+	assert_string_equal(handmatig_keys(fx), "2026-10 #2;2026-11 #3;2026-10 #4");
+	assert_int_equal(fx_count(&fx->h, "SELECT count(*) FROM taak WHERE soort = 'INKOMEN_HANDMATIG'"
+				       " AND dossier = 4 AND status = 'OPEN'"), 1);
+	assert_int_equal(fx_count(&fx->h, "SELECT inkomen_tot FROM run WHERE id = 2"), 4);
+	assert_true(spec_has(fx, november() + 1, "Er zijn inkomsten over oktober 2026 bekend."));
+	assert_false(spec_has(fx, november() + 1, "november 2026 bekend"));
+
+	/* preparing December again raises nothing new */
+	assert_int_equal(payrun_prepare(&sum, fx->h.st, &fx->env, november() + 1, 0, 0, fx->prep, NULL,
+					&fx->h.err), 0);
+	assert_string_equal(handmatig_keys(fx), "2026-10 #2;2026-11 #3;2026-10 #4");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_twice_supersedes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_of_months, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_income_arriving_opens_job, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -542,16 +542,16 @@ static int parse_derde(struct parser *p, char **tok, int n)
 	return 0;
 }
 
-/* ID PERSOON SOORT DatAanvTv DatEindTv LnLbPh VakBsl WrdPrGebrAut IngLbPh BijdrZvw PrWgaWhkWn */
+/* ID PERSOON SOORT DatAanvTv DatEindTv LnLbPh VakBsl WrdPrGebrAut IngLbPh BijdrZvw PrWgaWhkWn [gezien] */
 static int parse_inkomen(struct parser *p, char **tok, int n)
 {
 	struct casefile *c = p->c;
 	struct settle_income *r;
 	size_t i = c->n_incomes;
 
-	if (n != 11)
+	if ((n != 11 && n != 12) || (n == 12 && strcmp(tok[11], "gezien")))
 		return perr(p, "expected 'ID PERSOON SOORT DatAanvTv DatEindTv LnLbPh VakBsl "
-			    "WrdPrGebrAut IngLbPh BijdrZvw PrWgaWhkWn' (11 words, got %d)", n);
+			    "WrdPrGebrAut IngLbPh BijdrZvw PrWgaWhkWn [gezien]' (11 or 12 words, got %d)", n);
 	if (i >= CASE_MAX_INCOMES)
 		return perr(p, "more than %d income records", CASE_MAX_INCOMES);
 	if (strlen(tok[0]) >= CASE_ID_MAX)
@@ -561,6 +561,7 @@ static int parse_inkomen(struct parser *p, char **tok, int n)
 	snprintf(c->income_ids[i], sizeof(c->income_ids[i]), "%s", tok[0]);
 	r->opgave_id = c->income_ids[i];
 	r->lhnr = "123456789L01";
+	r->gezien = n == 12;
 	if (tok[1][0] == '#') {   /* a person: the stand in force decides the role */
 		if ((r->person_id = strtoll(tok[1] + 1, NULL, 10)) <= 0)
 			return perr(p, "person '%s' is not #N with N > 0", tok[1]);

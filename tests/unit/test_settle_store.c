@@ -199,6 +199,75 @@ static void test_income_order_and_late_original(void **state)
 	settle_source_free(src);
 }
 
+/* A run row as payrun.c records it, with the income it saw. */
+static void add_run(struct home_fx *fx, int id, const char *maand, int aanvullend, const char *status, int upto)
+{
+	char sql[600];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt, uitvoerdatum,"
+		 " startmaand, regels_sha256, pain_versie, map, inkomen_tot) VALUES (%d, 'M%d', '%s', %d, '%s',"
+		 " '2026-11-22T09:00:00', '2026-11-25', '2026-10', printf('%%064d', 0), '001.001.09', 'out/M%d', %d)",
+		 id, id, maand, aanvullend, status, id, upto);
+	fx_exec(fx, sql);
+}
+
+/* Which records an earlier run saw (rules.md §5: income arriving for an
+ * IOAW/IOAZ/Bbz dossier opens a job once): those up to the mark of the
+ * latest regular run for a month up to the run month that still stands;
+ * a superseded, cancelled or supplementary run, or one for a later month,
+ * does not count. */
+static void test_income_seen(void **state)
+{
+	struct home_fx *fx = *state;
+	const struct fx_income first[] = {
+		{ "S-1", "100000010", "ARBEID", "2026-08-01", "2026-08-31", "10.00", "0.00", NULL, 0 },
+		{ "S-2", "100000010", "ARBEID", "2026-09-01", "2026-09-30", "20.00", "0.00", NULL, 0 },
+	};
+	const struct fx_income second[] = {
+		{ "S-3", "100000010", "ARBEID", "2026-09-01", "2026-09-30", "25.00", "0.00", "S-2", 0 },
+		{ "S-4", "100000010", "ARBEID", "2026-10-01", "2026-10-31", "30.00", "0.00", NULL, 0 },
+	};
+	static const struct { int32_t month; const char *want; } cases[] = {
+		{ 2026 * 12 + 9, "S-1:1 S-3:0 S-4:0" },   /* 2026-10: run 1 saw records 1 and 2 */
+		{ 2026 * 12 + 10, "S-1:1 S-3:1 S-4:0" },  /* 2026-11: run 5 saw 1 to 3 */
+		{ 2026 * 12 + 11, "S-1:1 S-3:1 S-4:1" },  /* 2026-12: run 6 saw all four */
+	};
+	struct fx_text t = { 0 };
+	struct intake_summary sum;
+	size_t c, i;
+
+	fx_polis(&t, "OIB-S1", "2026-11-20T02:00:00", first, 2);
+	fx_drop(fx, "inkomen-1.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	fx_polis(&t, "OIB-S2", "2026-11-21T02:00:00", second, 2);
+	fx_drop(fx, "inkomen-2.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	assert_int_equal(fx_count(fx, "SELECT max(id) FROM inkomen"), 4);
+	add_run(fx, 1, "2026-10", 0, "RELEASED", 2);
+	add_run(fx, 2, "2026-10", 1, "RELEASED", 4);    /* supplementary */
+	add_run(fx, 3, "2026-11", 0, "SUPERSEDED", 4);
+	add_run(fx, 4, "2026-11", 0, "CANCELLED", 4);
+	add_run(fx, 5, "2026-11", 0, "APPROVED", 3);
+	add_run(fx, 6, "2026-12", 0, "PREPARED", 4);
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct settle_source *src = open_source(fx, cases[c].month, "PW-0405-000002");
+		struct settle_dossier_info info;
+		struct settle_input in;
+		char got[200] = "";
+
+		assert_int_equal(settle_source_income_upto(src), 4);
+		assert_int_equal(settle_source_next(src, &info, &in, &fx->err), 1);
+		for (i = 0; i < in.n_incomes; i++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s:%d", i ? " " : "",
+				 in.incomes[i].opgave_id, in.incomes[i].gezien);
+		assert_string_equal(got, cases[c].want);
+		settle_source_free(src);
+	}
+}
+
 static void test_settings(void **state)
 {
 	struct home_fx *fx = *state;
@@ -312,6 +381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_income_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_income_order_and_late_original, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_income_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 	};

@@ -294,9 +294,9 @@ static void test_fresh_store(void **state)
 	struct br_error err;
 
 	br_error_clear(&err);
-	assert_int_equal(store_schema_version(), 14);
+	assert_int_equal(store_schema_version(), 15);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 14);
+	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 15);
 	assert_true(longest_in_list(store_db(st)) <= 2);
 	assert_no_ephemeral_inserts(store_db(st));
 	store_close(st);
@@ -312,14 +312,14 @@ static void test_newer_store_refused(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	exec_ok(store_db(st), "PRAGMA user_version = 15");
+	exec_ok(store_db(st), "PRAGMA user_version = 16");
 	store_close(st);
 	st = NULL;
 	assert_int_equal(store_open(&st, f->db, 0, &err), BR_ECONFIG);
 	assert_null(st);
-	assert_non_null(strstr(err.msg, "schemaversie 15, nieuwer dan deze betaalrun (14)"));
+	assert_non_null(strstr(err.msg, "schemaversie 16, nieuwer dan deze betaalrun (15)"));
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 16);
 	sqlite3_close(db);
 }
 
@@ -414,7 +414,7 @@ static void test_upgrade_from_v4(void **state)
 
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 14);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
 	assert_true(query_int(db, "PRAGMA schema_version") > cookie + 1);
 	assert_int_equal(query_int(db, "PRAGMA writable_schema"), 0);
 	after = dump(db, shape);
@@ -556,8 +556,8 @@ static void test_broken_rewrite_rolls_back(void **state)
 	sqlite3_close(s.db);
 }
 
-/* A version-11 store with payments: make_v4 and migrations 5 to 11. */
-static void make_v11(const char *path)
+/* A v4 store brought to `to` by the migrations' own statements. */
+static void make_at(const char *path, int to)
 {
 	struct store s = { 0 };
 	struct br_error err;
@@ -568,7 +568,7 @@ static void make_v11(const char *path)
 	make_v4(path);
 	assert_int_equal(sqlite3_open(path, &s.db), SQLITE_OK);
 	exec_ok(s.db, "PRAGMA foreign_keys = ON");
-	for (v = 4; v < 11; v++) {
+	for (v = 4; v < to; v++) {
 		assert_int_equal(store_begin(&s, &err), 0);
 		for (i = 0; migrations[v].sql && migrations[v].sql[i]; i++)
 			exec_ok(s.db, migrations[v].sql[i]);
@@ -578,6 +578,17 @@ static void make_v11(const char *path)
 		exec_ok(s.db, pragma);
 		assert_int_equal(store_commit(&s, &err), 0);
 	}
+	sqlite3_close(s.db);
+}
+
+/* A version-11 store with payments: make_v4 and migrations 5 to 11. */
+static void make_v11(const char *path)
+{
+	struct store s = { 0 };
+
+	make_at(path, 11);
+	assert_int_equal(sqlite3_open(path, &s.db), SQLITE_OK);
+	exec_ok(s.db, "PRAGMA foreign_keys = ON");
 	exec_ok(s.db,
 		"INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt, uitvoerdatum, startmaand,"
 		" regels_sha256, pain_versie, map)"
@@ -617,7 +628,7 @@ static void test_upgrade_batches(void **state)
 	make_v11(f->db);
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 14);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
 	/* migration 13: one index on afrekening, and a run's settlement is one
 	 * of its decisions (the row without a run, from before, names none) */
 	query_text(db, "SELECT group_concat(name || '(' || cols || ')', ' ') FROM (SELECT i.name,"
@@ -684,6 +695,56 @@ static void test_upgrade_refuses_orphan_settlement(void **state)
 	sqlite3_close(db);
 }
 
+/* Migration 15: a regular run that is not superseded or cancelled saw the
+ * income records received up to when it was made (rules.md §5: income
+ * arriving for an IOAW/IOAZ/Bbz dossier opens a job, once). */
+static void test_upgrade_income_seen(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = NULL;
+	struct br_error err;
+	sqlite3 *db = NULL;
+	char text[200];
+
+	br_error_clear(&err);
+	make_at(f->db, 14);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	exec_ok(db,
+		"INSERT INTO levering (id, sha256, soort, levering_id, bestandsnaam, aanmaakdatum, ontvangen, bytes,"
+		" archief) VALUES"
+		" (11, printf('%064d', 11), 'inkomen', 'L1', 'a.xml', '2026-01-05T00:00:00', '2026-01-10T08:00:00', 1, 'a'),"
+		" (12, printf('%064d', 12), 'inkomen', 'L2', 'b.xml', '2026-02-05T00:00:00', '2026-02-10T08:00:00', 1, 'b'),"
+		" (13, printf('%064d', 13), 'inkomen', 'L3', 'c.xml', '2026-02-16T00:00:00', '2026-02-16T08:00:00', 1, 'c');");
+	exec_ok(db,
+		"INSERT INTO inkomen (id, opgave_id, levering, regel, intrekking, bsn, lhnr, numiv, soort, dat_aanv_tv,"
+		" dat_eind_tv, ln_lb_ph_cents, vak_bsl_cents, extr_per_sal_cents, opn_avwb_cents, wrd_pr_gebr_aut_cents,"
+		" ing_lb_ph_cents, bijdr_zvw_cents, pr_wga_whk_wn_cents, ind_heffingskorting, tags)"
+		" SELECT v.id, 'O' || v.id, v.lev, 1, 0, '111222333', 'L', 1, 'ARBEID', '2026-01-01', '2026-01-31',"
+		" 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM (SELECT 11 AS id, 11 AS lev UNION ALL SELECT 12, 11"
+		" UNION ALL SELECT 13, 12 UNION ALL SELECT 14, 13) v;");
+	exec_ok(db,
+		"INSERT INTO run (id, msg_id, maand, aanvullend, status, aangemaakt, uitvoerdatum, startmaand,"
+		" regels_sha256, pain_versie, map) SELECT v.id, 'M' || v.id, v.maand, v.aanv, v.status, v.ts,"
+		" '2026-01-25', '2026-01', printf('%064d', 0), '001.001.09', 'out/M' || v.id FROM ("
+		" SELECT 11 AS id, '2025-12' AS maand, 0 AS aanv, 'RELEASED' AS status, '2025-12-15T09:00:00' AS ts"
+		" UNION ALL SELECT 12, '2026-01', 0, 'RELEASED', '2026-01-15T09:00:00'"
+		" UNION ALL SELECT 13, '2026-02', 0, 'SUPERSEDED', '2026-02-12T09:00:00'"
+		" UNION ALL SELECT 14, '2026-02', 0, 'APPROVED', '2026-02-15T09:00:00'"
+		" UNION ALL SELECT 15, '2026-02', 1, 'RELEASED', '2026-02-20T09:00:00'"
+		" UNION ALL SELECT 16, '2026-03', 0, 'CANCELLED', '2026-03-15T09:00:00') v;");
+	sqlite3_close(db);
+	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
+	db = store_db(st);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
+	/* none received before run 11; make_v4's record 1 and 11, 12 before
+	 * run 12; 13 before run 14 (14 came after it); superseded, cancelled
+	 * and supplementary runs record nothing */
+	query_text(db, "SELECT group_concat(id || ':' || coalesce(inkomen_tot, '-'), ' ') FROM"
+		   " (SELECT id, inkomen_tot FROM run ORDER BY id)", text, sizeof(text));
+	assert_string_equal(text, "1:- 11:0 12:12 13:- 14:13 15:- 16:-");
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -693,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_rewrites_are_equivalent),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_v4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_income_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_refuses_orphan_settlement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_refuses_unexpected_definition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_refuses_rows_that_fail, setup, teardown),
