@@ -1062,8 +1062,8 @@ static int prep_record_run(struct prep *p, struct br_error *err)
 	return rc;
 }
 
-/* Every dossier settled: the run saw the income records up to `upto`
- * (settle_store.c load_seen). */
+/* Every dossier settled, in a regular or a supplementary run: the run saw
+ * the income records up to `upto` (settle_store.c load_seen). */
 static int record_income_seen(struct prep *p, int64_t upto, struct br_error *err)
 {
 	sqlite3_stmt *s = NULL;

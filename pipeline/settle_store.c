@@ -269,20 +269,21 @@ static int load_replaced(struct settle_source *s, struct br_error *err)
 /*
  * Which income records arrived since the dossiers were last settled
  * (rules.md §5: income arriving for an IOAW/IOAZ/Bbz dossier opens a job;
- * signals.md).  A regular run settles every dossier at its prepare and
- * records the highest record it could read (run.inkomen_tot); the latest
- * such run for a month up to this one that was not superseded or cancelled
- * saw every record up to its mark.  A record above it is new, also when
- * that run is later superseded: the job's key then finds the event seen.
- * A supplementary run of the month counts its regular run.
+ * signals.md).  A run, regular or supplementary, settles every dossier at
+ * its prepare and records the highest record it could read
+ * (run.inkomen_tot); the latest run for a month up to this one that was
+ * not superseded or cancelled saw every record up to its mark (an empty
+ * supplementary run is not recorded, nor its jobs).  A record above it is
+ * new, also when that run is later superseded: the job's key then finds
+ * the event seen.
  */
 static int load_seen(struct settle_source *s, struct br_error *err)
 {
 	char sql[256], mb[MONTH_FMT_MAX];
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT coalesce(max(inkomen_tot), 0) FROM run WHERE aanvullend = 0"
-		 " AND status IN ('PREPARED', 'APPROVED', 'RELEASED') AND maand <= '%s'",
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(inkomen_tot), 0) FROM run"
+		 " WHERE status IN ('PREPARED', 'APPROVED', 'RELEASED') AND maand <= '%s'",
 		 month_format(mb, s->run_month));
 	if ((rc = store_query_int64(s->store, sql, &s->seen_upto, "finding the income an earlier run saw",
 				    err)) < 0)

@@ -805,7 +805,7 @@ static const char *const migration_14[] = {
 };
 
 /*
- * 15: which income records a regular run saw (settle_store.c load_seen):
+ * 15: which income records a run saw (settle_store.c load_seen):
  * income arriving for an IOAW/IOAZ/Bbz dossier opens a job (rules.md §5),
  * a record an earlier run saw does not again.  A run prepared before this
  * version saw what had been received when it was made: both times come
@@ -815,7 +815,7 @@ static const char *const migration_15[] = {
 	"ALTER TABLE run ADD COLUMN inkomen_tot INTEGER;\n",
 	"UPDATE run SET inkomen_tot = (SELECT coalesce(max(i.id), 0) FROM inkomen i"
 	" JOIN levering l ON l.id = i.levering WHERE l.ontvangen <= run.aangemaakt)"
-	" WHERE aanvullend = 0 AND status IN ('PREPARED', 'APPROVED', 'RELEASED');\n",
+	" WHERE status IN ('PREPARED', 'APPROVED', 'RELEASED');\n",
 	NULL
 };
 

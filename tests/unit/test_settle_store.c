@@ -213,9 +213,9 @@ static void add_run(struct home_fx *fx, int id, const char *maand, int aanvullen
 
 /* Which records an earlier run saw (rules.md §5: income arriving for an
  * IOAW/IOAZ/Bbz dossier opens a job once): those up to the mark of the
- * latest regular run for a month up to the run month that still stands;
- * a superseded, cancelled or supplementary run, or one for a later month,
- * does not count. */
+ * latest run, regular or supplementary, for a month up to the run month
+ * that still stands; a superseded or cancelled run, or one for a later
+ * month, does not count. */
 static void test_income_seen(void **state)
 {
 	struct home_fx *fx = *state;
@@ -228,8 +228,9 @@ static void test_income_seen(void **state)
 		{ "S-4", "100000010", "ARBEID", "2026-10-01", "2026-10-31", "30.00", "0.00", NULL, 0 },
 	};
 	static const struct { int32_t month; const char *want; } cases[] = {
-		{ 2026 * 12 + 9, "S-1:1 S-3:0 S-4:0" },   /* 2026-10: run 1 saw records 1 and 2 */
-		{ 2026 * 12 + 10, "S-1:1 S-3:1 S-4:0" },  /* 2026-11: run 5 saw 1 to 3 */
+		{ 2026 * 12 + 8, "S-1:0 S-3:0 S-4:0" },   /* 2026-09: no run before */
+		{ 2026 * 12 + 9, "S-1:1 S-3:1 S-4:0" },   /* 2026-10: supplementary run 2 saw 1 to 3 */
+		{ 2026 * 12 + 10, "S-1:1 S-3:1 S-4:0" },  /* 2026-11: not runs 3 and 4, which saw all */
 		{ 2026 * 12 + 11, "S-1:1 S-3:1 S-4:1" },  /* 2026-12: run 6 saw all four */
 	};
 	struct fx_text t = { 0 };
@@ -246,7 +247,7 @@ static void test_income_seen(void **state)
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	assert_int_equal(fx_count(fx, "SELECT max(id) FROM inkomen"), 4);
 	add_run(fx, 1, "2026-10", 0, "RELEASED", 2);
-	add_run(fx, 2, "2026-10", 1, "RELEASED", 4);    /* supplementary */
+	add_run(fx, 2, "2026-10", 1, "RELEASED", 3);    /* supplementary */
 	add_run(fx, 3, "2026-11", 0, "SUPERSEDED", 4);
 	add_run(fx, 4, "2026-11", 0, "CANCELLED", 4);
 	add_run(fx, 5, "2026-11", 0, "APPROVED", 3);

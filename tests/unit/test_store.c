@@ -695,7 +695,7 @@ static void test_upgrade_refuses_orphan_settlement(void **state)
 	sqlite3_close(db);
 }
 
-/* Migration 15: a regular run that is not superseded or cancelled saw the
+/* Migration 15: a run that is not superseded or cancelled saw the
  * income records received up to when it was made (rules.md §5: income
  * arriving for an IOAW/IOAZ/Bbz dossier opens a job, once). */
 static void test_upgrade_income_seen(void **state)
@@ -737,11 +737,11 @@ static void test_upgrade_income_seen(void **state)
 	db = store_db(st);
 	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
 	/* none received before run 11; make_v4's record 1 and 11, 12 before
-	 * run 12; 13 before run 14 (14 came after it); superseded, cancelled
-	 * and supplementary runs record nothing */
+	 * run 12; 13 before run 14 (14 came after it), 14 before the
+	 * supplementary run 15; superseded and cancelled runs record nothing */
 	query_text(db, "SELECT group_concat(id || ':' || coalesce(inkomen_tot, '-'), ' ') FROM"
 		   " (SELECT id, inkomen_tot FROM run ORDER BY id)", text, sizeof(text));
-	assert_string_equal(text, "1:- 11:0 12:12 13:- 14:13 15:- 16:-");
+	assert_string_equal(text, "1:- 11:0 12:12 13:- 14:13 15:14 16:-");
 	store_close(st);
 }
 
