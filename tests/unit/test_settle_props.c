@@ -630,6 +630,7 @@ static void add_record(struct dossier *d, uint64_t *s, int job, enum settle_pers
 	r->soort = soort;
 	r->dat_aanv_tv = aanv;
 	r->dat_eind_tv = eind;
+	r->gezien = chance(s, 40);  /* an earlier run saw it (settle.h) */
 	if (chance(s, 4)) { /* a negative correction */
 		r->ln_lb_ph_cents = -rnd(s, 1000, 60000);
 	} else {
@@ -2301,6 +2302,66 @@ static void test_p8_scope(void **state)
 	run_property(*state, "P8 months settled and income counted", prop_scope);
 }
 
+/* ---- P10: income arriving opens a job, once (rules.md §5) ---------------------- */
+
+/*
+ * rules.md §5: "income arriving for them [IOAW, IOAZ, Bbz] opens an
+ * INKOMEN_HANDMATIG job"; settle.h: one event per settled month in which a
+ * record no earlier run saw (not `gezien`) counts.  A PW dossier's income
+ * is settled, never raised.  Checked both ways: a new record counted in
+ * an active month (the oracle's rules.md §3 share, not zero) raises its
+ * month; a month with an event has a new record of this household whose
+ * period touches it.
+ */
+static int prop_handmatig(struct ctx *c, struct dossier *d, char *msg, size_t cap)
+{
+	struct dossier *t = &c->tmp;
+	struct settle_result *r = &c->r1;
+	char mb[MONTH_FMT_MAX];
+	size_t i, e;
+	int rc, j;
+
+	*t = *d;
+	if ((rc = run_settle(c, r, t)) < 0)
+		return engine_error(c, msg, cap, rc);
+	for (i = 0; i < r->n_months; i++) {
+		int32_t k = r->months[i].month, on;
+		const struct settle_stand *s = ref_stand(t, k);
+		int raised = 0, must = 0, may = 0;
+
+		for (e = 0; e < r->n_events; e++)
+			raised += r->events[e].kind == EVENT_INKOMEN_HANDMATIG && r->events[e].month == k;
+		if (t->regeling == REGELING_PW) {
+			if (raised)
+				return failf(msg, cap, 2, "P10.pw: a PW dossier raised INKOMEN_HANDMATIG for %s",
+					     mfmt(mb, k));
+			continue;
+		}
+		for (j = 0; j < t->n_inc; j++) {
+			const struct settle_income *x = &t->inc[j];
+
+			if (x->gezien || (x->persoon == PERSON_PARTNER && !ref_couple(s)))
+				continue;
+			may |= x->dat_aanv_tv <= month_last_day(k) && x->dat_eind_tv >= month_first_day(k);
+			must |= ref_active(t, k, &on) && ref_counted(t, x, k) != 0;
+		}
+		if (raised > 1)
+			return failf(msg, cap, 3, "P10.once: %s raised %d times", mfmt(mb, k), raised);
+		if (must && !raised)
+			return failf(msg, cap, 4, "P10.arrived: income that arrived counts in %s, no job", mfmt(mb, k));
+		if (raised && !may)
+			return failf(msg, cap, 5, "P10.seen: %s raised, but no record that arrived touches it",
+				     mfmt(mb, k));
+		stat(c, raised ? 0 : 1, raised ? "months raised" : "months not raised", 1);
+	}
+	return 0;
+}
+
+static void test_p10_handmatig(void **state)
+{
+	run_property(*state, "P10 income arriving for IOAW/IOAZ/Bbz opens a job, once", prop_handmatig);
+}
+
 static void test_p9_record(void **state)
 {
 	run_property(*state, "P9 the stored record renders and keeps what the engine did", prop_record);
@@ -2318,6 +2379,7 @@ int main(void)
 		cmocka_unit_test(test_p7_pro_rata),
 		cmocka_unit_test(test_p8_scope),
 		cmocka_unit_test(test_p9_record),
+		cmocka_unit_test(test_p10_handmatig),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
