@@ -587,6 +587,38 @@ static const struct settle_income *arrived_in(const struct settle_input *in, con
 }
 
 /*
+ * rules.md §5: an IOAW/IOAZ/Bbz dossier's income is settled by hand, so a
+ * record withdrawn since the last run may undo what the consultant did:
+ * an INKOMEN_HANDMATIG job per withdrawal of a month betaalrun settles,
+ * keyed by its month and its store id like a record that arrived.  (For
+ * PW the settlement itself follows the withdrawal.)
+ */
+static int open_withdrawn_jobs(struct prep *p, const struct settle_dossier_info *info,
+			       const struct settle_input *in, int32_t today, struct br_error *err)
+{
+	char key[96], text[512], km[MONTH_FMT_MAX];
+	size_t i;
+	int rc;
+
+	if (in->regeling == REGELING_PW)
+		return 0;
+	for (i = 0; i < info->n_withdrawn; i++) {
+		const struct settle_withdrawal *w = &info->withdrawn[i];
+
+		if (w->month < p->set.startmaand || w->month > p->month)
+			continue;
+		month_format(km, w->month);
+		snprintf(key, sizeof(key), "%s #%lld", km, (long long)w->id);
+		snprintf(text, sizeof(text), "opgave %.40s over %s van een %s-dossier is ingetrokken: herzie wat met de"
+			 " hand is verrekend", w->opgave_id, km, info->regeling);
+		if ((rc = jobs_open_event(NULL, p->st, p->env->signals, info->id, "INKOMEN_HANDMATIG", today, key,
+					  text, p->env->now, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
  * The jobs a run opens itself (signals.md): from the settlement's events,
  * for a blocked payment (REGISTER), and the automatic HERBEREKENING record
  * when earlier months were settled again.  Each names its event in a key,
@@ -650,6 +682,8 @@ static int open_jobs(struct prep *p, const struct settle_dossier_info *info, con
 					  p->env->now, err)) < 0)
 			return rc;
 	}
+	if ((rc = open_withdrawn_jobs(p, info, in, today, err)) < 0)
+		return rc;
 	if (strcmp(status, "GEBLOKKEERD") == 0) {
 		snprintf(key, sizeof(key), "%s", mb);
 		snprintf(text, sizeof(text), "betaling over %s geblokkeerd: %.400s", mb, why);

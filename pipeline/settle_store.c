@@ -65,15 +65,14 @@ static const char *const cursor_sql[C_COUNT] = {
 		" FROM derde t JOIN stand s ON s.id = t.stand"
 		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf, t.volgnr",
-	/* records that are not a withdrawal (rules.md §3); those replaced
-	 * are left out by load_incomes, which also orders them.  Both were
-	 * done here, per record (NOT EXISTS, ORDER BY): with five years of
-	 * income that was two thirds of reading it (issue 13). */
+	/* the records; load_incomes leaves out the withdrawals (rules.md
+	 * §3; a new one is told, below) and those replaced, and orders them.
+	 * Both were done here, per record (NOT EXISTS, ORDER BY): with five
+	 * years of income that was two thirds of reading it (issue 13). */
 	[C_INCOME] = "SELECT db.dossier, db.rol, i.opgave_id, i.lhnr, i.soort, i.dat_aanv_tv, i.dat_eind_tv,"
 		" i.ln_lb_ph_cents, i.vak_bsl_cents, i.wrd_pr_gebr_aut_cents, i.ing_lb_ph_cents,"
-		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents, db.persoon, i.id"
-		" FROM temp.dossier_bsn db JOIN inkomen i ON i.bsn = db.bsn"
-		" WHERE i.intrekking = 0 ORDER BY db.dossier",
+		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents, db.persoon, i.id, i.intrekking, i.vervangt"
+		" FROM temp.dossier_bsn db JOIN inkomen i ON i.bsn = db.bsn ORDER BY db.dossier",
 	/* the released totals per month, one summary row per dossier (ledger.h) */
 	/* periods without right (RECHT_VERVALLEN, signals.md) */
 	[C_GAP] = "SELECT r.dossier, r.van, r.tot FROM recht_vervallen r"
@@ -125,6 +124,7 @@ struct settle_source {
 	struct settle_stand *stands; size_t n_stands, cap_stands;
 	sqlite3_int64 *stand_ids; size_t cap_stand_ids; /* parallel to stands */
 	struct settle_income *incomes; size_t n_incomes, cap_incomes;
+	struct settle_withdrawal *withdrawn; size_t n_withdrawn, cap_withdrawn;
 	/* every opgave_id some record's Vervangt names: replaced, whatever
 	 * the order the two arrived in (formats.md §2) */
 	struct strset replaced;
@@ -378,6 +378,7 @@ void settle_source_free(struct settle_source *s)
 	free(s->stands);
 	free(s->stand_ids);
 	free(s->incomes);
+	free(s->withdrawn);
 	strset_clear(&s->replaced);
 	free(s->paid);
 	free(s->gaps);
@@ -588,19 +589,42 @@ static struct settle_income *income_slot(struct settle_source *s, int32_t eind, 
 	return &s->incomes[at];
 }
 
-/* effective income records of applicant and partner: not a withdrawal
- * (the query), not replaced (rules.md §3) */
+/* A withdrawal that arrived since the last run, kept to be told. */
+static int add_withdrawal(struct settle_source *s, sqlite3_stmt *r, const struct settle_dossier_info *info,
+			  struct br_error *err)
+{
+	struct settle_withdrawal *w;
+
+	if (mem_grow((void **)&s->withdrawn, &s->cap_withdrawn, s->n_withdrawn + 1, sizeof(*s->withdrawn)) < 0)
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
+	w = &s->withdrawn[s->n_withdrawn++];
+	w->id = sqlite3_column_int64(r, 14);
+	w->month = month_of(col_date(r, 6));
+	if (!(w->opgave_id = arena_str(s, sqlite3_column_text(r, 16))))
+		return br_error_set(err, BR_EINPUT, "dossier %s heeft te veel inkomstenopgaven om af te rekenen",
+				    info->nummer);
+	return 0;
+}
+
+/* effective income records of applicant and partner: not a withdrawal,
+ * not replaced (rules.md §3); the withdrawals that arrived since the last
+ * run into s->withdrawn */
 static int load_incomes(struct settle_source *s, sqlite3_int64 id, const struct settle_dossier_info *info,
 			struct br_error *err)
 {
 	int rc;
 
-	s->n_incomes = 0;
+	s->n_incomes = s->n_withdrawn = 0;
 	while ((rc = cursor_at(s, C_INCOME, id, err)) == 1) {
 		sqlite3_stmt *r = s->c[C_INCOME].st;
 		const unsigned char *opgave = sqlite3_column_text(r, 2);
 		struct settle_income *inc;
 
+		if (sqlite3_column_int(r, 15)) {
+			if (sqlite3_column_int64(r, 14) > s->seen_upto && (rc = add_withdrawal(s, r, info, err)) < 0)
+				return rc;
+			goto next;
+		}
 		if (opgave && strset_has(&s->replaced, (const char *)opgave))
 			goto next;
 		if (!(inc = income_slot(s, col_date(r, 6), sqlite3_column_int64(r, 14))))
@@ -720,6 +744,8 @@ int settle_source_next(struct settle_source *s, struct settle_dossier_info *info
 	in->n_stands = s->n_stands;
 	in->incomes = s->incomes;
 	in->n_incomes = s->n_incomes;
+	info->withdrawn = s->withdrawn;
+	info->n_withdrawn = s->n_withdrawn;
 	in->paid = s->paid;
 	in->n_paid = s->n_paid;
 	in->claims = s->claims;

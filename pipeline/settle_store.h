@@ -40,6 +40,15 @@
 
 struct settle_source;
 
+/* A withdrawal (Intrekking) of an income record that arrived since the
+ * last run (settle_store.c load_seen): for an IOAW/IOAZ/Bbz dossier the
+ * record withdrawn may have been settled by hand (rules.md §5). */
+struct settle_withdrawal {
+	int64_t id;                /* the withdrawal's store id */
+	int32_t month;             /* of its DatEindTv */
+	const char *opgave_id;     /* the record it withdraws (borrowed) */
+};
+
 struct settle_dossier_info {
 	sqlite3_int64 id;
 	char nummer[21];
@@ -53,6 +62,10 @@ struct settle_dossier_info {
 	char claim_kenmerk[SETTLE_MAX_CLAIMS][SETTLE_KENMERK_MAX + 1];
 	char derde_naam[SETTLE_MAX_DERDEN][801];
 	char derde_iban[SETTLE_MAX_DERDEN][35];
+	/* withdrawals of the dossier's people's income that arrived since the
+	 * last run; borrowed until the next settle_source_next */
+	const struct settle_withdrawal *withdrawn;
+	size_t n_withdrawn;
 };
 
 /* `only_nummer` NULL: every dossier, in id order; else just that one.

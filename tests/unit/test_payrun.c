@@ -319,7 +319,7 @@ static int spec_has(struct payfx *fx, int32_t month, const char *text)
  * rules.md §5: income arriving for a Bbz dossier opens an INKOMEN_HANDMATIG
  * job (it is not settled automatically), once per record: a run raises
  * only the records no earlier run saw (run.inkomen_tot), and a correction
- * of a month already assessed is income arriving too.
+ * or a withdrawal of a month already assessed is income arriving too.
  */
 static void test_income_arriving_opens_job(void **state)
 {
@@ -333,6 +333,7 @@ static void test_income_arriving_opens_job(void **state)
 	};
 	static const struct fx_income before_dec[] = {
 		{ "B-2", "100000046", "ARBEID", "2026-10-01", "2026-10-31", "350.00", "0.00", "B-0", 0 },
+		{ "B-W", "100000046", "ARBEID", "2026-11-01", "2026-11-30", "400.00", "0.00", "B-1", 1 },
 	};
 	struct fx_dossier all[4];
 	struct fx_text t = { 0 };
@@ -370,25 +371,28 @@ static void test_income_arriving_opens_job(void **state)
 	close.datum = close.van = close.tot = DATE_NONE;
 	assert_int_equal(jobs_close(fx->h.st, &close, fx->env.now, &fx->h.err), 0);
 
-	/* December: a correction of October arrived, assessed or not; November's
-	 * record was seen and is neither raised nor told again */
-	fx_polis(&t, "OIB-3", "2026-12-20T02:00:00", before_dec, 1);
+	/* December: a correction of October arrived, and a withdrawal of
+	 * November's record: both undo what the consultant assessed; the
+	 * withdrawn record is told no more */
+	fx_polis(&t, "OIB-3", "2026-12-20T02:00:00", before_dec, 2);
 	fx_drop(&fx->h, "inkomen-3.xml", t.s);
 	fx_text_free(&t);
 	assert_int_equal(fx_ingest(&fx->h, &isum), 0);
 	assert_int_equal(payrun_prepare(&sum, fx->h.st, &fx->env, november() + 1, 0, 0, fx->prep, NULL,
 					&fx->h.err), 0);
-	assert_string_equal(handmatig_keys(fx), "2026-10 #2;2026-11 #3;2026-10 #4");
+	assert_string_equal(handmatig_keys(fx), "2026-10 #2;2026-11 #3;2026-10 #4;2026-11 #5");
 	assert_int_equal(fx_count(&fx->h, "SELECT count(*) FROM taak WHERE soort = 'INKOMEN_HANDMATIG'"
 				       " AND dossier = 4 AND status = 'OPEN'"), 1);
-	assert_int_equal(fx_count(&fx->h, "SELECT inkomen_tot FROM run WHERE id = 2"), 4);
+	assert_int_equal(fx_count(&fx->h, "SELECT count(*) FROM taak_gebeurtenis WHERE reden LIKE"
+				       " '[2026-11 #5] opgave B-1 over 2026-11 van een BBZ-dossier is ingetrokken%'"), 1);
+	assert_int_equal(fx_count(&fx->h, "SELECT inkomen_tot FROM run WHERE id = 2"), 5);
 	assert_true(spec_has(fx, november() + 1, "Er zijn inkomsten over oktober 2026 bekend."));
-	assert_false(spec_has(fx, november() + 1, "november 2026 bekend"));
+	assert_false(spec_has(fx, november() + 1, "Er zijn inkomsten over november 2026 bekend."));
 
 	/* preparing December again raises nothing new */
 	assert_int_equal(payrun_prepare(&sum, fx->h.st, &fx->env, november() + 1, 0, 0, fx->prep, NULL,
 					&fx->h.err), 0);
-	assert_string_equal(handmatig_keys(fx), "2026-10 #2;2026-11 #3;2026-10 #4");
+	assert_string_equal(handmatig_keys(fx), "2026-10 #2;2026-11 #3;2026-10 #4;2026-11 #5");
 }
 
 int main(void)

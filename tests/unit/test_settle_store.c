@@ -104,6 +104,7 @@ static void test_income_records(void **state)
 	assert_int_equal(settle_source_next(src, &info, &in, &fx->err), 1);
 	assert_string_equal(info.nummer, "PW-0405-000001");
 	assert_int_equal(in.n_incomes, 0);
+	assert_int_equal(info.n_withdrawn, 0);
 	assert_int_equal(in.n_stands, 1);
 	assert_int_equal(in.stands[0].leefvorm, LEEFVORM_ALLEENSTAAND);
 	assert_false(in.stands[0].has_partner);
@@ -120,6 +121,11 @@ static void test_income_records(void **state)
 	assert_int_equal(in.stands[0].partner_id, b_id);
 	assert_int_equal(in.stands[0].aanvrager_geb, date_from_ymd(1980, 5, 5));
 	assert_int_equal(in.n_incomes, 2);
+	/* no run before: the withdrawal arrived since, to be told */
+	assert_int_equal(info.n_withdrawn, 1);
+	assert_string_equal(info.withdrawn[0].opgave_id, "P-B-2");
+	assert_int_equal(info.withdrawn[0].month, month_ym(2026, 9));
+	assert_int_equal(info.withdrawn[0].id, fx_count(fx, "SELECT id FROM inkomen WHERE opgave_id = 'P-B-3'"));
 	for (i = 0; i < in.n_incomes; i++) {
 		const struct settle_income *r = &in.incomes[i];
 		if (strcmp(r->opgave_id, "P-A-2") == 0) {
