@@ -128,8 +128,8 @@ struct settle_source {
 	/* every opgave_id some record's Vervangt names: replaced, whatever
 	 * the order the two arrived in (formats.md §2) */
 	struct strset replaced;
-	/* records up to seen_upto were there when an earlier regular run was
-	 * prepared; income_upto: the store's highest record now */
+	/* records up to seen_upto were read by an earlier run (load_seen);
+	 * income_upto: the store's highest record now */
 	int64_t seen_upto, income_upto;
 	struct settle_paid *paid; size_t n_paid, cap_paid;
 	struct settle_gap *gaps; size_t n_gaps, cap_gaps;

@@ -14,7 +14,9 @@
  *    only in months whose stand in force has that person as applicant or
  *    (a couple's) partner; a record replaced by a later one (Vervangt) or
  *    withdrawn (Intrekking) is not passed; a withdrawal record itself is
- *    never income;
+ *    never income, but one that arrived since the last run is handed
+ *    beside the input (info.withdrawn); a record an earlier run read is
+ *    `gezien` (the marks runs keep, run.inkomen_tot);
  *  - claims and third parties: those of the stand in force on the first
  *    day of the run month (the latest stand when the month is before all);
  *    a claim's amount withheld since the snapshot's peildatum comes from
