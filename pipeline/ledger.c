@@ -1,5 +1,6 @@
 /* ledger.c — see ledger.h. */
 #include "ledger.h"
+#include "varint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,30 +67,6 @@ static int decode_v1(struct settle_paid *out, size_t cap, const unsigned char *p
 	return (int)n;
 }
 
-/* A LEB128 varint at *at; -1 when it runs past the end or past 64 bits. */
-static int get_varint(const unsigned char *p, size_t len, size_t *at, uint64_t *out)
-{
-	uint64_t v = 0;
-	int shift;
-
-	for (shift = 0; *at < len && shift < 64; shift += 7) {
-		unsigned char c = p[(*at)++];
-		if (shift == 63 && c > 1)
-			return -1;
-		v |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80)) {
-			*out = v;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int64_t unzig(uint64_t u)
-{
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-}
-
 /* Version 2: per month three varints (ledger.h). */
 static int decode_v2(struct settle_paid *out, size_t cap, const unsigned char *p, size_t len,
 		     struct br_error *err)
@@ -98,16 +75,16 @@ static int decode_v2(struct settle_paid *out, size_t cap, const unsigned char *p
 	uint64_t month = 0, u, paid, vt;
 
 	while (at < len) {
-		if (get_varint(p, len, &at, &u) < 0 || get_varint(p, len, &at, &paid) < 0 ||
-		    get_varint(p, len, &at, &vt) < 0 || u >> 1 > (uint64_t)INT32_MAX - month)
+		if (varint_get(p, len, &at, &u) < 0 || varint_get(p, len, &at, &paid) < 0 ||
+		    varint_get(p, len, &at, &vt) < 0 || u >> 1 > (uint64_t)INT32_MAX - month)
 			return misformed(len, err);
 		if (n == cap)
 			return br_error_set(err, BR_EINTERNAL, "de samenvatting in het grootboek bevat meer dan %zu maanden", cap);
 		month += u >> 1;
 		out[n].month = (int32_t)month;
 		out[n].advanced = (int)(u & 1);
-		out[n].paid_cents = unzig(paid);
-		out[n].vt_paid_cents = unzig(vt);
+		out[n].paid_cents = varint_unzig(paid);
+		out[n].vt_paid_cents = varint_unzig(vt);
 		if (check_order(out, n, err) < 0)
 			return err->code;
 		n++;
@@ -129,16 +106,6 @@ int ledger_decode(struct settle_paid *out, size_t cap, const void *blob, size_t 
 	return misformed(len, err);
 }
 
-static size_t put_varint(unsigned char *p, uint64_t v)
-{
-	size_t n = 0;
-
-	for (; v >= 0x80; v >>= 7)
-		p[n++] = (unsigned char)(v | 0x80);
-	p[n++] = (unsigned char)v;
-	return n;
-}
-
 size_t ledger_encode(unsigned char *buf, const struct settle_paid *m, size_t n)
 {
 	size_t i, len = 1;
@@ -148,9 +115,9 @@ size_t ledger_encode(unsigned char *buf, const struct settle_paid *m, size_t n)
 	for (i = 0; i < n; i++) {
 		uint64_t d = (uint64_t)(uint32_t)(m[i].month - prev);
 
-		len += put_varint(buf + len, d << 1 | (m[i].advanced ? 1 : 0));
-		len += put_varint(buf + len, (uint64_t)m[i].paid_cents << 1 ^ (uint64_t)(m[i].paid_cents >> 63));
-		len += put_varint(buf + len, (uint64_t)m[i].vt_paid_cents << 1 ^ (uint64_t)(m[i].vt_paid_cents >> 63));
+		len += varint_put(buf + len, d << 1 | (m[i].advanced ? 1 : 0));
+		len += varint_put(buf + len, varint_zig(m[i].paid_cents));
+		len += varint_put(buf + len, varint_zig(m[i].vt_paid_cents));
 		prev = m[i].month;
 	}
 	return len;
