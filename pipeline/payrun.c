@@ -1200,8 +1200,8 @@ static int prep_settle_all(struct prep *p, struct br_error *err)
 	}
 	if (rc == 0)
 		rc = bankfeedback_owed_each(p->st, month_first_day(p->month), pay_owed, p, err);
-	if (rc == 0 && !p->dry_run)
-		rc = record_income_seen(p, settle_source_income_upto(src), err);
+	if (rc == 0 && !p->dry_run && (rc = record_income_seen(p, settle_source_income_upto(src), err)) == 0)
+		rc = settle_source_keep_packs(src, err);
 out:
 	rc = ring_finish(&p->render, rc, err);
 	ring_drain(&p->render, spec_job_drop);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "incomepack.h"
 #include "ledger.h"
 #include "log.h"
 #include "mem.h"
@@ -25,7 +26,7 @@ _Static_assert(SETTLE_KENMERK_MAX >= REGISTER_KENMERK_MAX, "a kenmerk must fit t
 
 #define TEXT_ARENA 65536
 
-enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_INCOME, C_PAID, C_GAP, C_BUF_USED, C_BUF_GRANT,
+enum { C_DOSSIER, C_STAND, C_GRANT, C_CLAIM, C_DERDE, C_PAK, C_INCOME, C_PAID, C_GAP, C_BUF_USED, C_BUF_GRANT,
        C_VT_HELD, C_COUNT };
 
 /* Every cursor returns the dossier id in column 0, ordered by it. */
@@ -65,14 +66,20 @@ static const char *const cursor_sql[C_COUNT] = {
 		" FROM derde t JOIN stand s ON s.id = t.stand"
 		" WHERE (?1 IS NULL OR s.dossier = (SELECT id FROM dossier WHERE nummer = ?1))"
 		" ORDER BY s.dossier, s.vanaf, t.volgnr",
-	/* the records; load_incomes leaves out the withdrawals (rules.md
-	 * §3; a new one is told, below) and those replaced, and orders them.
-	 * Both were done here, per record (NOT EXISTS, ORDER BY): with five
-	 * years of income that was two thirds of reading it (issue 13). */
+	/* each person's packed records (incomepack.h): one row, not one per
+	 * record, for all the records up to its mark */
+	[C_PAK] = "SELECT db.dossier, db.rol, db.persoon, db.bsn, p.tot, p.pak"
+		" FROM temp.dossier_bsn db JOIN inkomen_pak p ON p.bsn = db.bsn ORDER BY db.dossier",
+	/* the records after the person's pack, by the index on (bsn, id);
+	 * load_incomes leaves out the withdrawals (rules.md §3; a new one is
+	 * told, below) and those replaced, and orders them.  Both were done
+	 * here, per record (NOT EXISTS, ORDER BY): with five years of income
+	 * that was two thirds of reading it (issue 13). */
 	[C_INCOME] = "SELECT db.dossier, db.rol, i.opgave_id, i.lhnr, i.soort, i.dat_aanv_tv, i.dat_eind_tv,"
 		" i.ln_lb_ph_cents, i.vak_bsl_cents, i.wrd_pr_gebr_aut_cents, i.ing_lb_ph_cents,"
-		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents, db.persoon, i.id, i.intrekking, i.vervangt"
-		" FROM temp.dossier_bsn db JOIN inkomen i ON i.bsn = db.bsn ORDER BY db.dossier",
+		" i.bijdr_zvw_cents, i.pr_wga_whk_wn_cents, db.persoon, i.id, i.intrekking, i.vervangt, db.bsn"
+		" FROM temp.dossier_bsn db LEFT JOIN inkomen_pak p ON p.bsn = db.bsn"
+		" JOIN inkomen i ON i.bsn = db.bsn AND i.id > coalesce(p.tot, 0) ORDER BY db.dossier",
 	/* the released totals per month, one summary row per dossier (ledger.h) */
 	/* periods without right (RECHT_VERVALLEN, signals.md) */
 	[C_GAP] = "SELECT r.dossier, r.van, r.tot FROM recht_vervallen r"
@@ -111,6 +118,22 @@ static const char *const cursor_sql[C_COUNT] = {
 		" ORDER BY g.dossier",
 };
 
+/* One person of a dossier, while its income is read: the pack to keep
+ * (incomepack.h), its old records and those the last run saw after it. */
+struct pak_person {
+	char bsn[10];
+	int64_t tot;                /* the old pack's mark, 0 without one */
+	int64_t aantal;             /* records in `pack` */
+	size_t n_new;               /* of them added since the old pack */
+	int unordered;              /* a record came out of id order: not packed */
+	struct incomepack_buf pack;
+};
+
+/* A person's records are packed anew once this many the last run saw
+ * are outside the pack (issue 13: each pack is rewritten about every
+ * third record, not every month). */
+#define PAK_MIN_NEW 3
+
 struct cursor {
 	sqlite3_stmt *st;
 	int has_row;
@@ -125,6 +148,10 @@ struct settle_source {
 	sqlite3_int64 *stand_ids; size_t cap_stand_ids; /* parallel to stands */
 	struct settle_income *incomes; size_t n_incomes, cap_incomes;
 	struct settle_withdrawal *withdrawn; size_t n_withdrawn, cap_withdrawn;
+	/* the dossier's people with income: their packs, old and new */
+	struct pak_person *persons; size_t n_persons, cap_persons;
+	size_t persons_made;        /* slots whose pack buffer is initialised */
+	sqlite3_stmt *pak_put;      /* into temp.pak_new */
 	/* every opgave_id some record's Vervangt names: replaced, whatever
 	 * the order the two arrived in (formats.md §2) */
 	struct strset replaced;
@@ -297,6 +324,16 @@ int64_t settle_source_income_upto(const struct settle_source *src)
 	return src->income_upto;
 }
 
+int settle_source_keep_packs(struct settle_source *s, struct br_error *err)
+{
+	int i;
+
+	for (i = 0; i < C_COUNT; i++)   /* nothing reads inkomen_pak while it is written */
+		sqlite3_reset(s->c[i].st);
+	return store_exec(s->store, "INSERT OR REPLACE INTO inkomen_pak (bsn, tot, aantal, pak)"
+			  " SELECT bsn, tot, aantal, pak FROM temp.pak_new", err);
+}
+
 int settle_source_open(struct settle_source **out, struct store *st, int32_t run_month,
 		       const struct settle_settings *set, const char *only_nummer, struct br_error *err)
 {
@@ -344,13 +381,19 @@ int settle_source_open(struct settle_source **out, struct store *st, int32_t run
 		}
 		rc = 0;
 	}
-	if ((rc = store_exec(st, "CREATE INDEX IF NOT EXISTS temp.dossier_bsn_bsn ON dossier_bsn(bsn)", err)) < 0 ||
+	if ((rc = store_exec(st, "DROP TABLE IF EXISTS temp.pak_new", err)) < 0 ||
+	    (rc = store_exec(st, "CREATE TEMP TABLE pak_new (bsn TEXT PRIMARY KEY, tot INTEGER NOT NULL,"
+			     " aantal INTEGER NOT NULL, pak BLOB NOT NULL) WITHOUT ROWID", err)) < 0 ||
+	    (rc = store_exec(st, "CREATE INDEX IF NOT EXISTS temp.dossier_bsn_bsn ON dossier_bsn(bsn)", err)) < 0 ||
 	    (rc = load_replaced(s, err)) < 0 || (rc = load_seen(s, err)) < 0)
+		goto out;
+	if ((rc = store_prepare(st, &s->pak_put, "INSERT OR REPLACE INTO temp.pak_new (bsn, tot, aantal, pak)"
+				" VALUES (?1, ?2, ?3, ?4)", err)) < 0)
 		goto out;
 	for (i = 0; i < C_COUNT; i++) {
 		if ((rc = store_prepare(st, &s->c[i].st, cursor_sql[i], err)) < 0)
 			goto out;
-		if (i != C_INCOME)
+		if (i != C_INCOME && i != C_PAK)
 			store_bind_text(s->c[i].st, 1, only_nummer, 0);
 		if (i == C_CLAIM || i == C_DERDE || i == C_BUF_USED || i == C_VT_HELD) {
 			char mb[MONTH_FMT_MAX];
@@ -375,10 +418,14 @@ void settle_source_free(struct settle_source *s)
 		return;
 	for (i = 0; i < C_COUNT; i++)
 		sqlite3_finalize(s->c[i].st);
+	sqlite3_finalize(s->pak_put);
 	free(s->stands);
 	free(s->stand_ids);
 	free(s->incomes);
 	free(s->withdrawn);
+	for (i = 0; i < (int)s->persons_made; i++)
+		incomepack_buf_free(&s->persons[i].pack);
+	free(s->persons);
 	strset_clear(&s->replaced);
 	free(s->paid);
 	free(s->gaps);
@@ -590,63 +637,215 @@ static struct settle_income *income_slot(struct settle_source *s, int32_t eind, 
 }
 
 /* A withdrawal that arrived since the last run, kept to be told. */
-static int add_withdrawal(struct settle_source *s, sqlite3_stmt *r, const struct settle_dossier_info *info,
-			  struct br_error *err)
+static int add_withdrawal(struct settle_source *s, const struct incomepack_row *row,
+			  const struct settle_dossier_info *info, struct br_error *err)
 {
 	struct settle_withdrawal *w;
 
 	if (mem_grow((void **)&s->withdrawn, &s->cap_withdrawn, s->n_withdrawn + 1, sizeof(*s->withdrawn)) < 0)
 		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
 	w = &s->withdrawn[s->n_withdrawn++];
-	w->id = sqlite3_column_int64(r, 14);
-	w->month = month_of(col_date(r, 6));
-	if (!(w->opgave_id = arena_str(s, sqlite3_column_text(r, 16))))
+	w->id = row->id;
+	w->month = month_of(row->dat_eind_tv);
+	if (!(w->opgave_id = arena_str(s, (const unsigned char *)row->vervangt)))
 		return br_error_set(err, BR_EINPUT, "dossier %s heeft te veel inkomstenopgaven om af te rekenen",
 				    info->nummer);
 	return 0;
 }
 
-/* effective income records of applicant and partner: not a withdrawal,
- * not replaced (rules.md §3); the withdrawals that arrived since the last
- * run into s->withdrawn */
+/* One record of the dossier's person `persoon` (role `rol`), from a pack
+ * or from the table: an effective record goes to the input (not a
+ * withdrawal, not replaced: rules.md §3), a withdrawal that arrived since
+ * the last run to s->withdrawn. */
+static int take_income(struct settle_source *s, const struct settle_dossier_info *info, int rol,
+		       sqlite3_int64 persoon, const struct incomepack_row *row, struct br_error *err)
+{
+	struct settle_income *inc;
+
+	if (row->intrekking)
+		return row->id > s->seen_upto ? add_withdrawal(s, row, info, err) : 0;
+	if (strset_has(&s->replaced, row->opgave_id))
+		return 0;
+	if (!(inc = income_slot(s, row->dat_eind_tv, row->id)))
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
+	inc->persoon = rol ? PERSON_PARTNER : PERSON_AANVRAGER;
+	inc->person_id = persoon;
+	if (!(inc->opgave_id = arena_str(s, (const unsigned char *)row->opgave_id)) ||
+	    !(inc->lhnr = arena_str(s, (const unsigned char *)row->lhnr)))
+		return br_error_set(err, BR_EINPUT, "dossier %s heeft te veel inkomstenopgaven om af te rekenen",
+				    info->nummer);
+	inc->soort = row->soort;
+	inc->dat_aanv_tv = row->dat_aanv_tv;
+	inc->ln_lb_ph_cents = row->ln_lb_ph_cents;
+	inc->vak_bsl_cents = row->vak_bsl_cents;
+	inc->wrd_pr_gebr_aut_cents = row->wrd_pr_gebr_aut_cents;
+	inc->ing_lb_ph_cents = row->ing_lb_ph_cents;
+	inc->bijdr_zvw_cents = row->bijdr_zvw_cents;
+	inc->pr_wga_whk_wn_cents = row->pr_wga_whk_wn_cents;
+	return 0;
+}
+
+/* The dossier's person with BSN `bsn`, added (empty) when new. */
+static struct pak_person *person_of(struct settle_source *s, const unsigned char *bsn)
+{
+	struct pak_person *p;
+	size_t i;
+
+	for (i = 0; i < s->n_persons; i++)
+		if (!strcmp(s->persons[i].bsn, (const char *)bsn))
+			return &s->persons[i];
+	if (mem_grow((void **)&s->persons, &s->cap_persons, s->n_persons + 1, sizeof(*s->persons)) < 0)
+		return NULL;
+	p = &s->persons[s->n_persons++];
+	if (s->n_persons > s->persons_made) {   /* a slot never used: its buffer too */
+		memset(&p->pack, 0, sizeof(p->pack));
+		s->persons_made = s->n_persons;
+	}
+	snprintf(p->bsn, sizeof(p->bsn), "%s", bsn ? (const char *)bsn : "");
+	p->tot = p->aantal = 0;
+	p->n_new = 0;
+	p->unordered = 0;
+	p->pack.len = 0;
+	p->pack.last_id = 0;
+	return p;
+}
+
+/* The packed records of the dossier's people (C_PAK); each pack is kept
+ * whole in its person, to be extended. */
+static int load_packs(struct settle_source *s, sqlite3_int64 id, const struct settle_dossier_info *info,
+		      struct br_error *err)
+{
+	int rc;
+
+	while ((rc = cursor_at(s, C_PAK, id, err)) == 1) {
+		sqlite3_stmt *r = s->c[C_PAK].st;
+		const unsigned char *pack = sqlite3_column_blob(r, 5);
+		size_t len = (size_t)sqlite3_column_bytes(r, 5), at = 0;
+		struct pak_person *p = person_of(s, sqlite3_column_text(r, 3));
+		struct incomepack_row row;
+		int64_t last = 0;
+
+		if (!p)
+			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
+		p->tot = sqlite3_column_int64(r, 4);
+		while ((rc = incomepack_next(&row, pack, len, &at, last, err)) == 1) {
+			if ((rc = take_income(s, info, sqlite3_column_int(r, 1), sqlite3_column_int64(r, 2), &row,
+					      err)) < 0)
+				return rc;
+			last = row.id;
+			p->aantal++;
+		}
+		if (rc < 0 || (rc = incomepack_append_raw(&p->pack, pack, len, last, err)) < 0)
+			return rc;
+		if ((rc = cursor_step(s, C_PAK, err)) < 0)
+			return rc;
+	}
+	return rc;
+}
+
+/* A record of the table as a pack record; its texts are the statement's,
+ * valid until it steps. */
+static void row_of(struct incomepack_row *row, sqlite3_stmt *r)
+{
+	const unsigned char *v = sqlite3_column_text(r, 16);
+
+	row->id = sqlite3_column_int64(r, 14);
+	row->intrekking = sqlite3_column_int(r, 15) != 0;
+	row->soort = soort_of(sqlite3_column_text(r, 4));
+	row->dat_aanv_tv = col_date(r, 5);
+	row->dat_eind_tv = col_date(r, 6);
+	row->ln_lb_ph_cents = sqlite3_column_int64(r, 7);
+	row->vak_bsl_cents = sqlite3_column_int64(r, 8);
+	row->wrd_pr_gebr_aut_cents = sqlite3_column_int64(r, 9);
+	row->ing_lb_ph_cents = sqlite3_column_int64(r, 10);
+	row->bijdr_zvw_cents = sqlite3_column_int64(r, 11);
+	row->pr_wga_whk_wn_cents = sqlite3_column_int64(r, 12);
+	row->opgave_id = (const char *)sqlite3_column_text(r, 2);
+	row->lhnr = (const char *)sqlite3_column_text(r, 3);
+	row->vervangt = v ? (const char *)v : "";
+	if (!row->opgave_id)
+		row->opgave_id = "";
+	if (!row->lhnr)
+		row->lhnr = "";
+}
+
+/* A record the last run saw, after its person's pack: into the pack to
+ * keep.  The rows come per person in id order (the query's plan: the
+ * index on (bsn, id)); should they not, or should a record not fit a pack
+ * (incomepack.h), the person is not packed this time, which costs only
+ * time: a pack only saves reading. */
+static int pack_row(struct settle_source *s, const unsigned char *bsn, const struct incomepack_row *row,
+		    struct br_error *err)
+{
+	struct pak_person *p = person_of(s, bsn);
+
+	if (!p)
+		return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
+	if (p->unordered || row->id <= p->pack.last_id) {
+		p->unordered = 1;
+		return 0;
+	}
+	if (incomepack_append(&p->pack, row, err) < 0) {
+		if (err->code == BR_ENOMEM)
+			return err->code;
+		br_error_clear(err);
+		p->unordered = 1;
+		return 0;
+	}
+	p->aantal++;
+	p->n_new++;
+	return 0;
+}
+
+/* A person's pack anew (incomepack.h: exactly the rows up to its mark),
+ * when enough records the last run saw lie outside it: into temp.pak_new,
+ * written by settle_source_keep_packs. */
+static int stash_packs(struct settle_source *s, struct br_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->n_persons; i++) {
+		struct pak_person *p = &s->persons[i];
+
+		if (p->unordered || p->n_new < PAK_MIN_NEW || s->seen_upto <= p->tot)
+			continue;
+		sqlite3_reset(s->pak_put);
+		sqlite3_bind_text(s->pak_put, 1, p->bsn, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s->pak_put, 2, s->seen_upto);
+		sqlite3_bind_int64(s->pak_put, 3, p->aantal);
+		sqlite3_bind_blob(s->pak_put, 4, p->pack.p, (int)p->pack.len, SQLITE_STATIC);
+		if ((rc = store_step_done(s->store, s->pak_put, "keeping a person's income pack", err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* effective income records of applicant and partner: the packed ones,
+ * then those after each pack; the withdrawals that arrived since the last
+ * run into s->withdrawn.  A record the last run saw extends its person's
+ * pack: all of them up to that run's mark (seen_upto) come by here. */
 static int load_incomes(struct settle_source *s, sqlite3_int64 id, const struct settle_dossier_info *info,
 			struct br_error *err)
 {
 	int rc;
 
-	s->n_incomes = s->n_withdrawn = 0;
+	s->n_incomes = s->n_withdrawn = s->n_persons = 0;
+	if ((rc = load_packs(s, id, info, err)) < 0)
+		return rc;
 	while ((rc = cursor_at(s, C_INCOME, id, err)) == 1) {
 		sqlite3_stmt *r = s->c[C_INCOME].st;
-		const unsigned char *opgave = sqlite3_column_text(r, 2);
-		struct settle_income *inc;
+		struct incomepack_row row;
 
-		if (sqlite3_column_int(r, 15)) {
-			if (sqlite3_column_int64(r, 14) > s->seen_upto && (rc = add_withdrawal(s, r, info, err)) < 0)
-				return rc;
-			goto next;
-		}
-		if (opgave && strset_has(&s->replaced, (const char *)opgave))
-			goto next;
-		if (!(inc = income_slot(s, col_date(r, 6), sqlite3_column_int64(r, 14))))
-			return br_error_set(err, BR_ENOMEM, "onvoldoende geheugen");
-		inc->persoon = sqlite3_column_int(r, 1) ? PERSON_PARTNER : PERSON_AANVRAGER;
-		inc->person_id = sqlite3_column_int64(r, 13);
-		if (!(inc->opgave_id = arena_str(s, opgave)) || !(inc->lhnr = arena_str(s, sqlite3_column_text(r, 3))))
-			return br_error_set(err, BR_EINPUT, "dossier %s heeft te veel inkomstenopgaven om af te rekenen",
-					    info->nummer);
-		inc->soort = soort_of(sqlite3_column_text(r, 4));
-		inc->dat_aanv_tv = col_date(r, 5);
-		inc->ln_lb_ph_cents = sqlite3_column_int64(r, 7);
-		inc->vak_bsl_cents = sqlite3_column_int64(r, 8);
-		inc->wrd_pr_gebr_aut_cents = sqlite3_column_int64(r, 9);
-		inc->ing_lb_ph_cents = sqlite3_column_int64(r, 10);
-		inc->bijdr_zvw_cents = sqlite3_column_int64(r, 11);
-		inc->pr_wga_whk_wn_cents = sqlite3_column_int64(r, 12);
-next:
+		row_of(&row, r);
+		if ((rc = take_income(s, info, sqlite3_column_int(r, 1), sqlite3_column_int64(r, 13), &row, err)) < 0)
+			return rc;
+		if (row.id <= s->seen_upto && (rc = pack_row(s, sqlite3_column_text(r, 17), &row, err)) < 0)
+			return rc;
 		if ((rc = cursor_step(s, C_INCOME, err)) < 0)
 			return rc;
 	}
-	return rc;
+	return rc < 0 ? rc : stash_packs(s, err);
 }
 
 /* the released ledger per month */

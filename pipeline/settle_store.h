@@ -85,6 +85,12 @@ void settle_source_free(struct settle_source *src);
  * run records as seen (run.inkomen_tot) once it settled every dossier. */
 int64_t settle_source_income_upto(const struct settle_source *src);
 
+/* After the last dossier: store the income packs made on the way
+ * (incomepack.h; a person's records the last run saw, packed anew once
+ * PAK_MIN_NEW of them lie outside the pack).  Only a run that writes
+ * calls it; the source reads nothing after. */
+int settle_source_keep_packs(struct settle_source *src, struct br_error *err);
+
 /*
  * The one place that derives the engine's settings for month `month`, for
  * the run, the dry run, `dossier` and the bench alike (issue 15): the

@@ -654,6 +654,14 @@ static int run_record(struct store *st, int64_t run, int32_t M, const char *stat
 	return store_exec(st, q, err);
 }
 
+static int run_saw(struct store *st, int64_t run, int64_t upto, struct br_error *err)
+{
+	char q[200];
+
+	snprintf(q, sizeof(q), "UPDATE run SET inkomen_tot = %lld WHERE id = %lld", (long long)upto, (long long)run);
+	return store_exec(st, q, err);
+}
+
 static int run_dossier_record(struct store *st, int64_t run, int64_t dossier, const char *status,
 			      struct br_error *err)
 {
@@ -1037,6 +1045,13 @@ static int run_history(const struct h_history *h, const struct cfg *c, const cha
 			if (f->failed)
 				break;
 		}
+		/* as payrun does: the run saw the income up to here, and the
+		 * packs made on the way are kept (settle_store.h), so that later
+		 * months read packed records */
+		if (rc == 0)
+			rc = run_saw(st, M - h->m0 + 1, settle_source_income_upto(src), &err);
+		if (rc == 0)
+			rc = settle_source_keep_packs(src, &err);
 		settle_source_free(src);
 		ledger_free(led);
 		settle_result_release(&res);

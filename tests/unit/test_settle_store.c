@@ -275,6 +275,128 @@ static void test_income_seen(void **state)
 	}
 }
 
+/* Every dossier's income input and withdrawals as text, for comparing. */
+static char *dump_inputs(struct home_fx *fx, int32_t month)
+{
+	struct settle_source *src = open_source(fx, month, NULL);
+	struct settle_dossier_info info;
+	struct settle_input in;
+	struct fx_text t = { 0 };
+	size_t i;
+
+	while (settle_source_next(src, &info, &in, &fx->err) == 1) {
+		fx_addf(&t, "%s:", info.nummer);
+		for (i = 0; i < in.n_incomes; i++) {
+			const struct settle_income *r = &in.incomes[i];
+			fx_addf(&t, " %s/%s/%lld/%d/%d/%d/%d/%d/%lld/%lld/%lld/%lld/%lld/%lld", r->opgave_id, r->lhnr,
+				(long long)r->person_id, r->persoon, r->soort, r->dat_aanv_tv, r->dat_eind_tv, r->gezien,
+				(long long)r->ln_lb_ph_cents, (long long)r->vak_bsl_cents,
+				(long long)r->wrd_pr_gebr_aut_cents, (long long)r->ing_lb_ph_cents,
+				(long long)r->bijdr_zvw_cents, (long long)r->pr_wga_whk_wn_cents);
+		}
+		for (i = 0; i < info.n_withdrawn; i++)
+			fx_addf(&t, " -%s@%d", info.withdrawn[i].opgave_id, info.withdrawn[i].month);
+		fx_addf(&t, "\n");
+	}
+	settle_source_free(src);
+	return t.s;
+}
+
+/* The same, read from the income table alone (the packs set aside). */
+static char *dump_unpacked(struct home_fx *fx, int32_t month)
+{
+	char *t;
+
+	fx_exec(fx, "CREATE TEMP TABLE pak_aside AS SELECT * FROM inkomen_pak");
+	fx_exec(fx, "DELETE FROM inkomen_pak");
+	t = dump_inputs(fx, month);
+	fx_exec(fx, "INSERT INTO inkomen_pak SELECT * FROM temp.pak_aside");
+	fx_exec(fx, "DROP TABLE temp.pak_aside");
+	return t;
+}
+
+/*
+ * issue 13: a person's records packed in one row (incomepack.h) give the
+ * same input as the records themselves: after the packs are kept, and
+ * after corrections, a withdrawal and new records arrive on top of them.
+ * A pack holds exactly its person's rows up to its mark.
+ */
+static void test_income_packs(void **state)
+{
+	struct home_fx *fx = *state;
+	const struct fx_income first[] = {
+		{ "K-1", "100000010", "ARBEID", "2026-07-01", "2026-07-31", "100.00", "10.00", NULL, 0 },
+		{ "K-2", "100000010", "ARBEID", "2026-08-01", "2026-08-31", "200.00", "20.00", NULL, 0 },
+		{ "K-3", "100000010", "UITKERING", "2026-09-01", "2026-09-30", "300.00", "0.00", NULL, 0 },
+		{ "K-4", "100000010", "ARBEID", "2026-08-01", "2026-08-31", "250.00", "25.00", "K-2", 0 },
+		{ "K-5", "100000022", "ARBEID", "2026-09-01", "2026-09-30", "50.00", "0.00", NULL, 0 },
+	};
+	const struct fx_income second[] = {
+		{ "K-6", "100000010", "ARBEID", "2026-07-01", "2026-07-31", "110.00", "11.00", "K-1", 0 },
+		{ "K-7", "100000010", "UITKERING", "2026-09-01", "2026-09-30", "0.00", "0.00", "K-3", 1 },
+		{ "K-8", "100000010", "ARBEID", "2026-10-01", "2026-10-31", "400.00", "40.00", NULL, 0 },
+		{ "K-9", "100000022", "ARBEID", "2026-10-01", "2026-10-31", "60.00", "0.00", NULL, 0 },
+	};
+	struct fx_text t = { 0 };
+	struct intake_summary sum;
+	struct settle_source *src;
+	struct settle_dossier_info info;
+	struct settle_input in;
+	char *before, *after, *unpacked;
+
+	fx_polis(&t, "OIB-K1", "2026-11-20T02:00:00", first, 5);
+	fx_drop(fx, "inkomen-1.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	add_run(fx, 1, "2026-10", 0, "RELEASED", 5);
+	before = dump_inputs(fx, month_ym(2026, 11));
+	src = open_source(fx, month_ym(2026, 11), NULL);
+	while (settle_source_next(src, &info, &in, &fx->err) == 1)
+		;
+	assert_int_equal(settle_source_keep_packs(src, &fx->err), 0);
+	settle_source_free(src);
+	/* the applicant's four records packed; the partner's one is too few */
+	assert_string_equal(fx_text1(fx, "SELECT group_concat(bsn || ':' || tot || ':' || aantal, ' ') FROM inkomen_pak"),
+			    "100000010:5:4");
+	after = dump_inputs(fx, month_ym(2026, 11));
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+
+	/* more arrive, replacing and withdrawing packed records */
+	fx_polis(&t, "OIB-K2", "2026-11-21T02:00:00", second, 4);
+	fx_drop(fx, "inkomen-2.xml", t.s);
+	fx_text_free(&t);
+	assert_int_equal(fx_ingest(fx, &sum), 0);
+	after = dump_inputs(fx, month_ym(2026, 11));
+	unpacked = dump_unpacked(fx, month_ym(2026, 11));
+	assert_string_equal(after, unpacked);
+	free(unpacked);
+	assert_non_null(strstr(after, " -K-3@"));
+	assert_null(strstr(after, " K-1/"));
+	assert_non_null(strstr(after, " K-6/"));
+	free(after);
+
+	/* packed again after a run that saw them: an old pack extended (three
+	 * new records), the same input as from the table alone */
+	add_run(fx, 2, "2026-11", 0, "RELEASED", 9);
+	unpacked = dump_unpacked(fx, month_ym(2026, 12));
+	src = open_source(fx, month_ym(2026, 12), NULL);
+	while (settle_source_next(src, &info, &in, &fx->err) == 1)
+		;
+	assert_int_equal(settle_source_keep_packs(src, &fx->err), 0);
+	settle_source_free(src);
+	assert_string_equal(fx_text1(fx, "SELECT group_concat(bsn || ':' || tot || ':' || aantal, ' ') FROM inkomen_pak"),
+			    "100000010:9:7");
+	/* the pack is its rows up to its mark, in id order */
+	assert_string_equal(fx_text1(fx, "SELECT group_concat(opgave_id, ',') FROM (SELECT opgave_id FROM inkomen"
+				     " WHERE bsn = '100000010' AND id <= 9 ORDER BY id)"), "K-1,K-2,K-3,K-4,K-6,K-7,K-8");
+	after = dump_inputs(fx, month_ym(2026, 12));
+	assert_string_equal(after, unpacked);
+	free(after);
+	free(unpacked);
+}
+
 static void test_settings(void **state)
 {
 	struct home_fx *fx = *state;
@@ -389,6 +511,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_income_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_income_order_and_late_original, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_income_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_income_packs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 	};

@@ -294,9 +294,9 @@ static void test_fresh_store(void **state)
 	struct br_error err;
 
 	br_error_clear(&err);
-	assert_int_equal(store_schema_version(), 15);
+	assert_int_equal(store_schema_version(), 16);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 15);
+	assert_int_equal(query_int(store_db(st), "PRAGMA user_version"), 16);
 	assert_true(longest_in_list(store_db(st)) <= 2);
 	assert_no_ephemeral_inserts(store_db(st));
 	store_close(st);
@@ -312,14 +312,14 @@ static void test_newer_store_refused(void **state)
 
 	br_error_clear(&err);
 	assert_int_equal(store_open(&st, f->db, 1, &err), 0);
-	exec_ok(store_db(st), "PRAGMA user_version = 16");
+	exec_ok(store_db(st), "PRAGMA user_version = 17");
 	store_close(st);
 	st = NULL;
 	assert_int_equal(store_open(&st, f->db, 0, &err), BR_ECONFIG);
 	assert_null(st);
-	assert_non_null(strstr(err.msg, "schemaversie 16, nieuwer dan deze betaalrun (15)"));
+	assert_non_null(strstr(err.msg, "schemaversie 17, nieuwer dan deze betaalrun (16)"));
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 16);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 17);
 	sqlite3_close(db);
 }
 
@@ -414,7 +414,7 @@ static void test_upgrade_from_v4(void **state)
 
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 16);
 	assert_true(query_int(db, "PRAGMA schema_version") > cookie + 1);
 	assert_int_equal(query_int(db, "PRAGMA writable_schema"), 0);
 	after = dump(db, shape);
@@ -628,7 +628,7 @@ static void test_upgrade_batches(void **state)
 	make_v11(f->db);
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 16);
 	/* migration 13: one index on afrekening, and a run's settlement is one
 	 * of its decisions (the row without a run, from before, names none) */
 	query_text(db, "SELECT group_concat(name || '(' || cols || ')', ' ') FROM (SELECT i.name,"
@@ -735,7 +735,7 @@ static void test_upgrade_income_seen(void **state)
 	sqlite3_close(db);
 	assert_int_equal(store_open(&st, f->db, 0, &err), 0);
 	db = store_db(st);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 15);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 16);
 	/* none received before run 11; make_v4's record 1 and 11, 12 before
 	 * run 12; 13 before run 14 (14 came after it), 14 before the
 	 * supplementary run 15; superseded and cancelled runs record nothing */
