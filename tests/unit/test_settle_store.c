@@ -315,6 +315,21 @@ static char *dump_unpacked(struct home_fx *fx, int32_t month)
 	return t;
 }
 
+/* Every dossier read as a run of `month` reads them, the packs made on
+ * the way kept (as payrun does); the packs then, "bsn:tot:aantal ...". */
+static const char *settle_and_keep(struct home_fx *fx, int32_t month)
+{
+	struct settle_source *src = open_source(fx, month, NULL);
+	struct settle_dossier_info info;
+	struct settle_input in;
+
+	while (settle_source_next(src, &info, &in, &fx->err) == 1)
+		;
+	assert_int_equal(settle_source_keep_packs(src, &fx->err), 0);
+	settle_source_free(src);
+	return fx_text1(fx, "SELECT group_concat(bsn || ':' || tot || ':' || aantal, ' ') FROM inkomen_pak");
+}
+
 /*
  * issue 13: a person's records packed in one row (incomepack.h) give the
  * same input as the records themselves: after the packs are kept, and
@@ -339,9 +354,6 @@ static void test_income_packs(void **state)
 	};
 	struct fx_text t = { 0 };
 	struct intake_summary sum;
-	struct settle_source *src;
-	struct settle_dossier_info info;
-	struct settle_input in;
 	char *before, *after, *unpacked;
 
 	fx_polis(&t, "OIB-K1", "2026-11-20T02:00:00", first, 5);
@@ -350,14 +362,8 @@ static void test_income_packs(void **state)
 	assert_int_equal(fx_ingest(fx, &sum), 0);
 	add_run(fx, 1, "2026-10", 0, "RELEASED", 5);
 	before = dump_inputs(fx, month_ym(2026, 11));
-	src = open_source(fx, month_ym(2026, 11), NULL);
-	while (settle_source_next(src, &info, &in, &fx->err) == 1)
-		;
-	assert_int_equal(settle_source_keep_packs(src, &fx->err), 0);
-	settle_source_free(src);
 	/* the applicant's four records packed; the partner's one is too few */
-	assert_string_equal(fx_text1(fx, "SELECT group_concat(bsn || ':' || tot || ':' || aantal, ' ') FROM inkomen_pak"),
-			    "100000010:5:4");
+	assert_string_equal(settle_and_keep(fx, month_ym(2026, 11)), "100000010:5:4");
 	after = dump_inputs(fx, month_ym(2026, 11));
 	assert_string_equal(before, after);
 	free(before);
@@ -381,13 +387,7 @@ static void test_income_packs(void **state)
 	 * new records), the same input as from the table alone */
 	add_run(fx, 2, "2026-11", 0, "RELEASED", 9);
 	unpacked = dump_unpacked(fx, month_ym(2026, 12));
-	src = open_source(fx, month_ym(2026, 12), NULL);
-	while (settle_source_next(src, &info, &in, &fx->err) == 1)
-		;
-	assert_int_equal(settle_source_keep_packs(src, &fx->err), 0);
-	settle_source_free(src);
-	assert_string_equal(fx_text1(fx, "SELECT group_concat(bsn || ':' || tot || ':' || aantal, ' ') FROM inkomen_pak"),
-			    "100000010:9:7");
+	assert_string_equal(settle_and_keep(fx, month_ym(2026, 12)), "100000010:9:7");
 	/* the pack is its rows up to its mark, in id order */
 	assert_string_equal(fx_text1(fx, "SELECT group_concat(opgave_id, ',') FROM (SELECT opgave_id FROM inkomen"
 				     " WHERE bsn = '100000010' AND id <= 9 ORDER BY id)"), "K-1,K-2,K-3,K-4,K-6,K-7,K-8");
